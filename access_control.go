@@ -1,0 +1,463 @@
+package gatehouse
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"net/netip"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"go.uber.org/zap"
+	"go.uber.org/zap/zapcore"
+
+	"github.com/caddyserver/caddy/v2"
+	"github.com/caddyserver/caddy/v2/modules/caddyhttp"
+
+	"github.com/gatehouse-dev/caddy-gatehouse/authz"
+)
+
+func init() {
+	caddy.RegisterModule(AccessControl{})
+	caddy.RegisterModule(AccessPolicies{})
+}
+
+// AccessPolicies is a Caddy app holding named access policies, so that
+// several sites and routes can apply one policy without repeating it. In
+// JSON it is the top-level app "access_policies"; in a Caddyfile, each
+// `access_policy <name> { … }` global option adds one policy.
+type AccessPolicies struct {
+	// Policies by name. Default: none.
+	Policies map[string]authz.PolicyConfig `json:"policies,omitempty"`
+
+	compiled map[string]*authz.Policy
+}
+
+// CaddyModule returns the Caddy module information.
+func (AccessPolicies) CaddyModule() caddy.ModuleInfo {
+	return caddy.ModuleInfo{
+		ID:  "access_policies",
+		New: func() caddy.Module { return new(AccessPolicies) },
+	}
+}
+
+// Provision compiles every policy; an invalid one fails the whole config,
+// naming the policy and the rule.
+func (a *AccessPolicies) Provision(caddy.Context) error {
+	a.compiled = make(map[string]*authz.Policy, len(a.Policies))
+	for name, cfg := range a.Policies {
+		if name == "" {
+			return errors.New("access policy with an empty name")
+		}
+		p, err := authz.Compile(cfg)
+		if err != nil {
+			return fmt.Errorf("access policy %q: %w", name, err)
+		}
+		a.compiled[name] = p
+	}
+	return nil
+}
+
+// Start implements caddy.App; the policies have nothing to run.
+func (*AccessPolicies) Start() error { return nil }
+
+// Stop implements caddy.App.
+func (*AccessPolicies) Stop() error { return nil }
+
+// Policy returns the compiled policy with that name.
+func (a *AccessPolicies) Policy(name string) (*authz.Policy, bool) {
+	p, ok := a.compiled[name]
+	return p, ok
+}
+
+// AccessControl allows or denies each request by ordered rules over the
+// caller's identity (set by api_auth, or by any Caddy authentication that
+// sets {http.auth.user.id}) and the request's method, host, canonical path,
+// client address and headers. Denials answer 401 (an identity is needed and
+// missing) or 403, and are logged and counted; a policy or a rule can run in
+// shadow (observe-only) mode.
+type AccessControl struct {
+	// Policy names a policy of the access_policies app to apply. When set,
+	// Rules, Default and CaseInsensitive must be empty. Default: "" (use
+	// the inline rules).
+	Policy string `json:"policy,omitempty"`
+
+	// Name labels an inline policy in logs and metrics. Default: "inline"
+	// (a named policy is labelled with its name).
+	Name string `json:"name,omitempty"`
+
+	// Rules of the inline policy, in order; see authz.Rule. Default: none.
+	Rules []authz.Rule `json:"rules,omitempty"`
+
+	// Default effect of the inline policy when no rule matches: "deny" or
+	// "allow". Default: "deny".
+	Default string `json:"default,omitempty"`
+
+	// CaseInsensitive makes the inline policy match paths
+	// case-insensitively. Default: false.
+	CaseInsensitive bool `json:"case_insensitive,omitempty"`
+
+	// Shadow runs this handler in observe-only mode: would-be denials are
+	// logged and counted as shadow_deny and the request goes on. Applies to
+	// a named policy too (a named policy may also be shadow by itself).
+	// Default: false (enforce).
+	Shadow bool `json:"shadow,omitempty"`
+
+	// Realm is sent in WWW-Authenticate challenges. Default: "gatehouse".
+	Realm string `json:"realm,omitempty"`
+
+	// ProblemJSON makes denials answer with an RFC 9457
+	// application/problem+json body (status and a generic title only)
+	// written by this handler, instead of returning a Caddy error for
+	// handle_errors. Default: false.
+	ProblemJSON bool `json:"problem_json,omitempty"`
+
+	// LogLimit caps decision log lines per second for this handler, so an
+	// attack cannot flood the logs; suppressed lines are counted in the
+	// next line's "suppressed" field. Negative: no cap. Default: 100.
+	LogLimit int `json:"log_limit,omitempty"`
+
+	policy    *authz.Policy
+	label     string
+	challenge string
+	logger    *zap.Logger
+	limiter   *acLogLimiter
+	counters  [][acNumDecisions]prometheus.Counter
+	now       func() time.Time
+}
+
+// Decision labels of caddy_gatehouse_access_decisions_total.
+const (
+	acDecAllow = iota
+	acDecDeny
+	acDecShadowDeny
+	acDecShadowAllow
+	acNumDecisions
+)
+
+var acDecisionLabels = [acNumDecisions]string{"allow", "deny", "shadow_deny", "shadow_allow"}
+
+// CaddyModule returns the Caddy module information.
+func (AccessControl) CaddyModule() caddy.ModuleInfo {
+	return caddy.ModuleInfo{
+		ID:  "http.handlers.access_control",
+		New: func() caddy.Module { return new(AccessControl) },
+	}
+}
+
+// Provision compiles the inline policy or looks up the named one, and sets
+// up logging and metrics.
+func (h *AccessControl) Provision(ctx caddy.Context) error {
+	h.logger = ctx.Logger()
+	if h.now == nil {
+		h.now = time.Now
+	}
+	if err := h.Validate(); err != nil {
+		return err
+	}
+	if h.Policy != "" {
+		appVal, err := ctx.App("access_policies")
+		if err != nil {
+			return fmt.Errorf("access_control: loading access_policies app: %w", err)
+		}
+		p, ok := appVal.(*AccessPolicies).Policy(h.Policy)
+		if !ok {
+			return fmt.Errorf("access_control: no access policy named %q (define it with the access_policy global option or the access_policies app)", h.Policy)
+		}
+		h.policy, h.label = p, h.Policy
+	} else {
+		p, err := authz.Compile(authz.PolicyConfig{Rules: h.Rules, Default: h.Default, CaseInsensitive: h.CaseInsensitive})
+		if err != nil {
+			return fmt.Errorf("access_control: %w", err)
+		}
+		h.policy, h.label = p, h.Name
+		if h.label == "" {
+			h.label = "inline"
+		}
+	}
+	realm := h.Realm
+	if realm == "" {
+		realm = "gatehouse"
+	}
+	h.challenge = `Bearer realm="` + realm + `"`
+	limit := h.LogLimit
+	if limit == 0 {
+		limit = 100
+	}
+	h.limiter = &acLogLimiter{limit: int64(limit)}
+	return h.provisionMetrics(ctx.GetMetricsRegistry())
+}
+
+// Validate checks the configuration's shape; rule errors surface from
+// Provision, which compiles them.
+func (h *AccessControl) Validate() error {
+	if h.Policy != "" && (len(h.Rules) > 0 || h.Default != "" || h.CaseInsensitive || h.Name != "") {
+		return fmt.Errorf("access_control: policy %q is named; rules, default, case_insensitive and name belong to the access_policy definition", h.Policy)
+	}
+	if strings.ContainsAny(h.Realm, "\"\\\r\n") {
+		return fmt.Errorf("access_control: realm %q must not contain quotes, backslashes or line breaks", h.Realm)
+	}
+	return nil
+}
+
+// provisionMetrics pre-resolves one counter per rule (plus the default and
+// invalid paths) and decision, so that counting costs no label lookup.
+func (h *AccessControl) provisionMetrics(reg *prometheus.Registry) error {
+	names := append(h.policy.RuleNames(), authz.DefaultRuleName, authz.InvalidPathRuleName)
+	h.counters = make([][acNumDecisions]prometheus.Counter, len(names))
+	if reg == nil {
+		return nil
+	}
+	vec := prometheus.NewCounterVec(prometheus.CounterOpts{
+		Namespace: "caddy",
+		Subsystem: "gatehouse",
+		Name:      "access_decisions_total",
+		Help:      "Access control decisions by policy, rule and decision (allow, deny, shadow_deny, shadow_allow).",
+	}, []string{"policy", "rule", "decision"})
+	if err := reg.Register(vec); err != nil {
+		var are prometheus.AlreadyRegisteredError
+		if !errors.As(err, &are) {
+			return fmt.Errorf("access_control: registering metrics: %w", err)
+		}
+		existing, ok := are.ExistingCollector.(*prometheus.CounterVec)
+		if !ok {
+			return fmt.Errorf("access_control: metric access_decisions_total registered with another type")
+		}
+		vec = existing
+	}
+	for i, name := range names {
+		for d := range acNumDecisions {
+			h.counters[i][d] = vec.WithLabelValues(h.label, name, acDecisionLabels[d])
+		}
+	}
+	return nil
+}
+
+func (h *AccessControl) count(rule, decision int) {
+	if c := h.counters[rule][decision]; c != nil {
+		c.Inc()
+	}
+}
+
+// ServeHTTP decides the request and either passes it on or rejects it.
+func (h *AccessControl) ServeHTTP(w http.ResponseWriter, r *http.Request, next caddyhttp.Handler) error {
+	path, err := h.policy.CanonicalPath(r.URL.Path)
+	if err != nil {
+		h.count(len(h.counters)-1, acDecDeny)
+		h.logDecision(zapcore.InfoLevel, "access denied: invalid path", r, authz.InvalidPathRuleName, "bad_request", "", nil, "")
+		return caddyhttp.Error(http.StatusBadRequest, fmt.Errorf("access_control: %w", err))
+	}
+	id := acRequestIdentity(r, h.policy)
+	req := authz.Request{
+		Method:   r.Method,
+		Host:     authz.CanonicalHost(r.Host),
+		Path:     path,
+		Client:   acClientAddr(r),
+		Header:   r.Header,
+		Identity: id,
+	}
+	d := h.policy.Evaluate(&req)
+	if d.Effect == authz.Deny && h.Shadow {
+		d.Shadow = true
+	}
+	h.record(r, &req, d)
+	if d.Permitted() {
+		return next.ServeHTTP(w, r)
+	}
+	return h.reject(w, d)
+}
+
+// ruleSlot maps a decision's rule index to its counters.
+func (h *AccessControl) ruleSlot(idx int) int {
+	if idx < 0 {
+		return len(h.counters) - 2 // default
+	}
+	return idx
+}
+
+// record counts the decision and logs denials and shadow denials.
+func (h *AccessControl) record(r *http.Request, req *authz.Request, d authz.Decision) {
+	if d.ShadowRule != "" {
+		if d.ShadowEffect == authz.Deny {
+			enforced := "deny"
+			if d.Permitted() {
+				enforced = "allow"
+			}
+			h.count(d.ShadowRuleIndex, acDecShadowDeny)
+			h.logDecision(zapcore.WarnLevel, "access would be denied (shadow rule)", r, d.ShadowRule, "shadow_rule", enforced, req.Identity, req.Path)
+			acAddLogFields(r, d.ShadowRule, "shadow_deny")
+		} else {
+			h.count(d.ShadowRuleIndex, acDecShadowAllow)
+		}
+	}
+	slot := h.ruleSlot(d.RuleIndex)
+	switch {
+	case d.Effect == authz.Allow:
+		h.count(slot, acDecAllow)
+	case d.Shadow:
+		h.count(slot, acDecShadowDeny)
+		h.logDecision(zapcore.WarnLevel, "access would be denied (shadow policy)", r, d.Rule, d.Reason.String(), "allow", req.Identity, req.Path)
+		acAddLogFields(r, d.Rule, "shadow_deny")
+	default:
+		h.count(slot, acDecDeny)
+		h.logDecision(zapcore.InfoLevel, "access denied", r, d.Rule, d.Reason.String(), "", req.Identity, req.Path)
+		acAddLogFields(r, d.Rule, "deny")
+	}
+}
+
+// logDecision writes one rate-limited decision line. It never logs the query
+// string or credentials: only the canonical path and the user id.
+func (h *AccessControl) logDecision(level zapcore.Level, msg string, r *http.Request, rule, reason, enforced string, id *authz.Identity, path string) {
+	ce := h.logger.Check(level, msg)
+	if ce == nil {
+		return
+	}
+	ok, suppressed := h.limiter.allow(h.now().Unix())
+	if !ok {
+		return
+	}
+	user := ""
+	if id != nil {
+		user = id.ID
+	}
+	if path == "" {
+		path = r.URL.Path
+	}
+	fields := []zap.Field{
+		zap.String("policy", h.label),
+		zap.String("rule", rule),
+		zap.String("reason", reason),
+		zap.String("user", user),
+		zap.String("method", r.Method),
+		zap.String("host", r.Host),
+		zap.String("path", path),
+		zap.String("client", acClientAddr(r).String()),
+	}
+	if enforced != "" {
+		fields = append(fields, zap.String("enforced", enforced))
+	}
+	if suppressed > 0 {
+		fields = append(fields, zap.Int64("suppressed", suppressed))
+	}
+	ce.Write(fields...)
+}
+
+// acAddLogFields puts the decision on the request's access-log line.
+func acAddLogFields(r *http.Request, rule, decision string) {
+	if extra, ok := r.Context().Value(caddyhttp.ExtraLogFieldsCtxKey).(*caddyhttp.ExtraLogFields); ok {
+		extra.Set(zap.String("access_rule", rule))
+		extra.Set(zap.String("access_decision", decision))
+	}
+}
+
+var (
+	errAccessUnauthenticated = errors.New("access_control: authentication required")
+	errAccessForbidden       = errors.New("access_control: access denied")
+)
+
+// reject answers a denial: 401 with a Bearer challenge when an identity is
+// needed, 403 otherwise (with error="insufficient_scope" when only scopes
+// were missing). Neither the error nor the body names the rule.
+func (h *AccessControl) reject(w http.ResponseWriter, d authz.Decision) error {
+	status, err, title, detail := http.StatusForbidden, errAccessForbidden, "Forbidden", "You are not allowed to access this resource."
+	switch d.Reason {
+	case authz.ReasonUnauthenticated:
+		status, err, title, detail = http.StatusUnauthorized, errAccessUnauthenticated, "Unauthorized", "Authentication is required to access this resource."
+		w.Header().Set("WWW-Authenticate", h.challenge)
+	case authz.ReasonInsufficientScope:
+		detail = "The credentials lack a required scope."
+		w.Header().Set("WWW-Authenticate", h.challenge+`, error="insufficient_scope", scope="`+d.Scope+`"`)
+	}
+	if !h.ProblemJSON {
+		return caddyhttp.Error(status, err)
+	}
+	body := fmt.Sprintf(`{"type":"about:blank","title":%q,"status":%d,"detail":%q}`, title, status, detail)
+	hdr := w.Header()
+	hdr.Set("Content-Type", "application/problem+json")
+	hdr.Set("X-Content-Type-Options", "nosniff")
+	hdr.Set("Cache-Control", "no-store")
+	hdr.Del("Content-Length")
+	w.WriteHeader(status)
+	_, werr := w.Write([]byte(body + "\n"))
+	return werr
+}
+
+// acRequestIdentity returns the identity api_auth stored, or one built from the
+// {http.auth.user.*} placeholders another Caddy authentication set, or nil.
+func acRequestIdentity(r *http.Request, p *authz.Policy) *authz.Identity {
+	if id, ok := caddyhttp.GetVar(r.Context(), identityVarKey).(*authz.Identity); ok && id != nil {
+		return id
+	}
+	repl, ok := r.Context().Value(caddy.ReplacerCtxKey).(*caddy.Replacer)
+	if !ok {
+		return nil
+	}
+	uid, ok := repl.GetString("http.auth.user.id")
+	if !ok || uid == "" {
+		return nil
+	}
+	id := &authz.Identity{ID: uid, Method: "external", Claims: map[string]any{"sub": uid}}
+	if roles, ok := repl.GetString("http.auth.user.roles"); ok {
+		id.Roles = acSplitList(roles)
+	}
+	if scope, ok := repl.GetString("http.auth.user.scope"); ok {
+		id.Scopes = acSplitList(scope)
+		id.Claims["scope"] = scope
+	}
+	for _, key := range p.ClaimKeys() {
+		if v, ok := repl.GetString("http.auth.user." + key); ok {
+			id.Claims[key] = v
+		}
+	}
+	return id
+}
+
+// acSplitList splits a space- or comma-separated placeholder value.
+func acSplitList(s string) []string {
+	return strings.FieldsFunc(s, func(r rune) bool { return r == ' ' || r == ',' })
+}
+
+// acClientAddr is Caddy's client IP, which honours trusted_proxies; the zero
+// Addr (matching no client_ip condition) when unknown.
+func acClientAddr(r *http.Request) netip.Addr {
+	s, _ := caddyhttp.GetVar(r.Context(), caddyhttp.ClientIPVarKey).(string)
+	addr, err := netip.ParseAddr(s)
+	if err != nil {
+		return netip.Addr{}
+	}
+	return addr.Unmap()
+}
+
+// acLogLimiter lets through at most limit lines per second (a fixed window)
+// and counts the rest, to be reported with the next line that goes out.
+type acLogLimiter struct {
+	limit      int64
+	window     atomic.Int64
+	count      atomic.Int64
+	suppressed atomic.Int64
+}
+
+func (l *acLogLimiter) allow(now int64) (ok bool, suppressed int64) {
+	if l.limit < 0 {
+		return true, 0
+	}
+	if w := l.window.Load(); w != now && l.window.CompareAndSwap(w, now) {
+		l.count.Store(0)
+	}
+	if l.count.Add(1) > l.limit {
+		l.suppressed.Add(1)
+		return false, 0
+	}
+	return true, l.suppressed.Swap(0)
+}
+
+// Interface guards.
+var (
+	_ caddy.App                   = (*AccessPolicies)(nil)
+	_ caddy.Provisioner           = (*AccessPolicies)(nil)
+	_ caddy.Provisioner           = (*AccessControl)(nil)
+	_ caddy.Validator             = (*AccessControl)(nil)
+	_ caddyhttp.MiddlewareHandler = (*AccessControl)(nil)
+)

@@ -1,0 +1,459 @@
+package gatehouse
+
+import (
+	"encoding/base64"
+	"encoding/json"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"golang.org/x/crypto/bcrypt"
+
+	"github.com/caddyserver/caddy/v2/caddytest"
+
+	"github.com/gatehouse-dev/caddy-gatehouse/authz/authn"
+)
+
+const acLiveGlobals = `{
+	admin localhost:2999
+	http_port 9080
+	https_port 9443
+	grace_period 1ns
+	skip_install_trust
+`
+
+// acBcryptHash is what `caddy hash-password` prints for a password.
+func acBcryptHash(t *testing.T, password string) string {
+	t.Helper()
+	h, err := bcrypt.GenerateFromPassword([]byte(password), bcrypt.MinCost)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(h)
+}
+
+// acDo sends a request through the tester and returns status, headers and body.
+func acDo(t *testing.T, tester *caddytest.Tester, method, url string, setup func(*http.Request)) (int, http.Header, string) {
+	t.Helper()
+	req, err := http.NewRequest(method, url, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if setup != nil {
+		setup(req)
+	}
+	resp, err := tester.Client.Do(req)
+	if err != nil {
+		t.Fatalf("%s %s: %v", method, url, err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, resp.Header, string(body)
+}
+
+func acBasicAuth(user, pass string) func(*http.Request) {
+	return func(r *http.Request) { r.SetBasicAuth(user, pass) }
+}
+
+// TestAccessControlLiveBasicAuth runs a named policy behind Caddy's
+// basic_auth: identities come from {http.auth.user.id}.
+func TestAccessControlLiveBasicAuth(t *testing.T) {
+	if testing.Short() {
+		t.Skip("live test")
+	}
+	accessLog := filepath.Join(t.TempDir(), "access.log")
+	tester := caddytest.NewTester(t)
+	tester.InitServer(acLiveGlobals+`
+	servers {
+		trusted_proxies static 127.0.0.1/8
+	}
+	access_policy api {
+		allow health-internal {
+			path /health
+			client_ip 127.0.0.1/8 10.0.0.0/8
+		}
+		allow public-read {
+			method GET HEAD
+			path_prefix /public
+		}
+		allow admin {
+			path_prefix /admin
+			user alice
+		}
+		deny admin-deny {
+			path_prefix /admin
+		}
+		allow shadow-area {
+			path_prefix /shadow
+		}
+		allow users {
+			authenticated
+		}
+	}
+}
+
+http://localhost:9080 {
+	log {
+		output file `+accessLog+`
+		format json
+	}
+	@login path /admin* /me* /%61dmin* //admin*
+	basic_auth @login {
+		alice `+acBcryptHash(t, "alice-pw")+`
+		bob `+acBcryptHash(t, "bob-pw")+`
+	}
+	route /shadow/* {
+		access_control {
+			shadow
+			deny everything
+		}
+		respond "shadowed"
+	}
+	access_control api
+	respond "ok {http.auth.user.id}"
+}
+`, "caddyfile")
+
+	const base = "http://localhost:9080"
+	tests := []struct {
+		name   string
+		method string
+		path   string
+		setup  func(*http.Request)
+		want   int
+		body   string
+	}{
+		{"public read", "GET", "/public/items", nil, 200, "ok"},
+		// the users rule would allow any identity: anonymous → 401
+		{"public write anonymous", "POST", "/public/items", nil, 401, ""},
+		{"admin by alice", "GET", "/admin/users", acBasicAuth("alice", "alice-pw"), 200, "ok alice"},
+		{"admin by bob", "GET", "/admin/users", acBasicAuth("bob", "bob-pw"), 403, ""},
+		{"admin by bob, %61", "GET", "/%61dmin/users", acBasicAuth("bob", "bob-pw"), 403, ""},
+		{"admin by bob, //", "GET", "//admin", acBasicAuth("bob", "bob-pw"), 403, ""},
+		{"admin by bob, ;x", "GET", "/admin;x", acBasicAuth("bob", "bob-pw"), 403, ""},
+		{"admin by bob, trailing /", "GET", "/admin/", acBasicAuth("bob", "bob-pw"), 403, ""},
+		{"me by bob", "GET", "/me", acBasicAuth("bob", "bob-pw"), 200, "ok bob"},
+		{"health from loopback", "GET", "/health", nil, 200, "ok"},
+		// 127.0.0.1 is a trusted proxy, so the client is the forwarded address.
+		{"health via proxy from outside", "GET", "/health", func(r *http.Request) { r.Header.Set("X-Forwarded-For", "198.51.100.7") }, 401, ""},
+		{"health via proxy from inside", "GET", "/health", func(r *http.Request) { r.Header.Set("X-Forwarded-For", "10.2.3.4") }, 200, "ok"},
+		{"shadow policy lets through", "DELETE", "/shadow/x", nil, 200, "shadowed"},
+	}
+	for _, tt := range tests {
+		status, _, body := acDo(t, tester, tt.method, base+tt.path, tt.setup)
+		if status != tt.want || !strings.HasPrefix(body, tt.body) {
+			t.Errorf("%s: %s %s → %d %q, want %d %q", tt.name, tt.method, tt.path, status, body, tt.want, tt.body)
+		}
+	}
+	// An anonymous request for a path some rule grants to users: 401 with a
+	// Bearer challenge from access_control (no basic_auth on /other).
+	status, hdr, _ := acDo(t, tester, "GET", base+"/other", nil)
+	if status != 401 || hdr.Get("WWW-Authenticate") != `Bearer realm="gatehouse"` {
+		t.Errorf("anonymous /other: %d %q, want 401 with Bearer challenge", status, hdr.Get("WWW-Authenticate"))
+	}
+
+	// Counters per policy, rule and decision on the admin /metrics endpoint.
+	resp, err := http.Get("http://localhost:2999/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	metrics, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	for _, want := range []string{
+		`caddy_gatehouse_access_decisions_total{decision="deny",policy="api",rule="admin-deny"} 5`,
+		`caddy_gatehouse_access_decisions_total{decision="allow",policy="api",rule="admin"} 1`,
+		`caddy_gatehouse_access_decisions_total{decision="shadow_deny",policy="inline",rule="everything"} 1`,
+	} {
+		if !strings.Contains(string(metrics), want) {
+			t.Errorf("metrics lack %s", want)
+		}
+	}
+
+	// Denials and shadow denials are on the access-log line too.
+	logData, err := os.ReadFile(accessLog)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{`"access_rule":"admin-deny","access_decision":"deny"`, `"access_rule":"everything","access_decision":"shadow_deny"`, `"user_id":"bob"`} {
+		if !strings.Contains(string(logData), want) {
+			t.Errorf("access log lacks %s", want)
+		}
+	}
+}
+
+// TestAccessControlLiveHotReload changes rules through the admin API, then
+// posts an invalid rule set: 400 naming the problem, old rules keep serving.
+func TestAccessControlLiveHotReload(t *testing.T) {
+	if testing.Short() {
+		t.Skip("live test")
+	}
+	site := func(rules string) string {
+		return acLiveGlobals + `}
+
+http://localhost:9080 {
+	access_control {
+		problem_json
+` + rules + `
+	}
+	respond "ok"
+}
+`
+	}
+	tester := caddytest.NewTester(t)
+	tester.InitServer(site(`		allow a {
+			path /a
+		}`), "caddyfile")
+	const base = "http://localhost:9080"
+	expect := func(stage string, path string, want int) {
+		t.Helper()
+		if status, _, body := acDo(t, tester, "GET", base+path, nil); status != want {
+			t.Errorf("%s: GET %s → %d %q, want %d", stage, path, status, body, want)
+		}
+	}
+	expect("initial", "/a", 200)
+	expect("initial", "/b", 403)
+
+	tester.InitServer(site(`		allow b {
+			path /b
+		}`), "caddyfile")
+	expect("reloaded", "/a", 403)
+	expect("reloaded", "/b", 200)
+
+	// Problem body on a denial: JSON, generic.
+	status, hdr, body := acDo(t, tester, "GET", base+"/a", nil)
+	var problem map[string]any
+	if status != 403 || hdr.Get("Content-Type") != "application/problem+json" || json.Unmarshal([]byte(body), &problem) != nil || problem["status"] != float64(403) {
+		t.Errorf("problem response: %d %q %q", status, hdr.Get("Content-Type"), body)
+	}
+
+	bad := site(`		allow broken {
+			path /b
+			client_ip 10.0.0/8
+		}`)
+	req, err := http.NewRequest("POST", "http://localhost:2999/load", strings.NewReader(bad))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "text/caddyfile")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	msg, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 400 || !strings.Contains(string(msg), `rule 1 (broken): client_ip \"10.0.0/8\"`) {
+		t.Errorf("bad config: %d %s; want 400 naming rule and value", resp.StatusCode, msg)
+	}
+	expect("after rejected reload", "/a", 403)
+	expect("after rejected reload", "/b", 200)
+
+	// An unknown named policy is rejected the same way.
+	req, _ = http.NewRequest("POST", "http://localhost:2999/load", strings.NewReader(acLiveGlobals+`}
+http://localhost:9080 {
+	access_control nosuchpolicy
+	respond "ok"
+}
+`))
+	req.Header.Set("Content-Type", "text/caddyfile")
+	resp, err = http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	msg, _ = io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 400 || !strings.Contains(string(msg), `no access policy named \"nosuchpolicy\"`) {
+		t.Errorf("unknown policy: %d %s", resp.StatusCode, msg)
+	}
+	expect("after rejected reload", "/b", 200)
+}
+
+// TestAccessControlLiveAPIAuth combines api_auth (JWT and API keys) with
+// access_control: roles, scopes and claims from either kind of credential.
+func TestAccessControlLiveAPIAuth(t *testing.T) {
+	if testing.Short() {
+		t.Skip("live test")
+	}
+	secret := []byte("0123456789abcdef0123456789abcdef-access-control")
+	billingKey, readerKey := "gk_live_billing_0123456789", "gk_live_reader_0123456789"
+	tester := caddytest.NewTester(t)
+	tester.InitServer(acLiveGlobals+`}
+
+http://localhost:9080 {
+	api_auth {
+		issuer https://idp.test {
+			audience gatehouse-test
+			secret `+base64.StdEncoding.EncodeToString(secret)+` HS256
+		}
+		api_key `+authn.HashAPIKey(billingKey)+` svc-billing {
+			roles service
+			scopes orders:read orders:write
+		}
+		api_key `+authn.HashAPIKey(readerKey)+` svc-reader {
+			scopes orders:read
+		}
+		optional
+	}
+	access_control {
+		realm orders
+		allow admin {
+			path_prefix /admin
+			roles_any admin
+		}
+		deny admin-others {
+			path_prefix /admin
+		}
+		allow orders-read {
+			method GET
+			path_prefix /orders
+			scopes_any orders:read
+		}
+		allow orders-write {
+			method POST
+			path_prefix /orders
+			scopes_all orders:write
+		}
+		allow services {
+			path_prefix /internal
+			auth_method api_key
+			roles_all service
+		}
+		allow tenant-acme {
+			path_prefix /tenant
+			issuer https://idp.test
+			claim org.id acme
+		}
+	}
+	respond "ok {http.auth.user.id}"
+}
+`, "caddyfile")
+
+	token := func(sub string, extra map[string]any) string {
+		claims := map[string]any{"iss": "https://idp.test", "aud": "gatehouse-test", "sub": sub,
+			"iat": time.Now().Unix(), "exp": time.Now().Add(time.Hour).Unix()}
+		for k, v := range extra {
+			claims[k] = v
+		}
+		s, err := authn.Mint("HS256", secret, "", claims)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	bearer := func(tok string) func(*http.Request) {
+		return func(r *http.Request) { r.Header.Set("Authorization", "Bearer "+tok) }
+	}
+	apiKey := func(key string) func(*http.Request) {
+		return func(r *http.Request) { r.Header.Set("X-API-Key", key) }
+	}
+	admin := token("ada", map[string]any{"roles": []string{"admin"}, "scope": "orders:read"})
+	reader := token("rita", map[string]any{"roles": []string{"user"}, "scope": "orders:read profile", "org": map[string]any{"id": "acme"}})
+	scpWriter := token("wes", map[string]any{"scp": []string{"orders:read", "orders:write"}, "org": map[string]any{"id": "other"}})
+
+	const base = "http://localhost:9080"
+	tests := []struct {
+		name     string
+		method   string
+		path     string
+		setup    func(*http.Request)
+		want     int
+		wantChal string
+		wantBody string
+	}{
+		{"jwt admin on /admin", "GET", "/admin/x", bearer(admin), 200, "", "ok ada"},
+		{"jwt user on /admin", "GET", "/admin/x", bearer(reader), 403, "", ""},
+		{"jwt user on /%61dmin", "GET", "/%61dmin/x", bearer(reader), 403, "", ""},
+		{"api key on /admin", "GET", "/admin/x", apiKey(billingKey), 403, "", ""},
+		{"anonymous on /admin", "GET", "/admin/x", nil, 401, `Bearer realm="orders"`, ""},
+		{"jwt read with scope string", "GET", "/orders/1", bearer(reader), 200, "", "ok rita"},
+		{"jwt write lacking scope", "POST", "/orders", bearer(reader), 403, `Bearer realm="orders", error="insufficient_scope", scope="orders:write"`, ""},
+		{"jwt write with scp array", "POST", "/orders", bearer(scpWriter), 200, "", "ok wes"},
+		{"api key read", "GET", "/orders/1", apiKey(readerKey), 200, "", "ok svc-reader"},
+		{"api key write lacking scope", "POST", "/orders", apiKey(readerKey), 403, `Bearer realm="orders", error="insufficient_scope", scope="orders:write"`, ""},
+		{"api key write with scope", "POST", "/orders", apiKey(billingKey), 200, "", "ok svc-billing"},
+		{"anonymous write", "POST", "/orders", nil, 401, `Bearer realm="orders"`, ""},
+		{"api key with role on /internal", "GET", "/internal/jobs", apiKey(billingKey), 200, "", "ok svc-billing"},
+		{"api key without role on /internal", "GET", "/internal/jobs", apiKey(readerKey), 403, "", ""},
+		{"jwt on /internal (api keys only)", "GET", "/internal/jobs", bearer(admin), 403, "", ""},
+		{"nested claim match", "GET", "/tenant/acme", bearer(reader), 200, "", "ok rita"},
+		{"nested claim mismatch", "GET", "/tenant/acme", bearer(scpWriter), 403, "", ""},
+	}
+	for _, tt := range tests {
+		status, hdr, body := acDo(t, tester, tt.method, base+tt.path, tt.setup)
+		if status != tt.want || hdr.Get("WWW-Authenticate") != tt.wantChal || !strings.HasPrefix(body, tt.wantBody) {
+			t.Errorf("%s: %s %s → %d %q %q, want %d %q %q", tt.name, tt.method, tt.path,
+				status, hdr.Get("WWW-Authenticate"), body, tt.want, tt.wantChal, tt.wantBody)
+		}
+	}
+}
+
+// TestAccessControlLiveJSONNamedPolicy configures a named policy in pure
+// JSON (the access_policies app) and applies it from two routes, one of them
+// overriding it to shadow mode.
+func TestAccessControlLiveJSONNamedPolicy(t *testing.T) {
+	if testing.Short() {
+		t.Skip("live test")
+	}
+	tester := caddytest.NewTester(t)
+	tester.InitServer(`{
+	"admin": {"listen": "localhost:2999"},
+	"apps": {
+		"access_policies": {
+			"policies": {
+				"shared": {
+					"rules": [
+						{"name": "reads", "action": "allow", "methods": ["GET"], "path_prefixes": ["/"]}
+					]
+				}
+			}
+		},
+		"http": {
+			"http_port": 9080,
+			"https_port": 9443,
+			"grace_period": 1,
+			"servers": {
+				"srv0": {
+					"listen": [":9080"],
+					"automatic_https": {"disable": true},
+					"routes": [
+						{
+							"match": [{"path": ["/observe/*"]}],
+							"handle": [
+								{"handler": "access_control", "policy": "shared", "shadow": true},
+								{"handler": "static_response", "body": "observed"}
+							],
+							"terminal": true
+						},
+						{
+							"handle": [
+								{"handler": "access_control", "policy": "shared"},
+								{"handler": "static_response", "body": "enforced"}
+							]
+						}
+					]
+				}
+			}
+		},
+		"pki": {"certificate_authorities": {"local": {"install_trust": false}}}
+	}
+}`, "json")
+	const base = "http://localhost:9080"
+	for _, tc := range []struct {
+		method, path string
+		want         int
+		body         string
+	}{
+		{"GET", "/x", 200, "enforced"},
+		{"POST", "/x", 403, ""},
+		{"GET", "/observe/x", 200, "observed"},
+		{"POST", "/observe/x", 200, "observed"}, // would deny, shadow
+	} {
+		status, _, body := acDo(t, tester, tc.method, base+tc.path, nil)
+		if status != tc.want || body != tc.body {
+			t.Errorf("%s %s → %d %q, want %d %q", tc.method, tc.path, status, body, tc.want, tc.body)
+		}
+	}
+}

@@ -1,0 +1,450 @@
+package gatehouse
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/testutil"
+	"go.uber.org/zap"
+	"go.uber.org/zap/zapcore"
+	"go.uber.org/zap/zaptest/observer"
+
+	"github.com/caddyserver/caddy/v2"
+	"github.com/caddyserver/caddy/v2/modules/caddyhttp"
+
+	"github.com/gatehouse-dev/caddy-gatehouse/authz"
+)
+
+// provisionAC provisions h in a bare Caddy context and swaps its logger for
+// an observer.
+func provisionAC(t *testing.T, h *AccessControl) (*observer.ObservedLogs, *prometheus.Registry) {
+	t.Helper()
+	ctx, cancel := caddy.NewContext(caddy.Context{Context: context.Background()})
+	t.Cleanup(cancel)
+	if err := h.Provision(ctx); err != nil {
+		t.Fatalf("Provision: %v", err)
+	}
+	if err := h.Validate(); err != nil {
+		t.Fatalf("Validate: %v", err)
+	}
+	core, logs := observer.New(zapcore.DebugLevel)
+	h.logger = zap.New(core)
+	return logs, ctx.GetMetricsRegistry()
+}
+
+// acRequest builds a request as Caddy's server would prepare it: replacer,
+// vars with the client IP (and an api_auth identity), extra log fields.
+func acRequest(method, target, clientIP string, id *authz.Identity, userPlaceholders map[string]string) *http.Request {
+	r := httptest.NewRequest(method, target, nil)
+	r.RemoteAddr = "10.9.9.9:1234" // must be ignored in favour of the client_ip var
+	repl := caddy.NewReplacer()
+	for k, v := range userPlaceholders {
+		repl.Set("http.auth.user."+k, v)
+	}
+	vars := map[string]any{caddyhttp.ClientIPVarKey: clientIP}
+	if id != nil {
+		vars[identityVarKey] = id
+	}
+	ctx := context.WithValue(r.Context(), caddy.ReplacerCtxKey, repl)
+	ctx = context.WithValue(ctx, caddyhttp.VarsCtxKey, vars)
+	ctx = context.WithValue(ctx, caddyhttp.ExtraLogFieldsCtxKey, new(caddyhttp.ExtraLogFields))
+	return r.WithContext(ctx)
+}
+
+// acServe runs the handler and returns the status the client would see (the
+// HandlerError's status when the handler returns one) and whether next ran.
+func acServe(t *testing.T, h *AccessControl, r *http.Request) (*httptest.ResponseRecorder, int, bool) {
+	t.Helper()
+	w := httptest.NewRecorder()
+	called := false
+	next := caddyhttp.HandlerFunc(func(w http.ResponseWriter, r *http.Request) error {
+		called = true
+		w.WriteHeader(http.StatusNoContent)
+		return nil
+	})
+	err := h.ServeHTTP(w, r, next)
+	status := w.Code
+	if err != nil {
+		var he caddyhttp.HandlerError
+		if !errors.As(err, &he) {
+			t.Fatalf("ServeHTTP returned a non-HandlerError: %v", err)
+		}
+		status = he.StatusCode
+	}
+	return w, status, called
+}
+
+func typicalAPIRules() []authz.Rule {
+	t := true
+	return []authz.Rule{
+		{Name: "health-internal", Action: "allow", Paths: []string{"/health"}, ClientIPs: []string{"10.0.0.0/8", "127.0.0.1"}},
+		{Name: "health-external", Action: "deny", Paths: []string{"/health"}},
+		{Name: "admin", Action: "allow", PathPrefixes: []string{"/admin"}, RolesAny: []string{"admin"}},
+		{Name: "admin-deny", Action: "deny", PathPrefixes: []string{"/admin"}},
+		{Name: "public-read", Action: "allow", Methods: []string{"GET", "HEAD"}, PathPrefixes: []string{"/api/public"}},
+		{Name: "orders-read", Action: "allow", Methods: []string{"GET"}, PathPrefixes: []string{"/api/orders"}, ScopesAny: []string{"orders:read"}},
+		{Name: "orders-write", Action: "allow", Methods: []string{"POST", "PUT", "DELETE"}, PathPrefixes: []string{"/api/orders"}, ScopesAll: []string{"orders:write"}},
+		{Name: "me", Action: "allow", Paths: []string{"/api/me"}, Authenticated: &t},
+	}
+}
+
+var (
+	jwtAdmin  = &authz.Identity{ID: "ada", Method: "jwt", Roles: []string{"admin"}, Scopes: []string{"orders:read"}}
+	jwtReader = &authz.Identity{ID: "rita", Method: "jwt", Roles: []string{"user"}, Scopes: []string{"orders:read"}}
+	apiWriter = &authz.Identity{ID: "svc-billing", Method: "api_key", Roles: []string{"service"}, Scopes: []string{"orders:read", "orders:write"}}
+)
+
+func TestAccessControlServeHTTP(t *testing.T) {
+	h := &AccessControl{Rules: typicalAPIRules(), Realm: "api"}
+	provisionAC(t, h)
+	tests := []struct {
+		name       string
+		method     string
+		target     string
+		client     string
+		id         *authz.Identity
+		basicUser  map[string]string
+		wantStatus int
+		wantNext   bool
+		wantChal   string
+	}{
+		{"public read anonymous", "GET", "/api/public/items", "203.0.113.1", nil, nil, 204, true, ""},
+		{"public write anonymous → default deny 403", "POST", "/api/public/items", "203.0.113.1", nil, nil, 403, false, ""},
+		{"orders read anonymous → 401", "GET", "/api/orders", "203.0.113.1", nil, nil, 401, false, `Bearer realm="api"`},
+		{"orders read with scope", "GET", "/api/orders/7", "203.0.113.1", jwtReader, nil, 204, true, ""},
+		{"orders write lacking scope → insufficient_scope", "POST", "/api/orders", "203.0.113.1", jwtReader, nil, 403, false,
+			`Bearer realm="api", error="insufficient_scope", scope="orders:write"`},
+		{"orders write by api key", "POST", "/api/orders", "203.0.113.1", apiWriter, nil, 204, true, ""},
+		{"admin by admin", "GET", "/admin/users", "203.0.113.1", jwtAdmin, nil, 204, true, ""},
+		{"admin by user → 403", "GET", "/admin/users", "203.0.113.1", jwtReader, nil, 403, false, ""},
+		{"admin bypass %61", "GET", "/%61dmin/users", "203.0.113.1", jwtReader, nil, 403, false, ""},
+		{"admin bypass //", "GET", "//admin", "203.0.113.1", jwtReader, nil, 403, false, ""},
+		{"admin bypass ;", "GET", "/admin;x/users", "203.0.113.1", jwtReader, nil, 403, false, ""},
+		{"admin bypass dot-dot, anonymous → 401", "GET", "/api/public/%2e%2e/%2e%2e/admin", "203.0.113.1", nil, nil, 401, false, `Bearer realm="api"`},
+		{"health internal", "GET", "/health", "10.1.2.3", nil, nil, 204, true, ""},
+		{"health internal loopback", "GET", "/health/", "127.0.0.1", nil, nil, 204, true, ""},
+		{"health external (RemoteAddr is internal, client_ip is not)", "GET", "/health", "198.51.100.7", nil, nil, 403, false, ""},
+		{"me with basic_auth identity", "GET", "/api/me", "203.0.113.1", nil, map[string]string{"id": "bob"}, 204, true, ""},
+		{"me anonymous → 401", "GET", "/api/me", "203.0.113.1", nil, nil, 401, false, `Bearer realm="api"`},
+		{"basic_auth identity roles from placeholder", "GET", "/admin", "203.0.113.1", nil, map[string]string{"id": "bob", "roles": "ops,admin"}, 204, true, ""},
+		{"invalid path → 400", "GET", "/api/public/%2500", "203.0.113.1", nil, nil, 400, false, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := acRequest(tt.method, tt.target, tt.client, tt.id, tt.basicUser)
+			w, status, called := acServe(t, h, r)
+			if status != tt.wantStatus || called != tt.wantNext {
+				t.Fatalf("status %d next %v, want %d %v", status, called, tt.wantStatus, tt.wantNext)
+			}
+			if got := w.Header().Get("WWW-Authenticate"); got != tt.wantChal {
+				t.Errorf("WWW-Authenticate = %q, want %q", got, tt.wantChal)
+			}
+		})
+	}
+}
+
+func TestAccessControlProblemJSON(t *testing.T) {
+	h := &AccessControl{Rules: typicalAPIRules(), ProblemJSON: true}
+	provisionAC(t, h)
+	for _, tc := range []struct {
+		target string
+		id     *authz.Identity
+		status int
+	}{
+		{"/admin/secret-endpoint", jwtReader, 403},
+		{"/api/orders", nil, 401},
+	} {
+		w, status, called := acServe(t, h, acRequest("GET", tc.target, "203.0.113.1", tc.id, nil))
+		if status != tc.status || called {
+			t.Fatalf("%s: status %d next %v", tc.target, status, called)
+		}
+		if ct := w.Header().Get("Content-Type"); ct != "application/problem+json" {
+			t.Errorf("Content-Type = %q", ct)
+		}
+		var body map[string]any
+		if err := json.Unmarshal(w.Body.Bytes(), &body); err != nil {
+			t.Fatalf("body %q: %v", w.Body, err)
+		}
+		if body["status"] != float64(tc.status) || body["title"] == "" {
+			t.Errorf("body = %v", body)
+		}
+		for _, leak := range []string{"admin", "rule", "orders", "scope", "secret", "health"} {
+			if strings.Contains(strings.ToLower(w.Body.String()), leak) {
+				t.Errorf("problem body %q reveals %q", w.Body, leak)
+			}
+		}
+	}
+	if h.challenge != `Bearer realm="gatehouse"` {
+		t.Errorf("default realm challenge = %q", h.challenge)
+	}
+}
+
+func TestAccessControlDecisionLogsAndMetrics(t *testing.T) {
+	h := &AccessControl{Rules: typicalAPIRules(), Name: "api"}
+	logs, reg := provisionAC(t, h)
+
+	r := acRequest("GET", "/admin/users?api_key=SECRET123", "203.0.113.9", jwtReader, nil)
+	r.Header.Set("Authorization", "Bearer SECRETTOKEN")
+	if _, status, _ := acServe(t, h, r); status != 403 {
+		t.Fatalf("status %d", status)
+	}
+	acServe(t, h, acRequest("GET", "/api/public/x", "203.0.113.9", nil, nil))
+
+	denies := logs.FilterMessage("access denied").All()
+	if len(denies) != 1 {
+		t.Fatalf("want one deny line, got %d: %v", len(denies), logs.All())
+	}
+	e := denies[0]
+	if e.Level != zapcore.InfoLevel {
+		t.Errorf("deny logged at %v", e.Level)
+	}
+	want := map[string]string{"policy": "api", "rule": "admin-deny", "user": "rita", "method": "GET",
+		"path": "/admin/users", "client": "203.0.113.9", "reason": "forbidden"}
+	fields := e.ContextMap()
+	for k, v := range want {
+		if fields[k] != v {
+			t.Errorf("log field %s = %v, want %q", k, fields[k], v)
+		}
+	}
+	for _, entry := range logs.All() {
+		for _, f := range entry.Context {
+			if strings.Contains(f.String, "SECRET") {
+				t.Errorf("log leaks a secret: %s=%q", f.Key, f.String)
+			}
+		}
+	}
+	if n := logs.Len(); n != 1 {
+		t.Errorf("allowed requests must not be logged (%d lines in all)", n)
+	}
+
+	if got := testutil.ToFloat64(h.counters[3][acDecDeny]); got != 1 {
+		t.Errorf("admin-deny deny counter = %v", got)
+	}
+	if got := testutil.ToFloat64(h.counters[4][acDecAllow]); got != 1 {
+		t.Errorf("public-read allow counter = %v", got)
+	}
+	if n, err := testutil.GatherAndCount(reg, "caddy_gatehouse_access_decisions_total"); err != nil || n == 0 {
+		t.Errorf("metric not registered: %d %v", n, err)
+	}
+	// A second handler on the same registry (a reload, or another site)
+	// reuses the collector instead of failing.
+	h2 := &AccessControl{Rules: typicalAPIRules(), Name: "api"}
+	h2.policy = h.policy
+	h2.label = "api"
+	if err := h2.provisionMetrics(reg); err != nil {
+		t.Fatalf("second provisionMetrics: %v", err)
+	}
+	if got := testutil.ToFloat64(h2.counters[3][acDecDeny]); got != 1 {
+		t.Errorf("shared counter not reused: %v", got)
+	}
+}
+
+func TestAccessControlShadow(t *testing.T) {
+	rules := []authz.Rule{
+		{Name: "new-block", Action: "deny", Shadow: true, PathPrefixes: []string{"/legacy"}},
+		{Name: "reads", Action: "allow", Methods: []string{"GET"}},
+	}
+	t.Run("shadow rule", func(t *testing.T) {
+		h := &AccessControl{Rules: rules}
+		logs, _ := provisionAC(t, h)
+		_, status, called := acServe(t, h, acRequest("GET", "/legacy/x", "203.0.113.1", jwtReader, nil))
+		if status != 204 || !called {
+			t.Fatalf("shadow rule blocked: %d %v", status, called)
+		}
+		lines := logs.FilterMessage("access would be denied (shadow rule)").All()
+		if len(lines) != 1 || lines[0].Level != zapcore.WarnLevel || lines[0].ContextMap()["rule"] != "new-block" || lines[0].ContextMap()["enforced"] != "allow" {
+			t.Fatalf("want one WARN would-deny line for new-block, got %v", logs.All())
+		}
+		if got := testutil.ToFloat64(h.counters[0][acDecShadowDeny]); got != 1 {
+			t.Errorf("shadow_deny counter = %v", got)
+		}
+		if got := testutil.ToFloat64(h.counters[1][acDecAllow]); got != 1 {
+			t.Errorf("allow counter = %v", got)
+		}
+	})
+	t.Run("shadow handler", func(t *testing.T) {
+		h := &AccessControl{Rules: rules, Shadow: true}
+		logs, _ := provisionAC(t, h)
+		_, status, called := acServe(t, h, acRequest("POST", "/x", "203.0.113.1", nil, nil))
+		if status != 204 || !called {
+			t.Fatalf("shadow policy blocked: %d %v", status, called)
+		}
+		lines := logs.FilterMessage("access would be denied (shadow policy)").All()
+		if len(lines) != 1 || lines[0].ContextMap()["rule"] != "default" {
+			t.Fatalf("want one would-deny line by default, got %v", logs.All())
+		}
+		if got := testutil.ToFloat64(h.counters[len(h.counters)-2][acDecShadowDeny]); got != 1 {
+			t.Errorf("default shadow_deny counter = %v", got)
+		}
+		if n := len(logs.FilterMessage("access denied").All()); n != 0 {
+			t.Errorf("shadow mode logged %d enforced denials", n)
+		}
+	})
+}
+
+func TestAccessControlValidateAndProvisionErrors(t *testing.T) {
+	tests := []struct {
+		name string
+		h    AccessControl
+		want string
+	}{
+		{"named with rules", AccessControl{Policy: "p", Rules: []authz.Rule{{Action: "allow"}}}, "belong to the access_policy"},
+		{"bad realm", AccessControl{Realm: `a"b`}, "realm"},
+		{"bad rule", AccessControl{Rules: []authz.Rule{{Name: "nets", Action: "allow", ClientIPs: []string{"300.0.0.1"}}}}, `rule 1 (nets): client_ip "300.0.0.1"`},
+		{"bad default", AccessControl{Default: "perhaps"}, "default"},
+	}
+	for _, tt := range tests {
+		ctx, cancel := caddy.NewContext(caddy.Context{Context: context.Background()})
+		err := tt.h.Provision(ctx)
+		cancel()
+		if err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("%s: error %v, want one containing %q", tt.name, err, tt.want)
+		}
+	}
+}
+
+func TestLogLimiter(t *testing.T) {
+	l := &acLogLimiter{limit: 2}
+	now := time.Unix(1000, 0).Unix()
+	var allowed int
+	for range 5 {
+		if ok, _ := l.allow(now); ok {
+			allowed++
+		}
+	}
+	if allowed != 2 {
+		t.Errorf("allowed %d lines in one second, want 2", allowed)
+	}
+	ok, suppressed := l.allow(now + 1)
+	if !ok || suppressed != 3 {
+		t.Errorf("next window: ok=%v suppressed=%d, want true 3", ok, suppressed)
+	}
+	unlimited := &acLogLimiter{limit: -1}
+	for range 1000 {
+		if ok, _ := unlimited.allow(now); !ok {
+			t.Fatal("negative limit must not cap")
+		}
+	}
+}
+
+func TestAccessControlLogLimitApplies(t *testing.T) {
+	h := &AccessControl{LogLimit: 3}
+	logs, _ := provisionAC(t, h)
+	fixed := time.Unix(5000, 0)
+	h.now = func() time.Time { return fixed }
+	for range 10 {
+		acServe(t, h, acRequest("GET", "/x", "203.0.113.1", nil, nil))
+	}
+	if n := logs.Len(); n != 3 {
+		t.Errorf("%d decision lines logged with log_limit 3", n)
+	}
+	fixed = fixed.Add(time.Second)
+	acServe(t, h, acRequest("GET", "/x", "203.0.113.1", nil, nil))
+	last := logs.All()[logs.Len()-1]
+	if last.ContextMap()["suppressed"] != int64(7) {
+		t.Errorf("suppressed = %v, want 7", last.ContextMap()["suppressed"])
+	}
+	if got := testutil.ToFloat64(h.counters[len(h.counters)-2][acDecDeny]); got != 11 {
+		t.Errorf("metrics must count every decision, even unlogged: %v", got)
+	}
+}
+
+// BenchmarkAccessControlServeHTTP: the whole handler on an allowed request
+// (identity from api_auth's var, 8-rule typical policy).
+func BenchmarkAccessControlServeHTTP(b *testing.B) {
+	h := &AccessControl{Rules: typicalAPIRules()}
+	ctx, cancel := caddy.NewContext(caddy.Context{Context: context.Background()})
+	defer cancel()
+	if err := h.Provision(ctx); err != nil {
+		b.Fatal(err)
+	}
+	r := acRequest("GET", "/api/orders/42", "203.0.113.1", jwtReader, nil)
+	next := caddyhttp.HandlerFunc(func(http.ResponseWriter, *http.Request) error { return nil })
+	w := httptest.NewRecorder()
+	b.ReportAllocs()
+	for b.Loop() {
+		if err := h.ServeHTTP(w, r, next); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// TestAccessControlConcurrent runs decisions in parallel (go test -race):
+// the handler keeps no per-request state.
+func TestAccessControlConcurrent(t *testing.T) {
+	h := &AccessControl{Rules: typicalAPIRules(), LogLimit: 5}
+	provisionAC(t, h)
+	done := make(chan [2]int)
+	for g := range 8 {
+		go func() {
+			var allowed, denied int
+			for i := range 200 {
+				id := jwtReader
+				if (g+i)%2 == 0 {
+					id = nil
+				}
+				r := acRequest("GET", "/api/orders/1", "203.0.113.1", id, nil)
+				w := httptest.NewRecorder()
+				err := h.ServeHTTP(w, r, caddyhttp.HandlerFunc(func(http.ResponseWriter, *http.Request) error { return nil }))
+				if err == nil {
+					allowed++
+				} else {
+					denied++
+				}
+			}
+			done <- [2]int{allowed, denied}
+		}()
+	}
+	var allowed, denied int
+	for range 8 {
+		c := <-done
+		allowed += c[0]
+		denied += c[1]
+	}
+	if allowed != 800 || denied != 800 {
+		t.Errorf("allowed %d denied %d, want 800 each", allowed, denied)
+	}
+	if got := testutil.ToFloat64(h.counters[5][acDecAllow]); got != 800 {
+		t.Errorf("orders-read allow counter = %v", got)
+	}
+}
+
+// TestAccessControlExternalIdentity: an identity from another Caddy
+// authentication is built from {http.auth.user.*}: id, roles, scope and the
+// claims the rules refer to; api_auth's var wins when both are present.
+func TestAccessControlExternalIdentity(t *testing.T) {
+	h := &AccessControl{Rules: []authz.Rule{
+		{Name: "tenant", Action: "allow", PathPrefixes: []string{"/t"}, AuthMethods: []string{"external"}, Claims: []authz.ClaimCondition{{Path: "tenant", Values: []string{"acme"}}}},
+		{Name: "scoped", Action: "allow", PathPrefixes: []string{"/s"}, ScopesAll: []string{"a", "b"}},
+		{Name: "jwt-only", Action: "allow", PathPrefixes: []string{"/j"}, AuthMethods: []string{"jwt"}},
+	}}
+	provisionAC(t, h)
+	tests := []struct {
+		name   string
+		path   string
+		id     *authz.Identity
+		ph     map[string]string
+		status int
+	}{
+		{"claim from placeholder", "/t", nil, map[string]string{"id": "bob", "tenant": "acme"}, 204},
+		{"claim mismatch", "/t", nil, map[string]string{"id": "bob", "tenant": "other"}, 403},
+		{"claim placeholder without user id is anonymous", "/t", nil, map[string]string{"tenant": "acme"}, 401},
+		{"scopes from placeholder", "/s", nil, map[string]string{"id": "bob", "scope": "b a"}, 204},
+		{"scope missing", "/s", nil, map[string]string{"id": "bob", "scope": "a"}, 403},
+		{"api_auth var wins over placeholders", "/j", jwtReader, map[string]string{"id": "someone-else"}, 204},
+		{"external is not jwt", "/j", nil, map[string]string{"id": "bob"}, 403},
+	}
+	for _, tt := range tests {
+		_, status, _ := acServe(t, h, acRequest("GET", tt.path, "203.0.113.1", tt.id, tt.ph))
+		if status != tt.status {
+			t.Errorf("%s: status %d, want %d", tt.name, status, tt.status)
+		}
+	}
+}

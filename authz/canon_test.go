@@ -1,0 +1,150 @@
+package authz
+
+import (
+	"errors"
+	"testing"
+)
+
+func TestCanonicalPath(t *testing.T) {
+	tests := []struct {
+		in      string
+		ci      bool
+		want    string
+		wantErr error
+	}{
+		{in: "/admin", want: "/admin"},
+		{in: "/", want: "/"},
+		{in: "", want: "/"},
+		// percent-encoding, including of slashes and dots, and double encoding
+		{in: "/%61dmin", want: "/admin"},
+		{in: "/%41DMIN", want: "/ADMIN"},
+		{in: "/%2561dmin", want: "/admin"},
+		{in: "/api%2Fadmin", want: "/api/admin"},
+		{in: "/api%2fadmin", want: "/api/admin"},
+		{in: "/public/%2e%2e/admin", want: "/admin"},
+		{in: "/public/%252e%252e/admin", want: "/admin"},
+		{in: "/public/.%2e/admin", want: "/admin"},
+		{in: "%2Fadmin", want: "/admin"},
+		{in: "/%25", want: "/%"},
+		{in: "/100%", want: "/100%"},
+		{in: "/a%zzb", want: "/a%zzb"},
+		{in: "/%252525252561", wantErr: ErrPathEncoding},
+		// dot segments
+		{in: "/./admin", want: "/admin"},
+		{in: "/public/../admin", want: "/admin"},
+		{in: "/../../admin", want: "/admin"},
+		{in: "/admin/.", want: "/admin"},
+		{in: "/admin/x/..", want: "/admin"},
+		// repeated slashes and trailing slash
+		{in: "//admin", want: "/admin"},
+		{in: "///admin//users///", want: "/admin/users"},
+		{in: "/admin/", want: "/admin"},
+		// backslashes
+		{in: "/public\\..\\admin", want: "/admin"},
+		{in: "/public%5C..%5Cadmin", want: "/admin"},
+		// ;params
+		{in: "/admin;x", want: "/admin"},
+		{in: "/admin;jsessionid=1/users", want: "/admin/users"},
+		{in: "/admin%3Bx", want: "/admin"},
+		{in: "/;x/admin", want: "/admin"},
+		{in: "/..;/admin", want: "/admin"},
+		// trailing dots and spaces
+		{in: "/admin.", want: "/admin"},
+		{in: "/admin..", want: "/admin"},
+		{in: "/admin%20", want: "/admin"},
+		{in: "/admin.%20.", want: "/admin"},
+		{in: "/.../admin", want: "/admin"},
+		{in: "/file.json", want: "/file.json"},
+		// case
+		{in: "/ADMIN", want: "/ADMIN"},
+		{in: "/ADMIN", ci: true, want: "/admin"},
+		{in: "/AdMiN/Users", ci: true, want: "/admin/users"},
+		{in: "/%41dmin", ci: true, want: "/admin"},
+		{in: "/\u212Aelvin", ci: true, want: "/kelvin"},
+		{in: "/ÉTÉ", ci: true, want: "/été"},
+		// control characters
+		{in: "/admin%00", wantErr: ErrPathControl},
+		{in: "/admin%0d%0a", wantErr: ErrPathControl},
+		{in: "/admin\x7f", wantErr: ErrPathControl},
+		// invalid UTF-8 (overlong "..") and look-alike separators
+		{in: "/public/%c0%ae%c0%ae/admin", wantErr: ErrPathUTF8},
+		{in: "/%ff", wantErr: ErrPathUTF8},
+		{in: "/public/%EF%BC%8E%EF%BC%8E%EF%BC%8Fadmin", want: "/admin"},
+		{in: "/public\uFF0F..\u2215admin", want: "/admin"},
+		{in: "/caf%C3%A9", want: "/café"},
+		// no leading slash
+		{in: "*", want: "/*"},
+		{in: "admin", want: "/admin"},
+	}
+	for _, tt := range tests {
+		got, err := CanonicalPath(tt.in, tt.ci)
+		if tt.wantErr != nil {
+			if !errors.Is(err, tt.wantErr) {
+				t.Errorf("CanonicalPath(%q) error = %v, want %v", tt.in, err, tt.wantErr)
+			}
+			continue
+		}
+		if err != nil || got != tt.want {
+			t.Errorf("CanonicalPath(%q, ci=%v) = %q, %v; want %q", tt.in, tt.ci, got, err, tt.want)
+		}
+	}
+}
+
+func TestCanonicalPathNoAllocWhenCanonical(t *testing.T) {
+	for _, p := range []string{"/", "/api/v1/users/42", "/static/app.js"} {
+		allocs := testing.AllocsPerRun(100, func() {
+			if _, err := CanonicalPath(p, false); err != nil {
+				t.Fatal(err)
+			}
+		})
+		if allocs != 0 {
+			t.Errorf("CanonicalPath(%q) allocates %v times", p, allocs)
+		}
+	}
+}
+
+func TestCanonicalHost(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"example.com", "example.com"},
+		{"Example.COM:8443", "example.com"},
+		{"example.com.", "example.com"},
+		{"[::1]:80", "::1"},
+		{"::1", "::1"},
+		{"127.0.0.1:9080", "127.0.0.1"},
+	}
+	for _, tt := range tests {
+		if got := CanonicalHost(tt.in); got != tt.want {
+			t.Errorf("CanonicalHost(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+// FuzzCanonicalPath checks that canonicalisation never panics, is a fixed
+// point, agrees with its fast path, and yields a clean absolute path.
+func FuzzCanonicalPath(f *testing.F) {
+	for _, s := range []string{
+		"/admin", "/%61dmin", "/./admin", "//admin", "/admin/", "/admin;x", "/ADMIN",
+		"/%2561dmin", "/a/../../b", "/a%2f..%2fb", "/\u212A", "/%", "/%%41", "/x%/..%2F41",
+		"/a.%2e/", "/\xff\xfe", "/İ", "*", "", "/%c0%ae", "/\uFF0E\uFF0E/x", "/\u2024",
+	} {
+		f.Add(s, false)
+		f.Add(s, true)
+	}
+	f.Fuzz(func(t *testing.T, in string, ci bool) {
+		once, err := CanonicalPath(in, ci)
+		slow, slowErr := canonicalSlow(in, ci)
+		if (err == nil) != (slowErr == nil) || once != slow {
+			t.Fatalf("fast path %q,%v disagrees with slow path %q,%v for %q", once, err, slow, slowErr, in)
+		}
+		if err != nil {
+			return
+		}
+		twice, err := CanonicalPath(once, ci)
+		if err != nil || twice != once {
+			t.Fatalf("not idempotent: %q → %q → %q (%v)", in, once, twice, err)
+		}
+		if once[0] != '/' || (len(once) > 1 && once[len(once)-1] == '/') {
+			t.Fatalf("%q → %q: not a clean absolute path", in, once)
+		}
+	})
+}

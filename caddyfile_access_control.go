@@ -1,0 +1,295 @@
+package gatehouse
+
+import (
+	"encoding/json"
+	"fmt"
+	"strconv"
+
+	"github.com/caddyserver/caddy/v2/caddyconfig"
+	"github.com/caddyserver/caddy/v2/caddyconfig/caddyfile"
+	"github.com/caddyserver/caddy/v2/caddyconfig/httpcaddyfile"
+	"github.com/caddyserver/caddy/v2/modules/caddyhttp"
+
+	"github.com/gatehouse-dev/caddy-gatehouse/authz"
+)
+
+func init() {
+	httpcaddyfile.RegisterHandlerDirective("access_control", parseAccessControl)
+	httpcaddyfile.RegisterDirectiveOrder("access_control", httpcaddyfile.Before, "request_header")
+	httpcaddyfile.RegisterGlobalOption("access_policy", parseAccessPolicyOption)
+}
+
+func parseAccessControl(h httpcaddyfile.Helper) (caddyhttp.MiddlewareHandler, error) {
+	ac := new(AccessControl)
+	if err := ac.UnmarshalCaddyfile(h.Dispenser); err != nil {
+		return nil, err
+	}
+	return ac, nil
+}
+
+// UnmarshalCaddyfile sets up the handler from Caddyfile tokens:
+//
+//	access_control [<matcher>] [<policy-name>] {
+//	    policy           <policy-name>
+//	    name             <label>
+//	    default          allow|deny
+//	    case_insensitive
+//	    shadow
+//	    realm            <realm>
+//	    problem_json
+//	    log_limit        <lines-per-second>
+//	    allow|deny [<rule-name>] [{
+//	        shadow
+//	        method        <methods...>
+//	        host          <hosts...>
+//	        path          <paths...>
+//	        path_prefix   <prefixes...>
+//	        path_glob     <globs...>
+//	        path_regexp   <regexps...>
+//	        client_ip     <addresses|cidrs|private_ranges...>
+//	        header        <name> [<values...>]
+//	        authenticated [true|false]
+//	        user          <ids...>
+//	        auth_method   jwt|api_key|external...
+//	        issuer        <issuers...>
+//	        roles_any     <roles...>
+//	        roles_all     <roles...>
+//	        scopes_any    <scopes...>
+//	        scopes_all    <scopes...>
+//	        claim         <path> [<values...>]
+//	    }]
+//	}
+//
+// Rules are evaluated in the order written; the first that matches decides.
+// A policy name (as argument or `policy`) refers to an `access_policy`
+// global option; rules, default, case_insensitive and name then belong
+// there. Repeating a condition adds values (header and claim add conditions).
+func (h *AccessControl) UnmarshalCaddyfile(d *caddyfile.Dispenser) error {
+	d.Next() // directive name
+	if d.NextArg() {
+		h.Policy = d.Val()
+		if d.NextArg() {
+			return d.ArgErr()
+		}
+	}
+	for d.NextBlock(0) {
+		switch d.Val() {
+		case "policy":
+			if err := acOneArg(d, &h.Policy); err != nil {
+				return err
+			}
+		case "name":
+			if err := acOneArg(d, &h.Name); err != nil {
+				return err
+			}
+		case "realm":
+			if err := acOneArg(d, &h.Realm); err != nil {
+				return err
+			}
+		case "problem_json":
+			if d.NextArg() {
+				return d.ArgErr()
+			}
+			h.ProblemJSON = true
+		case "log_limit":
+			var s string
+			if err := acOneArg(d, &s); err != nil {
+				return err
+			}
+			n, err := strconv.Atoi(s)
+			if err != nil {
+				return d.Errf("log_limit %q: not an integer", s)
+			}
+			h.LogLimit = n
+		default:
+			var cfg authz.PolicyConfig
+			handled, err := unmarshalPolicyDirective(d, &cfg)
+			if err != nil {
+				return err
+			}
+			if !handled {
+				return d.Errf("unrecognized subdirective %q", d.Val())
+			}
+			h.Rules = append(h.Rules, cfg.Rules...)
+			if cfg.Default != "" {
+				h.Default = cfg.Default
+			}
+			h.CaseInsensitive = h.CaseInsensitive || cfg.CaseInsensitive
+			h.Shadow = h.Shadow || cfg.Shadow
+		}
+	}
+	return nil
+}
+
+// parseAccessPolicyOption parses the global option
+//
+//	access_policy <name> {
+//	    default          allow|deny
+//	    case_insensitive
+//	    shadow
+//	    allow|deny [<rule-name>] [{ <conditions as in access_control> }]
+//	}
+//
+// which may be repeated, one policy each, into the access_policies app.
+func parseAccessPolicyOption(d *caddyfile.Dispenser, existing any) (any, error) {
+	app := AccessPolicies{Policies: map[string]authz.PolicyConfig{}}
+	if prev, ok := existing.(httpcaddyfile.App); ok {
+		if err := json.Unmarshal(prev.Value, &app); err != nil {
+			return nil, fmt.Errorf("access_policy: reading previous policies: %w", err)
+		}
+	}
+	d.Next() // option name
+	if !d.NextArg() {
+		return nil, d.ArgErr()
+	}
+	name := d.Val()
+	if d.NextArg() {
+		return nil, d.ArgErr()
+	}
+	if _, dup := app.Policies[name]; dup {
+		return nil, d.Errf("access_policy %q defined twice", name)
+	}
+	var cfg authz.PolicyConfig
+	for d.NextBlock(0) {
+		handled, err := unmarshalPolicyDirective(d, &cfg)
+		if err != nil {
+			return nil, err
+		}
+		if !handled {
+			return nil, d.Errf("unrecognized subdirective %q", d.Val())
+		}
+	}
+	app.Policies[name] = cfg
+	return httpcaddyfile.App{Name: "access_policies", Value: caddyconfig.JSON(app, nil)}, nil
+}
+
+// unmarshalPolicyDirective handles the subdirectives common to inline and
+// named policies; it reports false for any other.
+func unmarshalPolicyDirective(d *caddyfile.Dispenser, cfg *authz.PolicyConfig) (bool, error) {
+	switch d.Val() {
+	case "default":
+		if err := acOneArg(d, &cfg.Default); err != nil {
+			return true, err
+		}
+		if cfg.Default != "allow" && cfg.Default != "deny" {
+			return true, d.Errf("default %q: must be allow or deny", cfg.Default)
+		}
+	case "case_insensitive":
+		if d.NextArg() {
+			return true, d.ArgErr()
+		}
+		cfg.CaseInsensitive = true
+	case "shadow":
+		if d.NextArg() {
+			return true, d.ArgErr()
+		}
+		cfg.Shadow = true
+	case "allow", "deny":
+		rule, err := unmarshalRule(d)
+		if err != nil {
+			return true, err
+		}
+		cfg.Rules = append(cfg.Rules, rule)
+	default:
+		return false, nil
+	}
+	return true, nil
+}
+
+// unmarshalRule parses `allow|deny [<name>] [{ conditions }]`.
+func unmarshalRule(d *caddyfile.Dispenser) (authz.Rule, error) {
+	rule := authz.Rule{Action: d.Val()}
+	if d.NextArg() {
+		rule.Name = d.Val()
+		if d.NextArg() {
+			return rule, d.ArgErr()
+		}
+	}
+	for nesting := d.Nesting(); d.NextBlock(nesting); {
+		cond := d.Val()
+		args := d.RemainingArgs()
+		needArgs := func() error {
+			if len(args) == 0 {
+				return d.Errf("%s: missing value", cond)
+			}
+			return nil
+		}
+		switch cond {
+		case "shadow", "authenticated":
+		default:
+			if err := needArgs(); err != nil {
+				return rule, err
+			}
+		}
+		switch cond {
+		case "shadow":
+			if len(args) > 0 {
+				return rule, d.ArgErr()
+			}
+			rule.Shadow = true
+		case "method":
+			rule.Methods = append(rule.Methods, args...)
+		case "host":
+			rule.Hosts = append(rule.Hosts, args...)
+		case "path":
+			rule.Paths = append(rule.Paths, args...)
+		case "path_prefix":
+			rule.PathPrefixes = append(rule.PathPrefixes, args...)
+		case "path_glob":
+			rule.PathGlobs = append(rule.PathGlobs, args...)
+		case "path_regexp":
+			rule.PathRegexps = append(rule.PathRegexps, args...)
+		case "client_ip":
+			rule.ClientIPs = append(rule.ClientIPs, args...)
+		case "header":
+			rule.Headers = append(rule.Headers, authz.HeaderCondition{Name: args[0], Values: args[1:]})
+		case "authenticated":
+			v := true
+			switch {
+			case len(args) > 1:
+				return rule, d.ArgErr()
+			case len(args) == 1:
+				b, err := strconv.ParseBool(args[0])
+				if err != nil {
+					return rule, d.Errf("authenticated %q: want true or false", args[0])
+				}
+				v = b
+			}
+			rule.Authenticated = &v
+		case "user":
+			rule.Users = append(rule.Users, args...)
+		case "auth_method":
+			rule.AuthMethods = append(rule.AuthMethods, args...)
+		case "issuer":
+			rule.Issuers = append(rule.Issuers, args...)
+		case "roles_any":
+			rule.RolesAny = append(rule.RolesAny, args...)
+		case "roles_all":
+			rule.RolesAll = append(rule.RolesAll, args...)
+		case "scopes_any":
+			rule.ScopesAny = append(rule.ScopesAny, args...)
+		case "scopes_all":
+			rule.ScopesAll = append(rule.ScopesAll, args...)
+		case "claim":
+			rule.Claims = append(rule.Claims, authz.ClaimCondition{Path: args[0], Values: args[1:]})
+		default:
+			return rule, d.Errf("unrecognized subdirective %q", cond)
+		}
+	}
+	return rule, nil
+}
+
+// acOneArg reads exactly one argument into dst.
+func acOneArg(d *caddyfile.Dispenser, dst *string) error {
+	if !d.NextArg() {
+		return d.ArgErr()
+	}
+	*dst = d.Val()
+	if d.NextArg() {
+		return d.ArgErr()
+	}
+	return nil
+}
+
+// Interface guard.
+var _ caddyfile.Unmarshaler = (*AccessControl)(nil)
