@@ -1,40 +1,263 @@
 // Package redact masks sensitive data in response bodies as they stream
-// through. It knows nothing of Caddy.
+// through: detected values (payment cards, IBANs, SSNs, e-mail addresses,
+// phone numbers, tokens, keys …) anywhere in text, HTML, XML and JSON string
+// values, and chosen JSON fields by path. It knows nothing of Caddy.
+//
+// A Redactor is compiled once from a Config and shared; each response gets
+// its own Stream, which holds at most a window of the body (O(window)
+// memory, never O(body)) and produces the same output however the body is
+// split into writes.
 package redact
 
-// PLACEHOLDER owned by the engine helper: replaced by the real streaming engine.
-
-import "io"
-
-// Config configures a Redactor.
-type Config struct{}
+import (
+	"bytes"
+	"errors"
+	"hash"
+	"io"
+)
 
 // BodyKind selects how a body is scanned.
 type BodyKind int
 
 // Body kinds.
 const (
+	// KindText: the body is scanned as text through a bounded window.
 	KindText BodyKind = iota
+	// KindJSON: the body is tokenized; detectors run on string values,
+	// field rules on paths. A malformed body falls back to text scanning
+	// from the first bad byte on.
 	KindJSON
 )
 
-// Redactor is a compiled, immutable, concurrency-safe masking configuration.
-type Redactor struct{}
+// ErrClosed is returned by Write and Flush after Close.
+var ErrClosed = errors.New("redact: stream closed")
 
-// New compiles a Redactor.
-func New(cfg Config) (*Redactor, error) { return &Redactor{}, nil }
+// maxPiece bounds how much of one Write is processed at a time, so that a
+// huge Write does not grow the buffer past window + maxPiece.
+const maxPiece = 64 << 10
 
-// Stream masks one response body.
-type Stream struct{ dst io.Writer }
+// Stream masks one response body. It is not safe for concurrent use (one
+// response is written by one goroutine) and shares nothing with other
+// streams.
+type Stream struct {
+	r    *Redactor
+	dst  io.Writer
+	kind BodyKind
+
+	buf     []byte // input not yet emitted, plus up to ctxKeep bytes before it
+	base    int    // absolute offset of buf[0]
+	emitted int    // absolute offset up to which output was produced
+	out     []byte // output waiting for dst
+
+	pending []match // detected, not yet emitted, sorted by start
+	pi      int     // first pending match not yet emitted
+
+	tx scanState // text mode (and JSON fallback)
+	js jsonState
+	// JSON path: one level per open container; keys holds the current key
+	// of every object level, as written (raw) and cut at maxKey bytes.
+	levels []level
+	keys   []byte
+	keys2  []byte // spare for materializeKeys
+
+	found0 findingCounter
+	path   []byte // scratch for JSON paths
+	mac    hash.Hash
+
+	err    error
+	closed bool
+}
 
 // NewStream starts masking one body into dst.
-func (r *Redactor) NewStream(dst io.Writer, kind BodyKind) *Stream { return &Stream{dst: dst} }
+func (r *Redactor) NewStream(dst io.Writer, kind BodyKind) *Stream {
+	s := &Stream{r: r, dst: dst, kind: kind}
+	s.found0.types = make([]int, len(r.names))
+	s.tx.reset(0, false)
+	if kind == KindJSON {
+		s.js.init()
+	}
+	return s
+}
 
-// Write masks p.
-func (s *Stream) Write(p []byte) (int, error) { return s.dst.Write(p) }
+// Write masks p. It always consumes all of p unless dst fails; masked output
+// may lag behind by up to the window.
+func (s *Stream) Write(p []byte) (int, error) {
+	if s.closed {
+		return 0, ErrClosed
+	}
+	if s.err != nil {
+		return 0, s.err
+	}
+	n := len(p)
+	for len(p) > 0 {
+		piece := p[:min(len(p), maxPiece)]
+		p = p[len(piece):]
+		s.buf = append(s.buf, piece...)
+		s.round(false, false)
+		if err := s.drain(); err != nil {
+			return n - len(p) - len(piece), err
+		}
+		s.compact()
+	}
+	return n, nil
+}
 
-// Flush emits what can be emitted safely.
-func (s *Stream) Flush() error { return nil }
+// Flush emits everything that can be emitted safely now. For text (e.g.
+// server-sent events) every complete line is masked and emitted; only an
+// incomplete last line stays held back, and never more than the window.
+func (s *Stream) Flush() error {
+	if s.closed {
+		return ErrClosed
+	}
+	if s.err != nil {
+		return s.err
+	}
+	s.round(false, true)
+	if err := s.drain(); err != nil {
+		return err
+	}
+	s.compact()
+	return nil
+}
 
-// Close emits the rest.
-func (s *Stream) Close() error { return nil }
+// Close emits the rest of the body. The stream cannot be used afterwards
+// except for Findings.
+func (s *Stream) Close() error {
+	if s.closed {
+		return s.err
+	}
+	if s.err == nil {
+		s.round(true, false)
+		s.err = s.drain()
+	}
+	s.closed = true
+	s.buf, s.pending, s.out = nil, nil, nil
+	return s.err
+}
+
+// Findings returns what the stream masked so far: counts per detector type
+// and per JSON path, never values.
+func (s *Stream) Findings() Findings {
+	return s.found0.snapshot(s.r.names)
+}
+
+// round processes the buffered input. final: the body ended. flush: emit
+// what a complete line or token allows.
+func (s *Stream) round(final, flush bool) {
+	if s.kind == KindJSON && !s.js.fallback {
+		s.jsonRound(final)
+		if !s.js.fallback {
+			return
+		}
+	}
+	s.textRound(final, flush)
+}
+
+func (s *Stream) textRound(final, flush bool) {
+	hi := s.base + len(s.buf)
+	w := s.r.window
+	custom := len(s.r.custom) > 0
+	switch {
+	case final:
+		s.scan(&s.tx, hi, hi, true)
+		s.emitTo(hi)
+		return
+	case hi-w > s.tx.pos:
+		s.scan(&s.tx, hi-w, hi, false)
+	}
+	if flush {
+		// Complete lines can go now: no built-in value spans a newline
+		// except a PEM block, which is continued past the cut.
+		from := max(s.tx.pos, s.emitted) - s.base
+		if nl := bytes.LastIndexByte(s.buf[from:], '\n'); nl >= 0 {
+			cut := s.base + from + nl + 1
+			s.scan(&s.tx, cut, cut, false)
+			if s.tx.pos < cut {
+				s.tx.pos = cut
+			}
+			if custom {
+				s.tx.cpos = max(s.tx.cpos, cut)
+			}
+			s.emitTo(max(cut, s.tx.minStart))
+			return
+		}
+	}
+	if e := s.tx.safe(custom); e > s.emitted {
+		s.emitTo(e)
+	}
+}
+
+// emitTo produces output for the input up to absolute position x, applying
+// the pending matches that start before x (a match is always emitted
+// whole, even if it ends after x).
+func (s *Stream) emitTo(x int) {
+	for s.pi < len(s.pending) && s.pending[s.pi].s < x {
+		m := s.pending[s.pi]
+		s.pi++
+		if m.s < s.emitted {
+			continue // inside a region already emitted or skipped
+		}
+		s.out = append(s.out, s.buf[s.emitted-s.base:m.s-s.base]...)
+		s.out = s.render(s.out, m.det, s.buf[m.s-s.base:m.e-s.base], m.json, m.quote)
+		s.emitted = m.e
+	}
+	if x > s.emitted {
+		s.out = append(s.out, s.buf[s.emitted-s.base:x-s.base]...)
+		s.emitted = x
+	}
+	if s.pi == len(s.pending) {
+		s.pending, s.pi = s.pending[:0], 0
+	}
+}
+
+// skipTo drops the input up to x without output (removed JSON members,
+// field values rendered separately), with any matches inside it.
+func (s *Stream) skipTo(x int) {
+	for s.pi < len(s.pending) && s.pending[s.pi].s < x {
+		s.pi++
+	}
+	if x > s.emitted {
+		s.emitted = x
+	}
+	if s.pi == len(s.pending) {
+		s.pending, s.pi = s.pending[:0], 0
+	}
+}
+
+// drain hands the output to dst.
+func (s *Stream) drain() error {
+	if len(s.out) == 0 {
+		return nil
+	}
+	_, err := s.dst.Write(s.out)
+	s.out = s.out[:0]
+	if err != nil {
+		s.err = err
+	}
+	return err
+}
+
+// compact drops input that is emitted and no longer needed as context.
+func (s *Stream) compact() {
+	keep := s.emitted - ctxKeep
+	cut := keep - s.base
+	if cut <= 0 || cut < len(s.buf)/2 && cut < 4096 {
+		return
+	}
+	if s.kind == KindJSON {
+		s.materializeKeys(keep)
+	}
+	n := copy(s.buf, s.buf[cut:])
+	s.buf = s.buf[:n]
+	s.base += cut
+}
+
+// found records a finding of det at the current JSON path (if any).
+func (s *Stream) found(det int) {
+	if s.kind == KindJSON && !s.js.fallback {
+		s.path = s.appendPath(s.path[:0])
+		s.found0.add(det, s.path, true)
+		return
+	}
+	s.found0.add(det, nil, false)
+}

@@ -1,0 +1,320 @@
+package redact
+
+import "bytes"
+
+// jsonFast is the tokenizer's hot path: one loop with the position and
+// state in locals, handling structure, complete strings, numbers and
+// literals inline. It stops, leaving state and position for the general
+// state machine (jsonStep), at anything else: a token cut by the buffer
+// end, a field rule, member removal, malformed input.
+func (s *Stream) jsonFast() {
+	j := &s.js
+	r := s.r
+	b := s.buf
+	base := s.base
+	n := len(b)
+	i := j.pos - base
+	state := j.state
+	rules := len(r.rules) > 0
+loop:
+	for i < n {
+		c := b[i]
+		if c <= ' ' && isSpace(c) {
+			i++
+			continue
+		}
+		switch state {
+		case jCommaOrEnd:
+			top := &s.levels[len(s.levels)-1]
+			switch {
+			case c == ',':
+				i++
+				if top.arr {
+					state = jValue
+				} else {
+					state = jKey
+				}
+				continue
+			case c == ']' && top.arr, c == '}' && !top.arr:
+				s.levels = s.levels[:len(s.levels)-1]
+				i++
+				state = s.stateAfterValue()
+				continue
+			}
+			break loop
+		case jColon:
+			if c != ':' {
+				break loop
+			}
+			i++
+			state = jValue
+		case jKeyOrEnd, jKey:
+			if c == '}' && state == jKeyOrEnd {
+				s.levels = s.levels[:len(s.levels)-1]
+				i++
+				state = s.stateAfterValue()
+				continue
+			}
+			if c != '"' {
+				break loop
+			}
+			z, ft := s.stringEnd(b, i+1)
+			if z < 0 {
+				break loop
+			}
+			lv := &s.levels[len(s.levels)-1]
+			kl := min(z-i-1, maxKey)
+			lv.keyAbs, lv.keyLen, lv.keyMat, lv.longKey = i+1+base, kl, false, z-i-1 > maxKey
+			if ft >= 0 {
+				s.scanString(i+1+base, z+base, ft+base)
+			}
+			if rules {
+				j.valRule = s.matchRule()
+			}
+			i = z + 1
+			state = jColon
+		case jValue, jValueOrEnd, jTop:
+			if c == ']' && state == jValueOrEnd {
+				s.levels = s.levels[:len(s.levels)-1]
+				i++
+				state = s.stateAfterValue()
+				continue
+			}
+			if rules && len(s.levels) > 0 {
+				if s.levels[len(s.levels)-1].arr {
+					if len(r.rulesArr) > 0 && s.matchRule() >= 0 {
+						break loop
+					}
+				} else if j.valRule >= 0 {
+					break loop
+				}
+			}
+			switch {
+			case c == '"':
+				z, ft := s.stringEnd(b, i+1)
+				if z < 0 {
+					break loop
+				}
+				if ft >= 0 {
+					s.scanString(i+1+base, z+base, ft+base)
+				}
+				i = z + 1
+			case c == '{' || c == '[':
+				if len(s.levels) >= maxDepth {
+					break loop
+				}
+				s.levels = append(s.levels, level{arr: c == '['})
+				i++
+				if c == '[' {
+					state = jValueOrEnd
+				} else {
+					state = jKeyOrEnd
+				}
+				continue
+			case c == '-' || isDig(c):
+				k := i + 1
+				for k < n && isNumByte(b[k]) {
+					k++
+				}
+				if k == n {
+					break loop
+				}
+				if k-i >= 13 && k-i <= 19 && r.on[detCard] {
+					s.numberCard(i+base, k+base)
+				}
+				i = k
+			case c == 't' && n-i >= 4 && string(b[i:i+4]) == "true",
+				c == 'n' && n-i >= 4 && string(b[i:i+4]) == "null":
+				i += 4
+			case c == 'f' && n-i >= 5 && string(b[i:i+5]) == "false":
+				i += 5
+			default:
+				break loop
+			}
+			state = s.stateAfterValue()
+		default:
+			break loop
+		}
+	}
+	j.pos = i + base
+	j.state = state
+}
+
+func (s *Stream) stateAfterValue() int {
+	if len(s.levels) == 0 {
+		return jTop
+	}
+	return jCommaOrEnd
+}
+
+// closingQuote returns the index of the quote closing a string whose content
+// starts at p, or -1 if the buffer ends first.
+func closingQuote(b []byte, p int) int {
+	// Most strings are short: look at the first bytes directly before
+	// paying for IndexByte calls.
+	for k := p; k < len(b) && k < p+24; k++ {
+		switch b[k] {
+		case '"':
+			return k
+		case '\\':
+			return closingQuoteSlow(b, p)
+		}
+	}
+	return closingQuoteSlow(b, p)
+}
+
+func closingQuoteSlow(b []byte, p int) int {
+	for {
+		q := bytes.IndexByte(b[p:], '"')
+		if q < 0 {
+			return -1
+		}
+		q += p
+		bs := bytes.IndexByte(b[p:q], '\\')
+		if bs < 0 {
+			return q
+		}
+		// Skip escapes one by one up to the candidate quote.
+		k := p + bs
+		for k < q {
+			if b[k] == '\\' {
+				k += 2
+				continue
+			}
+			k++
+		}
+		if k == q {
+			return q
+		}
+		p = k // the candidate quote was escaped
+		if p >= len(b) {
+			return -1
+		}
+	}
+}
+
+// stringEnd finds the closing quote of the string whose content starts at
+// p in one pass with the trigger table; it returns the quote's index (-1:
+// not in the buffer) and the first trigger byte inside (-1: none, the
+// string needs no scan). Custom detectors need every string scanned.
+func (s *Stream) stringEnd(b []byte, p int) (z, first int) {
+	if len(s.r.custom) > 0 {
+		return closingQuote(b, p), p
+	}
+	stab := &s.r.stab
+	n := len(b)
+	lo := p
+	for {
+		for p+8 <= n {
+			q := b[p : p+8 : p+8]
+			if stab[q[0]]|stab[q[1]]|stab[q[2]]|stab[q[3]]|stab[q[4]]|stab[q[5]]|stab[q[6]]|stab[q[7]] != 0 {
+				break
+			}
+			p += 8
+		}
+		for p < n && stab[b[p]] == 0 {
+			p++
+		}
+		if p >= n {
+			return -1, -1
+		}
+		switch b[p] {
+		case '"':
+			return p, -1
+		case '\\':
+			p += 2
+			if p >= n {
+				return -1, -1
+			}
+			continue
+		}
+		if next := s.prefilter(b, lo, p); next > p {
+			p = next
+			continue
+		}
+		return closingQuote(b, p), p
+	}
+}
+
+// prefilter applies the scan loop's cheap rejections (byte pair, word
+// start, short digit run) to the trigger at b[i] of a JSON string starting
+// at lo; it returns where to continue, or i if b[i] is a real candidate.
+// It must reject only what scan would reject too.
+func (s *Stream) prefilter(b []byte, lo, i int) int {
+	r := s.r
+	k := r.tab[b[i]]
+	if i+1 < len(b) {
+		if nc := b[i+1]; r.pair[k][nc>>6]&(1<<(nc&63)) == 0 {
+			return i + 1
+		}
+	}
+	if k >= clDigit && i > lo && wordByte[b[i-1]] &&
+		!(i-2 >= lo && b[i-2] == '\\' && escapedAt(b, lo, i-1)) {
+		j := i + 1
+		for j < len(b) && wordRest[b[j]] {
+			j++
+		}
+		return j
+	}
+	if r.on[detIP] {
+		return i // hex letters, colons: leave it to the detectors
+	}
+	n := len(b)
+	at := func(j int) byte { // b[j], or 0 outside the string's bytes
+		if j < lo || j >= n {
+			return 0
+		}
+		return b[j]
+	}
+	c, nc := b[i], at(i+1)
+	switch k {
+	case clDigit:
+		if j, ok := digitReject(b, i, n); ok {
+			return j
+		}
+	case clDash: // PEM "-----", Slack "xox?-"
+		if nc != '-' && !(at(i-4) == 'x' && at(i-3) == 'o' && at(i-2) == 'x') {
+			return i + 1
+		}
+	case clUnder: // sk_/rk_, gh?_, github_
+		if !(at(i-1) == 'k' && (at(i-2) == 's' || at(i-2) == 'r')) &&
+			!(at(i-3) == 'g' && at(i-2) == 'h') && !(at(i-6) == 'g' && at(i-1) == 'b') {
+			return i + 1
+		}
+	case clJ: // "eyJ", or a JO… IBAN
+		if !(at(i-2) == 'e' && at(i-1) == 'y') && !isUpper(nc) {
+			return i + 1
+		}
+	case clUpper, clLowerB: // AKIA/ASIA/AIza, IBAN "CCdd", "Bearer"
+		switch {
+		case c == 'A' && (nc == 'K' || nc == 'S' || nc == 'I'):
+		case isUpper(nc) && isDig(at(i+2)) && isDig(at(i+3)):
+		case (c == 'B' || c == 'b') && isBearerWord(b, i):
+		default:
+			return i + 1
+		}
+	}
+	return i
+}
+
+func isBearerWord(b []byte, i int) bool {
+	return i+7 <= len(b) && bytes.EqualFold(b[i:i+6], []byte("bearer"))
+}
+
+// scanString scans the complete string content [a, z) (absolute) from its
+// first trigger at from.
+func (s *Stream) scanString(a, z, from int) {
+	st := &s.js.str
+	st.start, st.pos, st.minStart, st.cpos, st.cont, st.json = a, from, a, a, 0, true
+	s.scan(st, z, z, true)
+}
+
+// numberCard checks the complete number [a, z) (absolute) for a card number
+// (only where its key says card: see numberDone).
+func (s *Stream) numberCard(a, z int) {
+	d := s.buf[a-s.base : z-s.base]
+	if isAllDigits(d) && validCard(d) && s.cardContextJSON() {
+		s.pending = append(s.pending, match{s: a, e: z, det: detCard, quote: true})
+		s.found(detCard)
+	}
+}
