@@ -1,0 +1,213 @@
+package redact
+
+import (
+	"fmt"
+	"net/http"
+	"net/textproto"
+	"strings"
+)
+
+// DefaultRevealingHeaders returns the response headers removed by default
+// because they reveal the backend's software, version, timing or debug
+// state. Entries ending in "*" match by prefix. A fresh slice is returned on
+// every call.
+func DefaultRevealingHeaders() []string {
+	return []string{
+		// Server software and version.
+		"Server",
+		"X-Powered-By",
+		"X-Powered-By-Plesk",
+		"X-AspNet-Version",
+		"X-AspNetMvc-Version",
+		"X-Generator",
+		"X-Drupal-Cache",
+		"X-Drupal-Dynamic-Cache",
+		"X-Varnish-Backend",
+		"X-Backend-Server",
+		"X-Server",
+		"X-Served-By",
+		"X-Application-Context", // Spring Boot: application name, profile, port
+		"X-Envoy-Upstream-Service-Time",
+		"X-Kong-Upstream-Latency",
+		"X-Kong-Proxy-Latency",
+		"X-Runtime", // Rails/Rack request timing
+		"X-Turbo-Charged-By",
+		"X-Mod-Pagespeed",
+		"X-Page-Speed",
+		"X-Litespeed-Cache",
+		// Debug toolbars and profilers.
+		"X-Debug*", // X-Debug-Token, X-Debug-Token-Link (Symfony), X-Debug-Info …
+		"X-Clockwork*",
+		"Phpdebugbar*",
+		"X-Debugbar*",
+		"X-ChromeLogger-Data",
+		"X-ChromePhp-Data",
+		"X-Symfony-*",
+		"X-Request-Debug",
+		"X-Trace-Debug",
+		"X-Xdebug*",
+		"X-Rack-Mini-Profiler*",
+		"X-MiniProfiler-Ids",
+		"X-Miniprofiler-*",
+		"X-Sourcemap", // links to unminified sources
+		"SourceMap",
+	}
+}
+
+// HeaderPolicy configures which response headers are removed or masked.
+type HeaderPolicy struct {
+	// Remove lists extra response headers to remove; a trailing "*" matches
+	// by prefix (case-insensitive). Default: none beyond the built-in list.
+	Remove []string `json:"remove,omitempty"`
+
+	// Keep lists headers of the built-in revealing list (see
+	// DefaultRevealingHeaders) that must not be removed, exactly as written
+	// there (e.g. "Server" or "X-Debug*"). Default: none, all are removed.
+	Keep []string `json:"keep,omitempty"`
+
+	// KeepDefaults disables the built-in revealing list altogether.
+	// Default: false (the built-in list is removed).
+	KeepDefaults bool `json:"keep_defaults,omitempty"`
+
+	// Mask lists response headers whose values are replaced by MaskWith
+	// (the header itself stays, so clients that expect it still see it);
+	// a trailing "*" matches by prefix. Default: none.
+	Mask []string `json:"mask,omitempty"`
+
+	// MaskWith is the replacement value of masked headers.
+	// Default: "[REDACTED]".
+	MaskWith string `json:"mask_with,omitempty"`
+}
+
+// HeaderRules is a compiled HeaderPolicy; immutable and safe for concurrent use.
+type HeaderRules struct {
+	removeExact  map[string]struct{}
+	removePrefix []string
+	maskExact    map[string]struct{}
+	maskPrefix   []string
+	maskWith     string
+}
+
+// DefaultMaskWith is the replacement value of masked headers.
+const DefaultMaskWith = "[REDACTED]"
+
+// CompileHeaderRules validates and compiles p.
+func CompileHeaderRules(p HeaderPolicy) (*HeaderRules, error) {
+	h := &HeaderRules{
+		removeExact: make(map[string]struct{}),
+		maskExact:   make(map[string]struct{}),
+		maskWith:    p.MaskWith,
+	}
+	if h.maskWith == "" {
+		h.maskWith = DefaultMaskWith
+	}
+	if strings.ContainsAny(h.maskWith, "\r\n\x00") {
+		return nil, fmt.Errorf("header mask_with: control characters are not allowed")
+	}
+	keep := make(map[string]struct{}, len(p.Keep))
+	for _, k := range p.Keep {
+		n, err := normalizeHeaderPattern(k)
+		if err != nil {
+			return nil, fmt.Errorf("header keep: %w", err)
+		}
+		keep[n] = struct{}{}
+	}
+	var remove []string
+	if !p.KeepDefaults {
+		for _, d := range DefaultRevealingHeaders() {
+			n, _ := normalizeHeaderPattern(d)
+			if _, kept := keep[n]; !kept {
+				remove = append(remove, d)
+			}
+		}
+	}
+	remove = append(remove, p.Remove...)
+	for _, r := range remove {
+		if err := addHeaderPattern(r, h.removeExact, &h.removePrefix); err != nil {
+			return nil, fmt.Errorf("header remove: %w", err)
+		}
+	}
+	for _, m := range p.Mask {
+		if err := addHeaderPattern(m, h.maskExact, &h.maskPrefix); err != nil {
+			return nil, fmt.Errorf("header mask: %w", err)
+		}
+	}
+	return h, nil
+}
+
+// normalizeHeaderPattern canonicalises a header name or "prefix*" pattern.
+func normalizeHeaderPattern(p string) (string, error) {
+	name, prefix := strings.CutSuffix(strings.TrimSpace(p), "*")
+	if name == "" && !prefix {
+		return "", fmt.Errorf("empty header name")
+	}
+	for i := 0; i < len(name); i++ {
+		if !isTokenChar(name[i]) {
+			return "", fmt.Errorf("invalid header name %q", p)
+		}
+	}
+	if name == "" {
+		return "", fmt.Errorf("pattern %q would match every header", p)
+	}
+	if prefix {
+		return strings.ToLower(name) + "*", nil
+	}
+	return textproto.CanonicalMIMEHeaderKey(name), nil
+}
+
+func addHeaderPattern(p string, exact map[string]struct{}, prefixes *[]string) error {
+	n, err := normalizeHeaderPattern(p)
+	if err != nil {
+		return err
+	}
+	if pre, ok := strings.CutSuffix(n, "*"); ok {
+		*prefixes = append(*prefixes, pre)
+		return nil
+	}
+	exact[n] = struct{}{}
+	return nil
+}
+
+// isTokenChar reports whether c may appear in a header field name (RFC 9110 token).
+func isTokenChar(c byte) bool {
+	switch {
+	case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', c >= '0' && c <= '9':
+		return true
+	}
+	return strings.IndexByte("!#$%&'*+-.^_`|~", c) >= 0
+}
+
+// Apply removes and masks headers of hdr in place and reports how many
+// header fields were removed and masked. Keys of hdr are expected in
+// canonical form, as net/http keeps them.
+func (h *HeaderRules) Apply(hdr http.Header) (removed, masked int) {
+	for k, vv := range hdr {
+		if h.matches(k, h.removeExact, h.removePrefix) {
+			delete(hdr, k)
+			removed++
+			continue
+		}
+		if h.matches(k, h.maskExact, h.maskPrefix) {
+			for i := range vv {
+				vv[i] = h.maskWith
+			}
+			masked++
+		}
+	}
+	return removed, masked
+}
+
+func (h *HeaderRules) matches(key string, exact map[string]struct{}, prefixes []string) bool {
+	if _, ok := exact[key]; ok {
+		return true
+	}
+	if _, ok := exact[textproto.CanonicalMIMEHeaderKey(key)]; ok {
+		return true
+	}
+	for _, p := range prefixes {
+		if len(key) >= len(p) && strings.EqualFold(key[:len(p)], p) {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,111 @@
+package redact
+
+import (
+	"net/http"
+	"reflect"
+	"testing"
+)
+
+func TestHeaderRulesApply(t *testing.T) {
+	upstream := func() http.Header {
+		return http.Header{
+			"Server":                    {"Apache/2.4.41 (Ubuntu)"},
+			"X-Powered-By":              {"PHP/7.4.3"},
+			"X-Aspnet-Version":          {"4.0.30319"},
+			"X-Aspnetmvc-Version":       {"5.2"},
+			"X-Runtime":                 {"0.012"},
+			"X-Debug-Token":             {"a1b2c3"},
+			"X-Debug-Token-Link":        {"http://x/_profiler/a1b2c3"},
+			"X-Clockwork-Id":            {"1"},
+			"Content-Type":              {"application/json"},
+			"Cache-Control":             {"no-store"},
+			"X-Request-Id":              {"r-1"},
+			"X-User-Email":              {"bob@example.com"},
+			"X-Internal-Host":           {"db-01.internal"},
+			"X-Internal-Trace":          {"abc"},
+			"Strict-Transport-Security": {"max-age=63072000"},
+		}
+	}
+	tests := []struct {
+		name        string
+		policy      HeaderPolicy
+		wantGone    []string
+		wantKept    []string
+		wantMasked  map[string]string
+		wantRemoved int
+	}{
+		{
+			name:        "defaults",
+			wantGone:    []string{"Server", "X-Powered-By", "X-Aspnet-Version", "X-Aspnetmvc-Version", "X-Runtime", "X-Debug-Token", "X-Debug-Token-Link", "X-Clockwork-Id"},
+			wantKept:    []string{"Content-Type", "Cache-Control", "X-Request-Id", "X-User-Email", "Strict-Transport-Security"},
+			wantRemoved: 8,
+		},
+		{
+			name:     "keep one default, remove and mask extra",
+			policy:   HeaderPolicy{Keep: []string{"server"}, Remove: []string{"X-Internal-*"}, Mask: []string{"x-user-email"}},
+			wantGone: []string{"X-Powered-By", "X-Internal-Host", "X-Internal-Trace"},
+			wantKept: []string{"Server", "X-User-Email"},
+			wantMasked: map[string]string{
+				"X-User-Email": DefaultMaskWith,
+			},
+			wantRemoved: 9,
+		},
+		{
+			name:       "keep defaults, custom mask value",
+			policy:     HeaderPolicy{KeepDefaults: true, Mask: []string{"X-Request-Id"}, MaskWith: "***"},
+			wantKept:   []string{"Server", "X-Powered-By", "X-Debug-Token"},
+			wantMasked: map[string]string{"X-Request-Id": "***"},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			rules, err := CompileHeaderRules(tt.policy)
+			if err != nil {
+				t.Fatal(err)
+			}
+			hdr := upstream()
+			removed, _ := rules.Apply(hdr)
+			for _, k := range tt.wantGone {
+				if _, ok := hdr[k]; ok {
+					t.Errorf("%s still present", k)
+				}
+			}
+			for _, k := range tt.wantKept {
+				if _, ok := hdr[k]; !ok {
+					t.Errorf("%s removed", k)
+				}
+			}
+			for k, v := range tt.wantMasked {
+				if got := hdr[k]; !reflect.DeepEqual(got, []string{v}) {
+					t.Errorf("%s = %q, want %q", k, got, v)
+				}
+			}
+			if tt.wantRemoved != 0 && removed != tt.wantRemoved {
+				t.Errorf("removed %d, want %d", removed, tt.wantRemoved)
+			}
+		})
+	}
+}
+
+func TestCompileHeaderRulesErrors(t *testing.T) {
+	for _, p := range []HeaderPolicy{
+		{Remove: []string{""}},
+		{Remove: []string{"*"}},
+		{Remove: []string{"Bad Header"}},
+		{Mask: []string{"X:Y"}},
+		{Keep: []string{"a b"}},
+		{MaskWith: "x\r\nInjected: 1"},
+	} {
+		if _, err := CompileHeaderRules(p); err == nil {
+			t.Errorf("CompileHeaderRules(%+v) accepted", p)
+		}
+	}
+}
+
+func TestDefaultRevealingHeadersFresh(t *testing.T) {
+	a := DefaultRevealingHeaders()
+	a[0] = "Changed"
+	if DefaultRevealingHeaders()[0] != "Server" {
+		t.Fatal("DefaultRevealingHeaders shares its slice")
+	}
+}

@@ -1,0 +1,340 @@
+package gatehouse
+
+import (
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"go.uber.org/zap"
+
+	"github.com/caddyserver/caddy/v2"
+	"github.com/caddyserver/caddy/v2/modules/caddyhttp"
+
+	"github.com/gatehouse-dev/caddy-gatehouse/redact"
+)
+
+func init() {
+	caddy.RegisterModule(ResponseRedact{})
+}
+
+// Defaults of ResponseRedact.
+const (
+	defaultRedactMaxSize      = 16 << 20
+	defaultErrorPageMaxSize   = 64 << 10
+	onLimitFail               = "fail"
+	onLimitPass               = "pass"
+	errorPagesDetect          = "detect"
+	errorPagesReplace         = "replace"
+	errorPagesOff             = "off"
+	upstreamAcceptEncoding    = "identity"
+	genericErrorRequestIDRepl = "{http.request.uuid}"
+)
+
+// ResponseRedact masks sensitive data in response bodies (through the
+// redact engine), removes headers that reveal the backend, replaces 5xx
+// error pages that carry stack traces or SQL errors, and fails closed
+// whenever a body cannot be made safe.
+//
+// On the way in it asks the upstream for an uncompressed (Accept-Encoding:
+// identity), complete (no Range / If-Range) response. On the way out it
+// decodes gzip, deflate, zstd and br bodies that come compressed anyway,
+// masks them as they stream (memory O(window), never O(body)) and hands an
+// uncompressed body on, for an `encode` handler in front to compress.
+type ResponseRedact struct {
+	// Config is the masking engine's configuration (detectors, JSON field
+	// rules, styles, custom detectors, window, HMAC key); its fields appear
+	// inline in this module's JSON. HMACKey may be a placeholder such as
+	// {env.REDACT_KEY} or {file./run/secrets/redact}; it is resolved at
+	// provision time.
+	redact.Config
+
+	// MaxSize is the most decoded body bytes inspected per response.
+	// Default: 16 MiB.
+	MaxSize int64 `json:"max_size,omitempty"`
+
+	// OnLimit is what happens to a body longer than MaxSize: "fail" (the
+	// response becomes a 502 if its headers have not been sent yet, else the
+	// connection is aborted; no unmasked byte leaves) or "pass" (the first
+	// MaxSize bytes are masked, the rest passes unmasked). Every trigger is
+	// logged and counted. Default: "fail".
+	OnLimit string `json:"on_limit,omitempty"`
+
+	// ErrorPages is what happens to 5xx bodies: "detect" (bodies with a stack
+	// trace or an SQL error are replaced by a generic JSON error carrying the
+	// request id), "replace" (every 5xx body is replaced) or "off".
+	// Default: "detect".
+	ErrorPages string `json:"error_pages,omitempty"`
+
+	// ErrorPageMaxSize is how much of a 5xx body is buffered for error page
+	// detection; a longer 5xx body cannot be vetted and is replaced.
+	// Default: 64 KiB.
+	ErrorPageMaxSize int64 `json:"error_page_max_size,omitempty"`
+
+	// ContentTypes limits masking to these media types: exact
+	// ("application/json"), "type/*" ("text/*") or a structured-syntax suffix
+	// ("+json"). Default: every type the engine scans (JSON and +json, text,
+	// HTML, XML, form); binary types are never scanned. A response without
+	// a Content-Type is scanned as text.
+	ContentTypes []string `json:"content_types,omitempty"`
+
+	// Statuses limits masking to these status codes or classes ("200",
+	// "2xx"). Default: every final status.
+	Statuses []string `json:"statuses,omitempty"`
+
+	// Headers configures response header removal and masking.
+	// Default: the built-in revealing headers (Server, X-Powered-By,
+	// X-AspNet-Version, X-AspNetMvc-Version, X-Runtime, debug headers …)
+	// are removed, nothing is masked.
+	Headers *redact.HeaderPolicy `json:"headers,omitempty"`
+
+	redactor   *redact.Redactor
+	headerRule *redact.HeaderRules
+	types      []contentTypePattern
+	statuses   statusSet
+	metrics    *redactMetrics
+	logger     *zap.Logger
+}
+
+// CaddyModule returns the Caddy module information.
+func (ResponseRedact) CaddyModule() caddy.ModuleInfo {
+	return caddy.ModuleInfo{
+		ID:  "http.handlers.response_redact",
+		New: func() caddy.Module { return new(ResponseRedact) },
+	}
+}
+
+// Provision compiles the engine and the rules and sets up metrics.
+func (h *ResponseRedact) Provision(ctx caddy.Context) error {
+	h.logger = ctx.Logger()
+	if h.MaxSize == 0 {
+		h.MaxSize = defaultRedactMaxSize
+	}
+	if h.OnLimit == "" {
+		h.OnLimit = onLimitFail
+	}
+	if h.ErrorPages == "" {
+		h.ErrorPages = errorPagesDetect
+	}
+	if h.ErrorPageMaxSize == 0 {
+		h.ErrorPageMaxSize = defaultErrorPageMaxSize
+	}
+
+	cfg := h.Config
+	if cfg.HMACKey != "" {
+		// {env.*} and {file.*} are global placeholders; the resolved key
+		// lives only in the compiled engine, never in the config.
+		cfg.HMACKey = caddy.NewReplacer().ReplaceKnown(cfg.HMACKey, "")
+	}
+	r, err := redact.New(cfg)
+	if err != nil {
+		return fmt.Errorf("response_redact: engine: %w", err)
+	}
+	h.redactor = r
+
+	var policy redact.HeaderPolicy
+	if h.Headers != nil {
+		policy = *h.Headers
+	}
+	if h.headerRule, err = redact.CompileHeaderRules(policy); err != nil {
+		return fmt.Errorf("response_redact: %w", err)
+	}
+	if h.types, err = parseContentTypePatterns(h.ContentTypes); err != nil {
+		return fmt.Errorf("response_redact: %w", err)
+	}
+	if h.statuses, err = parseStatusSet(h.Statuses); err != nil {
+		return fmt.Errorf("response_redact: %w", err)
+	}
+
+	// A nil *Registry must not become a non-nil Registerer interface.
+	var reg prometheus.Registerer
+	if r := ctx.GetMetricsRegistry(); r != nil {
+		reg = r
+	}
+	if h.metrics, err = newRedactMetrics(reg); err != nil {
+		return fmt.Errorf("response_redact: metrics: %w", err)
+	}
+	return nil
+}
+
+// Validate checks the options that Provision does not default.
+func (h *ResponseRedact) Validate() error {
+	if h.MaxSize < 0 {
+		return fmt.Errorf("response_redact: max_size must be positive")
+	}
+	if h.ErrorPageMaxSize < 0 {
+		return fmt.Errorf("response_redact: error_page_max_size must be positive")
+	}
+	switch h.OnLimit {
+	case onLimitFail, onLimitPass:
+	default:
+		return fmt.Errorf("response_redact: on_limit must be %q or %q, not %q", onLimitFail, onLimitPass, h.OnLimit)
+	}
+	switch h.ErrorPages {
+	case errorPagesDetect, errorPagesReplace, errorPagesOff:
+	default:
+		return fmt.Errorf("response_redact: error_pages must be %q, %q or %q, not %q",
+			errorPagesDetect, errorPagesReplace, errorPagesOff, h.ErrorPages)
+	}
+	return nil
+}
+
+// ServeHTTP wraps the response writer so that the response passes through
+// the masking pipeline; see redactWriter.
+func (h *ResponseRedact) ServeHTTP(w http.ResponseWriter, r *http.Request, next caddyhttp.Handler) error {
+	if r.Method == http.MethodConnect {
+		return next.ServeHTTP(w, r) // a tunnel, not a response to rewrite
+	}
+	rw := newRedactWriter(h, w, r)
+	defer rw.release()
+	nextErr, aborted := h.serveNext(rw, upstreamRequest(r), next)
+	return rw.finish(nextErr, aborted)
+}
+
+// serveNext runs next and recovers the http.ErrAbortHandler panic that a
+// proxy raises when our Write refuses a body we are failing closed on;
+// any other panic (or an abort we did not cause) goes on up.
+func (h *ResponseRedact) serveNext(rw *redactWriter, r *http.Request, next caddyhttp.Handler) (err error, aborted bool) {
+	defer func() {
+		if rec := recover(); rec != nil {
+			if rec == http.ErrAbortHandler && rw.stopErr != nil {
+				err, aborted = nil, true
+				return
+			}
+			rw.release()
+			panic(rec)
+		}
+	}()
+	return next.ServeHTTP(rw, r), false
+}
+
+// upstreamRequest is r as the upstream should see it: uncompressed and
+// whole, because compressed bodies cost a decode and a partial body (206)
+// cannot be masked (a value may be cut by the range). The clone keeps the
+// client's original headers for the access log.
+func upstreamRequest(r *http.Request) *http.Request {
+	r2 := r.Clone(r.Context())
+	r2.Header.Set("Accept-Encoding", upstreamAcceptEncoding)
+	r2.Header.Del("Range")
+	r2.Header.Del("If-Range")
+	return r2
+}
+
+// kindFor reports whether a response of Content-Type ct is masked, and how.
+func (h *ResponseRedact) kindFor(ct string) (redact.BodyKind, bool) {
+	if strings.TrimSpace(ct) == "" {
+		return redact.KindText, len(h.types) == 0
+	}
+	kind, known := redact.KindForContentType(ct)
+	if len(h.types) == 0 {
+		return kind, known
+	}
+	mt := mediaType(ct)
+	for _, p := range h.types {
+		if p.match(mt) {
+			if !known {
+				kind = redact.KindText
+			}
+			return kind, true
+		}
+	}
+	return kind, false
+}
+
+// scannable reports whether a 5xx body of Content-Type ct is text that may
+// carry a stack trace (binary bodies are not inspected).
+func scannable(ct string) bool {
+	if strings.TrimSpace(ct) == "" {
+		return true
+	}
+	_, ok := redact.KindForContentType(ct)
+	return ok
+}
+
+// contentTypePattern is one entry of ContentTypes.
+type contentTypePattern struct {
+	exact  string // "application/json"
+	major  string // "text" of "text/*"
+	suffix string // "+json"
+}
+
+func (p contentTypePattern) match(mt string) bool {
+	switch {
+	case p.exact != "":
+		return mt == p.exact
+	case p.major != "":
+		major, _, _ := strings.Cut(mt, "/")
+		return major == p.major
+	default:
+		return strings.HasSuffix(mt, p.suffix)
+	}
+}
+
+func parseContentTypePatterns(list []string) ([]contentTypePattern, error) {
+	var out []contentTypePattern
+	for _, s := range list {
+		s = strings.ToLower(strings.TrimSpace(s))
+		switch {
+		case strings.HasPrefix(s, "+") && len(s) > 1:
+			out = append(out, contentTypePattern{suffix: s})
+		case strings.HasSuffix(s, "/*") && len(s) > 2 && !strings.Contains(s[:len(s)-2], "/"):
+			out = append(out, contentTypePattern{major: s[:len(s)-2]})
+		case strings.Count(s, "/") == 1 && !strings.ContainsAny(s, "*; ") && s[0] != '/' && s[len(s)-1] != '/':
+			out = append(out, contentTypePattern{exact: s})
+		default:
+			return nil, fmt.Errorf("content_types: %q is not a media type, type/* or +suffix", s)
+		}
+	}
+	return out, nil
+}
+
+// mediaType is the lower-cased type/subtype of a Content-Type value.
+func mediaType(ct string) string {
+	mt, _, _ := strings.Cut(ct, ";")
+	return strings.ToLower(strings.TrimSpace(mt))
+}
+
+// statusSet is a compiled Statuses list; the zero value matches everything.
+type statusSet struct {
+	all     bool
+	classes [6]bool
+	codes   map[int]bool
+}
+
+func parseStatusSet(list []string) (statusSet, error) {
+	if len(list) == 0 {
+		return statusSet{all: true}, nil
+	}
+	s := statusSet{codes: make(map[int]bool)}
+	for _, v := range list {
+		v = strings.ToLower(strings.TrimSpace(v))
+		if len(v) == 3 && v[1:] == "xx" && v[0] >= '1' && v[0] <= '5' {
+			s.classes[v[0]-'0'] = true
+			continue
+		}
+		code, err := strconv.Atoi(v)
+		if err != nil || code < 100 || code > 599 {
+			return statusSet{}, fmt.Errorf("statuses: %q is not a status code (100-599) or class (2xx)", v)
+		}
+		s.codes[code] = true
+	}
+	return s, nil
+}
+
+func (s statusSet) match(code int) bool {
+	if s.all {
+		return true
+	}
+	if c := code / 100; c >= 1 && c <= 5 && s.classes[c] {
+		return true
+	}
+	return s.codes[code]
+}
+
+// Interface guards.
+var (
+	_ caddy.Provisioner           = (*ResponseRedact)(nil)
+	_ caddy.Validator             = (*ResponseRedact)(nil)
+	_ caddyhttp.MiddlewareHandler = (*ResponseRedact)(nil)
+)

@@ -1,0 +1,645 @@
+package gatehouse
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"go.uber.org/zap"
+	"go.uber.org/zap/zapcore"
+
+	"github.com/caddyserver/caddy/v2"
+	"github.com/caddyserver/caddy/v2/modules/caddyhttp"
+
+	"github.com/gatehouse-dev/caddy-gatehouse/redact"
+)
+
+// writerMode is what a redactWriter does with the body, decided when the
+// upstream writes its final header.
+type writerMode int
+
+const (
+	modeUndecided writerMode = iota // no final header yet
+	modePass                        // out of scope: header sent, body untouched
+	modeNoBody                      // HEAD, 204, 304: header sent, no body
+	modeMask                        // body decoded if needed, masked, streamed
+	modeHold                        // 5xx: body buffered for error page detection
+	modeFail                        // failed closed before the body: nothing sent
+)
+
+// Errors that stop the upstream from writing more.
+var (
+	errLimitExceeded  = errors.New("response body exceeds max_size")
+	errPartialContent = errors.New("206 partial content on a masked route cannot be masked")
+	errErrorPageFull  = errors.New("5xx body exceeds error_page_max_size; replaced")
+)
+
+// downstreamError marks a failure to write to the client.
+type downstreamError struct{ err error }
+
+func (e downstreamError) Error() string { return "writing response: " + e.err.Error() }
+func (e downstreamError) Unwrap() error { return e.err }
+
+// redactWriter is the response writer the upstream handler sees. Its state
+// lives for one request only and is never pooled.
+//
+// The pipeline of a masked body is
+//
+//	upstream Write → [DecodingWriter] → inspect (size limit) → Stream → downstream
+//
+// and the response header is held back until the first masked byte (or a
+// Flush) goes out, so that a body that fails before that point can still
+// become a clean 502. With a DecodingWriter, inspect, the Stream and
+// downstream run on the decoder's goroutine while the handler's goroutine
+// is blocked in Write; they never run concurrently with the handler.
+type redactWriter struct {
+	*caddyhttp.ResponseWriterWrapper
+	h   *ResponseRedact
+	req *http.Request
+
+	mode       writerMode
+	status     int
+	sentHeader bool
+	result     string
+
+	kind      redact.BodyKind
+	maskBody  bool                   // status and type in scope
+	dec       *redact.DecodingWriter // nil for identity bodies
+	stream    *redact.Stream
+	closed    bool // stream closed (findings final)
+	findings  redact.Findings
+	inspected int64
+	passing   bool // past max_size with on_limit pass
+	hold      []byte
+	holdFull  bool
+	out       []byte // masked output not yet written on (≤ outBufSize)
+
+	stopErr    error  // returned to the upstream on every later Write
+	failErr    error  // why the response fails closed
+	failResult string // metric result of the failure
+}
+
+func newRedactWriter(h *ResponseRedact, w http.ResponseWriter, r *http.Request) *redactWriter {
+	return &redactWriter{
+		ResponseWriterWrapper: &caddyhttp.ResponseWriterWrapper{ResponseWriter: w},
+		h:                     h,
+		req:                   r,
+	}
+}
+
+// WriteHeader applies the header rules and decides what to do with the body.
+func (w *redactWriter) WriteHeader(code int) {
+	if w.mode != modeUndecided {
+		return // superfluous, as net/http would say
+	}
+	hdr := w.Header()
+	w.h.headerRule.Apply(hdr)
+	if code < 200 {
+		if code == http.StatusSwitchingProtocols {
+			w.status, w.mode, w.result, w.sentHeader = code, modePass, resultSkipped, true
+		}
+		w.ResponseWriter.WriteHeader(code)
+		return
+	}
+	w.status = code
+	w.decide(hdr)
+}
+
+// decide picks the mode of a final response from its status and header.
+func (w *redactWriter) decide(hdr http.Header) {
+	code := w.status
+	ct := firstHeader(hdr, "Content-Type")
+	kind, typeOK := w.h.kindFor(ct)
+	w.kind = kind
+	w.maskBody = typeOK && w.h.statuses.match(code)
+	errorPage := code >= 500 && w.h.ErrorPages != errorPagesOff && scannable(ct)
+
+	if code == http.StatusPartialContent {
+		// Range and If-Range were stripped upstream, so a 206 is the
+		// backend ignoring us; a range of a masked type could cut a value
+		// in half, so it never passes, whatever statuses says. Binary
+		// ranges (video) pass.
+		if typeOK || strings.HasPrefix(mediaType(ct), "multipart/byteranges") {
+			w.fail(errPartialContent, resultPartialContent)
+			return
+		}
+	}
+	if !w.maskBody && !errorPage {
+		w.mode, w.result = modePass, resultSkipped
+		w.sendHeader()
+		return
+	}
+
+	declaredLen := firstHeader(hdr, "Content-Length")
+	codings, encErr := redact.ParseContentEncoding(hdr["Content-Encoding"])
+	stripRepresentationHeaders(hdr)
+
+	bodyless := w.req.Method == http.MethodHead || code == http.StatusNoContent || code == http.StatusNotModified
+	if bodyless {
+		// The same headers as the masked GET would have.
+		if encErr == nil {
+			delete(hdr, "Content-Encoding")
+		}
+		w.mode, w.result = modeNoBody, resultNoBody
+		w.sendHeader()
+		return
+	}
+	if encErr != nil {
+		w.fail(encErr, resultUnknownEncoding)
+		return
+	}
+	delete(hdr, "Content-Encoding")
+
+	if errorPage {
+		w.mode = modeHold
+	} else {
+		if n, err := strconv.ParseInt(declaredLen, 10, 64); err == nil && len(codings) == 0 &&
+			n > w.h.MaxSize && w.h.OnLimit == onLimitFail {
+			// Known too long: fail before reading a byte.
+			w.fail(fmt.Errorf("%w: Content-Length %d > %d", errLimitExceeded, n, w.h.MaxSize), resultLimitFailed)
+			return
+		}
+		w.mode = modeMask
+		w.stream = w.h.redactor.NewStream(downstream{w}, kind)
+	}
+	if len(codings) > 0 {
+		w.dec = redact.NewDecodingWriter(inspector{w}, codings)
+	}
+}
+
+// fail makes the response fail closed: nothing of it is sent, later Writes
+// are refused.
+func (w *redactWriter) fail(err error, result string) {
+	if w.failErr == nil {
+		w.failErr, w.failResult = err, result
+	}
+	if w.stopErr == nil {
+		w.stopErr = err
+	}
+	if w.mode == modeUndecided {
+		w.mode = modeFail
+	}
+}
+
+// Write takes a chunk of the upstream's body.
+func (w *redactWriter) Write(p []byte) (int, error) {
+	if w.mode == modeUndecided {
+		w.WriteHeader(http.StatusOK)
+	}
+	switch w.mode {
+	case modePass, modeNoBody:
+		return w.ResponseWriter.Write(p)
+	case modeFail:
+		return 0, w.stopErr
+	}
+	if w.stopErr != nil {
+		return 0, w.stopErr
+	}
+	var n int
+	var err error
+	if w.dec != nil {
+		n, err = w.dec.Write(p)
+	} else {
+		n, err = w.inspect(p)
+	}
+	if err != nil {
+		w.stop(err)
+	}
+	return n, err
+}
+
+// stop records an error of the body pipeline (possibly raised on the
+// decoder's goroutine, which is finished or parked by now).
+func (w *redactWriter) stop(err error) {
+	var de downstreamError
+	switch {
+	case w.failErr != nil, w.holdFull:
+		// inspect already said why
+	case errors.As(err, &de):
+		w.result = resultClientGone
+	default:
+		w.fail(err, resultDecodeFailed)
+	}
+	if w.stopErr == nil {
+		w.stopErr = err
+	}
+}
+
+// ReadFrom must not reach the underlying writer's ReadFrom (sendfile),
+// which would bypass masking; only pass-through bodies may use it.
+func (w *redactWriter) ReadFrom(r io.Reader) (int64, error) {
+	if w.mode == modePass {
+		return w.ResponseWriterWrapper.ReadFrom(r)
+	}
+	return io.Copy(writerOnly{w}, r)
+}
+
+// writerOnly hides ReadFrom from io.Copy.
+type writerOnly struct{ io.Writer }
+
+// Flush emits what the engine can safely emit now (a complete server-sent
+// event, say) and flushes it to the client.
+func (w *redactWriter) Flush() { _ = w.FlushError() }
+
+// FlushError is Flush for http.ResponseController. Without it, the
+// controller would unwrap us and flush the raw upstream header.
+func (w *redactWriter) FlushError() error {
+	if w.mode == modeUndecided {
+		w.WriteHeader(http.StatusOK) // as net/http does on Flush
+	}
+	switch w.mode {
+	case modePass, modeNoBody:
+		return http.NewResponseController(w.ResponseWriter).Flush()
+	case modeFail:
+		return w.stopErr
+	case modeHold:
+		return nil // a 5xx body goes out only once vetted
+	}
+	if w.stopErr != nil {
+		return w.stopErr
+	}
+	if !w.passing {
+		if err := w.stream.Flush(); err != nil {
+			w.stop(err)
+			return err
+		}
+	}
+	if err := w.flushOut(); err != nil {
+		w.stop(err)
+		return err
+	}
+	w.sendHeader()
+	return http.NewResponseController(w.ResponseWriter).Flush()
+}
+
+// inspect counts decoded bytes against the limits and feeds the engine.
+func (w *redactWriter) inspect(p []byte) (int, error) {
+	if w.mode == modeHold {
+		if int64(len(w.hold)+len(p)) > w.h.ErrorPageMaxSize {
+			w.holdFull = true
+			return 0, errErrorPageFull
+		}
+		w.hold = append(w.hold, p...)
+		return len(p), nil
+	}
+	if w.passing {
+		return w.writeDownstream(p)
+	}
+	remaining := w.h.MaxSize - w.inspected
+	if int64(len(p)) <= remaining {
+		w.inspected += int64(len(p))
+		return w.stream.Write(p)
+	}
+	if w.h.OnLimit != onLimitPass {
+		w.fail(fmt.Errorf("%w (%d bytes)", errLimitExceeded, w.h.MaxSize), resultLimitFailed)
+		return 0, w.failErr
+	}
+	// on_limit pass: mask up to the limit, then let the rest through.
+	if _, err := w.stream.Write(p[:remaining]); err != nil {
+		return 0, err
+	}
+	if err := w.closeStream(); err != nil {
+		return int(remaining), err
+	}
+	w.inspected += remaining
+	w.passing, w.result = true, resultLimitPassed
+	if c := w.h.logger.Check(zapcore.WarnLevel, "response_redact: max_size reached, passing the rest unmasked (on_limit pass)"); c != nil {
+		c.Write(zap.Int("upstream_status", w.status), zap.Int64("max_size", w.h.MaxSize), zap.String("uri", w.req.RequestURI))
+	}
+	n, err := w.writeDownstream(p[remaining:])
+	return int(remaining) + n, err
+}
+
+// closeStream emits the engine's held-back tail and collects findings.
+func (w *redactWriter) closeStream() error {
+	if w.closed {
+		return nil
+	}
+	w.closed = true
+	err := w.stream.Close()
+	w.findings = w.stream.Findings()
+	return err
+}
+
+// sendHeader writes the (rewritten) response header downstream once.
+func (w *redactWriter) sendHeader() {
+	if !w.sentHeader {
+		w.sentHeader = true
+		w.ResponseWriter.WriteHeader(w.status)
+	}
+}
+
+// outBufSize is how much masked output is coalesced before it is written
+// on: the engine may emit many small pieces, and small first writes would
+// make an encode handler in front skip compression (its minimum length) and
+// cost a syscall each. Held output also keeps the header unsent longer, so
+// more failures can still become a clean 502.
+const outBufSize = 8 << 10
+
+// writeDownstream queues masked (or past-limit) bytes for the client.
+func (w *redactWriter) writeDownstream(p []byte) (int, error) {
+	if len(w.out)+len(p) <= outBufSize {
+		if w.out == nil {
+			w.out = make([]byte, 0, outBufSize)
+		}
+		w.out = append(w.out, p...)
+		return len(p), nil
+	}
+	if err := w.flushOut(); err != nil {
+		return 0, err
+	}
+	if len(p) < outBufSize {
+		w.out = append(w.out, p...)
+		return len(p), nil
+	}
+	w.sendHeader()
+	n, err := w.ResponseWriter.Write(p)
+	if err != nil {
+		return n, downstreamError{err}
+	}
+	return n, nil
+}
+
+// flushOut writes the queued output (and the header) to the client.
+func (w *redactWriter) flushOut() error {
+	if len(w.out) == 0 {
+		return nil
+	}
+	w.sendHeader()
+	_, err := w.ResponseWriter.Write(w.out)
+	w.out = w.out[:0]
+	if err != nil {
+		return downstreamError{err}
+	}
+	return nil
+}
+
+// downstream is the engine's output.
+type downstream struct{ w *redactWriter }
+
+func (d downstream) Write(p []byte) (int, error) { return d.w.writeDownstream(p) }
+
+// inspector is the decoder's output.
+type inspector struct{ w *redactWriter }
+
+func (i inspector) Write(p []byte) (int, error) { return i.w.inspect(p) }
+
+// release stops a decoder goroutine that is still running (the upstream
+// panicked or the response is abandoned). Safe to call more than once.
+func (w *redactWriter) release() {
+	if w.dec != nil {
+		w.dec.Abort()
+	}
+}
+
+// finish completes the response once the upstream handler is done.
+// aborted means the upstream panicked with http.ErrAbortHandler after we
+// refused its body.
+func (w *redactWriter) finish(nextErr error, aborted bool) error {
+	switch w.mode {
+	case modeUndecided:
+		// Nothing was written: net/http (or Caddy's error handling, if
+		// nextErr is set) will send the header map as it is.
+		w.h.headerRule.Apply(w.Header())
+		return nextErr
+	case modePass, modeNoBody:
+		w.record()
+		return nextErr
+	case modeFail:
+		return w.failClosed()
+	}
+
+	if w.failErr != nil {
+		return w.failClosed()
+	}
+	if w.result == resultClientGone {
+		w.record()
+		if aborted {
+			panic(http.ErrAbortHandler)
+		}
+		return nextErr
+	}
+	if nextErr != nil && !w.holdFull {
+		// The upstream failed mid-body: do not emit the held-back tail.
+		w.release()
+		w.result = resultUpstreamError
+		w.record()
+		if !w.sentHeader {
+			clearEntityHeaders(w.Header())
+		}
+		return nextErr
+	}
+
+	if w.dec != nil {
+		if err := w.dec.Close(); err != nil {
+			w.stop(err)
+			if w.failErr != nil {
+				return w.failClosed()
+			}
+			if w.result == resultClientGone {
+				w.record()
+				return err
+			}
+		}
+	}
+	if w.mode == modeHold {
+		return w.finishErrorPage()
+	}
+	err := w.closeStream()
+	if err == nil {
+		err = w.flushOut()
+	}
+	if err != nil {
+		w.result = resultClientGone
+		w.record()
+		return err
+	}
+	w.sendHeader() // empty body
+	w.record()
+	return nil
+}
+
+// failClosed turns the response into a 502 while its header is unsent, or
+// aborts the connection once the client has part of the body.
+func (w *redactWriter) failClosed() error {
+	w.release()
+	w.result = w.failResult
+	w.record()
+	if c := w.h.logger.Check(zapcore.WarnLevel, "response_redact: failing closed"); c != nil {
+		c.Write(
+			zap.String("reason", w.failResult),
+			zap.Int("upstream_status", w.status),
+			zap.Bool("headers_sent", w.sentHeader),
+			zap.Int64("inspected_bytes", w.inspected),
+			zap.String("uri", w.req.RequestURI),
+			zap.Error(w.failErr),
+		)
+	}
+	if w.sentHeader {
+		panic(http.ErrAbortHandler)
+	}
+	clearEntityHeaders(w.Header())
+	return caddyhttp.Error(http.StatusBadGateway, w.failErr)
+}
+
+// finishErrorPage vets a buffered 5xx body: replaced when it leaks (or
+// could not be buffered whole), else passed on, masked when in scope.
+func (w *redactWriter) finishErrorPage() error {
+	var reason, platform string
+	switch {
+	case w.holdFull:
+		reason = "too_large"
+	case w.h.ErrorPages == errorPagesReplace:
+		reason = "replace_all"
+	default:
+		if m, ok := redact.DetectErrorPage(w.hold); ok {
+			reason, platform = m.Signal, m.Platform
+		}
+	}
+	if reason != "" {
+		w.result = resultErrorPage
+		w.record()
+		if c := w.h.logger.Check(zapcore.InfoLevel, "response_redact: replaced upstream error page"); c != nil {
+			c.Write(
+				zap.Int("upstream_status", w.status),
+				zap.String("reason", reason),
+				zap.String("platform", platform),
+				zap.String("uri", w.req.RequestURI),
+			)
+		}
+		return w.writeGenericError()
+	}
+	body := w.hold
+	w.hold = nil
+	var err error
+	if !w.maskBody {
+		w.result = resultSkipped
+		_, err = w.writeDownstream(body)
+	} else {
+		w.stream = w.h.redactor.NewStream(downstream{w}, w.kind)
+		w.inspected = int64(len(body))
+		_, err = w.stream.Write(body)
+		if cerr := w.closeStream(); err == nil {
+			err = cerr
+		}
+	}
+	if err == nil {
+		err = w.flushOut()
+	}
+	w.sendHeader()
+	w.record()
+	return err
+}
+
+// genericError is the body that replaces a leaking 5xx error page.
+type genericError struct {
+	Status    int    `json:"status"`
+	Error     string `json:"error"`
+	RequestID string `json:"request_id,omitempty"`
+}
+
+func (w *redactWriter) writeGenericError() error {
+	var id string
+	if repl, ok := w.req.Context().Value(caddy.ReplacerCtxKey).(*caddy.Replacer); ok {
+		id = repl.ReplaceAll(genericErrorRequestIDRepl, "")
+	}
+	body, err := json.Marshal(genericError{Status: w.status, Error: http.StatusText(w.status), RequestID: id})
+	if err != nil {
+		return fmt.Errorf("encoding generic error: %w", err)
+	}
+	hdr := w.Header()
+	clearEntityHeaders(hdr)
+	hdr["Content-Type"] = []string{"application/json"}
+	hdr["Content-Length"] = []string{strconv.Itoa(len(body))}
+	hdr["X-Content-Type-Options"] = []string{"nosniff"}
+	hdr["Cache-Control"] = []string{"no-store"}
+	w.sendHeader()
+	if _, err := w.ResponseWriter.Write(body); err != nil {
+		return downstreamError{err}
+	}
+	return nil
+}
+
+// record counts the outcome and findings and puts them on the access log.
+func (w *redactWriter) record() {
+	result := w.result
+	if result == "" {
+		result = resultClean
+		if w.findings.Total > 0 {
+			result = resultMasked
+		}
+		w.result = result
+	}
+	w.h.metrics.responses.WithLabelValues(result).Inc()
+	n := w.findings.Total
+	for typ, c := range w.findings.Types {
+		w.h.metrics.findings.WithLabelValues(typ).Add(float64(c))
+	}
+	if extra, ok := w.req.Context().Value(caddyhttp.ExtraLogFieldsCtxKey).(*caddyhttp.ExtraLogFields); ok {
+		extra.Set(zap.String("redact_result", result))
+		if n > 0 {
+			extra.Set(zap.Int("redact_findings", n))
+			extra.Set(zap.Any("redact_types", w.findings.Types))
+		}
+	}
+	if n > 0 {
+		if c := w.h.logger.Check(zapcore.InfoLevel, "response_redact: masked response"); c != nil {
+			c.Write(
+				zap.String("uri", w.req.RequestURI),
+				zap.Int("status", w.status),
+				zap.String("result", result),
+				zap.Any("types", w.findings.Types),
+				zap.Any("paths", w.findings.Paths),
+				zap.Bool("json_fallback", w.findings.Fallback),
+			)
+		}
+	}
+}
+
+// stripRepresentationHeaders drops what no longer describes a rewritten
+// body: its length, validators and digests of the original bytes, and the
+// promise of ranges. Weak ETags stay: the masked body is semantically the
+// same representation.
+func stripRepresentationHeaders(hdr http.Header) {
+	delete(hdr, "Content-Length")
+	delete(hdr, "Content-Md5")
+	delete(hdr, "Digest")
+	delete(hdr, "Content-Digest")
+	delete(hdr, "Repr-Digest")
+	delete(hdr, "Accept-Ranges")
+	if etag := firstHeader(hdr, "Etag"); etag != "" && !strings.HasPrefix(etag, "W/") {
+		delete(hdr, "Etag")
+	}
+}
+
+// clearEntityHeaders drops the upstream's description of a body that is
+// not sent (the response becomes a 502 or a generic error).
+func clearEntityHeaders(hdr http.Header) {
+	for _, k := range []string{
+		"Content-Type", "Content-Length", "Content-Encoding", "Content-Language",
+		"Content-Disposition", "Content-Range", "Content-Location", "Content-Md5",
+		"Digest", "Content-Digest", "Repr-Digest", "Etag", "Last-Modified",
+		"Accept-Ranges", "Set-Cookie", "Location", "Link", "Trailer", "Expires",
+	} {
+		delete(hdr, k)
+	}
+}
+
+// firstHeader is hdr.Get for a canonical key.
+func firstHeader(hdr http.Header, key string) string {
+	if v := hdr[key]; len(v) > 0 {
+		return v[0]
+	}
+	return ""
+}
+
+// Interface guards.
+var (
+	_ http.ResponseWriter = (*redactWriter)(nil)
+	_ http.Flusher        = (*redactWriter)(nil)
+	_ io.ReaderFrom       = (*redactWriter)(nil)
+)
