@@ -1,20 +1,198 @@
 package filter
 
-// PLACEHOLDER owned by the value-layer helper: replaced by the real Inspector.
+import (
+	"fmt"
+	"strings"
+	"sync"
+)
 
 // InspectorOptions configure the value layer.
 type InspectorOptions struct {
-	// Paranoia is the sensitivity level, 1 (default) to 4.
+	// Paranoia is the sensitivity level, 1 (default) to 4. Rules whose
+	// RuleInfo.Paranoia is above it never fire; from 2 up, weak rules
+	// (score 2-3) score 2 more, so that one alone reaches the default
+	// threshold, and a single "../" counts.
 	Paranoia int
-	// DisabledRules are rule ids that never fire.
+	// DisabledRules are rule ids that never fire; a trailing '*' disables
+	// every id with that prefix ("xss-*"). Ids of other layers (protocol,
+	// custom rules) are ignored here: the request layer validates the list.
 	DisabledRules []string
+	// NoBase64 turns off the inspection of Base64-looking values after
+	// decoding them. Default false: a value made only of Base64 characters
+	// that decodes to printable text is inspected a second time, decoded.
+	NoBase64 bool
 }
 
-// Inspector normalises values and runs the attack detectors over them.
-type Inspector struct{}
+// Inspector normalises values and runs the attack detectors over them. It
+// is immutable after NewInspector and safe for concurrent use.
+type Inspector struct {
+	paranoia int
+	off      [numRules]bool
+	noBase64 bool
+	pool     sync.Pool // *scratch, per-call buffers; nothing survives a call
+}
+
+// maxPooledScratch bounds the buffer bytes a pooled scratch may hold.
+const maxPooledScratch = 1 << 20
+
+// scratch holds the buffers of one InspectValue call.
+type scratch struct {
+	dec, tmp, norm, shell, b64, aux []byte
+}
+
+// value is one value under inspection, in its three forms.
+type value struct {
+	kind Kind
+	name string
+	raw  string // as given
+	dec  string // decoded (percent, entities, JS escapes, look-alikes)
+	norm string // dec lower-cased, whitespace folded, comments dropped, '\' → '/'
+	cls  uint64 // classes of dec
+	kw   uint64 // keyword groups found in norm
+	sc   *scratch
+}
+
+// emitter appends hits, at most one per rule and value.
+type emitter struct {
+	in   *Inspector
+	dst  []Hit
+	seen [(numRules + 63) / 64]uint64
+}
+
+func (e *emitter) hit(r ruleID) {
+	if e.in.off[r] {
+		return
+	}
+	w, b := r/64, uint64(1)<<(r%64)
+	if e.seen[w]&b != 0 {
+		return
+	}
+	e.seen[w] |= b
+	ri := &ruleTable[r]
+	score := ri.Score
+	if e.in.paranoia >= 2 && score < weakBoostCap {
+		// Stricter levels trust weak signals more: 3 → 5, 2 → 4.
+		score = min(score+weakBoost, weakBoostCap)
+	}
+	e.dst = append(e.dst, Hit{Rule: ri.ID, Category: ri.Category, Score: score})
+}
+
+// At paranoia 2 and above, weak rules score weakBoost more, up to
+// weakBoostCap (the default threshold): a lone weak signal then blocks.
+const (
+	weakBoost    = 2
+	weakBoostCap = 5
+)
 
 // NewInspector compiles an Inspector.
-func NewInspector(opts InspectorOptions) (*Inspector, error) { return &Inspector{}, nil }
+func NewInspector(opts InspectorOptions) (*Inspector, error) {
+	p := opts.Paranoia
+	if p == 0 {
+		p = 1
+	}
+	if p < 1 || p > 4 {
+		return nil, fmt.Errorf("filter: paranoia %d out of range 1..4", opts.Paranoia)
+	}
+	in := &Inspector{paranoia: p, noBase64: opts.NoBase64}
+	for i := range ruleTable {
+		if ruleTable[i].Paranoia > p {
+			in.off[i] = true
+		}
+	}
+	for _, id := range opts.DisabledRules {
+		for i := range ruleTable {
+			if ruleMatches(id, ruleTable[i].ID) {
+				in.off[i] = true
+			}
+		}
+	}
+	in.pool.New = func() any { return new(scratch) }
+	return in, nil
+}
 
-// InspectValue appends to dst the hits of every detector on value.
-func (in *Inspector) InspectValue(dst []Hit, kind Kind, name, value string) []Hit { return dst }
+// InspectValue normalises value (raw + decoded variants) and appends every
+// detector's hits. name is the parameter/header/field name (may be empty).
+// Safe for concurrent use; allocation-light.
+func (in *Inspector) InspectValue(dst []Hit, kind Kind, name, value string) []Hit {
+	if value == "" {
+		return dst
+	}
+	sc := in.pool.Get().(*scratch)
+	e := emitter{in: in, dst: dst}
+	if kind == KindBodyRaw {
+		in.inspectRaw(&e, sc, name, value)
+	} else {
+		in.inspect(&e, sc, kind, name, value, false)
+	}
+	// Do not keep the buffers of an exceptionally large value alive in
+	// the pool: the next ordinary values do not need them.
+	if cap(sc.dec)+cap(sc.tmp)+cap(sc.norm)+cap(sc.shell)+cap(sc.aux)+cap(sc.b64) <= maxPooledScratch {
+		in.pool.Put(sc)
+	}
+	return e.dst
+}
+
+// inspect runs the detectors over one value; decoded is true when value is
+// itself the result of a Base64 decoding (no second round then).
+func (in *Inspector) inspect(e *emitter, sc *scratch, kind Kind, name, raw string, decoded bool) {
+	v := value{kind: kind, name: name, raw: raw, dec: raw, sc: sc}
+	rc := classify(raw)
+	v.cls = rc
+	if rc&decodeTriggers != 0 && needsDecode(raw) {
+		var changed bool
+		sc.dec, sc.tmp, changed = decode(sc.dec[:0], sc.tmp[:0], raw)
+		if changed {
+			v.dec = bstr(sc.dec)
+			v.cls = classify(v.dec)
+		}
+	}
+	v.norm = v.dec
+	if v.cls&normTriggers != 0 {
+		sc.norm = normalize(sc.norm[:0], v.dec)
+		v.norm = bstr(sc.norm)
+	}
+	v.kw = keywords.scan(v.norm)
+	runDetectors(e, &v)
+	if !decoded && !in.noBase64 {
+		// The decoded form: Base64 may itself be percent-encoded (%2B).
+		if b, ok := base64Text(sc.b64[:0], kind, v.dec); ok {
+			sc.b64 = b
+			// The nested call reuses dec/tmp/norm: v is no longer used.
+			in.inspect(e, sc, kind, name, bstr(b), true)
+		}
+	}
+}
+
+// runDetectors calls every detector; each one checks its own cheap
+// prefilter (character classes, a substring) before any regexp.
+func runDetectors(e *emitter, v *value) {
+	if v.kind == KindUserAgent {
+		detectScanner(e, v)
+	}
+	detectOAST(e, v)
+	detectSQLi(e, v)
+	detectXSS(e, v)
+	detectTraversal(e, v)
+	detectRCE(e, v)
+	detectJNDI(e, v)
+	detectSSRF(e, v)
+	detectSSTI(e, v)
+	detectNoSQL(e, v)
+	detectLDAP(e, v)
+	detectXXE(e, v)
+	detectCRLF(e, v)
+	detectGraphQL(e, v)
+	if v.kind == KindBodyValue && v.name != "" {
+		detectXMLAttr(e, v)
+	}
+}
+
+// containsAny reports whether s contains one of subs.
+func containsAny(s string, subs ...string) bool {
+	for _, sub := range subs {
+		if strings.Contains(s, sub) {
+			return true
+		}
+	}
+	return false
+}

@@ -35,6 +35,15 @@ const (
 
 // Kind says which part of the request a value came from, so that detectors
 // can adapt (a path is not a User-Agent, a JSON key is not a JSON value).
+//
+// What the request layer hands over: the path as sent (still
+// percent-encoded); query and form names and values percent-decoded once
+// ('+' as space); header and cookie values as sent; JSON names and strings
+// with their JSON escapes decoded; XML text and attributes with entities
+// decoded; multipart field values as sent (quoted-printable decoded); raw
+// bodies as sent, after any Content-Encoding is undone. Names made only of
+// letters, digits, '_' and '-' are not passed as values: nothing can hide
+// in them.
 type Kind uint8
 
 // Value kinds.
@@ -61,4 +70,69 @@ type Hit struct {
 	Category Category
 	// Score is the rule's contribution to the request's anomaly score.
 	Score int
+}
+
+// Action is what the engine decided for a request; it is the label of the
+// caddy_gatehouse_filter_requests_total metric.
+type Action string
+
+// Actions.
+const (
+	// ActionPass: the request is let through (score below the threshold).
+	ActionPass Action = "pass"
+	// ActionBlock: the request is rejected.
+	ActionBlock Action = "block"
+	// ActionDetect: the request would be blocked but detect-only mode lets
+	// it through.
+	ActionDetect Action = "detect"
+	// ActionBypass: the client address is on the allow-list; nothing was
+	// inspected.
+	ActionBypass Action = "bypass"
+)
+
+// Match is one finding on one request: a Hit placed at a location.
+type Match struct {
+	// Rule is the rule id, e.g. "sqli-libinjection", "protocol-uri-length",
+	// "ip-deny" or "custom-<id>".
+	Rule string `json:"rule"`
+	// Category is the attack class of the rule.
+	Category Category `json:"category"`
+	// Score is the rule's contribution to the request's score.
+	Score int `json:"score"`
+	// Block is set for rules that block on their own, whatever the score
+	// (deny-listed address, custom rule with block, oversized body).
+	Block bool `json:"block,omitempty"`
+	// Location says where the value was found: "path", "query:id",
+	// "query_name:id", "header:referer", "header_name:x-foo",
+	// "cookie:session", "cookie_name:session", "body:user.name" (form
+	// field, dotted JSON member path, XML element), "body_name:user.name",
+	// "file_name:avatar", "file_type:avatar", "body_raw" (unparsed body),
+	// "body" (the body as a whole), "method", "uri", "headers", "args",
+	// "client_ip".
+	Location string `json:"location"`
+	// Fragment is the beginning of the offending value, escaped (printable
+	// ASCII only) and truncated, or "[redacted, N bytes]" when the value's
+	// name looks like a credential; safe to log.
+	Fragment string `json:"fragment,omitempty"`
+}
+
+// Decision is the engine's verdict on one request.
+type Decision struct {
+	// Action is the outcome: pass, block, detect (would block) or bypass.
+	Action Action `json:"action"`
+	// Blocked reports whether the request must be rejected (Action ==
+	// ActionBlock).
+	Blocked bool `json:"blocked"`
+	// Status is the HTTP status to reject with when Blocked (or would
+	// reject with, in detect-only mode); 0 when the request passes.
+	Status int `json:"status,omitempty"`
+	// Score is the sum of the scores of the matches.
+	Score int `json:"score"`
+	// Threshold is the score at which a request is blocked.
+	Threshold int `json:"threshold"`
+	// Matches are the findings, in the order found, at most
+	// maxMatches of them (the score counts every one).
+	Matches []Match `json:"matches,omitempty"`
+	// Truncated reports that more matches were found than Matches holds.
+	Truncated bool `json:"truncated,omitempty"`
 }

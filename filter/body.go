@@ -1,0 +1,270 @@
+package filter
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"strings"
+)
+
+// bodyType is how a body is parsed for inspection.
+type bodyType uint8
+
+const (
+	bodySkip bodyType = iota // binary or compressed: not inspected
+	bodyForm
+	bodyJSON
+	bodyMultipart
+	bodyXML
+	bodyText
+	bodyStrings // binary with embedded strings (protobuf, gRPC, msgpack, CBOR)
+)
+
+// classifyBody picks the parser from the media type (lower-case, without
+// parameters). Unknown and missing types are inspected as text: a backend
+// may well parse a mislabelled body.
+func classifyBody(mediaType string) bodyType {
+	switch {
+	case mediaType == "application/x-www-form-urlencoded":
+		return bodyForm
+	case mediaType == "multipart/form-data":
+		return bodyMultipart
+	case mediaType == "application/json", mediaType == "text/json",
+		strings.HasSuffix(mediaType, "+json"), strings.HasSuffix(mediaType, "-json"),
+		mediaType == "application/x-ndjson", mediaType == "application/jsonl",
+		mediaType == "application/csp-report":
+		return bodyJSON
+	case mediaType == "application/xml", mediaType == "text/xml", strings.HasSuffix(mediaType, "+xml"):
+		return bodyXML
+	case stringsType(mediaType):
+		return bodyStrings
+	case binaryType(mediaType):
+		return bodySkip
+	}
+	return bodyText
+}
+
+// stringsType reports binary serialisations that carry their string
+// fields verbatim: the printable runs of such a body are worth inspecting.
+func stringsType(mt string) bool {
+	minor, ok := strings.CutPrefix(mt, "application/")
+	if !ok {
+		return false
+	}
+	switch {
+	case strings.HasPrefix(minor, "grpc"), // grpc, grpc+proto, grpc-web, grpc-web+proto
+		minor == "x-protobuf", minor == "protobuf", minor == "x-google-protobuf", minor == "vnd.google.protobuf",
+		minor == "msgpack", minor == "x-msgpack", minor == "vnd.msgpack", minor == "cbor",
+		minor == "avro", minor == "x-avro", minor == "vnd.apache.thrift.binary", minor == "vnd.apache.thrift.compact":
+		return true
+	}
+	return false
+}
+
+// binaryType reports media types whose bodies are not text.
+func binaryType(mt string) bool {
+	major, minor, _ := strings.Cut(mt, "/")
+	switch major {
+	case "image", "audio", "video", "font", "model":
+		// image/svg+xml is XML, handled before.
+		return true
+	case "application":
+		switch {
+		case minor == "octet-stream", minor == "pdf", minor == "zip", minor == "gzip", minor == "x-gzip",
+			minor == "x-tar", minor == "x-7z-compressed", minor == "x-bzip2", minor == "zstd", minor == "wasm",
+			minor == "java-archive", minor == "x-rar-compressed",
+			minor == "vnd.ms-excel", minor == "msword", minor == "x-shockwave-flash",
+			strings.HasPrefix(minor, "vnd.openxmlformats"),
+			strings.HasPrefix(minor, "vnd.oasis.opendocument"):
+			return true
+		}
+	}
+	return false
+}
+
+// body reads up to the inspection limit, puts the body back for the
+// backend (prefix then the unread rest, byte for byte), and inspects the
+// prefix according to its type.
+func (w *walker) body(r *http.Request) error {
+	cfg := &w.e.cfg
+	if r.Body == nil || r.Body == http.NoBody || r.ContentLength == 0 {
+		return nil
+	}
+	var sizeGuard *maxBodyReader
+	if cfg.MaxBodySize > 0 {
+		if r.ContentLength > cfg.MaxBodySize {
+			w.tooBig(fmt.Sprintf("Content-Length: %d", r.ContentLength))
+			return nil
+		}
+		if r.ContentLength < 0 {
+			sizeGuard = &maxBodyReader{rc: r.Body, left: cfg.MaxBodySize, limit: cfg.MaxBodySize}
+			r.Body = sizeGuard
+		}
+	}
+	mediaType, params, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	if err != nil {
+		mediaType = strings.ToLower(strings.TrimSpace(strings.Split(r.Header.Get("Content-Type"), ";")[0]))
+	}
+	bt := classifyBody(mediaType)
+	if bt == bodySkip || cfg.InspectBodyLimit < 0 {
+		return nil
+	}
+
+	limit := cfg.InspectBodyLimit
+	prefix, err := readPrefix(r.Body, limit+1, r.ContentLength)
+	r.Body = &replayBody{prefix: bytes.NewReader(prefix), rest: r.Body}
+	if err != nil {
+		if sizeGuard != nil && sizeGuard.left < 0 {
+			w.tooBig(fmt.Sprintf("body of unknown length over %d bytes", cfg.MaxBodySize))
+			return nil
+		}
+		return fmt.Errorf("reading request body: %w", err)
+	}
+	truncated := int64(len(prefix)) > limit
+	if enc := r.Header.Get("Content-Encoding"); enc != "" && !strings.EqualFold(enc, "identity") {
+		// Inspect what the backend will decode. A body that is not in
+		// the encoding it claims is an evasion attempt (the filter skips
+		// it, a lenient backend reads it): note it and inspect it raw.
+		if dec, ok := decodeContent(enc, prefix[:min(int64(len(prefix)), limit)], limit+1, truncated); ok {
+			prefix, truncated = dec, truncated || int64(len(dec)) > limit
+		} else {
+			w.add(Match{Rule: "protocol-content-encoding", Category: CatProtocol, Score: ScoreWarning, Location: "header:content-encoding", Fragment: fragment(enc)})
+		}
+	}
+	if int64(len(prefix)) > limit {
+		prefix = prefix[:limit]
+	}
+	if truncated {
+		if (bt == bodyForm || bt == bodyJSON) && cfg.BodyOverLimit == OverLimitBlock {
+			w.add(Match{Rule: "protocol-body-over-limit", Category: CatProtocol, Score: ScoreCritical, Block: true, Location: "body", Fragment: fmt.Sprintf("body larger than the inspection limit (%d bytes)", limit)})
+			return nil
+		}
+	}
+	// One copy makes every extracted value a substring, with no further
+	// allocation unless it has escapes to decode.
+	s := string(prefix)
+	switch bt {
+	case bodyForm:
+		w.pairs(s, '&', tBodyName, tBody, KindBodyName, KindBodyValue)
+	case bodyJSON:
+		w.json(s, truncated)
+	case bodyMultipart:
+		w.multipart(s, params["boundary"], truncated)
+	case bodyXML:
+		w.xml(s, truncated)
+	case bodyStrings:
+		w.printableRuns(s)
+	default:
+		w.value(tBodyRaw, KindBodyRaw, "", s)
+	}
+	return nil
+}
+
+// tooBig notes a body over max_body_size.
+func (w *walker) tooBig(what string) {
+	w.add(Match{Rule: "protocol-body-size", Category: CatProtocol, Score: ScoreCritical, Block: true, Location: "body", Fragment: what})
+}
+
+// malformed notes a body that does not parse as its type says.
+func (w *walker) malformed(what string, err error) {
+	w.add(Match{Rule: "protocol-malformed-body", Category: CatProtocol, Score: ScoreWarning, Location: "body", Fragment: fragment(what + ": " + err.Error())})
+}
+
+// readPrefix reads at most n bytes of rd; a short body is not an error.
+// hint is the declared length, -1 when unknown.
+func readPrefix(rd io.Reader, n, hint int64) ([]byte, error) {
+	size := int64(4096)
+	if hint >= 0 {
+		size = hint + 1 // one more to see EOF without growing
+	}
+	buf := make([]byte, 0, min(size, n))
+	for int64(len(buf)) < n {
+		if len(buf) == cap(buf) {
+			nb := make([]byte, len(buf), min(max(2*int64(cap(buf)), 512), n))
+			copy(nb, buf)
+			buf = nb
+		}
+		m, err := rd.Read(buf[len(buf):cap(buf)])
+		buf = buf[:len(buf)+m]
+		if errors.Is(err, io.EOF) {
+			return buf, nil
+		}
+		if err != nil {
+			return buf, err
+		}
+	}
+	return buf, nil
+}
+
+// replayBody gives the backend the bytes read for inspection, then the
+// rest of the original body.
+type replayBody struct {
+	prefix *bytes.Reader
+	rest   io.ReadCloser
+}
+
+func (b *replayBody) Read(p []byte) (int, error) {
+	if b.prefix.Len() > 0 {
+		return b.prefix.Read(p)
+	}
+	return b.rest.Read(p)
+}
+
+func (b *replayBody) Close() error { return b.rest.Close() }
+
+// maxBodyReader fails with *http.MaxBytesError once more than limit bytes
+// of a body of unknown length have been read.
+type maxBodyReader struct {
+	rc          io.ReadCloser
+	left, limit int64
+}
+
+func (m *maxBodyReader) Read(p []byte) (int, error) {
+	if m.left < 0 {
+		return 0, &http.MaxBytesError{Limit: m.limit}
+	}
+	if int64(len(p)) > m.left+1 {
+		p = p[:m.left+1]
+	}
+	n, err := m.rc.Read(p)
+	m.left -= int64(n)
+	if m.left < 0 {
+		return n + int(m.left), &http.MaxBytesError{Limit: m.limit}
+	}
+	return n, err
+}
+
+func (m *maxBodyReader) Close() error { return m.rc.Close() }
+
+// sizeRule reports the rules about body size, which answer 413 when
+// nothing else blocks.
+func sizeRule(rule string) bool {
+	return rule == "protocol-body-size" || rule == "protocol-body-over-limit"
+}
+
+// minRunLen is the shortest printable run of a binary body worth
+// inspecting; shorter ones are mostly length bytes and tags that happen to
+// be printable.
+const minRunLen = 4
+
+// printableRuns inspects each run of printable text (ASCII, tab and UTF-8
+// beyond ASCII) in a binary body, as a field value: protobuf, gRPC,
+// msgpack and CBOR store strings verbatim, length-prefixed.
+func (w *walker) printableRuns(s string) {
+	start := -1
+	for i := 0; i <= len(s) && !w.stop; i++ {
+		printable := i < len(s) && (s[i] >= 0x20 && s[i] < 0x7f || s[i] == '\t' || s[i] >= 0x80)
+		switch {
+		case printable && start < 0:
+			start = i
+		case !printable && start >= 0:
+			if i-start >= minRunLen {
+				w.value(tBody, KindBodyValue, "", s[start:i])
+			}
+			start = -1
+		}
+	}
+}

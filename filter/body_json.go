@@ -1,0 +1,410 @@
+package filter
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"unicode/utf16"
+	"unicode/utf8"
+)
+
+// A small JSON tokenizer: it visits every member name and string value at
+// any depth, in one pass, without building the document, and allocates only
+// for strings with escapes. Several top-level values in a row (NDJSON) are
+// accepted.
+
+var (
+	errJSONEOF   = errors.New("json: unexpected end of input")
+	errJSONDepth = errors.New("json: nesting too deep")
+	errJSONStop  = errors.New("json: walk stopped")
+)
+
+// jsonSyntaxError is a grammar violation at a byte offset.
+type jsonSyntaxError struct {
+	off int
+	msg string
+}
+
+func (e *jsonSyntaxError) Error() string { return fmt.Sprintf("json: %s at offset %d", e.msg, e.off) }
+
+// jsonVisit receives a member name (isKey) or a string value. path is the
+// dotted member path ("user.address.city"; array levels add nothing), only
+// valid during the call; name is the innermost member name ("" at the top
+// level). Returning false stops the walk.
+type jsonVisit func(isKey bool, path []byte, name, value string) bool
+
+// walkJSON tokenizes s. It returns errJSONEOF when s ends inside a value,
+// errJSONDepth past maxDepth nested containers, errJSONStop when visit
+// asked to stop, or a *jsonSyntaxError.
+func walkJSON(s string, maxDepth int, visit jsonVisit) error {
+	p := jsonParser{s: s, maxDepth: maxDepth, visit: visit}
+	for {
+		p.ws()
+		if p.i >= len(p.s) {
+			return nil
+		}
+		if err := p.value(""); err != nil {
+			return err
+		}
+	}
+}
+
+type jsonParser struct {
+	s        string
+	i        int
+	depth    int
+	maxDepth int
+	path     []byte
+	visit    jsonVisit
+}
+
+func (p *jsonParser) ws() {
+	for p.i < len(p.s) {
+		switch p.s[p.i] {
+		case ' ', '\t', '\n', '\r':
+			p.i++
+		default:
+			return
+		}
+	}
+}
+
+func (p *jsonParser) syntax(msg string) error { return &jsonSyntaxError{off: p.i, msg: msg} }
+
+func (p *jsonParser) value(name string) error {
+	p.ws()
+	if p.i >= len(p.s) {
+		return errJSONEOF
+	}
+	switch c := p.s[p.i]; {
+	case c == '{':
+		return p.object()
+	case c == '[':
+		return p.array(name)
+	case c == '"':
+		v, err := p.str()
+		if err != nil {
+			return err
+		}
+		if !p.visit(false, p.path, name, v) {
+			return errJSONStop
+		}
+		return nil
+	case c == 't':
+		return p.literal("true")
+	case c == 'f':
+		return p.literal("false")
+	case c == 'n':
+		return p.literal("null")
+	case c == '-' || c >= '0' && c <= '9':
+		return p.number()
+	}
+	return p.syntax(fmt.Sprintf("unexpected %q", p.s[p.i]))
+}
+
+func (p *jsonParser) enter() error {
+	p.depth++
+	if p.depth > p.maxDepth {
+		return errJSONDepth
+	}
+	p.i++
+	p.ws()
+	if p.i >= len(p.s) {
+		return errJSONEOF
+	}
+	return nil
+}
+
+func (p *jsonParser) object() error {
+	if err := p.enter(); err != nil {
+		return err
+	}
+	base := len(p.path)
+	if p.s[p.i] == '}' {
+		p.i++
+		p.depth--
+		return nil
+	}
+	for {
+		p.ws()
+		if p.i >= len(p.s) {
+			return errJSONEOF
+		}
+		if p.s[p.i] != '"' {
+			return p.syntax("expected member name")
+		}
+		key, err := p.str()
+		if err != nil {
+			return err
+		}
+		p.path = p.path[:base]
+		if base > 0 {
+			p.path = append(p.path, '.')
+		}
+		p.path = append(p.path, key...)
+		if !p.visit(true, p.path, key, key) {
+			return errJSONStop
+		}
+		p.ws()
+		if p.i >= len(p.s) {
+			return errJSONEOF
+		}
+		if p.s[p.i] != ':' {
+			return p.syntax("expected ':'")
+		}
+		p.i++
+		if err := p.value(key); err != nil {
+			return err
+		}
+		p.path = p.path[:base]
+		p.ws()
+		if p.i >= len(p.s) {
+			return errJSONEOF
+		}
+		switch p.s[p.i] {
+		case ',':
+			p.i++
+		case '}':
+			p.i++
+			p.depth--
+			return nil
+		default:
+			return p.syntax("expected ',' or '}'")
+		}
+	}
+}
+
+func (p *jsonParser) array(name string) error {
+	if err := p.enter(); err != nil {
+		return err
+	}
+	if p.s[p.i] == ']' {
+		p.i++
+		p.depth--
+		return nil
+	}
+	for {
+		if err := p.value(name); err != nil {
+			return err
+		}
+		p.ws()
+		if p.i >= len(p.s) {
+			return errJSONEOF
+		}
+		switch p.s[p.i] {
+		case ',':
+			p.i++
+		case ']':
+			p.i++
+			p.depth--
+			return nil
+		default:
+			return p.syntax("expected ',' or ']'")
+		}
+	}
+}
+
+func (p *jsonParser) literal(lit string) error {
+	rest := p.s[p.i:]
+	if strings.HasPrefix(rest, lit) {
+		p.i += len(lit)
+		return nil
+	}
+	if len(rest) < len(lit) && strings.HasPrefix(lit, rest) {
+		return errJSONEOF
+	}
+	return p.syntax("invalid literal")
+}
+
+// number checks -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?
+func (p *jsonParser) number() error {
+	s := p.s
+	if s[p.i] == '-' {
+		p.i++
+	}
+	if p.i >= len(s) {
+		return errJSONEOF
+	}
+	switch {
+	case s[p.i] == '0':
+		p.i++
+	case s[p.i] >= '1' && s[p.i] <= '9':
+		p.digits()
+	default:
+		return p.syntax("invalid number")
+	}
+	if p.i < len(s) && s[p.i] == '.' {
+		p.i++
+		if err := p.needDigits(); err != nil {
+			return err
+		}
+	}
+	if p.i < len(s) && (s[p.i] == 'e' || s[p.i] == 'E') {
+		p.i++
+		if p.i < len(s) && (s[p.i] == '+' || s[p.i] == '-') {
+			p.i++
+		}
+		if err := p.needDigits(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (p *jsonParser) digits() {
+	for p.i < len(p.s) && p.s[p.i] >= '0' && p.s[p.i] <= '9' {
+		p.i++
+	}
+}
+
+func (p *jsonParser) needDigits() error {
+	if p.i >= len(p.s) {
+		return errJSONEOF
+	}
+	if p.s[p.i] < '0' || p.s[p.i] > '9' {
+		return p.syntax("invalid number")
+	}
+	p.digits()
+	return nil
+}
+
+// str reads a string at p.i (which is '"'), decoding escapes.
+func (p *jsonParser) str() (string, error) {
+	start := p.i + 1
+	for j := start; j < len(p.s); j++ {
+		switch c := p.s[j]; {
+		case c == '"':
+			p.i = j + 1
+			return p.s[start:j], nil
+		case c == '\\':
+			return p.strEscaped(start, j)
+		case c < 0x20:
+			p.i = j
+			return "", p.syntax("control character in string")
+		}
+	}
+	return "", errJSONEOF
+}
+
+// strEscaped continues str from the first backslash at j.
+func (p *jsonParser) strEscaped(start, j int) (string, error) {
+	s := p.s
+	var b strings.Builder
+	b.Grow(len(s[start:j]) + 16)
+	b.WriteString(s[start:j])
+	for j < len(s) {
+		c := s[j]
+		switch {
+		case c == '"':
+			p.i = j + 1
+			return b.String(), nil
+		case c < 0x20:
+			p.i = j
+			return "", p.syntax("control character in string")
+		case c != '\\':
+			b.WriteByte(c)
+			j++
+			continue
+		}
+		if j+1 >= len(s) {
+			return "", errJSONEOF
+		}
+		switch e := s[j+1]; e {
+		case '"', '\\', '/':
+			b.WriteByte(e)
+		case 'b':
+			b.WriteByte('\b')
+		case 'f':
+			b.WriteByte('\f')
+		case 'n':
+			b.WriteByte('\n')
+		case 'r':
+			b.WriteByte('\r')
+		case 't':
+			b.WriteByte('\t')
+		case 'u':
+			r, n, err := p.unicodeEscape(j)
+			if err != nil {
+				return "", err
+			}
+			b.WriteRune(r)
+			j += n
+			continue
+		default:
+			p.i = j
+			return "", p.syntax("invalid escape")
+		}
+		j += 2
+	}
+	return "", errJSONEOF
+}
+
+// unicodeEscape decodes \uXXXX at j (and a following low surrogate),
+// returning the rune and the bytes consumed. Lone surrogates become U+FFFD,
+// as encoding/json does.
+func (p *jsonParser) unicodeEscape(j int) (rune, int, error) {
+	r, err := p.hex4(j + 2)
+	if err != nil {
+		return 0, 0, err
+	}
+	if !utf16.IsSurrogate(r) {
+		return r, 6, nil
+	}
+	if j+12 <= len(p.s) && p.s[j+6] == '\\' && p.s[j+7] == 'u' {
+		if r2, err := p.hex4(j + 8); err == nil {
+			if dec := utf16.DecodeRune(r, r2); dec != utf8.RuneError {
+				return dec, 12, nil
+			}
+		}
+	}
+	return utf8.RuneError, 6, nil
+}
+
+func (p *jsonParser) hex4(j int) (rune, error) {
+	if j+4 > len(p.s) {
+		for k := j; k < len(p.s); k++ {
+			if !ishex(p.s[k]) {
+				p.i = k
+				return 0, p.syntax("invalid \\u escape")
+			}
+		}
+		return 0, errJSONEOF
+	}
+	var r rune
+	for k := j; k < j+4; k++ {
+		c := p.s[k]
+		if !ishex(c) {
+			p.i = k
+			return 0, p.syntax("invalid \\u escape")
+		}
+		r = r<<4 | rune(unhex(c))
+	}
+	return r, nil
+}
+
+// json inspects a JSON body: every member name and string value.
+func (w *walker) json(s string, truncated bool) {
+	w.useJSONPath = true
+	err := walkJSON(s, w.e.cfg.MaxJSONDepth, func(isKey bool, path []byte, name, v string) bool {
+		w.jsonPath = path
+		if isKey {
+			w.name(tBodyName, KindBodyName, v, plainToken(v))
+		} else if v != "" {
+			w.value(tBody, KindBodyValue, name, v)
+		}
+		return !w.stop
+	})
+	w.useJSONPath = false
+	w.jsonPath = nil
+	var se *jsonSyntaxError
+	switch {
+	case err == nil, err == errJSONStop, err == errJSONEOF && truncated:
+	case err == errJSONDepth:
+		w.add(Match{Rule: "protocol-json-depth", Category: CatProtocol, Score: ScoreCritical, Block: true, Location: "body", Fragment: fmt.Sprintf("deeper than %d levels", w.e.cfg.MaxJSONDepth)})
+	case errors.As(err, &se), err == errJSONEOF:
+		// Not JSON after all: a lenient backend may still read it, so
+		// inspect it whole.
+		w.malformed("json", err)
+		w.value(tBodyRaw, KindBodyRaw, "", s)
+	}
+}

@@ -1,0 +1,75 @@
+package filter
+
+import (
+	"errors"
+	"io"
+	"mime/multipart"
+	"strings"
+)
+
+// multipart inspects a multipart/form-data body: field names and values,
+// file names and the declared content type of each file. File contents are
+// not inspected.
+func (w *walker) multipart(s, boundary string, truncated bool) {
+	if boundary == "" {
+		w.malformed("multipart", errors.New("no boundary"))
+		w.value(tBodyRaw, KindBodyRaw, "", s)
+		return
+	}
+	mr := multipart.NewReader(strings.NewReader(s), boundary)
+	var val strings.Builder
+	for !w.stop {
+		part, err := mr.NextPart()
+		if err == io.EOF {
+			return
+		}
+		if err != nil {
+			if !truncated {
+				w.malformed("multipart", err)
+			}
+			return
+		}
+		w.countArg()
+		field := part.FormName()
+		w.name(tBodyName, KindBodyName, field, plainToken(field))
+		if cd := part.Header.Get("Content-Disposition"); strings.Contains(strings.ToLower(cd), "filename") {
+			// FileName drops directories; the raw parameter is what a
+			// traversal would use.
+			w.value(tFileName, KindFileName, field, rawFileName(cd, part.FileName()))
+			if ct := part.Header.Get("Content-Type"); ct != "" {
+				w.value(tFileType, KindHeaderValue, field, ct)
+			}
+			continue
+		}
+		val.Reset()
+		// The part is inside the bounded prefix: reading it is bounded too.
+		if _, err := io.Copy(&val, part); err != nil && !truncated {
+			w.malformed("multipart", err)
+			return
+		}
+		if v := val.String(); v != "" {
+			w.value(tBody, KindBodyValue, field, v)
+		}
+	}
+}
+
+// rawFileName extracts the filename parameter of a Content-Disposition
+// header as sent (mime.ParseMediaType would accept it, multipart strips
+// its directory part); it falls back to parsed.
+func rawFileName(cd, parsed string) string {
+	i := strings.Index(strings.ToLower(cd), "filename=")
+	if i < 0 {
+		return parsed
+	}
+	v := cd[i+len("filename="):]
+	if strings.HasPrefix(v, `"`) {
+		if j := strings.IndexByte(v[1:], '"'); j >= 0 {
+			return v[1 : 1+j]
+		}
+		return v[1:]
+	}
+	if j := strings.IndexByte(v, ';'); j >= 0 {
+		v = v[:j]
+	}
+	return strings.TrimSpace(v)
+}

@@ -1,0 +1,113 @@
+package filter
+
+import (
+	"regexp"
+	"strings"
+	"unicode/utf8"
+)
+
+// responseHeaders are header names whose injection splits or poisons a
+// response; strongHeaders are never written in prose after a line break.
+var (
+	strongHeaders = []string{"set-cookie", "content-type", "content-length", "transfer-encoding", "x-xss-protection", "access-control-allow-", "content-security-policy", "content-disposition", "x-forwarded-"}
+	// reStatusLine: an injected response status line ("HTTP/1.1 200 OK").
+	reStatusLine  = regexp.MustCompile(`^http/[0-9](?:\.[0-9])? +[1-5][0-9][0-9]\b`)
+	weakHeaders   = []string{"location", "refresh", "host", "cookie", "link", "connection", "x-", "server", "cache-control", "set-"}
+	mailCommands  = []string{"rcpt to", "mail from", "helo ", "ehlo ", "vrfy ", "expn ", "rset", "auth login", "auth plain", "starttls", "bcc:"}
+	imapCommands  = []string{" capability", " fetch ", " login ", " select ", " logout", " examine ", " append ", " store ", " uid ", " authenticate ", " list ", " noop"}
+	aloneCommands = []string{"quit", "data", "stat", "noop", "logout"}
+)
+
+// detectCRLF flags a line break (also the U+560A/U+560D trick, whose low
+// byte is LF/CR once truncated to Latin-1) followed by an HTTP header or a
+// mail protocol command.
+func detectCRLF(e *emitter, v *value) {
+	d := v.dec
+	if v.cls&cNL == 0 && !(v.cls&cHigh != 0 && (strings.Contains(d, "\u560a") || strings.Contains(d, "\u560d") || strings.Contains(d, "\u010a") || strings.Contains(d, "\u010d"))) {
+		return
+	}
+	strictPlace := v.kind != KindBodyValue && v.kind != KindBodyRaw
+	for i, hits := 0, 0; i < len(d) && hits < 64; {
+		c := d[i]
+		size := 1
+		brk := c == '\r' || c == '\n'
+		if c >= 0x80 {
+			r, n := utf8.DecodeRuneInString(d[i:])
+			size = n
+			brk = r == 0x560a || r == 0x560d || r == 0x010a || r == 0x010d
+		}
+		i += size
+		if !brk {
+			continue
+		}
+		hits++
+		// Skip further breaks and blanks.
+		j := i
+		for j < len(d) && (d[j] == '\r' || d[j] == '\n' || d[j] == ' ' || d[j] == '\t') {
+			j++
+		}
+		line := d[j:]
+		if k := strings.IndexAny(line, "\r\n"); k >= 0 {
+			line = line[:k]
+		}
+		if len(line) > 64 {
+			line = line[:64]
+		}
+		var buf [64]byte
+		l := buf[:len(line)]
+		for k := 0; k < len(line); k++ {
+			c := line[k]
+			if c >= 'A' && c <= 'Z' {
+				c |= 0x20
+			} else if c == '+' {
+				c = ' ' // a form-encoded space that nothing decoded
+			}
+			l[k] = c
+		}
+		ls := bstr(l)
+		if colon := strings.IndexByte(ls, ':'); colon > 0 && isHeaderName(ls[:colon]) {
+			name := ls[:colon]
+			if hasPrefixAny(name, strongHeaders) || strictPlace && hasPrefixAny(name, weakHeaders) {
+				e.hit(rCRLFHeader)
+			}
+		}
+		if strings.HasPrefix(ls, "http/") && reStatusLine.MatchString(ls) {
+			e.hit(rCRLFHeader)
+		}
+		if hasPrefixAny(ls, mailCommands) {
+			e.hit(rCRLFMail)
+		}
+		if len(ls) > 2 && ls[0] >= 'a' && ls[0] <= 'z' && ls[1] >= '0' && ls[1] <= '9' {
+			if sp := strings.IndexByte(ls, ' '); sp > 0 && hasPrefixAny(ls[sp:], imapCommands) {
+				e.hit(rCRLFMail)
+			}
+		}
+		for _, w := range aloneCommands {
+			if ls == w || strings.HasPrefix(ls, w) && len(ls) == len(w) {
+				e.hit(rCRLFMail)
+			}
+		}
+	}
+}
+
+func isHeaderName(s string) bool {
+	if s == "" || len(s) > 40 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' || c == '_') {
+			return false
+		}
+	}
+	return true
+}
+
+func hasPrefixAny(s string, ps []string) bool {
+	for _, p := range ps {
+		if strings.HasPrefix(s, p) {
+			return true
+		}
+	}
+	return false
+}

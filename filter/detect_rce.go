@@ -1,0 +1,218 @@
+package filter
+
+import (
+	"regexp"
+	"strings"
+)
+
+// unixCmdStrong are command names that are not English words: right after
+// a shell separator they are a command whatever follows. Used in the
+// subshell pattern.
+const unixCmdStrong = `(?:printf|wget|curl|whoami|uname|getent|nslookup|ifconfig|ipconfig|netstat|bash|zsh|ksh|csh|tcsh|sh|nc|ncat|netcat|telnet|python[23]?|perl|ruby|php|node|lua|chmod|chown|chgrp|passwd|base64|xxd|busybox|systeminfo|tasklist|taskkill|powershell|pwsh|certutil|bitsadmin|mshta|rundll32|regsvr32|wmic|cscript|wscript|nohup|crontab|useradd|usermod|mkfifo|mknod|socat|tftp|scp|awk|gawk|sed|xargs|hostname|sudo|su|id|ls|dir|pwd|ps|cat|tac|nl|od|printenv|echo|sleep|ping|env|dig|host|rev)`
+
+// strongCmds: after a separator, a command whatever follows (a word
+// boundary). weakCmds are also English words ("cat", "set", "ping"): they
+// need a shell-looking argument. aloneCmds may stand alone ("; id;").
+var (
+	strongCmds  = wordSet("wget curl whoami uname getent nslookup ifconfig ipconfig netstat bash zsh ksh csh tcsh ncat netcat telnet python python2 python3 perl ruby chmod chown passwd base64 xxd busybox systeminfo tasklist taskkill powershell powershell.exe pwsh certutil certutil.exe bitsadmin mshta rundll32 regsvr32 wmic cscript nohup crontab useradd mkfifo socat tftp gawk printenv printf cmd.exe")
+	weakCmds    = wordSet("cat ls id ps rm cp mv echo set ping sleep env kill touch mkdir dir type find grep head tail more less sort cut rev time wait exec eval export source read which whereis pwd who last net reg copy del ver start call timeout expr host dig tee sh nc php node python perl ruby bash curl wget cmd")
+	aloneCmds   = wordSet("id ls pwd whoami uname ps env dir ver ifconfig ipconfig netstat")
+	listWords   = wordSet("id dir ver env ps")
+	binPrefixes = []string{"/usr/local/bin/", "/usr/local/sbin/", "/usr/bin/", "/usr/sbin/", "/bin/", "/sbin/", "c:/windows/system32/"}
+)
+
+func wordSet(s string) map[string]bool {
+	m := map[string]bool{}
+	for _, w := range strings.Fields(s) {
+		m[w] = true
+	}
+	return m
+}
+
+// reShellArg is what follows a command in a real command line.
+var reShellArg = regexp.MustCompile(`^ +(?:-{1,2}[a-z]|/|~|\.{1,2}/|\$|[a-z]:/|%[a-z]+%|\d+\*\d+|\d+\.\d+\.\d+\.\d+|[a-z0-9.-]+\.(?:com|net|org|io|sh|me|site|xyz|ru|cn)\b|(?:user|localgroup|view|share) |\d+ ?(?:$|[;|&\x60)#]))`)
+
+// commandAfterSeparator reports a command right after a shell separator
+// (; | & || && newline $( ). Code, not a regexp: separators are common in
+// ordinary values (User-Agent, Accept) and the check per separator is one
+// map lookup.
+func commandAfterSeparator(sh string) bool {
+	for i := 0; i < len(sh); i++ {
+		c := sh[i]
+		if c != ';' && c != '|' && c != '&' && c != '\n' && !(c == '$' && i+1 < len(sh) && sh[i+1] == '(') {
+			continue
+		}
+		j := i + 1
+		for j < len(sh) && (sh[j] == ' ' || sh[j] == '|' || sh[j] == '&' || sh[j] == '(') {
+			j++
+		}
+		rest := sh[j:]
+		rest = strings.TrimPrefix(rest, "sudo ")
+		if rest != "" && (rest[0] == '/' || rest[0] == 'c') {
+			for _, p := range binPrefixes {
+				if strings.HasPrefix(rest, p) {
+					rest = rest[len(p):]
+					break
+				}
+			}
+		}
+		k := 0
+		for k < len(rest) && (rest[k] >= 'a' && rest[k] <= 'z' || rest[k] >= '0' && rest[k] <= '9' || rest[k] == '_' || rest[k] == '-' || rest[k] == '.') {
+			k++
+		}
+		if k == 0 || k > 20 {
+			continue
+		}
+		tok, after := rest[:k], rest[k:]
+		if strongCmds[tok] && (after == "" || strings.IndexByte(" ;|&<>)`", after[0]) >= 0) {
+			return true
+		}
+		if weakCmds[tok] && reShellArg.MatchString(after) {
+			return true
+		}
+		if aloneCmds[tok] {
+			a := strings.TrimPrefix(after, " ")
+			// "name;id", "sort=name;dir": field lists end with these
+			// words; after ';' they must be followed by a separator.
+			if a == "" && !(c == ';' && listWords[tok]) || a != "" && strings.IndexByte(";&`)", a[0]) >= 0 {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+var (
+	// Command substitution. A backtick pair counts when it does not look
+	// like Markdown code: it follows a non-space character or fills the value.
+	reRCESubshell   = regexp.MustCompile("\\$\\( ?(?:\\(|" + unixCmdStrong + "\\b)|(?:[=;|&]|[a-z0-9._-])`" + unixCmdStrong + "\\b[^`]*`|^` ?" + unixCmdStrong + "\\b[^`]*`$")
+	reRCEWindows    = regexp.MustCompile(`\bcmd(?:\.exe)? +/[ckr]\b|%comspec%|\bpowershell(?:\.exe)? +(?:-|/)\w|\b(?:iex|invoke-expression|invoke-webrequest|downloadstring|downloadfile|start-process) ?\(|\bnew-object +(?:system\.)?net\.webclient|(?:^|[;|&\n]) ?(?:set +/[ap] |dir +[a-z]:|type +[a-z]:|net +(?:user|localgroup|view|share)\b|ping +-n +\d|copy +/b|del +/[fqs]|reg +(?:add|query|delete)\b|wmic +\w|certutil +-|bitsadmin +/)`)
+	reRCEShellshock = regexp.MustCompile(`\(\) ?\{ ?(?::|[a-z_]+) ?; ?\} ?;`)
+	reRCESSI        = regexp.MustCompile(`<!--# ?(?:exec|include|echo|config|set|printenv|fsize|flastmod|if|elif)\b`)
+	reRCECode       = regexp.MustCompile(`<\?php|<\?=|\beval ?\( ?\$_|\b(?:system|passthru|shell_exec|proc_open|popen|pcntl_exec|create_function|call_user_func(?:_array)?|file_put_contents|fsockopen|base64_decode) ?\( ?(?:["'$]|\w+ ?\()|\$\{@|\$_(?:get|post|request|cookie|server|files)\[|\b__import__ ?\(|\bos\.(?:system|popen|exec\w*) ?\(|\bsubprocess\.\w+ ?\(|!!python/|!!javax?\.|!!ruby/|\bjava\.lang\.(?:runtime|processbuilder)|\bruntime\.getruntime ?\(|\bnew processbuilder\b|\bwscript\.shell\b|\bserver\.createobject\b|\bcreateobject ?\(|\bresponse\.write\b|\bon error resume next\b|\bexecute ?\( ?["']|\bro0ab[a-z0-9+/]|\baced0005|\bo:\d+:"[\w\\]+":\d+:\{|\b(?:phpinfo|print|md5|die|exit|var_dump|print_r) ?\( ?\$?\w*\(? ?\d*\)? ?\) ?;|\bchild_process\b|\brequire ?\( ?["']child_process|\bprocess\.mainmodule\b`)
+	reRCEEvasion    = regexp.MustCompile(`\$\{?ifs\}?|\$\{[a-z_]+:\d+:\d+\}|\{(?:cat|ls|id|wget|curl|bash|sh|nc|echo|ping),[^}]*\}|\$'[\\/]x[0-9a-f]{2}|\$\(\(\s*\d+\s*[*+]\s*\d+\s*\)\)`)
+)
+
+// Keywords without which the corresponding regexp cannot match: a cheap
+// prefilter for ordinary values.
+var (
+	windowsWords = []string{"cmd", "comspec", "powershell", "iex", "invoke-", "download", "new-object", "start-process", "certutil", "bitsadmin", "wmic", "set /", "dir ", "type ", "net ", "ping -", "copy /", "del /", "reg "}
+	codeWords    = []string{"<?", "$_", "${@", "!!", "eval", "system", "passthru", "exec", "popen", "proc_", "create_function", "call_user", "file_put", "fsockopen", "base64_decode", "import", "os.", "subprocess", "java.", "runtime", "processbuilder", "wscript", "createobject", "response.write", "resume next", "ro0ab", "aced0005", "o:", "phpinfo", "print", "md5", "die", "exit", "var_dump", "child_process", "mainmodule"}
+)
+
+// evasionWords gate reRCEEvasion.
+var evasionWords = []string{"$ifs", "${ifs", "$'/x", "$((", "{cat,", "{ls,", "{id,", "{wget,", "{curl,", "{bash,", "{sh,", "{nc,", "{echo,", "{ping,"}
+
+// detectRCE covers Unix and Windows OS command injection, Shellshock, SSI
+// and code injection. Quotes and backslashes inside words are dropped first
+// ("c'a't /e\tc/pa”sswd"), as the shell drops them.
+func detectRCE(e *emitter, v *value) {
+	if v.cls&(cSemi|cPipe|cAmp|cBacktick|cDollar|cNL|cParen|cLT|cPercent|cColon|cBang|cBrace) == 0 {
+		return
+	}
+	n := v.norm
+	sh := n
+	if v.cls&(cQuote|cBackslash|cDollar) != 0 {
+		sh = shellForm(v)
+	}
+	if v.cls&(cSemi|cPipe|cAmp|cBacktick|cDollar|cNL) != 0 {
+		if commandAfterSeparator(sh) || v.cls&cNL != 0 && v.kind != KindBodyValue && v.kind != KindBodyRaw && commandAfterSeparator(newlinesAsSeparators(v)) {
+			e.hit(rRCEUnix)
+		}
+		if (strings.Contains(sh, "$(") || strings.IndexByte(sh, '`') >= 0) && reRCESubshell.MatchString(sh) {
+			e.hit(rRCESubshell)
+		}
+		if v.kw&kwEvasion != 0 && reRCEEvasion.MatchString(n) {
+			e.hit(rRCEEvasion)
+		}
+	}
+	if v.kw&kwEvasion != 0 && v.cls&cDollar == 0 && reRCEEvasion.MatchString(n) {
+		e.hit(rRCEEvasion)
+	}
+	shkw := v.kw
+	if sh != n {
+		shkw = keywords.scan(sh)
+	}
+	if shkw&kwWindows != 0 && reRCEWindows.MatchString(sh) {
+		e.hit(rRCEWindows)
+	}
+	if v.cls&cParen != 0 && strings.Contains(n, "()") && reRCEShellshock.MatchString(n) {
+		e.hit(rRCEShellshock)
+	}
+	if v.cls&cLT != 0 && strings.Contains(n, "<!--#") {
+		detectSSI(e, v)
+	}
+	if v.cls&(cParen|cLT|cDollar|cBang|cColon) != 0 && v.kw&kwCode != 0 && reRCECode.MatchString(n) {
+		e.hit(rRCECode)
+	}
+	if sh != n && (v.cls&cSlash != 0) && shkw&kwLFI != 0 && reLFIFile.MatchString(sh) {
+		e.hit(rLFIFile)
+	}
+}
+
+func detectSSI(e *emitter, v *value) {
+	if reRCESSI.MatchString(v.norm) {
+		e.hit(rRCESSI)
+	}
+}
+
+// shellForm drops quotes, backslashes and empty expansions ($@, $1…) from
+// the normalised value, and turns $IFS into a space, as a shell would.
+func shellForm(v *value) string {
+	src := v.norm
+	// norm turned '\' into '/'; go back to dec for the backslash positions.
+	b := v.sc.shell[:0]
+	d := v.dec
+	if len(d) != len(src) {
+		d = ""
+	}
+	for i := 0; i < len(src); i++ {
+		c := src[i]
+		switch c {
+		case '\'', '"':
+			continue
+		case '/':
+			if d != "" && d[i] == '\\' {
+				continue
+			}
+		case '$':
+			if i+1 < len(src) && (src[i+1] == '@' || (src[i+1] >= '0' && src[i+1] <= '9')) {
+				i++
+				continue
+			}
+			if strings.HasPrefix(src[i:], "${ifs}") {
+				b = append(b, ' ')
+				i += 5
+				continue
+			}
+			if strings.HasPrefix(src[i:], "$ifs") {
+				b = append(b, ' ')
+				i += 3
+				continue
+			}
+		}
+		b = append(b, c)
+	}
+	v.sc.shell = b
+	return bstr(b)
+}
+
+// newlinesAsSeparators: a line break is a command separator too, but norm
+// folds it into a space. Outside bodies (where multi-line text and code
+// blocks are ordinary) a value with a line break is checked again with the
+// line breaks kept (CR as LF), lower-cased.
+func newlinesAsSeparators(v *value) string {
+	b := v.sc.aux[:0]
+	for i := 0; i < len(v.dec); i++ {
+		c := v.dec[i]
+		switch {
+		case c == '\r':
+			c = '\n'
+		case c >= 'A' && c <= 'Z':
+			c |= 0x20
+		}
+		b = append(b, c)
+	}
+	v.sc.aux = b
+	return bstr(b)
+}

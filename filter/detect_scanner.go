@@ -1,0 +1,60 @@
+package filter
+
+import "strings"
+
+// scannerAgents are substrings of the User-Agent of vulnerability scanners
+// and attack tools (lower case). Generic HTTP clients (curl, python-requests,
+// Go-http-client) are not here: APIs are called by them every day.
+var scannerAgents = []string{
+	"sqlmap", "nikto", "nuclei", "nmap scripting", "nmap nse", "masscan", "zgrab", "acunetix", "netsparker",
+	"invicti", "openvas", "nessus", "wpscan", "dirbuster", "gobuster", "dirb/", "feroxbuster", "ffuf",
+	"fuzz faster u fool", "wfuzz", "whatweb", "w3af", "arachni", "skipfish", "havij", "zmeu", "jorgee",
+	"morfeus", "zaproxy", "owasp zap", "commix", "xsstrike", "hydra", "medusa", ".nasl", "paros",
+	"webinspect", "appscan", "grabber", "bbqsql", "jbrofuzz", "dotdotpwn", "fimap", "pangolin", "webshag",
+	"sysscan", "jaeles", "xray/", "interactsh", "burp collaborator", "qualys was", "netlab360", "wapiti",
+	"vega/", "brutus", "sqlninja", "absinthe", "crowdstrike falcon", "joomscan", "droopescan", "cmsmap",
+}
+
+// oastDomains are out-of-band interaction services used to confirm blind
+// injections; a request naming one is a probe.
+var oastDomains = []string{"burpcollaborator.net", "oastify.com", ".oast.me", ".oast.pro", ".oast.live", ".oast.site", ".oast.online", ".oast.fun", "interact.sh", "interactsh", "dnslog.cn", "ceye.io", "requestrepo.com", "bxss.me", ".xss.ht", "canarytokens.com"}
+
+// detectScanner flags tools by User-Agent.
+func detectScanner(e *emitter, v *value) {
+	if v.kw&kwScanner != 0 {
+		e.hit(rScannerUA)
+	}
+}
+
+// oastWords gate oastDomains.
+var oastWords = []string{"oast", "burpcollaborator", "interact", "dnslog", "ceye", "requestrepo", "bxss", "xss.ht", "canarytoken"}
+
+// detectOAST flags out-of-band interaction domains in any value.
+func detectOAST(e *emitter, v *value) {
+	if v.cls&cDot == 0 || len(v.norm) < 8 {
+		return
+	}
+	if v.kw&kwOAST != 0 && containsAnyFold(v.norm, oastDomains) {
+		e.hit(rScannerOAST)
+	}
+}
+
+// detectGraphQL flags introspection queries (reconnaissance).
+func detectGraphQL(e *emitter, v *value) {
+	if v.cls&cLower == 0 || !strings.Contains(v.norm, "__") {
+		return
+	}
+	if strings.Contains(v.norm, "__schema") || strings.Contains(v.norm, "__type(") || strings.Contains(v.norm, "__type (") {
+		e.hit(rGraphQLIntrospection)
+	}
+}
+
+// containsAnyFold: s is already lower case (norm), subs are lower case.
+func containsAnyFold(s string, subs []string) bool {
+	for _, sub := range subs {
+		if strings.Contains(s, sub) {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,192 @@
+package filter
+
+import (
+	"net/netip"
+	"strconv"
+	"strings"
+)
+
+// metadataHosts are cloud instance-metadata endpoints: no client of a web
+// application has a reason to name them.
+var metadataHosts = []string{"169.254.169.254", "fd00:ec2::254", "metadata.google.internal", "100.100.100.200", "169.254.170.2", "metadata.azure.internal", "instance-data.ec2.internal", "[::ffff:a9fe:a9fe]", "[::ffff:169.254.169.254]"}
+
+// detectSSRF looks at the host of every URL in the value.
+func detectSSRF(e *emitter, v *value) {
+	if v.cls&(cDot|cColon) == 0 {
+		return
+	}
+	n := v.norm
+	detectSSRFLiterals(e, v)
+	if v.cls&cColon == 0 || !strings.Contains(n, "//") {
+		return
+	}
+	// Loopback and private targets matter in a parameter that is a URL
+	// (url=, redirect=, webhook=), not in prose that mentions one.
+	urlish := (v.kind == KindQueryValue || v.kind == KindBodyValue || v.kind == KindCookieValue) && isURLValue(n)
+	for k, rest := 0, n; k < 8; k++ {
+		i := strings.Index(rest, "//")
+		if i < 0 {
+			break
+		}
+		scheme := rest[:i]
+		if j := strings.LastIndexAny(scheme, " \"'=(<,;"); j >= 0 {
+			scheme = scheme[j+1:]
+		}
+		rest = rest[i+2:]
+		if strings.HasSuffix(scheme, ":") {
+			switch strings.TrimSuffix(scheme, ":") {
+			case "gopher", "dict", "tftp", "ldap", "ldaps", "sftp", "jar", "netdoc":
+				if urlish || scheme == "gopher:" || scheme == "dict:" {
+					e.hit(rSSRFScheme)
+				}
+			}
+		} else if scheme != "" {
+			continue // not a URL authority ("a//b")
+		}
+		host := urlHost(rest)
+		if host == "" {
+			continue
+		}
+		classifyHost(e, host, urlish)
+	}
+}
+
+// detectSSRFLiterals flags a metadata address anywhere in the value.
+func detectSSRFLiterals(e *emitter, v *value) {
+	n := v.norm
+	if v.kw&kwSSRFLiteral == 0 {
+		return
+	}
+	for _, h := range metadataHosts {
+		if strings.Contains(n, h) {
+			e.hit(rSSRFMetadata)
+			return
+		}
+	}
+}
+
+// urlHost extracts the host of an authority ("user@host:port/…").
+func urlHost(s string) string {
+	end := strings.IndexAny(s, "/?#\\ \"'<>")
+	if end < 0 {
+		end = len(s)
+	}
+	auth := s[:end]
+	if at := strings.LastIndexByte(auth, '@'); at >= 0 {
+		auth = auth[at+1:]
+	}
+	if strings.HasPrefix(auth, "[") {
+		if j := strings.IndexByte(auth, ']'); j > 0 {
+			return auth[1:j]
+		}
+		return auth[1:]
+	}
+	if j := strings.LastIndexByte(auth, ':'); j >= 0 {
+		auth = auth[:j]
+	}
+	return strings.TrimSuffix(auth, ".")
+}
+
+// classifyHost scores a URL host.
+func classifyHost(e *emitter, host string, urlish bool) {
+	if host == "metadata" || host == "metadata.google.internal" || strings.HasSuffix(host, ".metadata.google.internal") {
+		e.hit(rSSRFMetadata)
+		return
+	}
+	ip, obfuscated, ok := parseHostIP(host)
+	if !ok {
+		if urlish && (host == "localhost" || strings.HasSuffix(host, ".localhost")) {
+			e.hit(rSSRFLoopback)
+		}
+		return
+	}
+	if obfuscated {
+		e.hit(rSSRFObfuscatedIP)
+	}
+	ip = ip.Unmap()
+	switch {
+	case ip == netip.AddrFrom4([4]byte{169, 254, 169, 254}) || ip == netip.MustParseAddr("fd00:ec2::254") || ip == netip.AddrFrom4([4]byte{100, 100, 100, 200}):
+		e.hit(rSSRFMetadata)
+	case !urlish:
+	case ip.IsLoopback() || ip.IsUnspecified():
+		e.hit(rSSRFLoopback)
+	case ip.IsPrivate() || ip.IsLinkLocalUnicast():
+		e.hit(rSSRFPrivate)
+	}
+}
+
+// parseHostIP parses an IP host, accepting the forms inet_aton and URL
+// parsers accept (decimal 2130706433, hex 0x7f000001, octal 0177.0.0.1,
+// short 127.1) and reporting whether the form was non-canonical.
+func parseHostIP(h string) (netip.Addr, bool, bool) {
+	if strings.IndexByte(h, ':') >= 0 {
+		a, err := netip.ParseAddr(h)
+		return a, false, err == nil
+	}
+	if h == "" || !(h[0] >= '0' && h[0] <= '9') {
+		return netip.Addr{}, false, false
+	}
+	if a, err := netip.ParseAddr(h); err == nil {
+		return a, false, true
+	}
+	parts := strings.Split(h, ".")
+	if len(parts) > 4 {
+		return netip.Addr{}, false, false
+	}
+	vals := make([]uint64, len(parts))
+	for i, p := range parts {
+		if p == "" {
+			return netip.Addr{}, false, false
+		}
+		base := 10
+		switch {
+		case strings.HasPrefix(p, "0x"):
+			base, p = 16, p[2:]
+		case len(p) > 1 && p[0] == '0':
+			base, p = 8, p[1:]
+		}
+		x, err := strconv.ParseUint(p, base, 32)
+		if err != nil {
+			return netip.Addr{}, false, false
+		}
+		vals[i] = x
+	}
+	var ip uint64
+	last := len(vals) - 1
+	for i := 0; i < last; i++ {
+		if vals[i] > 255 {
+			return netip.Addr{}, false, false
+		}
+		ip |= vals[i] << (8 * (3 - i))
+	}
+	if vals[last] >= 1<<(8*(4-last)) {
+		return netip.Addr{}, false, false
+	}
+	ip |= vals[last]
+	return netip.AddrFrom4([4]byte{byte(ip >> 24), byte(ip >> 16), byte(ip >> 8), byte(ip)}), true, true
+}
+
+// isURLValue reports whether the whole value is a URL ("scheme://…" or
+// "//host…" with no spaces).
+func isURLValue(n string) bool {
+	if strings.IndexByte(n, ' ') >= 0 {
+		return false
+	}
+	if strings.HasPrefix(n, "//") {
+		return true
+	}
+	i := strings.Index(n, "://")
+	if i <= 0 || i > 10 {
+		return false
+	}
+	for k := 0; k < i; k++ {
+		c := n[k]
+		if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '+' || c == '-' || c == '.') {
+			return false
+		}
+	}
+	return true
+}
+
+// ssrfLiteralWords gate the metadata host search.
+var ssrfLiteralWords = []string{"169.254.", "metadata", "fd00:ec2", "100.100.100.200", "instance-data", "a9fe:a9fe"}

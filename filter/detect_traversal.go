@@ -1,0 +1,101 @@
+package filter
+
+import (
+	"regexp"
+	"strings"
+)
+
+var (
+	// Files an attacker reads once a traversal or inclusion works. Matched
+	// on the normalised value, where '\' is already '/'.
+	reLFIFile = regexp.MustCompile(`(?:^|[/ =:'"(])(?:etc/(?:passwd|shadow|master\.passwd|sudoers|security/|ssh/|\.?htpasswd)|proc/(?:self|\d+)/(?:environ|cmdline|fd|maps|mem|status|cwd|root|exe)|(?:boot|win|system)\.ini\b|windows/(?:system32|win\.ini|repair|panther|debug)|\.ssh/(?:id_|authorized_keys|known_hosts)|\.bash_history|\.htpasswd|wp-config\.php|\.git/(?:config|head|index)\b|ntuser\.dat|var/run/secrets|dev/tcp/|etc/pass)`)
+	// Configuration and log files: named in support tickets and docs too,
+	// so a weak signal that needs a traversal or a second hint.
+	reLFIConfig  = regexp.MustCompile(`(?:^|[/ =:'"(])(?:etc/(?:group|hosts|issue|hostname|crontab|httpd/|apache2/|nginx/|mysql/)|winnt/|inetpub/|\.htaccess|web\.config\b|\.svn/|/\.env\b|var/log/(?:apache|httpd|nginx|auth\.log|secure|messages|syslog|mail)|usr/local/etc/)`)
+	reLFIUNC     = regexp.MustCompile(`(?:^|[ "'=])//[^/ ]+/(?:[a-z]\$|admin\$|ipc\$)(?:/|$)`)
+	reLFIFileURI = regexp.MustCompile(`\bfile:/`)
+	reLFIWrap    = regexp.MustCompile(`\b(?:data|php|phar|zip|expect|glob|zlib|compress\.zlib|compress\.bzip2|ogg|rar|ssh2\.\w+|jar:file):/|\bnetdoc:|\bjar:https?:`)
+	// A remote URL shaped for inclusion: an IP host, a script or text file
+	// followed by '?' (to cut the suffix the application appends).
+	reRFI = regexp.MustCompile(`^(?:https?|ftps?)://[^/?#]+/[^?#]*\.(?:txt|php|sh|pl|py|jsp|asp|aspx|js|gif|jpg|png)\?+\s*$`)
+	// Parameter names that hand a file or page to an include().
+	reRFIName = regexp.MustCompile(`^(?:include|inc|file|filename|page|template|tpl|path|document|doc|folder|root|dir|module|mod|conf|config|show|view|content|cat|action|load|read|lang|language|style|layout|pg)$`)
+)
+
+// wrapperWords gate reLFIWrap and reLFIFileURI.
+var wrapperWords = []string{"data://", "file:", "php:", "phar:", "zip:", "expect:", "glob:", "zlib:", "compress.", "ogg:", "rar:", "ssh2.", "jar:", "netdoc:"}
+
+// lfiWords gate reLFIFile.
+var lfiWords = []string{"etc/", "proc/", ".ini", "windows/", "winnt", "inetpub", ".ssh", "bash_history", ".htaccess", ".htpasswd", "web.config", "wp-config", ".git/", ".svn", ".env", "ntuser", "var/", "dev/tcp", "usr/local"}
+
+// detectTraversal covers path traversal, local file inclusion (sensitive
+// files, UNC shares, stream wrappers) and remote file inclusion.
+func detectTraversal(e *emitter, v *value) {
+	n := v.norm
+	if v.cls&(cDot|cSlash|cBackslash|cColon|cDollar) == 0 {
+		return
+	}
+	if strings.Contains(n, "..") {
+		dd := strings.Count(n, "../") + strings.Count(n, "..;/")
+		if strings.HasSuffix(n, "/..") || n == ".." {
+			dd++
+		}
+		switch {
+		case dd == 0:
+		case dd == 1 && e.in.paranoia < 2:
+			// One "../" is how people write relative links in prose.
+		case dd >= 3 || v.kind == KindPath || v.kind == KindFileName || v.kind == KindQueryName || v.kind == KindBodyName || v.kind == KindCookieName || v.kind == KindHeaderName:
+			e.hit(rTraversalDotDot)
+		default:
+			e.hit(rTraversalDotDotWeak)
+		}
+	}
+	if v.cls&cSlash != 0 || v.cls&cBackslash != 0 {
+		target := n
+		// Collapse "/./" and "//" so that /etc/./passwd and /etc//passwd match.
+		if strings.Contains(target, "/./") || strings.Contains(target, "//") {
+			b := v.sc.aux[:0]
+			for i := 0; i < len(target); i++ {
+				c := target[i]
+				if c == '/' && i+2 < len(target) && target[i+1] == '.' && target[i+2] == '/' {
+					i++
+					continue
+				}
+				if c == '/' && len(b) > 0 && b[len(b)-1] == '/' && !(i >= 2 && target[i-2] == ':') {
+					continue
+				}
+				b = append(b, c)
+			}
+			v.sc.aux = b
+			target = bstr(b)
+		}
+		tkw := v.kw
+		if target != n {
+			tkw = keywords.scan(target)
+		}
+		if tkw&kwLFI != 0 {
+			if reLFIFile.MatchString(target) {
+				e.hit(rLFIFile)
+			} else if reLFIConfig.MatchString(target) {
+				e.hit(rLFIConfig)
+			}
+		}
+		if strings.Contains(n, "//") && strings.Contains(n, "$") && reLFIUNC.MatchString(n) {
+			e.hit(rLFIUNC)
+		}
+	}
+	if v.cls&cColon != 0 {
+		if v.kw&kwWrapper != 0 {
+			if reLFIWrap.MatchString(n) {
+				e.hit(rLFIWrapper)
+			} else if reLFIFileURI.MatchString(n) {
+				e.hit(rLFIFileURI)
+			}
+		}
+		if (v.kind == KindQueryValue || v.kind == KindBodyValue) && strings.Contains(n, "://") {
+			if reRFI.MatchString(n) || reRFIName.MatchString(strings.ToLower(v.name)) && strings.HasPrefix(n, "http") {
+				e.hit(rRFIRemote)
+			}
+		}
+	}
+}

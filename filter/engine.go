@@ -1,0 +1,330 @@
+package filter
+
+import (
+	"fmt"
+	"net"
+	"net/http"
+	"net/netip"
+	"strconv"
+	"strings"
+)
+
+// Scores of the request layer's own rules, on the same scale as the
+// detectors' (critical 5 = the default threshold).
+const (
+	ScoreCritical = 5
+	ScoreError    = 4
+	ScoreWarning  = 3
+	ScoreNotice   = 2
+)
+
+// maxMatches bounds Decision.Matches; the score counts every match.
+const maxMatches = 32
+
+// fragmentLen is how many bytes of an offending value a Match quotes.
+const fragmentLen = 48
+
+// Engine is a compiled request filter, safe for concurrent use.
+type Engine struct {
+	cfg      Config
+	insp     *Inspector
+	methods  map[string]struct{}
+	disabled ruleSet
+	allow    *ipList
+	deny     *ipList
+	excl     []exclusion
+	custom   [numTargets][]*customRule
+	// exclPaths is set when some exclusion names paths, so that the
+	// cleaned path is worth computing.
+	exclPaths bool
+	// walkOnly skips the detectors: benchmarks use it to price the
+	// request layer alone.
+	walkOnly bool
+}
+
+// New compiles cfg (zero fields take their defaults) and reads the IP list
+// files it names.
+func New(cfg Config) (*Engine, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	cfg = cfg.withDefaults()
+	insp, err := NewInspector(InspectorOptions{Paranoia: cfg.Paranoia, DisabledRules: cfg.DisabledRules})
+	if err != nil {
+		return nil, fmt.Errorf("inspector: %w", err)
+	}
+	e := &Engine{cfg: cfg, insp: insp, methods: map[string]struct{}{}, disabled: newRuleSet(cfg.DisabledRules)}
+	for _, m := range cfg.AllowedMethods {
+		e.methods[m] = struct{}{}
+	}
+	if e.allow, err = loadIPList(cfg.AllowIPs, cfg.AllowIPsFile); err != nil {
+		return nil, fmt.Errorf("allow_ips: %w", err)
+	}
+	if e.deny, err = loadIPList(cfg.DenyIPs, cfg.DenyIPsFile); err != nil {
+		return nil, fmt.Errorf("deny_ips: %w", err)
+	}
+	for _, x := range cfg.Exclusions {
+		ex := compileExclusion(x)
+		e.exclPaths = e.exclPaths || len(ex.paths) > 0
+		e.excl = append(e.excl, ex)
+	}
+	for _, cr := range cfg.CustomRules {
+		c, err := compileCustomRule(cr, cfg.Threshold)
+		if err != nil {
+			return nil, err
+		}
+		for _, sel := range c.targets {
+			if l := e.custom[sel.t]; len(l) == 0 || l[len(l)-1] != c {
+				e.custom[sel.t] = append(l, c)
+			}
+		}
+	}
+	return e, nil
+}
+
+// Config returns the effective configuration, defaults filled in.
+func (e *Engine) Config() Config { return e.cfg }
+
+// RequestInfo carries what the caller knows better than the request itself.
+type RequestInfo struct {
+	// URI is the request-target as the client sent it, before any rewrite.
+	// Default: r.RequestURI, or r.URL.RequestURI() when that is empty.
+	URI string
+	// ClientIP is the client address (after trusted-proxy resolution).
+	// Default: the host of r.RemoteAddr.
+	ClientIP netip.Addr
+	// All walks the whole request even after a blocking finding, to report
+	// every match (for explaining a decision offline).
+	All bool
+}
+
+// Inspect walks r (path and query from the request-target, headers,
+// cookies, body up to the inspection limit, restored unchanged for the
+// backend) and decides. An error means the body could not be read (the
+// client is at fault, or an outer body limit was hit: see
+// *http.MaxBytesError); the request should then be rejected.
+func (e *Engine) Inspect(r *http.Request) (Decision, error) {
+	return e.InspectRequest(r, RequestInfo{})
+}
+
+// InspectRequest is Inspect with the original URI and client address given
+// by the caller.
+func (e *Engine) InspectRequest(r *http.Request, info RequestInfo) (d Decision, err error) {
+	w := &walker{e: e, all: info.All || e.cfg.DetectOnly}
+	defer func() {
+		// Last line of defence: a bug in a detector must not turn into a
+		// crash or a 500; fail closed.
+		if p := recover(); p != nil {
+			w.add(Match{Rule: "engine-panic", Category: CatProtocol, Score: e.cfg.Threshold, Block: true, Location: "request", Fragment: fragment(fmt.Sprint(p))})
+			d, err = w.decide(), nil
+		}
+	}()
+	if info.URI == "" {
+		info.URI = r.RequestURI
+		if info.URI == "" && r.URL != nil {
+			info.URI = r.URL.RequestURI()
+		}
+	}
+	if e.exclPaths {
+		// Before any match: exclusions may name any rule.
+		rawPath, _ := splitURI(info.URI)
+		w.cleanPath = cleanPath(rawPath)
+	}
+	if !info.ClientIP.IsValid() {
+		info.ClientIP = remoteIP(r.RemoteAddr)
+	}
+	if info.ClientIP.IsValid() {
+		ip := info.ClientIP.Unmap()
+		if e.deny.contains(ip) {
+			w.add(Match{Rule: "ip-deny", Category: CatIP, Score: e.cfg.Threshold, Block: true, Location: "client_ip", Fragment: ip.String()})
+		} else if e.allow.contains(ip) {
+			return Decision{Action: ActionBypass, Threshold: e.cfg.Threshold}, nil
+		}
+		if len(e.custom[tClientIP]) > 0 {
+			w.custom(tClientIP, "", ip.String())
+		}
+	}
+	w.walk(r, info.URI)
+	if w.stop {
+		return w.decide(), nil
+	}
+	if err := w.body(r); err != nil {
+		return w.decide(), err
+	}
+	return w.decide(), nil
+}
+
+// remoteIP parses the host part of an address like "192.0.2.1:1234".
+func remoteIP(addr string) netip.Addr {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		host = addr
+	}
+	ip, err := netip.ParseAddr(host)
+	if err != nil {
+		return netip.Addr{}
+	}
+	return ip.Unmap()
+}
+
+// walker holds the state of one inspection.
+type walker struct {
+	e   *Engine
+	all bool // keep walking after a blocking finding
+
+	d         Decision
+	blocking  bool // a Block match was added
+	stop      bool // decided: the rest of the request need not be seen
+	tooLarge  bool // a body-size match was added
+	otherScr  int  // score of matches other than body size
+	otherBlk  bool // a Block match other than body size
+	hits      []Hit
+	args      int
+	argsOver  bool
+	badEnc    bool
+	cleanPath string
+
+	// jsonPath, when useJSONPath is set, is the location name of the
+	// current value (the dotted JSON member path), built without
+	// allocating until a match needs it.
+	jsonPath    []byte
+	useJSONPath bool
+}
+
+// value inspects one value: the detectors, then the custom rules of its
+// target.
+func (w *walker) value(t target, kind Kind, name, v string) {
+	w.detect(t, kind, name, v)
+	if len(w.e.custom[t]) > 0 {
+		w.custom(t, name, v)
+	}
+}
+
+// detect runs the detectors over one value.
+func (w *walker) detect(t target, kind Kind, name, v string) {
+	if w.stop || w.e.walkOnly {
+		return
+	}
+	w.hits = w.e.insp.InspectValue(w.hits[:0], kind, name, v)
+	for i, h := range w.hits {
+		if dupHit(w.hits[:i], h.Rule) {
+			continue
+		}
+		w.add(Match{Rule: h.Rule, Category: h.Category, Score: h.Score, Location: w.location(t, name), Fragment: w.fragmentAt(t, name, v)})
+	}
+}
+
+func dupHit(hits []Hit, rule string) bool {
+	for _, h := range hits {
+		if h.Rule == rule {
+			return true
+		}
+	}
+	return false
+}
+
+// custom runs the custom rules of target t over v.
+func (w *walker) custom(t target, name, v string) {
+	for _, c := range w.e.custom[t] {
+		if w.stop {
+			return
+		}
+		if !c.applies(t, w.locName(name)) || !c.re.MatchString(v) {
+			continue
+		}
+		w.add(Match{Rule: c.rule, Category: CatCustom, Score: c.score, Block: c.block, Location: w.location(t, name), Fragment: w.fragmentAt(t, name, v)})
+	}
+}
+
+// locName is the name part of the current location.
+func (w *walker) locName(name string) string {
+	if w.useJSONPath {
+		return string(w.jsonPath)
+	}
+	return name
+}
+
+// location renders where a value was found, e.g. "query:id".
+func (w *walker) location(t target, name string) string {
+	name = w.locName(name)
+	p := targetNames[t]
+	switch t {
+	case tHeader, tHeaderName:
+		name = strings.ToLower(name)
+	}
+	if name == "" {
+		return p
+	}
+	return p + ":" + name
+}
+
+// add records a match unless a disabled rule or an exclusion drops it.
+func (w *walker) add(m Match) {
+	if w.e.disabled.has(m.Rule) {
+		return
+	}
+	if len(w.e.excl) > 0 && w.excluded(m) {
+		return
+	}
+	if len(w.d.Matches) < maxMatches {
+		w.d.Matches = append(w.d.Matches, m)
+	} else {
+		w.d.Truncated = true
+	}
+	w.d.Score += m.Score
+	if sizeRule(m.Rule) {
+		w.tooLarge = true
+	} else {
+		w.otherScr += m.Score
+		w.otherBlk = w.otherBlk || m.Block
+	}
+	w.blocking = w.blocking || m.Block
+	if !w.all && (w.blocking || w.d.Score >= w.e.cfg.Threshold) {
+		w.stop = true
+	}
+}
+
+// excluded reports whether an exclusion covers m.
+func (w *walker) excluded(m Match) bool {
+	for i := range w.e.excl {
+		if w.e.excl[i].covers(m, w.cleanPath) {
+			return true
+		}
+	}
+	return false
+}
+
+// decide turns the matches into a Decision.
+func (w *walker) decide() Decision {
+	d := w.d
+	d.Threshold = w.e.cfg.Threshold
+	if !w.blocking && d.Score < d.Threshold {
+		d.Action = ActionPass
+		return d
+	}
+	d.Status = w.e.cfg.BlockStatus
+	if w.tooLarge && !w.otherBlk && w.otherScr < d.Threshold {
+		d.Status = http.StatusRequestEntityTooLarge
+	}
+	if w.e.cfg.DetectOnly {
+		d.Action = ActionDetect
+		return d
+	}
+	d.Action, d.Blocked = ActionBlock, true
+	return d
+}
+
+// fragment quotes the start of v for logs: printable ASCII only, at most
+// fragmentLen source bytes.
+func fragment(v string) string {
+	cut := len(v) > fragmentLen
+	if cut {
+		v = v[:fragmentLen]
+	}
+	q := strconv.QuoteToASCII(v)
+	q = q[1 : len(q)-1]
+	if cut {
+		q += "..."
+	}
+	return q
+}

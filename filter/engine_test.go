@@ -1,0 +1,570 @@
+package filter
+
+import (
+	"bytes"
+	"errors"
+	"io"
+	"mime/multipart"
+	"net/http"
+	"net/http/httptest"
+	"net/netip"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/andybalholm/brotli"
+	"github.com/klauspost/compress/gzip"
+	"github.com/klauspost/compress/zlib"
+	"github.com/klauspost/compress/zstd"
+)
+
+// markerRule finds "EVIL" anywhere, so that the tests of the request layer
+// do not depend on what the detectors of the value layer find.
+// (Case-insensitive because net/http canonicalises header names.)
+var markerRule = CustomRule{ID: "marker", Pattern: `(?i)evil`}
+
+func mustEngine(t testing.TB, cfg Config) *Engine {
+	t.Helper()
+	e, err := New(cfg)
+	if err != nil {
+		t.Fatalf("New: %v", err)
+	}
+	return e
+}
+
+// locations lists the request layer's own matches as rule@location; the
+// value layer's detectors are tested on their own.
+func locations(d Decision) []string {
+	var out []string
+	for _, m := range d.Matches {
+		if strings.HasPrefix(m.Rule, "custom-") || strings.HasPrefix(m.Rule, "protocol-") || strings.HasPrefix(m.Rule, "ip-") {
+			out = append(out, m.Rule+"@"+m.Location)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+func newReq(method, target, ctype, body string, hdr ...string) *http.Request {
+	var rd io.Reader
+	if body != "" {
+		rd = strings.NewReader(body)
+	}
+	r := httptest.NewRequest(method, target, rd)
+	if ctype != "" {
+		r.Header.Set("Content-Type", ctype)
+	}
+	for i := 0; i+1 < len(hdr); i += 2 {
+		r.Header.Add(hdr[i], hdr[i+1])
+	}
+	return r
+}
+
+func multipartBody(t testing.TB) (string, string) {
+	var b bytes.Buffer
+	mw := multipart.NewWriter(&b)
+	_ = mw.WriteField("title", "hello EVIL")
+	fw, _ := mw.CreateFormFile("upload", "../EVIL.php")
+	_, _ = fw.Write([]byte("binary EVIL content is not inspected"))
+	_ = mw.Close()
+	return b.String(), mw.FormDataContentType()
+}
+
+// TestEngineLocations checks that every part of a request is extracted,
+// with the right location, by marking one part at a time.
+func TestEngineLocations(t *testing.T) {
+	e := mustEngine(t, Config{CustomRules: []CustomRule{markerRule}})
+	mpBody, mpType := multipartBody(t)
+	tests := []struct {
+		name string
+		req  *http.Request
+		want []string
+	}{
+		{"clean", newReq("GET", "/a/b?x=1&y=2", "", "", "User-Agent", "curl/8", "Cookie", "a=1; b=2"), nil},
+		{"path", newReq("GET", "/a/EVIL/b", "", ""), []string{"custom-marker@path", "custom-marker@uri"}},
+		{"path encoded", newReq("GET", "/a/%45VIL", "", ""), []string{"custom-marker@path"}},
+		{"query value", newReq("GET", "/?id=EVIL", "", ""), []string{"custom-marker@query:id", "custom-marker@uri"}},
+		{"query value plus-decoded", newReq("GET", "/?id=%45V+IL&q=E%56IL", "", ""), []string{"custom-marker@query:q"}},
+		{"query name", newReq("GET", "/?EVIL=1", "", ""), []string{"custom-marker@query_name:EVIL", "custom-marker@uri"}},
+		{"header value", newReq("GET", "/", "", "", "Referer", "http://x/EVIL"), []string{"custom-marker@header:referer"}},
+		{"header name", newReq("GET", "/", "", "", "X-EVIL", "1"), []string{"custom-marker@header_name:x-evil"}},
+		{"user agent", newReq("GET", "/", "", "", "User-Agent", "EVIL/1.0"), []string{"custom-marker@header:user-agent"}},
+		{"cookie value", newReq("GET", "/", "", "", "Cookie", "a=1; sess=EVIL"), []string{"custom-marker@cookie:sess"}},
+		{"cookie name", newReq("GET", "/", "", "", "Cookie", "EVIL=1"), []string{"custom-marker@cookie_name:EVIL"}},
+		{"form", newReq("POST", "/", "application/x-www-form-urlencoded", "a=1&comment=EVIL"), []string{"custom-marker@body:comment"}},
+		{"json nested", newReq("POST", "/", "application/json", `{"a":{"b":[1,{"c":"xEVIL"}]},"d":true}`), []string{"custom-marker@body:a.b.c"}},
+		{"json key", newReq("POST", "/", "application/json", `{"a":{"EVIL":1}}`), []string{"custom-marker@body_name:a.EVIL"}},
+		{"json escaped", newReq("POST", "/", "application/json; charset=utf-8", `{"q":"\u0045VIL"}`), []string{"custom-marker@body:q"}},
+		{"json malformed falls back to raw", newReq("POST", "/", "application/json", `{"q":EVIL}`), []string{"custom-marker@body_raw", "protocol-malformed-body@body"}},
+		{"vendor json", newReq("POST", "/", "application/vnd.api+json", `["EVIL"]`), []string{"custom-marker@body"}},
+		{"multipart", newReq("POST", "/", mpType, mpBody), []string{"custom-marker@body:title", "custom-marker@file_name:upload"}},
+		{"xml text", newReq("POST", "/", "application/xml", `<a><b id="EVIL">x</b><c>EVIL</c></a>`), []string{"custom-marker@body:b@id", "custom-marker@body:c"}},
+		{"xml doctype", newReq("POST", "/", "text/xml", `<!DOCTYPE a [<!ENTITY EVIL SYSTEM "file:///etc/passwd">]><a>1</a>`), []string{"custom-marker@body_raw"}},
+		{"text", newReq("PUT", "/", "text/plain", `some EVIL text`), []string{"custom-marker@body_raw"}},
+		{"no content type", newReq("PUT", "/", "", `some EVIL text`), []string{"custom-marker@body_raw"}},
+		{"binary skipped", newReq("PUT", "/", "image/png", `EVIL`), nil},
+		{"grpc strings", newReq("POST", "/svc/Method", "application/grpc", "\x00\x00\x00\x00\x0e\x0a\x0cname is EVIL\x12\x02ok"), []string{"custom-marker@body"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			var before []byte
+			if tc.req.Body != nil {
+				before, _ = io.ReadAll(tc.req.Body)
+				tc.req.Body = io.NopCloser(bytes.NewReader(before))
+			}
+			d, err := e.InspectRequest(tc.req, RequestInfo{All: true})
+			if err != nil {
+				t.Fatalf("Inspect: %v", err)
+			}
+			if got := locations(d); !slices.Equal(got, tc.want) {
+				t.Errorf("matches = %v, want %v", got, tc.want)
+			}
+			if tc.req.Body != nil {
+				after, _ := io.ReadAll(tc.req.Body)
+				if !bytes.Equal(before, after) {
+					t.Errorf("body not restored: %q, want %q", after, before)
+				}
+			}
+		})
+	}
+}
+
+func compress(t testing.TB, enc string, data []byte) []byte {
+	var b bytes.Buffer
+	var w io.WriteCloser
+	switch enc {
+	case "gzip":
+		w = gzip.NewWriter(&b)
+	case "deflate":
+		w = zlib.NewWriter(&b)
+	case "br":
+		w = brotli.NewWriter(&b)
+	case "zstd":
+		zw, err := zstd.NewWriter(&b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		w = zw
+	}
+	if _, err := w.Write(data); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
+}
+
+// TestEngineContentEncoding: compressed bodies are inspected decoded; a
+// body that only claims an encoding is inspected as it is, and noted.
+func TestEngineContentEncoding(t *testing.T) {
+	e := mustEngine(t, Config{InspectBodyLimit: 1 << 10, CustomRules: []CustomRule{markerRule}})
+	form := []byte("a=1&cmd=EVIL")
+	for _, enc := range []string{"gzip", "deflate", "br", "zstd"} {
+		t.Run(enc, func(t *testing.T) {
+			body := compress(t, enc, form)
+			r := newReq("POST", "/", "application/x-www-form-urlencoded", string(body), "Content-Encoding", enc)
+			d, err := e.InspectRequest(r, RequestInfo{All: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := locations(d); !slices.Equal(got, []string{"custom-marker@body:cmd"}) {
+				t.Errorf("matches %v", got)
+			}
+			if got, _ := io.ReadAll(r.Body); !bytes.Equal(got, body) {
+				t.Error("compressed body not restored as sent")
+			}
+			// The same encoding label on a plain body.
+			r = newReq("POST", "/", "application/x-www-form-urlencoded", string(form), "Content-Encoding", enc)
+			d, _ = e.InspectRequest(r, RequestInfo{All: true})
+			if got := locations(d); !slices.Equal(got, []string{"custom-marker@body:cmd", "protocol-content-encoding@header:content-encoding"}) {
+				t.Errorf("mislabelled body: matches %v", got)
+			}
+		})
+	}
+	// A compression bomb decodes no further than the inspection limit.
+	bomb := compress(t, "gzip", bytes.Repeat([]byte("a"), 50<<20))
+	r := newReq("POST", "/", "application/x-www-form-urlencoded", string(bomb), "Content-Encoding", "gzip")
+	d, err := e.Inspect(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !d.Blocked || d.Matches[0].Rule != "protocol-body-over-limit" || d.Status != 413 {
+		t.Errorf("bomb: %+v", d)
+	}
+}
+
+func TestEngineProtocol(t *testing.T) {
+	e := mustEngine(t, Config{MaxURILength: 64, MaxHeaders: 5, MaxHeaderSize: 100, MaxArgs: 3, MaxBodySize: 1000})
+	many := newReq("GET", "/", "", "")
+	for i := range 6 {
+		many.Header.Add("X-H", strings.Repeat("a", i))
+	}
+	clte := newReq("POST", "/", "text/plain", "x")
+	clte.Header.Set("Content-Length", "1")
+	clte.TransferEncoding = []string{"chunked"}
+	twoCL := newReq("POST", "/", "text/plain", "x", "Content-Length", "1", "Content-Length", "2")
+	big := newReq("POST", "/", "text/plain", strings.Repeat("a", 1001))
+	tests := []struct {
+		name   string
+		req    *http.Request
+		rule   string
+		status int
+	}{
+		{"method", newReq("TRACE", "/", "", ""), "protocol-method", 403},
+		{"uri length", newReq("GET", "/?q="+strings.Repeat("a", 64), "", ""), "protocol-uri-length", 403},
+		{"header count", many, "protocol-header-count", 403},
+		{"header size", newReq("GET", "/", "", "", "X-Big", strings.Repeat("b", 100)), "protocol-header-size", 403},
+		{"args", newReq("GET", "/?a=1&b=2&c=3&d=4", "", ""), "protocol-args", 403},
+		{"form args", newReq("POST", "/?a=1&b=2", "application/x-www-form-urlencoded", "c=3&d=4"), "protocol-args", 403},
+		{"cl te", clte, "protocol-framing", 403},
+		{"two content lengths", twoCL, "protocol-framing", 403},
+		{"body size", big, "protocol-body-size", 413},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			d, err := e.Inspect(tc.req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !d.Blocked || d.Status != tc.status || len(d.Matches) == 0 || d.Matches[0].Rule != tc.rule {
+				t.Errorf("decision = %+v, want blocked %d by %s", d, tc.status, tc.rule)
+			}
+		})
+	}
+	ok := newReq("GET", "/?a=1&b=2&c=3", "", "")
+	if d, _ := e.Inspect(ok); d.Blocked || d.Action != ActionPass {
+		t.Errorf("ordinary request: %+v", d)
+	}
+}
+
+func TestEngineBadEncodingScoresLow(t *testing.T) {
+	e := mustEngine(t, Config{})
+	d, err := e.Inspect(newReq("GET", "/?discount=50%", "", ""))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.Blocked || d.Score != ScoreNotice || len(d.Matches) != 1 || d.Matches[0].Rule != "protocol-bad-encoding" {
+		t.Errorf("got %+v", d)
+	}
+}
+
+func TestEngineBodyLimit(t *testing.T) {
+	body := `{"a":"` + strings.Repeat("x", 200) + `","b":"EVIL"}`
+	tests := []struct {
+		name      string
+		cfg       Config
+		ctype     string
+		body      string
+		wantBlock bool
+		wantRule  string
+	}{
+		{"json over limit blocks", Config{InspectBodyLimit: 100}, "application/json", body, true, "protocol-body-over-limit"},
+		{"json prefix mode misses the tail", Config{InspectBodyLimit: 100, BodyOverLimit: OverLimitInspectPrefix}, "application/json", body, false, ""},
+		{"json prefix mode sees the head", Config{InspectBodyLimit: 100, BodyOverLimit: OverLimitInspectPrefix}, "application/json", `{"b":"EVIL","a":"` + strings.Repeat("x", 200) + `"}`, true, "custom-marker"},
+		{"text over limit: prefix", Config{InspectBodyLimit: 100}, "text/plain", "EVIL" + strings.Repeat("x", 200), true, "custom-marker"},
+		{"limit exactly", Config{InspectBodyLimit: int64(len(body))}, "application/json", body, true, "custom-marker"},
+		{"inspection off", Config{InspectBodyLimit: -1}, "application/json", body, false, ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			tc.cfg.CustomRules = []CustomRule{markerRule}
+			e := mustEngine(t, tc.cfg)
+			r := newReq("POST", "/", tc.ctype, tc.body)
+			d, err := e.Inspect(r)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if d.Blocked != tc.wantBlock || tc.wantBlock && d.Matches[0].Rule != tc.wantRule {
+				t.Errorf("decision %+v, want blocked=%v by %s", d, tc.wantBlock, tc.wantRule)
+			}
+			got, _ := io.ReadAll(r.Body)
+			if string(got) != tc.body {
+				t.Errorf("body not restored (%d bytes, want %d)", len(got), len(tc.body))
+			}
+		})
+	}
+}
+
+func TestEngineMaxBodySizeUnknownLengthInPrefix(t *testing.T) {
+	e := mustEngine(t, Config{MaxBodySize: 10})
+	r := newReq("POST", "/", "text/plain", strings.Repeat("a", 20))
+	r.ContentLength = -1
+	d, err := e.Inspect(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !d.Blocked || d.Status != 413 || d.Matches[0].Rule != "protocol-body-size" {
+		t.Errorf("got %+v", d)
+	}
+}
+
+func TestEngineMaxBodySizeUnknownLength(t *testing.T) {
+	e := mustEngine(t, Config{MaxBodySize: 10, InspectBodyLimit: 4})
+	r := newReq("POST", "/", "text/plain", strings.Repeat("a", 20))
+	r.ContentLength = -1
+	if _, err := e.Inspect(r); err != nil {
+		t.Fatal(err)
+	}
+	_, err := io.ReadAll(r.Body)
+	var mbe *http.MaxBytesError
+	if !errors.As(err, &mbe) || mbe.Limit != 10 {
+		t.Errorf("read past max_body_size: err %v, want *http.MaxBytesError", err)
+	}
+}
+
+func TestEngineDecision(t *testing.T) {
+	weak := CustomRule{ID: "weak", Pattern: `weak`, Score: 2}
+	blocker := CustomRule{ID: "blocker", Pattern: `stop`, Score: 1, Block: true}
+	tests := []struct {
+		name   string
+		cfg    Config
+		target string
+		action Action
+		score  int
+		status int
+	}{
+		{"below threshold", Config{}, "/?a=weak&b=weak", ActionPass, 4, 0},
+		{"sum reaches threshold", Config{}, "/?a=weak&b=weak&c=weak", ActionBlock, 6, 403},
+		{"higher threshold", Config{Threshold: 7}, "/?a=weak&b=weak&c=weak", ActionPass, 6, 0},
+		{"direct block", Config{}, "/?a=stop", ActionBlock, 1, 403},
+		{"custom status", Config{BlockStatus: 406}, "/?a=stop", ActionBlock, 1, 406},
+		{"detect only", Config{DetectOnly: true}, "/?a=stop", ActionDetect, 1, 403},
+		{"disabled rule", Config{DisabledRules: []string{"custom-block*"}}, "/?a=stop", ActionPass, 0, 0},
+		{"excluded by target", Config{Exclusions: []Exclusion{{Targets: []string{"query:a"}}}}, "/?a=stop", ActionPass, 0, 0},
+		{"exclusion elsewhere", Config{Exclusions: []Exclusion{{Targets: []string{"query:b"}}}}, "/?a=stop", ActionBlock, 1, 403},
+		{"excluded by path and rule", Config{Exclusions: []Exclusion{{Rules: []string{"custom"}, Paths: []string{"/cms/*"}}}}, "/cms/x?a=stop", ActionPass, 0, 0},
+		{"path exclusion not reachable by dot-dot", Config{Exclusions: []Exclusion{{Paths: []string{"/cms/*"}}}}, "/cms/%2e%2e/admin?a=stop", ActionBlock, 1, 403},
+		{"protocol rule excluded by path", Config{MaxURILength: 20, Exclusions: []Exclusion{{Rules: []string{"protocol-uri-length"}, Paths: []string{"/export/*"}}}}, "/export/x?a=weak&b=1234567890", ActionPass, 2, 0},
+		{"protocol rule elsewhere", Config{MaxURILength: 20, Exclusions: []Exclusion{{Rules: []string{"protocol-uri-length"}, Paths: []string{"/export/*"}}}}, "/other/x?a=weak&b=1234567890", ActionBlock, 7, 403},
+		{"exclusion rule mismatch", Config{Exclusions: []Exclusion{{Rules: []string{"sqli-*"}, Paths: []string{"/cms/*"}}}}, "/cms/x?a=stop", ActionBlock, 1, 403},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			tc.cfg.CustomRules = []CustomRule{weak, blocker}
+			for i := range tc.cfg.CustomRules {
+				tc.cfg.CustomRules[i].Targets = []string{"query"}
+			}
+			e := mustEngine(t, tc.cfg)
+			d, err := e.InspectRequest(newReq("GET", tc.target, "", ""), RequestInfo{All: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if d.Action != tc.action || d.Score != tc.score || d.Status != tc.status || d.Blocked != (tc.action == ActionBlock) {
+				t.Errorf("got %s score %d status %d, want %s %d %d (%+v)", d.Action, d.Score, d.Status, tc.action, tc.score, tc.status, d)
+			}
+		})
+	}
+}
+
+func TestEngineOriginalURI(t *testing.T) {
+	e := mustEngine(t, Config{CustomRules: []CustomRule{markerRule}})
+	r := newReq("GET", "/rewritten", "", "")
+	d, _ := e.InspectRequest(r, RequestInfo{URI: "/orig?q=EVIL", All: true})
+	if got := locations(d); !slices.Equal(got, []string{"custom-marker@query:q", "custom-marker@uri"}) {
+		t.Errorf("original URI not inspected: %+v", d)
+	}
+}
+
+func TestEngineIPLists(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "deny.txt")
+	if err := os.WriteFile(file, []byte("# bad\n198.51.100.0/24\n\n2001:db8::1 # one\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	e := mustEngine(t, Config{
+		DenyIPs: []string{"203.0.113.7"}, DenyIPsFile: file,
+		AllowIPs:    []string{"10.0.0.0/8", "203.0.113.0/24"},
+		CustomRules: []CustomRule{markerRule},
+	})
+	tests := []struct {
+		ip     string
+		action Action
+	}{
+		{"203.0.113.7", ActionBlock},  // deny wins over allow
+		{"198.51.100.9", ActionBlock}, // from the file
+		{"2001:db8::1", ActionBlock},
+		{"::ffff:198.51.100.9", ActionBlock}, // IPv4-mapped
+		{"10.1.2.3", ActionBypass},           // EVIL not even looked at
+		{"192.0.2.1", ActionBlock},           // EVIL found
+		{"192.0.2.2", ActionBlock},
+	}
+	for _, tc := range tests {
+		d, err := e.InspectRequest(newReq("GET", "/?q=EVIL", "", ""), RequestInfo{ClientIP: netip.MustParseAddr(tc.ip)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if d.Action != tc.action {
+			t.Errorf("%s: action %s, want %s (%+v)", tc.ip, d.Action, tc.action, d)
+		}
+	}
+	r := newReq("GET", "/", "", "")
+	r.RemoteAddr = "198.51.100.3:5555"
+	if d, _ := e.Inspect(r); d.Action != ActionBlock || d.Matches[0].Rule != "ip-deny" {
+		t.Errorf("RemoteAddr fallback: %+v", d)
+	}
+	if _, err := New(Config{DenyIPs: []string{"300.1.1.1"}}); err == nil {
+		t.Error("invalid address accepted")
+	}
+	if _, err := New(Config{DenyIPsFile: filepath.Join(dir, "missing")}); err == nil {
+		t.Error("missing file accepted")
+	}
+}
+
+func TestConfigValidate(t *testing.T) {
+	bad := []Config{
+		{Paranoia: 5},
+		{MaxJSONDepth: 10001},
+		{MaxJSONDepth: -1},
+		{BlockStatus: 200},
+		{BodyOverLimit: "drop"},
+		{AllowedMethods: []string{"get"}},
+		{Exclusions: []Exclusion{{}}},
+		{CustomRules: []CustomRule{{ID: "a"}}},
+		{CustomRules: []CustomRule{{Pattern: "x"}}},
+		{CustomRules: []CustomRule{{ID: "a", Pattern: "x"}, {ID: "a", Pattern: "y"}}},
+		{CustomRules: []CustomRule{{ID: "a", Pattern: "x", Targets: []string{"nowhere"}}}},
+		{CustomRules: []CustomRule{{ID: "a", Pattern: "(?=lookahead)"}}},
+	}
+	for i, c := range bad {
+		if _, err := New(c); err == nil {
+			t.Errorf("%d: %+v accepted", i, c)
+		}
+	}
+	if _, err := New(Config{}); err != nil {
+		t.Errorf("zero config: %v", err)
+	}
+}
+
+func TestFragment(t *testing.T) {
+	tests := map[string]string{
+		"abc":                   "abc",
+		"a\x00b\n\"é\xff":       `a\x00b\n\"\u00e9\xff`,
+		strings.Repeat("x", 60): strings.Repeat("x", fragmentLen) + "...",
+	}
+	for in, want := range tests {
+		if got := fragment(in); got != want {
+			t.Errorf("fragment(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestSplitURIAndCleanPath(t *testing.T) {
+	tests := []struct{ uri, path, query string }{
+		{"/a?b=1", "/a", "b=1"},
+		{"/a", "/a", ""},
+		{"http://h:80/x/y?z#f", "/x/y", "z"},
+		{"http://h", "", ""},
+		{"*", "*", ""},
+		{"/p?u=http://x/", "/p", "u=http://x/"},
+	}
+	for _, tc := range tests {
+		p, q := splitURI(tc.uri)
+		if p != tc.path || q != tc.query {
+			t.Errorf("splitURI(%q) = %q, %q", tc.uri, p, q)
+		}
+	}
+	for in, want := range map[string]string{
+		"/cms/../admin": "/admin", "/cms/%2e%2e/admin": "/admin", "/cms%5c..%5cadmin": "/admin",
+		"/cms/%252e%252e/admin": "/admin", "/a/b/": "/a/b/", "": "/",
+	} {
+		if got := cleanPath(in); got != want {
+			t.Errorf("cleanPath(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestBrotliWindowBits(t *testing.T) {
+	for lgwin := 10; lgwin <= 24; lgwin++ {
+		var b bytes.Buffer
+		w := brotli.NewWriterOptions(&b, brotli.WriterOptions{LGWin: lgwin})
+		_, _ = w.Write(bytes.Repeat([]byte("hello world "), 1<<17))
+		_ = w.Close()
+		// Encoders raise windows below 18 to 18.
+		if got := brotliWindowBits(b.Bytes()[0]); got != max(lgwin, 18) {
+			t.Errorf("lgwin %d: read %d", lgwin, got)
+		}
+	}
+}
+
+func TestBrotliWindowBitsHeader(t *testing.T) {
+	tests := map[byte]int{0x00: 16, 0x02: 16, 0x03: 18, 0x0f: 24, 0x01: 17, 0x11: 0, 0x21: 10, 0x71: 15}
+	for b, want := range tests {
+		if got := brotliWindowBits(b); got != want {
+			t.Errorf("brotliWindowBits(%#x) = %d, want %d", b, got, want)
+		}
+	}
+}
+
+// TestEngineConcurrent runs one engine from many goroutines (run with
+// -race): no per-request state may be shared.
+func TestEngineConcurrent(t *testing.T) {
+	e := mustEngine(t, Config{CustomRules: []CustomRule{markerRule}})
+	done := make(chan error)
+	for g := range 8 {
+		go func() {
+			for i := range 50 {
+				evil := (g+i)%2 == 0
+				body := `{"a":"fine"}`
+				if evil {
+					body = `{"a":"EVIL"}`
+				}
+				d, err := e.Inspect(newReq("POST", "/", "application/json", body))
+				if err == nil && d.Blocked != evil {
+					err = errors.New("wrong decision under concurrency")
+				}
+				if err != nil {
+					done <- err
+					return
+				}
+			}
+			done <- nil
+		}()
+	}
+	for range 8 {
+		if err := <-done; err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+func TestSensitiveNames(t *testing.T) {
+	for name, want := range map[string]bool{
+		"password": true, "X-Auth-Token": true, "PHPSESSID": true, "connect.sid": true, "X-Api-Key": true,
+		"apikey": true, "otp": true, "Authorization": true, "user.credentials.secret": true,
+		"q": false, "keyword": false, "side": false, "comment": false, "id": false, "": false,
+	} {
+		if got := sensitiveName(name); got != want {
+			t.Errorf("sensitiveName(%q) = %v, want %v", name, got, want)
+		}
+	}
+}
+
+// TestEngineRedactsSecrets: no fragment or logged URI repeats a credential.
+func TestEngineRedactsSecrets(t *testing.T) {
+	e := mustEngine(t, Config{MaxURILength: 60, CustomRules: []CustomRule{markerRule}})
+	r := newReq("POST", "/login?token=EVILsecret1&q=EVIL", "application/json", `{"user":{"password":"EVILsecret2"},"note":"EVIL"}`,
+		"Authorization", "Bearer EVILsecret3", "Cookie", "sid=EVILsecret4; theme=EVIL")
+	r.RequestURI = "/login?token=EVILsecret1&q=EVIL&pad=" + strings.Repeat("x", 40)
+	d, err := e.InspectRequest(r, RequestInfo{All: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := map[string]bool{}
+	for _, m := range d.Matches {
+		if strings.Contains(m.Fragment, "secret") {
+			t.Errorf("%s at %s leaks %q", m.Rule, m.Location, m.Fragment)
+		}
+		seen[m.Location] = true
+	}
+	for _, loc := range []string{"query:token", "query:q", "body:user.password", "body:note", "header:authorization", "cookie:sid", "cookie:theme", "uri"} {
+		if !seen[loc] {
+			t.Errorf("no match at %s: %v", loc, locations(d))
+		}
+	}
+	if got := RedactURI("/a?access_token=abc&q=1&pass"); got != "/a?access_token=REDACTED&q=1&pass" {
+		t.Errorf("RedactURI = %q", got)
+	}
+}

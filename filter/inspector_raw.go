@@ -1,0 +1,177 @@
+package filter
+
+import (
+	"encoding/json"
+	"strings"
+)
+
+// maxRawSegments bounds the number of text nodes, attribute values, keys
+// and strings of a raw body inspected one by one; past it the whole body is
+// inspected once more as one block, so that padding cannot hide a payload.
+// It keeps a body with millions of tiny nodes linear and cheap.
+const maxRawSegments = 4096
+
+// inspectRaw handles a raw body (XML, plain text, unparsed). Document-level
+// detectors (XXE, SSI, Log4Shell, OAST domains) see the whole body; the
+// value detectors see each XML text node and attribute value on its own,
+// decoded, since matching SQL or XSS rules across markup finds what the
+// markup itself looks like, not what it carries.
+func (in *Inspector) inspectRaw(e *emitter, sc *scratch, name, raw string) {
+	t := strings.TrimLeft(raw, " \t\r\n\ufeff")
+	if (strings.HasPrefix(t, "{") || strings.HasPrefix(t, "[")) && in.inspectRawJSON(e, sc, t) {
+		return
+	}
+	if !strings.HasPrefix(t, "<") {
+		in.inspect(e, sc, KindBodyValue, name, raw, false)
+		return
+	}
+	// Whole-document pass.
+	v := value{kind: KindBodyRaw, name: name, raw: raw, dec: raw, sc: sc, cls: classify(raw)}
+	v.norm = raw
+	if v.cls&normTriggers != 0 {
+		sc.norm = normalize(sc.norm[:0], raw)
+		v.norm = bstr(sc.norm)
+	}
+	v.kw = keywords.scan(v.norm)
+	detectXXE(e, &v)
+	detectJNDI(e, &v)
+	detectOAST(e, &v)
+	detectSSRFLiterals(e, &v)
+	if strings.Contains(v.norm, "<!--#") {
+		detectSSI(e, &v)
+	}
+	// Per-segment pass.
+	n := 0
+	walkXML(raw, func(seg string) bool {
+		if strings.TrimSpace(seg) == "" {
+			return true
+		}
+		n++
+		if n > maxRawSegments {
+			return false
+		}
+		in.inspect(e, sc, KindBodyValue, name, seg, false)
+		return true
+	})
+	if n > maxRawSegments {
+		in.inspect(e, sc, KindBodyValue, name, raw, false)
+	}
+}
+
+// walkXML calls fn with every text node, CDATA section and attribute value
+// of an XML-ish document, in order, without building a tree. Malformed input
+// is tolerated: whatever is not markup is text.
+func walkXML(s string, fn func(string) bool) {
+	for i := 0; i < len(s); {
+		if s[i] != '<' {
+			j := strings.IndexByte(s[i:], '<')
+			if j < 0 {
+				fn(s[i:])
+				return
+			}
+			if !fn(s[i : i+j]) {
+				return
+			}
+			i += j
+			continue
+		}
+		rest := s[i:]
+		switch {
+		case strings.HasPrefix(rest, "<![CDATA["):
+			end := strings.Index(rest, "]]>")
+			if end < 0 {
+				fn(rest[9:])
+				return
+			}
+			if !fn(rest[9:end]) {
+				return
+			}
+			i += end + 3
+			continue
+		case strings.HasPrefix(rest, "<!--"):
+			end := strings.Index(rest, "-->")
+			if end < 0 {
+				return
+			}
+			i += end + 3
+			continue
+		}
+		// A tag: report quoted attribute values.
+		end := strings.IndexByte(rest, '>')
+		if end < 0 {
+			end = len(rest)
+		}
+		tag := rest[:end]
+		for k := 0; k < len(tag); k++ {
+			if tag[k] != '"' && tag[k] != '\'' {
+				continue
+			}
+			q := tag[k]
+			close := strings.IndexByte(tag[k+1:], q)
+			if close < 0 {
+				break
+			}
+			if !fn(tag[k+1 : k+1+close]) {
+				return
+			}
+			k += close + 1
+		}
+		i += end + 1
+	}
+}
+
+// inspectRawJSON inspects a raw body that is a JSON document (sent without
+// a JSON content type, as GraphQL and some mobile clients do) key by key
+// and string by string, like the request layer does for typed JSON: SQL
+// and XSS rules over the JSON syntax itself only find quotes and braces.
+// It reports false, having inspected nothing, when the body is not valid
+// JSON.
+func (in *Inspector) inspectRawJSON(e *emitter, sc *scratch, s string) bool {
+	if !json.Valid([]byte(s)) {
+		return false
+	}
+	d := json.NewDecoder(strings.NewReader(s))
+	// Object keys and values alternate; track whether the next string in
+	// an object is a key.
+	type frame struct{ object, wantKey bool }
+	var stack []frame
+	key := ""
+	n := 0
+	for {
+		if n >= maxRawSegments {
+			in.inspect(e, sc, KindBodyValue, "", s, false)
+			break
+		}
+		tok, err := d.Token()
+		if err != nil {
+			break
+		}
+		top := len(stack) - 1
+		switch t := tok.(type) {
+		case json.Delim:
+			switch t {
+			case '{', '[':
+				if top >= 0 && stack[top].object {
+					stack[top].wantKey = true
+				}
+				stack = append(stack, frame{object: t == '{', wantKey: t == '{'})
+			default:
+				stack = stack[:top]
+			}
+			continue
+		case string:
+			n++
+			if top >= 0 && stack[top].object && stack[top].wantKey {
+				key = t
+				stack[top].wantKey = false
+				in.inspect(e, sc, KindBodyName, "", t, false)
+				continue
+			}
+			in.inspect(e, sc, KindBodyValue, key, t, false)
+		}
+		if top >= 0 && stack[top].object {
+			stack[top].wantKey = true
+		}
+	}
+	return true
+}

@@ -1,0 +1,521 @@
+package filter
+
+import (
+	"strings"
+	"unicode/utf8"
+	"unsafe"
+)
+
+// Character classes of a value, computed in one pass so that detectors can
+// skip themselves with a bit test: an ordinary value ("alice", "en-US",
+// "42") has none of the triggers most detectors need.
+const (
+	cQuote     uint64 = 1 << iota // ' "
+	cBacktick                     // `
+	cLT                           // <
+	cGT                           // >
+	cParen                        // ( )
+	cSemi                         // ;
+	cPipe                         // |
+	cAmp                          // &
+	cDollar                       // $
+	cBrace                        // { }
+	cBracket                      // [ ]
+	cSlash                        // /
+	cBackslash                    // \
+	cDot                          // .
+	cColon                        // :
+	cEq                           // =
+	cPercent                      // %
+	cHash                         // #
+	cStar                         // *
+	cDash                         // -
+	cSpace                        // space, tab
+	cNL                           // CR, LF
+	cCtrl                         // other C0 controls, DEL
+	cHigh                         // bytes >= 0x80
+	cPlus                         // +
+	cAt                           // @
+	cBang                         // !
+	cComma                        // ,
+	cUpper                        // A-Z
+	cDigit                        // 0-9
+	cLower                        // a-z
+	cQuestion                     // ?
+	cCaret                        // ^
+	cTilde                        // ~
+)
+
+// decodeTriggers are the classes that may start an encoding we undo.
+const decodeTriggers = cPercent | cAmp | cBackslash | cHigh | cCtrl
+
+// classTable maps a byte to its class bit. It is computed once and never
+// written afterwards.
+var classTable = func() (t [256]uint64) {
+	for c := 'a'; c <= 'z'; c++ {
+		t[c] = cLower
+	}
+	for c := 'A'; c <= 'Z'; c++ {
+		t[c] = cUpper
+	}
+	for c := '0'; c <= '9'; c++ {
+		t[c] = cDigit
+	}
+	for c := 0; c < 0x20; c++ {
+		t[c] = cCtrl
+	}
+	t[0x7f] = cCtrl
+	for c := 0x80; c < 0x100; c++ {
+		t[c] = cHigh
+	}
+	set := func(s string, bit uint64) {
+		for i := 0; i < len(s); i++ {
+			t[s[i]] = bit
+		}
+	}
+	set(`'"`, cQuote)
+	set("`", cBacktick)
+	set("<", cLT)
+	set(">", cGT)
+	set("()", cParen)
+	set(";", cSemi)
+	set("|", cPipe)
+	set("&", cAmp)
+	set("$", cDollar)
+	set("{}", cBrace)
+	set("[]", cBracket)
+	set("/", cSlash)
+	set(`\`, cBackslash)
+	set(".", cDot)
+	set(":", cColon)
+	set("=", cEq)
+	set("%", cPercent)
+	set("#", cHash)
+	set("*", cStar)
+	set("-", cDash)
+	set(" \t", cSpace)
+	set("\r\n", cNL)
+	set("+", cPlus)
+	set("@", cAt)
+	set("!", cBang)
+	set(",", cComma)
+	set("?", cQuestion)
+	set("^", cCaret)
+	set("~", cTilde)
+	return t
+}()
+
+// classify returns the union of the classes of the bytes of s.
+func classify(s string) uint64 {
+	var m uint64
+	for i := 0; i < len(s); i++ {
+		m |= classTable[s[i]]
+	}
+	return m
+}
+
+// bstr views b as a string without copying. The result must not outlive the
+// next write to b; the Inspector only uses it within one InspectValue call.
+func bstr(b []byte) string {
+	if len(b) == 0 {
+		return ""
+	}
+	return unsafe.String(&b[0], len(b))
+}
+
+// maxDecodePasses bounds repeated decoding (%2527 → %27 → '). Three layers
+// cover every double/triple encoding seen in practice; each pass is linear.
+const maxDecodePasses = 4
+
+// decode undoes the encodings attackers stack on a value: percent-encoding
+// (also %uXXXX), HTML entities (with or without ';', padded numerics),
+// JavaScript escapes (\uXXXX, \u{X}, \xHH), repeated until nothing changes,
+// then folds Unicode look-alikes (overlong UTF-8, full-width and circled
+// letters) to ASCII and drops NULs, BOMs and zero-width characters.
+// It writes into dst (reused) and reports whether anything changed.
+func decode(dst, tmp []byte, s string) ([]byte, []byte, bool) {
+	cur := s
+	changed := false
+	for pass := 0; pass < maxDecodePasses; pass++ {
+		var ch bool
+		dst, ch = decodeOnce(dst[:0], cur)
+		if !ch {
+			break
+		}
+		changed = true
+		// Swap buffers: the next pass reads what this one wrote.
+		tmp, dst = dst, tmp
+		cur = bstr(tmp)
+	}
+	var ch bool
+	dst, ch = foldUnicode(dst[:0], cur)
+	if !ch {
+		// cur lives in tmp (or is s); copy it to dst for a stable result.
+		dst = append(dst[:0], cur...)
+	}
+	return dst, tmp, changed || ch
+}
+
+// decodeOnce performs one layer of percent, entity and JS-escape decoding.
+func decodeOnce(dst []byte, s string) ([]byte, bool) {
+	changed := false
+	for i := 0; i < len(s); {
+		c := s[i]
+		switch c {
+		case '%':
+			if i+2 < len(s) && ishex(s[i+1]) && ishex(s[i+2]) {
+				dst = append(dst, unhex(s[i+1])<<4|unhex(s[i+2]))
+				i += 3
+				changed = true
+				continue
+			}
+			if i+5 < len(s) && (s[i+1] == 'u' || s[i+1] == 'U') && ishex(s[i+2]) && ishex(s[i+3]) && ishex(s[i+4]) && ishex(s[i+5]) {
+				r := rune(unhex(s[i+2]))<<12 | rune(unhex(s[i+3]))<<8 | rune(unhex(s[i+4]))<<4 | rune(unhex(s[i+5]))
+				dst = utf8.AppendRune(dst, r)
+				i += 6
+				changed = true
+				continue
+			}
+		case '&':
+			if r, n := entity(s[i:]); n > 0 {
+				dst = utf8.AppendRune(dst, r)
+				i += n
+				changed = true
+				continue
+			}
+		case '\\':
+			if r, n := jsEscape(s[i:]); n > 0 {
+				dst = utf8.AppendRune(dst, r)
+				i += n
+				changed = true
+				continue
+			}
+		}
+		dst = append(dst, c)
+		i++
+	}
+	return dst, changed
+}
+
+// jsEscape decodes a JavaScript/JSON escape at the start of s: \uXXXX,
+// \u{X…}, \xHH. It returns the rune and the bytes consumed (0: none).
+func jsEscape(s string) (rune, int) {
+	if len(s) < 4 {
+		return 0, 0
+	}
+	switch s[1] {
+	case 'u', 'U':
+		if s[2] == '{' {
+			var r rune
+			for j := 3; j < len(s) && j < 10; j++ {
+				if s[j] == '}' {
+					if j == 3 || r > utf8.MaxRune {
+						return 0, 0
+					}
+					return r, j + 1
+				}
+				if !ishex(s[j]) {
+					return 0, 0
+				}
+				r = r<<4 | rune(unhex(s[j]))
+			}
+			return 0, 0
+		}
+		if len(s) >= 6 && ishex(s[2]) && ishex(s[3]) && ishex(s[4]) && ishex(s[5]) {
+			return rune(unhex(s[2]))<<12 | rune(unhex(s[3]))<<8 | rune(unhex(s[4]))<<4 | rune(unhex(s[5])), 6
+		}
+	case 'x', 'X':
+		if ishex(s[2]) && ishex(s[3]) {
+			return rune(unhex(s[2])<<4 | unhex(s[3])), 4
+		}
+	}
+	return 0, 0
+}
+
+// namedEntities are the HTML5 named references that matter for detection:
+// markup and code punctuation. Unknown names are left alone.
+var namedEntities = map[string]rune{
+	"lt": '<', "gt": '>', "quot": '"', "apos": '\'', "amp": '&', "colon": ':',
+	"lpar": '(', "rpar": ')', "lsqb": '[', "rsqb": ']', "lbrack": '[', "rbrack": ']',
+	"lcub": '{', "rcub": '}', "lbrace": '{', "rbrace": '}', "sol": '/', "bsol": '\\',
+	"equals": '=', "plus": '+', "comma": ',', "period": '.', "excl": '!', "num": '#',
+	"grave": '`', "semi": ';', "tab": '\t', "newline": '\n', "nbsp": ' ', "dollar": '$',
+	"percnt": '%', "ast": '*', "midast": '*', "quest": '?', "vert": '|', "verbar": '|',
+	"lowbar": '_', "hyphen": '-', "dash": '-', "commat": '@', "hat": '^', "tilde": '~',
+}
+
+// entity decodes an HTML character reference at the start of s ("&lt;",
+// "&#60;", "&#x3c;", "&#0000060" without ';' as browsers accept it).
+func entity(s string) (rune, int) {
+	if len(s) < 3 {
+		return 0, 0
+	}
+	if s[1] == '#' {
+		j := 2
+		hex := false
+		if j < len(s) && (s[j] == 'x' || s[j] == 'X') {
+			hex = true
+			j++
+		}
+		start := j
+		var r rune
+		for j < len(s) && j-start < 12 {
+			c := s[j]
+			if hex && ishex(c) {
+				r = r<<4 | rune(unhex(c))
+			} else if !hex && c >= '0' && c <= '9' {
+				r = r*10 + rune(c-'0')
+			} else {
+				break
+			}
+			if r > utf8.MaxRune {
+				return 0, 0
+			}
+			j++
+		}
+		if j == start {
+			return 0, 0
+		}
+		if j < len(s) && s[j] == ';' {
+			j++
+		}
+		if r == 0 {
+			r = utf8.RuneError
+		}
+		return r, j
+	}
+	// Named: letters up to ';' (required for names, as HTML5 requires it for
+	// all but legacy ones, which keeps "&copy_id=1" in query strings intact).
+	j := 1
+	for j < len(s) && j < 10 && isalpha(s[j]) {
+		j++
+	}
+	if j == 1 || j >= len(s) || s[j] != ';' {
+		return 0, 0
+	}
+	name := s[1:j]
+	var buf [10]byte
+	n := copy(buf[:], name)
+	for k := 0; k < n; k++ {
+		buf[k] |= 0x20
+	}
+	if r, ok := namedEntities[string(buf[:n])]; ok {
+		return r, j + 1
+	}
+	return 0, 0
+}
+
+// foldUnicode maps look-alikes to ASCII: overlong UTF-8 sequences (C0 AE is
+// '.'), full-width forms (U+FF01–FF5E), circled letters (U+24B6–24E9), the
+// ideographic space; it drops NUL, BOM and zero-width characters.
+func foldUnicode(dst []byte, s string) ([]byte, bool) {
+	changed := false
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < 0x80 {
+			if c == 0 {
+				changed = true
+				i++
+				continue
+			}
+			dst = append(dst, c)
+			i++
+			continue
+		}
+		// Overlong two-byte form of an ASCII character.
+		if (c == 0xC0 || c == 0xC1) && i+1 < len(s) && s[i+1]&0xC0 == 0x80 {
+			dst = append(dst, (c&0x1F)<<6|s[i+1]&0x3F)
+			i += 2
+			changed = true
+			continue
+		}
+		// Overlong three-byte form of an ASCII character.
+		if c == 0xE0 && i+2 < len(s) && s[i+1]&0xE0 == 0x80 && s[i+2]&0xC0 == 0x80 {
+			if r := rune(s[i+1]&0x3F)<<6 | rune(s[i+2]&0x3F); r < 0x80 {
+				dst = append(dst, byte(r))
+				i += 3
+				changed = true
+				continue
+			}
+		}
+		r, n := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r >= 0xFF01 && r <= 0xFF5E:
+			dst = append(dst, byte(r-0xFEE0))
+			changed = true
+		case r >= 0x24B6 && r <= 0x24CF: // circled capitals
+			dst = append(dst, byte('A'+r-0x24B6))
+			changed = true
+		case r >= 0x24D0 && r <= 0x24E9: // circled small letters
+			dst = append(dst, byte('a'+r-0x24D0))
+			changed = true
+		case r == 0x3000 || r == 0x00A0:
+			dst = append(dst, ' ')
+			changed = true
+		case r == 0xFEFF || (r >= 0x200B && r <= 0x200D) || r == 0x2060 || r == 0x00AD:
+			changed = true
+		default:
+			dst = append(dst, s[i:i+n]...)
+		}
+		i += n
+	}
+	return dst, changed
+}
+
+// normTriggers are classes whose presence makes norm differ from dec.
+const normTriggers = cUpper | cSpace | cNL | cCtrl | cBackslash | cPlus | cStar
+
+// normalize builds the matching form of an already decoded value: ASCII
+// lower case, '\' as '/', '+' and every whitespace run as one space, SQL
+// comments removed (/*!…*/ MySQL executable comments keep their content).
+// Detectors match keywords against this form only.
+func normalize(dst []byte, s string) []byte {
+	space := false
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch normTable[c] {
+		case nCopy:
+			dst = append(dst, c)
+			space = false
+			continue
+		case nLower:
+			dst = append(dst, c|0x20)
+			space = false
+			continue
+		}
+		switch {
+		case c == '/' && i+1 < len(s) && s[i+1] == '*':
+			// SQL/C comment: drop it; a MySQL "/*!50000 … */" keeps its body.
+			end := indexFrom(s, i+2, "*/")
+			if i+2 < len(s) && s[i+2] == '!' {
+				j := i + 3
+				for j < len(s) && j < i+8 && s[j] >= '0' && s[j] <= '9' {
+					j++
+				}
+				if !space {
+					dst = append(dst, ' ')
+					space = true
+				}
+				// Keep scanning inside the comment; its "*/" is dropped below.
+				i = j - 1
+				continue
+			}
+			if end < 0 {
+				end = len(s) - 2
+			}
+			if !space {
+				dst = append(dst, ' ')
+				space = true
+			}
+			i = end + 1
+			continue
+		case c == '*' && i+1 < len(s) && s[i+1] == '/':
+			if !space {
+				dst = append(dst, ' ')
+				space = true
+			}
+			i++
+			continue
+		case c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f' || c == '+':
+			if !space {
+				dst = append(dst, ' ')
+				space = true
+			}
+			continue
+		case c == '\\':
+			c = '/'
+		case c >= 'A' && c <= 'Z':
+			c |= 0x20
+		case c < 0x20 || c == 0x7f:
+			continue
+		}
+		dst = append(dst, c)
+		space = false
+	}
+	return dst
+}
+
+// normTable sorts bytes for normalize's fast path: most bytes are copied
+// or lower-cased; the rest take the slow switch.
+const (
+	nCopy = iota
+	nLower
+	nSpecial
+)
+
+var normTable = func() (t [256]uint8) {
+	for c := 0; c < 256; c++ {
+		switch {
+		case c >= 'A' && c <= 'Z':
+			t[c] = nLower
+		case c < 0x20 || c == 0x7f || c == ' ' || c == '+' || c == '/' || c == '*' || c == '\\':
+			t[c] = nSpecial
+		}
+	}
+	return t
+}()
+
+func indexFrom(s string, from int, sub string) int {
+	if from >= len(s) {
+		return -1
+	}
+	if j := strings.Index(s[from:], sub); j >= 0 {
+		return from + j
+	}
+	return -1
+}
+
+func ishex(c byte) bool {
+	return ('0' <= c && c <= '9') || ('a' <= c && c <= 'f') || ('A' <= c && c <= 'F')
+}
+
+func unhex(c byte) byte {
+	switch {
+	case '0' <= c && c <= '9':
+		return c - '0'
+	case 'a' <= c && c <= 'f':
+		return c - 'a' + 10
+	default:
+		return c - 'A' + 10
+	}
+}
+
+func isalpha(c byte) bool { return ('a' <= c && c <= 'z') || ('A' <= c && c <= 'Z') }
+
+// needsDecode is the fast path of decode: it reports whether s has any
+// sequence decode would change. Ordinary text with '&', '%' or non-ASCII
+// letters usually has none.
+func needsDecode(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c == '%':
+			if i+2 < len(s) && ishex(s[i+1]) && ishex(s[i+2]) || i+5 < len(s) && (s[i+1] == 'u' || s[i+1] == 'U') {
+				return true
+			}
+		case c == '&':
+			if i+2 < len(s) && (s[i+1] == '#' || isalpha(s[i+1])) {
+				if _, n := entity(s[i:]); n > 0 {
+					return true
+				}
+			}
+		case c == '\\':
+			if _, n := jsEscape(s[i:]); n > 0 {
+				return true
+			}
+		case c == 0:
+			return true
+		case c >= 0xC0 && c <= 0xC1, c == 0xE0:
+			return true
+		case c == 0xC2 && i+1 < len(s) && (s[i+1] == 0xA0 || s[i+1] == 0xAD):
+			return true
+		case c == 0xE2 && i+1 < len(s) && (s[i+1] == 0x80 || s[i+1] == 0x81 || s[i+1] == 0x92 || s[i+1] == 0x93):
+			return true // zero-width, word joiner, circled letters
+		case c == 0xE3 && i+2 < len(s) && s[i+1] == 0x80 && s[i+2] == 0x80:
+			return true // ideographic space
+		case c == 0xEF && i+1 < len(s) && (s[i+1] == 0xBB || s[i+1] == 0xBC || s[i+1] == 0xBD):
+			return true // BOM, full-width forms
+		}
+	}
+	return false
+}

@@ -1,0 +1,158 @@
+package filter
+
+import "strings"
+
+// RuleInfo describes one value-layer rule, for the documentation, the CLI
+// and exclusions.
+type RuleInfo struct {
+	// ID is the stable rule id that appears in hits, logs and exclusions.
+	ID string `json:"id"`
+	// Category is the attack class.
+	Category Category `json:"category"`
+	// Score is what one hit adds to the request's anomaly score at paranoia
+	// 1. A confident detection scores 5 (the default threshold); a weak
+	// signal 2 or 3, so that two must coincide. From paranoia 2 up, weak
+	// rules score 2 more (at most 5).
+	Score int `json:"score"`
+	// Paranoia is the lowest paranoia level at which the rule is on.
+	Paranoia int `json:"paranoia"`
+	// Description says what the rule looks for.
+	Description string `json:"description"`
+}
+
+// ruleID indexes ruleTable; a value's hits are de-duplicated with a bitset.
+type ruleID uint8
+
+const (
+	rSQLiLibinjection ruleID = iota
+	rSQLiLibinjectionWeak
+	rSQLiUnion
+	rSQLiFunction
+	rSQLiStacked
+	rSQLiTautology
+	rSQLiBreakout
+	rSQLiComment
+	rSQLiKeywords
+	rXSSLibinjection
+	rXSSScriptTag
+	rXSSEventHandler
+	rXSSJSURI
+	rXSSJSSink
+	rXSSJSWeak
+	rXSSTag
+	rXSSElement
+	rXSSProto
+	rTraversalDotDot
+	rTraversalDotDotWeak
+	rLFIFile
+	rLFIConfig
+	rLFIUNC
+	rLFIWrapper
+	rLFIFileURI
+	rRFIRemote
+	rRCEUnix
+	rRCESubshell
+	rRCEWindows
+	rRCEShellshock
+	rRCESSI
+	rRCECode
+	rRCEEvasion
+	rJNDILookup
+	rJNDIObfuscated
+	rSSRFMetadata
+	rSSRFObfuscatedIP
+	rSSRFLoopback
+	rSSRFPrivate
+	rSSRFScheme
+	rSSTIExpr
+	rSSTIEngine
+	rNoSQLOperator
+	rNoSQLJS
+	rLDAPFilter
+	rXXEEntity
+	rXXEDoctype
+	rXXEXInclude
+	rXXEUTF7
+	rXMLSchemaLocation
+	rCRLFHeader
+	rCRLFMail
+	rScannerUA
+	rScannerOAST
+	rGraphQLIntrospection
+	numRules
+)
+
+// ruleTable is immutable; Rules returns a copy.
+var ruleTable = [numRules]RuleInfo{
+	rSQLiLibinjection:     {"sqli-libinjection", CatSQLi, 5, 1, "libinjection tokenizer recognises an SQL injection fingerprint"},
+	rSQLiLibinjectionWeak: {"sqli-libinjection-weak", CatSQLi, 3, 1, "libinjection fingerprint made only of literals, operators and bare words (as code and prose also produce)"},
+	rSQLiUnion:            {"sqli-union-select", CatSQLi, 5, 1, "UNION [ALL|DISTINCT] SELECT"},
+	rSQLiFunction:         {"sqli-function", CatSQLi, 5, 1, "SQL functions and objects abused by injections (sleep(), benchmark(), information_schema, xp_cmdshell, load_file(), extractvalue() …)"},
+	rSQLiStacked:          {"sqli-stacked-query", CatSQLi, 5, 1, "a statement separator followed by a destructive or probing SQL statement"},
+	rSQLiTautology:        {"sqli-tautology", CatSQLi, 3, 1, "boolean tautology or comparison after a quote/number (' or 1=1, and 12=12)"},
+	rSQLiBreakout:         {"sqli-breakout-tautology", CatSQLi, 5, 1, "a quote or parenthesis closes a literal, then a boolean comparison of literals (') or 1=1, ' and 'a'='a)"},
+	rSQLiComment:          {"sqli-comment-evasion", CatSQLi, 5, 1, "MySQL executable comment /*! … */ or comments splitting SQL keywords"},
+	rSQLiKeywords:         {"sqli-keywords", CatSQLi, 3, 2, "SQL statement shape (select … from, insert into, delete from, drop table)"},
+	rXSSLibinjection:      {"xss-libinjection", CatXSS, 5, 1, "libinjection HTML5 tokenizer recognises an XSS vector"},
+	rXSSScriptTag:         {"xss-script-tag", CatXSS, 5, 1, "<script> or </script> tag"},
+	rXSSEventHandler:      {"xss-event-handler", CatXSS, 5, 1, "DOM event handler attribute (onload=, onerror=, onpointer…=) after a tag, quote or separator"},
+	rXSSJSURI:             {"xss-js-uri", CatXSS, 5, 1, "javascript:/vbscript:/data:text/html URI carrying code"},
+	rXSSJSSink:            {"xss-js-sink", CatXSS, 5, 1, "JavaScript probe or sink call (alert/prompt/confirm invocation, eval(atob(…)), String.fromCharCode, .call/.apply on a dialog)"},
+	rXSSJSWeak:            {"xss-js-weak", CatXSS, 3, 1, "JavaScript DOM access (document.cookie, document.domain, eval(, constructor(…)"},
+	rXSSTag:               {"xss-dangerous-tag", CatXSS, 3, 1, "active HTML element (iframe, object, embed, svg, math, base, meta, form, frame …)"},
+	rXSSElement:           {"xss-html-injection", CatXSS, 5, 1, "markup that loads or redirects without script (<base href>, <link rel=import>, <style>@import, formaction=, srcdoc=, meta refresh, CSS expression())"},
+	rXSSProto:             {"xss-prototype-pollution", CatXSS, 5, 1, "prototype pollution key (__proto__, constructor.prototype)"},
+	rTraversalDotDot:      {"traversal-dotdot", CatTraversal, 5, 1, "three or more ../ segments, or ../ in a path or file name"},
+	rTraversalDotDotWeak:  {"traversal-dotdot-weak", CatTraversal, 3, 1, "one or two ../ segments in a value"},
+	rLFIFile:              {"lfi-sensitive-file", CatTraversal, 5, 1, "file that holds secrets or proves a read (/etc/passwd, /etc/shadow, /proc/self/, win.ini, .ssh/id_*, wp-config.php, .git/config …)"},
+	rLFIConfig:            {"lfi-config-file", CatTraversal, 3, 1, "configuration or log file path (/etc/hosts, web.config, .htaccess, /var/log/nginx …): weak alone"},
+	rLFIUNC:               {"lfi-unc-path", CatTraversal, 5, 1, "Windows UNC path or administrative share (\\\\host\\c$)"},
+	rLFIWrapper:           {"lfi-stream-wrapper", CatTraversal, 5, 1, "language stream wrapper (php://, phar://, expect://, zip://, netdoc:, jar: …)"},
+	rLFIFileURI:           {"lfi-file-uri", CatTraversal, 3, 1, "file: URI (local files are named so in HTML and config too: a weak signal alone)"},
+	rRFIRemote:            {"rfi-remote-include", CatRFI, 3, 1, "remote URL shaped for inclusion (IP host, trailing ?, include-like parameter name)"},
+	rRCEUnix:              {"rce-unix-command", CatRCE, 5, 1, "shell separator followed by a Unix command with arguments"},
+	rRCESubshell:          {"rce-subshell", CatRCE, 5, 1, "command substitution `cmd` or $(cmd)"},
+	rRCEWindows:           {"rce-windows-command", CatRCE, 5, 1, "Windows shell command (cmd /c, powershell -, certutil, set /a, dir c:\\ …)"},
+	rRCEShellshock:        {"rce-shellshock", CatRCE, 5, 1, "Shellshock function definition () { :; };"},
+	rRCESSI:               {"rce-ssi", CatRCE, 5, 1, "server-side include directive <!--#exec …"},
+	rRCECode:              {"rce-code-injection", CatRCE, 5, 1, "code injection or deserialisation (PHP system()/eval($_, ASP Execute, !!python/, __import__, java.lang.Runtime …)"},
+	rRCEEvasion:           {"rce-shell-evasion", CatRCE, 5, 1, "shell evasion ($IFS, ${IFS}, brace expansion {cat,/etc/passwd})"},
+	rJNDILookup:           {"jndi-lookup", CatJNDI, 5, 1, "Log4Shell ${jndi:…} lookup, after resolving ${lower:}/${::-x} obfuscation"},
+	rJNDIObfuscated:       {"jndi-lookup-obfuscated", CatJNDI, 5, 1, "Log4j lookup used for exfiltration or obfuscation (${env:…}, ${sys:…}, ${lower:…}, ${::-…})"},
+	rSSRFMetadata:         {"ssrf-cloud-metadata", CatSSRF, 5, 1, "URL targets a cloud metadata service (169.254.169.254, fd00:ec2::254, metadata.google.internal …)"},
+	rSSRFObfuscatedIP:     {"ssrf-obfuscated-ip", CatSSRF, 5, 1, "URL host is an IP in decimal, octal, hex or shortened form"},
+	rSSRFLoopback:         {"ssrf-loopback", CatSSRF, 3, 1, "URL targets loopback or the unspecified address"},
+	rSSRFPrivate:          {"ssrf-private", CatSSRF, 2, 1, "URL targets a private or link-local range"},
+	rSSRFScheme:           {"ssrf-scheme", CatSSRF, 5, 1, "URL with a scheme used only for SSRF (gopher://, dict://, tftp://, ldap:// in a URL parameter)"},
+	rSSTIExpr:             {"ssti-expression", CatSSTI, 5, 1, "template expression probe ({{7*7}}, ${7*7}, #{7*7}, <%= 7*7 %>)"},
+	rSSTIEngine:           {"ssti-engine", CatSSTI, 5, 1, "template engine internals (__class__, __globals__, freemarker Execute, T(java.lang.Runtime), #set($ …)"},
+	rNoSQLOperator:        {"nosql-operator", CatNoSQL, 5, 1, "MongoDB query operator ($ne, $gt, $where, $regex …) in a name or as an object key"},
+	rNoSQLJS:              {"nosql-js-injection", CatNoSQL, 5, 1, "server-side JavaScript injection (db.x.y(…), do{…}while(…), sleep(n) in a $where string)"},
+	rLDAPFilter:           {"ldap-filter-injection", CatLDAP, 5, 1, "LDAP filter composition ((&(…)(…)), )(|(, objectClass=*, extensible match :oid:=)"},
+	rXXEEntity:            {"xxe-external-entity", CatXXE, 5, 1, "<!ENTITY … SYSTEM|PUBLIC> or a parameter entity"},
+	rXXEDoctype:           {"xxe-doctype", CatXXE, 5, 1, "DOCTYPE with an internal subset or an external identifier"},
+	rXXEXInclude:          {"xxe-xinclude", CatXXE, 5, 1, "XInclude or XML Schema include of a remote resource"},
+	rXXEUTF7:              {"xxe-utf7", CatXXE, 5, 1, "XML declared as UTF-7 (an encoding only used to evade filters)"},
+	rXMLSchemaLocation:    {"xml-schema-location", CatXXE, 3, 2, "xsi:schemaLocation pointing at a remote URL"},
+	rCRLFHeader:           {"crlf-header-injection", CatCRLF, 5, 1, "line break followed by an HTTP header (Set-Cookie:, Location: …)"},
+	rCRLFMail:             {"crlf-mail-command", CatCRLF, 5, 1, "line break followed by an SMTP/IMAP/POP3 command"},
+	rScannerUA:            {"scanner-user-agent", CatScanner, 5, 1, "User-Agent of a vulnerability scanner or attack tool"},
+	rScannerOAST:          {"scanner-oast-domain", CatScanner, 5, 1, "out-of-band interaction domain (burpcollaborator.net, oast.*, interact.sh …)"},
+	rGraphQLIntrospection: {"graphql-introspection", CatScanner, 3, 1, "GraphQL introspection query (__schema, __type)"},
+}
+
+// Rules lists every value-layer rule.
+func Rules() []RuleInfo {
+	out := make([]RuleInfo, len(ruleTable))
+	copy(out, ruleTable[:])
+	return out
+}
+
+// ruleMatches reports whether pattern (an id, or a prefix ending in '*')
+// names id.
+func ruleMatches(pattern, id string) bool {
+	if p, ok := strings.CutSuffix(pattern, "*"); ok {
+		return strings.HasPrefix(id, p)
+	}
+	return pattern == id
+}
