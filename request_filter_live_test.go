@@ -1,0 +1,110 @@
+package gatehouse
+
+import (
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/caddyserver/caddy/v2/caddytest"
+)
+
+// TestRequestFilterLive runs request_filter in a real Caddy, after a
+// rewrite and in front of reverse_proxy to an echo backend.
+func TestRequestFilterLive(t *testing.T) {
+	if testing.Short() {
+		t.Skip("live Caddy test")
+	}
+	backend := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		_, _ = io.WriteString(w, "backend "+r.Method+" "+r.RequestURI+" "+string(body))
+	}))
+	defer backend.Close()
+
+	tester := caddytest.NewTester(t)
+	tester.InitServer(`{
+	admin localhost:2999
+	http_port 9080
+	https_port 9443
+	grace_period 1ns
+	skip_install_trust
+}
+
+http://localhost:9080 {
+	rewrite /old* /clean?rewritten=1
+	request_filter {
+		max_body_size 1KiB
+		rule evil EVIL
+	}
+	reverse_proxy `+strings.TrimPrefix(backend.URL, "http://")+`
+}
+`, "caddyfile")
+
+	do := func(method, url, ctype, body string) (int, string) {
+		t.Helper()
+		req, err := http.NewRequest(method, url, strings.NewReader(body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ctype != "" {
+			req.Header.Set("Content-Type", ctype)
+		}
+		resp, err := tester.Client.Do(req)
+		if err != nil {
+			t.Fatalf("%s %s: %v", method, url, err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(b)
+	}
+
+	jsonBody := `{"user":{"name":"Ada","tags":["a","b"]},"n":1}`
+	tests := []struct {
+		name, method, url, ctype, body string
+		status                         int
+		want                           string // prefix of the response body
+	}{
+		{"clean GET", "GET", "http://localhost:9080/items?q=shoes", "", "", 200, "backend GET /items?q=shoes"},
+		{"attack in query", "GET", "http://localhost:9080/items?q=EVIL", "", "", 403, "Request blocked. Request ID: "},
+		{"original URI inspected, not the rewrite", "GET", "http://localhost:9080/old?q=EVIL", "", "", 403, "Request blocked."},
+		{"rewrite of a clean request reaches the backend", "GET", "http://localhost:9080/old?q=fine", "", "", 200, "backend GET /clean?rewritten=1"},
+		{"JSON body passed unchanged", "POST", "http://localhost:9080/api", "application/json", jsonBody, 200, "backend POST /api " + jsonBody},
+		{"attack in JSON body", "POST", "http://localhost:9080/api", "application/json", `{"user":{"name":"EVIL"}}`, 403, `{"error":"request blocked"`},
+		{"body over max_body_size", "POST", "http://localhost:9080/api", "text/plain", strings.Repeat("a", 2000), 413, "Request blocked."},
+		{"method not allowed", "TRACE", "http://localhost:9080/", "", "", 403, "Request blocked."},
+	}
+	for _, tc := range tests {
+		status, body := do(tc.method, tc.url, tc.ctype, tc.body)
+		if status != tc.status || !strings.HasPrefix(body, tc.want) {
+			t.Errorf("%s: %d %q, want %d %q…", tc.name, status, body, tc.status, tc.want)
+		}
+	}
+
+	// A chunked body (unknown length) is restored too.
+	chunked := strings.Repeat(`{"k":"v"}`, 50)
+	req, err := http.NewRequest("POST", "http://localhost:9080/stream", io.MultiReader(strings.NewReader(chunked)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "text/plain")
+	resp, err := tester.Client.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 200 || string(got) != "backend POST /stream "+chunked {
+		t.Errorf("chunked body: %d %q", resp.StatusCode, got)
+	}
+
+	status, metrics := do("GET", "http://localhost:2999/metrics", "", "")
+	if status != 200 {
+		t.Fatalf("metrics: status %d", status)
+	}
+	for _, want := range []string{`caddy_gatehouse_filter_requests_total{action="block"}`, `caddy_gatehouse_filter_requests_total{action="pass"}`, `caddy_gatehouse_filter_matches_total{category="custom"}`} {
+		if !strings.Contains(metrics, want) {
+			t.Errorf("metrics lack %s", want)
+		}
+	}
+}
