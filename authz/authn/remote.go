@@ -1,0 +1,474 @@
+package authn
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// Remote JWKS defaults.
+const (
+	DefaultRefreshInterval    = 5 * time.Minute
+	DefaultMinRefetchInterval = 30 * time.Second
+	DefaultFetchTimeout       = 5 * time.Second
+	DefaultMaxFetchSize       = 1 << 20
+	minRetryDelay             = time.Second
+)
+
+// RemoteConfig describes a remote key source. Identical configs share one
+// cache and one refresh goroutine.
+type RemoteConfig struct {
+	// JWKSURL is the JWK Set URL. When empty, it is discovered from Issuer.
+	JWKSURL string
+	// Issuer is used for OIDC discovery
+	// (<issuer>/.well-known/openid-configuration → jwks_uri) when JWKSURL
+	// is empty; the document's issuer must equal it.
+	Issuer string
+	// RefreshInterval is how often keys are refetched in the background.
+	RefreshInterval time.Duration
+	// MinRefetchInterval rate-limits the extra fetch an unknown kid triggers.
+	MinRefetchInterval time.Duration
+	// FetchTimeout bounds each HTTP request (and how long a request waits
+	// for the first fetch).
+	FetchTimeout time.Duration
+	// MaxFetchSize bounds each response body in bytes.
+	MaxFetchSize int64
+}
+
+// WithDefaults fills zero fields with the package defaults.
+func (c RemoteConfig) WithDefaults() RemoteConfig {
+	if c.RefreshInterval <= 0 {
+		c.RefreshInterval = DefaultRefreshInterval
+	}
+	if c.MinRefetchInterval <= 0 {
+		c.MinRefetchInterval = DefaultMinRefetchInterval
+	}
+	if c.FetchTimeout <= 0 {
+		c.FetchTimeout = DefaultFetchTimeout
+	}
+	if c.MaxFetchSize <= 0 {
+		c.MaxFetchSize = DefaultMaxFetchSize
+	}
+	return c
+}
+
+// Validate checks the URLs (HTTPS unless loopback).
+func (c RemoteConfig) Validate() error {
+	switch {
+	case c.JWKSURL != "":
+		return CheckFetchURL(c.JWKSURL)
+	case c.Issuer != "":
+		return CheckFetchURL(discoveryURL(c.Issuer))
+	}
+	return errors.New("a JWKS URL or an issuer for discovery is required")
+}
+
+func (c RemoteConfig) key() string {
+	return strings.Join([]string{c.JWKSURL, c.Issuer, c.RefreshInterval.String(),
+		c.MinRefetchInterval.String(), c.FetchTimeout.String(), strconv.FormatInt(c.MaxFetchSize, 10)}, "\x00")
+}
+
+func discoveryURL(issuer string) string {
+	return strings.TrimSuffix(issuer, "/") + "/.well-known/openid-configuration"
+}
+
+// CheckFetchURL accepts https URLs, and http only for loopback hosts
+// (localhost, 127.0.0.0/8, ::1) so tests and sidecars work.
+func CheckFetchURL(raw string) error {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return fmt.Errorf("invalid URL: %w", err)
+	}
+	if u.Host == "" {
+		return fmt.Errorf("URL %q has no host", raw)
+	}
+	switch u.Scheme {
+	case "https":
+		return nil
+	case "http":
+		if isLoopback(u.Hostname()) {
+			return nil
+		}
+		return fmt.Errorf("URL %q must use https (http is allowed only for loopback hosts)", raw)
+	}
+	return fmt.Errorf("URL %q: unsupported scheme %q", raw, u.Scheme)
+}
+
+func isLoopback(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// FetchObserver is told the result ("ok" or "error") of every JWKS fetch.
+type FetchObserver func(result string)
+
+// Registry shares remote key caches between verifiers, across Caddy config
+// reloads: entries are reference counted, so a reload (new config acquired
+// before the old one is released) reuses the warm cache instead of
+// refetching, and the refresh goroutine stops when the last user releases.
+type Registry struct {
+	mu      sync.Mutex
+	entries map[string]*remoteEntry
+	client  *http.Client
+	nextObs uint64
+}
+
+// SharedRegistry is the process-wide registry the Caddy adapter uses, so
+// caches outlive any one config. It is the package's only shared state and
+// is guarded by its own mutex.
+var SharedRegistry = NewRegistry(nil)
+
+// NewRegistry returns a registry whose fetches use client (nil: a client
+// that re-checks every redirect against CheckFetchURL).
+func NewRegistry(client *http.Client) *Registry {
+	if client == nil {
+		client = &http.Client{CheckRedirect: func(req *http.Request, via []*http.Request) error {
+			if len(via) >= 3 {
+				return errors.New("too many redirects")
+			}
+			return CheckFetchURL(req.URL.String())
+		}}
+	}
+	return &Registry{entries: map[string]*remoteEntry{}, client: client}
+}
+
+// Acquire returns a handle on the shared cache for cfg, starting its
+// background fetcher if it is the first user. It never blocks on the
+// network. obs (optional) receives fetch results while this handle is the
+// newest user of the entry.
+func (r *Registry) Acquire(cfg RemoteConfig, obs FetchObserver) (*RemoteKeys, error) {
+	cfg = cfg.WithDefaults()
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.nextObs++
+	k := cfg.key()
+	e, ok := r.entries[k]
+	if !ok {
+		ctx, cancel := context.WithCancel(context.Background())
+		e = &remoteEntry{cfg: cfg, key: k, client: r.client, cancel: cancel,
+			attempted: make(chan struct{}), done: make(chan struct{})}
+		r.entries[k] = e
+		go e.run(ctx)
+	}
+	e.refs++
+	e.addObserver(r.nextObs, obs)
+	return &RemoteKeys{e: e, reg: r, obsID: r.nextObs}, nil
+}
+
+// Users returns how many handles hold the entry for cfg (for tests).
+func (r *Registry) Users(cfg RemoteConfig) int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if e, ok := r.entries[cfg.WithDefaults().key()]; ok {
+		return e.refs
+	}
+	return 0
+}
+
+// RemoteKeys is one user's handle on a shared remote key cache.
+type RemoteKeys struct {
+	e        *remoteEntry
+	reg      *Registry
+	obsID    uint64
+	released atomic.Bool
+}
+
+// Keys returns the current key snapshot (nil before the first success).
+// Stale keys keep being served while the source is unreachable.
+func (h *RemoteKeys) Keys() []*Key {
+	if p := h.e.keys.Load(); p != nil {
+		return *p
+	}
+	return nil
+}
+
+// Ready reports whether keys have been fetched at least once.
+func (h *RemoteKeys) Ready() bool { return h.e.keys.Load() != nil }
+
+// WaitReady waits until the first fetch attempt has finished, ctx ends or
+// the fetch timeout passes, whichever is first.
+func (h *RemoteKeys) WaitReady(ctx context.Context) {
+	t := time.NewTimer(h.e.cfg.FetchTimeout)
+	defer t.Stop()
+	select {
+	case <-h.e.attempted:
+	case <-ctx.Done():
+	case <-t.C:
+	}
+}
+
+// RefetchUnknownKID refetches the keys now, unless an on-demand refetch
+// already ran within MinRefetchInterval; concurrent callers share one fetch.
+// It reports whether it fetched.
+func (h *RemoteKeys) RefetchUnknownKID(ctx context.Context) bool {
+	return h.e.refetch(ctx)
+}
+
+// Release drops this handle; the last release stops the refresher and
+// forgets the cache. Calling it twice is harmless.
+func (h *RemoteKeys) Release() {
+	if h == nil || !h.released.CompareAndSwap(false, true) {
+		return
+	}
+	h.reg.mu.Lock()
+	defer h.reg.mu.Unlock()
+	h.e.removeObserver(h.obsID)
+	h.e.refs--
+	if h.e.refs == 0 {
+		if h.reg.entries[h.e.key] == h.e {
+			delete(h.reg.entries, h.e.key)
+		}
+		h.e.cancel()
+	}
+}
+
+type observer struct {
+	id uint64
+	f  FetchObserver
+}
+
+type remoteEntry struct {
+	cfg    RemoteConfig
+	key    string
+	client *http.Client
+	cancel context.CancelFunc
+	refs   int // guarded by Registry.mu
+
+	keys          atomic.Pointer[[]*Key]
+	attempted     chan struct{} // closed after the first fetch attempt
+	attemptedOnce sync.Once
+	done          chan struct{}
+
+	fetchMu sync.Mutex // serialises fetches
+	jwksURI string     // discovered URI; guarded by fetchMu
+
+	refetchMu   sync.Mutex
+	lastRefetch time.Time     // last on-demand fetch; guarded by refetchMu
+	inflight    chan struct{} // closed when the running on-demand fetch ends; guarded by refetchMu
+
+	obsMu     sync.Mutex
+	observers []observer
+}
+
+func (e *remoteEntry) addObserver(id uint64, f FetchObserver) {
+	if f == nil {
+		return
+	}
+	e.obsMu.Lock()
+	e.observers = append(e.observers, observer{id, f})
+	e.obsMu.Unlock()
+}
+
+func (e *remoteEntry) removeObserver(id uint64) {
+	e.obsMu.Lock()
+	defer e.obsMu.Unlock()
+	for i, o := range e.observers {
+		if o.id == id {
+			e.observers = append(e.observers[:i], e.observers[i+1:]...)
+			return
+		}
+	}
+}
+
+// notify reports to the newest user only: users of one entry normally
+// share a metrics registry, and the newest config owns the live one.
+func (e *remoteEntry) notify(result string) {
+	e.obsMu.Lock()
+	var f FetchObserver
+	if n := len(e.observers); n > 0 {
+		f = e.observers[n-1].f
+	}
+	e.obsMu.Unlock()
+	if f != nil {
+		f(result)
+	}
+}
+
+// run fetches at once (in the background: startup never blocks on the
+// IdP), then every RefreshInterval, retrying failures with backoff.
+func (e *remoteEntry) run(ctx context.Context) {
+	defer close(e.done)
+	backoff := minRetryDelay
+	for {
+		e.fetchMu.Lock()
+		err := e.fetchLocked(ctx)
+		e.fetchMu.Unlock()
+		e.attemptedOnce.Do(func() { close(e.attempted) })
+		wait := e.cfg.RefreshInterval
+		if err != nil {
+			wait = min(backoff, wait)
+			backoff = min(backoff*2, e.cfg.RefreshInterval)
+		} else {
+			backoff = minRetryDelay
+		}
+		t := time.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return
+		case <-t.C:
+		}
+	}
+}
+
+// refetch runs one on-demand fetch, unless one ran within
+// MinRefetchInterval. Callers arriving while it is in flight wait for it
+// (bounded by ctx and FetchTimeout) and then see its keys; callers arriving
+// later within the interval return at once, so a flood of unknown kids
+// neither fetches nor queues.
+func (e *remoteEntry) refetch(ctx context.Context) bool {
+	e.refetchMu.Lock()
+	if ch := e.inflight; ch != nil {
+		e.refetchMu.Unlock()
+		t := time.NewTimer(e.cfg.FetchTimeout)
+		defer t.Stop()
+		select {
+		case <-ch:
+		case <-ctx.Done():
+		case <-t.C:
+		}
+		return false
+	}
+	if !e.lastRefetch.IsZero() && time.Since(e.lastRefetch) < e.cfg.MinRefetchInterval {
+		e.refetchMu.Unlock()
+		return false
+	}
+	ch := make(chan struct{})
+	e.inflight, e.lastRefetch = ch, time.Now()
+	e.refetchMu.Unlock()
+
+	e.fetchMu.Lock()
+	// The fetch is shared by every waiting request, so it is not bound to
+	// this request's context, only to the fetch timeout.
+	_ = e.fetchLocked(context.WithoutCancel(ctx))
+	e.fetchMu.Unlock()
+
+	e.refetchMu.Lock()
+	e.inflight = nil
+	close(ch)
+	e.refetchMu.Unlock()
+	return true
+}
+
+// fetchLocked fetches and installs the key set; on failure the previous
+// keys stay in place. Caller holds fetchMu.
+func (e *remoteEntry) fetchLocked(ctx context.Context) error {
+	err := e.fetchOnce(ctx)
+	if err != nil {
+		e.notify("error")
+		return err
+	}
+	e.notify("ok")
+	return nil
+}
+
+func (e *remoteEntry) fetchOnce(ctx context.Context) error {
+	uri := e.cfg.JWKSURL
+	if uri == "" {
+		if e.jwksURI == "" {
+			discovered, err := e.discover(ctx)
+			if err != nil {
+				return err
+			}
+			e.jwksURI = discovered
+		}
+		uri = e.jwksURI
+	}
+	body, err := e.get(ctx, uri)
+	if err != nil {
+		if e.cfg.JWKSURL == "" {
+			e.jwksURI = "" // the IdP may have moved its JWKS: rediscover
+		}
+		return err
+	}
+	keys, err := parseRemoteKeys(body)
+	if err != nil {
+		return fmt.Errorf("JWKS from %s: %w", uri, err)
+	}
+	e.keys.Store(&keys)
+	return nil
+}
+
+func (e *remoteEntry) discover(ctx context.Context) (string, error) {
+	body, err := e.get(ctx, discoveryURL(e.cfg.Issuer))
+	if err != nil {
+		return "", err
+	}
+	var doc struct {
+		Issuer  string `json:"issuer"`
+		JWKSURI string `json:"jwks_uri"`
+	}
+	if err := json.Unmarshal(body, &doc); err != nil {
+		return "", fmt.Errorf("decoding discovery document: %w", err)
+	}
+	// OpenID Connect Discovery §4.3: the issuer must match exactly.
+	if doc.Issuer != e.cfg.Issuer {
+		return "", fmt.Errorf("discovery document issuer %q does not match %q", truncate(doc.Issuer, 128), e.cfg.Issuer)
+	}
+	if err := CheckFetchURL(doc.JWKSURI); err != nil {
+		return "", fmt.Errorf("discovered jwks_uri: %w", err)
+	}
+	return doc.JWKSURI, nil
+}
+
+func (e *remoteEntry) get(ctx context.Context, uri string) ([]byte, error) {
+	ctx, cancel := context.WithTimeout(ctx, e.cfg.FetchTimeout)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, uri, nil)
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("Accept", "application/json")
+	resp, err := e.client.Do(req)
+	if err != nil {
+		return nil, fmt.Errorf("fetching %s: %w", uri, err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return nil, fmt.Errorf("fetching %s: status %d", uri, resp.StatusCode)
+	}
+	body, err := io.ReadAll(io.LimitReader(resp.Body, e.cfg.MaxFetchSize+1))
+	if err != nil {
+		return nil, fmt.Errorf("reading %s: %w", uri, err)
+	}
+	if int64(len(body)) > e.cfg.MaxFetchSize {
+		return nil, fmt.Errorf("response from %s exceeds %d bytes", uri, e.cfg.MaxFetchSize)
+	}
+	return body, nil
+}
+
+// parseRemoteKeys parses a JWK Set and drops symmetric keys: a secret
+// published at a public URL is no secret, and accepting it would let anyone
+// mint tokens.
+func parseRemoteKeys(body []byte) ([]*Key, error) {
+	all, err := ParseJWKSet(body)
+	if err != nil {
+		return nil, err
+	}
+	keys := all[:0]
+	for _, k := range all {
+		if _, symmetric := k.material.([]byte); !symmetric {
+			keys = append(keys, k)
+		}
+	}
+	if len(keys) == 0 {
+		return nil, errors.New("no asymmetric signing key")
+	}
+	return keys, nil
+}

@@ -1,0 +1,384 @@
+package authn
+
+import (
+	"context"
+	"crypto"
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+)
+
+// jwksServer is a controllable IdP: its key set, availability and
+// discovery document can change while a test runs.
+type jwksServer struct {
+	*httptest.Server
+	mu        sync.Mutex
+	keys      []map[string]any
+	status    int
+	delay     time.Duration
+	issuer    string // discovery "issuer"; defaults to the server URL
+	jwksHits  atomic.Int64
+	discHits  atomic.Int64
+	extraBody int
+}
+
+func newJWKSServer(t *testing.T, keys ...map[string]any) *jwksServer {
+	s := &jwksServer{keys: keys, status: http.StatusOK}
+	s.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.mu.Lock()
+		status, delay, keys, issuer, extra := s.status, s.delay, s.keys, s.issuer, s.extraBody
+		s.mu.Unlock()
+		if delay > 0 {
+			time.Sleep(delay)
+		}
+		switch r.URL.Path {
+		case "/.well-known/openid-configuration":
+			s.discHits.Add(1)
+			if issuer == "" {
+				issuer = s.URL
+			}
+			_ = json.NewEncoder(w).Encode(map[string]any{"issuer": issuer, "jwks_uri": s.URL + "/jwks"})
+		case "/jwks":
+			s.jwksHits.Add(1)
+			if status != http.StatusOK {
+				w.WriteHeader(status)
+				return
+			}
+			body := map[string]any{"keys": keys}
+			if extra > 0 {
+				body["padding"] = strings.Repeat("x", extra)
+			}
+			_ = json.NewEncoder(w).Encode(body)
+		default:
+			http.NotFound(w, r)
+		}
+	}))
+	t.Cleanup(s.Close)
+	return s
+}
+
+func (s *jwksServer) set(f func(s *jwksServer)) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	f(s)
+}
+
+func rsaJWK(t *testing.T, kid string, priv crypto.Signer) map[string]any {
+	t.Helper()
+	m, err := PublicJWK(kid, "RS256", priv.Public())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+func waitFor(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+func remoteVerifier(t *testing.T, reg *Registry, cfg RemoteConfig, obs FetchObserver) (*Verifier, *RemoteKeys) {
+	t.Helper()
+	h, err := reg.Acquire(cfg, obs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(h.Release)
+	v, err := NewVerifier(Options{
+		Issuers: []Issuer{{Issuer: testIssuer, Remote: h}},
+		Leeway:  DefaultLeeway,
+		Now:     func() time.Time { return testNow },
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return v, h
+}
+
+func TestRemoteRotationAndRefetchRateLimit(t *testing.T) {
+	k := loadKeys()
+	srv := newJWKSServer(t, rsaJWK(t, "k1", k.rsa))
+	reg := NewRegistry(nil)
+	v, h := remoteVerifier(t, reg, RemoteConfig{JWKSURL: srv.URL + "/jwks", MinRefetchInterval: time.Hour}, nil)
+
+	_, err := v.Verify(bg, mint(t, "RS256", k.rsa, "k1", baseClaims()))
+	wantReason(t, err, "")
+	if !h.Ready() || srv.jwksHits.Load() != 1 {
+		t.Fatalf("ready=%v hits=%d after first token", h.Ready(), srv.jwksHits.Load())
+	}
+
+	// The IdP rotates to k2: the first k2 token triggers one refetch.
+	srv.set(func(s *jwksServer) { s.keys = []map[string]any{rsaJWK(t, "k2", k.rsa2)} })
+	_, err = v.Verify(bg, mint(t, "RS256", k.rsa2, "k2", baseClaims()))
+	wantReason(t, err, "")
+	if got := srv.jwksHits.Load(); got != 2 {
+		t.Fatalf("%d fetches after rotation, want 2", got)
+	}
+	// k1 is gone from the set now.
+	_, err = v.Verify(bg, mint(t, "RS256", k.rsa, "k1", baseClaims()))
+	wantReason(t, err, ReasonUnknownKey)
+
+	// A flood of unknown kids causes no more fetches within the interval.
+	for i := range 20 {
+		_, err = v.Verify(bg, mint(t, "RS256", k.attacker, "rnd"+string(rune('a'+i)), baseClaims()))
+		wantReason(t, err, ReasonUnknownKey)
+	}
+	if got := srv.jwksHits.Load(); got != 2 {
+		t.Fatalf("%d fetches after an unknown-kid flood, want still 2", got)
+	}
+}
+
+func TestRemoteOutageKeepsServingCachedKeys(t *testing.T) {
+	k := loadKeys()
+	srv := newJWKSServer(t, rsaJWK(t, "k1", k.rsa))
+	reg := NewRegistry(nil)
+	var ok, failed atomic.Int64
+	obs := func(result string) {
+		if result == "ok" {
+			ok.Add(1)
+		} else {
+			failed.Add(1)
+		}
+	}
+	// minRetryDelay is 1s, so keep the refresh short to see failures soon.
+	v, _ := remoteVerifier(t, reg, RemoteConfig{JWKSURL: srv.URL + "/jwks", RefreshInterval: 20 * time.Millisecond}, obs)
+	waitFor(t, "first fetch", func() bool { return ok.Load() >= 1 })
+	srv.set(func(s *jwksServer) { s.status = http.StatusServiceUnavailable })
+	waitFor(t, "a failed refresh", func() bool { return failed.Load() >= 1 })
+	_, err := v.Verify(bg, mint(t, "RS256", k.rsa, "k1", baseClaims()))
+	wantReason(t, err, "")
+}
+
+func TestRemoteDiscovery(t *testing.T) {
+	k := loadKeys()
+	srv := newJWKSServer(t, rsaJWK(t, "k1", k.rsa))
+	reg := NewRegistry(nil)
+	h, err := reg.Acquire(RemoteConfig{Issuer: srv.URL}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer h.Release()
+	v, err := NewVerifier(Options{Issuers: []Issuer{{Issuer: srv.URL, Remote: h}}, Now: func() time.Time { return testNow }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := baseClaims()
+	c["iss"] = srv.URL
+	_, err = v.Verify(bg, mint(t, "RS256", k.rsa, "k1", c))
+	wantReason(t, err, "")
+	if srv.discHits.Load() != 1 || srv.jwksHits.Load() != 1 {
+		t.Fatalf("discovery hits %d, jwks hits %d", srv.discHits.Load(), srv.jwksHits.Load())
+	}
+}
+
+func TestRemoteDiscoveryIssuerMismatch(t *testing.T) {
+	k := loadKeys()
+	srv := newJWKSServer(t, rsaJWK(t, "k1", k.rsa))
+	srv.set(func(s *jwksServer) { s.issuer = "https://evil.example" })
+	reg := NewRegistry(nil)
+	var failed atomic.Int64
+	h, err := reg.Acquire(RemoteConfig{Issuer: srv.URL, FetchTimeout: time.Second}, func(r string) {
+		if r == "error" {
+			failed.Add(1)
+		}
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer h.Release()
+	waitFor(t, "failed discovery", func() bool { return failed.Load() >= 1 })
+	if h.Ready() || srv.jwksHits.Load() != 0 {
+		t.Fatalf("keys fetched despite an issuer mismatch (ready=%v, hits=%d)", h.Ready(), srv.jwksHits.Load())
+	}
+}
+
+func TestRegistrySharesAcrossReloads(t *testing.T) {
+	k := loadKeys()
+	srv := newJWKSServer(t, rsaJWK(t, "k1", k.rsa))
+	reg := NewRegistry(nil)
+	cfg := RemoteConfig{JWKSURL: srv.URL + "/jwks"}
+	old, err := reg.Acquire(cfg, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "first fetch", old.Ready)
+	// Reload: the new config acquires before the old one is released.
+	for range 5 {
+		next, err := reg.Acquire(cfg, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !next.Ready() {
+			t.Fatal("reloaded handle does not see the warm cache")
+		}
+		old.Release()
+		old.Release() // idempotent
+		old = next
+	}
+	if got := srv.jwksHits.Load(); got != 1 {
+		t.Fatalf("%d fetches across 5 reloads, want 1", got)
+	}
+	if n := reg.Users(cfg); n != 1 {
+		t.Fatalf("%d users, want 1", n)
+	}
+	// A different setting is a different cache.
+	other, _ := reg.Acquire(RemoteConfig{JWKSURL: srv.URL + "/jwks", RefreshInterval: time.Hour}, nil)
+	waitFor(t, "second cache", other.Ready)
+	other.Release()
+	e := old.e
+	old.Release()
+	if n := reg.Users(cfg); n != 0 {
+		t.Fatalf("%d users after the last release", n)
+	}
+	select {
+	case <-e.done:
+	case <-time.After(5 * time.Second):
+		t.Fatal("refresh goroutine still running after the last release")
+	}
+}
+
+func TestRemoteStartupNeverBlocks(t *testing.T) {
+	k := loadKeys()
+	srv := newJWKSServer(t, rsaJWK(t, "k1", k.rsa))
+	srv.set(func(s *jwksServer) { s.delay = 300 * time.Millisecond })
+	reg := NewRegistry(nil)
+	start := time.Now()
+	v, h := remoteVerifier(t, reg, RemoteConfig{JWKSURL: srv.URL + "/jwks", FetchTimeout: 2 * time.Second}, nil)
+	if d := time.Since(start); d > 100*time.Millisecond {
+		t.Fatalf("Acquire blocked for %v", d)
+	}
+	if h.Ready() {
+		t.Fatal("ready before the slow fetch finished")
+	}
+	// A token arriving now waits (bounded) for the first fetch.
+	_, err := v.Verify(bg, mint(t, "RS256", k.rsa, "k1", baseClaims()))
+	wantReason(t, err, "")
+}
+
+func TestRemoteNoKeysWhenIdPDownAtStartup(t *testing.T) {
+	k := loadKeys()
+	srv := newJWKSServer(t)
+	srv.set(func(s *jwksServer) { s.status = http.StatusInternalServerError })
+	reg := NewRegistry(nil)
+	v, _ := remoteVerifier(t, reg, RemoteConfig{JWKSURL: srv.URL + "/jwks", FetchTimeout: time.Second}, nil)
+	ctx, cancel := context.WithTimeout(bg, 3*time.Second)
+	defer cancel()
+	start := time.Now()
+	_, err := v.Verify(ctx, mint(t, "RS256", k.rsa, "k1", baseClaims()))
+	wantReason(t, err, ReasonNoKeys)
+	if d := time.Since(start); d > 2500*time.Millisecond {
+		t.Fatalf("rejection took %v", d)
+	}
+}
+
+func TestRemoteLimits(t *testing.T) {
+	k := loadKeys()
+	srv := newJWKSServer(t, rsaJWK(t, "k1", k.rsa))
+	srv.set(func(s *jwksServer) { s.extraBody = 4096 })
+	reg := NewRegistry(nil)
+	var failed atomic.Int64
+	h, err := reg.Acquire(RemoteConfig{JWKSURL: srv.URL + "/jwks", MaxFetchSize: 2048}, func(r string) {
+		if r == "error" {
+			failed.Add(1)
+		}
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer h.Release()
+	waitFor(t, "oversized fetch to fail", func() bool { return failed.Load() >= 1 })
+	if h.Ready() {
+		t.Fatal("accepted a JWKS over the size limit")
+	}
+
+	slow := newJWKSServer(t, rsaJWK(t, "k1", k.rsa))
+	slow.set(func(s *jwksServer) { s.delay = time.Second })
+	failed.Store(0)
+	h2, err := reg.Acquire(RemoteConfig{JWKSURL: slow.URL + "/jwks", FetchTimeout: 100 * time.Millisecond}, func(r string) {
+		if r == "error" {
+			failed.Add(1)
+		}
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer h2.Release()
+	waitFor(t, "slow fetch to time out", func() bool { return failed.Load() >= 1 })
+	if h2.Ready() {
+		t.Fatal("a fetch slower than the timeout succeeded")
+	}
+}
+
+func TestRemoteRejectsHMACKeys(t *testing.T) {
+	_, err := parseRemoteKeys([]byte(`{"keys":[{"kty":"oct","k":"` + strings.Repeat("A", 64) + `"}]}`))
+	if err == nil {
+		t.Fatal("a published HMAC secret was accepted")
+	}
+}
+
+func TestCheckFetchURL(t *testing.T) {
+	cases := map[string]bool{
+		"https://idp.example/jwks":       true,
+		"http://127.0.0.1:8080/jwks":     true,
+		"http://127.1.2.3/jwks":          true,
+		"http://localhost/jwks":          true,
+		"http://[::1]:9/jwks":            true,
+		"http://idp.example/jwks":        false,
+		"http://10.0.0.1/jwks":           false,
+		"http://localhost.evil.com/jwks": false,
+		"ftp://idp.example/jwks":         false,
+		"https:///jwks":                  false,
+		"/jwks":                          false,
+	}
+	for u, ok := range cases {
+		if err := CheckFetchURL(u); (err == nil) != ok {
+			t.Errorf("%s: err = %v, want ok=%v", u, err, ok)
+		}
+	}
+	if _, err := NewRegistry(nil).Acquire(RemoteConfig{JWKSURL: "http://idp.example/jwks"}, nil); err == nil {
+		t.Error("Acquire accepted a plain-http remote URL")
+	}
+}
+
+// TestRemoteConcurrentRotationSharesOneFetch: requests carrying a new kid
+// that arrive while the refetch is in flight wait for it and succeed; all
+// of them together cause exactly one fetch.
+func TestRemoteConcurrentRotationSharesOneFetch(t *testing.T) {
+	k := loadKeys()
+	srv := newJWKSServer(t, rsaJWK(t, "k1", k.rsa))
+	reg := NewRegistry(nil)
+	v, h := remoteVerifier(t, reg, RemoteConfig{JWKSURL: srv.URL + "/jwks", MinRefetchInterval: time.Hour, RefreshInterval: time.Hour}, nil)
+	waitFor(t, "first fetch", h.Ready)
+	srv.set(func(s *jwksServer) {
+		s.keys = []map[string]any{rsaJWK(t, "k2", k.rsa2)}
+		s.delay = 200 * time.Millisecond
+	})
+	tok := mint(t, "RS256", k.rsa2, "k2", baseClaims())
+	var wg sync.WaitGroup
+	errs := make(chan error, 10)
+	for range 10 {
+		wg.Go(func() {
+			_, err := v.Verify(bg, tok)
+			errs <- err
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		wantReason(t, err, "")
+	}
+	if got := srv.jwksHits.Load(); got != 2 {
+		t.Fatalf("%d fetches, want 2 (initial + one shared refetch)", got)
+	}
+}
