@@ -63,6 +63,13 @@ expect "scanner blocked" 403 '' '' -A "sqlmap/1.7" "$base/api/public/products"
 expect "stack trace hidden" 500 '' 'NullPointerException|OrderService' "$base/api/public/crash"
 expect "gzip still masked" 200 '' '4111 1111 1111 1111' --compressed -H "X-API-Key: $key" "$base/api/orders"
 
+# The offline "why was this blocked?" helper, with the same config.
+if "$caddy" gatehouse explain --config Caddyfile.example testdata/requests/sqli.http | grep -q '^decision: BLOCK'; then
+	echo "ok   explain reports the block"
+else
+	echo "FAIL explain: no BLOCK decision for testdata/requests/sqli.http"; fail=1
+fi
+
 if [[ $fail != 0 ]]; then
 	echo "--- caddy log"; tail -n 40 "$log"
 	exit 1
