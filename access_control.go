@@ -108,10 +108,11 @@ type AccessControl struct {
 	// Realm is sent in WWW-Authenticate challenges. Default: "gatehouse".
 	Realm string `json:"realm,omitempty"`
 
-	// ProblemJSON makes denials answer with an RFC 9457
-	// application/problem+json body (status and a generic title only)
-	// written by this handler, instead of returning a Caddy error for
-	// handle_errors. Default: false.
+	// ProblemJSON makes denials (and the 400 for a path that cannot be
+	// canonicalised) answer with an RFC 9457 application/problem+json body
+	// (status and a generic title and detail only) written by this
+	// handler, instead of returning a Caddy error for handle_errors.
+	// Default: false.
 	ProblemJSON bool `json:"problem_json,omitempty"`
 
 	// LogLimit caps decision log lines per second for this handler, so an
@@ -243,13 +244,25 @@ func (h *AccessControl) count(rule, decision int) {
 
 // ServeHTTP decides the request and either passes it on or rejects it.
 func (h *AccessControl) ServeHTTP(w http.ResponseWriter, r *http.Request, next caddyhttp.Handler) error {
+	id := acRequestIdentity(r, h.policy)
 	path, err := h.policy.CanonicalPath(r.URL.Path)
 	if err != nil {
+		// In shadow mode nothing is refused, not even a path that cannot
+		// be matched safely: it is reported like any would-be denial.
+		if h.Shadow || h.policy.Shadow() {
+			h.count(len(h.counters)-1, acDecShadowDeny)
+			h.logDecision(zapcore.WarnLevel, "access would be denied: invalid path", r, authz.InvalidPathRuleName, "bad_request", "allow", id, "")
+			acAddLogFields(r, authz.InvalidPathRuleName, "shadow_deny")
+			return next.ServeHTTP(w, r)
+		}
 		h.count(len(h.counters)-1, acDecDeny)
-		h.logDecision(zapcore.InfoLevel, "access denied: invalid path", r, authz.InvalidPathRuleName, "bad_request", "", nil, "")
+		h.logDecision(zapcore.InfoLevel, "access denied: invalid path", r, authz.InvalidPathRuleName, "bad_request", "", id, "")
+		acAddLogFields(r, authz.InvalidPathRuleName, "deny")
+		if h.ProblemJSON {
+			return acWriteProblem(w, http.StatusBadRequest, "Bad Request", "The request path is not acceptable.")
+		}
 		return caddyhttp.Error(http.StatusBadRequest, fmt.Errorf("access_control: %w", err))
 	}
-	id := acRequestIdentity(r, h.policy)
 	req := authz.Request{
 		Method:   r.Method,
 		Host:     authz.CanonicalHost(r.Host),
@@ -373,6 +386,12 @@ func (h *AccessControl) reject(w http.ResponseWriter, d authz.Decision) error {
 	if !h.ProblemJSON {
 		return caddyhttp.Error(status, err)
 	}
+	return acWriteProblem(w, status, title, detail)
+}
+
+// acWriteProblem writes an RFC 9457 problem body with a generic title and
+// detail (never the rule or the reason behind it).
+func acWriteProblem(w http.ResponseWriter, status int, title, detail string) error {
 	body := fmt.Sprintf(`{"type":"about:blank","title":%q,"status":%d,"detail":%q}`, title, status, detail)
 	hdr := w.Header()
 	hdr.Set("Content-Type", "application/problem+json")
@@ -399,12 +418,22 @@ func acRequestIdentity(r *http.Request, p *authz.Policy) *authz.Identity {
 		return nil
 	}
 	id := &authz.Identity{ID: uid, Method: "external", Claims: map[string]any{"sub": uid}}
-	if roles, ok := repl.GetString("http.auth.user.roles"); ok {
-		id.Roles = acSplitList(roles)
+	// Plugins name these differently (caddy-security sets roles, others
+	// groups; OAuth introspection gives scope, Azure-style tokens scp), so
+	// every spelling counts, as it does for a JWT's role and scope claims.
+	for _, key := range acExternalRoleKeys {
+		if v, ok := repl.GetString("http.auth.user." + key); ok {
+			id.Roles = append(id.Roles, acSplitList(v)...)
+		}
 	}
-	if scope, ok := repl.GetString("http.auth.user.scope"); ok {
-		id.Scopes = acSplitList(scope)
-		id.Claims["scope"] = scope
+	for _, key := range acExternalScopeKeys {
+		if v, ok := repl.GetString("http.auth.user." + key); ok {
+			id.Scopes = append(id.Scopes, acSplitList(v)...)
+			id.Claims[key] = v
+		}
+	}
+	if iss, ok := repl.GetString("http.auth.user.iss"); ok {
+		id.Issuer = iss
 	}
 	for _, key := range p.ClaimKeys() {
 		if v, ok := repl.GetString("http.auth.user." + key); ok {
@@ -414,20 +443,29 @@ func acRequestIdentity(r *http.Request, p *authz.Policy) *authz.Identity {
 	return id
 }
 
+// Placeholders {http.auth.user.<key>} read as an external identity's roles
+// and scopes.
+var (
+	acExternalRoleKeys  = [...]string{"roles", "groups"}
+	acExternalScopeKeys = [...]string{"scope", "scp"}
+)
+
 // acSplitList splits a space- or comma-separated placeholder value.
 func acSplitList(s string) []string {
 	return strings.FieldsFunc(s, func(r rune) bool { return r == ' ' || r == ',' })
 }
 
-// acClientAddr is Caddy's client IP, which honours trusted_proxies; the zero
-// Addr (matching no client_ip condition) when unknown.
+// acClientAddr is Caddy's client IP, which honours trusted_proxies, without
+// zone; the zero Addr (matching no client_ip condition) when unknown.
 func acClientAddr(r *http.Request) netip.Addr {
 	s, _ := caddyhttp.GetVar(r.Context(), caddyhttp.ClientIPVarKey).(string)
 	addr, err := netip.ParseAddr(s)
 	if err != nil {
 		return netip.Addr{}
 	}
-	return addr.Unmap()
+	// A zone (from a forwarded "fe80::1%eth0") would make every range
+	// test fail, and so slip past deny rules on client_ip.
+	return addr.Unmap().WithZone("")
 }
 
 // acLogLimiter lets through at most limit lines per second (a fixed window)

@@ -136,6 +136,10 @@ http://localhost:9080 {
 		{"admin by bob, //", "GET", "//admin", acBasicAuth("bob", "bob-pw"), 403, ""},
 		{"admin by bob, ;x", "GET", "/admin;x", acBasicAuth("bob", "bob-pw"), 403, ""},
 		{"admin by bob, trailing /", "GET", "/admin/", acBasicAuth("bob", "bob-pw"), 403, ""},
+		// ".." that would pop a segment is refused: a backend not splitting
+		// on %2F would serve this from under /admin
+		{"admin by bob, %2F..%2F", "GET", "/admin/x%2F..%2F..%2Fpublic/items", acBasicAuth("bob", "bob-pw"), 400, ""},
+		{"public/%2e%2e/admin by bob", "GET", "/public/%2e%2e/admin", acBasicAuth("bob", "bob-pw"), 400, ""},
 		{"me by bob", "GET", "/me", acBasicAuth("bob", "bob-pw"), 200, "ok bob"},
 		{"health from loopback", "GET", "/health", nil, 200, "ok"},
 		// 127.0.0.1 is a trusted proxy, so the client is the forwarded address.

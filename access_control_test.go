@@ -127,7 +127,8 @@ func TestAccessControlServeHTTP(t *testing.T) {
 		{"admin bypass %61", "GET", "/%61dmin/users", "203.0.113.1", jwtReader, nil, 403, false, ""},
 		{"admin bypass //", "GET", "//admin", "203.0.113.1", jwtReader, nil, 403, false, ""},
 		{"admin bypass ;", "GET", "/admin;x/users", "203.0.113.1", jwtReader, nil, 403, false, ""},
-		{"admin bypass dot-dot, anonymous → 401", "GET", "/api/public/%2e%2e/%2e%2e/admin", "203.0.113.1", nil, nil, 401, false, `Bearer realm="api"`},
+		{"admin bypass dot-dot → 400", "GET", "/api/public/%2e%2e/%2e%2e/admin", "203.0.113.1", jwtReader, nil, 400, false, ""},
+		{"out of admin by encoded dot-dot → 400", "GET", "/admin/x%2F..%2F..%2Fapi/public/items", "203.0.113.1", nil, nil, 400, false, ""},
 		{"health internal", "GET", "/health", "10.1.2.3", nil, nil, 204, true, ""},
 		{"health internal loopback", "GET", "/health/", "127.0.0.1", nil, nil, 204, true, ""},
 		{"health external (RemoteAddr is internal, client_ip is not)", "GET", "/health", "198.51.100.7", nil, nil, 403, false, ""},
@@ -160,6 +161,7 @@ func TestAccessControlProblemJSON(t *testing.T) {
 	}{
 		{"/admin/secret-endpoint", jwtReader, 403},
 		{"/api/orders", nil, 401},
+		{"/admin/x%2F..%2F..%2Fapi/public", jwtReader, 400},
 	} {
 		w, status, called := acServe(t, h, acRequest("GET", tc.target, "203.0.113.1", tc.id, nil))
 		if status != tc.status || called {
@@ -287,6 +289,27 @@ func TestAccessControlShadow(t *testing.T) {
 			t.Errorf("shadow mode logged %d enforced denials", n)
 		}
 	})
+	// A path that cannot be canonicalised is refused with 400 when
+	// enforcing, and only reported in shadow mode.
+	for _, shadow := range []bool{false, true} {
+		h := &AccessControl{Rules: rules, Shadow: shadow}
+		logs, _ := provisionAC(t, h)
+		_, status, called := acServe(t, h, acRequest("GET", "/admin/x%2F..%2F..%2Fpublic", "203.0.113.1", jwtReader, nil))
+		want, msg, dec := 400, "access denied: invalid path", acDecDeny
+		if shadow {
+			want, msg, dec = 204, "access would be denied: invalid path", acDecShadowDeny
+		}
+		if status != want || called != shadow {
+			t.Errorf("shadow=%v: invalid path → %d (next ran: %v), want %d", shadow, status, called, want)
+		}
+		lines := logs.FilterMessage(msg).All()
+		if len(lines) != 1 || lines[0].ContextMap()["rule"] != authz.InvalidPathRuleName || lines[0].ContextMap()["user"] != jwtReader.ID {
+			t.Errorf("shadow=%v: want one %q line naming the rule and user, got %v", shadow, msg, logs.All())
+		}
+		if got := testutil.ToFloat64(h.counters[len(h.counters)-1][dec]); got != 1 {
+			t.Errorf("shadow=%v: invalid_path counter = %v", shadow, got)
+		}
+	}
 }
 
 func TestAccessControlValidateAndProvisionErrors(t *testing.T) {
@@ -416,14 +439,35 @@ func TestAccessControlConcurrent(t *testing.T) {
 	}
 }
 
+// TestAccessControlZonedClient: a client address with an IPv6 zone (which a
+// trusted proxy can forward) must still match client_ip ranges.
+func TestAccessControlZonedClient(t *testing.T) {
+	h := &AccessControl{Rules: []authz.Rule{
+		{Name: "no-link-local", Action: "deny", ClientIPs: []string{"fe80::/10"}},
+		{Name: "rest", Action: "allow"},
+	}}
+	provisionAC(t, h)
+	for _, tt := range []struct {
+		client string
+		want   int
+	}{{"fe80::1%eth0", 403}, {"fe80::1", 403}, {"2001:db8::1", 204}, {"2001:db8::1%eth0", 204}} {
+		if _, status, _ := acServe(t, h, acRequest("GET", "/x", tt.client, nil, nil)); status != tt.want {
+			t.Errorf("client %q: status %d, want %d", tt.client, status, tt.want)
+		}
+	}
+}
+
 // TestAccessControlExternalIdentity: an identity from another Caddy
-// authentication is built from {http.auth.user.*}: id, roles, scope and the
-// claims the rules refer to; api_auth's var wins when both are present.
+// authentication is built from {http.auth.user.*}: id, roles/groups,
+// scope/scp, iss and the claims the rules refer to; api_auth's var wins when
+// both are present.
 func TestAccessControlExternalIdentity(t *testing.T) {
 	h := &AccessControl{Rules: []authz.Rule{
 		{Name: "tenant", Action: "allow", PathPrefixes: []string{"/t"}, AuthMethods: []string{"external"}, Claims: []authz.ClaimCondition{{Path: "tenant", Values: []string{"acme"}}}},
 		{Name: "scoped", Action: "allow", PathPrefixes: []string{"/s"}, ScopesAll: []string{"a", "b"}},
 		{Name: "jwt-only", Action: "allow", PathPrefixes: []string{"/j"}, AuthMethods: []string{"jwt"}},
+		{Name: "roles", Action: "allow", PathPrefixes: []string{"/r"}, RolesAll: []string{"ops", "dev"}},
+		{Name: "issuer", Action: "allow", PathPrefixes: []string{"/i"}, Issuers: []string{"https://idp.example"}},
 	}}
 	provisionAC(t, h)
 	tests := []struct {
@@ -440,6 +484,14 @@ func TestAccessControlExternalIdentity(t *testing.T) {
 		{"scope missing", "/s", nil, map[string]string{"id": "bob", "scope": "a"}, 403},
 		{"api_auth var wins over placeholders", "/j", jwtReader, map[string]string{"id": "someone-else"}, 204},
 		{"external is not jwt", "/j", nil, map[string]string{"id": "bob"}, 403},
+		{"roles from placeholder", "/r", nil, map[string]string{"id": "bob", "roles": "dev ops"}, 204},
+		{"groups from placeholder", "/r", nil, map[string]string{"id": "bob", "groups": "ops,dev"}, 204},
+		{"roles and groups together", "/r", nil, map[string]string{"id": "bob", "roles": "ops", "groups": "dev"}, 204},
+		{"role missing", "/r", nil, map[string]string{"id": "bob", "roles": "ops"}, 403},
+		{"scp from placeholder", "/s", nil, map[string]string{"id": "bob", "scp": "a b"}, 204},
+		{"issuer from placeholder", "/i", nil, map[string]string{"id": "bob", "iss": "https://idp.example"}, 204},
+		{"issuer mismatch", "/i", nil, map[string]string{"id": "bob", "iss": "https://evil.example"}, 403},
+		{"issuer missing", "/i", nil, map[string]string{"id": "bob"}, 403},
 	}
 	for _, tt := range tests {
 		_, status, _ := acServe(t, h, acRequest("GET", tt.path, "203.0.113.1", tt.id, tt.ph))

@@ -118,6 +118,10 @@ func (h *AccessControl) UnmarshalCaddyfile(d *caddyfile.Dispenser) error {
 			h.Shadow = h.Shadow || cfg.Shadow
 		}
 	}
+	// Validate says the same at load time; saying it here adds file:line.
+	if h.Policy != "" && (len(h.Rules) > 0 || h.Default != "" || h.CaseInsensitive || h.Name != "") {
+		return d.Errf("access_control: policy %q is named; rules, default, case_insensitive and name belong to its access_policy", h.Policy)
+	}
 	return nil
 }
 

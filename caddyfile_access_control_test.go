@@ -134,6 +134,9 @@ func TestAccessControlUnmarshalCaddyfileErrors(t *testing.T) {
 		{"shadow with arg", `access_control {
 			shadow yes
 		}`, "wrong argument count"},
+		{"named policy with inline rules", `access_control api {
+			allow
+		}`, `policy "api" is named`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -18,6 +18,12 @@ var (
 	ErrPathEncoding = errors.New("path is percent-encoded too many times")
 	ErrPathControl  = errors.New("path contains a control character")
 	ErrPathUTF8     = errors.New("path is not valid UTF-8")
+	// ErrPathTraversal: a ".." segment would remove a segment before it.
+	// Backends disagree on such paths (whether %2F separates segments,
+	// whether ";" or trailing dots are cut, whether ".." is resolved at
+	// all), so "/admin/x%2F..%2F..%2Fpublic" is /public to one reading and
+	// under /admin to another; rather than guess, the path is refused.
+	ErrPathTraversal = errors.New("path climbs out of a segment with ..")
 )
 
 // CanonicalPath rewrites a request path (as decoded once by net/http, i.e.
@@ -33,8 +39,11 @@ var (
 //     map look-alike slashes and dots (／ ＼ ∕ ⁄ ． ․) to "/" and ".";
 //  4. per segment: cut ";params" (/admin;x → /admin), strip trailing dots and
 //     spaces (/admin. → /admin, as Windows-style file systems do), drop empty
-//     and "." segments (//admin, /./admin), resolve ".." without ever going
-//     above the root;
+//     and "." segments (//admin, /./admin); a ".." segment (or one made of
+//     dots and spaces only, with at least two dots, which Windows-style
+//     backends read as "..") is dropped at the root (/../admin → /admin)
+//     and anywhere else rejected with ErrPathTraversal, because backends
+//     resolve /a/x%2F..%2F..%2Fb differently (see ErrPathTraversal);
 //  5. drop the trailing slash (/admin/ → /admin; the root stays /);
 //  6. when caseInsensitive, lower-case the result (Unicode simple folding, so
 //     /ADMIN and /Admin → /admin); otherwise case is kept, because most API
@@ -79,7 +88,10 @@ func canonicalSlow(p string, caseInsensitive bool) (string, error) {
 		}
 		decoded = confusables.Replace(decoded)
 	}
-	out := cleanSegments(decoded)
+	out, err := cleanSegments(decoded)
+	if err != nil {
+		return "", err
+	}
 	if caseInsensitive {
 		out = foldCase(out)
 	}
@@ -163,29 +175,27 @@ func percentDecode(s string) (string, bool) {
 }
 
 // cleanSegments applies steps 2, 4 and 5 of CanonicalPath to a decoded path.
-func cleanSegments(p string) string {
+func cleanSegments(p string) (string, error) {
 	segs := make([]string, 0, 8)
 	for _, seg := range strings.FieldsFunc(p, func(r rune) bool { return r == '/' || r == '\\' }) {
 		if i := strings.IndexByte(seg, ';'); i >= 0 {
 			seg = seg[:i]
 		}
-		if seg != "." && seg != ".." {
-			seg = strings.TrimRight(seg, ". ")
+		if trimmed := strings.TrimRight(seg, ". "); trimmed != "" {
+			segs = append(segs, trimmed)
+			continue
 		}
-		switch seg {
-		case "", ".":
-		case "..":
-			if len(segs) > 0 {
-				segs = segs[:len(segs)-1]
-			}
-		default:
-			segs = append(segs, seg)
+		if strings.Count(seg, ".") < 2 { // "", ".", " ", ". "
+			continue
+		}
+		if len(segs) > 0 { // "..", "...", ".. ": would pop a segment
+			return "", ErrPathTraversal
 		}
 	}
 	if len(segs) == 0 {
-		return "/"
+		return "/", nil
 	}
-	return "/" + strings.Join(segs, "/")
+	return "/" + strings.Join(segs, "/"), nil
 }
 
 // foldCase lower-cases valid runes and keeps invalid UTF-8 bytes as they are,

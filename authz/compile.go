@@ -247,8 +247,10 @@ func compileRule(i int, rc Rule, caseInsensitive bool) (compiledRule, error) {
 	} else {
 		r.scopeHint = strings.Join(r.scopesAny, " ")
 	}
-	if strings.ContainsAny(r.scopeHint, "\"\\") {
-		return r, fail("scope %q: quotes and backslashes are not allowed in scopes", r.scopeHint)
+	// Scopes go into a quoted WWW-Authenticate parameter: RFC 6749 scope
+	// tokens are printable ASCII without '"' and '\'.
+	if strings.ContainsFunc(r.scopeHint, func(c rune) bool { return c < 0x20 || c > 0x7e || c == '"' || c == '\\' }) {
+		return r, fail("scope %q: scopes are printable ASCII without quotes and backslashes", r.scopeHint)
 	}
 	return r, nil
 }

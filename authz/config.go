@@ -35,9 +35,10 @@ type Rule struct {
 	// Action is "allow" or "deny". Required.
 	Action string `json:"action,omitempty"`
 
-	// Shadow makes this rule observe-only: when it is the first rule to
-	// match it is logged ("would deny"/"would allow") and counted, and
-	// evaluation carries on with the next rule as if it were absent.
+	// Shadow makes this rule observe-only: when it is the first shadow
+	// rule to match, a deny rule is logged ("would be denied") and counted
+	// as shadow_deny, an allow rule counted as shadow_allow, and evaluation
+	// carries on with the next rule as if it were absent.
 	// Default: false (enforce).
 	Shadow bool `json:"shadow,omitempty"`
 
