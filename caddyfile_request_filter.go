@@ -32,6 +32,8 @@ func parseRequestFilter(h httpcaddyfile.Helper) (caddyhttp.MiddlewareHandler, er
 //	    paranoia           <1-4>
 //	    detect_only
 //	    block_status       <code>
+//	    blocked_as_error
+//	    log_rate           <lines-per-second>|off
 //	    disable_rules      <rule-id|prefix*> ...
 //
 //	    allowed_methods    <METHOD> ...
@@ -85,6 +87,13 @@ func (h *RequestFilter) UnmarshalCaddyfile(d *caddyfile.Dispenser) error {
 			c.DetectOnly = true
 		case "block_status":
 			c.BlockStatus, err = rfInt(d)
+		case "blocked_as_error":
+			if d.NextArg() {
+				return d.ArgErr()
+			}
+			h.BlockedAsError = true
+		case "log_rate":
+			h.LogRate, err = rfLimit(d, false)
 		case "disable_rules":
 			err = rfList(d, &c.DisabledRules)
 		case "allowed_methods":

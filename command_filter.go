@@ -299,7 +299,11 @@ func printDecision(w io.Writer, h filterHandler, request string, d filter.Decisi
 	default:
 		fmt.Fprintf(w, "decision: PASS\n")
 	}
-	fmt.Fprintf(w, "score:    %d (threshold %d)\n", d.Score, d.Threshold)
+	note := ""
+	if repeatedRule(d.Matches) {
+		note = "; a rule that matches several times counts once, at its highest score"
+	}
+	fmt.Fprintf(w, "score:    %d (threshold %d%s)\n", d.Score, d.Threshold, note)
 	if len(d.Matches) == 0 {
 		fmt.Fprintln(w, "matches:  none")
 		return
@@ -326,4 +330,16 @@ func (h *RequestFilter) resolveFiles() {
 	repl := caddy.NewReplacer()
 	h.AllowIPsFile = repl.ReplaceKnown(h.AllowIPsFile, "")
 	h.DenyIPsFile = repl.ReplaceKnown(h.DenyIPsFile, "")
+}
+
+// repeatedRule reports whether a rule appears more than once in ms.
+func repeatedRule(ms []filter.Match) bool {
+	seen := make(map[string]bool, len(ms))
+	for _, m := range ms {
+		if seen[m.Rule] {
+			return true
+		}
+		seen[m.Rule] = true
+	}
+	return false
 }

@@ -36,6 +36,19 @@ func init() {
 type RequestFilter struct {
 	filter.Config
 
+	// BlockedAsError hands a blocked request to the server's error routes
+	// (handle_errors) instead of answering it here: the handler returns
+	// caddyhttp.Error(status) whose id ({http.error.id}) is the request id,
+	// so error pages can quote it. Without error routes Caddy answers with
+	// the status and an empty body. Default: false, the filter writes a
+	// minimal text or JSON body with the request id itself.
+	BlockedAsError bool `json:"blocked_as_error,omitempty"`
+	// LogRate is the most "request blocked" log lines written per second
+	// by this handler (bursts up to the same number); the lines refused are
+	// counted and reported on the next one written. Metrics count every
+	// request. Default: 20. Negative: no limit.
+	LogRate int `json:"log_rate,omitempty"`
+
 	engine  *filter.Engine
 	logger  *zap.Logger
 	metrics *requestFilterMetrics
@@ -67,7 +80,14 @@ func (h *RequestFilter) Provision(ctx caddy.Context) error {
 	if h.metrics, err = newRequestFilterMetrics(reg); err != nil {
 		return fmt.Errorf("request_filter: metrics: %w", err)
 	}
-	h.logGate = newLogSampler(blockLogsPerSecond, time.Now)
+	rate := h.LogRate
+	if rate == 0 {
+		rate = defaultBlockLogsPerSecond
+	}
+	h.logGate = nil // log_rate off: every line
+	if rate > 0 {
+		h.logGate = newLogSampler(rate, time.Now)
+	}
 	return nil
 }
 
@@ -123,9 +143,19 @@ func (h *RequestFilter) ServeHTTP(w http.ResponseWriter, r *http.Request, next c
 	if d.Action == filter.ActionDetect {
 		return next.ServeHTTP(w, r)
 	}
+	if h.BlockedAsError {
+		// The message is what {http.error.message} shows: no rule ids,
+		// which would tell a prober what to change.
+		he := caddyhttp.Error(d.Status, errRequestBlocked)
+		he.ID = requestID
+		return he
+	}
 	writeBlocked(w, r, d.Status, requestID)
 	return nil
 }
+
+// errRequestBlocked is the error of a blocked request with blocked_as_error.
+var errRequestBlocked = errors.New("request blocked")
 
 // rfRandomID is a request id for when Caddy's {http.request.uuid} is not
 // available (outside a Caddy server).
@@ -184,10 +214,8 @@ func writeBlocked(w http.ResponseWriter, r *http.Request, status int, requestID 
 	}
 }
 
-// blockLogsPerSecond bounds the block log lines written per second and per
-// handler; under attack the rest are counted and the count is reported on
-// the next line written. Metrics count every request.
-const blockLogsPerSecond = 20
+// defaultBlockLogsPerSecond is LogRate's default.
+const defaultBlockLogsPerSecond = 20
 
 // logDecision writes one line per blocked (or would-be blocked) request and
 // puts the decision on the access log line.
@@ -201,9 +229,12 @@ func (h *RequestFilter) logDecision(r *http.Request, info filter.RequestInfo, d 
 		extra.Set(zap.Int("filter_score", d.Score))
 		extra.Set(zap.Strings("filter_rules", rules))
 	}
-	ok, suppressed := h.logGate.allow()
-	if !ok {
-		return
+	var suppressed int64
+	if h.logGate != nil {
+		var ok bool
+		if ok, suppressed = h.logGate.allow(); !ok {
+			return
+		}
 	}
 	msg := "request blocked"
 	if d.Action == filter.ActionDetect {

@@ -69,7 +69,7 @@ func TestExplainCommand(t *testing.T) {
 		wantErr string
 	}{
 		{name: "block with every match", args: []string{"--config", caddyfile, apiAttack},
-			want: []string{"decision: BLOCK (status 403)", "score:    10 (threshold 5)", "custom-evil", "query:q", "body:term", "hosts: api.example.com"}},
+			want: []string{"decision: BLOCK (status 403)", "score:    5 (threshold 5; a rule that matches several times counts once, at its highest score)", "custom-evil", "query:q", "body:term", "hosts: api.example.com"}},
 		{name: "site from Host, detect only", args: []string{"-c", caddyfile, shopAttack},
 			want: []string{"decision: DETECT", "hosts: shop.example.com"}},
 		{name: "pass", args: []string{"-c", caddyfile, clean}, want: []string{"decision: PASS", "matches:  none"}},

@@ -108,3 +108,55 @@ http://localhost:9080 {
 		}
 	}
 }
+
+// TestRequestFilterLiveErrorRoutes: with blocked_as_error a block goes
+// through the site's handle_errors routes, which can quote the request id.
+func TestRequestFilterLiveErrorRoutes(t *testing.T) {
+	if testing.Short() {
+		t.Skip("live Caddy test")
+	}
+	tester := caddytest.NewTester(t)
+	tester.InitServer(`{
+	admin localhost:2999
+	http_port 9080
+	https_port 9443
+	grace_period 1ns
+	skip_install_trust
+}
+
+http://localhost:9080 {
+	request_filter {
+		blocked_as_error
+		rule evil EVIL
+	}
+	respond "ok {http.request.uuid}"
+	handle_errors 403 {
+		header X-Blocked-Id {err.id}
+		respond "Blocked by policy. Reference: {err.id}" 403
+	}
+}
+`, "caddyfile")
+	resp, err := tester.Client.Get("http://localhost:9080/?q=EVIL")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	id := resp.Header.Get("X-Blocked-Id")
+	if resp.StatusCode != 403 || id == "" || string(body) != "Blocked by policy. Reference: "+id {
+		t.Errorf("blocked: %d id %q body %q", resp.StatusCode, id, body)
+	}
+	// The id is a request uuid (36 characters), not Caddy's 9-character error id.
+	if len(id) != 36 {
+		t.Errorf("error id %q is not the request uuid", id)
+	}
+	resp, err = tester.Client.Get("http://localhost:9080/?q=fine")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ = io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 200 || !strings.HasPrefix(string(body), "ok ") {
+		t.Errorf("clean: %d %q", resp.StatusCode, body)
+	}
+}

@@ -17,6 +17,7 @@ import (
 	"go.uber.org/zap/zaptest/observer"
 
 	"github.com/caddyserver/caddy/v2"
+	"github.com/caddyserver/caddy/v2/caddyconfig/caddyfile"
 	"github.com/caddyserver/caddy/v2/modules/caddyhttp"
 
 	"github.com/gatehouse-dev/caddy-gatehouse/filter"
@@ -232,5 +233,104 @@ func TestLogSampler(t *testing.T) {
 	ok, suppressed := s.allow()
 	if !ok || suppressed != 2 {
 		t.Errorf("after refill: ok %v suppressed %d, want true 2", ok, suppressed)
+	}
+}
+
+// TestRequestFilterBlockedAsError: with blocked_as_error the handler writes
+// nothing and returns a HandlerError carrying the status and the request
+// id, for the server's handle_errors routes.
+func TestRequestFilterBlockedAsError(t *testing.T) {
+	for _, status := range []int{0, 406} {
+		h, logs := rfProvision(t, filter.Config{CustomRules: []filter.CustomRule{rfEvilRule}, BlockStatus: status})
+		h.BlockedAsError = true
+		r := rfRequest("GET", "/?q=EVIL", "/?q=EVIL", "192.0.2.1", nil)
+		repl := r.Context().Value(caddy.ReplacerCtxKey).(*caddy.Replacer)
+		uuid, _ := repl.GetString("http.request.uuid")
+		w := httptest.NewRecorder()
+		next := &rfNext{}
+		err := h.ServeHTTP(w, r, next)
+		var he caddyhttp.HandlerError
+		if !errors.As(err, &he) {
+			t.Fatalf("status %d: error %v, want a HandlerError", status, err)
+		}
+		want := status
+		if want == 0 {
+			want = http.StatusForbidden
+		}
+		if he.StatusCode != want || he.ID == "" || he.ID != uuid {
+			t.Errorf("HandlerError status %d id %q, want %d id %q", he.StatusCode, he.ID, want, uuid)
+		}
+		if strings.Contains(he.Err.Error(), "evil") {
+			t.Errorf("error message names the rule: %q", he.Err)
+		}
+		if next.called || w.Body.Len() != 0 || w.Header().Get("Content-Type") != "" {
+			t.Errorf("handler answered itself: next %v, body %q", next.called, w.Body.String())
+		}
+		if logs.FilterMessage("request blocked").Len() != 1 {
+			t.Errorf("block not logged: %v", logs.All())
+		}
+	}
+}
+
+// TestRequestFilterLogRate: log_rate bounds the block lines; off writes
+// every one.
+func TestRequestFilterLogRate(t *testing.T) {
+	tests := []struct {
+		rate, requests, wantLines int
+	}{
+		{0, 30, defaultBlockLogsPerSecond},
+		{3, 10, 3},
+		{-1, 30, 30},
+	}
+	for _, tc := range tests {
+		h, _ := rfProvision(t, filter.Config{CustomRules: []filter.CustomRule{rfEvilRule}})
+		h.LogRate = tc.rate
+		ctx, cancel := caddy.NewContext(caddy.Context{Context: context.Background()})
+		if err := h.Provision(ctx); err != nil {
+			t.Fatal(err)
+		}
+		cancel()
+		core, logs := observer.New(zapcore.InfoLevel)
+		h.logger = zap.New(core)
+		// Freeze the sampler's clock: no refill during the burst.
+		if h.logGate != nil {
+			t0 := time.Now()
+			h.logGate.now = func() time.Time { return t0 }
+		}
+		for range tc.requests {
+			r := rfRequest("GET", "/?q=EVIL", "/?q=EVIL", "192.0.2.1", nil)
+			_ = h.ServeHTTP(httptest.NewRecorder(), r, &rfNext{})
+		}
+		if got := logs.FilterMessage("request blocked").Len(); got != tc.wantLines {
+			t.Errorf("log_rate %d: %d lines for %d blocks, want %d", tc.rate, got, tc.requests, tc.wantLines)
+		}
+	}
+}
+
+func TestRequestFilterUnmarshalHandlerOptions(t *testing.T) {
+	tests := []struct {
+		input   string
+		asError bool
+		rate    int
+		err     string
+	}{
+		{input: "request_filter {\n blocked_as_error\n log_rate 5\n}", asError: true, rate: 5},
+		{input: "request_filter {\n log_rate off\n}", rate: -1},
+		{input: "request_filter {\n blocked_as_error yes\n}", err: "wrong argument count"},
+		{input: "request_filter {\n log_rate 0\n}", err: "positive integer"},
+		{input: "request_filter {\n log_rate\n}", err: "wrong argument count"},
+	}
+	for _, tc := range tests {
+		var rf RequestFilter
+		err := rf.UnmarshalCaddyfile(caddyfile.NewTestDispenser(tc.input))
+		if tc.err != "" {
+			if err == nil || !strings.Contains(err.Error(), tc.err) || !strings.Contains(err.Error(), "Testfile:") {
+				t.Errorf("%q: error %v, want one containing %q and the file:line", tc.input, err, tc.err)
+			}
+			continue
+		}
+		if err != nil || rf.BlockedAsError != tc.asError || rf.LogRate != tc.rate {
+			t.Errorf("%q: got %v %d (%v), want %v %d", tc.input, rf.BlockedAsError, rf.LogRate, err, tc.asError, tc.rate)
+		}
 	}
 }

@@ -161,3 +161,22 @@ func FuzzEncodedBody(f *testing.F) {
 		}
 	})
 }
+
+// FuzzSplitSFStrings: the client hint list parser never panics, and what it
+// returns are substrings of its input.
+func FuzzSplitSFStrings(f *testing.F) {
+	for _, s := range []string{`" Not A;Brand";v="99", "Chromium";v="96"`, `"a";v=1;x, "b"`, `"a`, `"a";`, `""`, `"a","b","c"`} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		items, ok := splitSFStrings(nil, s)
+		if !ok && len(items) != 0 {
+			t.Fatalf("not ok but %d items", len(items))
+		}
+		for _, it := range items {
+			if !strings.Contains(s, it) {
+				t.Fatalf("item %q not in input", it)
+			}
+		}
+	})
+}

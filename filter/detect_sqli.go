@@ -86,7 +86,15 @@ func detectSQLi(e *emitter, v *value) {
 // "nTnn" from the word "go") is how code and prose look too, so it only
 // counts as a weak signal.
 func strongFingerprint(fp string, v *value) bool {
-	if strings.ContainsAny(fp, "U&;v") {
+	if strings.ContainsAny(fp, "&v") {
+		return true
+	}
+	// UNION only injects with a query after it: a bare "union" after a
+	// quote is a JSON array of words (["union-station", …]).
+	if strings.IndexByte(fp, 'U') >= 0 && containsAny(v.norm, "select", "values", "table") {
+		return true
+	}
+	if stackedFingerprint(fp) {
 		return true
 	}
 	// libinjection also reads an unbalanced backtick (Markdown code) as a
@@ -99,6 +107,19 @@ func strongFingerprint(fp string, v *value) bool {
 			return false
 		}
 		return v.cls&cQuote != 0
+	}
+	return false
+}
+
+// stackedFingerprint: a statement separator followed by something a
+// statement can start with. A ';' before a bare word or a string is how
+// structured headers (Sec-Ch-Ua: " Not A;Brand";v="99"), parameter lists
+// and prose use it.
+func stackedFingerprint(fp string) bool {
+	for i := 0; i < len(fp); i++ {
+		if fp[i] == ';' && i+1 < len(fp) && strings.IndexByte("EkTfUBAvc(&", fp[i+1]) >= 0 {
+			return true
+		}
 	}
 	return false
 }

@@ -18,7 +18,8 @@ const (
 	ScoreNotice   = 2
 )
 
-// maxMatches bounds Decision.Matches; the score counts every match.
+// maxMatches bounds Decision.Matches; the score counts every rule that
+// matched, even past this bound.
 const maxMatches = 32
 
 // fragmentLen is how many bytes of an offending value a Match quotes.
@@ -183,6 +184,11 @@ type walker struct {
 	argsOver  bool
 	badEnc    bool
 	cleanPath string
+	// counted is, per rule that matched, the score it added: a rule counts
+	// once per request, at its highest score, so that one weak signal
+	// repeated (two embedded videos in a CMS page) is still one weak
+	// signal, and only different weak signals add up to a block.
+	counted []ruleScore
 
 	// jsonPath, when useJSONPath is set, is the location name of the
 	// current value (the dotted JSON member path), built without
@@ -271,17 +277,42 @@ func (w *walker) add(m Match) {
 	} else {
 		w.d.Truncated = true
 	}
-	w.d.Score += m.Score
+	add := w.count(m.Rule, m.Score)
+	w.d.Score += add
 	if sizeRule(m.Rule) {
 		w.tooLarge = true
 	} else {
-		w.otherScr += m.Score
+		w.otherScr += add
 		w.otherBlk = w.otherBlk || m.Block
 	}
 	w.blocking = w.blocking || m.Block
 	if !w.all && (w.blocking || w.d.Score >= w.e.cfg.Threshold) {
 		w.stop = true
 	}
+}
+
+// ruleScore is the score a rule has added to the request so far.
+type ruleScore struct {
+	rule  string
+	score int
+}
+
+// count records that rule matched with score and returns what it adds to
+// the request's score: all of it the first time, then only what exceeds
+// the rule's best score so far.
+func (w *walker) count(rule string, score int) int {
+	for i := range w.counted {
+		if c := &w.counted[i]; c.rule == rule {
+			if score <= c.score {
+				return 0
+			}
+			add := score - c.score
+			c.score = score
+			return add
+		}
+	}
+	w.counted = append(w.counted, ruleScore{rule, score})
+	return score
 }
 
 // excluded reports whether an exclusion covers m.

@@ -317,6 +317,7 @@ func TestEngineMaxBodySizeUnknownLength(t *testing.T) {
 
 func TestEngineDecision(t *testing.T) {
 	weak := CustomRule{ID: "weak", Pattern: `weak`, Score: 2}
+	faint := CustomRule{ID: "faint", Pattern: `faint`, Score: 3}
 	blocker := CustomRule{ID: "blocker", Pattern: `stop`, Score: 1, Block: true}
 	tests := []struct {
 		name   string
@@ -326,9 +327,11 @@ func TestEngineDecision(t *testing.T) {
 		score  int
 		status int
 	}{
-		{"below threshold", Config{}, "/?a=weak&b=weak", ActionPass, 4, 0},
-		{"sum reaches threshold", Config{}, "/?a=weak&b=weak&c=weak", ActionBlock, 6, 403},
-		{"higher threshold", Config{Threshold: 7}, "/?a=weak&b=weak&c=weak", ActionPass, 6, 0},
+		{"below threshold", Config{}, "/?a=weak", ActionPass, 2, 0},
+		{"same rule on several values counts once", Config{}, "/?a=weak&b=weak&c=weak&d=weak", ActionPass, 2, 0},
+		{"different weak rules add up", Config{}, "/?a=weak&b=faint", ActionBlock, 5, 403},
+		{"different weak rules, repeated", Config{}, "/?a=weak&b=faint&c=weak&d=faint", ActionBlock, 5, 403},
+		{"higher threshold", Config{Threshold: 7}, "/?a=weak&b=faint", ActionPass, 5, 0},
 		{"direct block", Config{}, "/?a=stop", ActionBlock, 1, 403},
 		{"custom status", Config{BlockStatus: 406}, "/?a=stop", ActionBlock, 1, 406},
 		{"detect only", Config{DetectOnly: true}, "/?a=stop", ActionDetect, 1, 403},
@@ -343,7 +346,7 @@ func TestEngineDecision(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			tc.cfg.CustomRules = []CustomRule{weak, blocker}
+			tc.cfg.CustomRules = []CustomRule{weak, faint, blocker}
 			for i := range tc.cfg.CustomRules {
 				tc.cfg.CustomRules[i].Targets = []string{"query"}
 			}
@@ -354,6 +357,77 @@ func TestEngineDecision(t *testing.T) {
 			}
 			if d.Action != tc.action || d.Score != tc.score || d.Status != tc.status || d.Blocked != (tc.action == ActionBlock) {
 				t.Errorf("got %s score %d status %d, want %s %d %d (%+v)", d.Action, d.Score, d.Status, tc.action, tc.score, tc.status, d)
+			}
+		})
+	}
+}
+
+// TestWalkerCountOncePerRule: a rule adds its highest score once per
+// request, whatever the order of its matches.
+func TestWalkerCountOncePerRule(t *testing.T) {
+	type hit struct {
+		rule  string
+		score int
+	}
+	tests := []struct {
+		name string
+		hits []hit
+		want int
+	}{
+		{"one", []hit{{"a", 3}}, 3},
+		{"repeat", []hit{{"a", 3}, {"a", 3}, {"a", 3}}, 3},
+		{"higher later", []hit{{"a", 2}, {"a", 5}}, 5},
+		{"lower later", []hit{{"a", 5}, {"a", 2}}, 5},
+		{"two rules", []hit{{"a", 3}, {"b", 2}, {"a", 3}, {"b", 4}}, 7},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			w := &walker{}
+			total := 0
+			for _, h := range tc.hits {
+				total += w.count(h.rule, h.score)
+			}
+			if total != tc.want {
+				t.Errorf("score %d, want %d", total, tc.want)
+			}
+		})
+	}
+}
+
+// TestEngineRepeatedWeakSignal: a CMS page with several embedded videos
+// repeats one weak signal (xss-dangerous-tag) and passes; a different weak
+// signal next to it still adds up to a block.
+func TestEngineRepeatedWeakSignal(t *testing.T) {
+	const iframe = `<iframe width=\"560\" height=\"315\" src=\"https://www.youtube.com/embed/dQw4w9WgXcQ\" allowfullscreen></iframe>`
+	tests := []struct {
+		name  string
+		body  string
+		block bool
+		tags  int // xss-dangerous-tag matches expected (the test is not vacuous)
+	}{
+		{"one video", `{"title":"Launch","body":"<p>Watch:</p>` + iframe + `"}`, false, 1},
+		{"two videos, one field", `{"title":"Launch","body":"<p>Part 1</p>` + iframe + `<p>Part 2</p>` + iframe + `"}`, false, 1},
+		{"three videos, three fields", `{"intro":"` + iframe + `","body":"` + iframe + `","footer":"` + iframe + `"}`, false, 3},
+		{"video plus another weak signal", `{"body":"` + iframe + `","note":"see /etc/hosts"}`, true, 1},
+	}
+	e := mustEngine(t, Config{})
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			d, err := e.InspectRequest(newReq("POST", "/cms/pages", "application/json", tc.body), RequestInfo{All: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if d.Blocked != tc.block {
+				t.Errorf("blocked=%v, want %v: %+v", d.Blocked, tc.block, d)
+			}
+			tags := 0
+			for _, m := range d.Matches {
+				if m.Rule == "xss-dangerous-tag" {
+					tags++
+				}
+			}
+			if tags != tc.tags {
+				t.Errorf("%d xss-dangerous-tag matches, want %d: %+v", tags, tc.tags, d.Matches)
 			}
 		})
 	}
@@ -566,5 +640,95 @@ func TestEngineRedactsSecrets(t *testing.T) {
 	}
 	if got := RedactURI("/a?access_token=abc&q=1&pass"); got != "/a?access_token=REDACTED&q=1&pass" {
 		t.Errorf("RedactURI = %q", got)
+	}
+}
+
+// TestEngineClientHints: browser client hint lists pass; an injection in
+// one of their strings, or a value that is not a list, is still inspected.
+func TestEngineClientHints(t *testing.T) {
+	tests := []struct {
+		name, header, value string
+		block               bool
+	}{
+		{"chrome 96 brand list", "Sec-Ch-Ua", `" Not A;Brand";v="99", "Chromium";v="96", "Google Chrome";v="96"`, false},
+		{"opera brand list", "Sec-Ch-Ua", `" Not A;Brand";v="99", "Chromium";v="90", "Opera";v="76"`, false},
+		{"chrome 120 brand list", "Sec-Ch-Ua", `"Not_A Brand";v="8", "Chromium";v="120", "Google Chrome";v="120"`, false},
+		{"full version list", "Sec-Ch-Ua-Full-Version-List", `"Not_A Brand";v="8.0.0.0", "Chromium";v="120.0.6099.130", "Google Chrome";v="120.0.6099.130"`, false},
+		{"platform", "Sec-Ch-Ua-Platform", `"Windows"`, false},
+		{"injection in a brand", "Sec-Ch-Ua", `"x' union select password from users--";v="1"`, true},
+		{"injection in a parameter", "Sec-Ch-Ua", `"Chromium";v="<script>alert(1)</script>"`, true},
+		{"not a list", "Sec-Ch-Ua", `"a";v="1"; drop table users--`, true},
+		{"other header keeps whole-value inspection", "X-Brand", `"x' or 1=1--";v="1"`, true},
+	}
+	e := mustEngine(t, Config{})
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			r := newReq("GET", "/", "", "")
+			r.Header.Set(tc.header, tc.value)
+			d, err := e.InspectRequest(r, RequestInfo{All: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if d.Blocked != tc.block || !tc.block && d.Score != 0 {
+				t.Errorf("blocked=%v score=%d, want blocked=%v: %+v", d.Blocked, d.Score, tc.block, d.Matches)
+			}
+		})
+	}
+}
+
+func TestSplitSFStrings(t *testing.T) {
+	tests := []struct {
+		in   string
+		want []string
+		ok   bool
+	}{
+		{`"a"`, []string{"a"}, true},
+		{`" Not A;Brand";v="99", "Chromium";v="96"`, []string{" Not A;Brand", "99", "Chromium", "96"}, true},
+		{`"a";v=1;x, "b"`, []string{"a", "b"}, true},
+		{``, nil, false},
+		{`a`, nil, false},
+		{`"a`, nil, false},
+		{`"a" "b"`, nil, false},
+		{`"a\"b"`, nil, false},
+		{`"a";`, nil, false},
+		{`"a";v=`, nil, false},
+		{`"a",`, nil, false},
+		{`"a"; drop table x`, nil, false},
+	}
+	for _, tc := range tests {
+		got, ok := splitSFStrings(nil, tc.in)
+		if ok != tc.ok || !slices.Equal(got, tc.want) {
+			t.Errorf("splitSFStrings(%q) = %q, %v; want %q, %v", tc.in, got, ok, tc.want, tc.ok)
+		}
+	}
+}
+
+// TestEngineOperatorQueryExclusion: APIs that take MongoDB-style operators
+// in bracketed query names on purpose (Strapi: filters[price][$lt]=10)
+// look exactly like operator injection; an exclusion scoped to those
+// names lets them through and keeps the rule everywhere else.
+func TestEngineOperatorQueryExclusion(t *testing.T) {
+	excl := Config{Exclusions: []Exclusion{{Rules: []string{"nosql-operator"}, Paths: []string{"/api/*"}, Targets: []string{"query:filters[*", "query_name:filters[*"}}}}
+	tests := []struct {
+		name   string
+		cfg    Config
+		target string
+		block  bool
+	}{
+		{"blocked by default", Config{}, "/api/products?filters[price][$lt]=10", true},
+		{"excluded", excl, "/api/products?filters[price][$lt]=10&sort=price", false},
+		{"other parameter still checked", excl, "/api/login?username[$ne]=x", true},
+		{"other path still checked", excl, "/admin?filters[price][$lt]=10", true},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			d, err := mustEngine(t, tc.cfg).InspectRequest(newReq("GET", tc.target, "", ""), RequestInfo{All: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if d.Blocked != tc.block {
+				t.Errorf("blocked=%v, want %v: %+v", d.Blocked, tc.block, d.Matches)
+			}
+		})
 	}
 }

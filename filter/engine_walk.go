@@ -160,9 +160,30 @@ func (w *walker) headers(r *http.Request) {
 			kind = KindUserAgent
 		}
 		for _, v := range vs {
+			if sfClientHint(name) && w.clientHint(name, v) {
+				continue
+			}
 			w.value(tHeader, kind, name, v)
 		}
 	}
+}
+
+// clientHint inspects the strings of a client hint list one by one (see
+// splitSFStrings); false when v is not such a list.
+func (w *walker) clientHint(name, v string) bool {
+	var buf [16]string
+	items, ok := splitSFStrings(buf[:0], v)
+	if !ok {
+		return false
+	}
+	for _, s := range items {
+		w.detect(tHeader, KindHeaderValue, name, s)
+	}
+	if len(w.e.custom[tHeader]) > 0 {
+		// Custom rules see the header as sent.
+		w.custom(tHeader, name, v)
+	}
+	return true
 }
 
 // cookies inspects each cookie's name and raw value.

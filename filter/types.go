@@ -126,12 +126,14 @@ type Decision struct {
 	// Status is the HTTP status to reject with when Blocked (or would
 	// reject with, in detect-only mode); 0 when the request passes.
 	Status int `json:"status,omitempty"`
-	// Score is the sum of the scores of the matches.
+	// Score is the request's score: the sum, over the rules that matched,
+	// of each rule's highest score (a rule that matches several values
+	// counts once).
 	Score int `json:"score"`
 	// Threshold is the score at which a request is blocked.
 	Threshold int `json:"threshold"`
 	// Matches are the findings, in the order found, at most
-	// maxMatches of them (the score counts every one).
+	// maxMatches of them (the score counts every rule, listed or not).
 	Matches []Match `json:"matches,omitempty"`
 	// Truncated reports that more matches were found than Matches holds.
 	Truncated bool `json:"truncated,omitempty"`
