@@ -56,6 +56,7 @@ func parseResponseRedact(h httpcaddyfile.Helper) (caddyhttp.MiddlewareHandler, e
 //	    keep_default_headers
 //	    mask_headers <name|prefix*...>
 //	    header_mask_with <text>
+//	    scan_headers <name|prefix*...>
 //	}
 //
 //	<style> := mask [char <c>] [keep_first <n>] [keep_last <n>]
@@ -77,7 +78,7 @@ func (h *ResponseRedact) UnmarshalCaddyfile(d *caddyfile.Dispenser) error {
 		switch sub {
 		case "field", "style_for", "custom",
 			"detectors", "disable", "content_types", "statuses",
-			"remove_headers", "keep_headers", "mask_headers":
+			"remove_headers", "keep_headers", "mask_headers", "scan_headers":
 		default:
 			if seen[sub] {
 				return d.Errf("%s given twice", sub)
@@ -236,6 +237,10 @@ func (h *ResponseRedact) UnmarshalCaddyfile(d *caddyfile.Dispenser) error {
 			if err := appendArgs(d, &h.headerPolicy().Mask); err != nil {
 				return err
 			}
+		case "scan_headers":
+			if err := appendArgs(d, &h.headerPolicy().Scan); err != nil {
+				return err
+			}
 		case "header_mask_with":
 			if !d.NextArg() {
 				return d.ArgErr()
@@ -252,6 +257,17 @@ func (h *ResponseRedact) UnmarshalCaddyfile(d *caddyfile.Dispenser) error {
 		if _, err := redact.CompileHeaderRules(*h.Headers); err != nil {
 			return d.Err(err.Error())
 		}
+	}
+	// Compile the engine now, so that its errors (unknown detector, bad
+	// RE2 pattern, hmac without hmac_key …) carry the Caddyfile position.
+	// The key is a placeholder resolved only at provision: any non-empty
+	// stand-in will do here.
+	cfg := h.Config
+	if cfg.HMACKey != "" {
+		cfg.HMACKey = "unresolved"
+	}
+	if _, err := redact.New(cfg); err != nil {
+		return d.Errf("response_redact: %v", err)
 	}
 	return nil
 }

@@ -51,6 +51,7 @@ func TestResponseRedactUnmarshalCaddyfile(t *testing.T) {
 				keep_headers Server
 				mask_headers X-User-Email
 				header_mask_with ***
+				scan_headers Location X-User-*
 			}`,
 			want: `{"detectors":["credit_card","email","jwt"],"disable":["phone"],"ip_addresses":true,` +
 				`"fields":[{"path":"password","style":{"kind":"remove"}},{"path":"users[*].card.number","style":{"kind":"mask","keep_last":4}},{"path":"*.ssn"}],` +
@@ -60,7 +61,7 @@ func TestResponseRedactUnmarshalCaddyfile(t *testing.T) {
 				`"window_bytes":16384,"hmac_key":"{env.REDACT_KEY}",` +
 				`"max_size":8000000,"on_limit":"pass","error_pages":"replace","error_page_max_size":32768,` +
 				`"content_types":["application/json","+json","text/*"],"statuses":["2xx","404"],` +
-				`"headers":{"remove":["X-Internal-*"],"keep":["Server"],"mask":["X-User-Email"],"mask_with":"***"}}`,
+				`"headers":{"remove":["X-Internal-*"],"keep":["Server"],"mask":["X-User-Email"],"mask_with":"***","scan":["Location","X-User-*"]}}`,
 		},
 		{
 			name:  "keep default headers, replace style",
@@ -68,6 +69,8 @@ func TestResponseRedactUnmarshalCaddyfile(t *testing.T) {
 			want:  `{"style":{"kind":"replace","replacement":"[hidden]"},"headers":{"keep_defaults":true}}`,
 		},
 		{name: "argument on directive", input: `response_redact foo`, wantErr: "wrong argument count"},
+		{name: "scan_headers without names", input: "response_redact {\n scan_headers\n}", wantErr: "wrong argument count"},
+		{name: "scan_headers bad name", input: "response_redact {\n scan_headers Bad:Name\n}", wantErr: `invalid header name "Bad:Name"`},
 		{name: "unknown subdirective", input: "response_redact {\n mask_everything\n}", wantErr: `unrecognized subdirective "mask_everything"`},
 		{name: "bad size", input: "response_redact {\n max_size lots\n}", wantErr: `invalid size "lots"`},
 		{name: "zero size", input: "response_redact {\n max_size 0\n}", wantErr: `invalid size "0"`},
@@ -89,6 +92,11 @@ func TestResponseRedactUnmarshalCaddyfile(t *testing.T) {
 		{name: "bad header name", input: "response_redact {\n remove_headers \"X Bad\"\n}", wantErr: "invalid header name"},
 		{name: "empty list", input: "response_redact {\n detectors\n}", wantErr: "wrong argument count"},
 		{name: "ip_addresses takes nothing", input: "response_redact {\n ip_addresses yes\n}", wantErr: "wrong argument count"},
+		{name: "unknown detector", input: "response_redact {\n detectors credit_card visa\n}", wantErr: `unknown detector "visa"`},
+		{name: "bad custom pattern", input: "response_redact {\n custom ref \"ref-(\"\n}", wantErr: "compiling pattern"},
+		{name: "hmac without key", input: "response_redact {\n style_for email hmac\n}", wantErr: "needs hmac_key"},
+		{name: "style_for unknown detector", input: "response_redact {\n style_for visa label\n}", wantErr: `unknown detector "visa"`},
+		{name: "hmac label with quote", input: "response_redact {\n hmac_key k\n style hmac 'A\"B'\n}", wantErr: "quotes, backslashes"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

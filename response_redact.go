@@ -74,7 +74,9 @@ type ResponseRedact struct {
 
 	// ContentTypes limits masking to these media types: exact
 	// ("application/json"), "type/*" ("text/*") or a structured-syntax suffix
-	// ("+json"). Default: every type the engine scans (JSON and +json, text,
+	// ("+json", which matches application/problem+json and also the bare
+	// syntax application/json; "+xml" likewise matches application/xml and
+	// text/xml). Default: every type the engine scans (JSON and +json, text,
 	// HTML, XML, form); binary types are never scanned. A response without
 	// a Content-Type is scanned as text.
 	ContentTypes []string `json:"content_types,omitempty"`
@@ -267,7 +269,10 @@ func (p contentTypePattern) match(mt string) bool {
 		major, _, _ := strings.Cut(mt, "/")
 		return major == p.major
 	default:
-		return strings.HasSuffix(mt, p.suffix)
+		// "+json" names the JSON syntax (RFC 6839): application/json and
+		// text/json are that syntax too, not just the suffixed types.
+		_, sub, _ := strings.Cut(mt, "/")
+		return strings.HasSuffix(sub, p.suffix) || sub == p.suffix[1:]
 	}
 }
 

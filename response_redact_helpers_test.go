@@ -50,6 +50,16 @@ func secretJSON(size int, tag string) []byte {
 	return b.Bytes()
 }
 
+// secretJSONEscaped is secretJSON whose records also carry the e-mail with
+// its '@' spelled as a JSON escape ("\u0040"), as some encoders write it:
+// served as JSON, it must be found all the same (leakedSecrets sees through
+// the escape).
+func secretJSONEscaped(size int, tag string) []byte {
+	body := secretJSON(size, tag)
+	esc := `,"contact":"` + strings.Replace(plantedSecrets[5], "@", `\u0040`, 1) + `"}`
+	return bytes.ReplaceAll(body, []byte(`"note":"order shipped"}`), []byte(`"note":"order shipped"`+esc))
+}
+
 // secretText is plain text with every planted secret per line.
 func secretText(size int) []byte {
 	var b bytes.Buffer
@@ -63,8 +73,10 @@ func secretText(size int) []byte {
 // leakedSecrets lists the planted secrets present in body.
 func leakedSecrets(body []byte) []string {
 	var leaked []string
+	// A secret spelled with a JSON escape leaks all the same.
+	unescaped := bytes.ReplaceAll(body, []byte(`\u0040`), []byte("@"))
 	for _, s := range plantedSecrets {
-		if bytes.Contains(body, []byte(s)) {
+		if bytes.Contains(unescaped, []byte(s)) {
 			leaked = append(leaked, s)
 		}
 	}

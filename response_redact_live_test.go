@@ -72,7 +72,7 @@ func (b *liveRedactBackend) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		body = secretText(size)
 	} else {
 		w.Header().Set("Content-Type", "application/json")
-		body = secretJSON(size, q.Get("tag"))
+		body = secretJSONEscaped(size, q.Get("tag"))
 	}
 	if enc != "" && enc != "identity" {
 		w.Header().Set("Content-Encoding", enc)

@@ -36,7 +36,7 @@ func TestResponseRedactEncodingsAndChunking(t *testing.T) {
 					continue
 				}
 				name := fmt.Sprintf("%s/chunk%d/size%d", coding, chunk, size)
-				body := secretJSON(size, "t")
+				body := secretJSONEscaped(size, "t")
 				hdr := jsonHeader("Content-Length", "999", "Etag", `"abc"`, "Content-Md5", "x", "Digest", "sha-256=x",
 					"Server", "gunicorn", "X-Powered-By", "Express", "Accept-Ranges", "bytes", "Cache-Control", "max-age=60")
 				if coding != "identity" {
@@ -321,6 +321,10 @@ func TestResponseRedactScope(t *testing.T) {
 		{"status inside statuses", func(h *ResponseRedact) { h.Statuses = []string{"2xx", "404"} }, 404, "application/json", true},
 		{"type outside content_types", func(h *ResponseRedact) { h.ContentTypes = []string{"+json"} }, 200, "text/html", false},
 		{"type inside content_types", func(h *ResponseRedact) { h.ContentTypes = []string{"text/*"} }, 200, "text/html", true},
+		{"+json matches application/json", func(h *ResponseRedact) { h.ContentTypes = []string{"+json"} }, 200, "application/json; charset=utf-8", true},
+		{"+json matches problem+json", func(h *ResponseRedact) { h.ContentTypes = []string{"+json"} }, 200, "application/problem+json", true},
+		{"+json does not match jsonp-ish subtype", func(h *ResponseRedact) { h.ContentTypes = []string{"+json"} }, 200, "application/x-json-stream", false},
+		{"+xml matches text/xml", func(h *ResponseRedact) { h.ContentTypes = []string{"+xml"} }, 200, "text/xml", true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -452,7 +456,7 @@ func TestResponseRedactConcurrent(t *testing.T) {
 			if coding != "identity" {
 				hdr.Set("Content-Encoding", coding)
 			}
-			body := secretJSON(20<<10+i*97, tag)
+			body := secretJSONEscaped(20<<10+i*97, tag)
 			res := serve(h, http.MethodGet, &upstream{header: hdr, body: encodeBody(t, coding, body), chunk: 333}, nil)
 			got := res.rec.Body.String()
 			switch {
@@ -582,6 +586,13 @@ func TestResponseRedactLogs(t *testing.T) {
 	serve(h, http.MethodGet, &upstream{header: jsonHeader(), body: secretJSON(20<<10, "l"), chunk: 1000}, nil)
 	serve(h, http.MethodGet, &upstream{status: 500, header: http.Header{"Content-Type": {"text/plain"}},
 		body: []byte("java.lang.RuntimeException: card " + plantedSecrets[0])}, nil)
+	// A token in the query string must not reach our log lines either.
+	const queryToken = "tok_SECRET_in_query_0123"
+	rec := httptest.NewRecorder()
+	if err := h.ServeHTTP(rec, newTestRequest(http.MethodGet, "/api/data?access_token="+queryToken, rec),
+		&upstream{header: jsonHeader(), body: secretJSON(3<<10, "q")}); err != nil {
+		t.Fatal(err)
+	}
 	want := map[string]bool{
 		"response_redact: masked response":              false,
 		"response_redact: failing closed":               false,
@@ -595,6 +606,9 @@ func TestResponseRedactLogs(t *testing.T) {
 		}
 		if leaked := leakedSecrets(enc.Bytes()); len(leaked) > 0 {
 			t.Errorf("log %q carries %q", e.Message, leaked)
+		}
+		if strings.Contains(enc.String(), queryToken) {
+			t.Errorf("log %q carries the query string: %s", e.Message, enc.String())
 		}
 		if e.Message == "response_redact: masked response" && !strings.Contains(enc.String(), `"records[*].card"`) {
 			t.Errorf("masked response log lacks JSON paths: %s", enc.String())
@@ -669,5 +683,40 @@ func TestResponseRedactDecompressionBomb(t *testing.T) {
 	}
 	if n := res.rec.Body.Len(); n > 1<<20 {
 		t.Errorf("%d bytes emitted for a 1 MiB limit", n)
+	}
+}
+
+// TestResponseRedactScanHeaders: with scan_headers, detected values in
+// the selected header values are masked (also on a response whose body is
+// out of scope) and counted; other headers are untouched.
+func TestResponseRedactScanHeaders(t *testing.T) {
+	h := newTestRedact(t, func(h *ResponseRedact) {
+		h.Headers = &redact.HeaderPolicy{Scan: []string{"Location", "X-Customer-*"}}
+	})
+	hdr := http.Header{
+		"Content-Type":     {"image/png"},
+		"Location":         {"/done?mail=jane.roe@example.com"},
+		"X-Customer-Iban":  {"DE89 3704 0044 0532 0130 00"},
+		"X-Request-Origin": {"jane.roe@example.com"},
+	}
+	res := serve(h, http.MethodGet, &upstream{status: http.StatusFound, header: hdr, body: []byte("\x89PNG")}, nil)
+	if res.err != nil || res.panicked != nil {
+		t.Fatalf("err %v panic %v", res.err, res.panicked)
+	}
+	got := res.rec.Result().Header
+	if v := got.Get("Location"); strings.Contains(v, "jane.roe@example.com") || !strings.HasPrefix(v, "/done?mail=") {
+		t.Errorf("Location = %q", v)
+	}
+	if v := got.Get("X-Customer-Iban"); strings.Contains(v, "3704") {
+		t.Errorf("X-Customer-Iban = %q", v)
+	}
+	if v := got.Get("X-Request-Origin"); v != "jane.roe@example.com" {
+		t.Errorf("unselected header changed: %q", v)
+	}
+	if v := testutil.ToFloat64(h.metrics.findings.WithLabelValues("iban")); v != 1 {
+		t.Errorf("iban findings = %v, want 1", v)
+	}
+	if v := testutil.ToFloat64(h.metrics.responses.WithLabelValues(resultSkipped)); v != 1 {
+		t.Errorf("skipped responses = %v, want 1", v)
 	}
 }

@@ -66,17 +66,19 @@ type redactWriter struct {
 	sentHeader bool
 	result     string
 
-	kind      redact.BodyKind
-	maskBody  bool                   // status and type in scope
-	dec       *redact.DecodingWriter // nil for identity bodies
-	stream    *redact.Stream
-	closed    bool // stream closed (findings final)
-	findings  redact.Findings
-	inspected int64
-	passing   bool // past max_size with on_limit pass
-	hold      []byte
-	holdFull  bool
-	out       []byte // masked output not yet written on (≤ outBufSize)
+	kind     redact.BodyKind
+	maskBody bool                   // status and type in scope
+	dec      *redact.DecodingWriter // nil for identity bodies
+	stream   *redact.Stream
+	closed   bool // stream closed (findings final)
+	findings redact.Findings
+	// hdrFindings counts values masked in header values (scan_headers).
+	hdrFindings map[string]int
+	inspected   int64
+	passing     bool // past max_size with on_limit pass
+	hold        []byte
+	holdFull    bool
+	out         []byte // masked output not yet written on (≤ outBufSize)
 
 	stopErr    error  // returned to the upstream on every later Write
 	failErr    error  // why the response fails closed
@@ -97,7 +99,7 @@ func (w *redactWriter) WriteHeader(code int) {
 		return // superfluous, as net/http would say
 	}
 	hdr := w.Header()
-	w.h.headerRule.Apply(hdr)
+	w.applyHeaderRules(hdr)
 	if code < 200 {
 		if code == http.StatusSwitchingProtocols {
 			w.status, w.mode, w.result, w.sentHeader = code, modePass, resultSkipped, true
@@ -168,6 +170,22 @@ func (w *redactWriter) decide(hdr http.Header) {
 	}
 	if len(codings) > 0 {
 		w.dec = redact.NewDecodingWriter(inspector{w}, codings)
+	}
+}
+
+// applyHeaderRules removes and masks headers and runs the detectors over
+// the values of the headers configured for scanning (1xx headers too: they
+// reach the client as well).
+func (w *redactWriter) applyHeaderRules(hdr http.Header) {
+	w.h.headerRule.Apply(hdr)
+	if w.h.headerRule.Scans() {
+		f := w.h.headerRule.ScanValues(hdr, w.h.redactor)
+		for t, n := range f.Types {
+			if w.hdrFindings == nil {
+				w.hdrFindings = make(map[string]int)
+			}
+			w.hdrFindings[t] += n
+		}
 	}
 }
 
@@ -308,7 +326,7 @@ func (w *redactWriter) inspect(p []byte) (int, error) {
 	w.inspected += remaining
 	w.passing, w.result = true, resultLimitPassed
 	if c := w.h.logger.Check(zapcore.WarnLevel, "response_redact: max_size reached, passing the rest unmasked (on_limit pass)"); c != nil {
-		c.Write(zap.Int("upstream_status", w.status), zap.Int64("max_size", w.h.MaxSize), zap.String("uri", w.req.RequestURI))
+		c.Write(zap.Int("upstream_status", w.status), zap.Int64("max_size", w.h.MaxSize), zap.String("path", w.req.URL.Path))
 	}
 	n, err := w.writeDownstream(p[remaining:])
 	return int(remaining) + n, err
@@ -404,7 +422,7 @@ func (w *redactWriter) finish(nextErr error, aborted bool) error {
 	case modeUndecided:
 		// Nothing was written: net/http (or Caddy's error handling, if
 		// nextErr is set) will send the header map as it is.
-		w.h.headerRule.Apply(w.Header())
+		w.applyHeaderRules(w.Header())
 		return nextErr
 	case modePass, modeNoBody:
 		w.record()
@@ -475,7 +493,7 @@ func (w *redactWriter) failClosed() error {
 			zap.Int("upstream_status", w.status),
 			zap.Bool("headers_sent", w.sentHeader),
 			zap.Int64("inspected_bytes", w.inspected),
-			zap.String("uri", w.req.RequestURI),
+			zap.String("path", w.req.URL.Path),
 			zap.Error(w.failErr),
 		)
 	}
@@ -508,7 +526,7 @@ func (w *redactWriter) finishErrorPage() error {
 				zap.Int("upstream_status", w.status),
 				zap.String("reason", reason),
 				zap.String("platform", platform),
-				zap.String("uri", w.req.RequestURI),
+				zap.String("path", w.req.URL.Path),
 			)
 		}
 		return w.writeGenericError()
@@ -565,6 +583,8 @@ func (w *redactWriter) writeGenericError() error {
 }
 
 // record counts the outcome and findings and puts them on the access log.
+// Our log lines carry the request path, never the query string, which may
+// carry tokens (?access_token=…).
 func (w *redactWriter) record() {
 	result := w.result
 	if result == "" {
@@ -573,6 +593,21 @@ func (w *redactWriter) record() {
 			result = resultMasked
 		}
 		w.result = result
+	}
+	if len(w.hdrFindings) > 0 {
+		// Header findings count like body findings (the values left).
+		types := make(map[string]int, len(w.findings.Types)+len(w.hdrFindings))
+		for t, c := range w.findings.Types {
+			types[t] += c
+		}
+		for t, c := range w.hdrFindings {
+			types[t] += c
+			w.findings.Total += c
+		}
+		w.findings.Types, w.hdrFindings = types, nil
+		if result == resultClean {
+			result, w.result = resultMasked, resultMasked
+		}
 	}
 	w.h.metrics.responses.WithLabelValues(result).Inc()
 	n := w.findings.Total
@@ -589,7 +624,7 @@ func (w *redactWriter) record() {
 	if n > 0 {
 		if c := w.h.logger.Check(zapcore.InfoLevel, "response_redact: masked response"); c != nil {
 			c.Write(
-				zap.String("uri", w.req.RequestURI),
+				zap.String("path", w.req.URL.Path),
 				zap.Int("status", w.status),
 				zap.String("result", result),
 				zap.Any("types", w.findings.Types),

@@ -192,7 +192,7 @@ func ipv4Groups(b []byte, gs, gl []int) bool {
 // Luhn by chance) is called a card by its surroundings: the JSON key, or a
 // word such as "card", "credit", "PAN" or "cc" just before it.
 func (s *Stream) cardContext(st *scanState, b []byte, lo, i int) bool {
-	if st.json && s.cardContextJSON() {
+	if st.json && s.cardContextJSON() || s.parent != nil && s.parent.cardContextJSON() {
 		return true
 	}
 	from := max(lo, i-48)

@@ -59,7 +59,7 @@ func tryEmail(b []byte, lo, i, end int, inJSON bool) (int, int, bool) {
 // the country's length, optionally in blocks of four separated by one
 // space; then mod-97.
 func tryIBAN(b []byte, i, end int) (int, bool) {
-	want, ok := ibanLengths[[2]byte{b[i], b[i+1]}]
+	want, ok := ibanLen(b[i], b[i+1])
 	if !ok {
 		return 0, false
 	}

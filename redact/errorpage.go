@@ -175,12 +175,10 @@ var frameScanners = [...]frameScanner{
 	{anchor: "ORA-", platform: "sql", signal: "oracle", check: oraCode},
 }
 
-func isDigit(c byte) bool { return c >= '0' && c <= '9' }
-
 // countDigits counts the digits at body[i:].
 func countDigits(body []byte, i int) int {
 	n := 0
-	for i+n < len(body) && isDigit(body[i+n]) {
+	for i+n < len(body) && isDig(body[i+n]) {
 		n++
 	}
 	return n
@@ -207,7 +205,7 @@ func fileLineFrame(body []byte, i int) bool {
 }
 
 func isIdentChar(c byte) bool {
-	return c == '_' || isDigit(c) || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
+	return c == '_' || isDig(c) || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
 }
 
 // pythonFrame: `File "/x/y.py", line 12` — allowing \" or &quot; quoting.

@@ -15,6 +15,7 @@ var fuzzSeeds = []string{
 	"plain text +44 20 7946 0958 (415) 555-2671 DE89 3704 0044 0532 0130 00 AKIAIOSFODNN7EXAMPLE",
 	`{"a": tru`, `{"a":[1,2}`, `"unterminated \`, "\xff\xfe{\"a\":1}",
 	"ghp_16C7e42F292c6912E7710c838347Ae178B4a xoxb-2345678901-abcdefghijkl sk_live_4eC39HqLyjWDarjtT1zdp7dc",
+	`{"e":"jane\u0040example.com","c":"\u0034111 1111 1111 1111","b":"Bearer abcdefghij\/klmnop1234","s":"\ud83d\ude00\ud83d"}`,
 }
 
 func fuzzRedactors(t testing.TB) []*Redactor {

@@ -77,6 +77,13 @@ type HeaderPolicy struct {
 	// MaskWith is the replacement value of masked headers.
 	// Default: "[REDACTED]".
 	MaskWith string `json:"mask_with,omitempty"`
+
+	// Scan lists response headers whose values are run through the body
+	// detectors (as text, with the same styles), e.g. "Location" or
+	// "X-User-*": only the detected values are masked, the rest of the
+	// value stays. A trailing "*" matches by prefix. Default: none (header
+	// values are not scanned).
+	Scan []string `json:"scan,omitempty"`
 }
 
 // HeaderRules is a compiled HeaderPolicy; immutable and safe for concurrent use.
@@ -85,6 +92,8 @@ type HeaderRules struct {
 	removePrefix []string
 	maskExact    map[string]struct{}
 	maskPrefix   []string
+	scanExact    map[string]struct{}
+	scanPrefix   []string
 	maskWith     string
 }
 
@@ -96,6 +105,7 @@ func CompileHeaderRules(p HeaderPolicy) (*HeaderRules, error) {
 	h := &HeaderRules{
 		removeExact: make(map[string]struct{}),
 		maskExact:   make(map[string]struct{}),
+		scanExact:   make(map[string]struct{}),
 		maskWith:    p.MaskWith,
 	}
 	if h.maskWith == "" {
@@ -130,6 +140,11 @@ func CompileHeaderRules(p HeaderPolicy) (*HeaderRules, error) {
 	for _, m := range p.Mask {
 		if err := addHeaderPattern(m, h.maskExact, &h.maskPrefix); err != nil {
 			return nil, fmt.Errorf("header mask: %w", err)
+		}
+	}
+	for _, m := range p.Scan {
+		if err := addHeaderPattern(m, h.scanExact, &h.scanPrefix); err != nil {
+			return nil, fmt.Errorf("header scan: %w", err)
 		}
 	}
 	return h, nil
@@ -195,6 +210,44 @@ func (h *HeaderRules) Apply(hdr http.Header) (removed, masked int) {
 		}
 	}
 	return removed, masked
+}
+
+// Scans reports whether some header is to be scanned by the detectors.
+func (h *HeaderRules) Scans() bool { return len(h.scanExact) > 0 || len(h.scanPrefix) > 0 }
+
+// ScanValues runs the values of the headers selected by HeaderPolicy.Scan
+// (and left by Apply) through r's detectors and masks what they find, in
+// place. It returns what was found (counts only). A value whose masked
+// form would not be a valid header value (a replacement text with a line
+// break) becomes MaskWith.
+func (h *HeaderRules) ScanValues(hdr http.Header, r *Redactor) Findings {
+	var all Findings
+	if !h.Scans() {
+		return all
+	}
+	for k, vv := range hdr {
+		if !h.matches(k, h.scanExact, h.scanPrefix) {
+			continue
+		}
+		for i, v := range vv {
+			out, f := r.MaskString(v)
+			if f.Total == 0 {
+				continue
+			}
+			if strings.ContainsAny(out, "\r\n\x00") {
+				out = h.maskWith
+			}
+			vv[i] = out
+			all.Total += f.Total
+			for t, n := range f.Types {
+				if all.Types == nil {
+					all.Types = make(map[string]int)
+				}
+				all.Types[t] += n
+			}
+		}
+	}
+	return all
 }
 
 func (h *HeaderRules) matches(key string, exact map[string]struct{}, prefixes []string) bool {

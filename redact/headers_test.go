@@ -109,3 +109,49 @@ func TestDefaultRevealingHeadersFresh(t *testing.T) {
 		t.Fatal("DefaultRevealingHeaders shares its slice")
 	}
 }
+
+// TestHeaderScanValues: selected header values go through the detectors;
+// only the detected values change, other headers are left alone.
+func TestHeaderScanValues(t *testing.T) {
+	r, err := New(Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rules, err := CompileHeaderRules(HeaderPolicy{Scan: []string{"Location", "X-User-*"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	hdr := http.Header{
+		"Location":      {"/welcome?email=jane.roe@example.com&next=/"},
+		"X-User-Card":   {"4111 1111 1111 1111"},
+		"X-User-Name":   {"Jane"},
+		"X-Other-Email": {"john@example.com"},
+	}
+	f := rules.ScanValues(hdr, r)
+	if f.Total != 2 || f.Types[DetEmail] != 1 || f.Types[DetCreditCard] != 1 {
+		t.Fatalf("findings %+v", f)
+	}
+	if got := hdr.Get("Location"); got != "/welcome?email=****.***@*******.***&next=/" {
+		t.Errorf("Location = %q", got)
+	}
+	if got := hdr.Get("X-User-Card"); got != "**** **** **** ****" {
+		t.Errorf("X-User-Card = %q", got)
+	}
+	if hdr.Get("X-User-Name") != "Jane" || hdr.Get("X-Other-Email") != "john@example.com" {
+		t.Errorf("unselected or clean headers changed: %v", hdr)
+	}
+
+	// A replacement with a line break must never reach a header.
+	r2, err := New(Config{Style: &Style{Kind: StyleReplace, Replacement: "a\r\nSet-Cookie: x"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	hdr = http.Header{"Location": {"/?e=jane@example.com"}}
+	rules.ScanValues(hdr, r2)
+	if got := hdr.Get("Location"); got != DefaultMaskWith {
+		t.Errorf("unsafe replacement reached the header: %q", got)
+	}
+	if (&HeaderRules{}).Scans() {
+		t.Error("empty rules scan")
+	}
+}

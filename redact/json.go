@@ -142,9 +142,12 @@ func (s *Stream) jsonRound(final bool) {
 	case jRemoveColon:
 		s.skipTo(j.pos) // space around the removed member's colon goes too
 		safe = s.emitted
-	case jKey, jValue:
+	case jKey, jValue, jCommaOrEnd:
 		if s.deferCommas() && len(s.levels) > 0 && s.levels[len(s.levels)-1].comma {
-			// Whitespace after a dropped comma waits for the member's fate.
+			// Whitespace after a dropped comma (and after a removed member
+			// that followed it) waits for the next member's fate, so that
+			// it lands on the same side of a re-inserted comma however the
+			// body is split.
 			if j.pos-s.emitted > maxHeldSpace {
 				s.skipTo(j.pos)
 			}
@@ -395,7 +398,12 @@ func (s *Stream) jsonString(final bool) bool {
 // stringDone handles the closing quote at absolute z.
 func (s *Stream) stringDone(z int) bool {
 	j := &s.js
-	s.scan(&j.str, z, z, true)
+	if a := j.str.start; z-a <= s.r.window && hasDecodeEscape(s.buf[a-s.base:z-s.base]) {
+		// Not scanned yet (a string this short is scanned only whole).
+		s.scanEscaped(a, z)
+	} else {
+		s.scan(&j.str, z, z, true)
+	}
 	j.pos = z + 1
 	if !j.strKey {
 		s.afterValue()

@@ -58,7 +58,7 @@ loop:
 			if c != '"' {
 				break loop
 			}
-			z, ft := s.stringEnd(b, i+1)
+			z, ft, esc := s.stringEnd(b, i+1)
 			if z < 0 {
 				break loop
 			}
@@ -66,7 +66,7 @@ loop:
 			kl := min(z-i-1, maxKey)
 			lv.keyAbs, lv.keyLen, lv.keyMat, lv.longKey = i+1+base, kl, false, z-i-1 > maxKey
 			if ft >= 0 {
-				s.scanString(i+1+base, z+base, ft+base)
+				s.scanString(i+1+base, z+base, ft+base, esc)
 			}
 			if rules {
 				j.valRule = s.matchRule()
@@ -91,12 +91,12 @@ loop:
 			}
 			switch {
 			case c == '"':
-				z, ft := s.stringEnd(b, i+1)
+				z, ft, esc := s.stringEnd(b, i+1)
 				if z < 0 {
 					break loop
 				}
 				if ft >= 0 {
-					s.scanString(i+1+base, z+base, ft+base)
+					s.scanString(i+1+base, z+base, ft+base, esc)
 				}
 				i = z + 1
 			case c == '{' || c == '[':
@@ -148,14 +148,15 @@ func (s *Stream) stateAfterValue() int {
 }
 
 // closingQuote returns the index of the quote closing a string whose content
-// starts at p, or -1 if the buffer ends first.
-func closingQuote(b []byte, p int) int {
+// starts at p, or -1 if the buffer ends first, and whether the string holds
+// a \u or \/ escape from p on (see json_escape.go).
+func closingQuote(b []byte, p int) (int, bool) {
 	// Most strings are short: look at the first bytes directly before
 	// paying for IndexByte calls.
 	for k := p; k < len(b) && k < p+24; k++ {
 		switch b[k] {
 		case '"':
-			return k
+			return k, false
 		case '\\':
 			return closingQuoteSlow(b, p)
 		}
@@ -163,43 +164,49 @@ func closingQuote(b []byte, p int) int {
 	return closingQuoteSlow(b, p)
 }
 
-func closingQuoteSlow(b []byte, p int) int {
+func closingQuoteSlow(b []byte, p int) (int, bool) {
+	esc := false
 	for {
 		q := bytes.IndexByte(b[p:], '"')
 		if q < 0 {
-			return -1
+			return -1, esc
 		}
 		q += p
 		bs := bytes.IndexByte(b[p:q], '\\')
 		if bs < 0 {
-			return q
+			return q, esc
 		}
 		// Skip escapes one by one up to the candidate quote.
 		k := p + bs
 		for k < q {
 			if b[k] == '\\' {
+				if k+1 < len(b) && (b[k+1] == 'u' || b[k+1] == '/') {
+					esc = true
+				}
 				k += 2
 				continue
 			}
 			k++
 		}
 		if k == q {
-			return q
+			return q, esc
 		}
 		p = k // the candidate quote was escaped
 		if p >= len(b) {
-			return -1
+			return -1, esc
 		}
 	}
 }
 
 // stringEnd finds the closing quote of the string whose content starts at
 // p in one pass with the trigger table; it returns the quote's index (-1:
-// not in the buffer) and the first trigger byte inside (-1: none, the
-// string needs no scan). Custom detectors need every string scanned.
-func (s *Stream) stringEnd(b []byte, p int) (z, first int) {
+// not in the buffer), the first trigger byte inside (-1: none, the string
+// needs no scan) and whether the string holds a \u or \/ escape after
+// it. Custom detectors need every string scanned.
+func (s *Stream) stringEnd(b []byte, p int) (z, first int, esc bool) {
 	if len(s.r.custom) > 0 {
-		return closingQuote(b, p), p
+		z, esc = closingQuote(b, p)
+		return z, p, esc
 	}
 	stab := &s.r.stab
 	n := len(b)
@@ -216,15 +223,21 @@ func (s *Stream) stringEnd(b []byte, p int) (z, first int) {
 			p++
 		}
 		if p >= n {
-			return -1, -1
+			return -1, -1, false
 		}
 		switch b[p] {
 		case '"':
-			return p, -1
+			return p, -1, false
 		case '\\':
+			if p+1 < n && (b[p+1] == 'u' || b[p+1] == '/') {
+				// A spelled-out character may hide a value: the string
+				// is scanned decoded (json_escape.go).
+				z, _ = closingQuote(b, p)
+				return z, p, true
+			}
 			p += 2
 			if p >= n {
-				return -1, -1
+				return -1, -1, false
 			}
 			continue
 		}
@@ -232,7 +245,8 @@ func (s *Stream) stringEnd(b []byte, p int) (z, first int) {
 			p = next
 			continue
 		}
-		return closingQuote(b, p), p
+		z, esc = closingQuote(b, p)
+		return z, p, esc
 	}
 }
 
@@ -302,8 +316,12 @@ func isBearerWord(b []byte, i int) bool {
 }
 
 // scanString scans the complete string content [a, z) (absolute) from its
-// first trigger at from.
-func (s *Stream) scanString(a, z, from int) {
+// first trigger at from; esc: it holds a \u or \/ escape after from.
+func (s *Stream) scanString(a, z, from int, esc bool) {
+	if esc && z-a <= s.r.window {
+		s.scanEscaped(a, z)
+		return
+	}
 	st := &s.js.str
 	st.start, st.pos, st.minStart, st.cpos, st.cont, st.json = a, from, a, a, 0, true
 	s.scan(st, z, z, true)

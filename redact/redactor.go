@@ -1,6 +1,7 @@
 package redact
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"regexp"
@@ -275,4 +276,14 @@ func (r *Redactor) buildTriggers() {
 	allow(clDash, "-abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
 	r.pair[clUnder] = [4]uint64{}
 	allow(clUnder, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
+}
+
+// MaskString masks one short value (a header value, say) as text and
+// returns it with what was found.
+func (r *Redactor) MaskString(v string) (string, Findings) {
+	var out bytes.Buffer
+	st := r.NewStream(&out, KindText)
+	_, _ = st.Write([]byte(v)) // a bytes.Buffer does not fail
+	_ = st.Close()
+	return out.String(), st.Findings()
 }

@@ -64,6 +64,15 @@ type Stream struct {
 	path   []byte // scratch for JSON paths
 	mac    hash.Hash
 
+	// Decoding JSON strings with \u or \/ escapes (json_escape.go): the
+	// decoded bytes, their raw offsets, and a scratch stream that scans
+	// them (whose parent is this stream, for the JSON card context).
+	dec    []byte
+	dmap   []int
+	hdec   []byte // decoded value of an hmac-styled JSON match
+	sub    *Stream
+	parent *Stream
+
 	err    error
 	closed bool
 }

@@ -72,9 +72,13 @@ func TestMemoryBounded(t *testing.T) {
 		{KindText, big},
 		{KindJSON, `{"s":"` + big + `"}`},
 		{KindJSON, "[" + strings.Repeat(`{"a":"x@y.io","b":[1,2,3]},`, 300000) + "0]"},
+		// Escaped strings up to and beyond the window take the decoding
+		// path, whose buffers are bounded by the window too.
+		{KindJSON, "[" + strings.Repeat(`"`+strings.Repeat(`a\u0040b.io `, 300)+`",`, 3000) +
+			`"` + strings.Repeat(`\u0034`, 1<<20) + `"]`},
 	} {
 		st := r.NewStream(discard{}, tc.kind)
-		peak := 0
+		peak, peakDec := 0, 0
 		for p := []byte(tc.body); len(p) > 0; {
 			n := min(len(p), 32<<10)
 			if _, err := st.Write(p[:n]); err != nil {
@@ -82,10 +86,17 @@ func TestMemoryBounded(t *testing.T) {
 			}
 			p = p[n:]
 			peak = max(peak, cap(st.buf))
+			peakDec = max(peakDec, cap(st.dec), cap(st.dmap))
 		}
 		st.Close()
 		if limit := 4096 + maxPiece + 2*ctxKeep + 64<<10; peak > limit {
 			t.Errorf("kind %d: buffer grew to %d (limit %d)", tc.kind, peak, limit)
+		}
+		if strings.Contains(tc.body, `\u0040`) && peakDec == 0 {
+			t.Errorf("kind %d: the escaped strings did not take the decoding path", tc.kind)
+		}
+		if limit := 2 * 4096; peakDec > limit {
+			t.Errorf("kind %d: decode buffers grew to %d (limit %d)", tc.kind, peakDec, limit)
 		}
 	}
 }

@@ -1,6 +1,7 @@
 package redact
 
 import (
+	"bytes"
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
@@ -28,6 +29,9 @@ type style struct {
 	text      []byte // replace/label text, raw
 	textJSON  []byte // the same, escaped for a JSON string
 	label     []byte // label of the hmac style
+	// maskTab maps a byte to its masked form when nothing is kept: letters,
+	// digits and non-ASCII bytes to char, everything else to itself.
+	maskTab [256]byte
 }
 
 func (r *Redactor) compileStyles(cfg Config) error {
@@ -68,6 +72,9 @@ func compileStyle(s Style, label string, card bool, key []byte) (style, error) {
 	var cs style
 	if s.Label != "" {
 		label = s.Label
+		if strings.ContainsAny(label, "\"\\") || strings.ContainsFunc(label, func(r rune) bool { return r < 0x20 || r == 0x7f }) {
+			return cs, fmt.Errorf("label %q: quotes, backslashes and control characters are not allowed", label)
+		}
 	}
 	switch s.Kind {
 	case "", StyleMask:
@@ -87,7 +94,7 @@ func compileStyle(s Style, label string, card bool, key []byte) (style, error) {
 		if len(key) == 0 {
 			return cs, errors.New("kind hmac needs hmac_key")
 		}
-		cs.label = []byte(label)
+		cs.label = appendJSONEscaped(nil, []byte(label)) // also inside JSON strings
 	case StyleRemove:
 		cs.kind = kRemove
 	default:
@@ -110,6 +117,12 @@ func compileStyle(s Style, label string, card bool, key []byte) (style, error) {
 		cs.keepLast = min(cs.keepLast, 4)
 	}
 	cs.textJSON = appendJSONEscaped(nil, cs.text)
+	for c := range cs.maskTab {
+		cs.maskTab[c] = byte(c)
+		if alnum[c] || c >= 0x80 {
+			cs.maskTab[c] = cs.char
+		}
+	}
 	return cs, nil
 }
 
@@ -165,6 +178,11 @@ func (s *Stream) render(dst []byte, det int, raw []byte, inJSON, quote bool) []b
 			dst = append(dst, st.text...)
 		}
 	case kHMAC:
+		if inJSON && bytes.IndexByte(raw, '\\') >= 0 {
+			// The pseudonym is of the value, however it is spelled.
+			s.hdec, _ = decodeJSONString(s.hdec[:0], nil, raw, false)
+			raw = s.hdec
+		}
 		dst = s.appendPseudonym(dst, st.label, raw, normalizeForHMAC(det))
 	case kRemove:
 	}
@@ -176,12 +194,33 @@ func (s *Stream) render(dst []byte, det int, raw []byte, inJSON, quote bool) []b
 
 // maskBytes replaces letters and digits with the mask character, keeping
 // separators (so "4111 1111 1111 1111" stays readable as a card) and JSON
-// escape sequences (so the string stays valid). The output has exactly the
-// input's length, so it is written in place into grown dst.
+// escape sequences (so the string stays valid). Inside JSON, a \uXXXX
+// escape of a letter or digit counts as that character and, when masked,
+// becomes the escaped mask character (\u002a), and one of a non-ASCII
+// character is masked too. The output has exactly the input's length, so
+// it is written in place into grown dst.
 func maskBytes(dst, raw []byte, st *style, inJSON bool) []byte {
+	if st.keepFirst == 0 && st.keepLast == 0 && !(inJSON && bytes.IndexByte(raw, '\\') >= 0) {
+		// The common case: one table load per byte.
+		n0 := len(dst)
+		dst = slices.Grow(dst, len(raw))[:n0+len(raw)]
+		o := dst[n0:]
+		for i, c := range raw {
+			o[i] = st.maskTab[c]
+		}
+		return dst
+	}
 	n := 0
-	for _, c := range raw {
-		if alnum[c] {
+	for i := 0; i < len(raw); i++ {
+		if inJSON && raw[i] == '\\' && i+1 < len(raw) {
+			w, v := jsonEscape(raw, i)
+			if w == 6 && v < 0x80 && alnum[v] {
+				n++
+			}
+			i += w - 1
+			continue
+		}
+		if alnum[raw[i]] {
 			n++
 		}
 	}
@@ -193,13 +232,22 @@ func maskBytes(dst, raw []byte, st *style, inJSON bool) []byte {
 	for i := 0; i < len(raw); i++ {
 		c := raw[i]
 		if inJSON && c == '\\' && i+1 < len(raw) {
-			// An escape: copy it whole; \uXXXX also carries 4 hex digits.
-			j := i + 2
-			if raw[i+1] == 'u' {
-				j = min(i+6, len(raw))
+			// An escape: copied whole, unless it spells a character that
+			// is masked.
+			w, v := jsonEscape(raw, i)
+			copy(o[i:i+w], raw[i:i+w])
+			if w == 6 {
+				switch {
+				case v < 0x80 && alnum[v]:
+					if !(k < first || k >= n-last) {
+						putEscapedByte(o[i:i+6], st.char)
+					}
+					k++
+				case v >= 0x80:
+					putEscapedByte(o[i:i+6], st.char) // never leak non-ASCII letters
+				}
 			}
-			copy(o[i:j], raw[i:j])
-			i = j - 1
+			i += w - 1
 			continue
 		}
 		switch {
@@ -216,6 +264,25 @@ func maskBytes(dst, raw []byte, st *style, inJSON bool) []byte {
 		o[i] = c
 	}
 	return dst
+}
+
+// jsonEscape returns the width of the escape at raw[i] (a backslash) and,
+// for a well-formed \uXXXX (width 6), the code unit it spells.
+func jsonEscape(raw []byte, i int) (int, rune) {
+	if raw[i+1] == 'u' {
+		if v, ok := hex4(raw[i+2:]); ok {
+			return 6, v
+		}
+		return 2, 0
+	}
+	return 2, 0
+}
+
+// putEscapedByte writes c as the JSON escape \u00XX into o[:6].
+func putEscapedByte(o []byte, c byte) {
+	const hexd = "0123456789abcdef"
+	copy(o, `\u00`)
+	o[4], o[5] = hexd[c>>4], hexd[c&15]
 }
 
 // normalizeForHMAC says whether a detector's pseudonym is computed over its

@@ -1,6 +1,8 @@
 package redact
 
 import (
+	"bytes"
+	"math/rand/v2"
 	"strings"
 	"testing"
 )
@@ -179,6 +181,40 @@ func TestKindForContentType(t *testing.T) {
 		k, ok := KindForContentType(tc.ct)
 		if ok != tc.ok || ok && k != tc.kind {
 			t.Errorf("%q: (%v, %v) want (%v, %v)", tc.ct, k, ok, tc.kind, tc.ok)
+		}
+	}
+}
+
+// TestMaskBytesFastPath: the table-driven path (nothing kept, no escapes)
+// and the general path mask the same bytes.
+func TestMaskBytesFastPath(t *testing.T) {
+	st, err := compileStyle(Style{Char: "#"}, "X", false, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rng := rand.New(rand.NewPCG(1, 1))
+	for range 200 {
+		raw := make([]byte, 1+rng.IntN(40))
+		for i := range raw {
+			raw[i] = byte(rng.IntN(256))
+			if raw[i] == '\\' {
+				raw[i] = '/'
+			}
+		}
+		want := make([]byte, len(raw))
+		for i, c := range raw {
+			want[i] = c
+			if isAlnum(c) || c >= 0x80 {
+				want[i] = '#'
+			}
+		}
+		if got := maskBytes(nil, raw, &st, false); !bytes.Equal(got, want) {
+			t.Fatalf("fast path: %q -> %q, want %q", raw, got, want)
+		}
+		// A JSON escape forces the general path; it is copied as is.
+		got := maskBytes(nil, append(append([]byte{}, raw...), `\n`...), &st, true)
+		if !bytes.Equal(got, append(want, `\n`...)) {
+			t.Fatalf("general path: %q -> %q, want %q", raw, got, want)
 		}
 	}
 }

@@ -76,8 +76,20 @@ func validSSN(d []byte) bool {
 	return s != "078051120" && s != "219099999" && s != "123456789"
 }
 
-// ibanLengths maps a country code to its IBAN length (SWIFT registry).
-var ibanLengths = func() map[[2]byte]int {
+// ibanLen returns the IBAN length of the country code ab (SWIFT
+// registry); ok=false for anything that is not a registered country.
+func ibanLen(a, b byte) (int, bool) {
+	if !isUpper(a) || !isUpper(b) {
+		return 0, false
+	}
+	n := int(ibanLengths[int(a-'A')*26+int(b-'A')])
+	return n, n != 0
+}
+
+// ibanLengths maps a country code (two upper-case letters, as index
+// 26*first+second: an array, not a map, because it is on the scan path) to
+// its IBAN length; 0 means none.
+var ibanLengths = func() (t [26 * 26]uint8) {
 	m := map[string]int{
 		"AD": 24, "AE": 23, "AL": 28, "AT": 20, "AZ": 28, "BA": 20, "BE": 16, "BG": 22, "BH": 22,
 		"BI": 27, "BR": 29, "BY": 28, "CH": 21, "CR": 22, "CY": 28, "CZ": 24, "DE": 22, "DJ": 27,
@@ -90,11 +102,10 @@ var ibanLengths = func() map[[2]byte]int {
 		"SD": 18, "SE": 24, "SI": 19, "SK": 24, "SM": 27, "SO": 23, "ST": 25, "SV": 28, "TL": 23,
 		"TN": 24, "TR": 26, "UA": 29, "VA": 22, "VG": 24, "XK": 20, "YE": 30,
 	}
-	out := make(map[[2]byte]int, len(m))
 	for k, v := range m {
-		out[[2]byte{k[0], k[1]}] = v
+		t[int(k[0]-'A')*26+int(k[1]-'A')] = uint8(v)
 	}
-	return out
+	return t
 }()
 
 // ibanMod97 checks an IBAN given as upper-case letters and digits without
@@ -146,6 +157,6 @@ func validIBANLoose(b []byte) bool {
 	if n < 5 {
 		return false
 	}
-	want, ok := ibanLengths[[2]byte{buf[0], buf[1]}]
+	want, ok := ibanLen(buf[0], buf[1])
 	return ok && n == want && buf[2] >= '0' && buf[2] <= '9' && buf[3] >= '0' && buf[3] <= '9' && ibanMod97(buf[:n])
 }
