@@ -550,28 +550,6 @@ func TestSplitURIAndCleanPath(t *testing.T) {
 	}
 }
 
-func TestBrotliWindowBits(t *testing.T) {
-	for lgwin := 10; lgwin <= 24; lgwin++ {
-		var b bytes.Buffer
-		w := brotli.NewWriterOptions(&b, brotli.WriterOptions{LGWin: lgwin})
-		_, _ = w.Write(bytes.Repeat([]byte("hello world "), 1<<17))
-		_ = w.Close()
-		// Encoders raise windows below 18 to 18.
-		if got := brotliWindowBits(b.Bytes()[0]); got != max(lgwin, 18) {
-			t.Errorf("lgwin %d: read %d", lgwin, got)
-		}
-	}
-}
-
-func TestBrotliWindowBitsHeader(t *testing.T) {
-	tests := map[byte]int{0x00: 16, 0x02: 16, 0x03: 18, 0x0f: 24, 0x01: 17, 0x11: 0, 0x21: 10, 0x71: 15}
-	for b, want := range tests {
-		if got := brotliWindowBits(b); got != want {
-			t.Errorf("brotliWindowBits(%#x) = %d, want %d", b, got, want)
-		}
-	}
-}
-
 // TestEngineConcurrent runs one engine from many goroutines (run with
 // -race): no per-request state may be shared.
 func TestEngineConcurrent(t *testing.T) {

@@ -7,11 +7,7 @@ import (
 	"io"
 	"strings"
 
-	"github.com/andybalholm/brotli"
-	"github.com/klauspost/compress/flate"
-	"github.com/klauspost/compress/gzip"
-	"github.com/klauspost/compress/zlib"
-	"github.com/klauspost/compress/zstd"
+	"github.com/gatehouse-dev/caddy-gatehouse/internal/contentcoding"
 )
 
 // Errors reported by the decoders. Callers fail closed on all of them: a body
@@ -103,55 +99,12 @@ func (c *chainReader) Close() error {
 	return errors.Join(errs...)
 }
 
-// newCodingReader returns a decoder for one coding. src is a bufio.Reader, so
-// flate-based decoders read it byte by byte and never over-read: what remains
-// in src after the decoder's EOF is trailing data.
+// newCodingReader returns a decoder for one coding; see
+// contentcoding.NewReader for why src is a bufio.Reader.
 func newCodingReader(src *bufio.Reader, coding string) (io.ReadCloser, error) {
-	switch coding {
-	case "gzip":
-		zr, err := gzip.NewReader(src)
-		if err != nil {
-			return nil, fmt.Errorf("gzip header: %w", err)
-		}
-		return zr, nil
-	case "deflate":
-		// RFC 9110 says "deflate" is the zlib format, but some servers send
-		// raw deflate; a zlib header is recognisable by its check bits.
-		hdr, err := src.Peek(2)
-		if err != nil && len(hdr) < 2 {
-			return nil, fmt.Errorf("deflate header: %w", io.ErrUnexpectedEOF)
-		}
-		if isZlibHeader(hdr) {
-			zr, err := zlib.NewReader(src)
-			if err != nil {
-				return nil, fmt.Errorf("zlib header: %w", err)
-			}
-			return zr, nil
-		}
-		return flate.NewReader(src), nil
-	case "zstd":
-		zr, err := zstd.NewReader(src,
-			zstd.WithDecoderConcurrency(1),
-			zstd.WithDecoderLowmem(true),
-			zstd.WithDecoderMaxWindow(zstdMaxWindow),
-		)
-		if err != nil {
-			return nil, fmt.Errorf("zstd: %w", err)
-		}
-		return zr.IOReadCloser(), nil
-	case "br":
-		return io.NopCloser(brotli.NewReader(src)), nil
-	default:
+	rd, err := contentcoding.NewReader(src, coding, contentcoding.Limits{ZstdWindow: zstdMaxWindow})
+	if errors.Is(err, contentcoding.ErrUnknown) {
 		return nil, fmt.Errorf("%w: %q", ErrUnknownEncoding, truncate(coding, 32))
 	}
-}
-
-// isZlibHeader reports whether b starts with a zlib header (RFC 1950:
-// CM=8, window ≤ 32 KiB, FCHECK makes the first two bytes a multiple of 31).
-func isZlibHeader(b []byte) bool {
-	if len(b) < 2 {
-		return false
-	}
-	cmf, flg := b[0], b[1]
-	return cmf&0x0f == 8 && cmf>>4 <= 7 && (uint16(cmf)<<8|uint16(flg))%31 == 0
+	return rd, err
 }
