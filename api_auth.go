@@ -174,7 +174,8 @@ type APIKeyConfig struct {
 type TokenSourceConfig struct {
 	// Kind is "bearer", "header", "cookie" or "query". Required.
 	Kind string `json:"kind,omitempty"`
-	// Name of the header, cookie or query parameter; unused for bearer.
+	// Name of the header, cookie or query parameter; required for those
+	// kinds, unused for bearer. Default: none.
 	Name string `json:"name,omitempty"`
 }
 

@@ -215,9 +215,11 @@ func unmarshalAuthIssuer(d *caddyfile.Dispenser) (IssuerConfig, error) {
 	for nesting := d.Nesting(); d.NextBlock(nesting); {
 		switch d.Val() {
 		case "audience":
-			if ic.Audiences = append(ic.Audiences, d.RemainingArgs()...); len(ic.Audiences) == 0 {
+			args := d.RemainingArgs()
+			if len(args) == 0 {
 				return ic, d.ArgErr()
 			}
+			ic.Audiences = append(ic.Audiences, args...)
 		case "algorithms":
 			if ic.Algorithms = d.RemainingArgs(); len(ic.Algorithms) == 0 {
 				return ic, d.ArgErr()
@@ -285,13 +287,17 @@ func unmarshalAuthAPIKey(d *caddyfile.Dispenser) (APIKeyConfig, error) {
 	for nesting := d.Nesting(); d.NextBlock(nesting); {
 		switch d.Val() {
 		case "roles":
-			if k.Roles = append(k.Roles, d.RemainingArgs()...); len(k.Roles) == 0 {
+			args := d.RemainingArgs()
+			if len(args) == 0 {
 				return k, d.ArgErr()
 			}
+			k.Roles = append(k.Roles, args...)
 		case "scopes":
-			if k.Scopes = append(k.Scopes, d.RemainingArgs()...); len(k.Scopes) == 0 {
+			args := d.RemainingArgs()
+			if len(args) == 0 {
 				return k, d.ArgErr()
 			}
+			k.Scopes = append(k.Scopes, args...)
 		default:
 			return k, d.Errf("unrecognized subdirective %q", d.Val())
 		}

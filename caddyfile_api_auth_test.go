@@ -133,6 +133,9 @@ func TestAPIAuthUnmarshalCaddyfileErrors(t *testing.T) {
 		{"api_auth {\n claim_header X-A\n}", "after 'X-A', at Testfile:2"},
 		{"api_auth {\n claim_header X-A a\n claim_header X-A b\n}", "claim_header X-A set twice"},
 		{"api_auth {\n role_claims\n}", "after 'role_claims', at Testfile:2"},
+		{"api_auth {\n issuer https://i {\n secret s\n audience a\n audience\n }\n}", "after 'audience', at Testfile:5"},
+		{"api_auth {\n api_key h id {\n roles a\n roles\n }\n}", "after 'roles', at Testfile:4"},
+		{"api_auth {\n api_key h id {\n scopes\n }\n}", "after 'scopes', at Testfile:3"},
 	}
 	for _, c := range cases {
 		t.Run(strings.ReplaceAll(c.input, "\n", " "), func(t *testing.T) {

@@ -11,8 +11,10 @@ import (
 // tokenCache remembers verified tokens by the SHA-256 of the token, so the
 // token itself is never stored, until the earlier of the token's exp and a
 // maximum TTL. It is bounded: when full, expired entries are swept and, if
-// still full, an arbitrary entry is evicted (Go map iteration order is
-// randomised, so an attacker cannot pin which one).
+// still full, a batch of arbitrary entries (1/16 of the bound) is evicted
+// (Go map iteration order is randomised, so an attacker cannot pin which
+// ones). Evicting a batch makes the O(n) sweep happen once per max/16
+// inserts instead of on every insert of a full cache.
 type tokenCache struct {
 	mu      sync.RWMutex
 	entries map[[sha256.Size]byte]cacheEntry
@@ -60,8 +62,9 @@ func (c *tokenCache) put(key [sha256.Size]byte, id *authz.Identity, exp, now tim
 				delete(c.entries, k)
 			}
 		}
+		target := c.max - max(c.max/16, 1)
 		for k := range c.entries {
-			if len(c.entries) < c.max {
+			if len(c.entries) <= target {
 				break
 			}
 			delete(c.entries, k)

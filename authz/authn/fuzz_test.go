@@ -1,8 +1,10 @@
 package authn
 
 import (
+	"net/http"
 	"strings"
 	"testing"
+	"time"
 )
 
 // FuzzVerify feeds arbitrary tokens to a verifier holding HMAC, RSA, ECDSA
@@ -74,5 +76,21 @@ func FuzzParseKeys(f *testing.F) {
 			}
 		}
 		_, _ = parseRemoteKeys(data)
+	})
+}
+
+// FuzzCacheMaxAge feeds arbitrary Cache-Control values (from the IdP's
+// JWKS response) to the max-age parser: it must never panic, and the
+// result is either "none" (-1) or a duration within [0, 365 days].
+func FuzzCacheMaxAge(f *testing.F) {
+	for _, s := range []string{"max-age=300", "public, max-age=0", "no-store", `max-age="60"`,
+		"max-age=99999999999999999999", "max-age=-1", "max-age", ",,,=,"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, v string) {
+		got := cacheMaxAge(http.Header{"Cache-Control": {v}})
+		if got != -1 && (got < 0 || got > 365*24*time.Hour) {
+			t.Fatalf("cacheMaxAge(%q) = %v", v, got)
+		}
 	})
 }

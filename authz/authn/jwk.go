@@ -123,11 +123,16 @@ func (j *jwk) rsa() (*rsa.PublicKey, error) {
 	if len(e) > 4 {
 		return nil, errors.New("RSA exponent too large")
 	}
-	exp := int(new(big.Int).SetBytes(e).Int64())
+	// Go's crypto/rsa refuses exponents above 2^31-1 at verification time;
+	// refuse them here so such a key fails at load, not on every token.
+	exp := new(big.Int).SetBytes(e).Int64()
+	if exp > 1<<31-1 {
+		return nil, errors.New("RSA exponent too large")
+	}
 	if exp < 3 || exp%2 == 0 {
 		return nil, errors.New("invalid RSA exponent")
 	}
-	return &rsa.PublicKey{N: new(big.Int).SetBytes(n), E: exp}, nil
+	return &rsa.PublicKey{N: new(big.Int).SetBytes(n), E: int(exp)}, nil
 }
 
 func (j *jwk) ecdsa() (*ecdsa.PublicKey, error) {

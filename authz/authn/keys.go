@@ -35,10 +35,12 @@ func (k *Key) Material() any { return k.material }
 // Allows reports whether the key may verify a token signed with alg.
 func (k *Key) Allows(alg string) bool { return slices.Contains(k.Algorithms, alg) }
 
-// minimum sizes: RFC 7518 §3.2 (HMAC key at least the hash size) and
-// §3.3 (RSA at least 2048 bits).
+// RSA modulus bounds: RFC 7518 §3.3 requires at least 2048 bits; the upper
+// bound keeps a hostile or broken JWKS from making every verification
+// arbitrarily expensive (a 64k-bit modulus costs ~1000× a 2048-bit one).
 const (
 	minRSABits = 2048
+	maxRSABits = 8192
 )
 
 // familyAlgorithms returns the algorithms a key of this type may verify
@@ -48,6 +50,9 @@ func familyAlgorithms(material any) ([]string, error) {
 	case *rsa.PublicKey:
 		if k.N.BitLen() < minRSABits {
 			return nil, fmt.Errorf("RSA key of %d bits is too small (minimum %d)", k.N.BitLen(), minRSABits)
+		}
+		if k.N.BitLen() > maxRSABits {
+			return nil, fmt.Errorf("RSA key of %d bits is too large (maximum %d)", k.N.BitLen(), maxRSABits)
 		}
 		return []string{"RS256", "RS384", "RS512", "PS256", "PS384", "PS512"}, nil
 	case *ecdsa.PublicKey:

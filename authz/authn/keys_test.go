@@ -55,6 +55,12 @@ func TestParseKeys(t *testing.T) {
 		{name: "short oct", in: `{"kty":"oct","k":"c2hvcnQ"}`, wantErr: "too short"},
 		{name: "EC point off the curve", in: `{"kty":"EC","crv":"P-256","x":"` + strings.Repeat("A", 43) + `","y":"` + strings.Repeat("B", 43) + `"}`, wantErr: "invalid EC point"},
 		{name: "empty set", in: `{"keys":[]}`, wantErr: "no usable"},
+		{name: "RSA modulus over 8192 bits", in: rsaJWKOfBits(8200, "AQAB"), wantErr: "too large"},
+		{name: "RSA modulus under 2048 bits", in: rsaJWKOfBits(2040, "AQAB"), wantErr: "too small"},
+		{name: "RSA modulus of 8192 bits", in: rsaJWKOfBits(8192, "AQAB"), wantN: 1},
+		{name: "RSA exponent too large", in: rsaJWKOfBits(2048, "AQAAAAE"), wantErr: "exponent too large"},
+		{name: "RSA exponent over 2^31-1", in: rsaJWKOfBits(2048, "_____w"), wantErr: "exponent too large"},
+		{name: "RSA even exponent", in: rsaJWKOfBits(2048, "AQAA"), wantErr: "invalid RSA exponent"},
 		{name: "not a key", in: "hello", wantErr: "neither PEM nor JSON"},
 		{name: "bad PEM type", in: "-----BEGIN FOO-----\nAAAA\n-----END FOO-----\n", wantErr: "unsupported PEM type"},
 	}
@@ -132,4 +138,17 @@ func TestRestrict(t *testing.T) {
 	if _, err := newKey("", &ec.PublicKey, nil); err == nil {
 		t.Fatal("P-224 accepted")
 	}
+}
+
+// rsaJWKOfBits builds an RSA JWK whose modulus has exactly bits bits (all
+// ones: not a real key, but the size checks run before any use).
+func rsaJWKOfBits(bits int, e string) string {
+	n := make([]byte, (bits+7)/8)
+	for i := range n {
+		n[i] = 0xff
+	}
+	if r := bits % 8; r != 0 {
+		n[0] = byte(1<<r - 1)
+	}
+	return `{"kty":"RSA","n":"` + base64.RawURLEncoding.EncodeToString(n) + `","e":"` + e + `"}`
 }

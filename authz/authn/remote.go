@@ -35,6 +35,8 @@ type RemoteConfig struct {
 	// is empty; the document's issuer must equal it.
 	Issuer string
 	// RefreshInterval is how often keys are refetched in the background.
+	// A shorter Cache-Control max-age on the JWKS response shortens the
+	// next wait (never below MinRefetchInterval); it never lengthens it.
 	RefreshInterval time.Duration
 	// MinRefetchInterval rate-limits the extra fetch an unknown kid triggers.
 	MinRefetchInterval time.Duration
@@ -124,6 +126,9 @@ type Registry struct {
 	entries map[string]*remoteEntry
 	client  *http.Client
 	nextObs uint64
+	// now is the clock of the unknown-kid refetch rate limit; tests
+	// replace it before the first Acquire.
+	now func() time.Time
 }
 
 // SharedRegistry is the process-wide registry the Caddy adapter uses, so
@@ -142,7 +147,7 @@ func NewRegistry(client *http.Client) *Registry {
 			return CheckFetchURL(req.URL.String())
 		}}
 	}
-	return &Registry{entries: map[string]*remoteEntry{}, client: client}
+	return &Registry{entries: map[string]*remoteEntry{}, client: client, now: time.Now}
 }
 
 // Acquire returns a handle on the shared cache for cfg, starting its
@@ -161,7 +166,7 @@ func (r *Registry) Acquire(cfg RemoteConfig, obs FetchObserver) (*RemoteKeys, er
 	e, ok := r.entries[k]
 	if !ok {
 		ctx, cancel := context.WithCancel(context.Background())
-		e = &remoteEntry{cfg: cfg, key: k, client: r.client, cancel: cancel,
+		e = &remoteEntry{cfg: cfg, key: k, client: r.client, now: r.now, cancel: cancel,
 			attempted: make(chan struct{}), done: make(chan struct{})}
 		r.entries[k] = e
 		go e.run(ctx)
@@ -247,6 +252,7 @@ type remoteEntry struct {
 	cfg    RemoteConfig
 	key    string
 	client *http.Client
+	now    func() time.Time
 	cancel context.CancelFunc
 	refs   int // guarded by Registry.mu
 
@@ -307,10 +313,10 @@ func (e *remoteEntry) run(ctx context.Context) {
 	backoff := minRetryDelay
 	for {
 		e.fetchMu.Lock()
-		err := e.fetchLocked(ctx)
+		maxAge, err := e.fetchLocked(ctx)
 		e.fetchMu.Unlock()
 		e.attemptedOnce.Do(func() { close(e.attempted) })
-		wait := e.cfg.RefreshInterval
+		wait := e.refreshWait(maxAge)
 		if err != nil {
 			wait = min(backoff, wait)
 			backoff = min(backoff*2, e.cfg.RefreshInterval)
@@ -345,18 +351,19 @@ func (e *remoteEntry) refetch(ctx context.Context) bool {
 		}
 		return false
 	}
-	if !e.lastRefetch.IsZero() && time.Since(e.lastRefetch) < e.cfg.MinRefetchInterval {
+	now := e.now()
+	if !e.lastRefetch.IsZero() && now.Sub(e.lastRefetch) < e.cfg.MinRefetchInterval {
 		e.refetchMu.Unlock()
 		return false
 	}
 	ch := make(chan struct{})
-	e.inflight, e.lastRefetch = ch, time.Now()
+	e.inflight, e.lastRefetch = ch, now
 	e.refetchMu.Unlock()
 
 	e.fetchMu.Lock()
 	// The fetch is shared by every waiting request, so it is not bound to
 	// this request's context, only to the fetch timeout.
-	_ = e.fetchLocked(context.WithoutCancel(ctx))
+	_, _ = e.fetchLocked(context.WithoutCancel(ctx))
 	e.fetchMu.Unlock()
 
 	e.refetchMu.Lock()
@@ -367,46 +374,87 @@ func (e *remoteEntry) refetch(ctx context.Context) bool {
 }
 
 // fetchLocked fetches and installs the key set; on failure the previous
-// keys stay in place. Caller holds fetchMu.
-func (e *remoteEntry) fetchLocked(ctx context.Context) error {
-	err := e.fetchOnce(ctx)
+// keys stay in place. It returns the JWKS response's Cache-Control max-age
+// (-1 when absent). Caller holds fetchMu.
+func (e *remoteEntry) fetchLocked(ctx context.Context) (time.Duration, error) {
+	maxAge, err := e.fetchOnce(ctx)
 	if err != nil {
 		e.notify("error")
-		return err
+		return -1, err
 	}
 	e.notify("ok")
-	return nil
+	return maxAge, nil
 }
 
-func (e *remoteEntry) fetchOnce(ctx context.Context) error {
+func (e *remoteEntry) fetchOnce(ctx context.Context) (time.Duration, error) {
 	uri := e.cfg.JWKSURL
 	if uri == "" {
 		if e.jwksURI == "" {
 			discovered, err := e.discover(ctx)
 			if err != nil {
-				return err
+				return -1, err
 			}
 			e.jwksURI = discovered
 		}
 		uri = e.jwksURI
 	}
-	body, err := e.get(ctx, uri)
+	body, hdr, err := e.get(ctx, uri)
 	if err != nil {
 		if e.cfg.JWKSURL == "" {
 			e.jwksURI = "" // the IdP may have moved its JWKS: rediscover
 		}
-		return err
+		return -1, err
 	}
 	keys, err := parseRemoteKeys(body)
 	if err != nil {
-		return fmt.Errorf("JWKS from %s: %w", uri, err)
+		return -1, fmt.Errorf("JWKS from %s: %w", uri, err)
 	}
 	e.keys.Store(&keys)
-	return nil
+	return cacheMaxAge(hdr), nil
+}
+
+// refreshWait is the wait before the next background refresh: the
+// RefreshInterval, shortened by a smaller max-age from the IdP (which
+// announces an early rotation that way) but never below
+// MinRefetchInterval, so max-age=0 or no-store cannot turn into a fetch
+// loop. maxAge < 0 means the IdP gave none.
+func (e *remoteEntry) refreshWait(maxAge time.Duration) time.Duration {
+	wait := e.cfg.RefreshInterval
+	if maxAge >= 0 && maxAge < wait {
+		wait = max(maxAge, min(e.cfg.MinRefetchInterval, wait))
+	}
+	return wait
+}
+
+// cacheMaxAge reads max-age from a Cache-Control header (RFC 9111 §5.2.2.1);
+// no-cache and no-store count as 0. It returns -1 when there is none or it
+// is malformed.
+func cacheMaxAge(h http.Header) time.Duration {
+	maxAge := time.Duration(-1)
+	for _, line := range h.Values("Cache-Control") {
+		for _, d := range strings.Split(line, ",") {
+			name, value, _ := strings.Cut(strings.TrimSpace(d), "=")
+			switch strings.ToLower(name) {
+			case "no-cache", "no-store":
+				return 0
+			case "max-age":
+				n, err := strconv.ParseInt(strings.Trim(value, `"`), 10, 64)
+				if errors.Is(err, strconv.ErrRange) && n > 0 {
+					err = nil // RFC 9111 §1.2.2: an overflow means "very long"
+				}
+				if err != nil || n < 0 {
+					continue
+				}
+				// Clamp before converting: a huge value must not overflow.
+				maxAge = time.Duration(min(n, int64(365*24*3600))) * time.Second
+			}
+		}
+	}
+	return maxAge
 }
 
 func (e *remoteEntry) discover(ctx context.Context) (string, error) {
-	body, err := e.get(ctx, discoveryURL(e.cfg.Issuer))
+	body, _, err := e.get(ctx, discoveryURL(e.cfg.Issuer))
 	if err != nil {
 		return "", err
 	}
@@ -427,30 +475,32 @@ func (e *remoteEntry) discover(ctx context.Context) (string, error) {
 	return doc.JWKSURI, nil
 }
 
-func (e *remoteEntry) get(ctx context.Context, uri string) ([]byte, error) {
+// get fetches uri within the size and time limits and returns the body
+// and the response headers.
+func (e *remoteEntry) get(ctx context.Context, uri string) ([]byte, http.Header, error) {
 	ctx, cancel := context.WithTimeout(ctx, e.cfg.FetchTimeout)
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, uri, nil)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	req.Header.Set("Accept", "application/json")
 	resp, err := e.client.Do(req)
 	if err != nil {
-		return nil, fmt.Errorf("fetching %s: %w", uri, err)
+		return nil, nil, fmt.Errorf("fetching %s: %w", uri, err)
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
-		return nil, fmt.Errorf("fetching %s: status %d", uri, resp.StatusCode)
+		return nil, nil, fmt.Errorf("fetching %s: status %d", uri, resp.StatusCode)
 	}
 	body, err := io.ReadAll(io.LimitReader(resp.Body, e.cfg.MaxFetchSize+1))
 	if err != nil {
-		return nil, fmt.Errorf("reading %s: %w", uri, err)
+		return nil, nil, fmt.Errorf("reading %s: %w", uri, err)
 	}
 	if int64(len(body)) > e.cfg.MaxFetchSize {
-		return nil, fmt.Errorf("response from %s exceeds %d bytes", uri, e.cfg.MaxFetchSize)
+		return nil, nil, fmt.Errorf("response from %s exceeds %d bytes", uri, e.cfg.MaxFetchSize)
 	}
-	return body, nil
+	return body, resp.Header, nil
 }
 
 // parseRemoteKeys parses a JWK Set and drops symmetric keys: a secret

@@ -382,3 +382,155 @@ func TestRemoteConcurrentRotationSharesOneFetch(t *testing.T) {
 		t.Fatalf("%d fetches, want 2 (initial + one shared refetch)", got)
 	}
 }
+
+// TestRemoteRefetchRateLimitFollowsClock: the unknown-kid rate limit runs
+// on the registry's injectable clock: no refetch within
+// MinRefetchInterval, one again as soon as the interval has passed.
+func TestRemoteRefetchRateLimitFollowsClock(t *testing.T) {
+	k := loadKeys()
+	srv := newJWKSServer(t, rsaJWK(t, "k1", k.rsa))
+	reg := NewRegistry(nil)
+	var mu sync.Mutex
+	clock := testNow
+	reg.now = func() time.Time {
+		mu.Lock()
+		defer mu.Unlock()
+		return clock
+	}
+	advance := func(d time.Duration) {
+		mu.Lock()
+		clock = clock.Add(d)
+		mu.Unlock()
+	}
+	v, h := remoteVerifier(t, reg, RemoteConfig{JWKSURL: srv.URL + "/jwks", MinRefetchInterval: time.Minute, RefreshInterval: time.Hour}, nil)
+	waitFor(t, "first fetch", h.Ready)
+	unknown := func(kid string) {
+		t.Helper()
+		_, err := v.Verify(bg, mint(t, "RS256", k.attacker, kid, baseClaims()))
+		wantReason(t, err, ReasonUnknownKey)
+	}
+	steps := []struct {
+		advance  time.Duration
+		kid      string
+		wantHits int64
+	}{
+		{0, "x1", 2},                // first unknown kid: one refetch
+		{59 * time.Second, "x2", 2}, // still inside the interval
+		{time.Second, "x3", 3},      // interval over: one more
+		{0, "x4", 3},
+		{30 * time.Second, "x5", 3},
+	}
+	for i, s := range steps {
+		advance(s.advance)
+		unknown(s.kid)
+		if got := srv.jwksHits.Load(); got != s.wantHits {
+			t.Fatalf("step %d (%s): %d fetches, want %d", i, s.kid, got, s.wantHits)
+		}
+	}
+}
+
+func TestCacheMaxAge(t *testing.T) {
+	cases := []struct {
+		header []string
+		want   time.Duration
+	}{
+		{nil, -1},
+		{[]string{"public, max-age=120"}, 2 * time.Minute},
+		{[]string{`Max-Age="60"`}, time.Minute},
+		{[]string{"max-age=abc"}, -1},
+		{[]string{"max-age=-5"}, -1},
+		{[]string{"public", "max-age=30"}, 30 * time.Second},
+		{[]string{"max-age=600, no-cache"}, 0},
+		{[]string{"no-store"}, 0},
+		{[]string{"max-age=99999999999999999999"}, 365 * 24 * time.Hour}, // overflows int64: "very long"
+		{[]string{"max-age=999999999999"}, 365 * 24 * time.Hour},
+	}
+	for _, c := range cases {
+		h := http.Header{}
+		for _, v := range c.header {
+			h.Add("Cache-Control", v)
+		}
+		if got := cacheMaxAge(h); got != c.want {
+			t.Errorf("%q: max-age %v, want %v", c.header, got, c.want)
+		}
+	}
+	e := &remoteEntry{cfg: RemoteConfig{RefreshInterval: 5 * time.Minute, MinRefetchInterval: 30 * time.Second}}
+	for maxAge, want := range map[time.Duration]time.Duration{
+		-1:              5 * time.Minute,  // none: the configured interval
+		time.Hour:       5 * time.Minute,  // never lengthened
+		2 * time.Minute: 2 * time.Minute,  // shortened
+		0:               30 * time.Second, // floored at MinRefetchInterval
+		time.Second:     30 * time.Second,
+	} {
+		if got := e.refreshWait(maxAge); got != want {
+			t.Errorf("refreshWait(%v) = %v, want %v", maxAge, got, want)
+		}
+	}
+}
+
+// TestRemoteHonoursShortMaxAge: an IdP announcing max-age shorter than
+// refresh_interval is refetched on its schedule, not the configured one.
+func TestRemoteHonoursShortMaxAge(t *testing.T) {
+	k := loadKeys()
+	var hits atomic.Int64
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hits.Add(1)
+		w.Header().Set("Cache-Control", "public, max-age=0")
+		_ = json.NewEncoder(w).Encode(map[string]any{"keys": []any{rsaJWK(t, "k1", k.rsa)}})
+	}))
+	defer srv.Close()
+	reg := NewRegistry(nil)
+	h, err := reg.Acquire(RemoteConfig{JWKSURL: srv.URL, RefreshInterval: time.Hour, MinRefetchInterval: 50 * time.Millisecond}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer h.Release()
+	// With the configured hour only one fetch would happen; max-age=0
+	// floored at 50ms gives several within a second, but not a tight loop.
+	waitFor(t, "refreshes driven by max-age", func() bool { return hits.Load() >= 3 })
+	time.Sleep(200 * time.Millisecond)
+	h.Release()
+	if n := hits.Load(); n > 20 {
+		t.Fatalf("%d fetches in well under a second: max-age=0 became a fetch loop", n)
+	}
+}
+
+// TestRemoteFetchObserverIsNewestUser: a shared cache reports each fetch
+// once, to its newest user (the newest config's metrics registry); when
+// that user goes away first (a failed reload), the older one gets them.
+func TestRemoteFetchObserverIsNewestUser(t *testing.T) {
+	k := loadKeys()
+	srv := newJWKSServer(t, rsaJWK(t, "k1", k.rsa))
+	reg := NewRegistry(nil)
+	cfg := RemoteConfig{JWKSURL: srv.URL + "/jwks", RefreshInterval: time.Hour, MinRefetchInterval: time.Millisecond}
+	var oldCount, newCount atomic.Int64
+	old, err := reg.Acquire(cfg, func(string) { oldCount.Add(1) })
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer old.Release()
+	// Ready means the first fetch succeeded; with a 1h refresh no other
+	// background fetch follows, so every later count comes from refetch.
+	waitFor(t, "first fetch", old.Ready)
+	base := oldCount.Load()
+	next, err := reg.Acquire(cfg, func(string) { newCount.Add(1) })
+	if err != nil {
+		t.Fatal(err)
+	}
+	refetch := func(h *RemoteKeys) {
+		t.Helper()
+		time.Sleep(2 * time.Millisecond) // past MinRefetchInterval
+		if !h.RefetchUnknownKID(bg) {
+			t.Fatal("refetch did not run")
+		}
+	}
+	refetch(next)
+	if o, n := oldCount.Load()-base, newCount.Load(); o != 0 || n != 1 {
+		t.Fatalf("after a fetch with two users: old +%d, new %d; want +0 and 1", o, n)
+	}
+	next.Release()
+	refetch(old)
+	if o, n := oldCount.Load()-base, newCount.Load(); o != 1 || n != 1 {
+		t.Fatalf("after the newest user left: old +%d, new %d; want +1 and 1", o, n)
+	}
+}

@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/golang-jwt/jwt/v5"
+
+	"github.com/gatehouse-dev/caddy-gatehouse/authz"
 )
 
 func wantReason(t *testing.T, err error, want Reason) {
@@ -417,5 +419,43 @@ func TestMintRejectsNone(t *testing.T) {
 	}
 	if _, err := newKey("", &k.PublicKey, nil); err == nil {
 		t.Fatal("accepted a 1024-bit RSA key")
+	}
+}
+
+// TestTokenCacheBound: a full cache sweeps expired entries first, then
+// evicts a batch, and never exceeds its bound.
+func TestTokenCacheBound(t *testing.T) {
+	c := newTokenCache(64, time.Hour)
+	id := &authz.Identity{ID: "x"}
+	key := func(i int) (k [32]byte) {
+		k[0], k[1] = byte(i), byte(i>>8)
+		return k
+	}
+	// Half of the entries expire after a minute.
+	for i := range 64 {
+		exp := testNow.Add(time.Hour)
+		if i%2 == 0 {
+			exp = testNow.Add(time.Minute)
+		}
+		c.put(key(i), id, exp, testNow)
+	}
+	later := testNow.Add(2 * time.Minute)
+	c.put(key(1000), id, time.Time{}, later)
+	if n := c.len(); n != 33 {
+		t.Fatalf("%d entries after the sweep, want 33 (32 live + the new one)", n)
+	}
+	for i := 1; i < 64; i += 2 {
+		if _, ok := c.get(key(i), later); !ok {
+			t.Fatalf("live entry %d evicted while expired ones could be swept", i)
+		}
+	}
+	for i := range 2000 {
+		c.put(key(2000+i), id, time.Time{}, later)
+		if n := c.len(); n > 64 {
+			t.Fatalf("cache holds %d entries, bound is 64", n)
+		}
+	}
+	if _, ok := c.get(key(2000+1999), later); !ok {
+		t.Fatal("the newest entry is missing")
 	}
 }
