@@ -10,14 +10,12 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/andybalholm/brotli"
-	"github.com/klauspost/compress/flate"
 	"github.com/klauspost/compress/gzip"
-	"github.com/klauspost/compress/zlib"
-	"github.com/klauspost/compress/zstd"
 	"go.uber.org/zap"
 	"go.uber.org/zap/zapcore"
 	"go.uber.org/zap/zaptest/observer"
+
+	"github.com/gatehouse-dev/caddy-gatehouse/internal/contentcoding/codingtest"
 
 	"github.com/caddyserver/caddy/v2"
 	"github.com/caddyserver/caddy/v2/modules/caddyhttp"
@@ -86,36 +84,7 @@ func leakedSecrets(body []byte) []string {
 // encodeBody compresses body with coding ("identity" returns it as is).
 func encodeBody(t testing.TB, coding string, body []byte) []byte {
 	t.Helper()
-	if coding == "identity" {
-		return body
-	}
-	var buf bytes.Buffer
-	var w io.WriteCloser
-	var err error
-	switch coding {
-	case "gzip":
-		w = gzip.NewWriter(&buf)
-	case "deflate":
-		w = zlib.NewWriter(&buf)
-	case "deflate-raw":
-		w, err = flate.NewWriter(&buf, 5)
-	case "zstd":
-		w, err = zstd.NewWriter(&buf)
-	case "br":
-		w = brotli.NewWriter(&buf)
-	default:
-		t.Fatalf("unknown coding %q", coding)
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := w.Write(body); err != nil {
-		t.Fatal(err)
-	}
-	if err := w.Close(); err != nil {
-		t.Fatal(err)
-	}
-	return buf.Bytes()
+	return codingtest.Encode(t, coding, body)
 }
 
 // newTestRedact provisions a ResponseRedact with optional changes.

@@ -14,10 +14,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/andybalholm/brotli"
-	"github.com/klauspost/compress/gzip"
-	"github.com/klauspost/compress/zlib"
-	"github.com/klauspost/compress/zstd"
+	"github.com/gatehouse-dev/caddy-gatehouse/internal/contentcoding/codingtest"
 )
 
 // markerRule finds "EVIL" anywhere, so that the tests of the request layer
@@ -132,29 +129,8 @@ func TestEngineLocations(t *testing.T) {
 }
 
 func compress(t testing.TB, enc string, data []byte) []byte {
-	var b bytes.Buffer
-	var w io.WriteCloser
-	switch enc {
-	case "gzip":
-		w = gzip.NewWriter(&b)
-	case "deflate":
-		w = zlib.NewWriter(&b)
-	case "br":
-		w = brotli.NewWriter(&b)
-	case "zstd":
-		zw, err := zstd.NewWriter(&b)
-		if err != nil {
-			t.Fatal(err)
-		}
-		w = zw
-	}
-	if _, err := w.Write(data); err != nil {
-		t.Fatal(err)
-	}
-	if err := w.Close(); err != nil {
-		t.Fatal(err)
-	}
-	return b.Bytes()
+	t.Helper()
+	return codingtest.Encode(t, enc, data)
 }
 
 // TestEngineContentEncoding: compressed bodies are inspected decoded; a

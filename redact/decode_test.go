@@ -7,44 +7,16 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/andybalholm/brotli"
-	"github.com/klauspost/compress/flate"
 	"github.com/klauspost/compress/gzip"
-	"github.com/klauspost/compress/zlib"
-	"github.com/klauspost/compress/zstd"
+
+	"github.com/gatehouse-dev/caddy-gatehouse/internal/contentcoding/codingtest"
 )
 
 // compressFor encodes body with one content coding ("deflate-raw" is raw
 // deflate sent as "deflate", which some servers do).
 func compressFor(t testing.TB, coding string, body []byte) []byte {
 	t.Helper()
-	var buf bytes.Buffer
-	var w io.WriteCloser
-	var err error
-	switch coding {
-	case "gzip":
-		w = gzip.NewWriter(&buf)
-	case "deflate":
-		w = zlib.NewWriter(&buf)
-	case "deflate-raw":
-		w, err = flate.NewWriter(&buf, flate.DefaultCompression)
-	case "zstd":
-		w, err = zstd.NewWriter(&buf)
-	case "br":
-		w = brotli.NewWriter(&buf)
-	default:
-		t.Fatalf("no encoder for %q", coding)
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := w.Write(body); err != nil {
-		t.Fatal(err)
-	}
-	if err := w.Close(); err != nil {
-		t.Fatal(err)
-	}
-	return buf.Bytes()
+	return codingtest.Encode(t, coding, body)
 }
 
 // headerCoding is the Content-Encoding value of a test coding.
