@@ -18,14 +18,6 @@ import (
 	"github.com/gatehouse-dev/caddy-gatehouse/authz/authn"
 )
 
-const acLiveGlobals = `{
-	admin localhost:2999
-	http_port 9080
-	https_port 9443
-	grace_period 1ns
-	skip_install_trust
-`
-
 // acBcryptHash is what `caddy hash-password` prints for a password.
 func acBcryptHash(t *testing.T, password string) string {
 	t.Helper()
@@ -67,7 +59,7 @@ func TestAccessControlLiveBasicAuth(t *testing.T) {
 	}
 	accessLog := filepath.Join(t.TempDir(), "access.log")
 	tester := caddytest.NewTester(t)
-	tester.InitServer(acLiveGlobals+`
+	tester.InitServer(liveGlobalsOpen+`
 	servers {
 		trusted_proxies static 127.0.0.1/8
 	}
@@ -196,7 +188,7 @@ func TestAccessControlLiveHotReload(t *testing.T) {
 		t.Skip("live test")
 	}
 	site := func(rules string) string {
-		return acLiveGlobals + `}
+		return liveGlobalsOpen + `}
 
 http://localhost:9080 {
 	access_control {
@@ -256,7 +248,7 @@ http://localhost:9080 {
 	expect("after rejected reload", "/b", 200)
 
 	// An unknown named policy is rejected the same way.
-	req, _ = http.NewRequest("POST", "http://localhost:2999/load", strings.NewReader(acLiveGlobals+`}
+	req, _ = http.NewRequest("POST", "http://localhost:2999/load", strings.NewReader(liveGlobalsOpen+`}
 http://localhost:9080 {
 	access_control nosuchpolicy
 	respond "ok"
@@ -284,7 +276,7 @@ func TestAccessControlLiveAPIAuth(t *testing.T) {
 	secret := []byte("0123456789abcdef0123456789abcdef-access-control")
 	billingKey, readerKey := "gk_live_billing_0123456789", "gk_live_reader_0123456789"
 	tester := caddytest.NewTester(t)
-	tester.InitServer(acLiveGlobals+`}
+	tester.InitServer(liveGlobalsOpen+`}
 
 http://localhost:9080 {
 	api_auth {

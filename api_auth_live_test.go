@@ -19,15 +19,6 @@ import (
 	"github.com/gatehouse-dev/caddy-gatehouse/authz/authn"
 )
 
-const aaLiveGlobals = `{
-	admin localhost:2999
-	http_port 9080
-	https_port 9443
-	grace_period 1ns
-	skip_install_trust
-}
-`
-
 // aaIdP is a JWKS / OIDC server on 127.0.0.1 whose keys and availability
 // the test controls.
 type aaIdP struct {
@@ -131,7 +122,7 @@ func aaRSAKey(t *testing.T) *rsa.PrivateKey {
 }
 
 func aaLiveConfig(issuerBlock, issuer string) string {
-	return aaLiveGlobals + `
+	return liveGlobals + `
 http://localhost:9080 {
 	api_auth {
 		issuer ` + issuer + ` {

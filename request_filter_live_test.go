@@ -23,14 +23,7 @@ func TestRequestFilterLive(t *testing.T) {
 	defer backend.Close()
 
 	tester := caddytest.NewTester(t)
-	tester.InitServer(`{
-	admin localhost:2999
-	http_port 9080
-	https_port 9443
-	grace_period 1ns
-	skip_install_trust
-}
-
+	tester.InitServer(liveGlobals+`
 http://localhost:9080 {
 	rewrite /old* /clean?rewritten=1
 	request_filter {
@@ -116,14 +109,7 @@ func TestRequestFilterLiveErrorRoutes(t *testing.T) {
 		t.Skip("live Caddy test")
 	}
 	tester := caddytest.NewTester(t)
-	tester.InitServer(`{
-	admin localhost:2999
-	http_port 9080
-	https_port 9443
-	grace_period 1ns
-	skip_install_trust
-}
-
+	tester.InitServer(liveGlobals+`
 http://localhost:9080 {
 	request_filter {
 		blocked_as_error

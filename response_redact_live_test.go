@@ -117,14 +117,7 @@ func (b *liveRedactBackend) serveSSE(w http.ResponseWriter) {
 const liveRedactMaxSize = 128 << 10
 
 func liveRedactConfig(backend string) string {
-	return fmt.Sprintf(`{
-	admin localhost:2999
-	http_port 9080
-	https_port 9443
-	grace_period 1ns
-	skip_install_trust
-}
-
+	return liveGlobals + fmt.Sprintf(`
 http://localhost:9080 {
 	handle /plain/* {
 		uri strip_prefix /plain
