@@ -293,11 +293,13 @@ func (v *Verifier) keyFor(ctx context.Context, t *jwt.Token, claims jwt.MapClaim
 			reason = ReasonNoKeys
 		}
 	}
-	switch len(keys) {
-	case 0:
+	switch {
+	case len(keys) == 0:
 		return nil, reject(reason, "no key for alg %s", alg)
-	case 1:
+	case len(keys) == 1:
 		return keys[0].material, nil
+	case len(keys) > MaxCandidateKeys:
+		return nil, reject(ReasonUnknownKey, "%d keys could have signed a token without kid", len(keys))
 	}
 	set := jwt.VerificationKeySet{Keys: make([]jwt.VerificationKey, len(keys))}
 	for i, k := range keys {
@@ -305,6 +307,13 @@ func (v *Verifier) keyFor(ctx context.Context, t *jwt.Token, claims jwt.MapClaim
 	}
 	return set, nil
 }
+
+// MaxCandidateKeys bounds the signature checks one token may cost. A token
+// without kid (or an issuer's keys without IDs) is tried against every key
+// that allows its algorithm, so a forged kid-less token against a large JWK
+// Set would otherwise cost one signature check per key; past this many
+// candidates the token must name its key.
+const MaxCandidateKeys = 8
 
 // candidates returns the keys of the issuer matching kid (a key without ID
 // matches any) that allow alg; when there are none, the reason says whether

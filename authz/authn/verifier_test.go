@@ -6,6 +6,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -457,5 +458,35 @@ func TestTokenCacheBound(t *testing.T) {
 	}
 	if _, ok := c.get(key(2000+1999), later); !ok {
 		t.Fatal("the newest entry is missing")
+	}
+}
+
+// TestVerifyCandidateKeyBound: a kid-less token is tried against at most
+// MaxCandidateKeys keys; past that the token must name its key.
+func TestVerifyCandidateKeyBound(t *testing.T) {
+	secret := func(i int) []byte { return []byte(fmt.Sprintf("%064d", i)) }
+	keysN := func(n int) []*Key {
+		var keys []*Key
+		for i := range n {
+			k, err := NewHMACKey(fmt.Sprintf("k%d", i), secret(i))
+			if err != nil {
+				t.Fatal(err)
+			}
+			keys = append(keys, k)
+		}
+		return keys
+	}
+	last := MaxCandidateKeys - 1
+	within := newTestVerifier(t, nil, keysN(MaxCandidateKeys)...)
+	if _, err := within.Verify(bg, mint(t, "HS256", secret(last), "", baseClaims())); err != nil {
+		t.Fatalf("kid-less token among %d keys: %v", MaxCandidateKeys, err)
+	}
+	over := newTestVerifier(t, nil, keysN(MaxCandidateKeys+1)...)
+	_, err := over.Verify(bg, mint(t, "HS256", secret(last), "", baseClaims()))
+	if ReasonOf(err) != ReasonUnknownKey {
+		t.Fatalf("kid-less token among %d keys: reason %q (err %v), want %q", MaxCandidateKeys+1, ReasonOf(err), err, ReasonUnknownKey)
+	}
+	if _, err := over.Verify(bg, mint(t, "HS256", secret(last), fmt.Sprintf("k%d", last), baseClaims())); err != nil {
+		t.Fatalf("token naming its key among %d keys: %v", MaxCandidateKeys+1, err)
 	}
 }
