@@ -85,23 +85,26 @@ func commandAfterSeparator(sh string) bool {
 var (
 	// Command substitution. A backtick pair counts when it does not look
 	// like Markdown code: it follows a non-space character or fills the value.
-	reRCESubshell   = regexp.MustCompile("\\$\\( ?(?:\\(|" + unixCmdStrong + "\\b)|(?:[=;|&]|[a-z0-9._-])`" + unixCmdStrong + "\\b[^`]*`|^` ?" + unixCmdStrong + "\\b[^`]*`$")
-	reRCEWindows    = regexp.MustCompile(`\bcmd(?:\.exe)? +/[ckr]\b|%comspec%|\bpowershell(?:\.exe)? +(?:-|/)\w|\b(?:iex|invoke-expression|invoke-webrequest|downloadstring|downloadfile|start-process) ?\(|\bnew-object +(?:system\.)?net\.webclient|(?:^|[;|&\n]) ?(?:set +/[ap] |dir +[a-z]:|type +[a-z]:|net +(?:user|localgroup|view|share)\b|ping +-n +\d|copy +/b|del +/[fqs]|reg +(?:add|query|delete)\b|wmic +\w|certutil +-|bitsadmin +/)`)
+	reRCESubshell = regexp.MustCompile("\\$\\( ?(?:\\(|" + unixCmdStrong + "\\b)|(?:[=;|&]|[a-z0-9._-])`" + unixCmdStrong + "\\b[^`]*`|^` ?" + unixCmdStrong + "\\b[^`]*`$")
+	// PowerShell web cmdlets count after a shell separator only: install
+	// instructions name them too (Invoke-WebRequest -Uri … -OutFile …).
+	reRCEWindows    = regexp.MustCompile(`\bcmd(?:\.exe)? +/[ckr]\b|%comspec%|\bpowershell(?:\.exe)? +(?:-|/)\w|\b(?:iex|invoke-expression|invoke-webrequest|downloadstring|downloadfile|start-process) ?\(|(?:^|[;|&\n]) ?(?:invoke-(?:webrequest|restmethod|expression|command|wmimethod)|start-bitstransfer|iwr|irm) +-[a-z]|\bnew-object +(?:system\.)?net\.webclient|(?:^|[;|&\n]) ?(?:set +/[ap] |dir +[a-z]:|type +[a-z]:|net +(?:user|localgroup|view|share)\b|ping +-n +\d|copy +/b|del +/[fqs]|reg +(?:add|query|delete)\b|wmic +\w|certutil +-|bitsadmin +/)`)
 	reRCEShellshock = regexp.MustCompile(`\(\) ?\{ ?(?::|[a-z_]+) ?; ?\} ?;`)
 	reRCESSI        = regexp.MustCompile(`<!--# ?(?:exec|include|echo|config|set|printenv|fsize|flastmod|if|elif)\b`)
 	reRCECode       = regexp.MustCompile(`<\?php|<\?=|\beval ?\( ?\$_|\b(?:system|passthru|shell_exec|proc_open|popen|pcntl_exec|create_function|call_user_func(?:_array)?|file_put_contents|fsockopen|base64_decode) ?\( ?(?:["'$]|\w+ ?\()|\$\{@|\$_(?:get|post|request|cookie|server|files)\[|\b__import__ ?\(|\bos\.(?:system|popen|exec\w*) ?\(|\bsubprocess\.\w+ ?\(|!!python/|!!javax?\.|!!ruby/|\bjava\.lang\.(?:runtime|processbuilder)|\bruntime\.getruntime ?\(|\bnew processbuilder\b|\bwscript\.shell\b|\bserver\.createobject\b|\bcreateobject ?\(|\bresponse\.write\b|\bon error resume next\b|\bexecute ?\( ?["']|\bro0ab[a-z0-9+/]|\baced0005|\bo:\d+:"[\w\\]+":\d+:\{|\b(?:phpinfo|print|md5|die|exit|var_dump|print_r) ?\( ?\$?\w*\(? ?\d*\)? ?\) ?;|\bchild_process\b|\brequire ?\( ?["']child_process|\bprocess\.mainmodule\b`)
-	reRCEEvasion    = regexp.MustCompile(`\$\{?ifs\}?|\$\{[a-z_]+:\d+:\d+\}|\{(?:cat|ls|id|wget|curl|bash|sh|nc|echo|ping),[^}]*\}|\$'[\\/]x[0-9a-f]{2}|\$\(\(\s*\d+\s*[*+]\s*\d+\s*\)\)`)
+	reRCEEvasion    = regexp.MustCompile(`\$\{?ifs\}?|\$\{[a-z_]+:\d+:\d+\}|\{(?:cat|ls|id|wget|curl|bash|sh|nc|echo|ping),[^}]*\}|\$'[\\/]x[0-9a-f]{2}|\$\(\(\s*\d+\s*[*+]\s*\d+\s*\)\)|(?:^|[;|&\n\x60(] ?)/(?:[a-z]*\?+[a-z?]*|(?:usr/)?s?bin)/[a-z]*[?*][a-z?*]*(?: |$)`)
 )
 
 // Keywords without which the corresponding regexp cannot match: a cheap
 // prefilter for ordinary values.
 var (
-	windowsWords = []string{"cmd", "comspec", "powershell", "iex", "invoke-", "download", "new-object", "start-process", "certutil", "bitsadmin", "wmic", "set /", "dir ", "type ", "net ", "ping -", "copy /", "del /", "reg "}
+	windowsWords = []string{"iwr ", "irm ", "bitstransfer", "cmd", "comspec", "powershell", "iex", "invoke-", "download", "new-object", "start-process", "certutil", "bitsadmin", "wmic", "set /", "dir ", "type ", "net ", "ping -", "copy /", "del /", "reg "}
 	codeWords    = []string{"<?", "$_", "${@", "!!", "eval", "system", "passthru", "exec", "popen", "proc_", "create_function", "call_user", "file_put", "fsockopen", "base64_decode", "import", "os.", "subprocess", "java.", "runtime", "processbuilder", "wscript", "createobject", "response.write", "resume next", "ro0ab", "aced0005", "o:", "phpinfo", "print", "md5", "die", "exit", "var_dump", "child_process", "mainmodule"}
 )
 
-// evasionWords gate reRCEEvasion.
-var evasionWords = []string{"$ifs", "${ifs", "$'/x", "$((", "{cat,", "{ls,", "{id,", "{wget,", "{curl,", "{bash,", "{sh,", "{nc,", "{echo,", "{ping,"}
+// evasionWords gate reRCEEvasion. The globs (/???/??t, /bin/c?t) name a
+// binary without spelling it.
+var evasionWords = []string{"/??", "/?/", "bin/", "${path:", "${home:", "${shell:", "${pwd:", "${ls_colors:", "${ps1:", "${ps4:", "$ifs", "${ifs", "$'/x", "$((", "{cat,", "{ls,", "{id,", "{wget,", "{curl,", "{bash,", "{sh,", "{nc,", "{echo,", "{ping,"}
 
 // detectRCE covers Unix and Windows OS command injection, Shellshock, SSI
 // and code injection. Quotes and backslashes inside words are dropped first

@@ -12,7 +12,13 @@ import (
 var sqlGateWords = []string{"select", "union", "sleep", "benchmark", "waitfor", "exec", "drop ", "insert", "delete", "update", "having", "order by", "group by", " or ", " and ", "xor", "--", "procedure", "declare", "case when"}
 
 var (
-	reSQLiUnion = regexp.MustCompile(`\bunion(?: all| distinct)? ?\(? ?select\b`)
+	// UNION with any query expression after it: SELECT, and the
+	// table-value constructors VALUES (…) / VALUES ROW(…) and MySQL 8
+	// TABLE t, which inject columns without the word SELECT. A VALUES list
+	// starts with a literal or a call, not a word ("union values
+	// (democracy…)"); "union table" is also a woodworking tool, so TABLE
+	// counts only after a literal closes.
+	reSQLiUnion = regexp.MustCompile(`\bunion(?: all| distinct| distinctrow)? ?\(? ?(?:select\b|values ?(?:\( ?(?:[\d'"@(-]|null\b|0x|[a-z_]+ ?\()|row ?\())|(?:\d|['")\x60]) ?union(?: all| distinct)? table [a-z_][\w.]* ?(?:$|--|#|;|\)|limit\b|order\b)`)
 	// Functions and objects whose only common use in a request is an
 	// injection: timing, file access, catalog enumeration, error-based
 	// extraction, OS access from the database.
@@ -22,7 +28,14 @@ var (
 	// of "' or 1=1", "and 12=12", "or 'a'='a'".
 	reSQLiTautology = regexp.MustCompile(`(?:^|[\s'"\x60)(])(?:and|or|xor|&&|\|\|) ?\(? ?(?:\d+|'[^']*'|"[^"]*") ?(?:=|<>|!=|<=?|>=?| like | rlike | regexp ) ?(?:\d+|'[^']*(?:'|$)|"[^"]*(?:"|$)|null\b|not\b)`)
 	// Same, right after a quote or parenthesis closes the original literal.
-	reSQLiBreakout = regexp.MustCompile(`[)'"\x60] ?(?:and|or|xor|&&|\|\|) ?\(? ?(?:(?:\d+|'[^']*'|"[^"]*") ?(?:=|<>|!=|<=?|>=?| like ) ?|[a-z_]{2,30}\(.*(?:=|<>|!=|<|>| like ))`)
+	reSQLiBreakout = regexp.MustCompile(`[)'"\x60] ?(?:and|or|xor|&&|\|\|) ?\(? ?(?:(?:\d+|'[^']*'|"[^"]*") ?(?:=|<>|!=|<=?|>=?| like ) ?|[a-z_]{2,30}\(.*(?:=|<>|!=|<|>| like )|[a-z_]\w{0,30} ?(?:->>?|#>>?) ?'[^']*' ?(?:=|<>|!=|<|>| like ))`)
+	// A number or a closed literal (not a parenthesis: JavaScript writes
+	// f(x) || true;), then OR TRUE / OR NOT FALSE and the end
+	// of the value or a comment: a tautology without a comparison.
+	reSQLiBoolLiteral = regexp.MustCompile(`(?:^-?\d+|['"\x60]) ?(?:or|\|\|) ?\(? ?(?:true|not ?false)\b ?\)? ?(?:$|--|#|;)`)
+	// JSON functions compared to a literal right after a number or a quote
+	// (1 and json_extract(doc,'$.role')='admin').
+	reSQLiJSONFunc = regexp.MustCompile(`(?:^-?\d+|['")]) ?(?:and|or|&&|\|\|) ?\(? ?(?:json|jsonb)_[a-z_]+ ?\(.*\) ?(?:=|<>|!=|<|>| like )`)
 	reSQLiKeywords = regexp.MustCompile(`\bselect\b.*\bfrom\b|\binsert into\b|\bdelete from\b|\bdrop (?:table|database)\b|\bupdate \w+ set\b`)
 )
 
@@ -36,13 +49,15 @@ func detectSQLi(e *emitter, v *value) {
 	}
 	quoted := v.cls&(cQuote|cBacktick) != 0
 	if v.kind != KindUserAgent || quoted {
-		if quoted || v.kw&kwSQLGate != 0 || v.cls&cHash != 0 || v.cls&cStar != 0 && hasSQLComment(v.dec) {
+		// A value without letters only injects with symbols: 1 || 1=1.
+		symbolic := v.cls&(cLower|cUpper) == 0 && v.cls&(cPipe|cAmp) != 0 && v.cls&cEq != 0
+		if quoted || symbolic || v.kw&kwSQLGate != 0 || v.cls&cHash != 0 || v.cls&cStar != 0 && hasSQLComment(v.dec) {
 			ok, fp := libinjection.IsSQLi(v.dec)
 			if !ok && v.cls&cPlus != 0 && v.cls&cSpace == 0 {
 				// "1+or+1=1": a form-encoded space nothing decoded.
 				ok, fp = libinjection.IsSQLi(plusAsSpace(v))
 			}
-			if ok {
+			if ok && !phraseSearch(fp, v) {
 				if strongFingerprint(fp, v) {
 					e.hit(rSQLiLibinjection)
 				} else {
@@ -51,10 +66,18 @@ func detectSQLi(e *emitter, v *value) {
 			}
 		}
 	}
+	// Tautologies first: "1 || 1=1" has no letter.
+	if v.kw&kwBool != 0 && (v.cls&(cEq|cLT|cGT) != 0 || v.kw&kwSQLCmp != 0) && hasBoolOp(n) {
+		if reSQLiBreakout.MatchString(n) {
+			e.hit(rSQLiBreakout)
+		} else if reSQLiTautology.MatchString(n) {
+			e.hit(rSQLiTautology)
+		}
+	}
 	if v.cls&(cLower|cUpper) == 0 {
 		return
 	}
-	if strings.Contains(n, "union") && strings.Contains(n, "select") && reSQLiUnion.MatchString(n) {
+	if strings.Contains(n, "union") && containsAny(n, "select", "values", "table") && reSQLiUnion.MatchString(n) {
 		e.hit(rSQLiUnion)
 	}
 	if v.kw&kwSQLFunc != 0 && reSQLiFunction.MatchString(n) {
@@ -63,12 +86,11 @@ func detectSQLi(e *emitter, v *value) {
 	if v.cls&cSemi != 0 && stackedCandidate(n) && reSQLiStacked.MatchString(n) {
 		e.hit(rSQLiStacked)
 	}
-	if v.kw&kwBool != 0 && (v.cls&(cEq|cLT|cGT) != 0 || v.kw&kwSQLCmp != 0) && hasBoolOp(n) {
-		if reSQLiBreakout.MatchString(n) {
-			e.hit(rSQLiBreakout)
-		} else if reSQLiTautology.MatchString(n) {
-			e.hit(rSQLiTautology)
-		}
+	if v.kw&kwBool != 0 && (strings.Contains(n, "true") || strings.Contains(n, "false")) && reSQLiBoolLiteral.MatchString(n) {
+		e.hit(rSQLiBreakout)
+	}
+	if v.cls&cParen != 0 && strings.Contains(n, "json") && reSQLiJSONFunc.MatchString(n) {
+		e.hit(rSQLiBreakout)
 	}
 	if v.cls&cStar != 0 && strings.Contains(v.dec, "/*!") {
 		e.hit(rSQLiComment)
@@ -86,6 +108,9 @@ func detectSQLi(e *emitter, v *value) {
 // "nTnn" from the word "go") is how code and prose look too, so it only
 // counts as a weak signal.
 func strongFingerprint(fp string, v *value) bool {
+	if queryLanguage(fp) {
+		return false
+	}
 	if strings.ContainsAny(fp, "&v") {
 		return true
 	}
@@ -110,6 +135,55 @@ func strongFingerprint(fp string, v *value) bool {
 	}
 	return false
 }
+
+// queryLanguage recognises the filter languages of ordinary applications
+// (project = WEB AND status in (…): JQL, Lucene, OData), which libinjection
+// reads as a logical operator between bare words. They lack what an
+// injection needs to run (a function, a keyword, a comment, a statement
+// separator, a number): a weak signal only.
+func queryLanguage(fp string) bool {
+	return len(fp) >= 3 && fp[0] == 'n' && fp[1] == '&' && fp[2] == 'n' && !strings.ContainsAny(fp, "1cv;UEkfTBA")
+}
+
+// phraseSearch recognises a search engine phrase query ("union station"
+// OR "penn station" -closed): no signal at all, search boxes send it all
+// day.
+func phraseSearch(fp string, v *value) bool {
+	return len(fp) >= 3 && fp[0] == 's' && fp[1] == '&' && fp[2] == 's' && !strings.ContainsAny(fp, "1cv;UEkfTBA") && phraseQuery(v.dec)
+}
+
+// phraseQuery: the value opens with a quoted phrase of words ("new york"
+// …): an injection that starts with a quote closes the application's
+// literal instead, and what follows is an operator, not a phrase.
+func phraseQuery(d string) bool {
+	if len(d) < 3 || d[0] != '"' && d[0] != '\'' {
+		return false
+	}
+	end := strings.IndexByte(d[1:], d[0])
+	if end <= 0 {
+		return false
+	}
+	p := d[1 : 1+end]
+	if !(p[0] >= 'a' && p[0] <= 'z' || p[0] >= 'A' && p[0] <= 'Z') || strings.IndexByte(p, ' ') < 0 {
+		return false
+	}
+	for i := 0; i < len(p); i++ {
+		c := p[i]
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == ' ' || c == '-' || c >= 0x80) {
+			return false
+		}
+	}
+	for _, w := range strings.Fields(strings.ToLower(p)) {
+		if boolWordSet[w] {
+			return false
+		}
+	}
+	return true
+}
+
+// boolWordSet are the logical operators an injection puts right after
+// the quote that closes the application's literal.
+var boolWordSet = wordSet("or and xor not")
 
 // stackedFingerprint: a statement separator followed by something a
 // statement can start with. A ';' before a bare word or a string is how

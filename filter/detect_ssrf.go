@@ -47,7 +47,7 @@ func detectSSRF(e *emitter, v *value) {
 		if host == "" {
 			continue
 		}
-		classifyHost(e, host, urlish)
+		classifyHost(e, host, urlish, v.raw)
 	}
 }
 
@@ -87,8 +87,10 @@ func urlHost(s string) string {
 	return strings.TrimSuffix(auth, ".")
 }
 
-// classifyHost scores a URL host.
-func classifyHost(e *emitter, host string, urlish bool) {
+// classifyHost scores a URL host; raw is the value as sent, to tell an IP
+// spelled with Unicode look-alikes (①②⑦.⓪.⓪.①, 127。0。0。1) from a
+// plain one.
+func classifyHost(e *emitter, host string, urlish bool, raw string) {
 	if host == "metadata" || host == "metadata.google.internal" || strings.HasSuffix(host, ".metadata.google.internal") {
 		e.hit(rSSRFMetadata)
 		return
@@ -98,9 +100,12 @@ func classifyHost(e *emitter, host string, urlish bool) {
 		if urlish && (host == "localhost" || strings.HasSuffix(host, ".localhost")) {
 			e.hit(rSSRFLoopback)
 		}
+		if !e.in.off[rSSRFWildcardDNS] && wildcardDNSHost(host) {
+			e.hit(rSSRFWildcardDNS)
+		}
 		return
 	}
-	if obfuscated {
+	if obfuscated || !strings.Contains(raw, host) && hasNonASCII(raw, true) {
 		e.hit(rSSRFObfuscatedIP)
 	}
 	ip = ip.Unmap()
@@ -121,7 +126,13 @@ func classifyHost(e *emitter, host string, urlish bool) {
 func parseHostIP(h string) (netip.Addr, bool, bool) {
 	if strings.IndexByte(h, ':') >= 0 {
 		a, err := netip.ParseAddr(h)
-		return a, false, err == nil
+		if err != nil {
+			return netip.Addr{}, false, false
+		}
+		// An IPv4 address written as IPv6 (::ffff:127.0.0.1,
+		// ::ffff:7f00:1, the deprecated ::127.0.0.1) only serves to slip
+		// past a filter that checks the dotted form.
+		return a, a.Is4In6() || isV4Compatible(a), true
 	}
 	if h == "" || !(h[0] >= '0' && h[0] <= '9') {
 		return netip.Addr{}, false, false
@@ -164,6 +175,79 @@ func parseHostIP(h string) (netip.Addr, bool, bool) {
 	}
 	ip |= vals[last]
 	return netip.AddrFrom4([4]byte{byte(ip >> 24), byte(ip >> 16), byte(ip >> 8), byte(ip)}), true, true
+}
+
+// hasNonASCII reports a byte above 0x7f, or with pct a percent-encoded
+// lead byte of a three-byte UTF-8 sequence (%E2…, the look-alikes).
+func hasNonASCII(s string, pct bool) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return true
+		}
+		if pct && s[i] == '%' && i+2 < len(s) && s[i+1]|0x20 == 'e' && isHexDigit(s[i+2]) {
+			return true
+		}
+	}
+	return false
+}
+
+func isHexDigit(c byte) bool {
+	return c >= '0' && c <= '9' || c|0x20 >= 'a' && c|0x20 <= 'f'
+}
+
+// isV4Compatible: ::a.b.c.d, the deprecated IPv4-compatible form (not ::
+// nor ::1).
+func isV4Compatible(a netip.Addr) bool {
+	if !a.Is6() || a.Is4In6() {
+		return false
+	}
+	b := a.As16()
+	for _, x := range b[:12] {
+		if x != 0 {
+			return false
+		}
+	}
+	return b[12]|b[13] != 0
+}
+
+// wildcardDNS are public DNS zones that resolve a name embedding an IP to
+// that IP (127.0.0.1.nip.io, 10-0-0-1.sslip.io) or always to loopback:
+// a way to name an internal address that a host check does not see.
+var wildcardDNS = []string{".nip.io", ".sslip.io", ".xip.io", ".traefik.me", ".localtest.me", ".lvh.me", ".vcap.me", ".lacolhost.com", ".1u.ms", ".rbndr.us"}
+
+// wildcardDNSHost reports a host under wildcardDNS whose embedded address
+// (if any) is not public. The zones that always answer loopback count
+// whatever the name.
+func wildcardDNSHost(host string) bool {
+	for _, z := range wildcardDNS {
+		if !strings.HasSuffix(host, z) {
+			continue
+		}
+		switch z {
+		case ".localtest.me", ".lvh.me", ".vcap.me", ".lacolhost.com", ".rbndr.us", ".1u.ms":
+			return true
+		}
+		name := strings.TrimSuffix(host, z)
+		// The address is the last four labels, or a dashed label.
+		if i := strings.LastIndexByte(name, '.'); i >= 0 && strings.Count(name, ".") > 3 {
+			name = name[strings.LastIndexByte(name[:i], '.')+1:]
+		}
+		parts := strings.Split(name, ".")
+		if len(parts) > 4 {
+			parts = parts[len(parts)-4:]
+		}
+		cand := strings.Join(parts, ".")
+		if len(parts) == 1 {
+			// 10-0-0-1 or app-10-0-0-1.
+			f := strings.Split(parts[0], "-")
+			if len(f) >= 4 {
+				cand = strings.Join(f[len(f)-4:], ".")
+			}
+		}
+		a, err := netip.ParseAddr(cand)
+		return err != nil || a.IsLoopback() || a.IsPrivate() || a.IsLinkLocalUnicast() || a.IsUnspecified()
+	}
+	return false
 }
 
 // isURLValue reports whether the whole value is a URL ("scheme://…" or

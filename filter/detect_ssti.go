@@ -9,7 +9,7 @@ var (
 	// Arithmetic probes: the attacker looks for 49 in the page.
 	reSSTIExpr = regexp.MustCompile(`\{\{ ?['"]?-?\d+['"]? ?[*+/%-] ?['"]?-?\d+['"]? ?(?:\}\}|\|)|[$#@*]\{ ?-?\d+ ?[*+/%-] ?-?\d+ ?\}|<%= ?-?\d+ ?[*+/%-] ?-?\d+ ?%>|\{\{=? ?\d+ ?\* ?\d+|@\( ?\d+ ?\* ?\d+ ?\)|\$\{\{ ?\d+ ?\* ?\d+`)
 	// Engine internals reached from a template expression.
-	reSSTIEngine = regexp.MustCompile(`<#assign\b|<#(?:list|if|include)\b[^>]*\?(?:new|api|eval)|freemarker\.template\.utility|\?new ?\( ?\)|[$#*]\{ ?t ?\( ?java\.|\bt ?\( ?java\.lang\.|#set ?\( ?\$|\$class\.inspect|\{\{[^}]*__(?:class|mro|subclasses|globals|builtins|init|import|base|dict)__|\{\{[^}]*\b(?:lipsum|cycler|joiner|namespace|url_for|get_flashed_messages)\b[^}]*\.__|\{\{ ?(?:self|config|request)(?:\.|\[|\|)[^}]*(?:__|environ|application|items ?\(\))|\{\{ ?config ?\}\}|\{php\}|\{\{ ?constructor\.constructor|\bclass\.forname ?\(|\.getclass ?\( ?\) ?\.forname|\.getruntime ?\( ?\)|\{% ?(?:import|include) ?['"]?(?:os|subprocess)\b`)
+	reSSTIEngine = regexp.MustCompile(`<#assign\b|<#(?:list|if|include)\b[^>]*\?(?:new|api|eval)|freemarker\.template\.utility|\?new ?\( ?\)|[$#*]\{ ?t ?\( ?java\.|\bt ?\( ?java\.lang\.|#set ?\( ?\$|\$class\.inspect|\{\{[^}]*__(?:class|mro|subclasses|globals|builtins|init|import|base|dict)__|\{\{[^}]*\b(?:lipsum|cycler|joiner|namespace|url_for|get_flashed_messages)\b[^}]*\.__|\{\{ ?(?:self|config|request)(?:\.|\[|\|)[^}]*(?:__|environ|application|items ?\(\))|\{\{ ?config ?\}\}|\{php\}|\{\{ ?constructor\.constructor|\bclass\.forname ?\(|\.getclass ?\( ?\) ?\.forname|\.getruntime ?\( ?\)|\{% ?(?:import|include) ?['"]?(?:os|subprocess)\b|\b_self\.env\.|registerundefinedfiltercallback|\{\{[^}]*\| ?(?:filter|map|reduce|sort) ?\( ?['"](?:system|exec|passthru|shell_exec|popen|proc_open)['"]`)
 )
 
 // detectSSTI flags server-side template injection probes.
@@ -31,7 +31,7 @@ func detectSSTI(e *emitter, v *value) {
 }
 
 // sstiEngineWords gate reSSTIEngine.
-var sstiEngineWords = []string{"{{config", "{{ config", "{{self", "{{ self", "{{request", "{{ request", "<#", "freemarker", "?new", "java.", "#set", "$class", "__", "{php}", "constructor", "forname", "getruntime", "{%"}
+var sstiEngineWords = []string{"_self.env", "registerundefined", "filter(", "map(", "reduce(", "sort(", "{{config", "{{ config", "{{self", "{{ self", "{{request", "{{ request", "<#", "freemarker", "?new", "java.", "#set", "$class", "__", "{php}", "constructor", "forname", "getruntime", "{%"}
 
 // arithmetic finds digit, operator, digit (spaces and quotes allowed):
 // every expression probe reSSTIExpr knows has one.

@@ -1,6 +1,7 @@
 package filter
 
 import (
+	"net/netip"
 	"regexp"
 	"strings"
 )
@@ -11,8 +12,12 @@ var (
 	reLFIFile = regexp.MustCompile(`(?:^|[/ =:'"(])(?:etc/(?:passwd|shadow|master\.passwd|sudoers|security/|ssh/|\.?htpasswd)|proc/(?:self|\d+)/(?:environ|cmdline|fd|maps|mem|status|cwd|root|exe)|(?:boot|win|system)\.ini\b|windows/(?:system32|win\.ini|repair|panther|debug)|\.ssh/(?:id_|authorized_keys|known_hosts)|\.bash_history|\.htpasswd|wp-config\.php|\.git/(?:config|head|index)\b|ntuser\.dat|var/run/secrets|dev/tcp/|etc/pass)`)
 	// Configuration and log files: named in support tickets and docs too,
 	// so a weak signal that needs a traversal or a second hint.
-	reLFIConfig  = regexp.MustCompile(`(?:^|[/ =:'"(])(?:etc/(?:group|hosts|issue|hostname|crontab|httpd/|apache2/|nginx/|mysql/)|winnt/|inetpub/|\.htaccess|web\.config\b|\.svn/|/\.env\b|var/log/(?:apache|httpd|nginx|auth\.log|secure|messages|syslog|mail)|usr/local/etc/)`)
-	reLFIUNC     = regexp.MustCompile(`(?:^|[ "'=])//[^/ ]+/(?:[a-z]\$|admin\$|ipc\$)(?:/|$)`)
+	reLFIConfig = regexp.MustCompile(`(?:^|[/ =:'"(])(?:etc/(?:group|hosts|issue|hostname|crontab|httpd/|apache2/|nginx/|mysql/)|winnt/|inetpub/|\.htaccess|web\.config\b|\.svn/|/\.env\b|var/log/(?:apache|httpd|nginx|auth\.log|secure|messages|syslog|mail)|usr/local/etc/)`)
+	reLFIUNC    = regexp.MustCompile(`(?:^|[ "'=])//[^/ ]+/(?:[a-z]\$|admin\$|ipc\$)(?:/|$)`)
+	// A UNC path to a network host (dotted name or IP, optional @port or
+	// @SSL): opening it makes a Windows server authenticate to that host.
+	// Matched on the decoded value: in norm it is a protocol-relative URL.
+	reLFIUNCHost = regexp.MustCompile(`(?i)(?:^|[ "'=])\\\\(\d{1,3}(?:\.\d{1,3}){3}|[a-z0-9-]+(?:\.[a-z0-9-]+)+)(?:@(?:ssl|\d+))*\\[^\\ "']`)
 	reLFIFileURI = regexp.MustCompile(`\bfile:/`)
 	reLFIWrap    = regexp.MustCompile(`\b(?:data|php|phar|zip|expect|glob|zlib|compress\.zlib|compress\.bzip2|ogg|rar|ssh2\.\w+|jar:file):/|\bnetdoc:|\bjar:https?:`)
 	// A remote URL shaped for inclusion: an IP host, a script or text file
@@ -27,6 +32,24 @@ var wrapperWords = []string{"data://", "file:", "php:", "phar:", "zip:", "expect
 
 // lfiWords gate reLFIFile.
 var lfiWords = []string{"etc/", "proc/", ".ini", "windows/", "winnt", "inetpub", ".ssh", "bash_history", ".htaccess", ".htpasswd", "web.config", "wp-config", ".git/", ".svn", ".env", "ntuser", "var/", "dev/tcp", "usr/local"}
+
+// uncToNetworkHost: a UNC path to a dotted host name or an IP in a value
+// meant to name a file (file=, include=, a file name, the path), or a
+// value that is a UNC path to an IP: intranet applications carry
+// \\server.corp\share paths in ordinary fields.
+func uncToNetworkHost(v *value) bool {
+	m := reLFIUNCHost.FindStringSubmatch(v.dec)
+	if m == nil {
+		return false
+	}
+	if v.kind == KindFileName || v.kind == KindPath || reRFIName.MatchString(strings.ToLower(v.name)) {
+		return true
+	}
+	// Elsewhere only a value that is the UNC path to an IP, not prose
+	// that mentions one ("open \\10.1.2.3\scans").
+	_, err := netip.ParseAddr(m[1])
+	return err == nil && strings.HasPrefix(v.dec, `\\`)
+}
 
 // detectTraversal covers path traversal, local file inclusion (sensitive
 // files, UNC shares, stream wrappers) and remote file inclusion.
@@ -81,6 +104,9 @@ func detectTraversal(e *emitter, v *value) {
 			}
 		}
 		if strings.Contains(n, "//") && strings.Contains(n, "$") && reLFIUNC.MatchString(n) {
+			e.hit(rLFIUNC)
+		}
+		if v.cls&cBackslash != 0 && strings.Contains(v.dec, `\\`) && uncToNetworkHost(v) {
 			e.hit(rLFIUNC)
 		}
 	}

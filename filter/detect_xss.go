@@ -107,6 +107,15 @@ var (
 	reStyleAttr = regexp.MustCompile(`(?i)\sstyle\s*=\s*(?:"[^"]*"|'[^']*')`)
 	reStyleEvil = regexp.MustCompile(`(?i)expression|javascript|vbscript|url\s*\(|behavio|binding|@import|\\`)
 	reEmbedTag  = regexp.MustCompile(`(?i)<(?:iframe|svg|object|embed|frame|math|video|audio|style|link|meta|base)\b`)
+	// reDoctype is a DOCTYPE declaration without an internal subset: SVG
+	// and XHTML documents sent as a JSON string start with one, and it
+	// runs nothing (XXE checks the ones with a subset).
+	reDoctype = regexp.MustCompile(`(?i)<!doctype\s[^>\[<]*>`)
+	// reXMLDecl and reW3CNamespace: the XML declaration and W3C namespace
+	// declarations (xmlns="http://www.w3.org/2000/svg") that every SVG
+	// file carries; libinjection flags both.
+	reXMLDecl      = regexp.MustCompile(`(?i)<\?xml\s[^<>]*\?>`)
+	reW3CNamespace = regexp.MustCompile(`(?i)\sxmlns(?::[a-z]+)?\s*=\s*["']https?://www\.w3\.org/[\w./-]*["']`)
 )
 
 // confirmXSS re-checks a libinjection XSS verdict. libinjection flags any
@@ -114,15 +123,27 @@ var (
 // both every day (<span style="color: red">, a YouTube <iframe>). With
 // plain style attributes blanked and embedding tags renamed, the verdict
 // must still hold; an embedding element alone is left to xss-dangerous-tag
-// (a weak signal).
+// (a weak signal). DOCTYPEs without a subset, the XML declaration and W3C
+// namespace declarations are blanked too: SVG and XHTML documents sent as
+// a JSON string start with them.
 func confirmXSS(v *value) bool {
 	d := v.dec
 	hasStyle := strings.Contains(v.norm, "style")
 	hasEmbed := reEmbedTag.MatchString(d)
-	if !hasStyle && !hasEmbed {
+	hasDoctype := strings.Contains(v.norm, "<!doctype") || strings.Contains(v.norm, "<?xml") || strings.Contains(v.norm, "xmlns")
+	if !hasStyle && !hasEmbed && !hasDoctype {
 		return true
 	}
 	b := append(v.sc.aux[:0], d...)
+	if hasDoctype {
+		for _, re := range [...]*regexp.Regexp{reDoctype, reXMLDecl, reW3CNamespace} {
+			for _, loc := range re.FindAllStringIndex(d, 16) {
+				for i := loc[0]; i < loc[1]; i++ {
+					b[i] = ' '
+				}
+			}
+		}
+	}
 	if hasStyle {
 		for _, loc := range reStyleAttr.FindAllStringIndex(d, 64) {
 			if !reStyleEvil.MatchString(d[loc[0]:loc[1]]) {

@@ -8,7 +8,9 @@ import (
 var (
 	reXXEEntity  = regexp.MustCompile(`<!entity\s+(?:%\s*)?[\w.:-]+\s+(?:system|public)\b|<!entity\s+%`)
 	reXXEDoctype = regexp.MustCompile(`<!doctype\s+[\w:.-]+\s*(?:\[|system\b|public\b)`)
-	reXXEW3C     = regexp.MustCompile(`<!doctype\s+[\w:.-]+\s+public\s+["']-//w3c//`)
+	// The W3C public DOCTYPEs SVG and XHTML files carry: exempt only with
+	// the system id on www.w3.org (or none) and no internal subset.
+	reXXEW3C     = regexp.MustCompile(`<!doctype\s+[\w:.-]+\s+public\s+["']-//w3c//[^"']*["'](?:\s+["']https?://www\.w3\.org/[^"']*["'])?\s*>`)
 	reXXEInclude = regexp.MustCompile(`<(?:xi|xs|xsd):(?:include|import|redefine)\b|xmlns:xi\s*=\s*["']http://www\.w3\.org/2001/xinclude`)
 	reXXEUTF7    = regexp.MustCompile(`<\?xml[^>]*encoding\s*=\s*["']?utf-7`)
 	reXMLSchema  = regexp.MustCompile(`schemalocation\s*=\s*["']?[^"'>]*(?:https?|ftp|file)://`)

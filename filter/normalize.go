@@ -306,7 +306,10 @@ func entity(s string) (rune, int) {
 }
 
 // foldUnicode maps look-alikes to ASCII: overlong UTF-8 sequences (C0 AE is
-// '.'), full-width forms (U+FF01–FF5E), circled letters (U+24B6–24E9), the
+// '.'), full-width forms (U+FF01–FF5E), circled letters (U+24B6–24E9),
+// circled digits (U+2460–2468, U+24EA), ideographic full stops (U+3002,
+// U+FF61), slash and backslash look-alikes (U+2215, U+2044, U+2216,
+// U+FE68), the
 // ideographic space; it drops NUL, BOM and zero-width characters.
 func foldUnicode(dst []byte, s string) ([]byte, bool) {
 	changed := false
@@ -348,6 +351,21 @@ func foldUnicode(dst []byte, s string) ([]byte, bool) {
 			changed = true
 		case r >= 0x24D0 && r <= 0x24E9: // circled small letters
 			dst = append(dst, byte('a'+r-0x24D0))
+			changed = true
+		case r >= 0x2460 && r <= 0x2468: // circled digits one to nine
+			dst = append(dst, byte('1'+r-0x2460))
+			changed = true
+		case r == 0x24EA: // circled digit zero
+			dst = append(dst, '0')
+			changed = true
+		case r == 0x3002 || r == 0xFF61: // ideographic full stops (IDNA maps them to '.')
+			dst = append(dst, '.')
+			changed = true
+		case r == 0x2215 || r == 0x2044: // division and fraction slash
+			dst = append(dst, '/')
+			changed = true
+		case r == 0x2216 || r == 0xFE68: // set minus, small reverse solidus
+			dst = append(dst, '\\')
 			changed = true
 		case r == 0x3000 || r == 0x00A0:
 			dst = append(dst, ' ')
@@ -510,9 +528,15 @@ func needsDecode(s string) bool {
 		case c == 0xC2 && i+1 < len(s) && (s[i+1] == 0xA0 || s[i+1] == 0xAD):
 			return true
 		case c == 0xE2 && i+1 < len(s) && (s[i+1] == 0x80 || s[i+1] == 0x81 || s[i+1] == 0x92 || s[i+1] == 0x93):
-			return true // zero-width, word joiner, circled letters
-		case c == 0xE3 && i+2 < len(s) && s[i+1] == 0x80 && s[i+2] == 0x80:
-			return true // ideographic space
+			return true // zero-width, word joiner, fraction slash, circled letters
+		case c == 0xE2 && i+2 < len(s) && s[i+1] == 0x88 && (s[i+2] == 0x95 || s[i+2] == 0x96):
+			return true // division slash, set minus
+		case c == 0xEF && i+2 < len(s) && s[i+1] == 0xB9 && s[i+2] == 0xA8:
+			return true // small reverse solidus
+		case c == 0xE3 && i+2 < len(s) && s[i+1] == 0x80 && (s[i+2] == 0x80 || s[i+2] == 0x82):
+			return true // ideographic space, ideographic full stop
+		case c == 0xE2 && i+1 < len(s) && s[i+1] == 0x91:
+			return true // circled digits
 		case c == 0xEF && i+1 < len(s) && (s[i+1] == 0xBB || s[i+1] == 0xBC || s[i+1] == 0xBD):
 			return true // BOM, full-width forms
 		}

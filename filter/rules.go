@@ -64,6 +64,7 @@ const (
 	rSSRFLoopback
 	rSSRFPrivate
 	rSSRFScheme
+	rSSRFWildcardDNS
 	rSSTIExpr
 	rSSTIEngine
 	rNoSQLOperator
@@ -86,11 +87,11 @@ const (
 var ruleTable = [numRules]RuleInfo{
 	rSQLiLibinjection:     {"sqli-libinjection", CatSQLi, 5, 1, "libinjection tokenizer recognises an SQL injection fingerprint"},
 	rSQLiLibinjectionWeak: {"sqli-libinjection-weak", CatSQLi, 3, 1, "libinjection fingerprint made only of literals, operators and bare words (as code and prose also produce)"},
-	rSQLiUnion:            {"sqli-union-select", CatSQLi, 5, 1, "UNION [ALL|DISTINCT] SELECT"},
+	rSQLiUnion:            {"sqli-union-select", CatSQLi, 5, 1, "UNION [ALL|DISTINCT] SELECT, or UNION with a VALUES list or (after a literal) TABLE t"},
 	rSQLiFunction:         {"sqli-function", CatSQLi, 5, 1, "SQL functions and objects abused by injections (sleep(), benchmark(), information_schema, xp_cmdshell, load_file(), extractvalue() …)"},
 	rSQLiStacked:          {"sqli-stacked-query", CatSQLi, 5, 1, "a statement separator followed by a destructive or probing SQL statement"},
 	rSQLiTautology:        {"sqli-tautology", CatSQLi, 3, 1, "boolean tautology or comparison after a quote/number (' or 1=1, and 12=12)"},
-	rSQLiBreakout:         {"sqli-breakout-tautology", CatSQLi, 5, 1, "a quote or parenthesis closes a literal, then a boolean comparison of literals (') or 1=1, ' and 'a'='a)"},
+	rSQLiBreakout:         {"sqli-breakout-tautology", CatSQLi, 5, 1, "a quote or parenthesis closes a literal, then a boolean comparison of literals (') or 1=1, ' and 'a'='a), OR TRUE, or a JSON path/function compared to a literal"},
 	rSQLiComment:          {"sqli-comment-evasion", CatSQLi, 5, 1, "MySQL executable comment /*! … */ or comments splitting SQL keywords"},
 	rSQLiKeywords:         {"sqli-keywords", CatSQLi, 3, 2, "SQL statement shape (select … from, insert into, delete from, drop table)"},
 	rXSSLibinjection:      {"xss-libinjection", CatXSS, 5, 1, "libinjection HTML5 tokenizer recognises an XSS vector"},
@@ -106,26 +107,27 @@ var ruleTable = [numRules]RuleInfo{
 	rTraversalDotDotWeak:  {"traversal-dotdot-weak", CatTraversal, 3, 1, "one or two ../ segments in a value"},
 	rLFIFile:              {"lfi-sensitive-file", CatTraversal, 5, 1, "file that holds secrets or proves a read (/etc/passwd, /etc/shadow, /proc/self/, win.ini, .ssh/id_*, wp-config.php, .git/config …)"},
 	rLFIConfig:            {"lfi-config-file", CatTraversal, 3, 1, "configuration or log file path (/etc/hosts, web.config, .htaccess, /var/log/nginx …): weak alone"},
-	rLFIUNC:               {"lfi-unc-path", CatTraversal, 5, 1, "Windows UNC path or administrative share (\\\\host\\c$)"},
+	rLFIUNC:               {"lfi-unc-path", CatTraversal, 5, 1, "Windows UNC path to an administrative share (\\\\host\\c$), to an IP address, or to a network host in a file parameter"},
 	rLFIWrapper:           {"lfi-stream-wrapper", CatTraversal, 5, 1, "language stream wrapper (php://, phar://, expect://, zip://, netdoc:, jar: …)"},
 	rLFIFileURI:           {"lfi-file-uri", CatTraversal, 3, 1, "file: URI (local files are named so in HTML and config too: a weak signal alone)"},
 	rRFIRemote:            {"rfi-remote-include", CatRFI, 3, 1, "remote URL shaped for inclusion (IP host, trailing ?, include-like parameter name)"},
 	rRCEUnix:              {"rce-unix-command", CatRCE, 5, 1, "shell separator followed by a Unix command with arguments"},
 	rRCESubshell:          {"rce-subshell", CatRCE, 5, 1, "command substitution `cmd` or $(cmd)"},
-	rRCEWindows:           {"rce-windows-command", CatRCE, 5, 1, "Windows shell command (cmd /c, powershell -, certutil, set /a, dir c:\\ …)"},
+	rRCEWindows:           {"rce-windows-command", CatRCE, 5, 1, "Windows shell command (cmd /c, powershell -, certutil, set /a, dir c:\\, a PowerShell web cmdlet after a separator …)"},
 	rRCEShellshock:        {"rce-shellshock", CatRCE, 5, 1, "Shellshock function definition () { :; };"},
 	rRCESSI:               {"rce-ssi", CatRCE, 5, 1, "server-side include directive <!--#exec …"},
 	rRCECode:              {"rce-code-injection", CatRCE, 5, 1, "code injection or deserialisation (PHP system()/eval($_, ASP Execute, !!python/, __import__, java.lang.Runtime …)"},
-	rRCEEvasion:           {"rce-shell-evasion", CatRCE, 5, 1, "shell evasion ($IFS, ${IFS}, brace expansion {cat,/etc/passwd})"},
+	rRCEEvasion:           {"rce-shell-evasion", CatRCE, 5, 1, "shell evasion ($IFS, ${IFS}, ${PATH:0:1}, brace expansion {cat,/etc/passwd}, globbed binaries /???/??t)"},
 	rJNDILookup:           {"jndi-lookup", CatJNDI, 5, 1, "Log4Shell ${jndi:…} lookup, after resolving ${lower:}/${::-x} obfuscation"},
 	rJNDIObfuscated:       {"jndi-lookup-obfuscated", CatJNDI, 5, 1, "Log4j lookup used for exfiltration or obfuscation (${env:…}, ${sys:…}, ${lower:…}, ${::-…})"},
 	rSSRFMetadata:         {"ssrf-cloud-metadata", CatSSRF, 5, 1, "URL targets a cloud metadata service (169.254.169.254, fd00:ec2::254, metadata.google.internal …)"},
-	rSSRFObfuscatedIP:     {"ssrf-obfuscated-ip", CatSSRF, 5, 1, "URL host is an IP in decimal, octal, hex or shortened form"},
+	rSSRFObfuscatedIP:     {"ssrf-obfuscated-ip", CatSSRF, 5, 1, "URL host is an IP in decimal, octal, hex, shortened, IPv4-mapped IPv6 or Unicode look-alike form"},
 	rSSRFLoopback:         {"ssrf-loopback", CatSSRF, 3, 1, "URL targets loopback or the unspecified address"},
 	rSSRFPrivate:          {"ssrf-private", CatSSRF, 2, 1, "URL targets a private or link-local range"},
 	rSSRFScheme:           {"ssrf-scheme", CatSSRF, 5, 1, "URL with a scheme used only for SSRF (gopher://, dict://, tftp://, ldap:// in a URL parameter)"},
+	rSSRFWildcardDNS:      {"ssrf-wildcard-dns", CatSSRF, 5, 2, "URL host under a wildcard DNS zone that resolves to an internal address (127.0.0.1.nip.io, 10-0-0-1.sslip.io, *.localtest.me)"},
 	rSSTIExpr:             {"ssti-expression", CatSSTI, 5, 1, "template expression probe ({{7*7}}, ${7*7}, #{7*7}, <%= 7*7 %>)"},
-	rSSTIEngine:           {"ssti-engine", CatSSTI, 5, 1, "template engine internals (__class__, __globals__, freemarker Execute, T(java.lang.Runtime), #set($ …)"},
+	rSSTIEngine:           {"ssti-engine", CatSSTI, 5, 1, "template engine internals (__class__, __globals__, freemarker Execute, T(java.lang.Runtime), #set($, Twig _self.env and filter('system') …)"},
 	rNoSQLOperator:        {"nosql-operator", CatNoSQL, 5, 1, "MongoDB query operator ($ne, $gt, $where, $regex …) in a name or as an object key"},
 	rNoSQLJS:              {"nosql-js-injection", CatNoSQL, 5, 1, "server-side JavaScript injection (db.x.y(…), do{…}while(…), sleep(n) in a $where string)"},
 	rLDAPFilter:           {"ldap-filter-injection", CatLDAP, 5, 1, "LDAP filter composition ((&(…)(…)), )(|(, objectClass=*, extensible match :oid:=)"},
