@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/klauspost/compress/gzip"
@@ -224,3 +225,35 @@ func (g *gzipStreamWriter) writeFlush(p []byte) error {
 }
 
 func (g *gzipStreamWriter) close() error { return g.zw.Close() }
+
+// runConcurrent runs f(0) … f(n-1) on n goroutines at once and reports every
+// error they return.
+func runConcurrent(t *testing.T, n int, f func(i int) error) {
+	t.Helper()
+	var wg sync.WaitGroup
+	errs := make(chan error, n)
+	for i := range n {
+		wg.Go(func() {
+			if err := f(i); err != nil {
+				errs <- err
+			}
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+}
+
+// checkOwnResponse reports a planted secret that leaked into body, or data
+// tagged for another response than tag.
+func checkOwnResponse(tag string, body []byte) error {
+	switch {
+	case len(leakedSecrets(body)) > 0:
+		return fmt.Errorf("%s: leaked", tag)
+	case bytes.Count(body, []byte(`"tag":"`)) != bytes.Count(body, []byte(`"tag":"`+tag)):
+		return fmt.Errorf("%s: another response's data appeared", tag)
+	}
+	return nil
+}
