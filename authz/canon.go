@@ -5,6 +5,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/gatehouse-dev/caddy-gatehouse/internal/hexdigit"
 )
 
 // maxDecodeRounds bounds repeated percent-decoding. Each round shortens the
@@ -154,13 +156,13 @@ func percentDecode(s string) (string, bool) {
 	var b strings.Builder
 	changed := false
 	for i := 0; i < len(s); i++ {
-		if s[i] == '%' && i+2 < len(s) && isHex(s[i+1]) && isHex(s[i+2]) {
+		if s[i] == '%' && i+2 < len(s) && hexdigit.Is(s[i+1]) && hexdigit.Is(s[i+2]) {
 			if !changed {
 				b.Grow(len(s))
 				b.WriteString(s[:i])
 				changed = true
 			}
-			b.WriteByte(unhex(s[i+1])<<4 | unhex(s[i+2]))
+			b.WriteByte(hexdigit.Val(s[i+1])<<4 | hexdigit.Val(s[i+2]))
 			i += 2
 			continue
 		}
@@ -233,19 +235,4 @@ func CanonicalHost(host string) string {
 		}
 	}
 	return host
-}
-
-func isHex(c byte) bool {
-	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
-}
-
-func unhex(c byte) byte {
-	switch {
-	case '0' <= c && c <= '9':
-		return c - '0'
-	case 'a' <= c && c <= 'f':
-		return c - 'a' + 10
-	default:
-		return c - 'A' + 10
-	}
 }

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"unicode/utf16"
 	"unicode/utf8"
+
+	"github.com/gatehouse-dev/caddy-gatehouse/internal/hexdigit"
 )
 
 // A small JSON tokenizer: it visits every member name and string value at
@@ -363,7 +365,7 @@ func (p *jsonParser) unicodeEscape(j int) (rune, int, error) {
 func (p *jsonParser) hex4(j int) (rune, error) {
 	if j+4 > len(p.s) {
 		for k := j; k < len(p.s); k++ {
-			if !ishex(p.s[k]) {
+			if !hexdigit.Is(p.s[k]) {
 				p.i = k
 				return 0, p.syntax("invalid \\u escape")
 			}
@@ -373,11 +375,11 @@ func (p *jsonParser) hex4(j int) (rune, error) {
 	var r rune
 	for k := j; k < j+4; k++ {
 		c := p.s[k]
-		if !ishex(c) {
+		if !hexdigit.Is(c) {
 			p.i = k
 			return 0, p.syntax("invalid \\u escape")
 		}
-		r = r<<4 | rune(unhex(c))
+		r = r<<4 | rune(hexdigit.Val(c))
 	}
 	return r, nil
 }

@@ -4,6 +4,8 @@ import (
 	"net/netip"
 	"strconv"
 	"strings"
+
+	"github.com/gatehouse-dev/caddy-gatehouse/internal/hexdigit"
 )
 
 // metadataHosts are cloud instance-metadata endpoints: no client of a web
@@ -184,15 +186,11 @@ func hasNonASCII(s string, pct bool) bool {
 		if s[i] >= 0x80 {
 			return true
 		}
-		if pct && s[i] == '%' && i+2 < len(s) && s[i+1]|0x20 == 'e' && isHexDigit(s[i+2]) {
+		if pct && s[i] == '%' && i+2 < len(s) && s[i+1]|0x20 == 'e' && hexdigit.Is(s[i+2]) {
 			return true
 		}
 	}
 	return false
-}
-
-func isHexDigit(c byte) bool {
-	return c >= '0' && c <= '9' || c|0x20 >= 'a' && c|0x20 <= 'f'
 }
 
 // isV4Compatible: ::a.b.c.d, the deprecated IPv4-compatible form (not ::

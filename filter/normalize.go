@@ -4,6 +4,8 @@ import (
 	"strings"
 	"unicode/utf8"
 	"unsafe"
+
+	"github.com/gatehouse-dev/caddy-gatehouse/internal/hexdigit"
 )
 
 // Character classes of a value, computed in one pass so that detectors can
@@ -163,14 +165,14 @@ func decodeOnce(dst []byte, s string) ([]byte, bool) {
 		c := s[i]
 		switch c {
 		case '%':
-			if i+2 < len(s) && ishex(s[i+1]) && ishex(s[i+2]) {
-				dst = append(dst, unhex(s[i+1])<<4|unhex(s[i+2]))
+			if i+2 < len(s) && hexdigit.Is(s[i+1]) && hexdigit.Is(s[i+2]) {
+				dst = append(dst, hexdigit.Val(s[i+1])<<4|hexdigit.Val(s[i+2]))
 				i += 3
 				changed = true
 				continue
 			}
-			if i+5 < len(s) && (s[i+1] == 'u' || s[i+1] == 'U') && ishex(s[i+2]) && ishex(s[i+3]) && ishex(s[i+4]) && ishex(s[i+5]) {
-				r := rune(unhex(s[i+2]))<<12 | rune(unhex(s[i+3]))<<8 | rune(unhex(s[i+4]))<<4 | rune(unhex(s[i+5]))
+			if i+5 < len(s) && (s[i+1] == 'u' || s[i+1] == 'U') && hexdigit.Is(s[i+2]) && hexdigit.Is(s[i+3]) && hexdigit.Is(s[i+4]) && hexdigit.Is(s[i+5]) {
+				r := rune(hexdigit.Val(s[i+2]))<<12 | rune(hexdigit.Val(s[i+3]))<<8 | rune(hexdigit.Val(s[i+4]))<<4 | rune(hexdigit.Val(s[i+5]))
 				dst = utf8.AppendRune(dst, r)
 				i += 6
 				changed = true
@@ -214,19 +216,19 @@ func jsEscape(s string) (rune, int) {
 					}
 					return r, j + 1
 				}
-				if !ishex(s[j]) {
+				if !hexdigit.Is(s[j]) {
 					return 0, 0
 				}
-				r = r<<4 | rune(unhex(s[j]))
+				r = r<<4 | rune(hexdigit.Val(s[j]))
 			}
 			return 0, 0
 		}
-		if len(s) >= 6 && ishex(s[2]) && ishex(s[3]) && ishex(s[4]) && ishex(s[5]) {
-			return rune(unhex(s[2]))<<12 | rune(unhex(s[3]))<<8 | rune(unhex(s[4]))<<4 | rune(unhex(s[5])), 6
+		if len(s) >= 6 && hexdigit.Is(s[2]) && hexdigit.Is(s[3]) && hexdigit.Is(s[4]) && hexdigit.Is(s[5]) {
+			return rune(hexdigit.Val(s[2]))<<12 | rune(hexdigit.Val(s[3]))<<8 | rune(hexdigit.Val(s[4]))<<4 | rune(hexdigit.Val(s[5])), 6
 		}
 	case 'x', 'X':
-		if ishex(s[2]) && ishex(s[3]) {
-			return rune(unhex(s[2])<<4 | unhex(s[3])), 4
+		if hexdigit.Is(s[2]) && hexdigit.Is(s[3]) {
+			return rune(hexdigit.Val(s[2])<<4 | hexdigit.Val(s[3])), 4
 		}
 	}
 	return 0, 0
@@ -261,8 +263,8 @@ func entity(s string) (rune, int) {
 		var r rune
 		for j < len(s) && j-start < 12 {
 			c := s[j]
-			if hex && ishex(c) {
-				r = r<<4 | rune(unhex(c))
+			if hex && hexdigit.Is(c) {
+				r = r<<4 | rune(hexdigit.Val(c))
 			} else if !hex && c >= '0' && c <= '9' {
 				r = r*10 + rune(c-'0')
 			} else {
@@ -483,21 +485,6 @@ func indexFrom(s string, from int, sub string) int {
 	return -1
 }
 
-func ishex(c byte) bool {
-	return ('0' <= c && c <= '9') || ('a' <= c && c <= 'f') || ('A' <= c && c <= 'F')
-}
-
-func unhex(c byte) byte {
-	switch {
-	case '0' <= c && c <= '9':
-		return c - '0'
-	case 'a' <= c && c <= 'f':
-		return c - 'a' + 10
-	default:
-		return c - 'A' + 10
-	}
-}
-
 func isalpha(c byte) bool { return ('a' <= c && c <= 'z') || ('A' <= c && c <= 'Z') }
 
 // needsDecode is the fast path of decode: it reports whether s has any
@@ -508,7 +495,7 @@ func needsDecode(s string) bool {
 		c := s[i]
 		switch {
 		case c == '%':
-			if i+2 < len(s) && ishex(s[i+1]) && ishex(s[i+2]) || i+5 < len(s) && (s[i+1] == 'u' || s[i+1] == 'U') {
+			if i+2 < len(s) && hexdigit.Is(s[i+1]) && hexdigit.Is(s[i+2]) || i+5 < len(s) && (s[i+1] == 'u' || s[i+1] == 'U') {
 				return true
 			}
 		case c == '&':

@@ -3,6 +3,8 @@ package filter
 import (
 	"path"
 	"strings"
+
+	"github.com/gatehouse-dev/caddy-gatehouse/internal/hexdigit"
 )
 
 // splitURI splits a request-target into its raw path and raw query. An
@@ -47,8 +49,8 @@ func percentDecode(s string, plus bool) (dec string, ok bool) {
 		switch {
 		case c == '+' && plus:
 			b = append(b, ' ')
-		case c == '%' && i+2 < len(s) && ishex(s[i+1]) && ishex(s[i+2]):
-			b = append(b, unhex(s[i+1])<<4|unhex(s[i+2]))
+		case c == '%' && i+2 < len(s) && hexdigit.Is(s[i+1]) && hexdigit.Is(s[i+2]):
+			b = append(b, hexdigit.Val(s[i+1])<<4|hexdigit.Val(s[i+2]))
 			i += 2
 		case c == '%':
 			ok = false
@@ -63,7 +65,7 @@ func percentDecode(s string, plus bool) (dec string, ok bool) {
 // validEscapes reports whether every '%' in s starts a %XX escape.
 func validEscapes(s string) bool {
 	for i := strings.IndexByte(s, '%'); i >= 0; {
-		if i+2 >= len(s) || !ishex(s[i+1]) || !ishex(s[i+2]) {
+		if i+2 >= len(s) || !hexdigit.Is(s[i+1]) || !hexdigit.Is(s[i+2]) {
 			return false
 		}
 		j := strings.IndexByte(s[i+3:], '%')

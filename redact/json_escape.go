@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"unicode/utf16"
 	"unicode/utf8"
+
+	"github.com/gatehouse-dev/caddy-gatehouse/internal/hexdigit"
 )
 
 // JSON strings may spell any character as a \uXXXX escape ("jane\u0040
@@ -38,16 +40,10 @@ func hex4(b []byte) (rune, bool) {
 	}
 	var v rune
 	for _, c := range b[:4] {
-		switch {
-		case c >= '0' && c <= '9':
-			v = v<<4 | rune(c-'0')
-		case c >= 'a' && c <= 'f':
-			v = v<<4 | rune(c-'a'+10)
-		case c >= 'A' && c <= 'F':
-			v = v<<4 | rune(c-'A'+10)
-		default:
+		if !hexdigit.Is(c) {
 			return 0, false
 		}
+		v = v<<4 | rune(hexdigit.Val(c))
 	}
 	return v, true
 }
