@@ -236,3 +236,90 @@ func CanonicalHost(host string) string {
 	}
 	return host
 }
+
+// PathForm says how a request path, as the client escaped it, differs from
+// the canonical form rules were matched against.
+type PathForm uint8
+
+const (
+	// PathExact: the path is canonical (a trailing slash aside) and can be
+	// forwarded as it is.
+	PathExact PathForm = iota
+	// PathRedundant: the path spells its canonical form redundantly (empty
+	// or "." segments inside, percent-encoded ordinary characters,
+	// ";params", trailing dots); forwarding the canonical form instead
+	// changes nothing a rule decided on.
+	PathRedundant
+	// PathAmbiguous: backends may read the path as another one than the
+	// canonical form: a leading "//" (WHATWG URL parsers read "//x/admin"
+	// as host x and path /admin), a backslash, an encoded slash or
+	// backslash (%2F, %5C, also double-encoded), a look-alike separator, or
+	// a ".." segment (also "..;").
+	PathAmbiguous
+)
+
+// ClassifyPath tells how escaped (url.URL.EscapedPath()) differs from its
+// canonical form. It is meant for paths CanonicalPath accepts; one it
+// refuses is PathAmbiguous.
+func ClassifyPath(escaped string) PathForm {
+	if escaped == "" || escaped == "*" {
+		return PathExact // no path at all, or OPTIONS *
+	}
+	if escaped[0] != '/' {
+		return PathAmbiguous
+	}
+	if len(escaped) > 1 && (escaped[1] == '/' || escaped[1] == '\\') {
+		return PathAmbiguous
+	}
+	trimmed := escaped
+	if len(trimmed) > 1 && trimmed[len(trimmed)-1] == '/' {
+		trimmed = trimmed[:len(trimmed)-1]
+	}
+	if isCanonical(trimmed, false) {
+		return PathExact
+	}
+	decoded := escaped
+	for round := 0; strings.IndexByte(decoded, '%') >= 0; round++ {
+		next, changed := percentDecode(decoded)
+		if !changed {
+			break
+		}
+		if round == maxDecodeRounds {
+			return PathAmbiguous
+		}
+		decoded = next
+	}
+	if strings.IndexByte(decoded, '\\') >= 0 ||
+		strings.Count(decoded, "/") != strings.Count(escaped, "/") ||
+		confusables.Replace(decoded) != decoded {
+		return PathAmbiguous
+	}
+	if len(decoded) > 1 && decoded[1] == '/' {
+		return PathAmbiguous
+	}
+	for _, seg := range strings.Split(decoded, "/") {
+		if i := strings.IndexByte(seg, ';'); i >= 0 {
+			seg = seg[:i]
+		}
+		if strings.TrimRight(seg, ". ") == "" && strings.Count(seg, ".") >= 2 {
+			return PathAmbiguous
+		}
+	}
+	return PathRedundant
+}
+
+// ForwardPath is the path to send upstream for a request whose decoded path
+// (url.URL.Path) is p: its canonical form with case kept, and with the
+// trailing slash kept when p has one. CanonicalPath(ForwardPath(p)) equals
+// CanonicalPath(p), so the backend gets exactly the path that was
+// authorised.
+func ForwardPath(p string) (string, error) {
+	c, err := CanonicalPath(p, false)
+	if err != nil {
+		return "", err
+	}
+	if c != "/" && strings.HasSuffix(p, "/") {
+		c += "/"
+	}
+	return c, nil
+}

@@ -164,3 +164,79 @@ func FuzzCanonicalPath(f *testing.F) {
 		}
 	})
 }
+
+func TestClassifyPath(t *testing.T) {
+	tests := []struct {
+		in   string
+		want PathForm
+	}{
+		{"/admin", PathExact},
+		{"/admin/", PathExact},
+		{"/", PathExact},
+		{"*", PathExact},
+		{"", PathExact},
+		{"/a/b.json", PathExact},
+		// redundant spellings: rewritten to the canonical form
+		{"/a//b", PathRedundant},
+		{"/a/./b", PathRedundant},
+		{"/./admin", PathRedundant},
+		{"/admin//", PathRedundant},
+		{"/%61dmin", PathRedundant},
+		{"/%2561dmin", PathRedundant},
+		{"/admin;x", PathRedundant},
+		{"/admin.", PathRedundant},
+		{"/a%20b", PathRedundant},
+		{"/admin%23x", PathRedundant},
+		// ambiguous: backends may read another path
+		{"//x/admin", PathAmbiguous},
+		{"///x/admin", PathAmbiguous},
+		{"//x:1/admin", PathAmbiguous},
+		{"//127.0.0.1:9333/admin", PathAmbiguous},
+		{"//admin@x/admin", PathAmbiguous},
+		{"/\\x/admin", PathAmbiguous},
+		{"/a\\admin", PathAmbiguous},
+		{"/a%5Cadmin", PathAmbiguous},
+		{"/a%5cadmin", PathAmbiguous},
+		{"/x%2Fadmin", PathAmbiguous},
+		{"/x%2fadmin", PathAmbiguous},
+		{"/x%252Fadmin", PathAmbiguous},
+		{"/%2Fx/admin", PathAmbiguous},
+		{"/../admin", PathAmbiguous},
+		{"/%2e%2e/admin", PathAmbiguous},
+		{"/..;/admin", PathAmbiguous},
+		{"/x\uFF0Fadmin", PathAmbiguous},
+		{"/x%EF%BC%8Fadmin", PathAmbiguous},
+		{"admin", PathAmbiguous},
+	}
+	for _, tt := range tests {
+		if got := ClassifyPath(tt.in); got != tt.want {
+			t.Errorf("ClassifyPath(%q) = %d, want %d", tt.in, got, tt.want)
+		}
+	}
+}
+
+func TestForwardPath(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"/a//b", "/a/b"},
+		{"/a/./b/", "/a/b/"},
+		{"//x/admin", "/x/admin"},
+		{"/admin;x", "/admin"},
+		{"/", "/"},
+		{"//", "/"},
+		{"/ADMIN", "/ADMIN"},
+	}
+	for _, tt := range tests {
+		got, err := ForwardPath(tt.in)
+		if err != nil || got != tt.want {
+			t.Errorf("ForwardPath(%q) = %q, %v; want %q", tt.in, got, err, tt.want)
+		}
+		c1, _ := CanonicalPath(tt.in, false)
+		c2, _ := CanonicalPath(got, false)
+		if c1 != c2 {
+			t.Errorf("ForwardPath(%q) = %q: canonical %q, want %q", tt.in, got, c2, c1)
+		}
+	}
+	if _, err := ForwardPath("/a/../b"); err == nil {
+		t.Error("ForwardPath(/a/../b): no error")
+	}
+}
