@@ -145,9 +145,14 @@ type KeyConfig struct {
 	Key string `json:"key,omitempty"`
 	// File is the path of a PEM, JWK or JWK Set file. Default: none.
 	File string `json:"file,omitempty"`
-	// Secret is a base64 HMAC secret (at least 32 bytes decoded; standard
-	// or URL alphabet, padding optional), placeholders allowed, e.g.
-	// {env.JWT_SECRET}. Default: none.
+	// Secret is an HMAC secret of at least 32 bytes whose encoding is
+	// explicit: raw:<string> (the bytes of the string), base64:<text>
+	// (standard alphabet) or base64url:<text> (URL alphabet), padding
+	// optional. Placeholders are resolved first, so raw:{env.JWT_SECRET},
+	// base64:{file./run/secrets/jwt} and {env.JWT_SECRET} holding a
+	// prefixed value all work. An unprefixed secret that is valid base64 is
+	// a load error (ambiguous); one that is not is taken as raw. Default:
+	// none.
 	Secret string `json:"secret,omitempty"`
 	// KeyID sets the kid of keys that carry none. Default: none (the key
 	// matches any kid).

@@ -39,7 +39,7 @@ const aaIssuer = "https://issuer.test"
 
 var aaSecret = []byte(strings.Repeat("s3cr3t-", 6)) // 42 bytes: HS256 only
 
-func aaSecretB64() string { return base64.StdEncoding.EncodeToString(aaSecret) }
+func aaSecretB64() string { return "base64:" + base64.StdEncoding.EncodeToString(aaSecret) }
 
 func aaClaims(mut func(map[string]any)) map[string]any {
 	now := time.Now()
@@ -431,13 +431,78 @@ func TestAPIAuthKeySources(t *testing.T) {
 	})
 }
 
+// aaIssue9Secret is a raw-string secret as identity providers hand them
+// out that happens to be valid base64 (issue 9).
+const aaIssue9Secret = "thisIsMyLongRawSecretForHS256Tokens2024abcdEFGH"
+
+// TestAPIAuthRawSecret: with raw: the bytes of the string are the key, so a
+// token signed with those bytes verifies; the base64 reading of the same
+// text does not.
+func TestAPIAuthRawSecret(t *testing.T) {
+	tok, err := authn.Mint("HS256", []byte(aaIssue9Secret), "", aaClaims(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("GATEHOUSE_TEST_RAW_SECRET", aaIssue9Secret)
+	for _, c := range []struct {
+		name, secret string
+		want         int
+	}{
+		{"raw prefix", "raw:" + aaIssue9Secret, 204},
+		{"raw prefix on env", "raw:{env.GATEHOUSE_TEST_RAW_SECRET}", 204},
+		{"base64 reading", "base64:" + aaIssue9Secret, 401},
+		{"base64url of the raw bytes", "base64url:" + base64.RawURLEncoding.EncodeToString([]byte(aaIssue9Secret)), 204},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			h := &APIAuth{Issuers: []IssuerConfig{{Issuer: aaIssuer, Keys: []KeyConfig{{Secret: c.secret}}}}}
+			aaProvision(t, h)
+			r, _ := aaRequest("GET", "http://x/")
+			r.Header.Set("Authorization", "Bearer "+tok)
+			if res := aaServe(t, h, r); res.status != c.want {
+				t.Fatalf("status %d, want %d", res.status, c.want)
+			}
+		})
+	}
+	t.Run("unprefixed non-base64", func(t *testing.T) {
+		const s = "not-base64!raw-secret-of-32-bytes-or-more"
+		tok, err := authn.Mint("HS256", []byte(s), "", aaClaims(nil))
+		if err != nil {
+			t.Fatal(err)
+		}
+		h := &APIAuth{Issuers: []IssuerConfig{{Issuer: aaIssuer, Keys: []KeyConfig{{Secret: s}}}}}
+		aaProvision(t, h)
+		r, _ := aaRequest("GET", "http://x/")
+		r.Header.Set("Authorization", "Bearer "+tok)
+		if res := aaServe(t, h, r); res.status != 204 {
+			t.Fatalf("status %d", res.status)
+		}
+	})
+	t.Run("token command", func(t *testing.T) {
+		out, err := aaRun(t, tokenCommand(), "", "--secret", "raw:"+aaIssue9Secret, "--sub", "alice", "--iss", aaIssuer, "--aud", "api")
+		if err != nil {
+			t.Fatal(err)
+		}
+		h := &APIAuth{Issuers: []IssuerConfig{{Issuer: aaIssuer, Keys: []KeyConfig{{Secret: "raw:" + aaIssue9Secret}}}}}
+		aaProvision(t, h)
+		r, _ := aaRequest("GET", "http://x/")
+		r.Header.Set("Authorization", "Bearer "+strings.TrimSpace(out))
+		if res := aaServe(t, h, r); res.status != 204 {
+			t.Fatalf("status %d", res.status)
+		}
+	})
+}
+
 func TestAPIAuthProvisionErrors(t *testing.T) {
+	t.Setenv("GATEHOUSE_TEST_AMBIGUOUS", aaIssue9Secret)
 	cases := []struct {
 		name string
 		h    APIAuth
 		want string
 	}{
-		{"short secret", APIAuth{Issuers: []IssuerConfig{{Issuer: aaIssuer, Keys: []KeyConfig{{Secret: "c2hvcnQ="}}}}}, "too short"},
+		{"short secret", APIAuth{Issuers: []IssuerConfig{{Issuer: aaIssuer, Keys: []KeyConfig{{Secret: "base64:c2hvcnQ="}}}}}, "too short"},
+		{"ambiguous secret", APIAuth{Issuers: []IssuerConfig{{Issuer: aaIssuer, Keys: []KeyConfig{{Secret: aaIssue9Secret}}}}}, "ambiguous secret"},
+		{"ambiguous env secret", APIAuth{Issuers: []IssuerConfig{{Issuer: aaIssuer, Keys: []KeyConfig{{Secret: "{env.GATEHOUSE_TEST_AMBIGUOUS}"}}}}}, "prefix it with raw:"},
+		{"bad base64 secret", APIAuth{Issuers: []IssuerConfig{{Issuer: aaIssuer, Keys: []KeyConfig{{Secret: "base64:not base64!"}}}}}, "not valid base64"},
 		{"secret and key", APIAuth{Issuers: []IssuerConfig{{Issuer: aaIssuer, Keys: []KeyConfig{{Secret: aaSecretB64(), Key: "x"}}}}}, "exactly one of"},
 		{"unset env secret", APIAuth{Issuers: []IssuerConfig{{Issuer: aaIssuer, Keys: []KeyConfig{{Secret: "{env.GATEHOUSE_UNSET_VAR}"}}}}}, "empty"},
 		{"missing file", APIAuth{Issuers: []IssuerConfig{{Issuer: aaIssuer, Keys: []KeyConfig{{File: "/nonexistent/key.pem"}}}}}, "reading key file"},
@@ -636,7 +701,8 @@ func TestTokenCommand(t *testing.T) {
 	for name, args := range map[string][]string{
 		"no key":         {"--sub", "x"},
 		"both keys":      {"--secret", aaSecretB64(), "--key", keyFile},
-		"short secret":   {"--secret", "c2hvcnQ="},
+		"short secret":   {"--secret", "base64:c2hvcnQ="},
+		"ambiguous":      {"--secret", aaIssue9Secret},
 		"bad claim":      {"--secret", aaSecretB64(), "--claim", "novalue"},
 		"none alg":       {"--secret", aaSecretB64(), "--alg", "none"},
 		"HMAC as JWKS":   {"--secret", aaSecretB64(), "--jwks"},

@@ -34,7 +34,7 @@ func parseAPIAuth(h httpcaddyfile.Helper) (caddyhttp.MiddlewareHandler, error) {
 //	        algorithms <alg...>
 //	        key <PEM|JWK|JWKS|{env.VAR}> [<alg...>]
 //	        key_file <path> [<alg...>]
-//	        secret <base64|{env.VAR}> [<alg...>]
+//	        secret <raw:STRING|base64:TEXT|base64url:TEXT|{env.VAR}> [<alg...>]
 //	        jwks_url <url>
 //	        discovery
 //	        refresh_interval <duration>

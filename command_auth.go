@@ -20,7 +20,7 @@ import (
 
 // tokenCommand mints a signed JWT for demos and tests:
 //
-//	caddy gatehouse token --secret <base64> --sub alice --iss https://issuer --aud api --roles admin,dev --ttl 15m
+//	caddy gatehouse token --secret base64:<text> --sub alice --iss https://issuer --aud api --roles admin,dev --ttl 15m
 //	caddy gatehouse token --key private.pem --kid k1 --sub alice --iss https://issuer
 //	caddy gatehouse token --key private.pem --kid k1 --jwks   # print the public JWK Set instead
 func tokenCommand() *cobra.Command {
@@ -33,11 +33,16 @@ func tokenCommand() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "token",
 		Short: "Mint a signed JWT (HMAC secret or private key) for testing api_auth",
-		Long: `Mints a JWT signed with a base64 HMAC secret (--secret, or the
+		Long: `Mints a JWT signed with an HMAC secret (--secret, or the
 GATEHOUSE_SECRET environment variable) or a PEM private key (--key: RSA,
 ECDSA P-256/384/521 or Ed25519). The algorithm defaults to the key's:
 HS256, RS256, ES256/384/512 or EdDSA. With --jwks it prints the public JWK
-Set of --key instead, to serve as a demo JWKS endpoint.`,
+Set of --key instead, to serve as a demo JWKS endpoint.
+
+The secret takes the same form as api_auth's secret option: raw:<string>
+(the bytes of the string), base64:<text> or base64url:<text>. An unprefixed
+secret that is valid base64 is refused as ambiguous; one that is not is
+used as raw bytes.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if secret == "" {
@@ -66,7 +71,7 @@ Set of --key instead, to serve as a demo JWKS endpoint.`,
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&secret, "secret", "", "base64 HMAC secret, at least 32 bytes decoded (default $GATEHOUSE_SECRET)")
+	f.StringVar(&secret, "secret", "", "HMAC secret as raw:<string>, base64:<text> or base64url:<text>, at least 32 bytes (default $GATEHOUSE_SECRET)")
 	f.StringVar(&keyFile, "key", "", "PEM private key file (RSA, ECDSA or Ed25519)")
 	f.StringVar(&alg, "alg", "", "signing algorithm (default: from the key)")
 	f.StringVar(&sub, "sub", "", "subject (sub)")
@@ -120,7 +125,7 @@ func authMintingKey(secret, keyFile string) (any, string, error) {
 		}
 		return nil, "", fmt.Errorf("%s: unsupported key type %T", keyFile, signer)
 	}
-	return nil, "", errors.New("a signing key is required: --secret <base64> or --key <private.pem>")
+	return nil, "", errors.New("a signing key is required: --secret raw:<string>|base64:<text> or --key <private.pem>")
 }
 
 func authTokenClaims(sub, iss, scope string, aud, roles, extra []string, ttl time.Duration) (map[string]any, error) {

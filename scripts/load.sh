@@ -20,7 +20,7 @@ for _ in $(seq 1 100); do
 	sleep 0.1
 done
 
-secret=Z2F0ZWhvdXNlLWRlbW8tc2VjcmV0LWNoYW5nZS1tZS0wMTIzNDU2Nzg5YWJjZGVm
+secret=base64:Z2F0ZWhvdXNlLWRlbW8tc2VjcmV0LWNoYW5nZS1tZS0wMTIzNDU2Nzg5YWJjZGVm
 token=$("$bin/caddy" gatehouse token --secret "$secret" --iss https://demo.gatehouse.local \
 	--aud demo-api --sub alice --scope "orders:read orders:write" --ttl 1h)
 run() { "$bin/loadgen" -n "$n" -c "$c" -status 200 "$@"; }

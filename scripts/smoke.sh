@@ -40,7 +40,7 @@ expect() {
 
 base=http://localhost:8080
 key=gh_demo_reader_key_4f9c2a7e1b
-secret=Z2F0ZWhvdXNlLWRlbW8tc2VjcmV0LWNoYW5nZS1tZS0wMTIzNDU2Nzg5YWJjZGVm
+secret=base64:Z2F0ZWhvdXNlLWRlbW8tc2VjcmV0LWNoYW5nZS1tZS0wMTIzNDU2Nzg5YWJjZGVm
 writer=$("$caddy" gatehouse token --secret "$secret" --iss https://demo.gatehouse.local \
 	--aud demo-api --sub alice --scope "orders:read orders:write" --ttl 10m)
 admin=$("$caddy" gatehouse token --secret "$secret" --iss https://demo.gatehouse.local \

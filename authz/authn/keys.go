@@ -133,16 +133,67 @@ func NewHMACKey(id string, secret []byte, algs ...string) (*Key, error) {
 	return newKey(id, bytes.Clone(secret), algs)
 }
 
-// DecodeSecret decodes a base64 HMAC secret: standard or URL alphabet,
-// padded or not.
+// Secret encoding prefixes accepted by DecodeSecret.
+const (
+	SecretRaw       = "raw:"
+	SecretBase64    = "base64:"
+	SecretBase64URL = "base64url:"
+)
+
+// ErrAmbiguousSecret is returned by DecodeSecret for an unprefixed secret
+// that is valid base64: it could be meant as the bytes of the string or as
+// the bytes it decodes to, and guessing wrong makes every token fail.
+var ErrAmbiguousSecret = errors.New(`ambiguous secret: it is valid base64, so it could be the raw bytes of the string or the bytes it decodes to; prefix it with raw: (use the string as is) or base64: / base64url: (decode it)`)
+
+// DecodeSecret decodes an HMAC secret whose encoding is explicit:
+//
+//	raw:<string>        the bytes of the string, as is
+//	base64:<text>       standard base64 alphabet, padding optional
+//	base64url:<text>    URL-safe base64 alphabet, padding optional
+//
+// An unprefixed secret is taken as raw bytes only when it cannot be read as
+// base64 in any alphabet; an unprefixed secret that is valid base64 is
+// refused with ErrAmbiguousSecret. Surrounding white space is ignored in
+// the base64 forms and refused in the raw ones.
 func DecodeSecret(s string) ([]byte, error) {
-	s = strings.TrimSpace(s)
+	switch {
+	case strings.HasPrefix(s, SecretRaw):
+		return rawSecret(s[len(SecretRaw):])
+	case strings.HasPrefix(s, SecretBase64URL):
+		return decodeBase64Secret(s[len(SecretBase64URL):], base64.URLEncoding, base64.RawURLEncoding, "base64url")
+	case strings.HasPrefix(s, SecretBase64):
+		return decodeBase64Secret(s[len(SecretBase64):], base64.StdEncoding, base64.RawStdEncoding, "base64")
+	}
 	for _, enc := range []*base64.Encoding{base64.StdEncoding, base64.RawStdEncoding, base64.URLEncoding, base64.RawURLEncoding} {
-		if b, err := enc.DecodeString(s); err == nil {
-			return b, nil
+		if _, err := enc.DecodeString(strings.TrimSpace(s)); err == nil {
+			return nil, ErrAmbiguousSecret
 		}
 	}
-	return nil, errors.New("secret is not valid base64")
+	return rawSecret(s)
+}
+
+func rawSecret(s string) ([]byte, error) {
+	if s == "" {
+		return nil, errors.New("secret is empty")
+	}
+	if strings.TrimSpace(s) != s {
+		return nil, errors.New("raw secret starts or ends with white space")
+	}
+	return []byte(s), nil
+}
+
+func decodeBase64Secret(s string, padded, unpadded *base64.Encoding, name string) ([]byte, error) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return nil, errors.New("secret is empty")
+	}
+	if b, err := padded.DecodeString(s); err == nil {
+		return b, nil
+	}
+	if b, err := unpadded.DecodeString(s); err == nil {
+		return b, nil
+	}
+	return nil, fmt.Errorf("secret is not valid %s", name)
 }
 
 // ParseKeys parses key material in any supported format, detected from its

@@ -8,6 +8,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"encoding/pem"
+	"errors"
 	"slices"
 	"strings"
 	"testing"
@@ -113,14 +114,38 @@ func TestHMACKeyAlgorithmsFollowSecretLength(t *testing.T) {
 
 func TestDecodeSecret(t *testing.T) {
 	raw := []byte{0xfb, 0xff, 0xfe, 1, 2}
-	for _, enc := range []*base64.Encoding{base64.StdEncoding, base64.RawStdEncoding, base64.URLEncoding, base64.RawURLEncoding} {
-		got, err := DecodeSecret(enc.EncodeToString(raw))
+	for _, c := range []struct {
+		prefix string
+		enc    *base64.Encoding
+	}{
+		{"base64:", base64.StdEncoding}, {"base64:", base64.RawStdEncoding},
+		{"base64url:", base64.URLEncoding}, {"base64url:", base64.RawURLEncoding},
+	} {
+		got, err := DecodeSecret(c.prefix + c.enc.EncodeToString(raw))
 		if err != nil || !slices.Equal(got, raw) {
-			t.Fatalf("%v %v", got, err)
+			t.Fatalf("%s: %v %v", c.prefix, got, err)
+		}
+		// Unprefixed, the same text is ambiguous.
+		if _, err := DecodeSecret(c.enc.EncodeToString(raw)); !errors.Is(err, ErrAmbiguousSecret) {
+			t.Fatalf("unprefixed %q: %v", c.enc.EncodeToString(raw), err)
 		}
 	}
-	if _, err := DecodeSecret("not base64!"); err == nil {
-		t.Fatal("garbage decoded")
+	// The raw secret of issue 9 is valid base64: raw: keeps its bytes.
+	const issue = "thisIsMyLongRawSecretForHS256Tokens2024abcdEFGH"
+	if got, err := DecodeSecret("raw:" + issue); err != nil || string(got) != issue {
+		t.Fatalf("raw: %q %v", got, err)
+	}
+	if _, err := DecodeSecret(issue); !errors.Is(err, ErrAmbiguousSecret) || !strings.Contains(err.Error(), "raw:") {
+		t.Fatalf("unprefixed valid-base64 secret: %v", err)
+	}
+	// Unprefixed text that no base64 alphabet reads is raw.
+	if got, err := DecodeSecret("not base64! but a raw secret"); err != nil || string(got) != "not base64! but a raw secret" {
+		t.Fatalf("unprefixed raw: %q %v", got, err)
+	}
+	for _, bad := range []string{"base64:not base64!", "base64url:a+b/", "base64:-_-_", "raw:", "base64:", "raw: padded ", ""} {
+		if _, err := DecodeSecret(bad); err == nil {
+			t.Fatalf("%q decoded", bad)
+		}
 	}
 }
 
