@@ -19,6 +19,9 @@ func digitReject(b []byte, i, n int) (int, bool) {
 	if l1 >= 13 {
 		return i, false
 	}
+	if l1 >= 4 && l1 <= 6 && j < n && cardSepRun(b, j, n) > 0 {
+		return i, false // a card with any separators
+	}
 	if !(j+1 < n && (b[j] == ' ' || b[j] == '-' || b[j] == '.') && isDig(b[j+1])) {
 		for j < n && wordRest[b[j]] {
 			j++
@@ -58,7 +61,8 @@ func (s *Stream) tryDigits(st *scanState, b []byte, lo, i, end int, atEnd bool) 
 		for j < end && isDig(b[j]) {
 			j++
 		}
-		if j-i < 13 && !(j+1 < end && (b[j] == ' ' || b[j] == '-' || b[j] == '.') && isDig(b[j+1])) {
+		if j-i < 13 && !(j+1 < end && (b[j] == ' ' || b[j] == '-' || b[j] == '.') && isDig(b[j+1])) &&
+			!(r.on[detCard] && j-i >= 4 && j-i <= 6 && j < end && cardSepRun(b, j, end) > 0) {
 			return 0, 0, detNone, j
 		}
 	}
@@ -91,6 +95,15 @@ func (s *Stream) tryDigits(st *scanState, b []byte, lo, i, end int, atEnd bool) 
 		break
 	}
 	runEnd := j
+	if r.on[detCard] && gl[0] >= 4 && gl[0] <= 6 && ng >= 1 {
+		// Separators the consistent parse stops at (mixed, repeated,
+		// NBSP, thin spaces, escapes): see tryLooseCard. No SSN, phone
+		// or IPv4 shape starts with a group of 4 to 6 digits, so the card
+		// takes precedence as in the loop below.
+		if e, ok := s.tryLooseCard(st, b, lo, i, end); ok {
+			return i, e, detCard, e
+		}
+	}
 	if ng == 2 && gl[0]+gl[1] < 13 {
 		return 0, 0, detNone, gs[1] // no numeric shape has two short groups
 	}
@@ -112,7 +125,7 @@ func (s *Stream) tryDigits(st *scanState, b []byte, lo, i, end int, atEnd bool) 
 			d += gl[g]
 		}
 		e := gs[k] + gl[k]
-		if r.on[detCard] && d >= 13 && d <= 19 && sep != '.' && cardGroupsOK(gl[:k+1]) {
+		if r.on[detCard] && d >= 13 && d <= 19 && cardGroupsOK(gl[:k+1]) {
 			n := 0
 			for g := 0; g <= k; g++ {
 				n += copy(digits[n:], b[gs[g]:gs[g]+gl[g]])

@@ -78,4 +78,6 @@ var planted = []string{
 	"AKIAIOSFODNN7EXAMPLE", "ghp_16C7e42F292c6912E7710c838347Ae178B4a",
 	"xoxb-2345678901-abcdefghijkl", "sk_live_4eC39HqLyjWDarjtT1zdp7dc",
 	"AIzaSyDaGmWKa4JsXZ-HjGw7ISLn_3namBGewQe",
+	"4111.1111.1111.1111", "4111\u00a01111\u00a01111\u00a01111", "5555 - 5555 - 5555 - 4444",
+	"4111\u202f1111-1111 1111",
 }
