@@ -63,6 +63,12 @@ expect "scanner blocked" 403 '' '' -A "sqlmap/1.7" "$base/api/public/products"
 expect "e-mail in a redirect masked" 302 'Location: /welcome' 'alice@example.com' -i "$base/api/public/signup"
 expect "stack trace hidden" 500 '' 'NullPointerException|OrderService' "$base/api/public/crash"
 expect "gzip still masked" 200 '' '4111 1111 1111 1111' --compressed -H "X-API-Key: $key" "$base/api/orders"
+expect "compressed demo is compressed" 200 'Content-Encoding: gzip' '4111 1111 1111 1111' -i --compressed -H 'Accept-Encoding: gzip' -H "X-API-Key: $key" "$base/api/orders"
+expect "no Server on own 401" 401 'HTTP/1.1 401' '^Server:' -i "$base/api/orders"
+expect "no Server on api_auth 401" 401 'HTTP/1.1 401' '^Server:' -i -H "Authorization: Bearer $writer.x" "$base/api/orders"
+expect "no Server on own 403" 403 'HTTP/1.1 403' '^Server:' -i -X POST -H "X-API-Key: $key" "$base/api/orders"
+expect "no Server on block 403" 403 'HTTP/1.1 403' '^Server:' -i -A "sqlmap/1.7" "$base/api/public/products"
+expect "no Server or Via when proxied" 200 'HTTP/1.1 200' '^(Server|Via):' -i "$base/api/public/products"
 
 # The offline "why was this blocked?" helper, with the same config.
 if "$caddy" gatehouse explain --config Caddyfile.example testdata/requests/sqli.http | grep -q '^decision: BLOCK'; then
