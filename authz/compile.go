@@ -36,6 +36,7 @@ type Policy struct {
 // mask (0: any method) and the canonical path must start with pathPrefix.
 type ruleFilter struct {
 	methods    uint16
+	last       byte // pathPrefix's last byte, checked first
 	pathPrefix string
 }
 
@@ -55,6 +56,8 @@ type compiledRule struct {
 	prefixes      []string
 	patterns      []pathPattern // globs and regexps
 	otherMethods  []string      // non-standard methods, compared case-insensitively
+	templates     []pathTemplate
+	bindings      []binding
 
 	// identity conditions.
 	users       []string
@@ -125,6 +128,12 @@ func Compile(cfg PolicyConfig) (*Policy, error) {
 			if !keys[c.path[0]] {
 				keys[c.path[0]] = true
 				p.claimKeys = append(p.claimKeys, c.path[0])
+			}
+		}
+		for _, b := range r.bindings {
+			if b.needClaim && !keys[b.claim[0]] {
+				keys[b.claim[0]] = true
+				p.claimKeys = append(p.claimKeys, b.claim[0])
 			}
 		}
 		for j := range r.headers {
@@ -235,8 +244,12 @@ func compileRule(i int, rc Rule, caseInsensitive bool) (compiledRule, error) {
 		}
 		r.claims = append(r.claims, c)
 	}
+	needClaim := false
+	for _, b := range r.bindings {
+		needClaim = needClaim || b.needClaim
+	}
 	if len(r.users)+len(r.issuers)+len(r.authMethods)+len(r.rolesAny)+len(r.rolesAll)+
-		len(r.scopesAny)+len(r.scopesAll)+len(r.claims) > 0 {
+		len(r.scopesAny)+len(r.scopesAll)+len(r.claims) > 0 || needClaim {
 		if r.anonymousOnly {
 			return r, fail("authenticated false cannot be combined with identity conditions")
 		}
@@ -300,7 +313,10 @@ func (r *compiledRule) compilePaths(rc Rule, caseInsensitive bool) error {
 		}
 		r.patterns = append(r.patterns, pathPattern{prefix: anchoredPrefix(expr), re: re})
 	}
-	r.hasPath = len(r.paths)+len(r.prefixes)+len(r.patterns) > 0
+	if err := r.compileTemplates(rc, caseInsensitive); err != nil {
+		return err
+	}
+	r.hasPath = len(r.paths)+len(r.prefixes)+len(r.patterns)+len(r.templates) > 0
 	return nil
 }
 
@@ -317,6 +333,9 @@ func (r *compiledRule) filter() ruleFilter {
 	for _, p := range r.patterns {
 		prefixes = append(prefixes, p.prefix)
 	}
+	for _, t := range r.templates {
+		prefixes = append(prefixes, t.prefix)
+	}
 	f.pathPrefix = prefixes[0]
 	for _, p := range prefixes[1:] {
 		n := 0
@@ -324,6 +343,9 @@ func (r *compiledRule) filter() ruleFilter {
 			n++
 		}
 		f.pathPrefix = f.pathPrefix[:n]
+	}
+	if f.pathPrefix != "" {
+		f.last = f.pathPrefix[len(f.pathPrefix)-1]
 	}
 	return f
 }

@@ -72,6 +72,26 @@ type Rule struct {
 	// PathRegexps is set, holds when any pattern of any kind matches.
 	PathRegexps []string `json:"path_regexps,omitempty"`
 
+	// PathTemplates are path templates over the canonical path, matched
+	// segment by segment: "{name}" captures one whole segment into a
+	// variable that Bindings can use, "*" matches any one segment, and a
+	// final "**" zero or more segments: "/users/{id}" (the object only),
+	// "/users/{id}/**" (the object and everything below it),
+	// "/tenants/{tenant}/users/*". At most MaxPathParams variables per
+	// rule. A template counts as one more pattern of the path condition.
+	// Default: none.
+	PathTemplates []string `json:"path_templates,omitempty"`
+
+	// Bindings tie the object a request names to the caller (object-level
+	// authorization, OWASP API1): a variable captured by PathTemplates, or
+	// a header, must equal a claim ("eq") or be an element of a list claim
+	// ("in"), or a variable must equal a header. All must hold. A rule
+	// with a variable binding may only use PathTemplates for its path, and
+	// each of its templates must capture the variable; a claim binding
+	// needs an identity, like the other identity conditions.
+	// Default: none.
+	Bindings []ClaimBinding `json:"bindings,omitempty"`
+
 	// ClientIPs are addresses or CIDR ranges the client address (Caddy's
 	// client IP, which honours trusted_proxies) must fall in;
 	// "private_ranges" stands for the RFC 1918/4193 and loopback ranges.

@@ -113,16 +113,25 @@ func (p *Policy) Evaluate(req *Request) Decision {
 		client.v4, client.is4 = uint32(b[0])<<24|uint32(b[1])<<16|uint32(b[2])<<8|uint32(b[3]), true
 	}
 	hc := headerCache{hdr: req.Header, keys: p.headerKeys}
+	var caps [MaxPathParams]string // path template variables of the rule at hand
 	for i := range p.filters {
 		f := &p.filters[i]
-		if (f.methods != 0 && f.methods&mbit == 0) || !strings.HasPrefix(req.Path, f.pathPrefix) {
+		// The prefix's last byte first: rules usually differ there
+		// ("/svc1" vs "/svc2"), and one byte is cheaper than a compare.
+		pp := f.pathPrefix
+		if (f.methods != 0 && f.methods&mbit == 0) || len(req.Path) < len(pp) ||
+			(pp != "" && req.Path[len(pp)-1] != f.last) || req.Path[:len(pp)] != pp {
 			continue
 		}
 		r := &p.rules[i]
-		if !r.matchRequest(req, mbit, client, &hc) {
+		if !r.matchRequest(req, mbit, client, &hc, &caps) {
 			continue
 		}
-		switch r.matchIdentity(req.Identity) {
+		res := r.matchIdentity(req.Identity)
+		if len(r.bindings) > 0 && (res == idMatch || res == idScope) && !r.matchBindings(req, &caps) {
+			continue
+		}
+		switch res {
 		case idMatch:
 		case idMissing:
 			if r.allow && !r.shadow {
@@ -183,14 +192,14 @@ type clientAddr struct {
 	is4  bool
 }
 
-func (r *compiledRule) matchRequest(req *Request, mbit uint16, client clientAddr, hc *headerCache) bool {
+func (r *compiledRule) matchRequest(req *Request, mbit uint16, client clientAddr, hc *headerCache, caps *[MaxPathParams]string) bool {
 	if r.methodMask != 0 && (r.methodMask&mbit == 0 || (mbit == methodOther && !containsFold(r.otherMethods, req.Method))) {
 		return false
 	}
 	if len(r.hosts) > 0 && !r.matchHost(req.Host) {
 		return false
 	}
-	if r.hasPath && !r.matchPath(req.Path) {
+	if r.hasPath && !r.matchPath(req.Path) && !r.matchTemplates(req.Path, caps) {
 		return false
 	}
 	if len(r.nets) > 0 && !r.matchClient(client) {
