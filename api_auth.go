@@ -126,8 +126,10 @@ type IssuerConfig struct {
 	Discovery bool `json:"discovery,omitempty"`
 	// RefreshInterval is the background JWKS refresh period. Default: 5m.
 	RefreshInterval caddy.Duration `json:"refresh_interval,omitempty"`
-	// MinRefetchInterval rate-limits the refetch an unknown kid triggers.
-	// Default: 30s.
+	// MinRefetchInterval rate-limits the on-demand JWKS fetch that a token
+	// triggers when its issuer has no keys yet (an IdP outage at startup)
+	// or its kid is unknown (a rotation): at most one per interval per
+	// source, shared by concurrent requests. Default: 1s.
 	MinRefetchInterval caddy.Duration `json:"min_refetch_interval,omitempty"`
 	// FetchTimeout bounds each JWKS/discovery request, and how long a token
 	// waits for the first fetch after startup. Default: 5s.

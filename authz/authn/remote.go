@@ -19,10 +19,14 @@ import (
 // Remote JWKS defaults.
 const (
 	DefaultRefreshInterval    = 5 * time.Minute
-	DefaultMinRefetchInterval = 30 * time.Second
-	DefaultFetchTimeout       = 5 * time.Second
-	DefaultMaxFetchSize       = 1 << 20
-	minRetryDelay             = time.Second
+	DefaultMinRefetchInterval = time.Second
+	// DefaultMaxAgeFloor is the shortest background refresh period a
+	// Cache-Control max-age from the IdP can ask for (max-age=0 or
+	// no-store must not become a fetch loop).
+	DefaultMaxAgeFloor  = 30 * time.Second
+	DefaultFetchTimeout = 5 * time.Second
+	DefaultMaxFetchSize = 1 << 20
+	minRetryDelay       = time.Second
 )
 
 // RemoteConfig describes a remote key source. Identical configs share one
@@ -38,7 +42,10 @@ type RemoteConfig struct {
 	// A shorter Cache-Control max-age on the JWKS response shortens the
 	// next wait (never below MinRefetchInterval); it never lengthens it.
 	RefreshInterval time.Duration
-	// MinRefetchInterval rate-limits the extra fetch an unknown kid triggers.
+	// MinRefetchInterval rate-limits the on-demand fetch that a token
+	// triggers when its issuer has no keys yet (startup outage) or its kid
+	// is unknown (rotation): at most one per interval, shared by every
+	// concurrent request.
 	MinRefetchInterval time.Duration
 	// FetchTimeout bounds each HTTP request (and how long a request waits
 	// for the first fetch).
@@ -129,6 +136,9 @@ type Registry struct {
 	// now is the clock of the unknown-kid refetch rate limit; tests
 	// replace it before the first Acquire.
 	now func() time.Time
+	// maxAgeFloor is the shortest max-age-driven refresh period
+	// (DefaultMaxAgeFloor; tests lower it before the first Acquire).
+	maxAgeFloor time.Duration
 }
 
 // SharedRegistry is the process-wide registry the Caddy adapter uses, so
@@ -147,7 +157,7 @@ func NewRegistry(client *http.Client) *Registry {
 			return CheckFetchURL(req.URL.String())
 		}}
 	}
-	return &Registry{entries: map[string]*remoteEntry{}, client: client, now: time.Now}
+	return &Registry{entries: map[string]*remoteEntry{}, client: client, now: time.Now, maxAgeFloor: DefaultMaxAgeFloor}
 }
 
 // Acquire returns a handle on the shared cache for cfg, starting its
@@ -166,7 +176,7 @@ func (r *Registry) Acquire(cfg RemoteConfig, obs FetchObserver) (*RemoteKeys, er
 	e, ok := r.entries[k]
 	if !ok {
 		ctx, cancel := context.WithCancel(context.Background())
-		e = &remoteEntry{cfg: cfg, key: k, client: r.client, now: r.now, cancel: cancel,
+		e = &remoteEntry{cfg: cfg, key: k, client: r.client, now: r.now, maxAgeFloor: r.maxAgeFloor, cancel: cancel,
 			attempted: make(chan struct{}), done: make(chan struct{})}
 		r.entries[k] = e
 		go e.run(ctx)
@@ -253,8 +263,10 @@ type remoteEntry struct {
 	key    string
 	client *http.Client
 	now    func() time.Time
-	cancel context.CancelFunc
-	refs   int // guarded by Registry.mu
+	// maxAgeFloor: see Registry.maxAgeFloor.
+	maxAgeFloor time.Duration
+	cancel      context.CancelFunc
+	refs        int // guarded by Registry.mu
 
 	keys          atomic.Pointer[[]*Key]
 	attempted     chan struct{} // closed after the first fetch attempt
@@ -415,13 +427,13 @@ func (e *remoteEntry) fetchOnce(ctx context.Context) (time.Duration, error) {
 
 // refreshWait is the wait before the next background refresh: the
 // RefreshInterval, shortened by a smaller max-age from the IdP (which
-// announces an early rotation that way) but never below
-// MinRefetchInterval, so max-age=0 or no-store cannot turn into a fetch
-// loop. maxAge < 0 means the IdP gave none.
+// announces an early rotation that way) but never below the larger of
+// MinRefetchInterval and the max-age floor (30s), so max-age=0 or no-store
+// cannot turn into a fetch loop. maxAge < 0 means the IdP gave none.
 func (e *remoteEntry) refreshWait(maxAge time.Duration) time.Duration {
 	wait := e.cfg.RefreshInterval
 	if maxAge >= 0 && maxAge < wait {
-		wait = max(maxAge, min(e.cfg.MinRefetchInterval, wait))
+		wait = max(maxAge, min(max(e.cfg.MinRefetchInterval, e.maxAgeFloor), wait))
 	}
 	return wait
 }

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -480,6 +481,7 @@ func TestRemoteHonoursShortMaxAge(t *testing.T) {
 	}))
 	defer srv.Close()
 	reg := NewRegistry(nil)
+	reg.maxAgeFloor = 0 // the floor is then MinRefetchInterval
 	h, err := reg.Acquire(RemoteConfig{JWKSURL: srv.URL, RefreshInterval: time.Hour, MinRefetchInterval: 50 * time.Millisecond}, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -532,5 +534,155 @@ func TestRemoteFetchObserverIsNewestUser(t *testing.T) {
 	refetch(old)
 	if o, n := oldCount.Load()-base, newCount.Load(); o != 1 || n != 1 {
 		t.Fatalf("after the newest user left: old +%d, new %d; want +1 and 1", o, n)
+	}
+}
+
+// fakeClock is an injectable clock for the registry's refetch rate limit.
+type fakeClock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *fakeClock) now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.t
+}
+
+func (c *fakeClock) advance(d time.Duration) {
+	c.mu.Lock()
+	c.t = c.t.Add(d)
+	c.mu.Unlock()
+}
+
+// TestRemoteStartupOutageRecoversOnDemand: the IdP is down when the cache
+// starts; once it is back, the next token whose issuer has no keys
+// triggers a fetch as soon as MinRefetchInterval has passed since the
+// last on-demand one, instead of waiting for the background backoff.
+func TestRemoteStartupOutageRecoversOnDemand(t *testing.T) {
+	k := loadKeys()
+	srv := newJWKSServer(t, rsaJWK(t, "k1", k.rsa))
+	srv.set(func(s *jwksServer) { s.status = http.StatusServiceUnavailable })
+	reg := NewRegistry(nil)
+	clock := &fakeClock{t: testNow}
+	reg.now = clock.now
+	v, h := remoteVerifier(t, reg, RemoteConfig{JWKSURL: srv.URL + "/jwks", RefreshInterval: time.Hour}, nil)
+	h.WaitReady(bg)
+	tok := mint(t, "RS256", k.rsa, "k1", baseClaims())
+	_, err := v.Verify(bg, tok)
+	wantReason(t, err, ReasonNoKeys)
+	hits := srv.jwksHits.Load() // initial attempt + one on-demand refetch
+	if hits != 2 {
+		t.Fatalf("%d fetches after the first token in an outage, want 2", hits)
+	}
+	srv.set(func(s *jwksServer) { s.status = http.StatusOK })
+	clock.advance(500 * time.Millisecond)
+	_, err = v.Verify(bg, tok)
+	wantReason(t, err, ReasonNoKeys) // inside the interval: no fetch
+	if got := srv.jwksHits.Load(); got != hits {
+		t.Fatalf("%d fetches inside the interval, want %d", got, hits)
+	}
+	clock.advance(500 * time.Millisecond)
+	_, err = v.Verify(bg, tok)
+	wantReason(t, err, "")
+}
+
+// TestRemoteStartupOutageRecoveryTime measures, on the real clock and the
+// default MinRefetchInterval, how long after the IdP recovers a valid
+// token is accepted again.
+func TestRemoteStartupOutageRecoveryTime(t *testing.T) {
+	if testing.Short() {
+		t.Skip("real-time wait")
+	}
+	k := loadKeys()
+	srv := newJWKSServer(t, rsaJWK(t, "k1", k.rsa))
+	srv.set(func(s *jwksServer) { s.status = http.StatusServiceUnavailable })
+	reg := NewRegistry(nil)
+	v, h := remoteVerifier(t, reg, RemoteConfig{JWKSURL: srv.URL + "/jwks", RefreshInterval: time.Hour}, nil)
+	h.WaitReady(bg)
+	tok := mint(t, "RS256", k.rsa, "k1", baseClaims())
+	// The outage lasts 1.5s: background retries run at 1s and 3s, so
+	// acceptance before 3s comes from the on-demand fetch.
+	deadline := time.Now().Add(1500 * time.Millisecond)
+	for time.Now().Before(deadline) {
+		_, err := v.Verify(bg, tok)
+		wantReason(t, err, ReasonNoKeys)
+		time.Sleep(20 * time.Millisecond)
+	}
+	srv.set(func(s *jwksServer) { s.status = http.StatusOK })
+	recovered := time.Now()
+	for {
+		if _, err := v.Verify(bg, tok); err == nil {
+			break
+		}
+		if time.Since(recovered) > 5*time.Second {
+			t.Fatal("token still rejected 5s after the IdP recovered")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	took := time.Since(recovered)
+	t.Logf("valid token accepted %v after the IdP recovered (%d JWKS fetches)", took, srv.jwksHits.Load())
+	if took > DefaultMinRefetchInterval+500*time.Millisecond {
+		t.Fatalf("recovery took %v, want about %v", took, DefaultMinRefetchInterval)
+	}
+}
+
+// TestRemoteTwoRotationsSecondsApart: each rotation is picked up by the
+// first token carrying the new kid once MinRefetchInterval has passed.
+func TestRemoteTwoRotationsSecondsApart(t *testing.T) {
+	k := loadKeys()
+	srv := newJWKSServer(t, rsaJWK(t, "k1", k.rsa))
+	reg := NewRegistry(nil)
+	clock := &fakeClock{t: testNow}
+	reg.now = clock.now
+	v, h := remoteVerifier(t, reg, RemoteConfig{JWKSURL: srv.URL + "/jwks", RefreshInterval: time.Hour}, nil)
+	waitFor(t, "first fetch", h.Ready)
+	srv.set(func(s *jwksServer) { s.keys = []map[string]any{rsaJWK(t, "k2", k.rsa2)} })
+	_, err := v.Verify(bg, mint(t, "RS256", k.rsa2, "k2", baseClaims()))
+	wantReason(t, err, "")
+	clock.advance(2 * time.Second)
+	srv.set(func(s *jwksServer) { s.keys = []map[string]any{rsaJWK(t, "k3", k.attacker)} })
+	_, err = v.Verify(bg, mint(t, "RS256", k.attacker, "k3", baseClaims()))
+	wantReason(t, err, "")
+	if got := srv.jwksHits.Load(); got != 3 {
+		t.Fatalf("%d fetches, want 3 (initial + one per rotation)", got)
+	}
+}
+
+// TestRemoteForgedKIDFloodOneFetchPerInterval: 1000 concurrent tokens with
+// forged kids cost at most one fetch per MinRefetchInterval.
+func TestRemoteForgedKIDFloodOneFetchPerInterval(t *testing.T) {
+	k := loadKeys()
+	srv := newJWKSServer(t, rsaJWK(t, "k1", k.rsa))
+	reg := NewRegistry(nil)
+	clock := &fakeClock{t: testNow}
+	reg.now = clock.now
+	v, h := remoteVerifier(t, reg, RemoteConfig{JWKSURL: srv.URL + "/jwks", RefreshInterval: time.Hour}, nil)
+	waitFor(t, "first fetch", h.Ready)
+	toks := make([]string, 1000)
+	for i := range toks {
+		toks[i] = mint(t, "RS256", k.attacker, "forged-"+strconv.Itoa(i), baseClaims())
+	}
+	flood := func() {
+		var wg sync.WaitGroup
+		sem := make(chan struct{}, 64)
+		for _, tok := range toks {
+			sem <- struct{}{}
+			wg.Go(func() {
+				defer func() { <-sem }()
+				_, err := v.Verify(bg, tok)
+				wantReason(t, err, ReasonUnknownKey)
+			})
+		}
+		wg.Wait()
+	}
+	flood()
+	if got := srv.jwksHits.Load(); got != 2 {
+		t.Fatalf("%d fetches after 1000 forged kids, want 2 (initial + one)", got)
+	}
+	clock.advance(DefaultMinRefetchInterval)
+	flood()
+	if got := srv.jwksHits.Load(); got != 3 {
+		t.Fatalf("%d fetches after a second flood one interval later, want 3", got)
 	}
 }

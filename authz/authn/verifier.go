@@ -281,10 +281,16 @@ func (v *Verifier) keyFor(ctx context.Context, t *jwt.Token, claims jwt.MapClaim
 	kid, _ := t.Header["kid"].(string)
 	keys, reason := st.candidates(alg, kid)
 	if len(keys) == 0 && st.Remote != nil {
-		// Keys may simply not be there yet (startup) or rotated (new kid):
-		// wait for the first fetch, or ask for one rate-limited refetch.
+		// Keys may simply not be there yet (startup, or an IdP outage
+		// since) or rotated (new kid): wait for the first fetch attempt,
+		// then, if the keys are still missing, ask for one rate-limited,
+		// shared refetch, so recovery follows the IdP within about
+		// MinRefetchInterval instead of the background backoff.
 		if !st.Remote.Ready() {
 			st.Remote.WaitReady(ctx)
+			if !st.Remote.Ready() {
+				st.Remote.RefetchUnknownKID(ctx)
+			}
 		} else if reason == ReasonUnknownKey && kid != "" {
 			st.Remote.RefetchUnknownKID(ctx)
 		}
