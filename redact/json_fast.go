@@ -262,6 +262,9 @@ func (s *Stream) prefilter(b []byte, lo, i int) int {
 			return i + 1
 		}
 	}
+	if r.on[detIBAN] && (k == clDigit || alphaASCII(b[i])) && ibanAt(b, lo, lo, i, len(b), true) >= 0 {
+		return i // as in scan
+	}
 	if k >= clDigit && i > lo && wordByte[b[i-1]] &&
 		!(i-2 >= lo && b[i-2] == '\\' && escapedAt(b, lo, i-1)) {
 		j := i + 1
@@ -296,13 +299,13 @@ func (s *Stream) prefilter(b []byte, lo, i int) int {
 			return i + 1
 		}
 	case clJ: // "eyJ", or a JO… IBAN
-		if !(at(i-2) == 'e' && at(i-1) == 'y') && !isUpper(nc) {
+		if !(at(i-2) == 'e' && at(i-1) == 'y') && !alphaASCII(nc) {
 			return i + 1
 		}
 	case clUpper, clLowerB: // AKIA/ASIA/AIza, IBAN "CCdd", "Bearer"
 		switch {
 		case c == 'A' && (nc == 'K' || nc == 'S' || nc == 'I'):
-		case isUpper(nc) && isDig(at(i+2)) && isDig(at(i+3)):
+		case alphaASCII(nc) && (isDig(at(i+2)) || isIBANSep(at(i+2))):
 		case (c == 'B' || c == 'b') && isBearerWord(b, i):
 		default:
 			return i + 1

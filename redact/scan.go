@@ -164,6 +164,18 @@ func (s *Stream) scan(st *scanState, limitAbs, hiAbs int, final bool) {
 				continue
 			}
 		}
+		if r.on[detIBAN] && (k == clDigit || alphaASCII(b[i])) {
+			// An IBAN in lower or mixed case, or with a separator after
+			// the country code, is seen at its check digits or at a
+			// letter of its country code (see ibanAt).
+			if ws := ibanAt(b, max(lo, st.minStart-base), lo, i, hi, st.json); ws >= 0 {
+				if z, ok := tryIBAN(b, ws, min(hi, ws+w)); ok {
+					s.addMatch(st, ws, z, detIBAN, base)
+					i = z
+					continue
+				}
+			}
+		}
 		if k >= clDigit && i > lo && wordByte[b[i-1]] &&
 			!(i-2 >= lo && b[i-2] == '\\' && escapedAt(b, lo, i-1)) {
 			// Inside a word: nothing in the rest of it starts a value
@@ -287,7 +299,7 @@ func (s *Stream) try(k uint8, st *scanState, b []byte, lo, i, end int, atEnd boo
 				}
 			}
 		}
-		if r.on[detIBAN] && i+4 <= end && isUpper(b[i+1]) && isDig(b[i+2]) && isDig(b[i+3]) {
+		if r.on[detIBAN] && i+4 <= end && alphaASCII(b[i+1]) {
 			if z, ok := tryIBAN(b, i, end); ok {
 				return i, z, detIBAN, z, false
 			}
@@ -305,7 +317,7 @@ func (s *Stream) try(k uint8, st *scanState, b []byte, lo, i, end int, atEnd boo
 				return i - 2, z, detJWT, z, cp
 			}
 		}
-		if r.on[detIBAN] && wordStartAt(b, lo, i, st.json) && i+4 <= end && isUpper(b[i+1]) && isDig(b[i+2]) && isDig(b[i+3]) {
+		if r.on[detIBAN] && wordStartAt(b, lo, i, st.json) && i+4 <= end && alphaASCII(b[i+1]) {
 			if z, ok := tryIBAN(b, i, end); ok {
 				return i, z, detIBAN, z, false
 			}
