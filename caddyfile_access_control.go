@@ -3,7 +3,9 @@ package gatehouse
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/caddyserver/caddy/v2/caddyconfig"
 	"github.com/caddyserver/caddy/v2/caddyconfig/caddyfile"
@@ -46,6 +48,10 @@ func parseAccessControl(h httpcaddyfile.Helper) (caddyhttp.MiddlewareHandler, er
 //	        path_prefix   <prefixes...>
 //	        path_glob     <globs...>
 //	        path_regexp   <regexps...>
+//	        path_template <templates...>
+//	        path_param    <name> ==|in claim <claim-path>
+//	        path_param    <name> == header <header>
+//	        header_param  <header> ==|in claim <claim-path>
 //	        client_ip     <addresses|cidrs|private_ranges...>
 //	        header        <name> [<values...>]
 //	        authenticated [true|false]
@@ -63,7 +69,19 @@ func parseAccessControl(h httpcaddyfile.Helper) (caddyhttp.MiddlewareHandler, er
 // Rules are evaluated in the order written; the first that matches decides.
 // A policy name (as argument or `policy`) refers to an `access_policy`
 // global option; rules, default, case_insensitive and name then belong
-// there. Repeating a condition adds values (header and claim add conditions).
+// there. Repeating a condition adds values (header, claim, path_param and
+// header_param add conditions).
+//
+// Object-level rules: path_template takes paths whose segments may be
+// {name} (captures one whole segment), * (any one segment) or, last, **
+// (zero or more segments); path_param binds a captured variable to a claim
+// (== equal, in: element of a list claim) or to a header, header_param a
+// header to a claim:
+//
+//	allow own_orders {
+//	    path_template /users/{id} /users/{id}/**
+//	    path_param    id == claim sub
+//	}
 func (h *AccessControl) UnmarshalCaddyfile(d *caddyfile.Dispenser) error {
 	d.Next() // directive name
 	if d.NextArg() {
@@ -209,6 +227,8 @@ func unmarshalRule(d *caddyfile.Dispenser) (authz.Rule, error) {
 			return rule, d.ArgErr()
 		}
 	}
+	var vars []templateVars      // variables of each path_template, for the checks below
+	var unbound []pendingBinding // path_param conditions, checked at the end of the block
 	for nesting := d.Nesting(); d.NextBlock(nesting); {
 		cond := d.Val()
 		args := d.RemainingArgs()
@@ -243,6 +263,25 @@ func unmarshalRule(d *caddyfile.Dispenser) (authz.Rule, error) {
 			rule.PathGlobs = append(rule.PathGlobs, args...)
 		case "path_regexp":
 			rule.PathRegexps = append(rule.PathRegexps, args...)
+		case "path_template":
+			for _, t := range args {
+				names, err := authz.ParsePathTemplate(t)
+				if err != nil {
+					return rule, d.Errf("path_template %q: %v", t, err)
+				}
+				vars = append(vars, templateVars{tmpl: t, names: names})
+			}
+			rule.PathTemplates = append(rule.PathTemplates, args...)
+		case "path_param", "header_param":
+			b, err := unmarshalBinding(d, cond, args)
+			if err != nil {
+				return rule, err
+			}
+			if b.PathParam != "" {
+				unbound = append(unbound, pendingBinding{name: b.PathParam, err: d.Errf(
+					"path_param %s: not captured by every path_template of this rule (templates: %v)", b.PathParam, rule.PathTemplates)})
+			}
+			rule.Bindings = append(rule.Bindings, b)
 		case "client_ip":
 			rule.ClientIPs = append(rule.ClientIPs, args...)
 		case "header":
@@ -280,7 +319,65 @@ func unmarshalRule(d *caddyfile.Dispenser) (authz.Rule, error) {
 			return rule, d.Errf("unrecognized subdirective %q", cond)
 		}
 	}
+	// Compile says the same at load time; saying it here adds file:line.
+	for _, u := range unbound {
+		if len(vars) == 0 {
+			return rule, u.err
+		}
+		for _, v := range vars {
+			if !slices.Contains(v.names, u.name) {
+				return rule, u.err
+			}
+		}
+	}
 	return rule, nil
+}
+
+type templateVars struct {
+	tmpl  string
+	names []string
+}
+
+type pendingBinding struct {
+	name string
+	err  error
+}
+
+// unmarshalBinding parses the arguments of
+//
+//	path_param   <name> ==|in claim <claim-path>
+//	path_param   <name> == header <header>
+//	header_param <header> ==|in claim <claim-path>
+func unmarshalBinding(d *caddyfile.Dispenser, cond string, args []string) (authz.ClaimBinding, error) {
+	var b authz.ClaimBinding
+	if len(args) != 4 {
+		return b, d.Errf("%s: want <%s> ==|in claim <claim-path>", cond, map[string]string{"path_param": "name", "header_param": "header"}[cond])
+	}
+	if cond == "path_param" {
+		b.PathParam = strings.TrimSuffix(strings.TrimPrefix(args[0], "{"), "}")
+	} else {
+		b.Header = args[0]
+	}
+	switch args[1] {
+	case "==", "eq":
+		b.Op = "eq"
+	case "in":
+		b.Op = "in"
+	default:
+		return b, d.Errf("%s %s: operator %q: want == or in", cond, args[0], args[1])
+	}
+	switch args[2] {
+	case "claim":
+		b.Claim = args[3]
+	case "header":
+		if cond != "path_param" || b.Op != "eq" {
+			return b, d.Errf("%s %s: only path_param <name> == header <header> compares with a header", cond, args[0])
+		}
+		b.ToHeader = args[3]
+	default:
+		return b, d.Errf("%s %s: %q: want claim <claim-path> or header <header>", cond, args[0], args[2])
+	}
+	return b, nil
 }
 
 // acOneArg reads exactly one argument into dst.

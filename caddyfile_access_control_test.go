@@ -202,3 +202,110 @@ func TestAccessPolicyGlobalOption(t *testing.T) {
 		t.Errorf("duplicate policy accepted: %v", err)
 	}
 }
+
+func TestAccessControlObjectLevelCaddyfile(t *testing.T) {
+	var h AccessControl
+	err := h.UnmarshalCaddyfile(caddyfile.NewTestDispenser(`access_control {
+		allow own_user {
+			path_template /users/{id} /users/{id}/**
+			path_param    {id} == claim sub
+		}
+		allow tenant {
+			method GET
+			path_template /tenants/{tenant}/**
+			path_param    tenant in claim tenants
+			header_param  X-Tenant == claim org.tenant
+		}
+		allow tenant_header {
+			path_template /t/{tenant}/*
+			path_param    tenant == header X-Tenant
+			shadow
+		}
+	}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []authz.Rule{
+		{Name: "own_user", Action: "allow", PathTemplates: []string{"/users/{id}", "/users/{id}/**"},
+			Bindings: []authz.ClaimBinding{{PathParam: "id", Op: "eq", Claim: "sub"}}},
+		{Name: "tenant", Action: "allow", Methods: []string{"GET"}, PathTemplates: []string{"/tenants/{tenant}/**"},
+			Bindings: []authz.ClaimBinding{{PathParam: "tenant", Op: "in", Claim: "tenants"}, {Header: "X-Tenant", Op: "eq", Claim: "org.tenant"}}},
+		{Name: "tenant_header", Action: "allow", Shadow: true, PathTemplates: []string{"/t/{tenant}/*"},
+			Bindings: []authz.ClaimBinding{{PathParam: "tenant", Op: "eq", ToHeader: "X-Tenant"}}},
+	}
+	if !reflect.DeepEqual(h.Rules, want) {
+		t.Errorf("rules = %+v\nwant %+v", h.Rules, want)
+	}
+	// The JSON it stands for compiles.
+	if _, err := authz.Compile(authz.PolicyConfig{Rules: h.Rules}); err != nil {
+		t.Errorf("Compile: %v", err)
+	}
+	js, _ := json.Marshal(h.Rules[0])
+	if got := string(js); got != `{"name":"own_user","action":"allow","path_templates":["/users/{id}","/users/{id}/**"],"bindings":[{"path_param":"id","op":"eq","claim":"sub"}]}` {
+		t.Errorf("JSON = %s", got)
+	}
+
+	errs := []struct{ name, input, want string }{
+		{"bad template", `access_control {
+			allow {
+				path_template /users/{id}.json
+			}
+		}`, "Testfile:3"},
+		{"caddy placeholder in template", `access_control {
+			allow {
+				path_template /users/{http.request.uri.path}
+			}
+		}`, "not template variables"},
+		{"unknown var", `access_control {
+			allow {
+				path_template /users/{id}
+				path_param uid == claim sub
+			}
+		}`, "Testfile:4"},
+		{"var not in every template", `access_control {
+			allow {
+				path_param id == claim sub
+				path_template /users/{id} /me
+			}
+		}`, "Testfile:3"},
+		{"var without template", `access_control {
+			allow {
+				path_param id == claim sub
+			}
+		}`, "not captured"},
+		{"bad operator", `access_control {
+			allow {
+				path_template /users/{id}
+				path_param id != claim sub
+			}
+		}`, `operator "!="`},
+		{"wrong arg count", `access_control {
+			allow {
+				path_template /users/{id}
+				path_param id sub
+			}
+		}`, "want <name> ==|in claim"},
+		{"header to header", `access_control {
+			allow {
+				header_param X-A == header X-B
+			}
+		}`, "only path_param"},
+		{"bad target", `access_control {
+			allow {
+				header_param X-A == user alice
+			}
+		}`, "want claim"},
+	}
+	for _, tt := range errs {
+		t.Run(tt.name, func(t *testing.T) {
+			var h AccessControl
+			err := h.UnmarshalCaddyfile(caddyfile.NewTestDispenser(tt.input))
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Fatalf("error %v, want one containing %q", err, tt.want)
+			}
+			if !strings.Contains(err.Error(), "Testfile:") {
+				t.Errorf("error %q does not carry file:line", err)
+			}
+		})
+	}
+}
