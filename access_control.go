@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/netip"
+	"net/url"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -120,6 +121,29 @@ type AccessControl struct {
 	// next line's "suppressed" field. Negative: no cap. Default: 100.
 	LogLimit int `json:"log_limit,omitempty"`
 
+	// AmbiguousPaths says what happens to a request whose path backends
+	// may read as another path than the canonical one rules were matched
+	// against (a leading "//", which WHATWG URL parsers read as a host; a
+	// backslash; an encoded slash or backslash; a look-alike separator; a
+	// ".." segment): "reject" answers 400; "rewrite" forwards the
+	// canonical path instead. Either way, a path that is merely spelled
+	// redundantly ("/a//b", "/./a", "/%61", "/a;x", "/a.") is rewritten to
+	// its canonical form (case and a trailing slash kept), so the backend
+	// acts on exactly the path that was authorised. Default: "reject".
+	AmbiguousPaths string `json:"ambiguous_paths,omitempty"`
+
+	// KeepMethodOverride keeps the X-HTTP-Method-Override, X-HTTP-Method
+	// and X-Method-Override headers and the _method query parameter, which
+	// frameworks read as the request's method, on allowed requests. Rules
+	// decide on the real method only. Default: false (they are removed).
+	KeepMethodOverride bool `json:"keep_method_override,omitempty"`
+
+	// KeepURLOverride keeps the X-Original-URL, X-Rewrite-URL and
+	// X-Override-URL headers, which some frameworks (Symfony, IIS URL
+	// Rewrite) route by instead of the request path. Default: false (they
+	// are removed).
+	KeepURLOverride bool `json:"keep_url_override,omitempty"`
+
 	policy    *authz.Policy
 	label     string
 	challenge string
@@ -127,6 +151,12 @@ type AccessControl struct {
 	limiter   *acLogLimiter
 	counters  [][acNumDecisions]prometheus.Counter
 	now       func() time.Time
+
+	// usesClientIP: the policy has client_ip conditions, so a non-strict
+	// trusted_proxies lets clients choose their address; warned about
+	// once, at the first request (the server is not known at Provision).
+	usesClientIP bool
+	proxyWarned  *atomic.Bool // set by Provision
 }
 
 // Decision labels of caddy_gatehouse_access_decisions_total.
@@ -168,12 +198,14 @@ func (h *AccessControl) Provision(ctx caddy.Context) error {
 			return fmt.Errorf("access_control: no access policy named %q (define it with the access_policy global option or the access_policies app)", h.Policy)
 		}
 		h.policy, h.label = p, h.Policy
+		h.usesClientIP = acRulesUseClientIP(appVal.(*AccessPolicies).Policies[h.Policy].Rules)
 	} else {
 		p, err := authz.Compile(authz.PolicyConfig{Rules: h.Rules, Default: h.Default, CaseInsensitive: h.CaseInsensitive})
 		if err != nil {
 			return fmt.Errorf("access_control: %w", err)
 		}
 		h.policy, h.label = p, h.Name
+		h.usesClientIP = acRulesUseClientIP(h.Rules)
 		if h.label == "" {
 			h.label = "inline"
 		}
@@ -188,6 +220,7 @@ func (h *AccessControl) Provision(ctx caddy.Context) error {
 		limit = 100
 	}
 	h.limiter = &acLogLimiter{limit: int64(limit)}
+	h.proxyWarned = new(atomic.Bool)
 	return h.provisionMetrics(ctx.GetMetricsRegistry())
 }
 
@@ -196,6 +229,11 @@ func (h *AccessControl) Provision(ctx caddy.Context) error {
 func (h *AccessControl) Validate() error {
 	if h.Policy != "" && (len(h.Rules) > 0 || h.Default != "" || h.CaseInsensitive || h.Name != "") {
 		return fmt.Errorf("access_control: policy %q is named; rules, default, case_insensitive and name belong to the access_policy definition", h.Policy)
+	}
+	switch h.AmbiguousPaths {
+	case "", acAmbiguousReject, acAmbiguousRewrite:
+	default:
+		return fmt.Errorf("access_control: ambiguous_paths %q: want %q or %q", h.AmbiguousPaths, acAmbiguousReject, acAmbiguousRewrite)
 	}
 	if strings.ContainsAny(h.Realm, "\"\\\r\n") {
 		return fmt.Errorf("access_control: realm %q must not contain quotes, backslashes or line breaks", h.Realm)
@@ -242,17 +280,40 @@ func (h *AccessControl) count(rule, decision int) {
 	}
 }
 
-// ServeHTTP decides the request and either passes it on or rejects it.
+// Values of AccessControl.AmbiguousPaths.
+const (
+	acAmbiguousReject  = "reject"
+	acAmbiguousRewrite = "rewrite"
+)
+
+var errAmbiguousPath = errors.New("path may be read differently by the backend")
+
+// ServeHTTP decides the request and either passes it on or rejects it. A
+// request passed on carries the path that was authorised (see
+// AmbiguousPaths) and no method or URL override (see KeepMethodOverride,
+// KeepURLOverride).
 func (h *AccessControl) ServeHTTP(w http.ResponseWriter, r *http.Request, next caddyhttp.Handler) error {
+	if h.usesClientIP && h.proxyWarned != nil && !h.proxyWarned.Load() {
+		h.warnTrustedProxies(r)
+	}
 	id := acRequestIdentity(r, h.policy)
+	shadow := h.Shadow || h.policy.Shadow()
 	path, err := h.policy.CanonicalPath(r.URL.Path)
+	form := authz.PathExact
+	if err == nil {
+		form = authz.ClassifyPath(r.URL.EscapedPath())
+		if form == authz.PathAmbiguous && h.AmbiguousPaths != acAmbiguousRewrite {
+			err = errAmbiguousPath
+		}
+	}
 	if err != nil {
 		// In shadow mode nothing is refused, not even a path that cannot
 		// be matched safely: it is reported like any would-be denial.
-		if h.Shadow || h.policy.Shadow() {
+		if shadow {
 			h.count(len(h.counters)-1, acDecShadowDeny)
 			h.logDecision(zapcore.WarnLevel, "access would be denied: invalid path", r, authz.InvalidPathRuleName, "bad_request", "allow", id, "")
 			acAddLogFields(r, authz.InvalidPathRuleName, "shadow_deny")
+			h.stripOverrides(r)
 			return next.ServeHTTP(w, r)
 		}
 		h.count(len(h.counters)-1, acDecDeny)
@@ -276,10 +337,111 @@ func (h *AccessControl) ServeHTTP(w http.ResponseWriter, r *http.Request, next c
 		d.Shadow = true
 	}
 	h.record(r, &req, d)
-	if d.Permitted() {
-		return next.ServeHTTP(w, r)
+	if !d.Permitted() {
+		return h.reject(w, d)
 	}
-	return h.reject(w, d)
+	if form != authz.PathExact && !shadow {
+		if err := acRewritePath(r); err != nil {
+			return caddyhttp.Error(http.StatusBadRequest, fmt.Errorf("access_control: %w", err))
+		}
+	}
+	h.stripOverrides(r)
+	return next.ServeHTTP(w, r)
+}
+
+// acRewritePath replaces the request's path with the canonical one (case and
+// trailing slash kept), as Caddy's rewrite handler does, so that
+// reverse_proxy forwards it.
+func acRewritePath(r *http.Request) error {
+	fwd, err := authz.ForwardPath(r.URL.Path)
+	if err != nil {
+		return err
+	}
+	r.URL.Path = fwd
+	r.URL.RawPath = ""
+	r.RequestURI = r.URL.RequestURI()
+	return nil
+}
+
+// Headers and the query parameter by which frameworks let a request claim
+// another method or URL than the one rules decided on.
+var (
+	acMethodOverrideHeaders = [...]string{"X-Http-Method-Override", "X-Http-Method", "X-Method-Override"}
+	acURLOverrideHeaders    = [...]string{"X-Original-Url", "X-Rewrite-Url", "X-Override-Url"}
+)
+
+const acMethodOverrideParam = "_method"
+
+// stripOverrides removes method and URL overrides unless kept by option.
+func (h *AccessControl) stripOverrides(r *http.Request) {
+	if !h.KeepMethodOverride {
+		for _, name := range acMethodOverrideHeaders {
+			delete(r.Header, name)
+		}
+		if q, ok := acStripQueryParam(r.URL.RawQuery, acMethodOverrideParam); ok {
+			r.URL.RawQuery = q
+			r.URL.ForceQuery = false
+			r.RequestURI = r.URL.RequestURI()
+		}
+	}
+	if !h.KeepURLOverride {
+		for _, name := range acURLOverrideHeaders {
+			delete(r.Header, name)
+		}
+	}
+}
+
+// acStripQueryParam removes every name=value pair whose (unescaped) name
+// equals name, ignoring case, keeping the rest of the query byte for byte.
+func acStripQueryParam(raw, name string) (string, bool) {
+	if raw == "" || !strings.Contains(strings.ToLower(raw), "method") {
+		return raw, false // fast path: neither _method nor %5Fmethod
+	}
+	parts := strings.Split(raw, "&")
+	kept := parts[:0]
+	for _, part := range parts {
+		key, _, _ := strings.Cut(part, "=")
+		if k, err := url.QueryUnescape(key); err == nil {
+			key = k
+		}
+		if strings.EqualFold(key, name) {
+			continue
+		}
+		kept = append(kept, part)
+	}
+	if len(kept) == len(parts) {
+		return raw, false
+	}
+	return strings.Join(kept, "&"), true
+}
+
+// acRulesUseClientIP reports whether any rule has a client_ip condition.
+func acRulesUseClientIP(rules []authz.Rule) bool {
+	for _, r := range rules {
+		if len(r.ClientIPs) > 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// warnTrustedProxies logs once per handler when the policy decides on the
+// client address and the server trusts proxies without
+// trusted_proxies_strict: Caddy then takes the leftmost X-Forwarded-For
+// entry, which a client behind an appending proxy chooses
+// ("X-Forwarded-For: 10.0.0.1" becomes "10.0.0.1, <real address>").
+func (h *AccessControl) warnTrustedProxies(r *http.Request) {
+	srv, ok := r.Context().Value(caddyhttp.ServerCtxKey).(*caddyhttp.Server)
+	if !ok || srv == nil {
+		return
+	}
+	if !h.proxyWarned.CompareAndSwap(false, true) {
+		return
+	}
+	if len(srv.TrustedProxiesRaw) > 0 && srv.TrustedProxiesStrict == 0 {
+		h.logger.Warn("access_control: client_ip rules with trusted_proxies but without trusted_proxies_strict: clients behind an appending proxy can choose their address with X-Forwarded-For; set trusted_proxies_strict",
+			zap.String("policy", h.label))
+	}
 }
 
 // ruleSlot maps a decision's rule index to its counters.

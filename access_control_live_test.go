@@ -125,7 +125,7 @@ http://localhost:9080 {
 		{"admin by alice", "GET", "/admin/users", acBasicAuth("alice", "alice-pw"), 200, "ok alice"},
 		{"admin by bob", "GET", "/admin/users", acBasicAuth("bob", "bob-pw"), 403, ""},
 		{"admin by bob, %61", "GET", "/%61dmin/users", acBasicAuth("bob", "bob-pw"), 403, ""},
-		{"admin by bob, //", "GET", "//admin", acBasicAuth("bob", "bob-pw"), 403, ""},
+		{"admin by bob, // (ambiguous: 400)", "GET", "//admin", acBasicAuth("bob", "bob-pw"), 400, ""},
 		{"admin by bob, ;x", "GET", "/admin;x", acBasicAuth("bob", "bob-pw"), 403, ""},
 		{"admin by bob, trailing /", "GET", "/admin/", acBasicAuth("bob", "bob-pw"), 403, ""},
 		// ".." that would pop a segment is refused: a backend not splitting
@@ -160,7 +160,7 @@ http://localhost:9080 {
 	metrics, _ := io.ReadAll(resp.Body)
 	resp.Body.Close()
 	for _, want := range []string{
-		`caddy_gatehouse_access_decisions_total{decision="deny",policy="api",rule="admin-deny"} 5`,
+		`caddy_gatehouse_access_decisions_total{decision="deny",policy="api",rule="admin-deny"} 4`,
 		`caddy_gatehouse_access_decisions_total{decision="allow",policy="api",rule="admin"} 1`,
 		`caddy_gatehouse_access_decisions_total{decision="shadow_deny",policy="inline",rule="everything"} 1`,
 	} {

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -125,7 +126,7 @@ func TestAccessControlServeHTTP(t *testing.T) {
 		{"admin by admin", "GET", "/admin/users", "203.0.113.1", jwtAdmin, nil, 204, true, ""},
 		{"admin by user → 403", "GET", "/admin/users", "203.0.113.1", jwtReader, nil, 403, false, ""},
 		{"admin bypass %61", "GET", "/%61dmin/users", "203.0.113.1", jwtReader, nil, 403, false, ""},
-		{"admin bypass //", "GET", "//admin", "203.0.113.1", jwtReader, nil, 403, false, ""},
+		{"admin bypass // → 400 (ambiguous_paths reject)", "GET", "//admin", "203.0.113.1", jwtReader, nil, 400, false, ""},
 		{"admin bypass ;", "GET", "/admin;x/users", "203.0.113.1", jwtReader, nil, 403, false, ""},
 		{"admin bypass dot-dot → 400", "GET", "/api/public/%2e%2e/%2e%2e/admin", "203.0.113.1", jwtReader, nil, 400, false, ""},
 		{"out of admin by encoded dot-dot → 400", "GET", "/admin/x%2F..%2F..%2Fapi/public/items", "203.0.113.1", nil, nil, 400, false, ""},
@@ -497,6 +498,208 @@ func TestAccessControlExternalIdentity(t *testing.T) {
 		_, status, _ := acServe(t, h, acRequest("GET", tt.path, "203.0.113.1", tt.id, tt.ph))
 		if status != tt.status {
 			t.Errorf("%s: status %d, want %d", tt.name, status, tt.status)
+		}
+	}
+}
+
+// acServeSeen runs the handler and returns the status and the request next
+// saw (nil when next did not run).
+func acServeSeen(t *testing.T, h *AccessControl, r *http.Request) (int, *http.Request) {
+	t.Helper()
+	var seen *http.Request
+	next := caddyhttp.HandlerFunc(func(w http.ResponseWriter, r *http.Request) error {
+		seen = r
+		w.WriteHeader(http.StatusNoContent)
+		return nil
+	})
+	w := httptest.NewRecorder()
+	err := h.ServeHTTP(w, r, next)
+	status := w.Code
+	if err != nil {
+		var he caddyhttp.HandlerError
+		if !errors.As(err, &he) {
+			t.Fatalf("ServeHTTP returned a non-HandlerError: %v", err)
+		}
+		status = he.StatusCode
+	}
+	return status, seen
+}
+
+// TestAccessControlAmbiguousPaths: the path next sees is the path that was
+// authorised; ambiguous ones are refused (reject) or canonicalised (rewrite).
+func TestAccessControlAmbiguousPaths(t *testing.T) {
+	rules := []authz.Rule{
+		{Name: "admin", Action: "allow", PathPrefixes: []string{"/admin"}, RolesAny: []string{"admin"}},
+		{Name: "admin-deny", Action: "deny", PathPrefixes: []string{"/admin"}},
+		{Name: "rest", Action: "allow", PathPrefixes: []string{"/"}},
+	}
+	reject := &AccessControl{Rules: rules}
+	provisionAC(t, reject)
+	rewrite := &AccessControl{Rules: rules, AmbiguousPaths: "rewrite"}
+	provisionAC(t, rewrite)
+	tests := []struct {
+		target     string
+		wantReject int    // status in reject mode
+		wantURI    string // RequestURI next sees ("" when not reached)
+		rewriteURI string // in rewrite mode
+	}{
+		{"/x/admin", 204, "/x/admin", "/x/admin"},
+		{"/x/admin/", 204, "/x/admin/", "/x/admin/"},
+		{"/x//admin?a=1", 204, "/x/admin?a=1", "/x/admin?a=1"},
+		{"/x/./admin", 204, "/x/admin", "/x/admin"},
+		{"/x/%61dmin", 204, "/x/admin", "/x/admin"},
+		{"/x/admin;jsessionid=1", 204, "/x/admin", "/x/admin"},
+		{"//x/admin", 400, "", "/x/admin"},
+		{"///x/admin", 400, "", "/x/admin"},
+		{"//x:1/admin", 400, "", "/x:1/admin"},
+		{"//127.0.0.1:9333/admin", 400, "", "/127.0.0.1:9333/admin"},
+		{"//admin@x/admin", 400, "", "/admin@x/admin"},
+		{"/x%2Fadmin", 400, "", "/x/admin"},
+		{"/x%5Cadmin", 400, "", "/x/admin"},
+		{"/x\\admin", 400, "", "/x/admin"},
+		{"/%2e%2e/x", 400, "", "/x"},
+		{"/..;/x", 400, "", "/x"},
+		// the admin area stays closed whichever way it is spelled
+		{"/admin//", 403, "", ""},
+		{"/./admin", 403, "", ""},
+	}
+	for _, tt := range tests {
+		for _, mode := range []struct {
+			name    string
+			h       *AccessControl
+			status  int
+			wantURI string
+		}{{"reject", reject, tt.wantReject, tt.wantURI}, {"rewrite", rewrite, 0, tt.rewriteURI}} {
+			r := acRequest("GET", "/", "203.0.113.1", jwtReader, nil)
+			r.RequestURI = tt.target
+			u, err := url.ParseRequestURI(tt.target)
+			if err != nil {
+				t.Fatal(err)
+			}
+			r.URL = u
+			status, seen := acServeSeen(t, mode.h, r)
+			want := mode.status
+			if want == 0 {
+				want = 204
+				if mode.wantURI == "" {
+					want = 403
+				}
+			}
+			if status != want {
+				t.Errorf("%s %q: status %d, want %d", mode.name, tt.target, status, want)
+				continue
+			}
+			got := ""
+			if seen != nil {
+				got = seen.RequestURI
+				if seen.URL.RequestURI() != got {
+					t.Errorf("%s %q: URL %q and RequestURI %q differ", mode.name, tt.target, seen.URL.RequestURI(), got)
+				}
+				c1, _ := authz.CanonicalPath(seen.URL.Path, false)
+				c2, _ := authz.CanonicalPath(u.Path, false)
+				if c1 != c2 || authz.ClassifyPath(seen.URL.EscapedPath()) != authz.PathExact {
+					t.Errorf("%s %q: next saw path %q, not the authorised %q", mode.name, tt.target, seen.URL.EscapedPath(), c2)
+				}
+			}
+			if got != mode.wantURI {
+				t.Errorf("%s %q: next saw %q, want %q", mode.name, tt.target, got, mode.wantURI)
+			}
+		}
+	}
+}
+
+func TestAccessControlStripsOverrides(t *testing.T) {
+	rules := []authz.Rule{{Name: "post", Action: "allow", Methods: []string{"POST", "GET"}}}
+	strip := &AccessControl{Rules: rules}
+	provisionAC(t, strip)
+	keep := &AccessControl{Rules: rules, KeepMethodOverride: true, KeepURLOverride: true}
+	provisionAC(t, keep)
+	headers := []string{"X-HTTP-Method-Override", "X-HTTP-Method", "X-Method-Override", "X-Original-URL", "X-Rewrite-URL", "X-Override-URL"}
+	for _, target := range []string{
+		"/api/orders/1?_method=DELETE",
+		"/api/orders/1?a=1&_method=DELETE&b=%20x",
+		"/api/orders/1?%5Fmethod=DELETE&a=1",
+		"/api/orders/1?_METHOD=DELETE&_method&a=1",
+	} {
+		for _, h := range []*AccessControl{strip, keep} {
+			r := acRequest("POST", target, "203.0.113.1", nil, nil)
+			for _, name := range headers {
+				r.Header.Set(name, "DELETE")
+			}
+			status, seen := acServeSeen(t, h, r)
+			if status != 204 || seen == nil {
+				t.Fatalf("%q: status %d", target, status)
+			}
+			for _, name := range headers {
+				if got := seen.Header.Get(name) != ""; got != h.KeepMethodOverride {
+					t.Errorf("keep=%v %q: header %s present %v", h.KeepMethodOverride, target, name, got)
+				}
+			}
+			q := seen.URL.Query()
+			hasMethod := q.Has("_method") || q.Has("_METHOD")
+			if hasMethod != h.KeepMethodOverride {
+				t.Errorf("keep=%v %q: query %q", h.KeepMethodOverride, target, seen.URL.RawQuery)
+			}
+			if seen.RequestURI != seen.URL.RequestURI() {
+				t.Errorf("%q: RequestURI %q, URL %q", target, seen.RequestURI, seen.URL.RequestURI())
+			}
+			if !h.KeepMethodOverride && strings.Contains(target, "a=1") && q.Get("a") != "1" {
+				t.Errorf("%q: other parameters lost: %q", target, seen.URL.RawQuery)
+			}
+		}
+	}
+	// only the URL overrides kept
+	urlOnly := &AccessControl{Rules: rules, KeepURLOverride: true}
+	provisionAC(t, urlOnly)
+	r := acRequest("POST", "/x?_method=PUT&b=2", "203.0.113.1", nil, nil)
+	r.Header.Set("X-Original-URL", "/admin")
+	r.Header.Set("X-HTTP-Method-Override", "DELETE")
+	_, seen := acServeSeen(t, urlOnly, r)
+	if seen.Header.Get("X-Original-URL") != "/admin" || seen.Header.Get("X-HTTP-Method-Override") != "" || seen.URL.RawQuery != "b=2" {
+		t.Errorf("keep_url_override only: headers %v, query %q", seen.Header, seen.URL.RawQuery)
+	}
+}
+
+func TestAcStripQueryParam(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"", ""},
+		{"a=1", "a=1"},
+		{"_method=DELETE", ""},
+		{"a=%20&_method=DELETE&b=2", "a=%20&b=2"},
+		{"_Method=x&method=y", "method=y"},
+		{"%5fmethod=x", ""},
+		{"_methods=x", "_methods=x"},
+	}
+	for _, tt := range tests {
+		if got, _ := acStripQueryParam(tt.in, "_method"); got != tt.want {
+			t.Errorf("acStripQueryParam(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+// TestAccessControlWarnsNonStrictProxies: client_ip rules behind a
+// trusted_proxies without trusted_proxies_strict are warned about, once.
+func TestAccessControlWarnsNonStrictProxies(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		rules  []authz.Rule
+		srv    *caddyhttp.Server
+		warned int
+	}{
+		{"non-strict", typicalAPIRules(), &caddyhttp.Server{TrustedProxiesRaw: json.RawMessage(`{"source":"static"}`)}, 1},
+		{"strict", typicalAPIRules(), &caddyhttp.Server{TrustedProxiesRaw: json.RawMessage(`{"source":"static"}`), TrustedProxiesStrict: 1}, 0},
+		{"no proxies", typicalAPIRules(), &caddyhttp.Server{}, 0},
+		{"no client_ip rule", []authz.Rule{{Name: "all", Action: "allow"}}, &caddyhttp.Server{TrustedProxiesRaw: json.RawMessage(`{}`)}, 0},
+	} {
+		h := &AccessControl{Rules: tc.rules}
+		logs, _ := provisionAC(t, h)
+		for range 3 {
+			r := acRequest("GET", "/health", "10.1.2.3", nil, nil)
+			r = r.WithContext(context.WithValue(r.Context(), caddyhttp.ServerCtxKey, tc.srv))
+			acServe(t, h, r)
+		}
+		if n := logs.FilterMessageSnippet("trusted_proxies_strict").Len(); n != tc.warned {
+			t.Errorf("%s: %d warnings, want %d", tc.name, n, tc.warned)
 		}
 	}
 }
