@@ -67,7 +67,8 @@ type APIAuth struct {
 	// "realm_access.roles") read as roles. Default: ["roles"].
 	RoleClaims []string `json:"role_claims,omitempty"`
 	// UserClaims are exposed as {http.auth.user.<claim>} placeholders
-	// (nested paths allowed; arrays joined with commas). Default: none.
+	// (nested paths allowed; arrays joined with commas); a claim the token
+	// lacks (or an anonymous request) gives the empty string. Default: none.
 	UserClaims []string `json:"user_claims,omitempty"`
 	// ClaimHeaders maps an upstream request header to a claim. Any copy of
 	// these headers sent by the client is always removed first. Default:
@@ -442,6 +443,7 @@ func (a *APIAuth) ServeHTTP(w http.ResponseWriter, r *http.Request, next caddyht
 			return a.reject(w, r, http.StatusUnauthorized, err, "api_key")
 		}
 	case a.Optional:
+		a.clearUserClaims(r)
 		a.metrics.count("anonymous", "missing")
 		return next.ServeHTTP(w, r)
 	default:
@@ -463,9 +465,10 @@ func (a *APIAuth) expose(r *http.Request, id *authz.Identity) {
 	if repl, ok := r.Context().Value(caddy.ReplacerCtxKey).(*caddy.Replacer); ok {
 		repl.Set("http.auth.user.id", id.ID)
 		for _, c := range a.UserClaims {
-			if v, ok := authn.ClaimString(id.Claims, c); ok {
-				repl.Set("http.auth.user."+c, v)
-			}
+			// An absent claim is the empty string, never the literal
+			// placeholder in a respond body or header.
+			v, _ := authn.ClaimString(id.Claims, c)
+			repl.Set("http.auth.user."+c, v)
 		}
 	}
 	caddyhttp.SetVar(r.Context(), identityVarKey, id)
@@ -476,6 +479,16 @@ func (a *APIAuth) expose(r *http.Request, id *authz.Identity) {
 	}
 	if extra, ok := r.Context().Value(caddyhttp.ExtraLogFieldsCtxKey).(*caddyhttp.ExtraLogFields); ok {
 		extra.Add(zap.String("auth_method", id.Method))
+	}
+}
+
+// clearUserClaims sets every user_claims placeholder to the empty string
+// for an anonymous request, so none is left unreplaced.
+func (a *APIAuth) clearUserClaims(r *http.Request) {
+	if repl, ok := r.Context().Value(caddy.ReplacerCtxKey).(*caddy.Replacer); ok {
+		for _, c := range a.UserClaims {
+			repl.Set("http.auth.user."+c, "")
+		}
 	}
 }
 

@@ -717,3 +717,33 @@ func TestTokenCommand(t *testing.T) {
 		})
 	}
 }
+
+// TestAPIAuthAbsentUserClaimsAreEmpty: a user_claims entry the token lacks
+// (and every entry on an anonymous request) is the empty string, so a
+// respond body never shows the literal placeholder.
+func TestAPIAuthAbsentUserClaimsAreEmpty(t *testing.T) {
+	h := aaHMACHandler(func(a *APIAuth) {
+		a.UserClaims = []string{"email", "scope", "org.name"}
+		a.Optional = true
+	})
+	aaProvision(t, h)
+	// respond replaces with ReplaceKnown(body, ""): unknown placeholders stay literal.
+	const body = "[{http.auth.user.email}][{http.auth.user.scope}][{http.auth.user.org.name}]"
+
+	r, repl := aaRequest("GET", "http://x/")
+	r.Header.Set("Authorization", "Bearer "+aaToken(t, func(c map[string]any) { delete(c, "scope") }))
+	if res := aaServe(t, h, r); res.status != 204 {
+		t.Fatalf("status %d", res.status)
+	}
+	if got := repl.ReplaceKnown(body, ""); got != "[alice@example.com][][]" {
+		t.Fatalf("respond body with absent claims = %q", got)
+	}
+
+	r, repl = aaRequest("GET", "http://x/")
+	if res := aaServe(t, h, r); res.status != 204 {
+		t.Fatalf("anonymous: status %d", res.status)
+	}
+	if got := repl.ReplaceKnown(body, ""); got != "[][][]" {
+		t.Fatalf("anonymous respond body = %q", got)
+	}
+}
