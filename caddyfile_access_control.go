@@ -40,6 +40,9 @@ func parseAccessControl(h httpcaddyfile.Helper) (caddyhttp.MiddlewareHandler, er
 //	    realm            <realm>
 //	    problem_json
 //	    log_limit        <lines-per-second>
+//	    ambiguous_paths  reject|rewrite
+//	    keep_method_override
+//	    keep_url_override
 //	    allow|deny [<rule-name>] [{
 //	        shadow
 //	        method        <methods...>
@@ -119,6 +122,25 @@ func (h *AccessControl) UnmarshalCaddyfile(d *caddyfile.Dispenser) error {
 				return d.Errf("log_limit %q: not an integer", s)
 			}
 			h.LogLimit = n
+		case "ambiguous_paths":
+			var s string
+			if err := acOneArg(d, &s); err != nil {
+				return err
+			}
+			if s != acAmbiguousReject && s != acAmbiguousRewrite {
+				return d.Errf("ambiguous_paths %q: want %s or %s", s, acAmbiguousReject, acAmbiguousRewrite)
+			}
+			h.AmbiguousPaths = s
+		case "keep_method_override":
+			if d.NextArg() {
+				return d.ArgErr()
+			}
+			h.KeepMethodOverride = true
+		case "keep_url_override":
+			if d.NextArg() {
+				return d.ArgErr()
+			}
+			h.KeepURLOverride = true
 		default:
 			var cfg authz.PolicyConfig
 			handled, err := unmarshalPolicyDirective(d, &cfg)

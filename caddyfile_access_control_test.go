@@ -27,6 +27,14 @@ func TestAccessControlUnmarshalCaddyfile(t *testing.T) {
 			problem_json
 			log_limit 20
 		}`, AccessControl{Policy: "api", Shadow: true, Realm: "example", ProblemJSON: true, LogLimit: 20}},
+		{"request forwarding options", `access_control api {
+			ambiguous_paths rewrite
+			keep_method_override
+			keep_url_override
+		}`, AccessControl{Policy: "api", AmbiguousPaths: "rewrite", KeepMethodOverride: true, KeepURLOverride: true}},
+		{"ambiguous_paths reject", `access_control api {
+			ambiguous_paths reject
+		}`, AccessControl{Policy: "api", AmbiguousPaths: "reject"}},
 		{"inline rules", `access_control {
 			name orders
 			default allow
@@ -128,6 +136,18 @@ func TestAccessControlUnmarshalCaddyfileErrors(t *testing.T) {
 		{"bad log_limit", `access_control {
 			log_limit lots
 		}`, "log_limit"},
+		{"bad ambiguous_paths", `access_control {
+			ambiguous_paths allow
+		}`, `ambiguous_paths "allow"`},
+		{"ambiguous_paths without value", `access_control {
+			ambiguous_paths
+		}`, "wrong argument count"},
+		{"keep_method_override with arg", `access_control {
+			keep_method_override yes
+		}`, "wrong argument count"},
+		{"keep_url_override with arg", `access_control {
+			keep_url_override yes
+		}`, "wrong argument count"},
 		{"rule with two names", `access_control {
 			allow a b
 		}`, "wrong argument count"},
