@@ -3,6 +3,8 @@ package redact
 import (
 	"bytes"
 	"net/netip"
+	"unicode"
+	"unicode/utf8"
 )
 
 // Token detectors: e-mail, IBAN, JWT, bearer tokens, PEM private keys,
@@ -10,11 +12,27 @@ import (
 
 // tryEmail is triggered at '@': the local part is searched backwards (at
 // most 64 bytes, never before lo, which also stops at the previous match),
-// the domain forwards (labels, at least one dot, an alphabetic TLD).
+// the domain forwards (labels, at least one dot, an alphabetic TLD or an
+// "xn--" one). Local parts and domains may hold Unicode letters, digits
+// and marks (RFC 6531 addresses, IDN domains: "josé.garcía@example.com",
+// "jane@bücher.de", "用户@例子.广告"), so the address is masked whole;
+// Unicode spaces and punctuation end it.
 func tryEmail(b []byte, lo, i, end int, inJSON bool) (int, int, bool) {
 	a := i
-	for a > lo && i-a < 64 && emailLocal[b[a-1]] {
-		a--
+	for a > lo && i-a < 64 {
+		c := b[a-1]
+		if c < utf8.RuneSelf {
+			if !emailLocal[c] {
+				break
+			}
+			a--
+			continue
+		}
+		r, w := utf8.DecodeLastRune(b[max(lo, a-utf8.UTFMax):a])
+		if !emailRune(r) || i-(a-w) > 64 {
+			break
+		}
+		a -= w
 	}
 	if a > lo && b[a-1] == '\\' && escapedAt(b, lo, a) {
 		// "\nfoo@x.io": the 'n' belongs to the escape, \uXXXX to 4 more.
@@ -28,8 +46,20 @@ func tryEmail(b []byte, lo, i, end int, inJSON bool) (int, int, bool) {
 		return 0, 0, false
 	}
 	j := i + 1
-	for j < end && domainByte[b[j]] && j-i <= 253 {
-		j++
+	for j < end && j-i <= 253 {
+		c := b[j]
+		if c < utf8.RuneSelf {
+			if !domainByte[c] {
+				break
+			}
+			j++
+			continue
+		}
+		r, w := utf8.DecodeRune(b[j:end])
+		if !emailRune(r) {
+			break
+		}
+		j += w
 	}
 	// Trim a sentence's final dot or dash.
 	for j > i+1 && (b[j-1] == '.' || b[j-1] == '-') {
@@ -41,18 +71,46 @@ func tryEmail(b []byte, lo, i, end int, inJSON bool) (int, int, bool) {
 		return 0, 0, false
 	}
 	tld := dom[bytes.LastIndexByte(dom, '.')+1:]
-	if len(tld) < 2 {
+	if !tldOK(tld) {
 		return 0, 0, false
-	}
-	for _, c := range tld {
-		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z') {
-			return 0, 0, false
-		}
 	}
 	if bytes.Contains(dom, []byte("..")) || dom[0] == '.' || dom[0] == '-' {
 		return 0, 0, false
 	}
 	return a, j, true
+}
+
+// emailRune: the non-ASCII characters an internationalised address may
+// hold.
+func emailRune(r rune) bool {
+	return r != utf8.RuneError && (unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.IsMark(r))
+}
+
+// tldOK: two or more ASCII letters, a punycode label ("xn--p1ai"), or
+// Unicode letters and marks ("广告", "рф").
+func tldOK(tld []byte) bool {
+	if len(tld) >= 5 && (tld[0]|0x20) == 'x' && (tld[1]|0x20) == 'n' && tld[2] == '-' && tld[3] == '-' {
+		return true
+	}
+	n := 0
+	for k := 0; k < len(tld); {
+		c := tld[k]
+		if c < utf8.RuneSelf {
+			if !alphaASCII(c) {
+				return false
+			}
+			k++
+			n++
+			continue
+		}
+		r, w := utf8.DecodeRune(tld[k:])
+		if !(unicode.IsLetter(r) || unicode.IsMark(r)) {
+			return false
+		}
+		k += w
+		n++
+	}
+	return n >= 2
 }
 
 // tryIBAN: a country code with its registry length, two check digits and
