@@ -142,7 +142,7 @@ func (s *Stream) tryDigits(st *scanState, b []byte, lo, i, end int, atEnd bool) 
 			for g := 0; g <= k; g++ {
 				n += copy(digits[n:], b[gs[g]:gs[g]+gl[g]])
 			}
-			if validSSN(digits[:9]) {
+			if validSSN(digits[:9]) && !(sep == ' ' && addressWordBefore(b, lo, i)) {
 				return i, e, detSSN, e
 			}
 		}
@@ -303,4 +303,32 @@ done:
 		return z, true
 	}
 	return 0, false
+}
+
+// addressWordBefore says whether the word just before b[i] (one space or
+// "# " between) is a unit of a street address ("Suite 680 36 4022", "Apt
+// 123 45 6789"): space-separated digit groups there are a suite, floor and
+// house number, not an SSN.
+func addressWordBefore(b []byte, lo, i int) bool {
+	j := i - 1
+	for j >= lo && j >= i-3 && (b[j] == ' ' || b[j] == '#' || b[j] == '.') {
+		j--
+	}
+	if j == i-1 {
+		return false
+	}
+	k := j
+	for k >= lo && j-k < 8 && alphaASCII(b[k]) {
+		k--
+	}
+	if k >= lo && alphaASCII(b[k]) {
+		return false
+	}
+	var low [8]byte
+	w := lowerInto(low[:0], b[k+1:j+1])
+	switch string(w) {
+	case "suite", "ste", "apt", "apartment", "unit", "room", "rm", "floor", "fl", "bldg", "building", "box", "po":
+		return true
+	}
+	return false
 }
