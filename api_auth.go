@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"os"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -102,6 +103,7 @@ type APIAuth struct {
 	apiKeySources []authn.TokenSource
 	remotes       []*authn.RemoteKeys
 	logger        *zap.Logger
+	fetchLog      *atomic.Pointer[zap.Logger] // unsampled: JWKS health changes are rare
 	metrics       *authMetrics
 	challenge     string
 }
@@ -208,6 +210,8 @@ func (a *APIAuth) Provision(ctx caddy.Context) error {
 	a.logger = ctx.Logger().WithOptions(zap.WrapCore(func(c zapcore.Core) zapcore.Core {
 		return zapcore.NewSamplerWithOptions(c, time.Second, 20, 100)
 	}))
+	a.fetchLog = new(atomic.Pointer[zap.Logger])
+	a.fetchLog.Store(ctx.Logger())
 	a.metrics = newAuthMetrics(ctx.GetMetricsRegistry())
 	if a.Realm == "" {
 		a.Realm = authDefaultRealm
@@ -307,7 +311,10 @@ func (a *APIAuth) provisionIssuer(ic IssuerConfig, repl *caddy.Replacer) (authn.
 		if ic.JWKSURL == "" {
 			cfg.Issuer = ic.Issuer
 		}
-		h, err := authn.SharedRegistry.Acquire(cfg, a.metrics.observeFetch)
+		issuer, fetchLog := ic.Issuer, a.fetchLog
+		h, err := authn.SharedRegistry.AcquireWithState(cfg, a.metrics.observeFetch, func(st authn.FetchState) {
+			authLogFetchState(fetchLog.Load(), issuer, st)
+		})
 		if err != nil {
 			return iss, err
 		}
@@ -315,6 +322,30 @@ func (a *APIAuth) provisionIssuer(ic IssuerConfig, repl *caddy.Replacer) (authn.
 		iss.Remote = h
 	}
 	return iss, nil
+}
+
+// logFetchState logs a JWKS/discovery source's health change: one warning
+// when fetches start failing, one info line when they recover, and a
+// warning every authn.FailureReminderInterval while they keep failing.
+// Errors name the URL and the reason, never key material.
+func authLogFetchState(log *zap.Logger, issuer string, st authn.FetchState) {
+	if log == nil {
+		return
+	}
+	fields := []zap.Field{
+		zap.String("issuer", issuer),
+		zap.String("url", st.URL),
+		zap.Int("failures", st.Failures),
+		zap.Time("failing_since", st.Since),
+	}
+	switch {
+	case st.Healthy:
+		log.Info("JWKS fetch recovered", append(fields, zap.Duration("failed_for", time.Since(st.Since).Round(time.Second)))...)
+	case st.Reminder:
+		log.Warn("JWKS fetch still failing; serving the last keys fetched, if any", append(fields, zap.String("error", st.Err.Error()))...)
+	default:
+		log.Warn("JWKS fetch failing; serving the last keys fetched, if any", append(fields, zap.String("error", st.Err.Error()))...)
+	}
 }
 
 // authLoadKey reads one KeyConfig into pinned keys.

@@ -747,3 +747,63 @@ func TestAPIAuthAbsentUserClaimsAreEmpty(t *testing.T) {
 		t.Fatalf("anonymous respond body = %q", got)
 	}
 }
+
+// TestAPIAuthLogsJWKSFailureOncePerStateChange: a JWKS outage logs one
+// warning (issuer, URL, reason) however many fetches fail, and its end one
+// info line.
+func TestAPIAuthLogsJWKSFailureOncePerStateChange(t *testing.T) {
+	priv, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		t.Fatal(err)
+	}
+	jwk, _ := authn.PublicJWK("k1", "RS256", &priv.PublicKey)
+	var failing atomic.Bool
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if failing.Load() {
+			w.WriteHeader(http.StatusServiceUnavailable)
+			return
+		}
+		_ = json.NewEncoder(w).Encode(map[string]any{"keys": []any{jwk}})
+	}))
+	defer srv.Close()
+	h := &APIAuth{Issuers: []IssuerConfig{{Issuer: aaIssuer, JWKSURL: srv.URL + "/jwks",
+		RefreshInterval: caddy.Duration(time.Hour), MinRefetchInterval: caddy.Duration(time.Millisecond)}}}
+	aaProvision(t, h)
+	remote := h.remotes[0]
+	for deadline := time.Now().Add(5 * time.Second); !remote.Ready(); time.Sleep(5 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("first JWKS fetch did not succeed")
+		}
+	}
+	core, logs := observer.New(zapcore.DebugLevel)
+	h.fetchLog.Store(zap.New(core))
+	fetch := func(n int) {
+		for range n {
+			time.Sleep(3 * time.Millisecond) // past min_refetch_interval
+			if !remote.RefetchUnknownKID(context.Background()) {
+				t.Fatal("refetch did not run")
+			}
+		}
+	}
+
+	failing.Store(true)
+	fetch(5)
+	warn := logs.FilterLevelExact(zapcore.WarnLevel).All()
+	if len(warn) != 1 || logs.Len() != 1 {
+		t.Fatalf("%d lines (%d warnings) after 5 failed fetches, want exactly 1 warning: %v", logs.Len(), len(warn), logs.All())
+	}
+	f := warn[0].ContextMap()
+	if f["issuer"] != aaIssuer || f["url"] != srv.URL+"/jwks" || !strings.Contains(fmt.Sprint(f["error"]), "status 503") {
+		t.Fatalf("failure line fields: %v", f)
+	}
+
+	failing.Store(false)
+	fetch(3)
+	info := logs.FilterLevelExact(zapcore.InfoLevel).All()
+	if len(info) != 1 || logs.Len() != 2 {
+		t.Fatalf("%d lines (%d info) after recovery, want 1 warning and 1 info: %v", logs.Len(), len(info), logs.All())
+	}
+	if f := info[0].ContextMap(); f["issuer"] != aaIssuer || f["failures"] != int64(5) {
+		t.Fatalf("recovery line fields: %v", f)
+	}
+}

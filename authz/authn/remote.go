@@ -27,6 +27,9 @@ const (
 	DefaultFetchTimeout = 5 * time.Second
 	DefaultMaxFetchSize = 1 << 20
 	minRetryDelay       = time.Second
+	// FailureReminderInterval is how often a FetchState reminder repeats
+	// while a source keeps failing.
+	FailureReminderInterval = 5 * time.Minute
 )
 
 // RemoteConfig describes a remote key source. Identical configs share one
@@ -124,6 +127,28 @@ func isLoopback(host string) bool {
 // FetchObserver is told the result ("ok" or "error") of every JWKS fetch.
 type FetchObserver func(result string)
 
+// FetchState reports a change in a remote key source's health: the first
+// failure after a success (or at startup), the first success after
+// failures, and a reminder every FailureReminderInterval while failures
+// last. It never carries key material.
+type FetchState struct {
+	// Healthy: the fetch succeeded (a recovery); false: it failed.
+	Healthy bool
+	// Reminder marks a repeated report of a failure that is still going on.
+	Reminder bool
+	// URL is the JWKS or discovery URL of the fetch.
+	URL string
+	// Err is the failure (nil when Healthy).
+	Err error
+	// Failures counts consecutive failed fetches (on recovery: before it).
+	Failures int
+	// Since is when the current (or, on recovery, the ended) failure began.
+	Since time.Time
+}
+
+// StateObserver receives FetchState changes.
+type StateObserver func(FetchState)
+
 // Registry shares remote key caches between verifiers, across Caddy config
 // reloads: entries are reference counted, so a reload (new config acquired
 // before the old one is released) reuses the warm cache instead of
@@ -165,6 +190,13 @@ func NewRegistry(client *http.Client) *Registry {
 // network. obs (optional) receives fetch results while this handle is the
 // newest user of the entry.
 func (r *Registry) Acquire(cfg RemoteConfig, obs FetchObserver) (*RemoteKeys, error) {
+	return r.AcquireWithState(cfg, obs, nil)
+}
+
+// AcquireWithState is Acquire with a StateObserver (optional) that, while
+// this handle is the newest user, is told when fetches start failing,
+// recover, or keep failing (see FetchState).
+func (r *Registry) AcquireWithState(cfg RemoteConfig, obs FetchObserver, state StateObserver) (*RemoteKeys, error) {
 	cfg = cfg.WithDefaults()
 	if err := cfg.Validate(); err != nil {
 		return nil, err
@@ -182,7 +214,7 @@ func (r *Registry) Acquire(cfg RemoteConfig, obs FetchObserver) (*RemoteKeys, er
 		go e.run(ctx)
 	}
 	e.refs++
-	e.addObserver(r.nextObs, obs)
+	e.addObserver(r.nextObs, obs, state)
 	return &RemoteKeys{e: e, reg: r, obsID: r.nextObs}, nil
 }
 
@@ -254,8 +286,9 @@ func (h *RemoteKeys) Release() {
 }
 
 type observer struct {
-	id uint64
-	f  FetchObserver
+	id    uint64
+	f     FetchObserver
+	state StateObserver
 }
 
 type remoteEntry struct {
@@ -282,14 +315,20 @@ type remoteEntry struct {
 
 	obsMu     sync.Mutex
 	observers []observer
+
+	// Health, for FetchState reports; guarded by fetchMu.
+	failing      bool
+	failures     int
+	failSince    time.Time
+	lastReminder time.Time
 }
 
-func (e *remoteEntry) addObserver(id uint64, f FetchObserver) {
-	if f == nil {
+func (e *remoteEntry) addObserver(id uint64, f FetchObserver, state StateObserver) {
+	if f == nil && state == nil {
 		return
 	}
 	e.obsMu.Lock()
-	e.observers = append(e.observers, observer{id, f})
+	e.observers = append(e.observers, observer{id, f, state})
 	e.obsMu.Unlock()
 }
 
@@ -309,12 +348,47 @@ func (e *remoteEntry) removeObserver(id uint64) {
 func (e *remoteEntry) notify(result string) {
 	e.obsMu.Lock()
 	var f FetchObserver
-	if n := len(e.observers); n > 0 {
-		f = e.observers[n-1].f
+	for i := len(e.observers) - 1; i >= 0 && f == nil; i-- {
+		f = e.observers[i].f
 	}
 	e.obsMu.Unlock()
 	if f != nil {
 		f(result)
+	}
+}
+
+// notifyState reports to the newest user with a StateObserver.
+func (e *remoteEntry) notifyState(st FetchState) {
+	e.obsMu.Lock()
+	var f StateObserver
+	for i := len(e.observers) - 1; i >= 0 && f == nil; i-- {
+		f = e.observers[i].state
+	}
+	e.obsMu.Unlock()
+	if f != nil {
+		f(st)
+	}
+}
+
+// track updates the source's health after a fetch of uri and reports
+// state changes (and reminders) once each. Caller holds fetchMu.
+func (e *remoteEntry) track(uri string, err error) {
+	now := e.now()
+	switch {
+	case err == nil && e.failing:
+		st := FetchState{Healthy: true, URL: uri, Failures: e.failures, Since: e.failSince}
+		e.failing, e.failures = false, 0
+		e.notifyState(st)
+	case err == nil:
+	case !e.failing:
+		e.failing, e.failures, e.failSince, e.lastReminder = true, 1, now, now
+		e.notifyState(FetchState{URL: uri, Err: err, Failures: 1, Since: now})
+	default:
+		e.failures++
+		if now.Sub(e.lastReminder) >= FailureReminderInterval {
+			e.lastReminder = now
+			e.notifyState(FetchState{Reminder: true, URL: uri, Err: err, Failures: e.failures, Since: e.failSince})
+		}
 	}
 }
 
@@ -389,7 +463,8 @@ func (e *remoteEntry) refetch(ctx context.Context) bool {
 // keys stay in place. It returns the JWKS response's Cache-Control max-age
 // (-1 when absent). Caller holds fetchMu.
 func (e *remoteEntry) fetchLocked(ctx context.Context) (time.Duration, error) {
-	maxAge, err := e.fetchOnce(ctx)
+	maxAge, uri, err := e.fetchOnce(ctx)
+	e.track(uri, err)
 	if err != nil {
 		e.notify("error")
 		return -1, err
@@ -398,13 +473,15 @@ func (e *remoteEntry) fetchLocked(ctx context.Context) (time.Duration, error) {
 	return maxAge, nil
 }
 
-func (e *remoteEntry) fetchOnce(ctx context.Context) (time.Duration, error) {
+// fetchOnce also returns the URL it fetched last (the discovery URL when
+// discovery failed).
+func (e *remoteEntry) fetchOnce(ctx context.Context) (time.Duration, string, error) {
 	uri := e.cfg.JWKSURL
 	if uri == "" {
 		if e.jwksURI == "" {
 			discovered, err := e.discover(ctx)
 			if err != nil {
-				return -1, err
+				return -1, discoveryURL(e.cfg.Issuer), err
 			}
 			e.jwksURI = discovered
 		}
@@ -415,14 +492,14 @@ func (e *remoteEntry) fetchOnce(ctx context.Context) (time.Duration, error) {
 		if e.cfg.JWKSURL == "" {
 			e.jwksURI = "" // the IdP may have moved its JWKS: rediscover
 		}
-		return -1, err
+		return -1, uri, err
 	}
 	keys, err := parseRemoteKeys(body)
 	if err != nil {
-		return -1, fmt.Errorf("JWKS from %s: %w", uri, err)
+		return -1, uri, fmt.Errorf("JWKS from %s: %w", uri, err)
 	}
 	e.keys.Store(&keys)
-	return cacheMaxAge(hdr), nil
+	return cacheMaxAge(hdr), uri, nil
 }
 
 // refreshWait is the wait before the next background refresh: the

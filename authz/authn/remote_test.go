@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -684,5 +685,62 @@ func TestRemoteForgedKIDFloodOneFetchPerInterval(t *testing.T) {
 	flood()
 	if got := srv.jwksHits.Load(); got != 3 {
 		t.Fatalf("%d fetches after a second flood one interval later, want 3", got)
+	}
+}
+
+// TestRemoteFetchStateChanges: a failing source reports once when it
+// starts failing, once more per FailureReminderInterval while it lasts,
+// and once when it recovers; repeated failures or successes say nothing.
+func TestRemoteFetchStateChanges(t *testing.T) {
+	k := loadKeys()
+	srv := newJWKSServer(t, rsaJWK(t, "k1", k.rsa))
+	srv.set(func(s *jwksServer) { s.status = http.StatusServiceUnavailable })
+	reg := NewRegistry(nil)
+	clock := &fakeClock{t: testNow}
+	reg.now = clock.now
+	var mu sync.Mutex
+	var got []FetchState
+	h, err := reg.AcquireWithState(RemoteConfig{JWKSURL: srv.URL + "/jwks", RefreshInterval: time.Hour}, nil, func(st FetchState) {
+		mu.Lock()
+		got = append(got, st)
+		mu.Unlock()
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer h.Release()
+	h.WaitReady(bg)
+	events := func() []FetchState {
+		mu.Lock()
+		defer mu.Unlock()
+		return slices.Clone(got)
+	}
+	refetch := func() {
+		t.Helper()
+		clock.advance(DefaultMinRefetchInterval)
+		if !h.RefetchUnknownKID(bg) {
+			t.Fatal("refetch did not run")
+		}
+	}
+	for range 5 {
+		refetch()
+	}
+	ev := events()
+	if len(ev) != 1 || ev[0].Healthy || ev[0].Reminder || ev[0].Err == nil || ev[0].URL != srv.URL+"/jwks" {
+		t.Fatalf("after 6 failures: %+v, want one failing event", ev)
+	}
+	clock.advance(FailureReminderInterval)
+	refetch()
+	refetch()
+	ev = events()
+	if len(ev) != 2 || !ev[1].Reminder || ev[1].Failures < 7 {
+		t.Fatalf("after the reminder interval: %+v, want one reminder", ev)
+	}
+	srv.set(func(s *jwksServer) { s.status = http.StatusOK })
+	refetch()
+	refetch()
+	ev = events()
+	if len(ev) != 3 || !ev[2].Healthy || ev[2].Err != nil || ev[2].Failures < 8 || !ev[2].Since.Equal(testNow) {
+		t.Fatalf("after recovery: %+v, want one healthy event", ev)
 	}
 }
