@@ -57,6 +57,25 @@ func cardSepRun(b []byte, j, end int) int {
 	return 0
 }
 
+// looseCardNext says whether the separator run at b[j] (after a first group
+// of 4 to 6 digits) leads to a second card group of 3 digits or more: the
+// cheap test that keeps dates, times and prices ("2024-01-15", "1234.56")
+// out of tryLooseCard.
+func looseCardNext(b []byte, j, end int) bool {
+	if j >= end {
+		return false
+	}
+	if c := b[j]; c != ' ' && c != '-' && c != '.' && c != 0xC2 && c != 0xE2 && c != '\\' {
+		return false
+	}
+	w := cardSepRun(b, j, end)
+	if w == 0 {
+		return false
+	}
+	k := j + w
+	return k+2 < end && isDig(b[k+1]) && isDig(b[k+2])
+}
+
 // tryLooseCard parses digit groups from b[i] joined by separator runs and
 // returns the end of the longest run of groups that is a valid card.
 func (s *Stream) tryLooseCard(st *scanState, b []byte, lo, i, end int) (int, bool) {

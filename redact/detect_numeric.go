@@ -19,7 +19,7 @@ func digitReject(b []byte, i, n int) (int, bool) {
 	if l1 >= 13 {
 		return i, false
 	}
-	if l1 >= 4 && l1 <= 6 && j < n && cardSepRun(b, j, n) > 0 {
+	if l1 >= 4 && l1 <= 6 && j < n && looseCardNext(b, j, n) {
 		return i, false // a card with any separators
 	}
 	if !(j+1 < n && (b[j] == ' ' || b[j] == '-' || b[j] == '.') && isDig(b[j+1])) {
@@ -62,7 +62,7 @@ func (s *Stream) tryDigits(st *scanState, b []byte, lo, i, end int, atEnd bool) 
 			j++
 		}
 		if j-i < 13 && !(j+1 < end && (b[j] == ' ' || b[j] == '-' || b[j] == '.') && isDig(b[j+1])) &&
-			!(r.on[detCard] && j-i >= 4 && j-i <= 6 && j < end && cardSepRun(b, j, end) > 0) {
+			!(r.on[detCard] && j-i >= 4 && j-i <= 6 && j < end && looseCardNext(b, j, end)) {
 			return 0, 0, detNone, j
 		}
 	}
@@ -95,7 +95,7 @@ func (s *Stream) tryDigits(st *scanState, b []byte, lo, i, end int, atEnd bool) 
 		break
 	}
 	runEnd := j
-	if r.on[detCard] && gl[0] >= 4 && gl[0] <= 6 && ng >= 1 {
+	if r.on[detCard] && gl[0] >= 4 && gl[0] <= 6 && looseCardNext(b, gs[0]+gl[0], end) {
 		// Separators the consistent parse stops at (mixed, repeated,
 		// NBSP, thin spaces, escapes): see tryLooseCard. No SSN, phone
 		// or IPv4 shape starts with a group of 4 to 6 digits, so the card

@@ -194,14 +194,16 @@ func ibanStartBefore(b []byte, floor, lo, i, end int, inJSON bool) int {
 	}
 	ws := i - 2
 	if ws >= floor && alphaASCII(b[ws]) && alphaASCII(b[ws+1]) {
-		if wordStartAt(b, lo, ws, inJSON) {
+		if _, ok := ibanLen(upperASCII(b[ws]), upperASCII(b[ws+1])); ok && wordStartAt(b, lo, ws, inJSON) {
 			return ws
 		}
 		return -1
 	}
 	ws = i - 3
-	if ws >= floor && (b[i-1] == ' ' || b[i-1] == '-' || b[i-1] == '.') && alphaASCII(b[ws]) && alphaASCII(b[ws+1]) &&
-		wordStartAt(b, lo, ws, inJSON) {
+	if ws >= floor && (b[i-1] == ' ' || b[i-1] == '-' || b[i-1] == '.') && alphaASCII(b[ws]) && alphaASCII(b[ws+1]) {
+		if _, ok := ibanLen(upperASCII(b[ws]), upperASCII(b[ws+1])); !ok || !wordStartAt(b, lo, ws, inJSON) {
+			return -1
+		}
 		return ws
 	}
 	return -1
@@ -225,6 +227,22 @@ func ibanAt(b []byte, floor, lo, i, end int, inJSON bool) int {
 		}
 	}
 	return ibanStartBefore(b, floor, lo, at, end, inJSON)
+}
+
+// ibanMaybe is the cheap test before ibanAt at a trigger of class k. At a
+// digit: another digit follows and a letter or separator precedes. At a
+// letter, only where the scan would otherwise skip the word with the IBAN
+// in it (hex letters and in-word capitals when IPv6 is on, 'b' of a Belgian
+// "be68…"): a digit or separator within the next two bytes. Everything
+// else reaches an IBAN at its country code (try) or its check digits.
+func ibanMaybe(b []byte, lo, i, end int, k uint8, ip bool) bool {
+	if k == clDigit {
+		return i+1 < end && isDig(b[i+1]) && i-2 >= lo && (alphaASCII(b[i-1]) || isIBANSep(b[i-1]))
+	}
+	if !(ip && alphaASCII(b[i]) || k == clLowerB) || i+3 >= end {
+		return false
+	}
+	return isDig(b[i+1]) || isDig(b[i+2]) || isIBANSep(b[i+2])
 }
 
 func isIBANSep(c byte) bool { return c == ' ' || c == '-' || c == '.' }
