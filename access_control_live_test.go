@@ -1,11 +1,18 @@
 package gatehouse
 
 import (
+	"bufio"
 	"encoding/base64"
 	"encoding/json"
+	"fmt"
 	"io"
+	"net"
 	"net/http"
+	"net/http/httptest"
+	"net/url"
 	"os"
+	"os/exec"
+	"path"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -450,6 +457,328 @@ func TestAccessControlLiveJSONNamedPolicy(t *testing.T) {
 		status, _, body := acDo(t, tester, tc.method, base+tc.path, nil)
 		if status != tc.want || body != tc.body {
 			t.Errorf("%s %s → %d %q, want %d %q", tc.method, tc.path, status, body, tc.want, tc.body)
+		}
+	}
+}
+
+// acEchoNode is a Node.js backend that reports the path it would route on:
+// by the WHATWG parser (new URL) or the legacy url.parse, as argv[2] says.
+const acEchoNode = `
+const http = require('http'), url = require('url');
+const mode = process.argv[2];
+const s = http.createServer((req, res) => {
+  let p;
+  try { p = mode === 'newurl' ? new URL(req.url, 'http://h').pathname : url.parse(req.url).pathname; } catch (e) { p = 'ERR'; }
+  try { p = decodeURIComponent(p); } catch (e) {}
+  res.setHeader('Content-Type', 'application/json');
+  res.end(JSON.stringify({path: p, uri: req.url}));
+});
+s.listen(0, '127.0.0.1', () => console.log(s.address().port));
+`
+
+// acEchoPython is a Python backend reading the raw request target with
+// urllib.parse.urlsplit, as WSGI frameworks do.
+const acEchoPython = `
+import http.server, json, sys, urllib.parse
+class H(http.server.BaseHTTPRequestHandler):
+    def do_GET(self):
+        target = self.requestline.split(' ')[1]
+        p = urllib.parse.unquote(urllib.parse.urlsplit(target).path)
+        b = json.dumps({"path": p, "uri": target}).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(b)))
+        self.end_headers()
+        self.wfile.write(b)
+    def log_message(self, *a):
+        pass
+s = http.server.ThreadingHTTPServer(("127.0.0.1", 0), H)
+print(s.server_address[1], flush=True)
+s.serve_forever()
+`
+
+// acStartScript runs an echo script as a child process and returns the
+// port it printed; it is killed when the test ends.
+func acStartScript(t *testing.T, interpreter, script string, args ...string) string {
+	t.Helper()
+	bin, err := exec.LookPath(interpreter)
+	if err != nil {
+		t.Skipf("%s not on PATH: the %s echo backend is skipped", interpreter, interpreter)
+	}
+	dir := t.TempDir()
+	file := filepath.Join(dir, "echo")
+	if err := os.WriteFile(file, []byte(script), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(bin, append([]string{file}, args...)...)
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd.Stderr = os.Stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
+	line := make(chan string, 1)
+	go func() {
+		sc := bufio.NewScanner(out)
+		if sc.Scan() {
+			line <- strings.TrimSpace(sc.Text())
+		}
+		close(line)
+		_, _ = io.Copy(io.Discard, out)
+	}()
+	select {
+	case port, ok := <-line:
+		if !ok || port == "" {
+			t.Fatalf("%s echo backend printed no port", interpreter)
+		}
+		return port
+	case <-time.After(10 * time.Second):
+		t.Fatalf("%s echo backend did not start", interpreter)
+	}
+	return ""
+}
+
+// acEchoGo starts an in-process echo backend. matrix: read the path as a
+// Java servlet container does (cut ";params" from each raw segment, decode,
+// resolve dot segments); otherwise as Go's net/http (r.URL.Path).
+func acEchoGo(t *testing.T, matrix bool) string {
+	t.Helper()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		p := r.URL.Path
+		if matrix {
+			segs := strings.Split(r.URL.EscapedPath(), "/")
+			for i, s := range segs {
+				s, _, _ = strings.Cut(s, ";")
+				if u, err := url.PathUnescape(s); err == nil {
+					s = u
+				}
+				segs[i] = s
+			}
+			p = path.Clean("/" + strings.Join(segs, "/"))
+		}
+		method := r.Method
+		for _, h := range []string{"X-HTTP-Method-Override", "X-HTTP-Method", "X-Method-Override"} {
+			if v := r.Header.Get(h); v != "" {
+				method = v
+			}
+		}
+		if v := r.URL.Query().Get("_method"); v != "" {
+			method = v
+		}
+		w.Header().Set("Content-Type", "application/json")
+		_ = json.NewEncoder(w).Encode(map[string]string{
+			"path": p, "uri": r.RequestURI, "method": method,
+			"original_url": r.Header.Get("X-Original-URL") + r.Header.Get("X-Rewrite-URL") + r.Header.Get("X-Override-URL"),
+		})
+	}))
+	t.Cleanup(srv.Close)
+	return strings.TrimPrefix(srv.URL, "http://127.0.0.1:")
+}
+
+// acRawGet sends a request-target exactly as given (no client-side
+// cleaning) and returns the status and the backend's report, if any.
+func acRawGet(t *testing.T, method, target string, headers map[string]string) (int, map[string]string) {
+	t.Helper()
+	conn, err := net.DialTimeout("tcp", "127.0.0.1:9080", 5*time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	_ = conn.SetDeadline(time.Now().Add(10 * time.Second))
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s %s HTTP/1.1\r\nHost: localhost:9080\r\nConnection: close\r\n", method, target)
+	for k, v := range headers {
+		fmt.Fprintf(&b, "%s: %s\r\n", k, v)
+	}
+	b.WriteString("Content-Length: 0\r\n\r\n")
+	if _, err := conn.Write([]byte(b.String())); err != nil {
+		t.Fatal(err)
+	}
+	resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
+	if err != nil {
+		t.Fatalf("%s %s: %v", method, target, err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	var report map[string]string
+	if resp.StatusCode == 200 {
+		if err := json.Unmarshal(body, &report); err != nil {
+			t.Fatalf("%s %s: backend answer %q: %v", method, target, body, err)
+		}
+	}
+	return resp.StatusCode, report
+}
+
+// acActsOnAdmin: the backend's reading of the path is the admin area.
+func acActsOnAdmin(p string) bool {
+	return p == "/admin" || strings.HasPrefix(p, "/admin/")
+}
+
+// TestAccessControlLiveAuthorisedPathReachesBackend sends path tricks through
+// access_control and reverse_proxy to backends with different URL parsers:
+// a caller without the admin role must never have a backend act on /admin,
+// in both ambiguous_paths modes.
+func TestAccessControlLiveAuthorisedPathReachesBackend(t *testing.T) {
+	if testing.Short() {
+		t.Skip("live test")
+	}
+	backends := map[string]string{
+		"go":       acEchoGo(t, false),
+		"java":     acEchoGo(t, true),
+		"node-new": "",
+		"node-old": "",
+		"python":   "",
+	}
+	if _, err := exec.LookPath("node"); err == nil {
+		backends["node-new"] = acStartScript(t, "node", acEchoNode, "newurl")
+		backends["node-old"] = acStartScript(t, "node", acEchoNode, "urlparse")
+	} else {
+		t.Log("node not on PATH: Node.js backends skipped")
+	}
+	if _, err := exec.LookPath("python3"); err == nil {
+		backends["python"] = acStartScript(t, "python3", acEchoPython)
+	} else {
+		t.Log("python3 not on PATH: Python backend skipped")
+	}
+	var proxies strings.Builder
+	for name, port := range backends {
+		if port == "" {
+			delete(backends, name)
+			continue
+		}
+		fmt.Fprintf(&proxies, "\t\treverse_proxy @%s 127.0.0.1:%s\n", name, port)
+		fmt.Fprintf(&proxies, "\t\t@%s header X-Backend %s\n", name, name)
+	}
+	tester := caddytest.NewTester(t)
+	tester.InitServer(liveGlobalsOpen+`
+	access_policy api {
+		allow admin {
+			path_prefix /admin
+			user alice
+		}
+		deny admin-deny {
+			path_prefix /admin
+		}
+		deny no-delete {
+			method DELETE
+		}
+		allow rest {
+			authenticated
+		}
+	}
+}
+
+http://localhost:9080 {
+	@rewrite header X-Mode rewrite
+	@keep header X-Mode keep
+	@reject {
+		not header X-Mode rewrite
+		not header X-Mode keep
+	}
+	route {
+		basic_auth {
+			alice `+acBcryptHash(t, "alice-pw")+`
+			bob `+acBcryptHash(t, "bob-pw")+`
+		}
+		access_control @reject api
+		access_control @rewrite {
+			policy api
+			ambiguous_paths rewrite
+		}
+		access_control @keep {
+			policy api
+			keep_method_override
+			keep_url_override
+		}
+`+proxies.String()+`		respond "no backend" 500
+	}
+}
+`, "caddyfile")
+
+	auth := func(user string) string {
+		return "Basic " + base64.StdEncoding.EncodeToString([]byte(user+":"+user+"-pw"))
+	}
+	tricks := []string{
+		"//x/admin", "///x/admin", "//x:1/admin", "//127.0.0.1:9333/admin", "//admin@x/admin",
+		"//x/admin/users", "/\\x/admin", "/\\\\x/admin", "/%2Fx/admin", "/%5Cx/admin", "/%252Fx/admin",
+		"/x%2F..%2Fadmin", "/x/..%2Fadmin", "/x/..;/admin", "/..;/admin", "/%2e%2e/admin", "/x/%2e%2e/admin",
+		"/./admin", "/x/../admin", "/admin;x", "/x;/../admin", "/%61dmin", "/x\\..\\admin",
+		"/x%EF%BC%8F..%EF%BC%8Fadmin",
+	}
+	for name := range backends {
+		for _, mode := range []string{"reject", "rewrite"} {
+			hdr := map[string]string{"Authorization": auth("bob"), "X-Backend": name, "X-Mode": mode}
+			for _, trick := range tricks {
+				status, rep := acRawGet(t, "GET", trick, hdr)
+				switch {
+				case status == 400 || status == 403:
+				case status == 200 && acActsOnAdmin(rep["path"]):
+					t.Errorf("%s, %s: bob's GET %s reached /admin (backend read %q from %q)", name, mode, trick, rep["path"], rep["uri"])
+				case status != 200:
+					t.Errorf("%s, %s: GET %s → %d", name, mode, trick, status)
+				}
+			}
+			// a redundant spelling reaches the backend in canonical form
+			status, rep := acRawGet(t, "GET", "/x//y/./z", hdr)
+			if status != 200 || rep["path"] != "/x/y/z" {
+				t.Errorf("%s, %s: GET /x//y/./z → %d, backend read %q from %q; want /x/y/z", name, mode, status, rep["path"], rep["uri"])
+			}
+			// alice may go to /admin: the backends do route there
+			hdr["Authorization"] = auth("alice")
+			if status, rep := acRawGet(t, "GET", "/admin/users", hdr); status != 200 || rep["path"] != "/admin/users" {
+				t.Errorf("%s, %s: alice GET /admin/users → %d %v", name, mode, status, rep)
+			}
+		}
+	}
+	// in reject mode, the leading "//" tricks are refused outright; in
+	// rewrite mode the backend gets the path that was authorised
+	if status, _ := acRawGet(t, "GET", "//x/admin", map[string]string{"Authorization": auth("bob"), "X-Backend": "go"}); status != 400 {
+		t.Errorf("reject: GET //x/admin → %d, want 400", status)
+	}
+	status, rep := acRawGet(t, "GET", "//x/admin", map[string]string{"Authorization": auth("bob"), "X-Backend": "go", "X-Mode": "rewrite"})
+	if status != 200 || rep["uri"] != "/x/admin" {
+		t.Errorf("rewrite: GET //x/admin → %d, backend got %q, want /x/admin", status, rep["uri"])
+	}
+
+	// method and URL overrides are stripped unless kept
+	for _, tc := range []struct {
+		target  string
+		headers map[string]string
+	}{
+		{"/orders/1", map[string]string{"X-HTTP-Method-Override": "DELETE"}},
+		{"/orders/1", map[string]string{"X-HTTP-Method": "DELETE"}},
+		{"/orders/1", map[string]string{"X-Method-Override": "DELETE"}},
+		{"/orders/1?_method=DELETE", nil},
+		{"/orders/1?a=1&%5Fmethod=DELETE", nil},
+	} {
+		for _, mode := range []string{"reject", "keep"} {
+			hdr := map[string]string{"Authorization": auth("bob"), "X-Backend": "go", "X-Mode": mode}
+			for k, v := range tc.headers {
+				hdr[k] = v
+			}
+			status, rep := acRawGet(t, "POST", tc.target, hdr)
+			want := "POST"
+			if mode == "keep" {
+				want = "DELETE"
+			}
+			if status != 200 || rep["method"] != want {
+				t.Errorf("%s: POST %s %v → %d, backend acted as %q, want %q", mode, tc.target, tc.headers, status, rep["method"], want)
+			}
+		}
+	}
+	if status, _ := acRawGet(t, "DELETE", "/orders/1", map[string]string{"Authorization": auth("bob"), "X-Backend": "go"}); status != 403 {
+		t.Errorf("DELETE /orders/1 → %d, want 403", status)
+	}
+	for _, h := range []string{"X-Original-URL", "X-Rewrite-URL", "X-Override-URL"} {
+		for _, mode := range []string{"reject", "keep"} {
+			status, rep := acRawGet(t, "GET", "/x", map[string]string{"Authorization": auth("bob"), "X-Backend": "go", "X-Mode": mode, h: "/admin"})
+			kept := rep["original_url"] == "/admin"
+			if status != 200 || kept != (mode == "keep") {
+				t.Errorf("%s: %s: /admin → %d, backend saw %q", mode, h, status, rep["original_url"])
+			}
 		}
 	}
 }
