@@ -56,8 +56,7 @@ type compiledRule struct {
 	prefixes      []string
 	patterns      []pathPattern // globs and regexps
 	otherMethods  []string      // non-standard methods, compared case-insensitively
-	templates     []pathTemplate
-	bindings      []binding
+	obj           *objectRule   // path templates and bindings, nil if none
 
 	// identity conditions.
 	users       []string
@@ -130,7 +129,7 @@ func Compile(cfg PolicyConfig) (*Policy, error) {
 				p.claimKeys = append(p.claimKeys, c.path[0])
 			}
 		}
-		for _, b := range r.bindings {
+		for _, b := range r.obj.allBindings() {
 			if b.needClaim && !keys[b.claim[0]] {
 				keys[b.claim[0]] = true
 				p.claimKeys = append(p.claimKeys, b.claim[0])
@@ -245,7 +244,7 @@ func compileRule(i int, rc Rule, caseInsensitive bool) (compiledRule, error) {
 		r.claims = append(r.claims, c)
 	}
 	needClaim := false
-	for _, b := range r.bindings {
+	for _, b := range r.obj.allBindings() {
 		needClaim = needClaim || b.needClaim
 	}
 	if len(r.users)+len(r.issuers)+len(r.authMethods)+len(r.rolesAny)+len(r.rolesAll)+
@@ -316,7 +315,7 @@ func (r *compiledRule) compilePaths(rc Rule, caseInsensitive bool) error {
 	if err := r.compileTemplates(rc, caseInsensitive); err != nil {
 		return err
 	}
-	r.hasPath = len(r.paths)+len(r.prefixes)+len(r.patterns)+len(r.templates) > 0
+	r.hasPath = len(r.paths)+len(r.prefixes)+len(r.patterns)+len(r.obj.allTemplates()) > 0
 	return nil
 }
 
@@ -333,7 +332,7 @@ func (r *compiledRule) filter() ruleFilter {
 	for _, p := range r.patterns {
 		prefixes = append(prefixes, p.prefix)
 	}
-	for _, t := range r.templates {
+	for _, t := range r.obj.allTemplates() {
 		prefixes = append(prefixes, t.prefix)
 	}
 	f.pathPrefix = prefixes[0]

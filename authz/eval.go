@@ -113,7 +113,6 @@ func (p *Policy) Evaluate(req *Request) Decision {
 		client.v4, client.is4 = uint32(b[0])<<24|uint32(b[1])<<16|uint32(b[2])<<8|uint32(b[3]), true
 	}
 	hc := headerCache{hdr: req.Header, keys: p.headerKeys}
-	var caps [MaxPathParams]string // path template variables of the rule at hand
 	for i := range p.filters {
 		f := &p.filters[i]
 		// The prefix's last byte first: rules usually differ there
@@ -124,11 +123,11 @@ func (p *Policy) Evaluate(req *Request) Decision {
 			continue
 		}
 		r := &p.rules[i]
-		if !r.matchRequest(req, mbit, client, &hc, &caps) {
+		if !r.matchRequest(req, mbit, client, &hc) {
 			continue
 		}
 		res := r.matchIdentity(req.Identity)
-		if len(r.bindings) > 0 && (res == idMatch || res == idScope) && !r.matchBindings(req, &caps) {
+		if r.obj != nil && len(r.obj.bindings) > 0 && (res == idMatch || res == idScope) && !r.obj.matchBindings(req, &hc.caps) {
 			continue
 		}
 		switch res {
@@ -192,14 +191,14 @@ type clientAddr struct {
 	is4  bool
 }
 
-func (r *compiledRule) matchRequest(req *Request, mbit uint16, client clientAddr, hc *headerCache, caps *[MaxPathParams]string) bool {
+func (r *compiledRule) matchRequest(req *Request, mbit uint16, client clientAddr, hc *headerCache) bool {
 	if r.methodMask != 0 && (r.methodMask&mbit == 0 || (mbit == methodOther && !containsFold(r.otherMethods, req.Method))) {
 		return false
 	}
 	if len(r.hosts) > 0 && !r.matchHost(req.Host) {
 		return false
 	}
-	if r.hasPath && !r.matchPath(req.Path) && !r.matchTemplates(req.Path, caps) {
+	if r.hasPath && !r.matchPath(req.Path) && (r.obj == nil || !r.obj.matchTemplates(req.Path, &hc.caps)) {
 		return false
 	}
 	if len(r.nets) > 0 && !r.matchClient(client) {
@@ -266,11 +265,14 @@ func (r *compiledRule) matchClient(c clientAddr) bool {
 }
 
 // headerCache looks each header name a policy uses up once per request.
+// It also holds the per-request scratch of path template variables,
+// captured for the rule at hand (see pathTemplate.match).
 type headerCache struct {
 	hdr    http.Header
 	keys   []string
 	loaded uint8
 	vals   [maxCachedHeaders][]string
+	caps   [MaxPathParams]string
 }
 
 func (c *headerCache) get(slot int, key string) []string {

@@ -205,6 +205,27 @@ type ClaimBinding struct {
 	ToHeader string `json:"to_header,omitempty"`
 }
 
+// objectRule is the object-level part of a compiled rule, kept behind a
+// pointer so that rules without it stay small (rules are scanned densely).
+type objectRule struct {
+	templates []pathTemplate
+	bindings  []binding
+}
+
+func (o *objectRule) allTemplates() []pathTemplate {
+	if o == nil {
+		return nil
+	}
+	return o.templates
+}
+
+func (o *objectRule) allBindings() []binding {
+	if o == nil {
+		return nil
+	}
+	return o.bindings
+}
+
 type binding struct {
 	slot      int    // capture slot, or -1 for a header source
 	header    string // canonical source header key
@@ -217,6 +238,12 @@ type binding struct {
 
 // compileTemplates compiles the rule's path templates and bindings.
 func (r *compiledRule) compileTemplates(rc Rule, caseInsensitive bool) error {
+	o := &objectRule{}
+	defer func() {
+		if len(o.templates)+len(o.bindings) > 0 {
+			r.obj = o
+		}
+	}()
 	slots := map[string]int{}
 	var perTemplate [][]string
 	for _, t := range rc.PathTemplates {
@@ -224,7 +251,7 @@ func (r *compiledRule) compileTemplates(rc Rule, caseInsensitive bool) error {
 		if err != nil {
 			return fmt.Errorf("path_template %q: %w", t, err)
 		}
-		r.templates = append(r.templates, pt)
+		o.templates = append(o.templates, pt)
 		perTemplate = append(perTemplate, names)
 	}
 	for _, b := range rc.Bindings {
@@ -286,15 +313,15 @@ func (r *compiledRule) compileTemplates(rc Rule, caseInsensitive bool) error {
 		default:
 			return fmt.Errorf("binding %q: claim or to_header required", desc)
 		}
-		r.bindings = append(r.bindings, c)
+		o.bindings = append(o.bindings, c)
 	}
 	return nil
 }
 
 // matchTemplates reports whether any template matches, capturing into caps.
-func (r *compiledRule) matchTemplates(path string, caps *[MaxPathParams]string) bool {
-	for i := range r.templates {
-		if r.templates[i].match(path, caps) {
+func (o *objectRule) matchTemplates(path string, caps *[MaxPathParams]string) bool {
+	for i := range o.templates {
+		if o.templates[i].match(path, caps) {
 			return true
 		}
 	}
@@ -303,9 +330,9 @@ func (r *compiledRule) matchTemplates(path string, caps *[MaxPathParams]string) 
 
 // matchBindings checks the rule's bindings against the captured variables,
 // the request headers and the identity's claims.
-func (r *compiledRule) matchBindings(req *Request, caps *[MaxPathParams]string) bool {
-	for i := range r.bindings {
-		b := &r.bindings[i]
+func (o *objectRule) matchBindings(req *Request, caps *[MaxPathParams]string) bool {
+	for i := range o.bindings {
+		b := &o.bindings[i]
 		var v string
 		if b.slot >= 0 {
 			v = caps[b.slot]
