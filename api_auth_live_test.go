@@ -281,3 +281,71 @@ func TestAPIAuthLiveReloadKeepsCache(t *testing.T) {
 		t.Fatalf("%d JWKS fetches during 3 reloads, want 0", got-hits)
 	}
 }
+
+// TestAPIAuthLiveStartupOutageRecovery: the IdP is down when Caddy starts;
+// about a second after it comes back a valid token is accepted, long before
+// the background backoff would retry. An absent user_claims claim is empty
+// in the respond body.
+func TestAPIAuthLiveStartupOutageRecovery(t *testing.T) {
+	if testing.Short() {
+		t.Skip("live test")
+	}
+	const iss = "https://issuer.live-outage"
+	k1 := aaRSAKey(t)
+	idp := newAAIdP(t)
+	idp.setKeys(t, map[string]*rsa.PrivateKey{"k1": k1})
+	idp.setDown(true)
+	tester := caddytest.NewTester(t)
+	tester.InitServer(aaLiveConfig(`			jwks_url `+idp.srv.URL+`/jwks
+			refresh_interval 1h`, iss), "caddyfile")
+
+	// Two seconds of outage: the background retries at 1 s and 3 s.
+	for deadline := time.Now().Add(2 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+		if status, _, body := aaLiveGet(t, tester, "http://localhost:9080/", aaLiveToken(t, k1, "k1", iss)); status != 401 {
+			t.Fatalf("during the outage: %d %q", status, body)
+		}
+	}
+	idp.setDown(false)
+	recovered := time.Now()
+	for {
+		status, _, body := aaLiveGet(t, tester, "http://localhost:9080/", aaLiveToken(t, k1, "k1", iss))
+		if status == 200 {
+			if body != "hello alice alice@example.com" {
+				t.Fatalf("body %q", body)
+			}
+			break
+		}
+		if time.Since(recovered) > 5*time.Second {
+			t.Fatalf("still %d 5s after the IdP recovered", status)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	took := time.Since(recovered)
+	t.Logf("valid token accepted %v after the IdP recovered", took)
+	if took > 1500*time.Millisecond {
+		t.Fatalf("recovery took %v, want about 1s", took)
+	}
+
+	// A token without the email claim: {http.auth.user.email} is empty.
+	tok, err := authn.Mint("RS256", k1, "k1", map[string]any{
+		"iss": iss, "sub": "bob", "iat": time.Now().Unix(), "exp": time.Now().Add(time.Minute).Unix(),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if status, _, body := aaLiveGet(t, tester, "http://localhost:9080/", tok); status != 200 || body != "hello bob " {
+		t.Fatalf("absent user claim: %d %q", status, body)
+	}
+
+	// A 100 KB token is refused by Caddy's header limit before api_auth.
+	if status, _, _ := aaLiveGet(t, tester, "http://localhost:9080/", strings.Repeat("a", 100<<10)); status != http.StatusRequestHeaderFieldsTooLarge {
+		t.Fatalf("100 KB token: %d, want 431", status)
+	}
+	// With the limit raised (README), api_auth answers it: 401 too_large.
+	tester.InitServer(strings.Replace(aaLiveConfig(`			jwks_url `+idp.srv.URL+`/jwks`, iss), liveGlobals,
+		liveGlobalsOpen+"\tservers {\n\t\tmax_header_size 256KiB\n\t}\n}\n", 1), "caddyfile")
+	status, hdr, _ := aaLiveGet(t, tester, "http://localhost:9080/", strings.Repeat("a", 100<<10))
+	if status != 401 || !strings.Contains(hdr.Get("WWW-Authenticate"), `error="invalid_token"`) {
+		t.Fatalf("100 KB token under max_header_size 256KiB: %d %q, want 401", status, hdr.Get("WWW-Authenticate"))
+	}
+}
