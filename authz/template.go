@@ -155,20 +155,27 @@ func (t *pathTemplate) match(path string, caps *[MaxPathParams]string) bool {
 		if rest == "" {
 			return false
 		}
-		seg, next := rest, ""
-		if j := strings.IndexByte(rest, '/'); j >= 0 {
-			seg, next = rest[:j], rest[j+1:]
-		}
 		s := &t.segs[i]
-		switch s.kind {
-		case segLiteral:
-			if seg != s.lit {
+		// Segments are short: a byte loop beats an IndexByte call, and a
+		// literal is compared in place without looking for its end.
+		n := len(s.lit)
+		if s.kind == segLiteral {
+			if len(rest) < n || rest[:n] != s.lit || (len(rest) > n && rest[n] != '/') {
 				return false
 			}
-		case segParam:
-			caps[s.slot] = seg
+		} else {
+			n = 0
+			for n < len(rest) && rest[n] != '/' {
+				n++
+			}
+			if s.kind == segParam {
+				caps[s.slot] = rest[:n]
+			}
 		}
-		rest = next
+		if n < len(rest) {
+			n++ // the '/'
+		}
+		rest = rest[n:]
 	}
 	return rest == "" || t.rest
 }
