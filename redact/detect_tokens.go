@@ -245,6 +245,14 @@ func ibanMaybe(b []byte, lo, i, end int, k uint8, ip bool) bool {
 	return isDig(b[i+1]) || isDig(b[i+2]) || isIBANSep(b[i+2])
 }
 
+// ibanHead is the cheap test before tryIBAN at a country code b[i] (with
+// b[i+3] in range): a second letter, then a check digit or a separator
+// before it, as tryIBAN requires; capitalised words ("The", "Customer")
+// stop here.
+func ibanHead(b []byte, i int) bool {
+	return alphaASCII(b[i+1]) && (isDig(b[i+2]) || isIBANSep(b[i+2]))
+}
+
 func isIBANSep(c byte) bool { return c == ' ' || c == '-' || c == '.' }
 
 func alphaASCII(c byte) bool { return c|0x20 >= 'a' && c|0x20 <= 'z' }

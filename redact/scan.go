@@ -299,7 +299,7 @@ func (s *Stream) try(k uint8, st *scanState, b []byte, lo, i, end int, atEnd boo
 				}
 			}
 		}
-		if r.on[detIBAN] && i+4 <= end && alphaASCII(b[i+1]) {
+		if r.on[detIBAN] && i+4 <= end && ibanHead(b, i) {
 			if z, ok := tryIBAN(b, i, end); ok {
 				return i, z, detIBAN, z, false
 			}
@@ -317,7 +317,7 @@ func (s *Stream) try(k uint8, st *scanState, b []byte, lo, i, end int, atEnd boo
 				return i - 2, z, detJWT, z, cp
 			}
 		}
-		if r.on[detIBAN] && wordStartAt(b, lo, i, st.json) && i+4 <= end && alphaASCII(b[i+1]) {
+		if r.on[detIBAN] && wordStartAt(b, lo, i, st.json) && i+4 <= end && ibanHead(b, i) {
 			if z, ok := tryIBAN(b, i, end); ok {
 				return i, z, detIBAN, z, false
 			}
