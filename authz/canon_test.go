@@ -162,6 +162,19 @@ func FuzzCanonicalPath(f *testing.F) {
 		if once[0] != '/' || (len(once) > 1 && once[len(once)-1] == '/') {
 			t.Fatalf("%q → %q: not a clean absolute path", in, once)
 		}
+		// what is forwarded canonicalises to what was authorised, and a
+		// path ClassifyPath calls exact is forwarded unchanged
+		form := ClassifyPath(in)
+		fwd, err := ForwardPath(in)
+		if err != nil {
+			t.Fatalf("ForwardPath(%q): %v", in, err)
+		}
+		if c, err := CanonicalPath(fwd, ci); err != nil || c != once {
+			t.Fatalf("ForwardPath(%q) = %q canonicalises to %q (%v), want %q", in, fwd, c, err, once)
+		}
+		if form == PathExact && in != "" && in != "*" && fwd != in {
+			t.Fatalf("ClassifyPath(%q) is exact, but ForwardPath changes it to %q", in, fwd)
+		}
 	})
 }
 
