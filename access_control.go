@@ -394,7 +394,7 @@ func (h *AccessControl) stripOverrides(r *http.Request) {
 // acStripQueryParam removes every name=value pair whose (unescaped) name
 // equals name, ignoring case, keeping the rest of the query byte for byte.
 func acStripQueryParam(raw, name string) (string, bool) {
-	if raw == "" || !strings.Contains(strings.ToLower(raw), "method") {
+	if !acContainsFoldASCII(raw, "method") {
 		return raw, false // fast path: neither _method nor %5Fmethod
 	}
 	parts := strings.Split(raw, "&")
@@ -413,6 +413,27 @@ func acStripQueryParam(raw, name string) (string, bool) {
 		return raw, false
 	}
 	return strings.Join(kept, "&"), true
+}
+
+// acContainsFoldASCII reports whether s contains sub (lower-case ASCII),
+// ignoring ASCII case, without allocating.
+func acContainsFoldASCII(s, sub string) bool {
+	for i := 0; i+len(sub) <= len(s); i++ {
+		j := 0
+		for ; j < len(sub); j++ {
+			c := s[i+j]
+			if 'A' <= c && c <= 'Z' {
+				c += 'a' - 'A'
+			}
+			if c != sub[j] {
+				break
+			}
+		}
+		if j == len(sub) {
+			return true
+		}
+	}
+	return false
 }
 
 // acRulesUseClientIP reports whether any rule has a client_ip condition.

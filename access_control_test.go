@@ -323,6 +323,7 @@ func TestAccessControlValidateAndProvisionErrors(t *testing.T) {
 		{"bad realm", AccessControl{Realm: `a"b`}, "realm"},
 		{"bad rule", AccessControl{Rules: []authz.Rule{{Name: "nets", Action: "allow", ClientIPs: []string{"300.0.0.1"}}}}, `rule 1 (nets): client_ip "300.0.0.1"`},
 		{"bad default", AccessControl{Default: "perhaps"}, "default"},
+		{"bad ambiguous_paths", AccessControl{AmbiguousPaths: "allow"}, `ambiguous_paths "allow"`},
 	}
 	for _, tt := range tests {
 		ctx, cancel := caddy.NewContext(caddy.Context{Context: context.Background()})
