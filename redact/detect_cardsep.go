@@ -61,13 +61,26 @@ func cardSepRun(b []byte, j, end int) int {
 // of 4 to 6 digits) leads to a second card group of 3 digits or more: the
 // cheap test that keeps dates, times and prices ("2024-01-15", "1234.56")
 // out of tryLooseCard.
+//
+// The common cases are decided inline: a byte that cannot start a separator,
+// and a single space, dash or dot followed by a digit (a date, a time, a
+// price, a consistently separated number), where the run is that one byte.
 func looseCardNext(b []byte, j, end int) bool {
-	if j >= end {
-		return false
+	if j+1 >= end || !cardSepLead[b[j]] {
+		return false // a run at b[end-1] has no digit after it
 	}
-	if c := b[j]; c != ' ' && c != '-' && c != '.' && c != 0xC2 && c != 0xE2 && c != '\\' {
-		return false
+	if isDig(b[j+1]) {
+		// No separator unit starts with a digit: the run is b[j] alone,
+		// and only if it is an ASCII separator.
+		return b[j] != 0xC2 && b[j] != 0xE2 && b[j] != '\\' && j+3 < end && isDig(b[j+2]) && isDig(b[j+3])
 	}
+	return looseCardNextRun(b, j, end)
+}
+
+// cardSepLead: the bytes a card separator unit starts with.
+var cardSepLead = [256]bool{' ': true, '-': true, '.': true, 0xC2: true, 0xE2: true, '\\': true}
+
+func looseCardNextRun(b []byte, j, end int) bool {
 	w := cardSepRun(b, j, end)
 	if w == 0 {
 		return false

@@ -19,7 +19,7 @@ func digitReject(b []byte, i, n int) (int, bool) {
 	if l1 >= 13 {
 		return i, false
 	}
-	if l1 >= 4 && l1 <= 6 && j < n && looseCardNext(b, j, n) {
+	if l1 >= 4 && l1 <= 6 && j < n && cardSepLead[b[j]] && looseCardNext(b, j, n) {
 		return i, false // a card with any separators
 	}
 	if !(j+1 < n && (b[j] == ' ' || b[j] == '-' || b[j] == '.') && isDig(b[j+1])) {

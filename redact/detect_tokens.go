@@ -230,14 +230,18 @@ func ibanAt(b []byte, floor, lo, i, end int, inJSON bool) int {
 }
 
 // ibanMaybe is the cheap test before ibanAt at a trigger of class k. At a
-// digit: another digit follows and a letter or separator precedes. At a
+// digit: another digit follows and two letters precede it, directly or
+// across one separator (as ibanStartBefore requires). At a
 // letter, only where the scan would otherwise skip the word with the IBAN
 // in it (hex letters and in-word capitals when IPv6 is on, 'b' of a Belgian
 // "be68…"): a digit or separator within the next two bytes. Everything
 // else reaches an IBAN at its country code (try) or its check digits.
 func ibanMaybe(b []byte, lo, i, end int, k uint8, ip bool) bool {
 	if k == clDigit {
-		return i+1 < end && isDig(b[i+1]) && i-2 >= lo && (alphaASCII(b[i-1]) || isIBANSep(b[i-1]))
+		// ibanStartBefore's own shapes: a country code right before, or
+		// one separator after it.
+		return i+1 < end && isDig(b[i+1]) && i-2 >= lo && alphaASCII(b[i-2]) &&
+			(alphaASCII(b[i-1]) || isIBANSep(b[i-1]) && i-3 >= lo && alphaASCII(b[i-3]))
 	}
 	if !(ip && alphaASCII(b[i]) || k == clLowerB) || i+3 >= end {
 		return false
