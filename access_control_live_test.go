@@ -289,7 +289,7 @@ http://localhost:9080 {
 	api_auth {
 		issuer https://idp.test {
 			audience gatehouse-test
-			secret `+base64.StdEncoding.EncodeToString(secret)+` HS256
+			secret base64:`+base64.StdEncoding.EncodeToString(secret)+` HS256
 		}
 		api_key `+authn.HashAPIKey(billingKey)+` svc-billing {
 			roles service
