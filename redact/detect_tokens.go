@@ -239,9 +239,15 @@ func ibanAt(b []byte, floor, lo, i, end int, inJSON bool) int {
 func ibanMaybe(b []byte, lo, i, end int, k uint8, ip bool) bool {
 	if k == clDigit {
 		// ibanStartBefore's own shapes: a country code right before, or
-		// one separator after it.
-		return i+1 < end && isDig(b[i+1]) && i-2 >= lo && alphaASCII(b[i-2]) &&
-			(alphaASCII(b[i-1]) || isIBANSep(b[i-1]) && i-3 >= lo && alphaASCII(b[i-3]))
+		// one separator before, at what may be a word start (the
+		// country codes of hex digits inside a UUID or a hash are not).
+		if !(i+1 < end && isDig(b[i+1]) && i-2 >= lo && alphaASCII(b[i-2])) {
+			return false
+		}
+		if alphaASCII(b[i-1]) {
+			return mayStartWord(b, lo, i-2)
+		}
+		return isIBANSep(b[i-1]) && i-3 >= lo && alphaASCII(b[i-3]) && mayStartWord(b, lo, i-3)
 	}
 	if !(ip && alphaASCII(b[i]) || k == clLowerB) || i+3 >= end {
 		return false
@@ -255,6 +261,12 @@ func ibanMaybe(b []byte, lo, i, end int, k uint8, ip bool) bool {
 // stop here.
 func ibanHead(b []byte, i int) bool {
 	return alphaASCII(b[i+1]) && (isDig(b[i+2]) || isIBANSep(b[i+2]))
+}
+
+// mayStartWord is wordStartAt without the escape count: false only where
+// wordStartAt is false too.
+func mayStartWord(b []byte, lo, i int) bool {
+	return i <= lo || !wordByte[b[i-1]] || i-2 >= lo && b[i-2] == '\\'
 }
 
 func isIBANSep(c byte) bool { return c == ' ' || c == '-' || c == '.' }
