@@ -85,7 +85,7 @@ func parseTemplate(t string, caseInsensitive bool, slots map[string]int) (pathTe
 		case strings.HasPrefix(s, "{") && strings.HasSuffix(s, "}"):
 			name := s[1 : len(s)-1]
 			if !validParamName(name) {
-				return pt, nil, fmt.Errorf("variable %q: want a letter or _ followed by letters, digits or _ (Caddy placeholders are not template variables)", s)
+				return pt, nil, fmt.Errorf("variable %q: want a letter or _ followed by letters, digits or _ (Caddy placeholders, and Caddyfile shorthands such as {path} or {host} that become them, are not template variables)", s)
 			}
 			if seen[name] {
 				return pt, nil, fmt.Errorf("variable {%s} used twice", name)

@@ -3,6 +3,7 @@ package authz
 import (
 	"encoding/json"
 	"net/http"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -284,4 +285,70 @@ func TestObjectLevelDoesNotAllocate(t *testing.T) {
 			t.Errorf("%s: %v allocations", r.Path, allocs)
 		}
 	}
+}
+
+// templateRegexp is the reference meaning of a template, as a regexp.
+func templateRegexp(t string) string {
+	var b strings.Builder
+	b.WriteString("^")
+	body := strings.TrimSuffix(t[1:], "/")
+	rest := strings.HasSuffix(body, "**")
+	body = strings.TrimSuffix(strings.TrimSuffix(body, "**"), "/")
+	if body != "" {
+		for _, s := range strings.Split(body, "/") {
+			b.WriteString("/")
+			switch {
+			case s == "*":
+				b.WriteString("[^/]+")
+			case strings.HasPrefix(s, "{"):
+				b.WriteString("([^/]+)")
+			default:
+				b.WriteString(regexp.QuoteMeta(s))
+			}
+		}
+	}
+	switch {
+	case rest:
+		b.WriteString("(/.*)?")
+	case body == "":
+		b.WriteString("/")
+	}
+	b.WriteString("$")
+	return b.String()
+}
+
+// FuzzPathTemplateMatch checks template matching against its regexp
+// meaning on canonical paths, captures included.
+func FuzzPathTemplateMatch(f *testing.F) {
+	for _, s := range [][2]string{{"/users/{id}/**", "/users/42/x"}, {"/a/*/{b}", "/a/1/2"}, {"/**", "/"},
+		{"/users/{id}", "/users/4%2F2"}, {"/t/{t}/u/{u}", "/t/a/u/b/c"}, {"/", "/x"}} {
+		f.Add(s[0], s[1])
+	}
+	f.Fuzz(func(t *testing.T, tmpl, raw string) {
+		pt, names, err := parseTemplate(tmpl, false, nil)
+		if err != nil {
+			return
+		}
+		path, err := CanonicalPath(raw, false)
+		if err != nil {
+			return
+		}
+		re := regexp.MustCompile(templateRegexp(tmpl))
+		var caps [MaxPathParams]string
+		got := pt.match(path, &caps)
+		m := re.FindStringSubmatch(path)
+		if got != (m != nil) {
+			t.Fatalf("%q on %q: match %v, regexp %s says %v", tmpl, path, got, re, m != nil)
+		}
+		if got {
+			if !strings.HasPrefix(path, pt.prefix) {
+				t.Fatalf("%q on %q: prefix %q", tmpl, path, pt.prefix)
+			}
+			for i := range names {
+				if caps[i] != m[i+1] {
+					t.Fatalf("%q on %q: capture %d = %q, regexp %q", tmpl, path, i, caps[i], m[i+1])
+				}
+			}
+		}
+	})
 }
