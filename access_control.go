@@ -20,11 +20,6 @@ import (
 	"github.com/gatehouse-dev/caddy-gatehouse/authz"
 )
 
-func init() {
-	caddy.RegisterModule(AccessControl{})
-	caddy.RegisterModule(AccessPolicies{})
-}
-
 // AccessPolicies is a Caddy app holding named access policies, so that
 // several sites and routes can apply one policy without repeating it. In
 // JSON it is the top-level app "access_policies"; in a Caddyfile, each

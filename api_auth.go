@@ -20,10 +20,6 @@ import (
 	"github.com/gatehouse-dev/caddy-gatehouse/authz/authn"
 )
 
-func init() {
-	caddy.RegisterModule(APIAuth{})
-}
-
 // APIAuth authenticates requests with JWT bearer tokens (static keys,
 // remote JWKS, OIDC discovery; several issuers) and API keys. On success
 // the caller's identity is available as {http.auth.user.id} (the access

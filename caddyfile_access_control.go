@@ -15,12 +15,6 @@ import (
 	"github.com/gatehouse-dev/caddy-gatehouse/authz"
 )
 
-func init() {
-	httpcaddyfile.RegisterHandlerDirective("access_control", parseAccessControl)
-	httpcaddyfile.RegisterDirectiveOrder("access_control", httpcaddyfile.Before, "request_header")
-	httpcaddyfile.RegisterGlobalOption("access_policy", parseAccessPolicyOption)
-}
-
 func parseAccessControl(h httpcaddyfile.Helper) (caddyhttp.MiddlewareHandler, error) {
 	ac := new(AccessControl)
 	if err := ac.UnmarshalCaddyfile(h.Dispenser); err != nil {

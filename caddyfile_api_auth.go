@@ -13,11 +13,6 @@ import (
 	"github.com/gatehouse-dev/caddy-gatehouse/authz/authn"
 )
 
-func init() {
-	httpcaddyfile.RegisterHandlerDirective("api_auth", parseAPIAuth)
-	httpcaddyfile.RegisterDirectiveOrder("api_auth", httpcaddyfile.After, "basic_auth")
-}
-
 func parseAPIAuth(h httpcaddyfile.Helper) (caddyhttp.MiddlewareHandler, error) {
 	a := new(APIAuth)
 	if err := a.UnmarshalCaddyfile(h.Dispenser); err != nil {

@@ -12,11 +12,6 @@ import (
 	"github.com/gatehouse-dev/caddy-gatehouse/filter"
 )
 
-func init() {
-	httpcaddyfile.RegisterHandlerDirective("request_filter", parseRequestFilter)
-	httpcaddyfile.RegisterDirectiveOrder("request_filter", httpcaddyfile.After, "try_files")
-}
-
 func parseRequestFilter(h httpcaddyfile.Helper) (caddyhttp.MiddlewareHandler, error) {
 	rf := new(RequestFilter)
 	if err := rf.UnmarshalCaddyfile(h.Dispenser); err != nil {

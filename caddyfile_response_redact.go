@@ -12,12 +12,6 @@ import (
 	"github.com/gatehouse-dev/caddy-gatehouse/redact"
 )
 
-func init() {
-	httpcaddyfile.RegisterHandlerDirective("response_redact", parseResponseRedact)
-	// After encode: encode wraps us, so it compresses the masked body.
-	httpcaddyfile.RegisterDirectiveOrder("response_redact", httpcaddyfile.After, "encode")
-}
-
 func parseResponseRedact(h httpcaddyfile.Helper) (caddyhttp.MiddlewareHandler, error) {
 	m := new(ResponseRedact)
 	if err := m.UnmarshalCaddyfile(h.Dispenser); err != nil {

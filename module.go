@@ -15,6 +15,20 @@
 // request lifecycle.
 package gatehouse
 
+import (
+	"github.com/caddyserver/caddy/v2"
+)
+
+// Every Gatehouse module, registered in one place. Their Caddyfile
+// directives and handler order are in caddyfile.go.
+func init() {
+	caddy.RegisterModule(RequestFilter{})
+	caddy.RegisterModule(APIAuth{})
+	caddy.RegisterModule(AccessControl{})
+	caddy.RegisterModule(AccessPolicies{})
+	caddy.RegisterModule(ResponseRedact{})
+}
+
 // identityVarKey is the caddyhttp request variable under which api_auth
 // stores the *authz.Identity of an authenticated caller, so that
 // access_control can read roles, scopes and claims without re-parsing

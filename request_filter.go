@@ -23,10 +23,6 @@ import (
 	"github.com/gatehouse-dev/caddy-gatehouse/filter"
 )
 
-func init() {
-	caddy.RegisterModule(RequestFilter{})
-}
-
 // RequestFilter (http.handlers.request_filter) inspects each request (the
 // original URI, headers, cookies and body up to a limit) and blocks
 // injections, traversal, scanners, protocol anomalies and deny-listed

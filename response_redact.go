@@ -15,10 +15,6 @@ import (
 	"github.com/gatehouse-dev/caddy-gatehouse/redact"
 )
 
-func init() {
-	caddy.RegisterModule(ResponseRedact{})
-}
-
 // Defaults of ResponseRedact.
 const (
 	defaultRedactMaxSize      = 16 << 20
