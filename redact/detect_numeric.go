@@ -19,8 +19,16 @@ func digitReject(b []byte, i, n int) (int, bool) {
 	if l1 >= 13 {
 		return i, false
 	}
-	if l1 >= 4 && l1 <= 6 && j < n && cardSepLead[b[j]] && looseCardNext(b, j, n) {
-		return i, false // a card with any separators
+	if l1 >= 4 && l1 <= 6 && j+1 < n && cardSepLead[b[j]] {
+		// looseCardNext, with its commonest case (one ASCII separator,
+		// then a digit) decided here.
+		if isIBANSep(b[j]) && isDig(b[j+1]) {
+			if j+3 < n && isDig(b[j+2]) && isDig(b[j+3]) {
+				return i, false // a card with any separators
+			}
+		} else if looseCardNext(b, j, n) {
+			return i, false
+		}
 	}
 	if !(j+1 < n && (b[j] == ' ' || b[j] == '-' || b[j] == '.') && isDig(b[j+1])) {
 		for j < n && wordRest[b[j]] {
