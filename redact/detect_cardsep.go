@@ -117,7 +117,10 @@ func (s *Stream) tryLooseCard(st *scanState, b []byte, lo, i, end int) (int, boo
 		if ng == maxGroups || d >= 19 || j >= end {
 			break
 		}
-		w := cardSepRun(b, j, end)
+		w := 1 // one ASCII separator before a digit, the commonest run
+		if !(j+1 < end && isIBANSep(b[j]) && isDig(b[j+1])) {
+			w = cardSepRun(b, j, end)
+		}
 		if w == 0 {
 			break
 		}

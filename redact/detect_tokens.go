@@ -237,9 +237,9 @@ func ibanAt(b []byte, floor, lo, i, end int, inJSON bool) int {
 // "be68…"): a digit or separator within the next two bytes. Everything
 // else reaches an IBAN at its country code (try) or its check digits.
 // ibanMaybeQuick is inlined before ibanMaybe: false where ibanMaybe is.
-func ibanMaybeQuick(b []byte, lo, i int, k uint8, ip bool) bool {
+func ibanMaybeQuick(b []byte, lo, i, end int, k uint8, ip bool) bool {
 	if k == clDigit {
-		return i-2 >= lo && alphaASCII(b[i-2])
+		return i+1 < end && isDig(b[i+1]) && i-2 >= lo && alphaASCII(b[i-2])
 	}
 	return ip || k == clLowerB
 }

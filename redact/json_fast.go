@@ -262,7 +262,7 @@ func (s *Stream) prefilter(b []byte, lo, i int) int {
 			return i + 1
 		}
 	}
-	if r.on[detIBAN] && ibanMaybeQuick(b, lo, i, k, r.on[detIP]) && ibanMaybe(b, lo, i, len(b), k, r.on[detIP]) && ibanAt(b, lo, lo, i, len(b), true) >= 0 {
+	if r.on[detIBAN] && ibanMaybeQuick(b, lo, i, len(b), k, r.on[detIP]) && ibanMaybe(b, lo, i, len(b), k, r.on[detIP]) && ibanAt(b, lo, lo, i, len(b), true) >= 0 {
 		return i // as in scan
 	}
 	if k >= clDigit && i > lo && wordByte[b[i-1]] &&

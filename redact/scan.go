@@ -164,7 +164,7 @@ func (s *Stream) scan(st *scanState, limitAbs, hiAbs int, final bool) {
 				continue
 			}
 		}
-		if r.on[detIBAN] && ibanMaybeQuick(b, lo, i, k, r.on[detIP]) && ibanMaybe(b, lo, i, hi, k, r.on[detIP]) {
+		if r.on[detIBAN] && ibanMaybeQuick(b, lo, i, hi, k, r.on[detIP]) && ibanMaybe(b, lo, i, hi, k, r.on[detIP]) {
 			// An IBAN in lower or mixed case, or with a separator after
 			// the country code, is seen at its check digits or at a
 			// letter of its country code (see ibanAt).
