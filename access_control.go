@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/netip"
 	"net/url"
+	"reflect"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -29,6 +30,12 @@ type AccessPolicies struct {
 	Policies map[string]authz.PolicyConfig `json:"policies,omitempty"`
 
 	compiled map[string]*authz.Policy
+
+	// ctx and clientIPPolicies let Start warn, once the whole config is
+	// provisioned, about client_ip rules on servers whose trusted_proxies
+	// let clients choose their address.
+	ctx              caddy.Context
+	clientIPPolicies []string
 }
 
 // CaddyModule returns the Caddy module information.
@@ -41,7 +48,8 @@ func (AccessPolicies) CaddyModule() caddy.ModuleInfo {
 
 // Provision compiles every policy; an invalid one fails the whole config,
 // naming the policy and the rule.
-func (a *AccessPolicies) Provision(caddy.Context) error {
+func (a *AccessPolicies) Provision(ctx caddy.Context) error {
+	a.ctx = ctx
 	a.compiled = make(map[string]*authz.Policy, len(a.Policies))
 	for name, cfg := range a.Policies {
 		if name == "" {
@@ -56,8 +64,42 @@ func (a *AccessPolicies) Provision(caddy.Context) error {
 	return nil
 }
 
-// Start implements caddy.App; the policies have nothing to run.
-func (*AccessPolicies) Start() error { return nil }
+// Start implements caddy.App. Every app of the config is provisioned by
+// now, so this is where the load-time warning about client_ip rules behind
+// a non-strict trusted_proxies can read the http app's servers.
+func (a *AccessPolicies) Start() error {
+	if len(a.clientIPPolicies) == 0 {
+		return nil
+	}
+	appVal, err := a.ctx.AppIfConfigured("http")
+	if err != nil || appVal == nil {
+		return nil //nolint:nilerr // no http app: nothing to warn about
+	}
+	httpApp, ok := appVal.(*caddyhttp.App)
+	if !ok {
+		return nil
+	}
+	for name, srv := range httpApp.Servers {
+		if !acTrustsProxies(srv) || srv.TrustedProxiesStrict != 0 {
+			continue
+		}
+		a.ctx.Logger().Warn(acNonStrictProxiesWarning,
+			zap.String("server", name),
+			zap.Strings("policies", a.clientIPPolicies))
+	}
+	return nil
+}
+
+// usesClientIP records, at load, a policy that decides on the client
+// address, for Start's trusted_proxies check.
+func (a *AccessPolicies) usesClientIP(label string) {
+	a.clientIPPolicies = append(a.clientIPPolicies, label)
+}
+
+// acNonStrictProxiesWarning is logged at load (per server) and at the first
+// request (per handler) when client_ip rules meet a non-strict
+// trusted_proxies.
+const acNonStrictProxiesWarning = "access_control: client_ip rules with trusted_proxies but without trusted_proxies_strict: clients behind an appending proxy can choose their address with X-Forwarded-For; set trusted_proxies_strict"
 
 // Stop implements caddy.App.
 func (*AccessPolicies) Stop() error { return nil }
@@ -216,6 +258,13 @@ func (h *AccessControl) Provision(ctx caddy.Context) error {
 	}
 	h.limiter = &acLogLimiter{limit: int64(limit)}
 	h.proxyWarned = new(atomic.Bool)
+	if h.usesClientIP {
+		appVal, err := ctx.App("access_policies")
+		if err != nil {
+			return fmt.Errorf("access_control: loading access_policies app: %w", err)
+		}
+		appVal.(*AccessPolicies).usesClientIP(h.label)
+	}
 	return h.provisionMetrics(ctx.GetMetricsRegistry())
 }
 
@@ -454,10 +503,26 @@ func (h *AccessControl) warnTrustedProxies(r *http.Request) {
 	if !h.proxyWarned.CompareAndSwap(false, true) {
 		return
 	}
-	if len(srv.TrustedProxiesRaw) > 0 && srv.TrustedProxiesStrict == 0 {
-		h.logger.Warn("access_control: client_ip rules with trusted_proxies but without trusted_proxies_strict: clients behind an appending proxy can choose their address with X-Forwarded-For; set trusted_proxies_strict",
+	if acTrustsProxies(srv) && srv.TrustedProxiesStrict == 0 {
+		h.logger.Warn(acNonStrictProxiesWarning,
 			zap.String("policy", h.label))
 	}
+}
+
+// acTrustsProxies reports whether a server trusts proxies' address headers.
+// Once a server is provisioned Caddy clears TrustedProxiesRaw and keeps the
+// loaded source in an unexported field, so that field's nil-ness is read by
+// reflection (reading, never writing); the raw field still answers for a
+// server not provisioned yet.
+func acTrustsProxies(srv *caddyhttp.Server) bool {
+	if srv == nil {
+		return false
+	}
+	if len(srv.TrustedProxiesRaw) > 0 {
+		return true
+	}
+	f := reflect.ValueOf(srv).Elem().FieldByName("trustedProxies")
+	return f.IsValid() && f.Kind() == reflect.Interface && !f.IsNil()
 }
 
 // ruleSlot maps a decision's rule index to its counters.

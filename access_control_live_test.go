@@ -2,6 +2,7 @@ package gatehouse
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
@@ -780,5 +781,61 @@ http://localhost:9080 {
 				t.Errorf("%s: %s: /admin → %d, backend saw %q", mode, h, status, rep["original_url"])
 			}
 		}
+	}
+}
+
+// TestAccessControlLiveWarnsNonStrictProxiesAtLoad checks the load-time
+// warning: client_ip rules on a server whose trusted_proxies is not strict
+// are named in Caddy's log as soon as the config loads, before any request.
+func TestAccessControlLiveWarnsNonStrictProxiesAtLoad(t *testing.T) {
+	if testing.Short() {
+		t.Skip("live test")
+	}
+	for _, tc := range []struct {
+		name   string
+		strict string
+		warned bool
+	}{
+		{"non-strict", "", true},
+		{"strict", "trusted_proxies_strict", false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			logFile := filepath.Join(t.TempDir(), "caddy.log")
+			tester := caddytest.NewTester(t)
+			tester.InitServer(liveGlobalsOpen+`
+	log {
+		output file `+logFile+`
+		format json
+	}
+	servers {
+		trusted_proxies static private_ranges
+		`+tc.strict+`
+	}
+}
+
+http://localhost:9080 {
+	access_control {
+		allow internal {
+			client_ip private_ranges
+		}
+	}
+	respond "ok"
+}
+`, "caddyfile")
+			var logs []byte
+			// The log file is written asynchronously by Caddy's logger.
+			for deadline := time.Now().Add(2 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+				logs, _ = os.ReadFile(logFile)
+				if bytes.Contains(logs, []byte("trusted_proxies_strict")) {
+					break
+				}
+			}
+			if got := bytes.Contains(logs, []byte("without trusted_proxies_strict")); got != tc.warned {
+				t.Fatalf("load-time warning logged = %v, want %v; log:\n%s", got, tc.warned, logs)
+			}
+			if tc.warned && !bytes.Contains(logs, []byte(`"policies":["inline"]`)) {
+				t.Errorf("warning does not name the policy; log:\n%s", logs)
+			}
+		})
 	}
 }

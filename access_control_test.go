@@ -23,11 +23,15 @@ import (
 	"github.com/gatehouse-dev/caddy-gatehouse/authz"
 )
 
-// provisionAC provisions h in a bare Caddy context and swaps its logger for
-// an observer.
+// provisionAC provisions h in the context of an empty Caddy config and
+// swaps its logger for an observer.
 func provisionAC(t *testing.T, h *AccessControl) (*observer.ObservedLogs, *prometheus.Registry) {
 	t.Helper()
-	ctx, cancel := caddy.NewContext(caddy.Context{Context: context.Background()})
+	base, err := caddy.ProvisionContext(&caddy.Config{})
+	if err != nil {
+		t.Fatalf("ProvisionContext: %v", err)
+	}
+	ctx, cancel := caddy.NewContext(base)
 	t.Cleanup(cancel)
 	if err := h.Provision(ctx); err != nil {
 		t.Fatalf("Provision: %v", err)
