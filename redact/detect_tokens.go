@@ -124,17 +124,32 @@ func tryIBAN(b []byte, i, end int) (int, bool) {
 	if i+4 > end {
 		return 0, false
 	}
-	want, ok := ibanLen(upperASCII(b[i]), upperASCII(b[i+1]))
+	a0, a1 := upperASCII(b[i]), upperASCII(b[i+1])
+	want, ok := ibanLen(a0, a1) // a registered country: two letters
 	if !ok {
 		return 0, false
 	}
 	var buf [34]byte
-	n, j, letters, run := 0, i, 0, 0
+	buf[0], buf[1] = a0, a1
+	n, j, letters, run := 2, i+2, 0, 0
 	for j < end && n < want {
 		c := b[j]
-		if n >= 2 && (c == ' ' || c == '-' || c == '.') {
+		switch ibanClass[c] {
+		case ibDigit:
+			run = 0
+		case ibLetter:
+			if n < 4 {
+				return 0, false // the check digits
+			}
+			c &^= 0x20 // upper case
+			letters++
+			run++
+			if run > 4 {
+				return 0, false
+			}
+		case ibSep:
 			k := j + 1
-			if k < end && (b[k] == ' ' || b[k] == '-' || b[k] == '.') {
+			if k < end && ibanClass[b[k]] == ibSep {
 				k++
 			}
 			if k < end && alnum[b[k]] {
@@ -142,29 +157,9 @@ func tryIBAN(b []byte, i, end int) (int, bool) {
 				run = 0
 				continue
 			}
-			break
-		}
-		c = upperASCII(c)
-		switch {
-		case isDig(c):
-			run = 0
-		case isUpper(c):
-			if n >= 4 {
-				letters++
-				run++
-				if run > 4 {
-					return 0, false
-				}
-			}
+			goto done
 		default:
 			goto done
-		}
-		if n == 2 || n == 3 {
-			if !isDig(c) {
-				return 0, false
-			}
-		} else if n < 2 && !isUpper(c) {
-			return 0, false
 		}
 		buf[n] = c
 		n++
@@ -176,6 +171,25 @@ done:
 	}
 	return j, ibanMod97(buf[:n])
 }
+
+// ibanClass sorts the bytes tryIBAN reads after the country code.
+const (
+	ibOther uint8 = iota
+	ibDigit
+	ibLetter
+	ibSep
+)
+
+var ibanClass = func() (t [256]uint8) {
+	for c := '0'; c <= '9'; c++ {
+		t[c] = ibDigit
+	}
+	for c := 'a'; c <= 'z'; c++ {
+		t[c], t[c-'a'+'A'] = ibLetter, ibLetter
+	}
+	t[' '], t['-'], t['.'] = ibSep, ibSep, ibSep
+	return t
+}()
 
 func upperASCII(c byte) byte {
 	if c >= 'a' && c <= 'z' {
