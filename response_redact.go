@@ -87,7 +87,33 @@ type ResponseRedact struct {
 	// are removed, nothing is masked.
 	Headers *redact.HeaderPolicy `json:"headers,omitempty"`
 
+	// URLHeaders is what happens to the headers that carry URLs (Location,
+	// Content-Location, Refresh, Link), whose query strings often hold
+	// e-mail addresses and tokens: "scan" (their values, raw and
+	// percent-decoded, run through the detectors and only what they find
+	// is masked, as with Headers.Scan) or "off". Default: "scan".
+	URLHeaders string `json:"url_headers,omitempty"`
+
+	// MaskCookies lists cookie names whose Set-Cookie values are replaced
+	// by Headers.MaskWith ("[REDACTED]" when that is not a valid cookie
+	// value); the name and attributes stay. A trailing "*" matches by
+	// prefix; names are case-sensitive and match with or without a
+	// __Host- or __Secure- prefix. Default: none.
+	MaskCookies []string `json:"mask_cookies,omitempty"`
+
+	// Sniff is what is done with a body labelled application/octet-stream
+	// or without a Content-Type: "json" (a body whose first non-whitespace
+	// byte, within the first 512 decoded bytes, is '{' or '[' is masked as
+	// JSON; other octet-stream bodies pass untouched, other untyped bodies
+	// are masked as text) or "off" (octet-stream passes, untyped is text).
+	// Sniffed bodies are in scope when ContentTypes is empty or matches
+	// application/json. Default: "json".
+	Sniff string `json:"sniff,omitempty"`
+
 	redactor   *redact.Redactor
+	cookies    *cookieMatcher
+	cookieRepl string
+	maskWith   string // Headers.MaskWith or its default
 	headerRule *redact.HeaderRules
 	types      []contentTypePattern
 	statuses   statusSet
@@ -118,6 +144,12 @@ func (h *ResponseRedact) Provision(ctx caddy.Context) error {
 	if h.ErrorPageMaxSize == 0 {
 		h.ErrorPageMaxSize = defaultErrorPageMaxSize
 	}
+	if h.URLHeaders == "" {
+		h.URLHeaders = urlHeadersScan
+	}
+	if h.Sniff == "" {
+		h.Sniff = sniffJSON
+	}
 
 	cfg := h.Config
 	if cfg.HMACKey != "" {
@@ -137,6 +169,14 @@ func (h *ResponseRedact) Provision(ctx caddy.Context) error {
 	}
 	if h.headerRule, err = redact.CompileHeaderRules(policy); err != nil {
 		return fmt.Errorf("response_redact: %w", err)
+	}
+	if h.cookies, err = compileCookieNames(h.MaskCookies); err != nil {
+		return fmt.Errorf("response_redact: %w", err)
+	}
+	h.cookieRepl = cookieReplacement(policy.MaskWith)
+	h.maskWith = policy.MaskWith
+	if h.maskWith == "" {
+		h.maskWith = redact.DefaultMaskWith
 	}
 	if h.types, err = parseContentTypePatterns(h.ContentTypes); err != nil {
 		return fmt.Errorf("response_redact: %w", err)
@@ -174,6 +214,16 @@ func (h *ResponseRedact) Validate() error {
 	default:
 		return fmt.Errorf("response_redact: error_pages must be %q, %q or %q, not %q",
 			errorPagesDetect, errorPagesReplace, errorPagesOff, h.ErrorPages)
+	}
+	switch h.URLHeaders {
+	case "", urlHeadersScan, urlHeadersOff:
+	default:
+		return fmt.Errorf("response_redact: url_headers must be %q or %q, not %q", urlHeadersScan, urlHeadersOff, h.URLHeaders)
+	}
+	switch h.Sniff {
+	case "", sniffJSON, sniffOff:
+	default:
+		return fmt.Errorf("response_redact: sniff must be %q or %q, not %q", sniffJSON, sniffOff, h.Sniff)
 	}
 	return nil
 }

@@ -179,13 +179,25 @@ func (w *redactWriter) decide(hdr http.Header) {
 func (w *redactWriter) applyHeaderRules(hdr http.Header) {
 	w.h.headerRule.Apply(hdr)
 	if w.h.headerRule.Scans() {
-		f := w.h.headerRule.ScanValues(hdr, w.h.redactor)
-		for t, n := range f.Types {
-			if w.hdrFindings == nil {
-				w.hdrFindings = make(map[string]int)
-			}
-			w.hdrFindings[t] += n
+		w.addHeaderFindings(w.h.headerRule.ScanValues(hdr, w.h.redactor))
+	}
+	if w.h.URLHeaders != urlHeadersOff {
+		w.addHeaderFindings(scanURLHeaders(hdr, w.h.redactor, w.h.maskWith))
+	}
+	if w.h.cookies != nil {
+		if n := w.h.cookies.maskCookies(hdr, w.h.cookieRepl); n > 0 {
+			w.addHeaderFindings(redact.Findings{Total: n, Types: map[string]int{"cookie": n}})
 		}
+	}
+}
+
+// addHeaderFindings counts values masked in header values.
+func (w *redactWriter) addHeaderFindings(f redact.Findings) {
+	for t, n := range f.Types {
+		if w.hdrFindings == nil {
+			w.hdrFindings = make(map[string]int)
+		}
+		w.hdrFindings[t] += n
 	}
 }
 
