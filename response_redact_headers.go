@@ -205,3 +205,121 @@ func cookieReplacement(maskWith string) string {
 	}
 	return maskWith
 }
+
+// sniffMax is how many decoded body bytes are held, at most, looking for
+// the first non-whitespace byte of a sniffed body.
+const sniffMax = 512
+
+// jsonInScope reports whether ContentTypes lets JSON bodies be masked.
+func (h *ResponseRedact) jsonInScope() bool {
+	if len(h.types) == 0 {
+		return true
+	}
+	for _, p := range h.types {
+		if p.match("application/json") {
+			return true
+		}
+	}
+	return false
+}
+
+// sniffs reports whether the body of this response (Content-Type ct) is
+// sniffed for JSON.
+func (w *redactWriter) sniffs(ct string) bool {
+	if w.h.Sniff == sniffOff || !w.h.jsonInScope() {
+		return false
+	}
+	if strings.TrimSpace(ct) != "" && mediaType(ct) != "application/octet-stream" {
+		return false
+	}
+	code := w.status
+	return w.h.statuses.match(code) || (code >= 500 && w.h.ErrorPages != errorPagesOff)
+}
+
+// startSniff puts the writer in modeSniff; false when the body is not
+// sniffed after all (none expected, a range, an unknown coding). An
+// identity body keeps its header untouched until the kind is known; a
+// compressed one is decoded (and its header rewritten) now, since only
+// decoded bytes can be sniffed.
+func (w *redactWriter) startSniff(hdr http.Header, kind redact.BodyKind, typeOK bool) bool {
+	code := w.status
+	if code == http.StatusPartialContent || code == http.StatusNoContent || code == http.StatusNotModified ||
+		w.req.Method == http.MethodHead {
+		return false
+	}
+	codings, err := redact.ParseContentEncoding(hdr["Content-Encoding"])
+	if err != nil {
+		return false
+	}
+	w.mode, w.sniffKind, w.sniffOK = modeSniff, kind, typeOK
+	if len(codings) > 0 {
+		stripRepresentationHeaders(hdr)
+		delete(hdr, "Content-Encoding")
+		w.dec = redact.NewDecodingWriter(inspector{w}, codings)
+	}
+	return true
+}
+
+// sniff holds decoded bytes until the first non-whitespace one (or
+// sniffMax bytes) and then starts the body as its kind says.
+func (w *redactWriter) sniff(p []byte) (int, error) {
+	w.sniffBuf = append(w.sniffBuf, p...)
+	if firstNonSpace(w.sniffBuf) < 0 && len(w.sniffBuf) < sniffMax {
+		return len(p), nil
+	}
+	if err := w.endSniff(); err != nil {
+		return 0, err
+	}
+	return len(p), nil
+}
+
+// endSniff decides the kind from the held bytes and sends them on.
+func (w *redactWriter) endSniff() error {
+	buf := w.sniffBuf
+	w.sniffBuf = nil
+	i := firstNonSpace(buf[:min(len(buf), sniffMax)])
+	isJSON := i >= 0 && (buf[i] == '{' || buf[i] == '[')
+	kind, typeOK := w.sniffKind, w.sniffOK
+	if isJSON {
+		kind, typeOK = redact.KindJSON, true
+	}
+	hdr := w.Header()
+	ct := firstHeader(hdr, "Content-Type")
+	scan := scannable(ct) || isJSON
+	w.mode = modeUndecided
+	if w.dec != nil && !(typeOK && w.h.statuses.match(w.status)) &&
+		!(w.status >= 500 && w.h.ErrorPages != errorPagesOff && scan) {
+		// Decoded already: pass the decoded bytes on, unmasked.
+		w.kind, w.mode, w.passing, w.closed, w.result = kind, modeMask, true, true, resultSkipped
+	} else {
+		w.begin(hdr, ct, kind, typeOK, scan)
+	}
+	switch w.mode {
+	case modeFail:
+		return w.stopErr
+	case modePass:
+		if len(buf) == 0 {
+			return nil
+		}
+		if _, err := w.ResponseWriter.Write(buf); err != nil {
+			return downstreamError{err}
+		}
+		return nil
+	}
+	if len(buf) == 0 {
+		return nil
+	}
+	_, err := w.inspect(buf)
+	return err
+}
+
+func firstNonSpace(b []byte) int {
+	for i, c := range b {
+		switch c {
+		case ' ', '\t', '\r', '\n':
+		default:
+			return i
+		}
+	}
+	return -1
+}

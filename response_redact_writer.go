@@ -29,6 +29,7 @@ const (
 	modeMask                        // body decoded if needed, masked, streamed
 	modeHold                        // 5xx: body buffered for error page detection
 	modeFail                        // failed closed before the body: nothing sent
+	modeSniff                       // untyped or octet-stream: first bytes held until the kind is known
 )
 
 // Errors that stop the upstream from writing more.
@@ -80,6 +81,12 @@ type redactWriter struct {
 	holdFull    bool
 	out         []byte // masked output not yet written on (≤ outBufSize)
 
+	// modeSniff: what the Content-Type alone would give, and the
+	// (decoded) bytes held until the first non-whitespace one.
+	sniffKind redact.BodyKind
+	sniffOK   bool
+	sniffBuf  []byte
+
 	stopErr    error  // returned to the upstream on every later Write
 	failErr    error  // why the response fails closed
 	failResult string // metric result of the failure
@@ -113,12 +120,21 @@ func (w *redactWriter) WriteHeader(code int) {
 
 // decide picks the mode of a final response from its status and header.
 func (w *redactWriter) decide(hdr http.Header) {
-	code := w.status
 	ct := firstHeader(hdr, "Content-Type")
 	kind, typeOK := w.h.kindFor(ct)
+	if w.sniffs(ct) && w.startSniff(hdr, kind, typeOK) {
+		return
+	}
+	w.begin(hdr, ct, kind, typeOK, scannable(ct))
+}
+
+// begin sets the mode of a final response whose body kind is known.
+// scan says whether a 5xx body may be vetted as an error page.
+func (w *redactWriter) begin(hdr http.Header, ct string, kind redact.BodyKind, typeOK, scan bool) {
+	code := w.status
 	w.kind = kind
 	w.maskBody = typeOK && w.h.statuses.match(code)
-	errorPage := code >= 500 && w.h.ErrorPages != errorPagesOff && scannable(ct)
+	errorPage := code >= 500 && w.h.ErrorPages != errorPagesOff && scan
 
 	if code == http.StatusPartialContent {
 		// Range and If-Range were stripped upstream, so a 206 is the
@@ -286,8 +302,10 @@ func (w *redactWriter) FlushError() error {
 		return http.NewResponseController(w.ResponseWriter).Flush()
 	case modeFail:
 		return w.stopErr
-	case modeHold:
-		return nil // a 5xx body goes out only once vetted
+	case modeHold, modeSniff:
+		// A 5xx body goes out only once vetted; a sniffed one once its
+		// kind is known (only whitespace so far).
+		return nil
 	}
 	if w.stopErr != nil {
 		return w.stopErr
@@ -308,6 +326,9 @@ func (w *redactWriter) FlushError() error {
 
 // inspect counts decoded bytes against the limits and feeds the engine.
 func (w *redactWriter) inspect(p []byte) (int, error) {
+	if w.mode == modeSniff {
+		return w.sniff(p)
+	}
 	if w.mode == modeHold {
 		if int64(len(w.hold)+len(p)) > w.h.ErrorPageMaxSize {
 			w.holdFull = true
@@ -474,6 +495,20 @@ func (w *redactWriter) finish(nextErr error, aborted bool) error {
 				w.record()
 				return err
 			}
+		}
+	}
+	if w.mode == modeSniff {
+		if err := w.endSniff(); err != nil {
+			w.stop(err)
+			if w.failErr != nil {
+				return w.failClosed()
+			}
+			w.record()
+			return err
+		}
+		if w.mode == modePass {
+			w.record()
+			return nil
 		}
 	}
 	if w.mode == modeHold {
