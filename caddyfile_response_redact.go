@@ -51,6 +51,11 @@ func parseResponseRedact(h httpcaddyfile.Helper) (caddyhttp.MiddlewareHandler, e
 //	    mask_headers <name|prefix*...>
 //	    header_mask_with <text>
 //	    scan_headers <name|prefix*...>
+//	    url_headers scan|off
+//	    mask_cookies <name|prefix*...>
+//
+//	    # bodies without a useful Content-Type
+//	    sniff json|off
 //	}
 //
 //	<style> := mask [char <c>] [keep_first <n>] [keep_last <n>]
@@ -72,7 +77,7 @@ func (h *ResponseRedact) UnmarshalCaddyfile(d *caddyfile.Dispenser) error {
 		switch sub {
 		case "field", "style_for", "custom",
 			"detectors", "disable", "content_types", "statuses",
-			"remove_headers", "keep_headers", "mask_headers", "scan_headers":
+			"remove_headers", "keep_headers", "mask_headers", "scan_headers", "mask_cookies":
 		default:
 			if seen[sub] {
 				return d.Errf("%s given twice", sub)
@@ -234,6 +239,39 @@ func (h *ResponseRedact) UnmarshalCaddyfile(d *caddyfile.Dispenser) error {
 		case "scan_headers":
 			if err := appendArgs(d, &h.headerPolicy().Scan); err != nil {
 				return err
+			}
+		case "url_headers":
+			if !d.NextArg() {
+				return d.ArgErr()
+			}
+			switch d.Val() {
+			case urlHeadersScan, urlHeadersOff:
+				h.URLHeaders = d.Val()
+			default:
+				return d.Errf("url_headers must be scan or off, not %q", d.Val())
+			}
+			if d.NextArg() {
+				return d.ArgErr()
+			}
+		case "mask_cookies":
+			if err := appendArgs(d, &h.MaskCookies); err != nil {
+				return err
+			}
+			if _, err := compileCookieNames(h.MaskCookies); err != nil {
+				return d.Err(err.Error())
+			}
+		case "sniff":
+			if !d.NextArg() {
+				return d.ArgErr()
+			}
+			switch d.Val() {
+			case sniffJSON, sniffOff:
+				h.Sniff = d.Val()
+			default:
+				return d.Errf("sniff must be json or off, not %q", d.Val())
+			}
+			if d.NextArg() {
+				return d.ArgErr()
 			}
 		case "header_mask_with":
 			if !d.NextArg() {
