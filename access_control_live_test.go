@@ -335,18 +335,7 @@ http://localhost:9080 {
 }
 `, "caddyfile")
 
-	token := func(sub string, extra map[string]any) string {
-		claims := map[string]any{"iss": "https://idp.test", "aud": "gatehouse-test", "sub": sub,
-			"iat": time.Now().Unix(), "exp": time.Now().Add(time.Hour).Unix()}
-		for k, v := range extra {
-			claims[k] = v
-		}
-		s, err := authn.Mint("HS256", secret, "", claims)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return s
-	}
+	token := func(sub string, extra map[string]any) string { return acLiveToken(t, secret, sub, extra) }
 	bearer := func(tok string) func(*http.Request) {
 		return func(r *http.Request) { r.Header.Set("Authorization", "Bearer "+tok) }
 	}
@@ -838,4 +827,20 @@ http://localhost:9080 {
 			}
 		})
 	}
+}
+
+// acLiveToken mints an HS256 token of the live tests' issuer and audience
+// for sub, with extra claims added.
+func acLiveToken(t *testing.T, secret []byte, sub string, extra map[string]any) string {
+	t.Helper()
+	claims := map[string]any{"iss": "https://idp.test", "aud": "gatehouse-test", "sub": sub,
+		"iat": time.Now().Unix(), "exp": time.Now().Add(time.Hour).Unix()}
+	for k, v := range extra {
+		claims[k] = v
+	}
+	s, err := authn.Mint("HS256", secret, "", claims)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
 }

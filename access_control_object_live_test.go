@@ -5,11 +5,8 @@ import (
 	"net/http"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/caddyserver/caddy/v2/caddytest"
-
-	"github.com/gatehouse-dev/caddy-gatehouse/authz/authn"
 )
 
 // TestAccessControlLiveObjectLevel runs object-level rules (path templates
@@ -49,18 +46,7 @@ http://localhost:9080 {
 }
 `, "caddyfile")
 
-	token := func(sub string, extra map[string]any) string {
-		claims := map[string]any{"iss": "https://idp.test", "aud": "gatehouse-test", "sub": sub,
-			"iat": time.Now().Unix(), "exp": time.Now().Add(time.Hour).Unix()}
-		for k, v := range extra {
-			claims[k] = v
-		}
-		s, err := authn.Mint("HS256", secret, "", claims)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return s
-	}
+	token := func(sub string, extra map[string]any) string { return acLiveToken(t, secret, sub, extra) }
 	alice := token("alice", map[string]any{"tenants": []string{"acme", "globex"}, "org": map[string]any{"tenant": "acme"}})
 	bob := token("bob", map[string]any{"tenants": "acme"}) // not a list: no tenant access
 	with := func(tok string, hdr ...string) func(*http.Request) {
