@@ -36,11 +36,8 @@ func scanURLHeaders(hdr http.Header, r *redact.Redactor, maskWith string) redact
 			if f.Total == 0 {
 				continue
 			}
-			if strings.ContainsAny(out, "\r\n\x00") {
-				out = maskWith
-			}
-			vv[i] = out
-			addFindings(&all, f)
+			vv[i] = redact.HeaderSafe(out, maskWith)
+			all.AddCounts(f)
 		}
 	}
 	return all
@@ -60,7 +57,7 @@ func maskURLValue(v string, r *redact.Redactor) (string, redact.Findings) {
 		if strings.ContainsAny(seg, "%+") {
 			if dec, err := url.QueryUnescape(seg); err == nil && dec != seg {
 				if m, f := r.MaskString(dec); f.Total > 0 {
-					addFindings(&all, f)
+					all.AddCounts(f)
 					seg, changed = escapeURLComponent(m), true
 				}
 			}
@@ -99,16 +96,6 @@ func escapeURLComponent(s string) string {
 		b.WriteByte(c)
 	}
 	return b.String()
-}
-
-func addFindings(all *redact.Findings, f redact.Findings) {
-	all.Total += f.Total
-	for t, n := range f.Types {
-		if all.Types == nil {
-			all.Types = make(map[string]int)
-		}
-		all.Types[t] += n
-	}
 }
 
 // cookieMatcher is a compiled MaskCookies list.

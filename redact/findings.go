@@ -18,6 +18,18 @@ type Findings struct {
 	Fallback bool `json:"fallback,omitempty"`
 }
 
+// AddCounts adds o's total and per-type counts to f (header values, which
+// have no JSON paths, are counted this way).
+func (f *Findings) AddCounts(o Findings) {
+	f.Total += o.Total
+	for t, n := range o.Types {
+		if f.Types == nil {
+			f.Types = make(map[string]int)
+		}
+		f.Types[t] += n
+	}
+}
+
 // OtherPath collects findings past maxFindingPaths distinct JSON paths, so
 // that a document with unbounded key names cannot grow the findings.
 const OtherPath = "(other)"

@@ -234,20 +234,21 @@ func (h *HeaderRules) ScanValues(hdr http.Header, r *Redactor) Findings {
 			if f.Total == 0 {
 				continue
 			}
-			if strings.ContainsAny(out, "\r\n\x00") {
-				out = h.maskWith
-			}
-			vv[i] = out
-			all.Total += f.Total
-			for t, n := range f.Types {
-				if all.Types == nil {
-					all.Types = make(map[string]int)
-				}
-				all.Types[t] += n
-			}
+			vv[i] = HeaderSafe(out, h.maskWith)
+			all.AddCounts(f)
 		}
 	}
 	return all
+}
+
+// HeaderSafe returns masked, the masked form of a header value, or maskWith
+// when masked is not a valid header value (a replacement text with a line
+// break or NUL).
+func HeaderSafe(masked, maskWith string) string {
+	if strings.ContainsAny(masked, "\r\n\x00") {
+		return maskWith
+	}
+	return masked
 }
 
 func (h *HeaderRules) matches(key string, exact map[string]struct{}, prefixes []string) bool {
