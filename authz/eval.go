@@ -390,17 +390,8 @@ func hasScope(id *Identity, scope string) bool {
 }
 
 func (c *claimCond) match(claims map[string]any) bool {
-	var cur any = claims
-	for _, seg := range c.path {
-		m, ok := cur.(map[string]any)
-		if !ok {
-			return false
-		}
-		if cur, ok = m[seg]; !ok {
-			return false
-		}
-	}
-	if cur == nil {
+	cur, ok := lookupClaim(claims, c.path)
+	if !ok {
 		return false
 	}
 	if len(c.values) == 0 {

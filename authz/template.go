@@ -378,6 +378,8 @@ func (o *objectRule) matchBindings(req *Request, caps *[MaxPathParams]string) bo
 	return true
 }
 
+// lookupClaim walks a claim path through nested objects; a missing or null
+// claim is not found. Claim conditions and path bindings share it.
 func lookupClaim(claims map[string]any, path []string) (any, bool) {
 	var cur any = claims
 	for _, seg := range path {
