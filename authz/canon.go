@@ -65,16 +65,9 @@ func CanonicalPath(p string, caseInsensitive bool) (string, error) {
 // canonicalSlow is CanonicalPath without the fast path; the fuzz target
 // checks that both agree.
 func canonicalSlow(p string, caseInsensitive bool) (string, error) {
-	decoded := p
-	for round := 0; strings.IndexByte(decoded, '%') >= 0; round++ {
-		next, changed := percentDecode(decoded)
-		if !changed {
-			break
-		}
-		if round == maxDecodeRounds {
-			return "", ErrPathEncoding
-		}
-		decoded = next
+	decoded, ok := decodeRepeatedly(p)
+	if !ok {
+		return "", ErrPathEncoding
 	}
 	nonASCII := false
 	for i := 0; i < len(decoded); i++ {
@@ -98,6 +91,23 @@ func canonicalSlow(p string, caseInsensitive bool) (string, error) {
 		out = foldCase(out)
 	}
 	return out, nil
+}
+
+// decodeRepeatedly percent-decodes p until nothing changes; ok is false
+// when that takes more than maxDecodeRounds rounds.
+func decodeRepeatedly(p string) (decoded string, ok bool) {
+	decoded = p
+	for round := 0; strings.IndexByte(decoded, '%') >= 0; round++ {
+		next, changed := percentDecode(decoded)
+		if !changed {
+			break
+		}
+		if round == maxDecodeRounds {
+			return "", false
+		}
+		decoded = next
+	}
+	return decoded, true
 }
 
 // confusables maps look-alike separators that some backends (Windows "best
@@ -278,16 +288,9 @@ func ClassifyPath(escaped string) PathForm {
 	if isCanonical(trimmed, false) {
 		return PathExact
 	}
-	decoded := escaped
-	for round := 0; strings.IndexByte(decoded, '%') >= 0; round++ {
-		next, changed := percentDecode(decoded)
-		if !changed {
-			break
-		}
-		if round == maxDecodeRounds {
-			return PathAmbiguous
-		}
-		decoded = next
+	decoded, ok := decodeRepeatedly(escaped)
+	if !ok {
+		return PathAmbiguous
 	}
 	if strings.IndexByte(decoded, '\\') >= 0 ||
 		strings.Count(decoded, "/") != strings.Count(escaped, "/") ||
