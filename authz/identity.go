@@ -1,7 +1,3 @@
-// Package authz decides who a caller is allowed to be and what it may do. It
-// holds the Identity shared by every authentication method, and the access
-// rule engine; the credential verifiers (JWT, JWKS, API keys) live in the
-// authn sub-package. Nothing here knows about Caddy.
 package authz
 
 // Identity is an authenticated caller, whatever proved it. JWT and API-key

@@ -1,13 +1,3 @@
-// Package filter inspects HTTP requests and blocks attacks: injections,
-// traversal, scanners, protocol anomalies. It knows nothing of Caddy.
-//
-// Two layers meet here:
-//   - the value layer (Inspector) normalises one value and runs the attack
-//     detectors over it;
-//   - the request layer (Engine) walks a request (path, query, headers,
-//     cookies, bodies), checks protocol limits and IP lists, feeds each value
-//     to the Inspector, applies exclusions and custom rules, sums scores and
-//     decides.
 package filter
 
 // Category is an attack class; metrics and logs are labelled by it.

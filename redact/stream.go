@@ -1,12 +1,3 @@
-// Package redact masks sensitive data in response bodies as they stream
-// through: detected values (payment cards, IBANs, SSNs, e-mail addresses,
-// phone numbers, tokens, keys …) anywhere in text, HTML, XML and JSON string
-// values, and chosen JSON fields by path. It knows nothing of Caddy.
-//
-// A Redactor is compiled once from a Config and shared; each response gets
-// its own Stream, which holds at most a window of the body (O(window)
-// memory, never O(body)) and produces the same output however the body is
-// split into writes.
 package redact
 
 import (
