@@ -13,7 +13,6 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 	"go.uber.org/zap"
-	"go.uber.org/zap/zapcore"
 
 	"github.com/caddyserver/caddy/v2"
 	"github.com/caddyserver/caddy/v2/modules/caddyhttp"
@@ -137,10 +136,16 @@ type AccessControl struct {
 	// case-insensitively. Default: false.
 	CaseInsensitive bool `json:"case_insensitive,omitempty"`
 
-	// Shadow runs this handler in observe-only mode: would-be denials are
-	// logged and counted as shadow_deny and the request goes on. Applies to
-	// a named policy too (a named policy may also be shadow by itself).
-	// Default: false (enforce).
+	// Monitor runs this handler observe-only: would-be denials (and paths
+	// that would be refused as ambiguous) are logged and counted as
+	// would_block, and the request goes on unchanged (no path rewrite, no
+	// override header removed). Applies to a named policy too (a named
+	// policy or a rule may also be in monitor mode by itself). Unset: the
+	// site's gatehouse handler or the gatehouse global option decides
+	// (default: enforce).
+	Monitor *bool `json:"monitor,omitempty"`
+
+	// Shadow is the former name of Monitor (true: monitor).
 	Shadow bool `json:"shadow,omitempty"`
 
 	// Realm is sent in WWW-Authenticate challenges. Default: "gatehouse".
@@ -154,8 +159,10 @@ type AccessControl struct {
 	ProblemJSON bool `json:"problem_json,omitempty"`
 
 	// LogLimit caps decision log lines per second for this handler, so an
-	// attack cannot flood the logs; suppressed lines are counted in the
-	// next line's "suppressed" field. Negative: no cap. Default: 100.
+	// attack cannot flood the logs; dropped lines are counted in the next
+	// line's "dropped_since_last" field and in
+	// caddy_gatehouse_decision_logs_dropped_total. Negative: no cap.
+	// Default: the gatehouse app's decision_log_rate, else 20.
 	LogLimit int `json:"log_limit,omitempty"`
 
 	// AmbiguousPaths says what happens to a request whose path backends
@@ -185,9 +192,13 @@ type AccessControl struct {
 	label     string
 	challenge string
 	logger    *zap.Logger
-	limiter   *acLogLimiter
-	counters  [][acNumDecisions]prometheus.Counter
+	decisions *decisionLog
+	counters  [][acNumDecisions]lazyCounter
+	vec       *prometheus.CounterVec
+	ruleNames []string
 	now       func() time.Time
+
+	monitorDefault bool
 
 	// usesClientIP: the policy has client_ip conditions, so a non-strict
 	// trusted_proxies lets clients choose their address; warned about
@@ -252,11 +263,20 @@ func (h *AccessControl) Provision(ctx caddy.Context) error {
 		realm = "gatehouse"
 	}
 	h.challenge = `Bearer realm="` + realm + `"`
-	limit := h.LogLimit
-	if limit == 0 {
-		limit = 100
+	if h.Shadow && h.Monitor == nil {
+		on := true
+		h.Monitor = &on
 	}
-	h.limiter = &acLogLimiter{limit: int64(limit)}
+	settings := gatehouseSettings(ctx)
+	h.monitorDefault = settings.Monitor
+	rate := h.LogLimit
+	if rate == 0 {
+		rate = settings.DecisionLogRate
+	}
+	var err error
+	if h.decisions, err = newDecisionLog(ctx, "access_control", h.logger, rate); err != nil {
+		return fmt.Errorf("access_control: metrics: %w", err)
+	}
 	h.proxyWarned = new(atomic.Bool)
 	if h.usesClientIP {
 		appVal, err := ctx.App("access_policies")
@@ -285,43 +305,34 @@ func (h *AccessControl) Validate() error {
 	return nil
 }
 
-// provisionMetrics pre-resolves one counter per rule (plus the default and
-// invalid paths) and decision, so that counting costs no label lookup.
+// provisionMetrics registers the decision counter; its series are created
+// on first use, never pre-created per rule and decision.
 func (h *AccessControl) provisionMetrics(reg *prometheus.Registry) error {
-	names := append(h.policy.RuleNames(), authz.DefaultRuleName, authz.InvalidPathRuleName)
-	h.counters = make([][acNumDecisions]prometheus.Counter, len(names))
-	if reg == nil {
-		return nil
-	}
+	h.ruleNames = append(h.policy.RuleNames(), authz.DefaultRuleName, authz.InvalidPathRuleName)
+	h.counters = make([][acNumDecisions]lazyCounter, len(h.ruleNames))
 	vec := prometheus.NewCounterVec(prometheus.CounterOpts{
 		Namespace: "caddy",
 		Subsystem: "gatehouse",
 		Name:      "access_decisions_total",
 		Help:      "Access control decisions by policy, rule and decision (allow, deny, shadow_deny, shadow_allow).",
 	}, []string{"policy", "rule", "decision"})
-	if err := reg.Register(vec); err != nil {
-		var are prometheus.AlreadyRegisteredError
-		if !errors.As(err, &are) {
-			return fmt.Errorf("access_control: registering metrics: %w", err)
-		}
-		existing, ok := are.ExistingCollector.(*prometheus.CounterVec)
-		if !ok {
-			return fmt.Errorf("access_control: metric access_decisions_total registered with another type")
-		}
-		vec = existing
+	// A nil *Registry must not become a non-nil Registerer interface.
+	var r prometheus.Registerer
+	if reg != nil {
+		r = reg
 	}
-	for i, name := range names {
-		for d := range acNumDecisions {
-			h.counters[i][d] = vec.WithLabelValues(h.label, name, acDecisionLabels[d])
-		}
+	vec, err := registerCounterVec(r, vec)
+	if err != nil {
+		return fmt.Errorf("access_control: registering metrics: %w", err)
 	}
+	h.vec = vec
 	return nil
 }
 
 func (h *AccessControl) count(rule, decision int) {
-	if c := h.counters[rule][decision]; c != nil {
-		c.Inc()
-	}
+	h.counters[rule][decision].get(func() prometheus.Counter {
+		return h.vec.WithLabelValues(h.label, h.ruleNames[rule], acDecisionLabels[decision])
+	}).Inc()
 }
 
 // Values of AccessControl.AmbiguousPaths.
@@ -341,7 +352,8 @@ func (h *AccessControl) ServeHTTP(w http.ResponseWriter, r *http.Request, next c
 		h.warnTrustedProxies(r)
 	}
 	id := acRequestIdentity(r, h.policy)
-	shadow := h.Shadow || h.policy.Shadow()
+	monitor := monitorOn(r, h.Monitor, h.monitorDefault)
+	shadow := monitor || h.policy.Shadow()
 	path, err := h.policy.CanonicalPath(r.URL.Path)
 	form := authz.PathExact
 	if err == nil {
@@ -355,13 +367,15 @@ func (h *AccessControl) ServeHTTP(w http.ResponseWriter, r *http.Request, next c
 		// be matched safely: it is reported like any would-be denial.
 		if shadow {
 			h.count(len(h.counters)-1, acDecShadowDeny)
-			h.logDecision(zapcore.WarnLevel, "access would be denied: invalid path", r, authz.InvalidPathRuleName, "bad_request", "allow", id, "")
+			h.logDecision(r, decision{Decision: decisionWouldBlock, Rule: authz.InvalidPathRuleName, Reason: "bad_request", Status: http.StatusBadRequest, Monitor: true}, "allow", id)
 			acAddLogFields(r, authz.InvalidPathRuleName, "shadow_deny")
-			h.stripOverrides(r)
+			if !monitor {
+				h.stripOverrides(r)
+			}
 			return next.ServeHTTP(w, r)
 		}
 		h.count(len(h.counters)-1, acDecDeny)
-		h.logDecision(zapcore.InfoLevel, "access denied: invalid path", r, authz.InvalidPathRuleName, "bad_request", "", id, "")
+		h.logDecision(r, decision{Decision: decisionBlock, Rule: authz.InvalidPathRuleName, Reason: "bad_request", Status: http.StatusBadRequest}, "", id)
 		acAddLogFields(r, authz.InvalidPathRuleName, "deny")
 		if h.ProblemJSON {
 			return acWriteProblem(w, http.StatusBadRequest, "Bad Request", "The request path is not acceptable.")
@@ -377,7 +391,7 @@ func (h *AccessControl) ServeHTTP(w http.ResponseWriter, r *http.Request, next c
 		Identity: id,
 	}
 	d := h.policy.Evaluate(&req)
-	if d.Effect == authz.Deny && h.Shadow {
+	if d.Effect == authz.Deny && monitor {
 		d.Shadow = true
 	}
 	h.record(r, &req, d)
@@ -389,7 +403,9 @@ func (h *AccessControl) ServeHTTP(w http.ResponseWriter, r *http.Request, next c
 			return caddyhttp.Error(http.StatusBadRequest, fmt.Errorf("access_control: %w", err))
 		}
 	}
-	h.stripOverrides(r)
+	if !monitor {
+		h.stripOverrides(r)
+	}
 	return next.ServeHTTP(w, r)
 }
 
@@ -533,7 +549,7 @@ func (h *AccessControl) ruleSlot(idx int) int {
 	return idx
 }
 
-// record counts the decision and logs denials and shadow denials.
+// record counts the decision and logs denials and would-be denials.
 func (h *AccessControl) record(r *http.Request, req *authz.Request, d authz.Decision) {
 	if d.ShadowRule != "" {
 		if d.ShadowEffect == authz.Deny {
@@ -542,7 +558,7 @@ func (h *AccessControl) record(r *http.Request, req *authz.Request, d authz.Deci
 				enforced = "allow"
 			}
 			h.count(d.ShadowRuleIndex, acDecShadowDeny)
-			h.logDecision(zapcore.WarnLevel, "access would be denied (shadow rule)", r, d.ShadowRule, "shadow_rule", enforced, req.Identity, req.Path)
+			h.logDecision(r, decision{Decision: decisionWouldBlock, Rule: d.ShadowRule, Reason: authz.ReasonForbidden.String(), Status: acDenyStatus(d), Path: req.Path, Monitor: true}, enforced, req.Identity)
 			acAddLogFields(r, d.ShadowRule, "shadow_deny")
 		} else {
 			h.count(d.ShadowRuleIndex, acDecShadowAllow)
@@ -552,52 +568,39 @@ func (h *AccessControl) record(r *http.Request, req *authz.Request, d authz.Deci
 	switch {
 	case d.Effect == authz.Allow:
 		h.count(slot, acDecAllow)
+		if d.ShadowRule == "" || d.ShadowEffect != authz.Deny {
+			h.decisions.allowed()
+		}
 	case d.Shadow:
 		h.count(slot, acDecShadowDeny)
-		h.logDecision(zapcore.WarnLevel, "access would be denied (shadow policy)", r, d.Rule, d.Reason.String(), "allow", req.Identity, req.Path)
+		h.logDecision(r, decision{Decision: decisionWouldBlock, Rule: d.Rule, Reason: d.Reason.String(), Status: acDenyStatus(d), Path: req.Path, Monitor: true}, "allow", req.Identity)
 		acAddLogFields(r, d.Rule, "shadow_deny")
 	default:
 		h.count(slot, acDecDeny)
-		h.logDecision(zapcore.InfoLevel, "access denied", r, d.Rule, d.Reason.String(), "", req.Identity, req.Path)
+		h.logDecision(r, decision{Decision: decisionBlock, Rule: d.Rule, Reason: d.Reason.String(), Status: acDenyStatus(d), Path: req.Path}, "", req.Identity)
 		acAddLogFields(r, d.Rule, "deny")
 	}
 }
 
-// logDecision writes one rate-limited decision line. It never logs the query
-// string or credentials: only the canonical path and the user id.
-func (h *AccessControl) logDecision(level zapcore.Level, msg string, r *http.Request, rule, reason, enforced string, id *authz.Identity, path string) {
-	ce := h.logger.Check(level, msg)
-	if ce == nil {
-		return
+// acDenyStatus is the status a denial answers (see reject).
+func acDenyStatus(d authz.Decision) int {
+	if d.Reason == authz.ReasonUnauthenticated {
+		return http.StatusUnauthorized
 	}
-	ok, suppressed := h.limiter.allow(h.now().Unix())
-	if !ok {
-		return
-	}
-	user := ""
+	return http.StatusForbidden
+}
+
+// logDecision records one decision in the shared decision log: the
+// canonical path and the user id, never the query string or credentials.
+func (h *AccessControl) logDecision(r *http.Request, d decision, enforced string, id *authz.Identity) {
 	if id != nil {
-		user = id.ID
+		d.User = id.ID
 	}
-	if path == "" {
-		path = r.URL.Path
-	}
-	fields := []zap.Field{
-		zap.String("policy", h.label),
-		zap.String("rule", rule),
-		zap.String("reason", reason),
-		zap.String("user", user),
-		zap.String("method", r.Method),
-		zap.String("host", r.Host),
-		zap.String("path", path),
-		zap.String("client", acClientAddr(r).String()),
-	}
+	fields := []zap.Field{zap.String("policy", h.label)}
 	if enforced != "" {
 		fields = append(fields, zap.String("enforced", enforced))
 	}
-	if suppressed > 0 {
-		fields = append(fields, zap.Int64("suppressed", suppressed))
-	}
-	ce.Write(fields...)
+	h.decisions.record(r, d, fields...)
 }
 
 // acAddLogFields puts the decision on the request's access-log line.
@@ -709,29 +712,6 @@ func acClientAddr(r *http.Request) netip.Addr {
 	// A zone (from a forwarded "fe80::1%eth0") would make every range
 	// test fail, and so slip past deny rules on client_ip.
 	return addr.Unmap().WithZone("")
-}
-
-// acLogLimiter lets through at most limit lines per second (a fixed window)
-// and counts the rest, to be reported with the next line that goes out.
-type acLogLimiter struct {
-	limit      int64
-	window     atomic.Int64
-	count      atomic.Int64
-	suppressed atomic.Int64
-}
-
-func (l *acLogLimiter) allow(now int64) (ok bool, suppressed int64) {
-	if l.limit < 0 {
-		return true, 0
-	}
-	if w := l.window.Load(); w != now && l.window.CompareAndSwap(w, now) {
-		l.count.Store(0)
-	}
-	if l.count.Add(1) > l.limit {
-		l.suppressed.Add(1)
-		return false, 0
-	}
-	return true, l.suppressed.Swap(0)
 }
 
 // Interface guards.

@@ -41,6 +41,7 @@ func provisionAC(t *testing.T, h *AccessControl) (*observer.ObservedLogs, *prome
 	}
 	core, logs := observer.New(zapcore.DebugLevel)
 	h.logger = zap.New(core)
+	h.decisions.logger = h.logger
 	return logs, ctx.GetMetricsRegistry()
 }
 
@@ -204,16 +205,16 @@ func TestAccessControlDecisionLogsAndMetrics(t *testing.T) {
 	}
 	acServe(t, h, acRequest("GET", "/api/public/x", "203.0.113.9", nil, nil))
 
-	denies := logs.FilterMessage("access denied").All()
+	denies := logs.FilterMessage("access_control: block").All()
 	if len(denies) != 1 {
 		t.Fatalf("want one deny line, got %d: %v", len(denies), logs.All())
 	}
 	e := denies[0]
-	if e.Level != zapcore.InfoLevel {
+	if e.Level != zapcore.WarnLevel {
 		t.Errorf("deny logged at %v", e.Level)
 	}
-	want := map[string]string{"policy": "api", "rule": "admin-deny", "user": "rita", "method": "GET",
-		"path": "/admin/users", "client": "203.0.113.9", "reason": "forbidden"}
+	want := map[string]string{"module": "access_control", "decision": "block", "policy": "api", "rule": "admin-deny", "user": "rita", "method": "GET",
+		"path": "/admin/users", "client_ip": "203.0.113.9", "reason": "forbidden"}
 	fields := e.ContextMap()
 	for k, v := range want {
 		if fields[k] != v {
@@ -231,10 +232,10 @@ func TestAccessControlDecisionLogsAndMetrics(t *testing.T) {
 		t.Errorf("allowed requests must not be logged (%d lines in all)", n)
 	}
 
-	if got := testutil.ToFloat64(h.counters[3][acDecDeny]); got != 1 {
+	if got := acCounted(h, 3, acDecDeny); got != 1 {
 		t.Errorf("admin-deny deny counter = %v", got)
 	}
-	if got := testutil.ToFloat64(h.counters[4][acDecAllow]); got != 1 {
+	if got := acCounted(h, 4, acDecAllow); got != 1 {
 		t.Errorf("public-read allow counter = %v", got)
 	}
 	if n, err := testutil.GatherAndCount(reg, "caddy_gatehouse_access_decisions_total"); err != nil || n == 0 {
@@ -248,7 +249,7 @@ func TestAccessControlDecisionLogsAndMetrics(t *testing.T) {
 	if err := h2.provisionMetrics(reg); err != nil {
 		t.Fatalf("second provisionMetrics: %v", err)
 	}
-	if got := testutil.ToFloat64(h2.counters[3][acDecDeny]); got != 1 {
+	if got := acCounted(h2, 3, acDecDeny); got != 1 {
 		t.Errorf("shared counter not reused: %v", got)
 	}
 }
@@ -265,14 +266,14 @@ func TestAccessControlShadow(t *testing.T) {
 		if status != 204 || !called {
 			t.Fatalf("shadow rule blocked: %d %v", status, called)
 		}
-		lines := logs.FilterMessage("access would be denied (shadow rule)").All()
-		if len(lines) != 1 || lines[0].Level != zapcore.WarnLevel || lines[0].ContextMap()["rule"] != "new-block" || lines[0].ContextMap()["enforced"] != "allow" {
-			t.Fatalf("want one WARN would-deny line for new-block, got %v", logs.All())
+		lines := logs.FilterMessage("access_control: would_block").All()
+		if len(lines) != 1 || lines[0].Level != zapcore.InfoLevel || lines[0].ContextMap()["monitor"] != true || lines[0].ContextMap()["rule"] != "new-block" || lines[0].ContextMap()["enforced"] != "allow" {
+			t.Fatalf("want one INFO would_block line for new-block, got %v", logs.All())
 		}
-		if got := testutil.ToFloat64(h.counters[0][acDecShadowDeny]); got != 1 {
+		if got := acCounted(h, 0, acDecShadowDeny); got != 1 {
 			t.Errorf("shadow_deny counter = %v", got)
 		}
-		if got := testutil.ToFloat64(h.counters[1][acDecAllow]); got != 1 {
+		if got := acCounted(h, 1, acDecAllow); got != 1 {
 			t.Errorf("allow counter = %v", got)
 		}
 	})
@@ -283,14 +284,14 @@ func TestAccessControlShadow(t *testing.T) {
 		if status != 204 || !called {
 			t.Fatalf("shadow policy blocked: %d %v", status, called)
 		}
-		lines := logs.FilterMessage("access would be denied (shadow policy)").All()
+		lines := logs.FilterMessage("access_control: would_block").All()
 		if len(lines) != 1 || lines[0].ContextMap()["rule"] != "default" {
 			t.Fatalf("want one would-deny line by default, got %v", logs.All())
 		}
-		if got := testutil.ToFloat64(h.counters[len(h.counters)-2][acDecShadowDeny]); got != 1 {
+		if got := acCounted(h, len(h.counters)-2, acDecShadowDeny); got != 1 {
 			t.Errorf("default shadow_deny counter = %v", got)
 		}
-		if n := len(logs.FilterMessage("access denied").All()); n != 0 {
+		if n := len(logs.FilterMessage("access_control: block").All()); n != 0 {
 			t.Errorf("shadow mode logged %d enforced denials", n)
 		}
 	})
@@ -300,9 +301,9 @@ func TestAccessControlShadow(t *testing.T) {
 		h := &AccessControl{Rules: rules, Shadow: shadow}
 		logs, _ := provisionAC(t, h)
 		_, status, called := acServe(t, h, acRequest("GET", "/admin/x%2F..%2F..%2Fpublic", "203.0.113.1", jwtReader, nil))
-		want, msg, dec := 400, "access denied: invalid path", acDecDeny
+		want, msg, dec := 400, "access_control: block", acDecDeny
 		if shadow {
-			want, msg, dec = 204, "access would be denied: invalid path", acDecShadowDeny
+			want, msg, dec = 204, "access_control: would_block", acDecShadowDeny
 		}
 		if status != want || called != shadow {
 			t.Errorf("shadow=%v: invalid path → %d (next ran: %v), want %d", shadow, status, called, want)
@@ -311,7 +312,7 @@ func TestAccessControlShadow(t *testing.T) {
 		if len(lines) != 1 || lines[0].ContextMap()["rule"] != authz.InvalidPathRuleName || lines[0].ContextMap()["user"] != jwtReader.ID {
 			t.Errorf("shadow=%v: want one %q line naming the rule and user, got %v", shadow, msg, logs.All())
 		}
-		if got := testutil.ToFloat64(h.counters[len(h.counters)-1][dec]); got != 1 {
+		if got := acCounted(h, len(h.counters)-1, dec); got != 1 {
 			t.Errorf("shadow=%v: invalid_path counter = %v", shadow, got)
 		}
 	}
@@ -339,35 +340,12 @@ func TestAccessControlValidateAndProvisionErrors(t *testing.T) {
 	}
 }
 
-func TestLogLimiter(t *testing.T) {
-	l := &acLogLimiter{limit: 2}
-	now := time.Unix(1000, 0).Unix()
-	var allowed int
-	for range 5 {
-		if ok, _ := l.allow(now); ok {
-			allowed++
-		}
-	}
-	if allowed != 2 {
-		t.Errorf("allowed %d lines in one second, want 2", allowed)
-	}
-	ok, suppressed := l.allow(now + 1)
-	if !ok || suppressed != 3 {
-		t.Errorf("next window: ok=%v suppressed=%d, want true 3", ok, suppressed)
-	}
-	unlimited := &acLogLimiter{limit: -1}
-	for range 1000 {
-		if ok, _ := unlimited.allow(now); !ok {
-			t.Fatal("negative limit must not cap")
-		}
-	}
-}
-
 func TestAccessControlLogLimitApplies(t *testing.T) {
 	h := &AccessControl{LogLimit: 3}
 	logs, _ := provisionAC(t, h)
 	fixed := time.Unix(5000, 0)
-	h.now = func() time.Time { return fixed }
+	h.decisions.sampler = newLogSampler(3, func() time.Time { return fixed })
+	h.decisions.sampler.now = func() time.Time { return fixed }
 	for range 10 {
 		acServe(t, h, acRequest("GET", "/x", "203.0.113.1", nil, nil))
 	}
@@ -377,10 +355,10 @@ func TestAccessControlLogLimitApplies(t *testing.T) {
 	fixed = fixed.Add(time.Second)
 	acServe(t, h, acRequest("GET", "/x", "203.0.113.1", nil, nil))
 	last := logs.All()[logs.Len()-1]
-	if last.ContextMap()["suppressed"] != int64(7) {
-		t.Errorf("suppressed = %v, want 7", last.ContextMap()["suppressed"])
+	if last.ContextMap()["dropped_since_last"] != int64(7) {
+		t.Errorf("dropped_since_last = %v, want 7", last.ContextMap()["dropped_since_last"])
 	}
-	if got := testutil.ToFloat64(h.counters[len(h.counters)-2][acDecDeny]); got != 11 {
+	if got := acCounted(h, len(h.counters)-2, acDecDeny); got != 11 {
 		t.Errorf("metrics must count every decision, even unlogged: %v", got)
 	}
 }
@@ -440,7 +418,7 @@ func TestAccessControlConcurrent(t *testing.T) {
 	if allowed != 800 || denied != 800 {
 		t.Errorf("allowed %d denied %d, want 800 each", allowed, denied)
 	}
-	if got := testutil.ToFloat64(h.counters[5][acDecAllow]); got != 800 {
+	if got := acCounted(h, 5, acDecAllow); got != 800 {
 		t.Errorf("orders-read allow counter = %v", got)
 	}
 }
@@ -707,4 +685,11 @@ func TestAccessControlWarnsNonStrictProxies(t *testing.T) {
 			t.Errorf("%s: %d warnings, want %d", tc.name, n, tc.warned)
 		}
 	}
+}
+
+// acCounted reads the access_decisions_total series of a rule slot.
+func acCounted(h *AccessControl, rule, decision int) float64 {
+	return testutil.ToFloat64(h.counters[rule][decision].get(func() prometheus.Counter {
+		return h.vec.WithLabelValues(h.label, h.ruleNames[rule], acDecisionLabels[decision])
+	}))
 }

@@ -85,6 +85,16 @@ type APIAuth struct {
 	// Optional lets requests without any credential through anonymously; a
 	// credential that is present must still be valid. Default: false.
 	Optional bool `json:"optional,omitempty"`
+	// Monitor runs authentication observe-only: a request that would be
+	// rejected is logged and counted as would_block and goes on
+	// anonymously (no identity, credentials left in place); a valid
+	// credential still sets the identity. Unset: the site's gatehouse
+	// handler or the gatehouse global option decides (default: enforce).
+	Monitor *bool `json:"monitor,omitempty"`
+	// LogRate is the most decision log lines written per second by this
+	// handler; the others are counted and reported. Default: the
+	// gatehouse app's decision_log_rate, else 20. Negative: no limit.
+	LogRate int `json:"log_rate,omitempty"`
 
 	// CacheSize bounds the verified-token cache (entries). Default: 10000;
 	// -1 disables the cache.
@@ -101,7 +111,10 @@ type APIAuth struct {
 	logger        *zap.Logger
 	fetchLog      *atomic.Pointer[zap.Logger] // unsampled: JWKS health changes are rare
 	metrics       *authMetrics
+	decisions     *decisionLog
 	challenge     string
+
+	monitorDefault bool
 }
 
 // IssuerConfig is one trusted issuer.
@@ -209,6 +222,16 @@ func (a *APIAuth) Provision(ctx caddy.Context) error {
 	a.fetchLog = new(atomic.Pointer[zap.Logger])
 	a.fetchLog.Store(ctx.Logger())
 	a.metrics = newAuthMetrics(ctx.GetMetricsRegistry())
+	settings := gatehouseSettings(ctx)
+	a.monitorDefault = settings.Monitor
+	rate := a.LogRate
+	if rate == 0 {
+		rate = settings.DecisionLogRate
+	}
+	var derr error
+	if a.decisions, derr = newDecisionLog(ctx, "api_auth", ctx.Logger(), rate); derr != nil {
+		return fmt.Errorf("api_auth: metrics: %w", derr)
+	}
 	if a.Realm == "" {
 		a.Realm = authDefaultRealm
 	}
@@ -454,7 +477,7 @@ func (a *APIAuth) ServeHTTP(w http.ResponseWriter, r *http.Request, next caddyht
 		err = &authn.Error{Reason: authn.ReasonMultiple}
 	}
 	if err != nil {
-		return a.reject(w, r, http.StatusBadRequest, err, "")
+		return a.refuse(w, r, next, http.StatusBadRequest, err, "")
 	}
 
 	var id *authz.Identity
@@ -462,23 +485,25 @@ func (a *APIAuth) ServeHTTP(w http.ResponseWriter, r *http.Request, next caddyht
 	case token != "":
 		id, err = a.verifier.Verify(r.Context(), token)
 		if err != nil {
-			return a.reject(w, r, http.StatusUnauthorized, err, "jwt")
+			return a.refuse(w, r, next, http.StatusUnauthorized, err, "jwt")
 		}
 	case apiKey != "":
 		id, err = a.apiKeys.Lookup(apiKey)
 		if err != nil {
-			return a.reject(w, r, http.StatusUnauthorized, err, "api_key")
+			return a.refuse(w, r, next, http.StatusUnauthorized, err, "api_key")
 		}
 	case a.Optional:
 		a.clearUserClaims(r)
 		a.metrics.count("anonymous", "missing")
+		a.decisions.allowed()
 		return next.ServeHTTP(w, r)
 	default:
-		return a.reject(w, r, http.StatusUnauthorized, &authn.Error{Reason: authn.ReasonMissing}, "")
+		return a.refuse(w, r, next, http.StatusUnauthorized, &authn.Error{Reason: authn.ReasonMissing}, "")
 	}
 
 	a.expose(r, id)
-	if a.StripCredentials {
+	a.decisions.allowed()
+	if a.StripCredentials && !monitorOn(r, a.Monitor, a.monitorDefault) {
 		authn.Strip(r, a.sources)
 		authn.Strip(r, a.apiKeySources)
 	}
@@ -519,14 +544,45 @@ func (a *APIAuth) clearUserClaims(r *http.Request) {
 	}
 }
 
-// reject answers 401 (or 400 for an ambiguous request) with an RFC 6750
-// challenge, logs one sampled line, and counts the rejection. The body
-// carries nothing; the description names only the broad class of failure.
-func (a *APIAuth) reject(w http.ResponseWriter, r *http.Request, status int, err error, method string) error {
+// refuse rejects the request, or in monitor mode records the would-be
+// rejection and passes it on anonymously.
+func (a *APIAuth) refuse(w http.ResponseWriter, r *http.Request, next caddyhttp.Handler, status int, err error, method string) error {
 	var e *authn.Error
 	if !errors.As(err, &e) {
 		e = &authn.Error{Reason: authn.ReasonMalformed, Err: err}
 	}
+	if monitorOn(r, a.Monitor, a.monitorDefault) {
+		a.metrics.count("monitored", string(e.Reason))
+		a.logRejection(r, e, status, method, true)
+		a.clearUserClaims(r)
+		return next.ServeHTTP(w, r)
+	}
+	return a.reject(w, r, status, e, method)
+}
+
+// logRejection records a rejection in the shared decision log. The
+// subject is the identity the credential claims (unverified unless the
+// reason says otherwise): it keys abuse bans and helps an operator, and is
+// never a secret; the credential itself is never logged.
+func (a *APIAuth) logRejection(r *http.Request, e *authn.Error, status int, method string, monitor bool) {
+	d := decision{Decision: decisionBlock, Reason: string(e.Reason), Category: method, Status: status, User: e.Subject, Monitor: monitor}
+	if monitor {
+		d.Decision = decisionWouldBlock
+	}
+	a.decisions.record(r, d,
+		zap.String("credential", method),
+		zap.String("issuer", e.Issuer),
+		zap.String("kid", e.KeyID),
+	)
+	if extra, ok := r.Context().Value(caddyhttp.ExtraLogFieldsCtxKey).(*caddyhttp.ExtraLogFields); ok {
+		extra.Add(zap.String("auth_reject", string(e.Reason)))
+	}
+}
+
+// reject answers 401 (or 400 for an ambiguous request) with an RFC 6750
+// challenge, logs one rate-limited line, and counts the rejection. The body
+// carries nothing; the description names only the broad class of failure.
+func (a *APIAuth) reject(w http.ResponseWriter, r *http.Request, status int, e *authn.Error, method string) error {
 	challenge := a.challenge
 	switch {
 	case status == http.StatusBadRequest:
@@ -536,22 +592,7 @@ func (a *APIAuth) reject(w http.ResponseWriter, r *http.Request, status int, err
 	}
 	w.Header().Set("WWW-Authenticate", challenge)
 	a.metrics.count("rejected", string(e.Reason))
-
-	if c := a.logger.Check(zapcore.InfoLevel, "request rejected"); c != nil {
-		clientIP, _ := caddyhttp.GetVar(r.Context(), caddyhttp.ClientIPVarKey).(string)
-		c.Write(
-			zap.String("reason", string(e.Reason)),
-			zap.String("credential", method),
-			zap.String("issuer", e.Issuer),
-			zap.String("kid", e.KeyID),
-			zap.String("subject", e.Subject),
-			zap.String("client_ip", clientIP),
-			zap.String("uri", r.URL.Path),
-		)
-	}
-	if extra, ok := r.Context().Value(caddyhttp.ExtraLogFieldsCtxKey).(*caddyhttp.ExtraLogFields); ok {
-		extra.Add(zap.String("auth_reject", string(e.Reason)))
-	}
+	a.logRejection(r, e, status, method, false)
 	return caddyhttp.Error(status, fmt.Errorf("api_auth: %s", e.Reason))
 }
 

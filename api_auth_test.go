@@ -82,6 +82,7 @@ func aaProvision(t *testing.T, h *APIAuth) *observer.ObservedLogs {
 	}
 	core, logs := observer.New(zapcore.DebugLevel)
 	h.logger = zap.New(core)
+	h.decisions.logger = h.logger
 	return logs
 }
 
@@ -362,12 +363,12 @@ func TestAPIAuthLogsAndMetrics(t *testing.T) {
 		}
 		aaServe(t, h, r)
 	}
-	entries := logs.FilterMessage("request rejected").All()
+	entries := logs.FilterMessage("api_auth: block").All()
 	if len(entries) != 2 {
 		t.Fatalf("%d rejection log lines, want 2", len(entries))
 	}
 	f := entries[1].ContextMap()
-	if f["reason"] != "expired" || f["issuer"] != aaIssuer || f["subject"] != "mallory" || f["client_ip"] != "192.0.2.7" {
+	if f["reason"] != "expired" || f["issuer"] != aaIssuer || f["user"] != "mallory" || f["client_ip"] != "192.0.2.7" {
 		t.Fatalf("log fields = %v", f)
 	}
 	for _, e := range logs.All() {

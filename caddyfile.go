@@ -10,7 +10,7 @@ import (
 //
 // With Caddy's standard order the chain runs:
 //
-//	try_files → request_filter → basic_auth → api_auth → forward_auth →
+//	try_files → gatehouse → request_filter → basic_auth → api_auth → forward_auth →
 //	access_control → request_header → encode → response_redact → … →
 //	reverse_proxy
 //
@@ -21,6 +21,13 @@ import (
 func init() {
 	httpcaddyfile.RegisterHandlerDirective("request_filter", parseRequestFilter)
 	httpcaddyfile.RegisterDirectiveOrder("request_filter", httpcaddyfile.After, "try_files")
+
+	// The site-wide monitor switch runs before every module so that each
+	// sees it: placed after try_files once request_filter is, it lands
+	// between the two. (Orders can only be relative to standard directives.)
+	httpcaddyfile.RegisterHandlerDirective("gatehouse", parseGatehouse)
+	httpcaddyfile.RegisterDirectiveOrder("gatehouse", httpcaddyfile.After, "try_files")
+	httpcaddyfile.RegisterGlobalOption("gatehouse", parseGatehouseOption)
 
 	httpcaddyfile.RegisterHandlerDirective("api_auth", parseAPIAuth)
 	httpcaddyfile.RegisterDirectiveOrder("api_auth", httpcaddyfile.After, "basic_auth")

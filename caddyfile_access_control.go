@@ -30,7 +30,7 @@ func parseAccessControl(h httpcaddyfile.Helper) (caddyhttp.MiddlewareHandler, er
 //	    name             <label>
 //	    default          allow|deny
 //	    case_insensitive
-//	    shadow
+//	    monitor          [on|off]
 //	    realm            <realm>
 //	    problem_json
 //	    log_limit        <lines-per-second>
@@ -38,7 +38,7 @@ func parseAccessControl(h httpcaddyfile.Helper) (caddyhttp.MiddlewareHandler, er
 //	    keep_method_override
 //	    keep_url_override
 //	    allow|deny [<rule-name>] [{
-//	        shadow
+//	        monitor
 //	        method        <methods...>
 //	        host          <hosts...>
 //	        path          <paths...>
@@ -135,6 +135,12 @@ func (h *AccessControl) UnmarshalCaddyfile(d *caddyfile.Dispenser) error {
 				return d.ArgErr()
 			}
 			h.KeepURLOverride = true
+		case "monitor":
+			m, err := parseMonitorOption(d)
+			if err != nil {
+				return err
+			}
+			h.Monitor = m
 		default:
 			var cfg authz.PolicyConfig
 			handled, err := unmarshalPolicyDirective(d, &cfg)
@@ -164,7 +170,7 @@ func (h *AccessControl) UnmarshalCaddyfile(d *caddyfile.Dispenser) error {
 //	access_policy <name> {
 //	    default          allow|deny
 //	    case_insensitive
-//	    shadow
+//	    monitor
 //	    allow|deny [<rule-name>] [{ <conditions as in access_control> }]
 //	}
 //
@@ -217,7 +223,7 @@ func unmarshalPolicyDirective(d *caddyfile.Dispenser, cfg *authz.PolicyConfig) (
 			return true, d.ArgErr()
 		}
 		cfg.CaseInsensitive = true
-	case "shadow":
+	case "monitor", "shadow": // shadow: the former name
 		if d.NextArg() {
 			return true, d.ArgErr()
 		}
@@ -255,14 +261,14 @@ func unmarshalRule(d *caddyfile.Dispenser) (authz.Rule, error) {
 			return nil
 		}
 		switch cond {
-		case "shadow", "authenticated":
+		case "monitor", "shadow", "authenticated":
 		default:
 			if err := needArgs(); err != nil {
 				return rule, err
 			}
 		}
 		switch cond {
-		case "shadow":
+		case "monitor", "shadow": // shadow: the former name
 			if len(args) > 0 {
 				return rule, d.ArgErr()
 			}

@@ -57,6 +57,8 @@ func parseAPIAuth(h httpcaddyfile.Helper) (caddyhttp.MiddlewareHandler, error) {
 //	    realm <realm>
 //	    allow_preflight
 //	    optional
+//	    monitor [on|off]
+//	    log_rate <lines-per-second>|off
 //	    cache_size <entries>|off
 //	    cache_ttl <duration>
 //	}
@@ -173,6 +175,22 @@ func (a *APIAuth) UnmarshalCaddyfile(d *caddyfile.Dispenser) error {
 			if err := authFlagArg(d, &a.Optional); err != nil {
 				return err
 			}
+		case "monitor":
+			m, err := parseMonitorOption(d)
+			if err != nil {
+				return err
+			}
+			a.Monitor = m
+		case "log_rate":
+			var s string
+			if err := authOneArg(d, &s); err != nil {
+				return err
+			}
+			n, err := parseLogRate(s)
+			if err != nil {
+				return d.Errf("log_rate: %v", err)
+			}
+			a.LogRate = n
 		case "cache_size":
 			var s string
 			if err := authOneArg(d, &s); err != nil {

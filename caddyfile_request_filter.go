@@ -25,7 +25,7 @@ func parseRequestFilter(h httpcaddyfile.Helper) (caddyhttp.MiddlewareHandler, er
 //	request_filter [<matcher>] {
 //	    threshold          <score>
 //	    paranoia           <1-4>
-//	    detect_only
+//	    monitor            [on|off]
 //	    block_status       <code>
 //	    blocked_as_error
 //	    log_rate           <lines-per-second>|off
@@ -75,11 +75,14 @@ func (h *RequestFilter) UnmarshalCaddyfile(d *caddyfile.Dispenser) error {
 			c.Threshold, err = rfInt(d)
 		case "paranoia":
 			c.Paranoia, err = rfInt(d)
-		case "detect_only":
+		case "monitor":
+			h.Monitor, err = parseMonitorOption(d)
+		case "detect_only": // the former name of monitor
 			if d.NextArg() {
 				return d.ArgErr()
 			}
-			c.DetectOnly = true
+			on := true
+			h.Monitor = &on
 		case "block_status":
 			c.BlockStatus, err = rfInt(d)
 		case "blocked_as_error":

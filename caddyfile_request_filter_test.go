@@ -55,7 +55,7 @@ func TestRequestFilterUnmarshalCaddyfile(t *testing.T) {
 				block
 			}
 		}`, want: filter.Config{
-			Threshold: 7, Paranoia: 2, DetectOnly: true, BlockStatus: 406,
+			Threshold: 7, Paranoia: 2, BlockStatus: 406,
 			DisabledRules:  []string{"sqli-comment", "xss-*", "ssrf-private"},
 			AllowedMethods: []string{"GET", "POST"},
 			MaxURILength:   4096, MaxHeaders: -1, MaxHeaderSize: 8192, MaxArgs: 100,

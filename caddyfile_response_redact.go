@@ -56,6 +56,8 @@ func parseResponseRedact(h httpcaddyfile.Helper) (caddyhttp.MiddlewareHandler, e
 //
 //	    # bodies without a useful Content-Type
 //	    sniff json|off
+//	    monitor [on|off]
+//	    log_rate <lines-per-second>|off
 //	}
 //
 //	<style> := mask [char <c>] [keep_first <n>] [keep_last <n>]
@@ -259,6 +261,24 @@ func (h *ResponseRedact) UnmarshalCaddyfile(d *caddyfile.Dispenser) error {
 			}
 			if _, err := compileCookieNames(h.MaskCookies); err != nil {
 				return d.Err(err.Error())
+			}
+		case "monitor":
+			m, err := parseMonitorOption(d)
+			if err != nil {
+				return err
+			}
+			h.Monitor = m
+		case "log_rate":
+			if !d.NextArg() {
+				return d.ArgErr()
+			}
+			n, err := parseLogRate(d.Val())
+			if err != nil {
+				return d.Errf("log_rate: %v", err)
+			}
+			h.LogRate = n
+			if d.NextArg() {
+				return d.ArgErr()
 			}
 		case "sniff":
 			if !d.NextArg() {

@@ -72,7 +72,9 @@ command lists.`,
 				return fmt.Errorf("handler %d: %w", h.index, err)
 			}
 			rf.resolveFiles()
-			engine, err := filter.New(rf.Config)
+			cfg := rf.Config
+			cfg.DetectOnly = cfg.DetectOnly || (rf.Monitor != nil && *rf.Monitor)
+			engine, err := filter.New(cfg)
 			if err != nil {
 				return fmt.Errorf("handler %d: %w", h.index, err)
 			}
@@ -293,7 +295,7 @@ func printDecision(w io.Writer, h filterHandler, request string, d filter.Decisi
 	case filter.ActionBlock:
 		fmt.Fprintf(w, "decision: BLOCK (status %d)\n", d.Status)
 	case filter.ActionDetect:
-		fmt.Fprintf(w, "decision: DETECT (would block with status %d; detect_only is on)\n", d.Status)
+		fmt.Fprintf(w, "decision: DETECT (would block with status %d; monitor mode is on)\n", d.Status)
 	case filter.ActionBypass:
 		fmt.Fprintf(w, "decision: BYPASS (client on the allow list, not inspected)\n")
 	default:

@@ -22,6 +22,8 @@ import (
 // Every Gatehouse module, registered in one place. Their Caddyfile
 // directives and handler order are in caddyfile.go.
 func init() {
+	caddy.RegisterModule(GatehouseApp{})
+	caddy.RegisterModule(Gatehouse{})
 	caddy.RegisterModule(RequestFilter{})
 	caddy.RegisterModule(APIAuth{})
 	caddy.RegisterModule(AccessControl{})

@@ -10,8 +10,6 @@ import (
 	"net/http"
 	"net/netip"
 	"strings"
-	"sync"
-	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"go.uber.org/zap"
@@ -39,16 +37,25 @@ type RequestFilter struct {
 	// the status and an empty body. Default: false, the filter writes a
 	// minimal text or JSON body with the request id itself.
 	BlockedAsError bool `json:"blocked_as_error,omitempty"`
-	// LogRate is the most "request blocked" log lines written per second
-	// by this handler (bursts up to the same number); the lines refused are
+	// LogRate is the most decision log lines written per second by this
+	// handler (bursts up to the same number); the lines refused are
 	// counted and reported on the next one written. Metrics count every
-	// request. Default: 20. Negative: no limit.
+	// request. Default: the gatehouse app's decision_log_rate, else 20.
+	// Negative: no limit.
 	LogRate int `json:"log_rate,omitempty"`
 
-	engine  *filter.Engine
-	logger  *zap.Logger
-	metrics *requestFilterMetrics
-	logGate *logSampler
+	// Monitor runs the filter observe-only: a request it would block is
+	// logged and counted as would_block and goes on unchanged. Unset: the
+	// site's gatehouse handler or the gatehouse global option decides
+	// (default: enforce). max_body_size still applies, since it bounds the
+	// memory the gateway spends. detect_only is the former name.
+	Monitor *bool `json:"monitor,omitempty"`
+
+	engine         *filter.Engine
+	logger         *zap.Logger
+	metrics        *requestFilterMetrics
+	decisions      *decisionLog
+	monitorDefault bool
 }
 
 // CaddyModule returns the Caddy module information.
@@ -64,7 +71,18 @@ func (RequestFilter) CaddyModule() caddy.ModuleInfo {
 func (h *RequestFilter) Provision(ctx caddy.Context) error {
 	h.logger = ctx.Logger()
 	h.resolveFiles()
-	engine, err := filter.New(h.Config)
+	if h.DetectOnly && h.Monitor == nil {
+		on := true
+		h.Monitor = &on
+	}
+	settings := gatehouseSettings(ctx)
+	h.monitorDefault = settings.Monitor
+	// The engine always decides as if enforcing (collecting every match
+	// only when monitoring is certain); the handler applies the mode per
+	// request, since a site may switch it.
+	cfg := h.Config
+	cfg.DetectOnly = h.Monitor != nil && *h.Monitor
+	engine, err := filter.New(cfg)
 	if err != nil {
 		return fmt.Errorf("request_filter: %w", err)
 	}
@@ -78,11 +96,10 @@ func (h *RequestFilter) Provision(ctx caddy.Context) error {
 	}
 	rate := h.LogRate
 	if rate == 0 {
-		rate = defaultBlockLogsPerSecond
+		rate = settings.DecisionLogRate
 	}
-	h.logGate = nil // log_rate off: every line
-	if rate > 0 {
-		h.logGate = newLogSampler(rate, time.Now)
+	if h.decisions, err = newDecisionLog(ctx, "request_filter", h.logger, rate); err != nil {
+		return fmt.Errorf("request_filter: metrics: %w", err)
 	}
 	return nil
 }
@@ -119,11 +136,15 @@ func (h *RequestFilter) ServeHTTP(w http.ResponseWriter, r *http.Request, next c
 		r.Body = requestFilterBodyErr{r.Body}
 	}
 
+	if d.Action == filter.ActionBlock && monitorOn(r, h.Monitor, h.monitorDefault) {
+		d.Action = filter.ActionDetect
+	}
 	h.metrics.requests.WithLabelValues(string(d.Action)).Inc()
 	for _, m := range d.Matches {
 		h.metrics.matches.WithLabelValues(string(m.Category)).Inc()
 	}
 	if d.Action == filter.ActionPass || d.Action == filter.ActionBypass {
+		h.decisions.allowed()
 		return next.ServeHTTP(w, r)
 	}
 
@@ -210,71 +231,46 @@ func writeBlocked(w http.ResponseWriter, r *http.Request, status int, requestID 
 	}
 }
 
-// defaultBlockLogsPerSecond is LogRate's default.
-const defaultBlockLogsPerSecond = 20
-
-// logDecision writes one line per blocked (or would-be blocked) request and
-// puts the decision on the access log line.
+// logDecision records one blocked (or would-be blocked) request in the
+// shared decision log and puts the decision on the access log line.
 func (h *RequestFilter) logDecision(r *http.Request, info filter.RequestInfo, d filter.Decision, requestID string) {
 	rules := make([]string, 0, len(d.Matches))
-	for _, m := range d.Matches {
+	top := -1
+	for i, m := range d.Matches {
 		rules = append(rules, m.Rule)
+		if top < 0 || m.Score > d.Matches[top].Score {
+			top = i
+		}
 	}
 	if extra, ok := r.Context().Value(caddyhttp.ExtraLogFieldsCtxKey).(*caddyhttp.ExtraLogFields); ok {
 		extra.Set(zap.String("filter_action", string(d.Action)))
 		extra.Set(zap.Int("filter_score", d.Score))
 		extra.Set(zap.Strings("filter_rules", rules))
 	}
-	var suppressed int64
-	if h.logGate != nil {
-		var ok bool
-		if ok, suppressed = h.logGate.allow(); !ok {
-			return
-		}
-	}
-	msg := "request blocked"
+	dec := decision{Decision: decisionBlock, Status: d.Status, ID: requestID}
 	if d.Action == filter.ActionDetect {
-		msg = "request would be blocked (detect only)"
+		dec.Decision, dec.Monitor = decisionWouldBlock, true
 	}
-	ce := h.logger.Check(zapcore.WarnLevel, msg)
-	if ce == nil {
-		return
+	if top >= 0 {
+		dec.Rule = d.Matches[top].Rule
+		dec.Reason = string(d.Matches[top].Category)
+		dec.Category = dec.Reason
 	}
-	client := ""
-	if info.ClientIP.IsValid() {
-		client = info.ClientIP.String()
-	}
-	uri := info.URI
-	if uri == "" {
-		uri = r.RequestURI
+	// The path as the client sent it, without the query (the engine
+	// decided on the original request, not on a rewrite).
+	if info.URI != "" {
+		dec.Path, _, _ = strings.Cut(info.URI, "?")
 	}
 	fields := []zap.Field{
-		zap.String("request_id", requestID),
-		zap.String("client_ip", client),
-		zap.String("method", r.Method),
-		zap.String("host", r.Host),
-		zap.String("uri", filterTruncate(filter.RedactURI(uri), 256)),
 		zap.Int("score", d.Score),
 		zap.Int("threshold", d.Threshold),
-		zap.Int("status", d.Status),
 		zap.Strings("rules", rules),
 		zap.Array("matches", logMatches(d.Matches)),
 	}
 	if d.Truncated {
 		fields = append(fields, zap.Bool("matches_truncated", true))
 	}
-	if suppressed > 0 {
-		fields = append(fields, zap.Int64("suppressed_since_last", suppressed))
-	}
-	ce.Write(fields...)
-}
-
-// filterTruncate cuts s to n bytes for a log line.
-func filterTruncate(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	return s[:n] + "..."
+	h.decisions.record(r, dec, fields...)
 }
 
 // logMatches renders matches as a log array; fragments are already
@@ -301,39 +297,6 @@ func (m logMatch) MarshalLogObject(enc zapcore.ObjectEncoder) error {
 		enc.AddString("fragment", m.Fragment)
 	}
 	return nil
-}
-
-// logSampler is a token bucket: at most rate lines per second, bursts up
-// to rate. It is shared by the concurrent requests of one handler.
-type logSampler struct {
-	mu         sync.Mutex
-	rate       float64
-	tokens     float64
-	last       time.Time
-	suppressed int64
-	now        func() time.Time
-}
-
-func newLogSampler(rate int, now func() time.Time) *logSampler {
-	return &logSampler{rate: float64(rate), tokens: float64(rate), last: now(), now: now}
-}
-
-// allow takes a token; it returns how many lines were refused since the
-// last one allowed.
-func (s *logSampler) allow() (bool, int64) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	t := s.now()
-	s.tokens = min(s.rate, s.tokens+t.Sub(s.last).Seconds()*s.rate)
-	s.last = t
-	if s.tokens < 1 {
-		s.suppressed++
-		return false, 0
-	}
-	s.tokens--
-	n := s.suppressed
-	s.suppressed = 0
-	return true, n
 }
 
 // requestFilterMetrics are the request_filter counters.

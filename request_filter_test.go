@@ -39,6 +39,7 @@ func rfProvision(t *testing.T, cfg filter.Config) (*RequestFilter, *observer.Obs
 	}
 	core, logs := observer.New(zapcore.InfoLevel)
 	h.logger = zap.New(core)
+	h.decisions.logger = h.logger
 	return h, logs
 }
 
@@ -91,16 +92,16 @@ func TestRequestFilterServeHTTP(t *testing.T) {
 		wantLog    string // message of the one log line; "" for none
 	}{
 		{name: "pass", target: "/a?q=hello", orig: "/a?q=hello", wantStatus: 200, wantNext: true, wantAction: "pass"},
-		{name: "block", target: "/a?q=EVIL", orig: "/a?q=EVIL", wantStatus: 403, wantAction: "block", wantBody: "Request blocked. Request ID: ", wantLog: "request blocked"},
-		{name: "json answer", target: "/a?q=EVIL", orig: "/a?q=EVIL", accept: "application/json", wantStatus: 403, wantAction: "block", wantBody: `{"error":"request blocked","request_id":"`, wantLog: "request blocked"},
-		{name: "original URI, not the rewrite", target: "/index.php", orig: "/a?q=EVIL", wantStatus: 403, wantAction: "block", wantLog: "request blocked"},
-		{name: "custom status", cfg: filter.Config{BlockStatus: 418}, target: "/?q=EVIL", orig: "/?q=EVIL", wantStatus: 418, wantAction: "block", wantLog: "request blocked"},
-		{name: "detect only", cfg: filter.Config{DetectOnly: true}, target: "/?q=EVIL", orig: "/?q=EVIL", wantStatus: 200, wantNext: true, wantAction: "detect", wantLog: "request would be blocked (detect only)"},
-		{name: "deny by client_ip var", cfg: filter.Config{DenyIPs: []string{"198.51.100.0/24"}}, target: "/", orig: "/", clientIP: "198.51.100.7", wantStatus: 403, wantAction: "block", wantLog: "request blocked"},
+		{name: "block", target: "/a?q=EVIL", orig: "/a?q=EVIL", wantStatus: 403, wantAction: "block", wantBody: "Request blocked. Request ID: ", wantLog: "request_filter: block"},
+		{name: "json answer", target: "/a?q=EVIL", orig: "/a?q=EVIL", accept: "application/json", wantStatus: 403, wantAction: "block", wantBody: `{"error":"request blocked","request_id":"`, wantLog: "request_filter: block"},
+		{name: "original URI, not the rewrite", target: "/index.php", orig: "/a?q=EVIL", wantStatus: 403, wantAction: "block", wantLog: "request_filter: block"},
+		{name: "custom status", cfg: filter.Config{BlockStatus: 418}, target: "/?q=EVIL", orig: "/?q=EVIL", wantStatus: 418, wantAction: "block", wantLog: "request_filter: block"},
+		{name: "detect only", cfg: filter.Config{DetectOnly: true}, target: "/?q=EVIL", orig: "/?q=EVIL", wantStatus: 200, wantNext: true, wantAction: "detect", wantLog: "request_filter: would_block"},
+		{name: "deny by client_ip var", cfg: filter.Config{DenyIPs: []string{"198.51.100.0/24"}}, target: "/", orig: "/", clientIP: "198.51.100.7", wantStatus: 403, wantAction: "block", wantLog: "request_filter: block"},
 		{name: "allow list bypasses", cfg: filter.Config{AllowIPs: []string{"10.0.0.0/8"}}, target: "/?q=EVIL", orig: "/?q=EVIL", clientIP: "10.1.1.1", wantStatus: 200, wantNext: true, wantAction: "bypass"},
 		{name: "body restored for the backend", method: "POST", target: "/", orig: "/", body: "a=1&b=two", wantStatus: 200, wantNext: true, wantAction: "pass"},
-		{name: "body blocked", method: "POST", target: "/", orig: "/", body: "a=1&b=EVIL", wantStatus: 403, wantAction: "block", wantLog: "request blocked"},
-		{name: "body too large", cfg: filter.Config{MaxBodySize: 4}, method: "POST", target: "/", orig: "/", body: "a=1&b=2", wantStatus: 413, wantAction: "block", wantLog: "request blocked"},
+		{name: "body blocked", method: "POST", target: "/", orig: "/", body: "a=1&b=EVIL", wantStatus: 403, wantAction: "block", wantLog: "request_filter: block"},
+		{name: "body too large", cfg: filter.Config{MaxBodySize: 4}, method: "POST", target: "/", orig: "/", body: "a=1&b=2", wantStatus: 413, wantAction: "block", wantLog: "request_filter: block"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -266,7 +267,7 @@ func TestRequestFilterBlockedAsError(t *testing.T) {
 		if next.called || w.Body.Len() != 0 || w.Header().Get("Content-Type") != "" {
 			t.Errorf("handler answered itself: next %v, body %q", next.called, w.Body.String())
 		}
-		if logs.FilterMessage("request blocked").Len() != 1 {
+		if logs.FilterMessage("request_filter: block").Len() != 1 {
 			t.Errorf("block not logged: %v", logs.All())
 		}
 	}
@@ -278,7 +279,7 @@ func TestRequestFilterLogRate(t *testing.T) {
 	tests := []struct {
 		rate, requests, wantLines int
 	}{
-		{0, 30, defaultBlockLogsPerSecond},
+		{0, 30, defaultDecisionLogRate},
 		{3, 10, 3},
 		{-1, 30, 30},
 	}
@@ -292,16 +293,17 @@ func TestRequestFilterLogRate(t *testing.T) {
 		cancel()
 		core, logs := observer.New(zapcore.InfoLevel)
 		h.logger = zap.New(core)
+		h.decisions.logger = h.logger
 		// Freeze the sampler's clock: no refill during the burst.
-		if h.logGate != nil {
+		if s := h.decisions.sampler; s != nil {
 			t0 := time.Now()
-			h.logGate.now = func() time.Time { return t0 }
+			s.now = func() time.Time { return t0 }
 		}
 		for range tc.requests {
 			r := rfRequest("GET", "/?q=EVIL", "/?q=EVIL", "192.0.2.1", nil)
 			_ = h.ServeHTTP(httptest.NewRecorder(), r, &rfNext{})
 		}
-		if got := logs.FilterMessage("request blocked").Len(); got != tc.wantLines {
+		if got := logs.FilterMessage("request_filter: block").Len(); got != tc.wantLines {
 			t.Errorf("log_rate %d: %d lines for %d blocks, want %d", tc.rate, got, tc.requests, tc.wantLines)
 		}
 	}

@@ -110,6 +110,18 @@ type ResponseRedact struct {
 	// application/json. Default: "json".
 	Sniff string `json:"sniff,omitempty"`
 
+	// Monitor runs masking observe-only: responses reach the client
+	// exactly as the upstream sent them (body and headers), while what
+	// would have been masked, replaced or failed closed is counted and
+	// logged as would_mask / would_block. Unset: the site's gatehouse
+	// handler or the gatehouse global option decides (default: enforce).
+	Monitor *bool `json:"monitor,omitempty"`
+
+	// LogRate is the most decision log lines written per second by this
+	// handler; the others are counted and reported. Default: the
+	// gatehouse app's decision_log_rate, else 20. Negative: no limit.
+	LogRate int `json:"log_rate,omitempty"`
+
 	redactor   *redact.Redactor
 	cookies    *cookieMatcher
 	cookieRepl string
@@ -118,7 +130,10 @@ type ResponseRedact struct {
 	types      []contentTypePattern
 	statuses   statusSet
 	metrics    *redactMetrics
+	decisions  *decisionLog
 	logger     *zap.Logger
+
+	monitorDefault bool
 }
 
 // CaddyModule returns the Caddy module information.
@@ -193,6 +208,15 @@ func (h *ResponseRedact) Provision(ctx caddy.Context) error {
 	if h.metrics, err = newRedactMetrics(reg); err != nil {
 		return fmt.Errorf("response_redact: metrics: %w", err)
 	}
+	settings := gatehouseSettings(ctx)
+	h.monitorDefault = settings.Monitor
+	rate := h.LogRate
+	if rate == 0 {
+		rate = settings.DecisionLogRate
+	}
+	if h.decisions, err = newDecisionLog(ctx, "response_redact", h.logger, rate); err != nil {
+		return fmt.Errorf("response_redact: metrics: %w", err)
+	}
 	return nil
 }
 
@@ -233,6 +257,9 @@ func (h *ResponseRedact) Validate() error {
 func (h *ResponseRedact) ServeHTTP(w http.ResponseWriter, r *http.Request, next caddyhttp.Handler) error {
 	if r.Method == http.MethodConnect {
 		return next.ServeHTTP(w, r) // a tunnel, not a response to rewrite
+	}
+	if monitorOn(r, h.Monitor, h.monitorDefault) {
+		return h.serveMonitored(w, r, next)
 	}
 	rw := newRedactWriter(h, w, r)
 	defer rw.release()

@@ -104,6 +104,7 @@ func newTestRedact(t testing.TB, change func(*ResponseRedact)) *ResponseRedact {
 		t.Fatalf("validate: %v", err)
 	}
 	h.logger = zap.NewNop()
+	h.decisions.logger = h.logger
 	return h
 }
 
@@ -111,6 +112,7 @@ func newTestRedact(t testing.TB, change func(*ResponseRedact)) *ResponseRedact {
 func observeLogs(h *ResponseRedact) *observer.ObservedLogs {
 	core, logs := observer.New(zapcore.DebugLevel)
 	h.logger = zap.New(core)
+	h.decisions.logger = h.logger
 	return logs
 }
 

@@ -584,7 +584,7 @@ func TestResponseRedactLogs(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := map[string]bool{
-		"response_redact: masked response":              false,
+		"response_redact: mask":              false,
 		"response_redact: failing closed":               false,
 		"response_redact: replaced upstream error page": false,
 	}
@@ -600,7 +600,7 @@ func TestResponseRedactLogs(t *testing.T) {
 		if strings.Contains(enc.String(), queryToken) {
 			t.Errorf("log %q carries the query string: %s", e.Message, enc.String())
 		}
-		if e.Message == "response_redact: masked response" && !strings.Contains(enc.String(), `"records[*].card"`) {
+		if e.Message == "response_redact: mask" && !strings.Contains(enc.String(), `"records[*].card"`) {
 			t.Errorf("masked response log lacks JSON paths: %s", enc.String())
 		}
 	}

@@ -90,6 +90,8 @@ type redactWriter struct {
 	stopErr    error  // returned to the upstream on every later Write
 	failErr    error  // why the response fails closed
 	failResult string // metric result of the failure
+
+	monitor bool // a monitor-mode shadow: outcomes are would_mask / would_block
 }
 
 func newRedactWriter(h *ResponseRedact, w http.ResponseWriter, r *http.Request) *redactWriter {
@@ -668,18 +670,50 @@ func (w *redactWriter) record() {
 			extra.Set(zap.Any("redact_types", w.findings.Types))
 		}
 	}
-	if n > 0 {
-		if c := w.h.logger.Check(zapcore.InfoLevel, "response_redact: masked response"); c != nil {
-			c.Write(
-				zap.String("path", w.req.URL.Path),
-				zap.Int("status", w.status),
-				zap.String("result", result),
-				zap.Any("types", w.findings.Types),
-				zap.Any("paths", w.findings.Paths),
-				zap.Bool("json_fallback", w.findings.Fallback),
-			)
+	w.recordDecision(result, n)
+}
+
+// recordDecision writes the response's outcome to the shared decision log:
+// masked values by type and JSON path (never a value), error pages
+// replaced and responses failed closed as block.
+func (w *redactWriter) recordDecision(result string, n int) {
+	d := decision{Status: w.status, Monitor: w.monitor}
+	switch result {
+	case resultErrorPage, resultLimitFailed, resultUnknownEncoding, resultDecodeFailed, resultPartialContent:
+		d.Decision, d.Reason, d.Category = decisionBlock, result, "fail_closed"
+		if result == resultErrorPage {
+			d.Category = "error_page"
+		} else {
+			d.Status = http.StatusBadGateway
+		}
+		if w.monitor {
+			d.Decision = decisionWouldBlock
+		}
+		w.h.decisions.record(w.req, d, zap.Int("upstream_status", w.status))
+		return
+	}
+	if n == 0 {
+		w.h.decisions.allowed()
+		return
+	}
+	d.Decision = decisionMask
+	if w.monitor {
+		d.Decision = decisionWouldMask
+	}
+	top := 0
+	for typ, c := range w.findings.Types {
+		if c > top || (c == top && typ < d.Reason) {
+			d.Reason, top = typ, c
 		}
 	}
+	d.Category = d.Reason
+	w.h.decisions.record(w.req, d,
+		zap.String("result", result),
+		zap.Int("findings", n),
+		zap.Any("types", w.findings.Types),
+		zap.Any("paths", w.findings.Paths),
+		zap.Bool("json_fallback", w.findings.Fallback),
+	)
 }
 
 // stripRepresentationHeaders drops what no longer describes a rewritten

@@ -1,0 +1,123 @@
+package gatehouse
+
+import (
+	"fmt"
+	"strconv"
+
+	"github.com/caddyserver/caddy/v2/caddyconfig"
+	"github.com/caddyserver/caddy/v2/caddyconfig/caddyfile"
+	"github.com/caddyserver/caddy/v2/caddyconfig/httpcaddyfile"
+	"github.com/caddyserver/caddy/v2/modules/caddyhttp"
+)
+
+// parseGatehouse sets up the site- or route-wide switch:
+//
+//	gatehouse monitor|enforce
+func parseGatehouse(h httpcaddyfile.Helper) (caddyhttp.MiddlewareHandler, error) {
+	g := new(Gatehouse)
+	h.Next() // directive name
+	if !h.NextArg() {
+		return nil, h.Errf("gatehouse: expected monitor or enforce")
+	}
+	on, err := parseMonitorWord(h.Dispenser)
+	if err != nil {
+		return nil, err
+	}
+	g.Monitor = &on
+	if h.NextArg() || h.NextBlock(0) {
+		return nil, h.Errf("gatehouse: unexpected %q", h.Val())
+	}
+	return g, nil
+}
+
+// parseMonitorWord reads monitor or enforce at the cursor.
+func parseMonitorWord(d *caddyfile.Dispenser) (bool, error) {
+	switch d.Val() {
+	case "monitor":
+		return true, nil
+	case "enforce":
+		return false, nil
+	}
+	return false, d.Errf("expected monitor or enforce, got %q", d.Val())
+}
+
+// parseMonitorOption reads a module's own `monitor [on|off]` subdirective
+// (the cursor is on "monitor").
+func parseMonitorOption(d *caddyfile.Dispenser) (*bool, error) {
+	on := true
+	if d.NextArg() {
+		switch d.Val() {
+		case "on", "true":
+		case "off", "false":
+			on = false
+		default:
+			return nil, d.Errf("monitor: expected on or off, got %q", d.Val())
+		}
+	}
+	if d.NextArg() {
+		return nil, d.ArgErr()
+	}
+	return &on, nil
+}
+
+// parseGatehouseOption is the gatehouse global option:
+//
+//	{
+//	    gatehouse monitor|enforce
+//	    # or
+//	    gatehouse {
+//	        monitor
+//	        decision_log_rate <lines-per-second>|off
+//	    }
+//	}
+func parseGatehouseOption(d *caddyfile.Dispenser, _ any) (any, error) {
+	var app GatehouseApp
+	d.Next() // option name
+	if d.NextArg() {
+		on, err := parseMonitorWord(d)
+		if err != nil {
+			return nil, err
+		}
+		app.Monitor = on
+		if d.NextArg() {
+			return nil, d.ArgErr()
+		}
+	}
+	for d.NextBlock(0) {
+		switch d.Val() {
+		case "monitor":
+			on, err := parseMonitorOption(d)
+			if err != nil {
+				return nil, err
+			}
+			app.Monitor = *on
+		case "decision_log_rate":
+			if !d.NextArg() {
+				return nil, d.ArgErr()
+			}
+			n, err := parseLogRate(d.Val())
+			if err != nil {
+				return nil, d.Errf("decision_log_rate: %v", err)
+			}
+			app.DecisionLogRate = n
+			if d.NextArg() {
+				return nil, d.ArgErr()
+			}
+		default:
+			return nil, d.Errf("gatehouse: unrecognized option %q", d.Val())
+		}
+	}
+	return httpcaddyfile.App{Name: "gatehouse", Value: caddyconfig.JSON(app, nil)}, nil
+}
+
+// parseLogRate reads <lines-per-second>|off (off: -1, no limit).
+func parseLogRate(v string) (int, error) {
+	if v == "off" {
+		return -1, nil
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 1 {
+		return 0, fmt.Errorf("expected a positive number of lines per second or off, got %q", v)
+	}
+	return n, nil
+}
