@@ -584,7 +584,7 @@ func TestResponseRedactLogs(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := map[string]bool{
-		"response_redact: mask":              false,
+		"response_redact: mask":                         false,
 		"response_redact: failing closed":               false,
 		"response_redact: replaced upstream error page": false,
 	}
