@@ -158,9 +158,29 @@ func (w *walker) body(r *http.Request) error {
 	case bodyStrings:
 		w.printableRuns(s)
 	default:
+		if mediaType == "" && formLike(s) {
+			// No Content-Type and a body shaped like a form: many
+			// frameworks parse it as one (CRS does the same).
+			w.pairs(s, '&', tBodyName, tBody, KindBodyName, KindBodyValue)
+		}
 		w.value(tBodyRaw, KindBodyRaw, "", s)
 	}
 	return nil
+}
+
+// formLike: "name=value" pairs, the name a plain token without spaces.
+func formLike(s string) bool {
+	eq := strings.IndexByte(s, '=')
+	if eq <= 0 || eq > 128 {
+		return false
+	}
+	for i := 0; i < eq; i++ {
+		c := s[i]
+		if c <= ' ' || c == '&' || c == '{' || c == '<' || c == '"' {
+			return false
+		}
+	}
+	return true
 }
 
 // tooBig notes a body over max_body_size.

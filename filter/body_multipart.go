@@ -1,6 +1,7 @@
 package filter
 
 import (
+	"bytes"
 	"errors"
 	"io"
 	"mime/multipart"
@@ -8,8 +9,8 @@ import (
 )
 
 // multipart inspects a multipart/form-data body: field names and values,
-// file names and the declared content type of each file. File contents are
-// not inspected.
+// file names and the declared content type of each file, and file contents
+// for server-side code (see fileContent).
 func (w *walker) multipart(s, boundary string, truncated bool) {
 	if boundary == "" {
 		w.malformed("multipart", errors.New("no boundary"))
@@ -39,6 +40,7 @@ func (w *walker) multipart(s, boundary string, truncated bool) {
 			if ct := part.Header.Get("Content-Type"); ct != "" {
 				w.value(tFileType, KindHeaderValue, field, ct)
 			}
+			w.fileContent(part, field, truncated)
 			continue
 		}
 		val.Reset()
@@ -72,4 +74,29 @@ func rawFileName(cd, parsed string) string {
 		v = v[:j]
 	}
 	return strings.TrimSpace(v)
+}
+
+// maxFileScan bounds how much of each uploaded file is searched for code.
+const maxFileScan = 64 << 10
+
+// fileContent searches the start of an uploaded file for webshell code.
+// Only that: documents, images and archives carry every byte sequence, so
+// the value detectors (SQL, XSS …) would find attacks in any of them.
+func (w *walker) fileContent(part *multipart.Part, field string, truncated bool) {
+	if w.stop || w.e.walkOnly || w.e.disabled.has("upload-webshell") {
+		return
+	}
+	var buf bytes.Buffer
+	if _, err := io.Copy(&buf, io.LimitReader(part, maxFileScan)); err != nil && !truncated {
+		return
+	}
+	b := buf.Bytes()
+	for i, c := range b {
+		if c >= 'A' && c <= 'Z' {
+			b[i] = c | 0x20
+		}
+	}
+	if webshellCode(bstr(b)) {
+		w.add(Match{Rule: "upload-webshell", Category: CatRCE, Score: ScoreCritical, Location: w.location(tFileName, field), Fragment: "[server-side code in uploaded file]"})
+	}
 }

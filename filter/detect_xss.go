@@ -68,7 +68,7 @@ func detectXSS(e *emitter, v *value) {
 		}
 	}
 	if v.cls&cColon != 0 && (strings.Contains(n, "ript") || strings.Contains(n, "data")) {
-		if reXSSJSURI.MatchString(n) {
+		if reXSSJSURI.MatchString(n) && !onlyInertJSURIs(n) {
 			e.hit(rXSSJSURI)
 		}
 	}
@@ -192,4 +192,38 @@ func handlerCandidate(n string) bool {
 		}
 	}
 	return false
+}
+
+// onlyInertJSURIs: every script URL in n is a contiguous "javascript:"
+// that runs nothing (href="javascript:void(0)" in serialised markup), and
+// no other script scheme is present.
+func onlyInertJSURIs(n string) bool {
+	if strings.Contains(n, "vbscript") || strings.Contains(n, "livescript") || strings.Contains(n, "data") {
+		return false
+	}
+	found := false
+	for rest := n; ; {
+		i := strings.Index(rest, "javascript:")
+		if i < 0 {
+			break
+		}
+		u := rest[i:]
+		if j := strings.IndexAny(u, "\"'> \x60"); j >= 0 {
+			if u[j] == ' ' {
+				// "javascript: void(0)", "javascript:void 0"
+				if k := strings.IndexAny(u[j+1:], "\"'>\x60"); k >= 0 {
+					j += 1 + k
+				} else {
+					j = len(u)
+				}
+			}
+			u = u[:j]
+		}
+		if !inertJSURI(u) {
+			return false
+		}
+		found = true
+		rest = rest[i+len("javascript:"):]
+	}
+	return found
 }

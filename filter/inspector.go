@@ -182,6 +182,16 @@ func runDetectors(e *emitter, v *value) {
 	detectXXE(e, v)
 	detectCRLF(e, v)
 	detectGraphQL(e, v)
+	detectXSSGrammar(e, v)
+	detectSQLGrammar(e, v)
+	detectRCEGrammar(e, v)
+	detectSSTIGrammar(e, v)
+	detectRedirect(e, v)
+	detectSensitivePath(e, v)
+	detectGraphQLQuery(e, v)
+	if v.kind == KindFileName {
+		detectUploadName(e, v)
+	}
 	if v.kind == KindBodyValue && v.name != "" {
 		detectXMLAttr(e, v)
 	}

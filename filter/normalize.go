@@ -343,6 +343,25 @@ func foldUnicode(dst []byte, s string) ([]byte, bool) {
 				continue
 			}
 		}
+		// Overlong four-, five- and six-byte forms (F0 80 80 AE, F8 80 80
+		// 80 AE, FC 80 80 80 80 AE): lenient decoders still accept them.
+		if k := overlongLen(c); k > 0 && i+k <= len(s) {
+			r := rune(0)
+			ok := true
+			for _, b := range []byte(s[i+1 : i+k]) {
+				if b&0xC0 != 0x80 {
+					ok = false
+					break
+				}
+				r = r<<6 | rune(b&0x3F)
+			}
+			if ok && r < 0x80 {
+				dst = append(dst, byte(r))
+				i += k
+				changed = true
+				continue
+			}
+		}
 		r, n := utf8.DecodeRuneInString(s[i:])
 		switch {
 		case r >= 0xFF01 && r <= 0xFF5E:
@@ -529,4 +548,19 @@ func needsDecode(s string) bool {
 		}
 	}
 	return false
+}
+
+// overlongLen is the length of a sequence whose lead byte can only start an
+// overlong form of a small code point: F0 (with 80 next), F8 and FC; 0 for
+// any other byte.
+func overlongLen(c byte) int {
+	switch c {
+	case 0xF0:
+		return 4
+	case 0xF8:
+		return 5
+	case 0xFC:
+		return 6
+	}
+	return 0
 }

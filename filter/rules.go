@@ -80,6 +80,16 @@ const (
 	rScannerUA
 	rScannerOAST
 	rGraphQLIntrospection
+	rXSSJSExpr
+	rSQLiFragment
+	rRCECommandLine
+	rSSTIProbe
+	rRedirectOpen
+	rPathSensitive
+	rPathHidden
+	rGraphQLIntrospectionQuery
+	rGraphQLAbuse
+	rUploadScript
 	numRules
 )
 
@@ -141,6 +151,17 @@ var ruleTable = [numRules]RuleInfo{
 	rScannerUA:            {"scanner-user-agent", CatScanner, 5, 1, "User-Agent of a vulnerability scanner or attack tool"},
 	rScannerOAST:          {"scanner-oast-domain", CatScanner, 5, 1, "out-of-band interaction domain (burpcollaborator.net, oast.*, interact.sh …)"},
 	rGraphQLIntrospection: {"graphql-introspection", CatScanner, 3, 1, "GraphQL introspection query (__schema, __type)"},
+
+	rXSSJSExpr:                 {"xss-js-expression", CatXSS, 5, 1, "JavaScript that reaches a function without naming it or breaks out of a script string: bracket calls on window/self/top with computed names, tagged template calls (alert`1`), JSFuck runs of []()!+, '-alert(1)-"},
+	rSQLiFragment:              {"sqli-fragment", CatSQLi, 5, 1, "SQL appended without a quote: a leading boolean comparison (1 AND 1=1--), ORDER/GROUP BY a column number then a comment, probing statements (SELECT @@version, catalogue queries of MySQL, Postgres, Oracle, DB2, MSSQL, SQLite), DECLARE … EXEC, blind timing calls after AND/OR"},
+	rRCECommandLine:            {"rce-command-line", CatRCE, 5, 1, "a value that is itself a command line: an absolute /bin path with arguments, a shell or interpreter with -c/-e, curl/wget of a URL, a reading command on a system directory, a command behind time/strace/nohup/sudo/env; cmd.exe FOR/IF batch syntax; process substitution <(…) and $(cmd); fork bombs; brace expansion {,a,b}; globbed system paths (/e[t]c/); command names split by quotes ('wh'oami)"},
+	rSSTIProbe:                 {"ssti-probe", CatSSTI, 5, 1, "template expression that probes or reaches the engine without arithmetic: {{self}}, {{config}}, {$smarty.version}, {% debug %}, ${T(…)}, #{obj.method}, *{…}, [[${…}]], <%= … %>, {{#with}}, Go {{.}}/{{printf}}, ${7 7} (a form '+' decoded)"},
+	rRedirectOpen:              {"redirect-open", CatSSRF, 5, 1, "redirect-like parameter (redirect, return_to, next, url, continue …) holding an off-site target in an evasive form: //host, /\\host, https:/host, https:host, leading whitespace or control characters, user-info (https://site@evil), javascript:/data:"},
+	rPathSensitive:             {"path-sensitive-file", CatTraversal, 5, 1, "request path names a sensitive file or admin surface: VCS metadata (.git/, .svn/), secrets (.env, .htpasswd, .aws/, .ssh/, id_rsa, terraform.tfstate), /WEB-INF/ and /META-INF/ (also through ..;/ or /%2e/), debug and admin endpoints (actuator/env, server-status, phpinfo.php, jmx-console, manager/html …), backups and dumps (*.bak, *.sql, *.swp, backup.zip, db.tar.gz)"},
+	rPathHidden:                {"path-hidden-file", CatTraversal, 3, 1, "request path ends in a hidden file or directory other than /.well-known (a weak signal alone)"},
+	rGraphQLIntrospectionQuery: {"graphql-introspection-query", CatScanner, 5, 1, "a GraphQL document queries the schema (__schema, __type(…)): production APIs do not serve introspection to clients"},
+	rGraphQLAbuse:              {"graphql-abuse", CatProtocol, 5, 1, "GraphQL document beyond sane limits: more than 30 aliases, nesting deeper than 15, or more than 10 operations (batching and alias brute force, depth DoS)"},
+	rUploadScript:              {"upload-script-file", CatRCE, 5, 1, "uploaded file name with a server-side script extension (.php, .phtml, .phar, .jsp, .jspx, .asp, .aspx, .ashx, .cfm, .shtml, .htaccess …), trailing dots and spaces ignored"},
 }
 
 // Rules lists every value-layer rule.
