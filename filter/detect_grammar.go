@@ -231,7 +231,7 @@ func wholeQuoted(n string) bool {
 // (<%= … %>), Handlebars helpers ({{#with}}, {{#each}} with lookup), Go
 // templates ({{.}}, {{printf}}, {{template}}), Razor (@(…)), and
 // expressions with a space where a form '+' was (${7 7} from ${7+7}).
-var reSSTIProbe = regexp.MustCompile(`\{\{[-~]? ?(?:self|_self|config|request|settings|app|this|range|printf|print|dump|debug|template|define|block|lookup|log)[^}]{0,80}\}\}|\{\{ ?\. ?\}\}|\{\{ ?\.[a-z]\w* ?\}\}|\{\{#(?:with|each|if|unless|lookup|blockhelpermissing)|\{\$smarty\.|\{(?:php|literal|fetch|math|eval)[^}]{0,80}\}|\{%[-+]? ?(?:debug|import|include|set|for|if|macro|raw|php|extends|from|block|filter|autoescape|with|load|csrf_token)[^%]{0,120}%\}|[$#*@]\{ ?(?:\d+ +\d+|\d+ ?[*+/%-] ?\d+|[a-z_][\w.]*\.(?:getclass|class|forname|getruntime|exec|invoke|getenv|getproperty|version|product)|t ?\(|new |request|session|application|param\.|header\.|cookie\.|pagecontext|facescontext|\d+ ?\. ?\d+|"[^"]{0,40}"\.|'[^']{0,40}'\.)|\[\[ ?[$*#]\{|\$!\{|<%=? ?[^%]{1,120}%>|\{\{ ?['"]?\w*['"]? ?\* ?['"]\d+['"] ?\}\}|\$\{\{|#\{ ?[a-z_]\w*(?: ?\(|\.)|@\( ?\d+ ?[*+/-] ?\d+ ?\)|\{\{ ?(?:\d+ +\d+|[a-z_]\w* ?\|[ a-z_]+ ?\(?)\}\}`)
+var reSSTIProbe = regexp.MustCompile(`\{\{[-~]? ?(?:self|_self|config|request|settings|app|this|range|printf|print|dump|debug|template|define|block|lookup|log)[^}]{0,80}\}\}|\{\{ ?\. ?\}\}|\{\{ ?\.[a-z]\w* ?\}\}|\{\{#(?:with|blockhelpermissing)|\{\$smarty\.|\{(?:php|literal|fetch|math|eval)[^}]{0,80}\}|\{%[-+]? ?(?:debug|import|php)[^%]{0,120}%\}|[$#*@]\{ ?(?:\d+ +\d+|\d+ ?[*+/%-] ?\d+|[a-z_][\w.]*\.(?:getclass|class|forname|getruntime|exec|invoke|getenv|getproperty|version|product)|t ?\(|new |request|session|application|param\.|header\.|cookie\.|pagecontext|facescontext|\d+ ?\. ?\d+|"[^"]{0,40}"\.|'[^']{0,40}'\.)|\[\[ ?[$*#]\{|\$!\{|<%=? ?[^%]{1,120}%>|\{\{ ?['"]?\w*['"]? ?\* ?['"]\d+['"] ?\}\}|\$\{\{|#\{ ?[a-z_]\w*(?: ?\(|\.)|@\( ?\d+ ?[*+/-] ?\d+ ?\)|\{\{ ?(?:\d+ +\d+|[a-z_]\w* ?\|[ a-z_]+ ?\(?)\}\}`)
 
 // sstiProbeWords gate reSSTIProbe.
 var sstiProbeWords = []string{"{{", "{$smarty", "{php", "{literal", "{fetch", "{math", "{eval", "{%", "${", "#{", "*{", "@{", "[[", "$!{", "<%", "@("}
@@ -369,7 +369,7 @@ var (
 	backupSuffixes = []string{".bak", ".backup", ".old", ".orig", ".save", ".swp", ".swo", ".tmp", "~", ".sql", ".sql.gz", ".sql.bz2", ".sql.zip", ".sql.tar.gz", ".dump", ".mdb", ".sqlite", ".sqlite3", ".db", ".kdbx", ".pem", ".key", ".p12", ".pfx", ".jks", ".keystore", ".log", ".ini.bak", ".php~", ".php.bak", ".php.old", ".php.swp", ".asp.bak", ".aspx.bak", ".jsp.bak"}
 	// Archives count when their base name says backup or site copy.
 	archiveSuffixes = []string{".zip", ".tar", ".tar.gz", ".tgz", ".gz", ".rar", ".7z", ".tar.bz2", ".bz2", ".war", ".jar"}
-	archiveBases    = []string{"backup", "backups", "bak", "db", "database", "dump", "site", "www", "wwwroot", "htdocs", "public_html", "web", "webroot", "html", "data", "sql", "mysql", "export", "old", "archive", "src", "source", "code", "app", "release", "root", "home", "admin", "files", "config", "store", "shop", "test", "dev", "prod", "production", "staging", "latest", "full", "1", "123", "temp", "tmp"}
+	archiveBases    = []string{"backup", "backups", "bak", "db", "database", "dump", "site", "www", "wwwroot", "htdocs", "public_html", "webroot", "sql", "mysql", "old", "archive"}
 )
 
 // detectSensitivePath flags requests for sensitive files and admin
@@ -607,4 +607,53 @@ func inertJSURI(s string) bool {
 		return true
 	}
 	return false
+}
+
+// fetchNames are parameter names that hold a URL the server fetches
+// (webhooks, imports, previews, proxies): a loopback or private target
+// there is server-side request forgery, not a link. Redirect and OAuth
+// callback names are not here: a browser follows those, and development
+// setups point them at localhost.
+var fetchNames = []string{"url", "uri", "src", "source", "webhook", "hook", "endpoint", "feed", "rss", "proxy", "image", "img", "avatar", "icon", "fetch", "load", "file", "document", "download", "import", "preview", "remote", "upstream", "resource", "ping", "notify", "dest"}
+
+// fetchParam reports whether a parameter name says it holds a URL the
+// server fetches ("url", "image_url", "webhookUri", "feed-src").
+func fetchParam(name string) bool {
+	if name == "" || len(name) > 40 || redirectParam(name) {
+		return false
+	}
+	ln := strings.ToLower(name)
+	if strings.Contains(ln, "callback") {
+		return false
+	}
+	for _, w := range fetchNames {
+		if ln == w || strings.HasSuffix(ln, "_"+w) || strings.HasSuffix(ln, "-"+w) || strings.HasPrefix(ln, w+"_") || strings.HasPrefix(ln, w+"-") || len(w) >= 3 && strings.HasSuffix(ln, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// detectSSRFTarget flags an internal target in a fetch-like parameter.
+func detectSSRFTarget(e *emitter, v *value) {
+	if v.kind != KindQueryValue && v.kind != KindBodyValue || v.cls&cColon == 0 && v.cls&cSlash == 0 {
+		return
+	}
+	n := v.norm
+	if !isURLValue(n) || !fetchParam(v.name) {
+		return
+	}
+	i := strings.Index(n, "//")
+	host := urlHost(n[i+2:])
+	switch {
+	case host == "localhost" || strings.HasSuffix(host, ".localhost") || host == "localtest.me" || strings.HasSuffix(host, ".localtest.me") || host == "0":
+		e.hit(rSSRFInternal)
+		return
+	}
+	if ip, _, ok := parseHostIP(host); ok {
+		ip = ip.Unmap()
+		if ip.IsLoopback() || ip.IsUnspecified() || ip.IsPrivate() || ip.IsLinkLocalUnicast() {
+			e.hit(rSSRFInternal)
+		}
+	}
 }

@@ -10,7 +10,7 @@ var scannerAgents = []string{
 	"invicti", "openvas", "nessus", "wpscan", "dirbuster", "gobuster", "dirb/", "feroxbuster", "ffuf",
 	"fuzz faster u fool", "wfuzz", "whatweb", "w3af", "arachni", "skipfish", "havij", "zmeu", "jorgee",
 	"morfeus", "zaproxy", "owasp zap", "commix", "xsstrike", "hydra", "medusa", ".nasl", "paros",
-	"webinspect", "appscan", "grabber", "bbqsql", "jbrofuzz", "dotdotpwn", "fimap", "pangolin", "webshag",
+	"webinspect", "appscan", "bbqsql", "jbrofuzz", "dotdotpwn", "fimap", "pangolin", "webshag",
 	"sysscan", "jaeles", "xray/", "interactsh", "burp collaborator", "qualys was", "netlab360", "wapiti",
 	"vega/", "brutus", "sqlninja", "absinthe", "crowdstrike falcon", "joomscan", "droopescan", "cmsmap",
 }

@@ -187,6 +187,7 @@ func runDetectors(e *emitter, v *value) {
 	detectRCEGrammar(e, v)
 	detectSSTIGrammar(e, v)
 	detectRedirect(e, v)
+	detectSSRFTarget(e, v)
 	detectSensitivePath(e, v)
 	detectGraphQLQuery(e, v)
 	if v.kind == KindFileName {

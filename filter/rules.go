@@ -90,6 +90,7 @@ const (
 	rGraphQLIntrospectionQuery
 	rGraphQLAbuse
 	rUploadScript
+	rSSRFInternal
 	numRules
 )
 
@@ -161,6 +162,7 @@ var ruleTable = [numRules]RuleInfo{
 	rPathHidden:                {"path-hidden-file", CatTraversal, 3, 1, "request path ends in a hidden file or directory other than /.well-known (a weak signal alone)"},
 	rGraphQLIntrospectionQuery: {"graphql-introspection-query", CatScanner, 5, 1, "a GraphQL document queries the schema (__schema, __type(…)): production APIs do not serve introspection to clients"},
 	rGraphQLAbuse:              {"graphql-abuse", CatProtocol, 5, 1, "GraphQL document beyond sane limits: more than 30 aliases, nesting deeper than 15, or more than 10 operations (batching and alias brute force, depth DoS)"},
+	rSSRFInternal:              {"ssrf-internal-target", CatSSRF, 5, 1, "a parameter named for a URL the server fetches (url, webhook, image_url, feed, proxy, endpoint …) holds a loopback, unspecified, private or link-local target, in any IP spelling, or localhost"},
 	rUploadScript:              {"upload-script-file", CatRCE, 5, 1, "uploaded file name with a server-side script extension (.php, .phtml, .phar, .jsp, .jspx, .asp, .aspx, .ashx, .cfm, .shtml, .htaccess …), trailing dots and spaces ignored"},
 }
 
