@@ -43,6 +43,16 @@ type Config struct {
 	// stream is O(WindowBytes). Minimum 1024. Default: 8192.
 	WindowBytes int `json:"window_bytes,omitempty"`
 
+	// PhoneRegions are the regions (ISO 3166-1 alpha-2 codes, e.g. "US",
+	// "GB", "DE") whose national formats the "phone" detector recognises:
+	// a number written without "+", "00" or "011" and a country code is
+	// masked when it is valid in one of them ("07700 900 123" in GB). Numbers
+	// with a country code are validated for their own country whatever
+	// this says. Any region of the North American plan (US, CA, …) turns on
+	// NANP national numbers. Default (empty): DefaultPhoneRegions (US, GB,
+	// DE, FR, ES, IT, NL, IN, AU, BR).
+	PhoneRegions []string `json:"phone_regions,omitempty"`
+
 	// HMACKey is the secret key of the "hmac" style; required when any style
 	// has kind "hmac". Give it as a placeholder such as {env.REDACT_KEY}:
 	// the Caddy adapter resolves it. Default: empty.

@@ -1,7 +1,8 @@
 package redact
 
-// Numeric detectors: payment cards, US SSNs, phone numbers, IPv4. One
-// parse of the digit groups at a word start serves them all.
+// Numeric detectors: payment cards, US SSNs, IPv4 (one parse of the digit
+// groups at a word start serves them all) and phone numbers
+// (detect_phone.go).
 
 const maxGroups = 8
 
@@ -10,7 +11,7 @@ const maxGroups = 8
 // numeric value can start here, judging only by the first two digit runs
 // (cards: one run of 13+ or groups of 4-6 then 3+; SSN 3-2; phone 3-3 or
 // 1-3). Anything it lets through gets the full tryDigits.
-func digitReject(b []byte, i, n int) (int, bool) {
+func digitReject(b []byte, i, n int, phone bool) (int, bool) {
 	j := i + 1
 	for j < n && isDig(b[j]) {
 		j++
@@ -31,6 +32,12 @@ func digitReject(b []byte, i, n int) (int, bool) {
 		}
 	}
 	if !(j+1 < n && (b[j] == ' ' || b[j] == '-' || b[j] == '.') && isDig(b[j+1])) {
+		// Phones: a bare run long enough for a number (masked only with
+		// context), "030/12345678", "415 - 555 …", "1 (800) …".
+		if phone && (l1 >= 8 || j+1 < n && (b[j] == '/' && isDig(b[j+1]) ||
+			b[j] == ' ' && (b[j+1] == '-' || b[j+1] == '.' || b[j+1] == '('))) {
+			return i, false
+		}
 		for j < n && wordRest[b[j]] {
 			j++
 		}
@@ -45,13 +52,36 @@ func digitReject(b []byte, i, n int) (int, bool) {
 	if l1 >= 4 && l1 <= 6 && l2 >= 3 || l1 == 3 && (l2 == 2 || l2 == 3) || l1 == 1 && l2 == 3 {
 		return i, false
 	}
+	// Phones in national formats ("60-56-85-91", "07700 900 123", "06 12
+	// 34 56 78"): two groups of 8 digits or more, or a third group; not a
+	// year and month ("2024-01").
+	if phone && b[i] == '0' && (l1 >= 3 && b[i+1] == '0' || l1+l2 >= 6) {
+		return i, false // "00971-2-234-5159", "02 123 072"
+	}
+	if phone && l1 <= 5 && l2 >= 2 && !(l1 == 4 && l2 == 2 && b[j] != ' ') &&
+		(l1+l2 >= 8 || k+1 < n && (b[k] == ' ' || b[k] == '-' || b[k] == '.') && isDig(b[k+1])) {
+		return i, false
+	}
 	return g2, true
 }
 
-// tryDigits parses digit groups joined by one consistent separator (' ',
-// '-' or '.') and tests, from the longest run of groups down, the shapes of
-// a card, an SSN, a phone number and an IPv4 address.
+// tryDigits tests the numeric values that start with a digit at b[i]:
+// cards, SSNs and IPv4 addresses (tryNumbers), then phone numbers
+// (tryPhone).
 func (s *Stream) tryDigits(st *scanState, b []byte, lo, i, end int, atEnd bool) (ms, me, det, next int) {
+	ms, me, det, next = s.tryNumbers(st, b, lo, i, end)
+	if det == detNone && s.r.on[detPhone] {
+		if z, ok := s.tryPhone(st, b, lo, i, end); ok {
+			return i, z, detPhone, z
+		}
+	}
+	return ms, me, det, next
+}
+
+// tryNumbers parses digit groups joined by one consistent separator (' ',
+// '-' or '.') and tests, from the longest run of groups down, the shapes of
+// a card, an SSN and an IPv4 address.
+func (s *Stream) tryNumbers(st *scanState, b []byte, lo, i, end int) (ms, me, det, next int) {
 	r := s.r
 	// A digit right after "<digit>." is a decimal fraction, not a value.
 	if i-2 >= lo && b[i-1] == '.' && isDig(b[i-2]) {
@@ -154,9 +184,6 @@ func (s *Stream) tryDigits(st *scanState, b []byte, lo, i, end int, atEnd bool) 
 				return i, e, detSSN, e
 			}
 		}
-		if r.on[detPhone] && sep != 0 && nanpShape(b, gs[:k+1], gl[:k+1]) {
-			return i, e, detPhone, e
-		}
 		if r.on[detIP] && sep == '.' && k == 3 && ipv4Groups(b, gs[:4], gl[:4]) &&
 			!(e < end && b[e] == '.') {
 			return i, e, detIP, e
@@ -184,17 +211,6 @@ func cardGroupsOK(gl []int) bool {
 		}
 	}
 	return true
-}
-
-// nanpShape: NXX-NXX-XXXX or 1-NXX-NXX-XXXX (separator required).
-func nanpShape(b []byte, gs, gl []int) bool {
-	switch {
-	case len(gl) == 3 && gl[0] == 3 && gl[1] == 3 && gl[2] == 4:
-		return b[gs[0]] >= '2' && b[gs[1]] >= '2'
-	case len(gl) == 4 && gl[0] == 1 && b[gs[0]] == '1' && gl[1] == 3 && gl[2] == 3 && gl[3] == 4:
-		return b[gs[1]] >= '2' && b[gs[2]] >= '2'
-	}
-	return false
 }
 
 func ipv4Groups(b []byte, gs, gl []int) bool {
@@ -227,90 +243,6 @@ func (s *Stream) cardContext(st *scanState, b []byte, lo, i int) bool {
 		n++
 	}
 	return hasCardWord(low[:n])
-}
-
-// tryParenPhone: "(NXX) NXX-XXXX", "(NXX)NXX-XXXX", "(NXX) NXX XXXX".
-func tryParenPhone(b []byte, i, end int) (int, bool) {
-	j := i + 1
-	if j+4 > end || !digitsAt(b, j, 3) || b[j] < '2' || b[j+3] != ')' {
-		return 0, false
-	}
-	j += 4
-	if j < end && b[j] == ' ' {
-		j++
-	}
-	if j+8 > end || !digitsAt(b, j, 3) || b[j] < '2' {
-		return 0, false
-	}
-	j += 3
-	if b[j] == '-' || b[j] == '.' || b[j] == ' ' {
-		j++
-	}
-	if j+4 > end || !digitsAt(b, j, 4) {
-		return 0, false
-	}
-	j += 4
-	if j < end && (wordByte[b[j]] || b[j] == '-' && j+1 < end && isDig(b[j+1])) {
-		return 0, false
-	}
-	return j, true
-}
-
-func digitsAt(b []byte, j, n int) bool {
-	if j+n > len(b) {
-		return false
-	}
-	for k := j; k < j+n; k++ {
-		if !isDig(b[k]) {
-			return false
-		}
-	}
-	return true
-}
-
-// tryIntlPhone: '+', a country code and 8 to 15 digits in all, with
-// spaces, dashes, dots or parentheses between them ("+44 20 7946 0958",
-// "+1 (415) 555-2671", "+4915112345678"). The longest run of digit groups
-// that ends at a word boundary wins.
-func tryIntlPhone(b []byte, i, end int) (int, bool) {
-	j := i + 1
-	if j >= end || b[j] < '1' || b[j] > '9' {
-		return 0, false
-	}
-	var ends [16]int // end of each digit group
-	var cnt [16]int  // digits up to that group's end
-	ng, digits, run := 0, 0, 0
-	for ; j < end && j-i <= 24 && ng < len(ends); j++ {
-		c := b[j]
-		switch {
-		case isDig(c):
-			digits++
-			run = 0
-			if j+1 >= end || !isDig(b[j+1]) {
-				ends[ng], cnt[ng] = j+1, digits
-				ng++
-			}
-		case c == ' ' || c == '-' || c == '.' || c == '(' || c == ')':
-			run++
-			if run > 2 {
-				goto done
-			}
-		default:
-			goto done
-		}
-	}
-done:
-	for g := ng - 1; g >= 0; g-- {
-		z := ends[g]
-		if cnt[g] < 8 || cnt[g] > 15 {
-			continue
-		}
-		if z < end && (wordByte[b[z]] || b[z] == '.' && z+1 < end && isDig(b[z+1])) {
-			continue
-		}
-		return z, true
-	}
-	return 0, false
 }
 
 // addressWordBefore says whether the word just before b[i] (one space or

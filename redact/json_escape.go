@@ -128,7 +128,7 @@ func (s *Stream) scanEscaped(a, z int) {
 		sub.found0.types = make([]int, len(s.r.names))
 		s.sub = sub
 	}
-	sub.buf, sub.base, sub.emitted = s.dec, 0, 0
+	sub.buf, sub.base, sub.emitted, sub.origin = s.dec, 0, 0, a
 	sub.pending, sub.pi = sub.pending[:0], 0
 	var st scanState
 	st.reset(0, false)

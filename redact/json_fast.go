@@ -286,7 +286,7 @@ func (s *Stream) prefilter(b []byte, lo, i int) int {
 	c, nc := b[i], at(i+1)
 	switch k {
 	case clDigit:
-		if j, ok := digitReject(b, i, n); ok {
+		if j, ok := digitReject(b, i, n, r.on[detPhone]); ok {
 			return j
 		}
 	case clDash: // PEM "-----", Slack "xox?-"

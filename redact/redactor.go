@@ -61,6 +61,9 @@ type Redactor struct {
 
 	custom []customDetector
 	hmac   []byte
+
+	phNANP    bool          // national NANP numbers are recognised
+	phRegions []phoneRegion // other regions of national numbers
 }
 
 type customDetector struct {
@@ -99,6 +102,11 @@ func New(cfg Config) (*Redactor, error) {
 		}
 		r.names = append(r.names, c.Name)
 		r.custom = append(r.custom, cd)
+	}
+	if r.on[detPhone] {
+		if err := r.compilePhones(cfg); err != nil {
+			return nil, err
+		}
 	}
 	if err := r.compileStyles(cfg); err != nil {
 		return nil, err

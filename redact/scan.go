@@ -190,7 +190,7 @@ func (s *Stream) scan(st *scanState, limitAbs, hiAbs int, final bool) {
 		if k == clDigit && !r.on[detIP] {
 			// Inline fast reject (most digit runs are short numbers inside
 			// ids, dates and prices): see tryDigits.
-			if j, ok := digitReject(b, i, hi); ok {
+			if j, ok := digitReject(b, i, hi, r.on[detPhone]); ok {
 				i = j
 				continue
 			}
@@ -273,15 +273,9 @@ func (s *Stream) try(k uint8, st *scanState, b []byte, lo, i, end int, atEnd boo
 				}
 			}
 		}
-	case clParen:
-		if r.on[detPhone] {
-			if z, ok := tryParenPhone(b, i, end); ok {
-				return i, z, detPhone, z, false
-			}
-		}
-	case clPlus:
-		if r.on[detPhone] {
-			if z, ok := tryIntlPhone(b, i, end); ok {
+	case clParen, clPlus:
+		if r.on[detPhone] && i+1 < end && isDig(b[i+1]) {
+			if z, ok := s.tryPhone(st, b, lo, i, end); ok {
 				return i, z, detPhone, z, false
 			}
 		}

@@ -63,6 +63,9 @@ type Stream struct {
 	hdec   []byte // decoded value of an hmac-styled JSON match
 	sub    *Stream
 	parent *Stream
+	origin int // of a scratch stream: where its string starts in parent
+
+	phCalls int // phone library calls so far (see phoneLibBase)
 
 	err    error
 	closed bool
