@@ -94,7 +94,7 @@ func detectXSSGrammar(e *emitter, v *value) {
 			e.hit(rXSSJSExpr)
 		}
 	}
-	if v.cls&cQuote|v.cls&cBacktick != 0 && v.kw&kwSink != 0 && reJSStringBreak.MatchString(n) {
+	if v.cls&cQuote|v.cls&cBacktick != 0 && v.cls&cParen|v.cls&cBacktick|v.cls&cEq != 0 && reJSStringBreak.MatchString(n) {
 		e.hit(rXSSJSExpr)
 	}
 	if v.cls&cLT != 0 {
@@ -134,7 +134,7 @@ func detectSQLGrammar(e *emitter, v *value) {
 	if len(n) < 6 {
 		return
 	}
-	if v.cls&(cEq|cLT|cGT|cParen) != 0 && len(n) <= 200 && reSQLFragBool.MatchString(n) {
+	if (v.cls&(cEq|cLT|cGT|cParen) != 0 || strings.Contains(n, " like ") || strings.Contains(n, " between ")) && len(n) <= 200 && reSQLFragBool.MatchString(n) {
 		e.hit(rSQLiFragment)
 		return
 	}
@@ -160,9 +160,13 @@ var (
 	reCmdShape = regexp.MustCompile(`(?:^|[\s;|&(=])[<>]\( ?[a-z][\w-]*(?: |\))|\$\( ?[a-z][\w-]{1,20} ?(?:\)|\s+[-/~.$a-z])|\$\[ ?\d+ ?[-+*/] ?\d+ ?\]|\$\[ ?\]|[\w:.]+ ?\( ?\) ?\{[^}]*[|&][^}]*\} ?; ?[\w:.]+|(?:^|[\s;|&])alias +[\w.'"-]+=|(?:^|[\s;|&=])\{,[^{}\s]*,?[^{}\s]*\}|\{[a-z/?*.-]+,[^{}\s]+\}[a-z]|(?:^|[\s;|&=])/(?:e\[[^\]]+\]c|\[[^\]]+\]tc|et\[[^\]]+\]|b\[[^\]]+\]n|bi\[[^\]]+\]|\[[^\]]+\]in|u\[[^\]]+\]r|us\[[^\]]+\]|p\[[^\]]+\]oc|pr\[[^\]]+\]c|et?c?/[^/\s]*\[[^\]]+\]|(?:usr/)?s?bin/[^/\s]*\[[^\]]+\])`)
 )
 
+// reCmdLineWin: cmd.exe and PowerShell command lines at the start of the
+// value.
+var reCmdLineWin = regexp.MustCompile(`^(?:cmd(?:\.exe)?|command(?:\.com)?) +/[ckr] +\S|^(?:powershell(?:\.exe)?|pwsh(?:\.exe)?) +-\w|^(?:invoke-webrequest|iwr|invoke-restmethod|irm|invoke-expression|iex|start-process|invoke-command|new-object) +(?:-\w|https?://|\S+\.ps1\b|\(|system\.net)`)
+
 // cmdPrefixWords gate reCmdLine: a value that starts with none of them is
 // not a command line.
-var cmdLineStarts = []string{"/", "sudo", "nohup", "time", "strace", "ltrace", "env", "exec", "xargs", "busybox", "timeout", "nice", "ionice", "command", "builtin", "stdbuf", "unbuffer", "sh", "bash", "zsh", "ksh", "dash", "csh", "tcsh", "ash", "python", "perl", "ruby", "php", "node", "lua", "pwsh", "powershell", "curl", "wget", "nc", "ncat", "netcat", "socat", "telnet", "cat", "head", "tail", "less", "more", "base64", "xxd", "od", "strings", "ping", "nslookup", "dig", "host", "traceroute", "whoami", "ifconfig", "ipconfig", "uname", "id", "netstat", "systeminfo", "tasklist", "hostname", "printenv"}
+var cmdLineStarts = []string{"/", "sudo", "nohup", "time", "strace", "ltrace", "env", "exec", "xargs", "busybox", "timeout", "nice", "ionice", "command", "builtin", "stdbuf", "unbuffer", "sh", "bash", "zsh", "ksh", "dash", "csh", "tcsh", "ash", "python", "perl", "ruby", "php", "node", "lua", "pwsh", "powershell", "curl", "wget", "nc", "ncat", "netcat", "socat", "telnet", "cat", "head", "tail", "less", "more", "base64", "xxd", "od", "strings", "ping", "nslookup", "dig", "host", "traceroute", "whoami", "ifconfig", "ipconfig", "uname", "id", "netstat", "systeminfo", "tasklist", "hostname", "printenv", "cmd", "command", "invoke-", "iwr", "irm", "iex", "start-process", "new-object"}
 
 // detectRCEGrammar flags command lines recognised by shell and batch
 // grammar.
@@ -177,7 +181,12 @@ func detectRCEGrammar(e *emitter, v *value) {
 	}
 	switch v.kind {
 	case KindQueryValue, KindBodyValue, KindCookieValue, KindHeaderValue:
-		if hasPrefixAny(sh, cmdLineStarts) && reCmdLine.MatchString(sh) && !(v.kind == KindHeaderValue && sh[0] == '/') {
+		line := strings.TrimLeft(sh, " ")
+		if hasPrefixAny(line, cmdLineStarts) && (reCmdLine.MatchString(line) || reCmdLineWin.MatchString(line)) && !(v.kind == KindHeaderValue && line[0] == '/') {
+			e.hit(rRCECommandLine)
+			return
+		}
+		if v.cls&(cSemi|cPipe|cAmp|cNL) != 0 && hostThenCommand(sh, v) {
 			e.hit(rRCECommandLine)
 			return
 		}
@@ -199,6 +208,10 @@ func detectRCEGrammar(e *emitter, v *value) {
 			e.hit(rRCECommandLine)
 			return
 		}
+	}
+	if v.cls&(cQuestion|cStar|cBracket) != 0 && v.cls&cSlash != 0 && globbedSystemPath(n) {
+		e.hit(rRCECommandLine)
+		return
 	}
 	if v.cls&(cParen|cBrace|cBracket|cEq) != 0 && v.kind != KindBodyRaw {
 		if reCmdShape.MatchString(sh) && !jqueryCall(sh) {
@@ -228,13 +241,13 @@ func wholeQuoted(n string) bool {
 // engine without arithmetic: Jinja2/Twig objects ({{self}}, {{config}},
 // {{_self}}), Smarty ({$smarty.version}, {php}), Freemarker/Velocity/
 // Thymeleaf/Spring EL (${T(…)}, #{…}, *{…}, [[${…}]], $!{…}), ERB and JSP
-// (<%= … %>), Handlebars helpers ({{#with}}, {{#each}} with lookup), Go
-// templates ({{.}}, {{printf}}, {{template}}), Razor (@(…)), and
+// (<%= … %>), the Handlebars helper of the known RCE chain ({{#with}}),
+// Razor (@(…)), and
 // expressions with a space where a form '+' was (${7 7} from ${7+7}).
-var reSSTIProbe = regexp.MustCompile(`\{\{[-~]? ?(?:self|_self|config|request|settings|app|this|range|printf|print|dump|debug|template|define|block|lookup|log)[^}]{0,80}\}\}|\{\{ ?\. ?\}\}|\{\{ ?\.[a-z]\w* ?\}\}|\{\{#(?:with|blockhelpermissing)|\{\$smarty\.|\{(?:php|literal|fetch|math|eval)[^}]{0,80}\}|\{%[-+]? ?(?:debug|import|php)[^%]{0,120}%\}|[$#*@]\{ ?(?:\d+ +\d+|\d+ ?[*+/%-] ?\d+|[a-z_][\w.]*\.(?:getclass|class|forname|getruntime|exec|invoke|getenv|getproperty|version|product)|t ?\(|new |request|session|application|param\.|header\.|cookie\.|pagecontext|facescontext|\d+ ?\. ?\d+|"[^"]{0,40}"\.|'[^']{0,40}'\.)|\[\[ ?[$*#]\{|\$!\{|<%=? ?[^%]{1,120}%>|\{\{ ?['"]?\w*['"]? ?\* ?['"]\d+['"] ?\}\}|\$\{\{|#\{ ?[a-z_]\w*(?: ?\(|\.)|@\( ?\d+ ?[*+/-] ?\d+ ?\)|\{\{ ?(?:\d+ +\d+|[a-z_]\w* ?\|[ a-z_]+ ?\(?)\}\}`)
+var reSSTIProbe = regexp.MustCompile(`\{\{[-~]? ?(?:self|_self|config|dump|debug)\b[^}]{0,80}\}\}|\{\{#(?:with|blockhelpermissing)\b|\{\$smarty\.|\{(?:php|fetch|math|eval)\b[^}]{0,80}\}|\{%[-+]? ?(?:debug|import|php)\b[^%]{0,120}%\}|[$#*@]\{ ?(?:\d+ +\d+|\d+ ?[*+/%-] ?\d+|[a-z_][\w.]*\.(?:getclass|class|forname|getruntime|exec|invoke|getenv|getproperty|version|product)\b|t ?\(|new |request\b|session\b|application\b|param\.|header\.|cookie\.|pagecontext\b|facescontext\b|\d+ ?\. ?\d+|"[^"]{0,40}"\.|'[^']{0,40}'\.)|\[\[ ?[$*#]\{|\$!\{|<%=? ?[^%]{1,120}%>|\{\{ ?['"]?\w*['"]? ?\* ?['"]\d+['"] ?\}\}|\$\{\{|#\{ ?[a-z_]\w*(?: ?\(|\.)|@\( ?\d+ ?[*+/-] ?\d+ ?\)|@\( ?\d+ \d+ ?\)|\{\{ ?(?:\d+ +\d+|[a-z_]\w* ?\|[ a-z_]+ ?\(?)\}\}`)
 
 // sstiProbeWords gate reSSTIProbe.
-var sstiProbeWords = []string{"{{", "{$smarty", "{php", "{literal", "{fetch", "{math", "{eval", "{%", "${", "#{", "*{", "@{", "[[", "$!{", "<%", "@("}
+var sstiProbeWords = []string{"{{", "{$smarty", "{php", "{fetch", "{math", "{eval", "{%", "${", "#{", "*{", "@{", "[[", "$!{", "<%", "@("}
 
 // detectSSTIGrammar flags template expressions that are not arithmetic.
 func detectSSTIGrammar(e *emitter, v *value) {
@@ -302,6 +315,23 @@ func detectRedirect(e *emitter, v *value) {
 		return
 	}
 	d := v.dec
+	if v.cls&(cCtrl|cNL) != 0 || strings.IndexByte(d, '\t') >= 0 {
+		// Browsers drop tabs and line breaks anywhere in a URL: one
+		// inside the scheme or the slashes is evasion.
+		head := d[:min(len(d), 12)]
+		if strings.IndexAny(strings.TrimLeft(head, " \t\r\n"), "\t\r\n") >= 0 {
+			s := strings.Map(func(r rune) rune {
+				if r == '\t' || r == '\r' || r == '\n' {
+					return -1
+				}
+				return r
+			}, d)
+			if t := strings.ToLower(s); strings.HasPrefix(t, "//") || strings.HasPrefix(t, "/\\") || strings.HasPrefix(t, "http") || strings.HasPrefix(t, "javascript:") {
+				e.hit(rRedirectOpen)
+				return
+			}
+		}
+	}
 	// Whitespace and controls that browsers strip before a URL.
 	t := strings.TrimLeft(d, " \t\r\n\x00\x0b\x0c")
 	lead := len(t) < len(d)
@@ -619,12 +649,14 @@ var fetchNames = []string{"url", "uri", "src", "source", "webhook", "hook", "end
 // fetchParam reports whether a parameter name says it holds a URL the
 // server fetches ("url", "image_url", "webhookUri", "feed-src").
 func fetchParam(name string) bool {
-	if name == "" || len(name) > 40 || redirectParam(name) {
+	if name == "" || len(name) > 40 {
 		return false
 	}
 	ln := strings.ToLower(name)
-	if strings.Contains(ln, "callback") {
-		return false
+	for _, w := range []string{"redirect", "redir", "return", "callback", "next", "continue", "back", "goto", "login", "logout", "success", "cancel", "fail"} {
+		if strings.Contains(ln, w) {
+			return false
+		}
 	}
 	for _, w := range fetchNames {
 		if ln == w || strings.HasSuffix(ln, "_"+w) || strings.HasSuffix(ln, "-"+w) || strings.HasPrefix(ln, w+"_") || strings.HasPrefix(ln, w+"-") || len(w) >= 3 && strings.HasSuffix(ln, w) {
@@ -656,4 +688,119 @@ func detectSSRFTarget(e *emitter, v *value) {
 			e.hit(rSSRFInternal)
 		}
 	}
+}
+
+// hostThenCommand: the value is a host, address or number, then a shell
+// separator (a line break too), then a command ("127.0.0.1;id",
+// "example.com|whoami", "8.8.8.8\nuname -a"). Form fields that are lists
+// ("name;id") are not hosts.
+func hostThenCommand(sh string, v *value) bool {
+	i := strings.IndexAny(sh, ";|&\n")
+	if i <= 0 {
+		if i == 0 || v.cls&cNL == 0 {
+			return false
+		}
+	}
+	if v.cls&cNL != 0 {
+		// norm folded line breaks into spaces: find the break in dec.
+		j := strings.IndexAny(v.dec, "\r\n")
+		if j > 0 && (i < 0 || j < i) {
+			head := strings.ToLower(strings.TrimSpace(v.dec[:j]))
+			if hostLike(head) {
+				return commandAfterSeparator(newlinesAsSeparators(v))
+			}
+			return false
+		}
+	}
+	if i < 0 {
+		return false
+	}
+	head := strings.TrimSpace(sh[:i])
+	return hostLike(head) && commandAfterSeparator(sh[i:]+" ") || hostLike(head) && aloneAfter(sh[i:])
+}
+
+// aloneAfter: separators, then a command that may stand alone, then the
+// end of the value.
+func aloneAfter(s string) bool {
+	s = strings.TrimLeft(s, ";|& \n")
+	tok := strings.TrimRight(s, "; ")
+	return aloneCmds[tok] || strongCmds[tok]
+}
+
+// hostLike: an IPv4 address, a dotted host name or a number.
+func hostLike(s string) bool {
+	if s == "" || len(s) > 64 {
+		return false
+	}
+	dots, digits := 0, 0
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c == '.':
+			dots++
+		case c >= '0' && c <= '9':
+			digits++
+		case c >= 'a' && c <= 'z' || c == '-' || c == ':':
+		default:
+			return false
+		}
+	}
+	return dots > 0 || digits == len(s)
+}
+
+// systemDirs are the top-level directories a globbed path reaches for.
+var systemDirs = []string{"etc", "bin", "sbin", "usr", "proc", "dev", "tmp", "var", "root", "home", "lib", "boot", "sys"}
+
+// globbedSystemPath finds an absolute path whose first segment is a
+// system directory written with glob characters (/e?c/, /???/, /[e]tc/,
+// /b*n/): only a shell expands those, and only evasion writes them.
+func globbedSystemPath(n string) bool {
+	for i := 0; i < len(n); i++ {
+		if n[i] != '/' || i > 0 && !strings.ContainsRune(" ;|&=`(\"'", rune(n[i-1])) {
+			continue
+		}
+		j := i + 1
+		for j < len(n) && n[j] != '/' && n[j] != ' ' {
+			j++
+		}
+		if j >= len(n) || n[j] != '/' {
+			continue
+		}
+		seg := n[i+1 : j]
+		if !strings.ContainsAny(seg, "?*[") || len(seg) > 24 {
+			continue
+		}
+		for _, d := range systemDirs {
+			if globMatch(seg, d) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// globMatch matches name against a shell glob of ?, * and [...] classes
+// (a class matches any one character: only the shape matters here).
+func globMatch(pat, name string) bool {
+	if pat == "" {
+		return name == ""
+	}
+	switch pat[0] {
+	case '*':
+		for k := 0; k <= len(name); k++ {
+			if globMatch(pat[1:], name[k:]) {
+				return true
+			}
+		}
+		return false
+	case '?':
+		return name != "" && globMatch(pat[1:], name[1:])
+	case '[':
+		end := strings.IndexByte(pat, ']')
+		if end < 0 {
+			return false
+		}
+		return name != "" && globMatch(pat[end+1:], name[1:])
+	}
+	return name != "" && pat[0] == name[0] && globMatch(pat[1:], name[1:])
 }

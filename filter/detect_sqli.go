@@ -77,7 +77,7 @@ func detectSQLi(e *emitter, v *value) {
 	if v.cls&(cLower|cUpper) == 0 {
 		return
 	}
-	if strings.Contains(n, "union") && containsAny(n, "select", "values", "table") && reSQLiUnion.MatchString(n) {
+	if strings.Contains(n, "union") && containsAny(n, "select", "values", "table") && reSQLiUnion.MatchString(n) && !unionAsWords(n) {
 		e.hit(rSQLiUnion)
 	}
 	if v.kw&kwSQLFunc != 0 && reSQLiFunction.MatchString(n) {
@@ -281,3 +281,48 @@ var (
 	boolWords = []string{"and", "or", "xor", "&&", "||"}
 	cmpWords  = []string{" like ", " rlike ", " regexp ", " is "}
 )
+
+// unionAsWords reports that every UNION SELECT in n is English, not SQL:
+// the words are followed by a word that cannot start a select list and
+// then nothing SQL-like ("union select committee", a search URL's
+// q=union+select+tutorial). A select list starts with a literal, NULL, *,
+// a variable, a parenthesis, a function call or a column list.
+func unionAsWords(n string) bool {
+	found := false
+	for rest := n; ; {
+		i := strings.Index(rest, "union")
+		if i < 0 {
+			return found
+		}
+		rest = rest[i+len("union"):]
+		r := strings.TrimLeft(rest, " +")
+		for _, q := range []string{"all", "distinct", "distinctrow"} {
+			if t, ok := strings.CutPrefix(r, q); ok && (t == "" || t[0] == ' ' || t[0] == '+') {
+				r = strings.TrimLeft(t, " +")
+			}
+		}
+		t, ok := strings.CutPrefix(r, "select")
+		if !ok {
+			continue
+		}
+		t = strings.TrimLeft(t, " +")
+		// The next token: letters only, then a word boundary that is
+		// not a call, a list or a FROM.
+		k := 0
+		for k < len(t) && t[k] >= 'a' && t[k] <= 'z' {
+			k++
+		}
+		if k == 0 {
+			return false // a digit, NULL-ish symbol, *, @, (, quote …
+		}
+		word, after := t[:k], strings.TrimLeft(t[k:], " +")
+		switch word {
+		case "null", "all", "distinct", "top", "char", "concat", "version", "user", "database", "schema", "group_concat", "table_name", "column_name", "schema_name", "load_file", "current_user", "system_user", "session_user", "username", "password", "passwd", "pass", "email", "name", "id", "from", "case", "if", "sleep", "benchmark", "extractvalue", "updatexml", "unhex", "hex", "cast", "convert", "substring", "substr", "ascii", "count":
+			return false
+		}
+		if after != "" && (after[0] == '(' || after[0] == ',' || after[0] == '.' || strings.HasPrefix(after, "from") || strings.HasPrefix(after, "into") || strings.HasPrefix(after, "as ") || strings.HasPrefix(after, "--") || after[0] == '#' || strings.HasPrefix(after, "/*")) {
+			return false
+		}
+		found = true
+	}
+}

@@ -34,6 +34,11 @@ var (
 // not see: attribute break-outs without a tag, script URIs, bare script.
 func detectXSS(e *emitter, v *value) {
 	n := v.norm
+	if v.cls&cLT != 0 && typedTagPrefix(n) {
+		// Search-as-you-type: "<scr", "<script" typed into a box, no
+		// tag closed, nothing after it.
+		return
+	}
 	if v.cls&cLT != 0 {
 		if libinjection.IsXSS(v.dec) && confirmXSS(v) {
 			e.hit(rXSSLibinjection)
@@ -111,11 +116,13 @@ var (
 	// and XHTML documents sent as a JSON string start with one, and it
 	// runs nothing (XXE checks the ones with a subset).
 	reDoctype = regexp.MustCompile(`(?i)<!doctype\s[^>\[<]*>`)
-	// reXMLDecl and reW3CNamespace: the XML declaration and W3C namespace
-	// declarations (xmlns="http://www.w3.org/2000/svg") that every SVG
-	// file carries; libinjection flags both.
+	// reXMLDecl and reW3CNamespace: the XML declaration and namespace
+	// declarations (xmlns="http://www.w3.org/2000/svg", the Exchange
+	// Autodiscover and OGC WFS schemas) that XML documents sent as values
+	// carry; libinjection flags both. A namespace name is an identifier:
+	// nothing fetches or runs it.
 	reXMLDecl      = regexp.MustCompile(`(?i)<\?xml\s[^<>]*\?>`)
-	reW3CNamespace = regexp.MustCompile(`(?i)\sxmlns(?::[a-z]+)?\s*=\s*["']https?://www\.w3\.org/[\w./-]*["']`)
+	reW3CNamespace = regexp.MustCompile(`(?i)\sxmlns(?::[a-z][\w-]*)?\s*=\s*(?:"(?:https?|urn):[^"<>]*"|'(?:https?|urn):[^'<>]*')`)
 )
 
 // confirmXSS re-checks a libinjection XSS verdict. libinjection flags any
@@ -131,10 +138,26 @@ func confirmXSS(v *value) bool {
 	hasStyle := strings.Contains(v.norm, "style")
 	hasEmbed := reEmbedTag.MatchString(d)
 	hasDoctype := strings.Contains(v.norm, "<!doctype") || strings.Contains(v.norm, "<?xml") || strings.Contains(v.norm, "xmlns")
-	if !hasStyle && !hasEmbed && !hasDoctype {
+	hasJSURI := strings.Contains(v.norm, "javascript:") && onlyInertJSURIs(v.norm)
+	if !hasStyle && !hasEmbed && !hasDoctype && !hasJSURI {
 		return true
 	}
 	b := append(v.sc.aux[:0], d...)
+	if hasJSURI {
+		// href="javascript:void(0)": the scheme of a link that runs
+		// nothing; blank the scheme so the verdict is about the rest.
+		lb := strings.ToLower(d)
+		for i := 0; ; {
+			j := strings.Index(lb[i:], "javascript:")
+			if j < 0 || len(lb) != len(b) {
+				break
+			}
+			for k := i + j; k < i+j+len("javascript:"); k++ {
+				b[k] = 'x'
+			}
+			i += j + len("javascript:")
+		}
+	}
 	if hasDoctype {
 		for _, re := range [...]*regexp.Regexp{reDoctype, reXMLDecl, reW3CNamespace} {
 			for _, loc := range re.FindAllStringIndex(d, 16) {
@@ -226,4 +249,20 @@ func onlyInertJSURIs(n string) bool {
 		rest = rest[i+len("javascript:"):]
 	}
 	return found
+}
+
+// typedTagPrefix: the whole value is '<' and the beginning of a tag name,
+// as typed so far ("<", "<scr", "<script", "<script "), with nothing
+// after it that a browser could complete into markup.
+func typedTagPrefix(n string) bool {
+	t := strings.TrimRight(n, " ")
+	if len(t) < 2 || len(t) > 12 || t[0] != '<' {
+		return false
+	}
+	for i := 1; i < len(t); i++ {
+		if c := t[i]; !(c >= 'a' && c <= 'z') {
+			return false
+		}
+	}
+	return true
 }

