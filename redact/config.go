@@ -146,6 +146,9 @@ const (
 	DetSlackToken   = "slack_token"
 	DetStripeKey    = "stripe_key"
 	DetGoogleAPIKey = "google_api_key"
+	// DetSecret: high-entropy values (and passwords) under a name that
+	// says secret: see detect_secret.go.
+	DetSecret = "secret"
 )
 
 // FieldFinding is the type name under which JSON field rule matches are
@@ -157,7 +160,7 @@ func BuiltinDetectors() []string {
 	return []string{
 		DetCreditCard, DetIBAN, DetSSN, DetEmail, DetPhone, DetIPAddress,
 		DetJWT, DetBearer, DetPrivateKey, DetAWSKey, DetGitHubToken,
-		DetSlackToken, DetStripeKey, DetGoogleAPIKey,
+		DetSlackToken, DetStripeKey, DetGoogleAPIKey, DetSecret,
 	}
 }
 

@@ -398,7 +398,9 @@ func (s *Stream) jsonString(final bool) bool {
 // stringDone handles the closing quote at absolute z.
 func (s *Stream) stringDone(z int) bool {
 	j := &s.js
-	if a := j.str.start; z-a <= s.r.window && hasDecodeEscape(s.buf[a-s.base:z-s.base]) {
+	if a := j.str.start; !j.strKey && s.r.on[detSecret] && z-a <= s.r.window && s.secretKeyHint() && s.secretJSON(a, z) {
+		// A secret by its key: masked whole, not scanned.
+	} else if z-a <= s.r.window && hasDecodeEscape(s.buf[a-s.base:z-s.base]) {
 		// Not scanned yet (a string this short is scanned only whole).
 		s.scanEscaped(a, z)
 	} else {

@@ -16,6 +16,7 @@ func (s *Stream) jsonFast() {
 	i := j.pos - base
 	state := j.state
 	rules := len(r.rules) > 0
+	secrets := r.on[detSecret]
 loop:
 	for i < n {
 		c := b[i]
@@ -95,7 +96,10 @@ loop:
 				if z < 0 {
 					break loop
 				}
-				if ft >= 0 {
+				if secrets && z-i-1 >= passwordMinLen && s.secretKeyHint() && s.secretJSON(i+1+base, z+base) {
+					// The whole value is masked: nothing inside it is
+					// scanned.
+				} else if ft >= 0 {
 					s.scanString(i+1+base, z+base, ft+base, esc)
 				}
 				i = z + 1
@@ -296,6 +300,14 @@ func (s *Stream) prefilter(b []byte, lo, i int) int {
 	case clUnder: // sk_/rk_, gh?_, github_
 		if !(at(i-1) == 'k' && (at(i-2) == 's' || at(i-2) == 'r')) &&
 			!(at(i-3) == 'g' && at(i-2) == 'h') && !(at(i-6) == 'g' && at(i-1) == 'b') {
+			return i + 1
+		}
+	case clAssign: // "secret=", "password: "
+		j := i
+		if p := at(j - 1); p == '"' || p == '\'' || p == ' ' {
+			j--
+		}
+		if !assignLead[at(j-1)] {
 			return i + 1
 		}
 	case clJ: // "eyJ", or a JO… IBAN

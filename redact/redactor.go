@@ -26,6 +26,7 @@ const (
 	detSlack
 	detStripe
 	detGoogle
+	detSecret
 	detField
 	detBuiltinEnd
 )
@@ -35,6 +36,7 @@ var builtinIDs = map[string]int{
 	DetPhone: detPhone, DetIPAddress: detIP, DetJWT: detJWT, DetBearer: detBearer,
 	DetPrivateKey: detPEM, DetAWSKey: detAWS, DetGitHubToken: detGitHub,
 	DetSlackToken: detSlack, DetStripeKey: detStripe, DetGoogleAPIKey: detGoogle,
+	DetSecret: detSecret,
 }
 
 // Redactor is a compiled masking configuration. It is immutable after New
@@ -236,6 +238,10 @@ func (r *Redactor) buildTriggers() {
 	if r.on[detEmail] {
 		set('@', clAt)
 	}
+	if r.on[detSecret] {
+		set('=', clAssign)
+		set(':', clAssign)
+	}
 	if r.on[detPEM] {
 		set('-', clDash)
 	}
@@ -260,7 +266,9 @@ func (r *Redactor) buildTriggers() {
 		for c := byte('a'); c <= 'f'; c++ {
 			set(c, clHex)
 		}
-		set(':', clColon)
+		if r.tab[':'] == 0 {
+			set(':', clColon)
+		}
 	}
 	r.stab = r.tab
 	r.stab['"'], r.stab['\\'] = 0xff, 0xff

@@ -19,8 +19,9 @@ const (
 	clDash
 	clParen
 	clColon
-	clUnder // '_' of ghp_, github_pat_, sk_live_ (checked backwards)
-	clJ     // 'J' of eyJ (JWT, checked backwards), or an IBAN country
+	clUnder  // '_' of ghp_, github_pat_, sk_live_ (checked backwards)
+	clJ      // 'J' of eyJ (JWT, checked backwards), or an IBAN country
+	clAssign // '=' or ':' after a secret's name (checked backwards)
 	// Classes from here on only trigger at the start of a word.
 	clDigit
 	clUpper
@@ -319,6 +320,13 @@ func (s *Stream) try(k uint8, st *scanState, b []byte, lo, i, end int, atEnd boo
 	case clUnder:
 		if a, z, det, ok := s.tryUnderscore(st, b, lo, i, end); ok {
 			return a, z, det, z, false
+		}
+	case clAssign:
+		if a, z, ok := tryAssign(b, max(lo, st.minStart-s.base), lo, i, end); ok {
+			return a, z, detSecret, z, false
+		}
+		if b[i] == ':' && r.on[detIP] {
+			k = clColon // "::1" may start an IPv6 address
 		}
 	case clLowerB:
 		if r.on[detBearer] {
