@@ -94,7 +94,7 @@ func detectXSSGrammar(e *emitter, v *value) {
 			e.hit(rXSSJSExpr)
 		}
 	}
-	if v.cls&cQuote|v.cls&cBacktick != 0 && v.cls&cParen|v.cls&cBacktick|v.cls&cEq != 0 && reJSStringBreak.MatchString(n) {
+	if v.cls&cQuote|v.cls&cBacktick != 0 && v.cls&cParen|v.cls&cBacktick|v.cls&cEq != 0 && hasAny(n, jsBreakWords) && reJSStringBreak.MatchString(n) {
 		e.hit(rXSSJSExpr)
 	}
 	if v.cls&cLT != 0 {
@@ -119,10 +119,16 @@ var (
 	reSQLFragBool = regexp.MustCompile(`^(?:-?\d+\)* ?|\) ?)?(?:and|or|xor|&&|\|\|) ?\(? ?(?:\d+|[a-z_]\w{0,30}|'[^']*'|"[^"]*") ?(?:=|<>|!=|<=?|>=?| like | between \d+ and | is (?:not )?null\b| in ?\() ?\(? ?(?:\d+|[a-z_]\w{0,30}|'[^']*'?|"[^"]*"?|null\b)? ?\)? ?(?:$|--|#|/\*|;)`)
 	// ORDER BY / GROUP BY with a column number, closed by a comment or
 	// after a number or closing quote: column counting.
-	reSQLFragOrder = regexp.MustCompile(`(?:^|\d|['")\x60]) ?(?:order|group) by \d+(?: ?,\d+)* ?(?:asc|desc)? ?(?:--|#|/\*|;|$)`)
 	// Probing statements of every dialect.
-	reSQLFragProbe = regexp.MustCompile(`\bselect ?(?:@@[a-z_]+|(?:version|user|current_user|session_user|system_user|database|schema|db_name|suser_name|banner|@@version)\b ?\(?|\* ?from ?(?:information_schema|pg_catalog|pg_user|pg_shadow|sysibm\.|syscat\.|all_(?:tables|users|tab_columns)|user_(?:tables|users|tab_columns)|dba_(?:users|tables)|v\$(?:version|instance|database)|sys\.(?:objects|tables|databases|sql_logins)|sqlite_(?:master|schema)|mysql\.user|msysobjects|master\.)|[\w, ]{1,80} from (?:dual|v\$version|v\$instance|sysibm\.sysdummy1|sysibm\.systables|syscat\.tables|all_tables|user_tables|dba_users|pg_user|pg_database|pg_tables|sys\.databases|sysdatabases|sqlite_master|rdb\$database|msysobjects|information_schema\.\w+)\b)|\bdeclare @\w+ .{0,200}\b(?:exec|execute|sp_executesql)\b|\bexec(?:ute)? ?\( ?@\w+ ?\)|\bwaitfor (?:delay|time) ?['"]?\d|\b(?:and|or|;) ?(?:(?:sleep|pg_sleep) ?\( ?\d|benchmark ?\( ?\d+ ?,|dbms_pipe\.receive_message ?\(|randomblob ?\( ?\d)|\bconvert ?\( ?int ?, ?(?:@@|db_name|user|\( ?select)|\bcast ?\( ?\( ?select\b|\bload_file ?\(|\butl_inaddr\.|\bctxsys\.|\bxmltype ?\(|\bdbms_\w+\.\w+ ?\(|\b(?:and|or) \d+ ?= ?\( ?select\b|\bif ?\( ?\( ?select\b|\bunion ?\( ?select\b`)
 )
+
+// boolFragmentStart: the value starts with a number, a closing parenthesis
+// or a boolean operator, as a fragment appended to a numeric parameter
+// does.
+func boolFragmentStart(n string) bool {
+	c := n[0]
+	return c >= '0' && c <= '9' || c == '-' || c == ')' || c == '&' || c == '|' || strings.HasPrefix(n, "and") || strings.HasPrefix(n, "or") || strings.HasPrefix(n, "xor")
+}
 
 // detectSQLGrammar flags fragments libinjection and the older shapes do
 // not: values that are SQL by grammar, not by a quote.
@@ -134,15 +140,15 @@ func detectSQLGrammar(e *emitter, v *value) {
 	if len(n) < 6 {
 		return
 	}
-	if (v.cls&(cEq|cLT|cGT|cParen) != 0 || strings.Contains(n, " like ") || strings.Contains(n, " between ")) && len(n) <= 200 && reSQLFragBool.MatchString(n) {
+	if len(n) <= 200 && boolFragmentStart(n) && (v.cls&(cEq|cLT|cGT|cParen) != 0 || strings.Contains(n, " like ") || strings.Contains(n, " between ") || strings.Contains(n, " is ")) && reSQLFragBool.MatchString(n) {
 		e.hit(rSQLiFragment)
 		return
 	}
-	if strings.Contains(n, " by ") && reSQLFragOrder.MatchString(n) {
+	if v.cls&cDigit != 0 && strings.Contains(n, " by ") && orderByNumber(n) {
 		e.hit(rSQLiFragment)
 		return
 	}
-	if reSQLFragProbe.MatchString(n) {
+	if v.kw&kwSQLProbe != 0 && (anyAnchored(n, v.kw, sqlProbes) || v.cls&cParen != 0 && afterBoolOp(n, v.kw)) {
 		e.hit(rSQLiFragment)
 	}
 }
@@ -155,18 +161,56 @@ func detectSQLGrammar(e *emitter, v *value) {
 // busybox), batch FOR/IF syntax, process substitution, fork bombs, brace
 // expansion, globbed system paths, quote-split command names.
 var (
-	reCmdLine  = regexp.MustCompile(`^(?:(?:sudo|nohup|time|strace|ltrace|env|exec|xargs|busybox|timeout \d+|nice|ionice|command|builtin|stdbuf -\w+|unbuffer) +)*(?:(?:/usr)?(?:/local)?/s?bin/[a-z][\w.+-]{1,30}(?: +[-/~.$"'a-z0-9]|$)|(?:sh|bash|zsh|ksh|dash|csh|tcsh|ash|busybox|python[23]?(?:\.\d+)?|perl|ruby|php|node|lua|pwsh|powershell) +-[a-z]{1,3} +\S|(?:curl|wget) +(?:-[a-z]+ +)*(?:https?|ftp|file)://\S|(?:nc|ncat|netcat|socat|telnet) +(?:-[a-z]+ +)*[\w.-]+ +\d{1,5}\b|(?:cat|head|tail|less|more|base64|xxd|od|strings) +/(?:etc|proc|root|home|var|tmp|dev|sys)/|(?:ping|nslookup|dig|host|traceroute) +(?:-[a-z] +\d+ +)*[\w-]+(?:\.[\w-]+)+ *$|(?:whoami|ifconfig|ipconfig|uname -a|id -u|netstat -\w+|systeminfo|tasklist|hostname|printenv)\s*$)`)
-	reCmdBatch = regexp.MustCompile(`\bfor +(?:/[dflr] +(?:"[^"]*" +|[a-z]:/\S* +)?)*%%?[^ ]{1,2} +in +\(.*\) ?do\b|\bif +(?:/i +)?(?:not +)?(?:exist|defined|errorlevel) +\S+ +(?:\(|echo\b|@echo\b|goto\b|set\b|call\b|cmd\b|del\b|copy\b|type\b|start\b|exit\b|[a-z]+$)|\bif +(?:/i +)?(?:not +)?(?:\S+ ?== ?\S+|\S+ (?:equ|neq|lss|leq|gtr|geq) \S+) +\S|%[a-z_]\w*:~-?\d+(?:,-?\d+)?%`)
-	reCmdShape = regexp.MustCompile(`(?:^|[\s;|&(=])[<>]\( ?[a-z][\w-]*(?: |\))|\$\( ?[a-z][\w-]{1,20} ?(?:\)|\s+[-/~.$a-z])|\$\[ ?\d+ ?[-+*/] ?\d+ ?\]|\$\[ ?\]|[\w:.]+ ?\( ?\) ?\{[^}]*[|&][^}]*\} ?; ?[\w:.]+|(?:^|[\s;|&])alias +[\w.'"-]+=|(?:^|[\s;|&=])\{,[^{}\s]*,?[^{}\s]*\}|\{[a-z/?*.-]+,[^{}\s]+\}[a-z]|(?:^|[\s;|&=])/(?:e\[[^\]]+\]c|\[[^\]]+\]tc|et\[[^\]]+\]|b\[[^\]]+\]n|bi\[[^\]]+\]|\[[^\]]+\]in|u\[[^\]]+\]r|us\[[^\]]+\]|p\[[^\]]+\]oc|pr\[[^\]]+\]c|et?c?/[^/\s]*\[[^\]]+\]|(?:usr/)?s?bin/[^/\s]*\[[^\]]+\])`)
+	reCmdLine = regexp.MustCompile(`^(?:(?:sudo|nohup|time|strace|ltrace|env|exec|xargs|busybox|timeout \d+|nice|ionice|command|builtin|stdbuf -\w+|unbuffer) +)*(?:(?:/usr)?(?:/local)?/s?bin/[a-z][\w.+-]{1,30}(?: +[-/~.$"'a-z0-9]|$)|(?:sh|bash|zsh|ksh|dash|csh|tcsh|ash|busybox|python[23]?(?:\.\d+)?|perl|ruby|php|node|lua|pwsh|powershell) +-[a-z]{1,3} +\S|(?:curl|wget) +(?:-[a-z]+ +)*(?:https?|ftp|file)://\S|(?:nc|ncat|netcat|socat|telnet) +(?:-[a-z]+ +)*[\w.-]+ +\d{1,5}\b|(?:cat|head|tail|less|more|base64|xxd|od|strings) +/(?:etc|proc|root|home|var|tmp|dev|sys)/|(?:ping|nslookup|dig|host|traceroute) +(?:-[a-z] +\d+ +)*[\w-]+(?:\.[\w-]+)+ *$|(?:whoami|ifconfig|ipconfig|uname -a|id -u|netstat -\w+|systeminfo|tasklist|hostname|printenv)\s*$)`)
 )
 
 // reCmdLineWin: cmd.exe and PowerShell command lines at the start of the
 // value.
 var reCmdLineWin = regexp.MustCompile(`^(?:cmd(?:\.exe)?|command(?:\.com)?) +/[ckr] +\S|^(?:powershell(?:\.exe)?|pwsh(?:\.exe)?) +-\w|^(?:invoke-webrequest|iwr|invoke-restmethod|irm|invoke-expression|iex|start-process|invoke-command|new-object) +(?:-\w|https?://|\S+\.ps1\b|\(|system\.net)`)
 
-// cmdPrefixWords gate reCmdLine: a value that starts with none of them is
-// not a command line.
-var cmdLineStarts = []string{"/", "sudo", "nohup", "time", "strace", "ltrace", "env", "exec", "xargs", "busybox", "timeout", "nice", "ionice", "command", "builtin", "stdbuf", "unbuffer", "sh", "bash", "zsh", "ksh", "dash", "csh", "tcsh", "ash", "python", "perl", "ruby", "php", "node", "lua", "pwsh", "powershell", "curl", "wget", "nc", "ncat", "netcat", "socat", "telnet", "cat", "head", "tail", "less", "more", "base64", "xxd", "od", "strings", "ping", "nslookup", "dig", "host", "traceroute", "whoami", "ifconfig", "ipconfig", "uname", "id", "netstat", "systeminfo", "tasklist", "hostname", "printenv", "cmd", "command", "invoke-", "iwr", "irm", "iex", "start-process", "new-object"}
+// cmdLineStarts are the first words reCmdLine and reCmdLineWin can match
+// (command prefixes, shells, interpreters, network and reading commands).
+var cmdLineStarts = wordSet("sudo nohup time strace ltrace env exec xargs busybox timeout nice ionice command builtin stdbuf unbuffer sh bash zsh ksh dash csh tcsh ash python python2 python3 perl ruby php node lua pwsh powershell powershell.exe pwsh.exe curl wget nc ncat netcat socat telnet cat head tail less more base64 xxd od strings ping nslookup dig host traceroute whoami ifconfig ipconfig uname id netstat systeminfo tasklist hostname printenv cmd cmd.exe command.com invoke-webrequest iwr invoke-restmethod irm invoke-expression iex start-process invoke-command new-object")
+
+// cmdStartPair holds the first two bytes of every cmdLineStarts word: most
+// values fail this table lookup before any map lookup.
+var cmdStartPair = func() *[1 << 16]bool {
+	var t [1 << 16]bool
+	for w := range cmdLineStarts {
+		t[uint16(w[0])<<8|uint16(w[min(1, len(w)-1)])] = true
+	}
+	return &t
+}()
+
+// commandStart: the value begins with a system binary path or with one of
+// cmdLineStarts as a whole word; a cheap gate before the regexps.
+func commandStart(line string) bool {
+	if line == "" {
+		return false
+	}
+	if line[0] == '/' {
+		return strings.HasPrefix(line, "/bin/") || strings.HasPrefix(line, "/sbin/") || strings.HasPrefix(line, "/usr/bin/") || strings.HasPrefix(line, "/usr/sbin/") || strings.HasPrefix(line, "/usr/local/")
+	}
+	k := 0
+	for k < len(line) && k < 20 && (line[k] >= 'a' && line[k] <= 'z' || line[k] >= '0' && line[k] <= '9' || line[k] == '-' || line[k] == '.') {
+		k++
+	}
+	if k == 0 || k < len(line) && line[k] != ' ' {
+		return false
+	}
+	if !cmdStartPair[uint16(line[0])<<8|uint16(line[min(1, k-1)])] {
+		return false
+	}
+	w := line[:k]
+	if !cmdLineStarts[w] {
+		// python3.10
+		if i := strings.IndexByte(w, '.'); i > 0 {
+			w = w[:i]
+		}
+		return cmdLineStarts[w]
+	}
+	return true
+}
 
 // detectRCEGrammar flags command lines recognised by shell and batch
 // grammar.
@@ -182,7 +226,7 @@ func detectRCEGrammar(e *emitter, v *value) {
 	switch v.kind {
 	case KindQueryValue, KindBodyValue, KindCookieValue, KindHeaderValue:
 		line := strings.TrimLeft(sh, " ")
-		if hasPrefixAny(line, cmdLineStarts) && (reCmdLine.MatchString(line) || reCmdLineWin.MatchString(line)) && !(v.kind == KindHeaderValue && line[0] == '/') {
+		if commandStart(line) && (reCmdLine.MatchString(line) || reCmdLineWin.MatchString(line)) && !(v.kind == KindHeaderValue && line[0] == '/') {
 			e.hit(rRCECommandLine)
 			return
 		}
@@ -203,8 +247,8 @@ func detectRCEGrammar(e *emitter, v *value) {
 			}
 		}
 	}
-	if v.cls&cPercent|v.cls&cSlash != 0 || strings.Contains(n, "if ") {
-		if (strings.Contains(n, "for ") || strings.Contains(n, "if ") || strings.Contains(n, ":~")) && reCmdBatch.MatchString(n) {
+	if v.kw&kwCmdBatch != 0 {
+		if v.kw&kwCmdBatch != 0 && anyAnchored(n, v.kw, cmdBatch) {
 			e.hit(rRCECommandLine)
 			return
 		}
@@ -214,7 +258,10 @@ func detectRCEGrammar(e *emitter, v *value) {
 		return
 	}
 	if v.cls&(cParen|cBrace|cBracket|cEq) != 0 && v.kind != KindBodyRaw {
-		if reCmdShape.MatchString(sh) && !jqueryCall(sh) {
+		shape := v.kw&kwCmdShape != 0 && anyAnchored(sh, v.kw|keywordsIf(sh != n, sh), cmdShapes) && !jqueryCall(sh) ||
+			v.cls&cBrace != 0 && v.cls&cParen != 0 && (strings.Contains(sh, "){") || strings.Contains(sh, ") {")) && reForkBomb.MatchString(sh) ||
+			v.cls&cBrace != 0 && v.cls&cComma != 0 && strings.IndexByte(sh, ' ') < 0 && reBraceWord.MatchString(sh)
+		if shape {
 			e.hit(rRCECommandLine)
 		}
 	}
@@ -255,7 +302,7 @@ func detectSSTIGrammar(e *emitter, v *value) {
 		return
 	}
 	n := v.norm
-	if hasAny(n, sstiProbeWords) && reSSTIProbe.MatchString(n) {
+	if v.kw&kwSSTIProbe != 0 && reSSTIProbe.MatchString(n) {
 		e.hit(rSSTIProbe)
 	}
 }
@@ -279,6 +326,14 @@ func hasAny(s string, subs []string) bool {
 // URLs every day, and the value layer does not know the site's host.
 var redirectNames = []string{"redirect", "redir", "return", "returnto", "return_to", "returnurl", "return_url", "next", "url", "goto", "go", "dest", "destination", "continue", "target", "rurl", "forward", "callback", "to", "out", "view", "login_url", "logout", "checkout_url", "success_url", "fail_url", "u", "r", "q_url", "jump", "nav", "back", "backurl", "back_url"}
 
+var redirectNameSet = func() map[string]bool {
+	m := map[string]bool{}
+	for _, w := range redirectNames {
+		m[w] = true
+	}
+	return m
+}()
+
 // redirectParam reports whether a parameter name is redirect-like.
 func redirectParam(name string) bool {
 	if name == "" || len(name) > 40 {
@@ -297,10 +352,8 @@ func redirectParam(name string) bool {
 		l = append(l, c)
 	}
 	ln := bstr(l)
-	for _, w := range redirectNames {
-		if ln == w {
-			return true
-		}
+	if redirectNameSet[ln] {
+		return true
 	}
 	return strings.Contains(ln, "redirect") || strings.Contains(ln, "return") || strings.HasSuffix(ln, "_url") && (strings.Contains(ln, "next") || strings.Contains(ln, "back") || strings.Contains(ln, "continue") || strings.Contains(ln, "success") || strings.Contains(ln, "cancel"))
 }
@@ -379,32 +432,65 @@ func cutScheme(s string) (string, bool) {
 // control metadata, environment and credential files, backups and
 // database dumps, Java archive internals, and the debugging and admin
 // endpoints of common stacks. The list is curated by what each file gives
-// an attacker (source, secrets, a shell), not by what scanners send; see
-// the documentation for the full list and an exclusion recipe.
+// an attacker (source, secrets, a shell), not by what scanners send; the
+// documentation lists it with an exclusion recipe.
 var (
-	// Anywhere in the path: a segment that is one of these, or starts
-	// one of these directories.
-	sensitiveSegments = []string{
+	// sensitiveNames: a path segment with one of these names.
+	sensitiveNames = wordSet(
 		// Version control: the whole source tree can be rebuilt from them.
-		"/.git/", "/.git", "/.gitconfig", "/.git-credentials", "/.svn/", "/.svn", "/.hg/", "/.hg", "/.bzr/", "/.bzr", "/cvs/entries", "/cvs/root", "/_darcs/", "/.fossil",
-		// Secrets and credentials.
-		"/.env", "/.htpasswd", "/.htaccess", "/.aws/", "/.ssh/", "/.npmrc", "/.pypirc", "/.netrc", "/.pgpass", "/.my.cnf", "/.docker/config.json", "/.dockercfg", "/.kube/config", "/.bash_history", "/.zsh_history", "/.mysql_history", "/.psql_history", "/id_rsa", "/id_dsa", "/id_ecdsa", "/id_ed25519", "/.boto", "/.s3cfg", "/.terraform/", "/terraform.tfstate", "/.vault-token", "/credentials.json", "/secrets.yml", "/secrets.yaml", "/.secrets", "/.ds_store", "/web.config", "/wp-config.php", "/config.php.bak", "/localsettings.php", "/.idea/", "/.vscode/", "/.config/",
-		// Java archive internals: deployment descriptors and classes.
-		"/web-inf/", "/web-inf", "/meta-inf/", "/meta-inf",
-		// Debugging and administration surfaces.
-		"/server-status", "/server-info", "/phpinfo.php", "/info.php", "/actuator/env", "/actuator/heapdump", "/actuator/threaddump", "/actuator/jolokia", "/actuator/gateway", "/actuator/configprops", "/actuator/mappings", "/actuator/logfile", "/actuator/shutdown", "/actuator/restart", "/actuator/loggers", "/jolokia", "/heapdump", "/jmx-console", "/web-console", "/invoker/jmxinvokerservlet", "/manager/html", "/host-manager/", "/phpmyadmin", "/pma/", "/adminer.php", "/adminer/", "/elmah.axd", "/trace.axd", "/_profiler", "/app_dev.php", "/debug/pprof", "/debug/vars", "/_debugbar", "/telescope/requests", "/horizon/api", "/.well-known/../", "/console/login", "/solr/admin", "/jenkins/script", "/script/text", "/cgi-bin/php", "/vendor/phpunit/", "/eval-stdin.php", "/wp-admin/install.php", "/wp-admin/setup-config.php", "/install.php", "/setup.php", "/xmlrpc.php", "/cgi-bin/test-cgi", "/_ignition/execute-solution", "/hnap1", "/boaform/", "/goform/", "/setup.cgi", "/admin/config.php", "/druid/index.html", "/nacos/v1/auth/users", "/api/jsonws/invoke", "/.aws/credentials", "/etc/passwd",
+		".git .gitconfig .git-credentials .svn .hg .bzr _darcs .fossil " +
+			// Secrets and credentials.
+			".htpasswd .htaccess .aws .ssh .npmrc .pypirc .netrc .pgpass .my.cnf .dockercfg .docker .kube .bash_history .zsh_history " +
+			".mysql_history .psql_history id_rsa id_dsa id_ecdsa id_ed25519 .boto .s3cfg .terraform terraform.tfstate .vault-token " +
+			"credentials.json secrets.yml secrets.yaml .secrets .ds_store web.config wp-config.php localsettings.php .idea .vscode " +
+			// Java archive internals: deployment descriptors and classes.
+			"web-inf meta-inf " +
+			// Debugging and administration surfaces.
+			"server-status server-info phpinfo.php info.php jolokia heapdump jmx-console web-console phpmyadmin pma adminer.php adminer " +
+			"elmah.axd trace.axd _profiler app_dev.php _debugbar eval-stdin.php xmlrpc.php hnap1 boaform goform setup.cgi")
+	// sensitivePairs: a segment followed by one of the listed ones
+	// ("actuator/env"); "*" accepts any next segment.
+	sensitivePairs = map[string][]string{
+		"actuator":     {"env", "heapdump", "threaddump", "jolokia", "gateway", "configprops", "mappings", "logfile", "shutdown", "restart", "loggers"},
+		"manager":      {"html", "text", "status"},
+		"host-manager": {"*"},
+		"debug":        {"pprof", "vars"},
+		"telescope":    {"requests"},
+		"horizon":      {"api"},
+		"solr":         {"admin"},
+		"jenkins":      {"script"},
+		"cgi-bin":      {"php", "php5", "php-cgi", "test-cgi"},
+		"vendor":       {"phpunit"},
+		"wp-admin":     {"install.php", "setup-config.php"},
+		"_ignition":    {"execute-solution"},
+		"invoker":      {"jmxinvokerservlet"},
+		"cvs":          {"entries", "root"},
+		"druid":        {"index.html"},
+		"nacos":        {"v1"},
 	}
 	// At the end of the path: backup and dump extensions, editor swap
 	// files.
-	backupSuffixes = []string{".bak", ".backup", ".old", ".orig", ".save", ".swp", ".swo", ".tmp", "~", ".sql", ".sql.gz", ".sql.bz2", ".sql.zip", ".sql.tar.gz", ".dump", ".mdb", ".sqlite", ".sqlite3", ".db", ".kdbx", ".pem", ".key", ".p12", ".pfx", ".jks", ".keystore", ".log", ".ini.bak", ".php~", ".php.bak", ".php.old", ".php.swp", ".asp.bak", ".aspx.bak", ".jsp.bak"}
+	backupSuffixes = []string{".bak", ".backup", ".old", ".orig", ".save", ".swp", ".swo", ".tmp", "~", ".sql", ".sql.gz", ".sql.bz2", ".sql.zip", ".sql.tar.gz", ".dump", ".mdb", ".sqlite", ".sqlite3", ".db", ".kdbx", ".pem", ".key", ".p12", ".pfx", ".jks", ".keystore", ".log"}
 	// Archives count when their base name says backup or site copy.
 	archiveSuffixes = []string{".zip", ".tar", ".tar.gz", ".tgz", ".gz", ".rar", ".7z", ".tar.bz2", ".bz2", ".war", ".jar"}
 	archiveBases    = []string{"backup", "backups", "bak", "db", "database", "dump", "site", "www", "wwwroot", "htdocs", "public_html", "webroot", "sql", "mysql", "old", "archive"}
 )
 
+// sensitiveSegment: a segment named in sensitiveNames, or an environment
+// file (.env, .env.local, .env_prod).
+func sensitiveSegment(seg string) bool {
+	if sensitiveNames[seg] {
+		return true
+	}
+	if r, ok := strings.CutPrefix(seg, ".env"); ok && (r == "" || r[0] == '.' || r[0] == '_' || r[0] == '-') {
+		return true
+	}
+	return false
+}
+
 // detectSensitivePath flags requests for sensitive files and admin
-// surfaces, and Tomcat/Jetty path-parameter tricks (..;/, /;/) and encoded
-// dot segments that reach them.
+// surfaces, and Tomcat/Jetty path-parameter tricks (..;/, /;/) that
+// reach past a prefix rule.
 func detectSensitivePath(e *emitter, v *value) {
 	if v.kind != KindPath {
 		return
@@ -432,30 +518,37 @@ func detectSensitivePath(e *emitter, v *value) {
 		v.sc.aux = b
 		p = bstr(b)
 	}
-	if strings.Contains(p, "/./") || strings.HasSuffix(p, "/.") {
-		p = strings.ReplaceAll(p, "/./", "/")
-	}
 	if i := strings.IndexAny(p, "?#"); i >= 0 {
 		p = p[:i]
 	}
-	for _, s := range sensitiveSegments {
-		i := strings.Index(p, s)
-		if i < 0 {
+	// Walk the segments; "." segments are skipped, as servers do.
+	prev := ""
+	base := ""
+	for rest := p; rest != ""; {
+		var seg string
+		if i := strings.IndexByte(rest, '/'); i >= 0 {
+			seg, rest = rest[:i], rest[i+1:]
+		} else {
+			seg, rest = rest, ""
+		}
+		if seg == "" || seg == "." {
 			continue
 		}
-		end := i + len(s)
-		// A whole segment: the next byte ends it, or s ends with '/'.
-		if s[len(s)-1] == '/' || end == len(p) || p[end] == '/' || p[end] == '.' && (s == "/.env" || s == "/.git") || s == "/.env" && (p[end] == '_' || p[end] == '-') {
-			if s == "/.well-known/../" || s == "/etc/passwd" {
-				e.hit(rTraversalDotDot)
-				return
-			}
+		if sensitiveSegment(seg) {
 			e.hit(rPathSensitive)
 			return
 		}
+		if prev != "" {
+			for _, next := range sensitivePairs[prev] {
+				if next == "*" || next == seg {
+					e.hit(rPathSensitive)
+					return
+				}
+			}
+		}
+		prev, base = seg, seg
 	}
-	base := p[strings.LastIndexByte(p, '/')+1:]
-	if base == "" {
+	if base == "" || strings.HasSuffix(p, "/") {
 		return
 	}
 	for _, s := range backupSuffixes {
@@ -652,14 +745,22 @@ func fetchParam(name string) bool {
 	if name == "" || len(name) > 40 {
 		return false
 	}
-	ln := strings.ToLower(name)
-	for _, w := range []string{"redirect", "redir", "return", "callback", "next", "continue", "back", "goto", "login", "logout", "success", "cancel", "fail"} {
+	var buf [40]byte
+	for i := 0; i < len(name); i++ {
+		c := name[i]
+		if c >= 'A' && c <= 'Z' {
+			c |= 0x20
+		}
+		buf[i] = c
+	}
+	ln := bstr(buf[:len(name)])
+	for _, w := range [...]string{"redirect", "redir", "return", "callback", "next", "continue", "back", "goto", "login", "logout", "success", "cancel", "fail"} {
 		if strings.Contains(ln, w) {
 			return false
 		}
 	}
 	for _, w := range fetchNames {
-		if ln == w || strings.HasSuffix(ln, "_"+w) || strings.HasSuffix(ln, "-"+w) || strings.HasPrefix(ln, w+"_") || strings.HasPrefix(ln, w+"-") || len(w) >= 3 && strings.HasSuffix(ln, w) {
+		if ln == w || len(w) >= 3 && strings.HasSuffix(ln, w) || strings.HasPrefix(ln, w) && len(ln) > len(w) && (ln[len(w)] == '_' || ln[len(w)] == '-') {
 			return true
 		}
 	}
@@ -695,6 +796,16 @@ func detectSSRFTarget(e *emitter, v *value) {
 // "example.com|whoami", "8.8.8.8\nuname -a"). Form fields that are lists
 // ("name;id") are not hosts.
 func hostThenCommand(sh string, v *value) bool {
+	// One pass over the head: a host is made of few byte classes.
+	for k := 0; k < len(sh); k++ {
+		c := sh[k]
+		if c == ';' || c == '|' || c == '&' || c == '\n' || c == ' ' && v.cls&cNL != 0 {
+			break
+		}
+		if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '.' || c == '-' || c == ':' || c == ' ') || k > 64 {
+			return false
+		}
+	}
 	i := strings.IndexAny(sh, ";|&\n")
 	if i <= 0 {
 		if i == 0 || v.cls&cNL == 0 {
@@ -803,4 +914,172 @@ func globMatch(pat, name string) bool {
 		return name != "" && globMatch(pat[end+1:], name[1:])
 	}
 	return name != "" && pat[0] == name[0] && globMatch(pat[1:], name[1:])
+}
+
+// anchored is a regexp tried only where its keyword occurs, on at most
+// window bytes from there: a long value costs a substring search, and the
+// regexp (written with ^) runs only at the candidate positions.
+type anchored struct {
+	kw     string
+	re     *regexp.Regexp
+	window int
+	// wordStart requires the keyword to start a word.
+	wordStart bool
+	// needAll: substrings the window must hold before the regexp runs.
+	needAll []string
+	// bit is the keyword feature bit of kw (set at init; 0 for a
+	// one-byte kw, which is always searched).
+	bit uint64
+}
+
+func (a *anchored) match(n string) bool {
+	for off := 0; off < len(n); {
+		i := strings.Index(n[off:], a.kw)
+		if i < 0 {
+			return false
+		}
+		i += off
+		if !a.wordStart || i == 0 || !isWordByte(n[i-1]) {
+			w := n[i:min(len(n), i+a.window)]
+			ok := true
+			for _, need := range a.needAll {
+				if !strings.Contains(w, need) {
+					ok = false
+					break
+				}
+			}
+			if ok && a.re.MatchString(w) {
+				return true
+			}
+		}
+		off = i + len(a.kw)
+	}
+	return false
+}
+
+// anyAnchored tries the matchers whose keyword the value holds (kw is the
+// value's keyword feature mask).
+func anyAnchored(n string, kw uint64, as []anchored) bool {
+	for i := range as {
+		if b := as[i].bit; (b == 0 || kw&b != 0) && as[i].match(n) {
+			return true
+		}
+	}
+	return false
+}
+
+// Keyword groups of the anchored matchers (see detect_keywords.go): the
+// value's one keyword scan tells whether any of them can match.
+var (
+	sqlProbeWords = []string{"select", "declare @", "exec", "waitfor ", "convert", "cast", "load_file", "utl_inaddr.", "ctxsys.", "xmltype", "dbms_", "sleep", "benchmark", "randomblob"}
+	cmdBatchWords = []string{"for ", "if ", ":~"}
+	cmdShapeWords = []string{"<(", ">(", "$(", "$[", "alias ", "{,"}
+)
+
+// sqlProbes are the probing statements, each at its keyword.
+var sqlProbes = []anchored{
+	{"select", regexp.MustCompile(`^select ?(?:@@[a-z_]+|(?:version|user|current_user|session_user|system_user|database|schema|db_name|suser_name|banner)\b ?\(?|\* ?from ?(?:information_schema|pg_catalog|pg_user|pg_shadow|sysibm\.|syscat\.|all_(?:tables|users|tab_columns)|user_(?:tables|users|tab_columns)|dba_(?:users|tables)|v\$(?:version|instance|database)|sys\.(?:objects|tables|databases|sql_logins)|sqlite_(?:master|schema)|mysql\.user|msysobjects|master\.))`), 60, true, nil, 0},
+	{"select", regexp.MustCompile(`^select [\w, ]{1,80} from (?:dual|v\$version|v\$instance|sysibm\.sysdummy1|sysibm\.systables|syscat\.tables|all_tables|user_tables|dba_users|pg_user|pg_database|pg_tables|sys\.databases|sysdatabases|sqlite_master|rdb\$database|msysobjects|information_schema\.\w+)\b`), 160, true, []string{" from "}, 0},
+	{"declare @", regexp.MustCompile(`^declare @\w+ .{0,200}\b(?:exec|execute|sp_executesql)\b`), 260, true, []string{"exec"}, 0},
+	{"exec", regexp.MustCompile(`^exec(?:ute)? ?\( ?@\w+ ?\)`), 40, true, nil, 0},
+	{"waitfor ", regexp.MustCompile(`^waitfor (?:delay|time) ?['"]?\d`), 30, true, nil, 0},
+	{"convert", regexp.MustCompile(`^convert ?\( ?int ?, ?(?:@@|db_name|user|\( ?select)`), 40, true, nil, 0},
+	{"cast", regexp.MustCompile(`^cast ?\( ?\( ?select\b`), 20, true, nil, 0},
+	{"load_file", regexp.MustCompile(`^load_file ?\(`), 12, true, nil, 0},
+	{"utl_inaddr.", regexp.MustCompile(`^utl_inaddr\.`), 12, true, nil, 0},
+	{"ctxsys.", regexp.MustCompile(`^ctxsys\.`), 8, true, nil, 0},
+	{"xmltype", regexp.MustCompile(`^xmltype ?\(`), 10, true, nil, 0},
+	{"dbms_", regexp.MustCompile(`^dbms_\w+\.\w+ ?\(`), 60, true, nil, 0},
+}
+
+// sqlTimingCall: sleep(5), pg_sleep(5), benchmark(…), randomblob(…) or
+// dbms_pipe.receive_message(…) right after AND, OR or ';'.
+var sqlTimingCalls = []anchored{
+	{"sleep", regexp.MustCompile(`^sleep ?\( ?\d`), 16, false, nil, 0},
+	{"benchmark", regexp.MustCompile(`^benchmark ?\( ?\d+ ?,`), 30, true, nil, 0},
+	{"randomblob", regexp.MustCompile(`^randomblob ?\( ?\d`), 20, true, nil, 0},
+	{"dbms_pipe.receive_message", regexp.MustCompile(`^dbms_pipe\.receive_message ?\(`), 30, true, nil, 0},
+}
+
+// afterBoolOp reports a timing call whose keyword follows and/or/;/&&/||.
+func afterBoolOp(n string, kw uint64) bool {
+	for i := range sqlTimingCalls {
+		a := &sqlTimingCalls[i]
+		if a.bit != 0 && kw&a.bit == 0 {
+			continue
+		}
+		for off := 0; off < len(n); {
+			j := strings.Index(n[off:], a.kw)
+			if j < 0 {
+				break
+			}
+			j += off
+			before := strings.TrimRight(strings.TrimSuffix(strings.TrimRight(n[:j], " "), "pg_"), " (")
+			if (strings.HasSuffix(before, " and") || strings.HasSuffix(before, " or") || before == "and" || before == "or" || strings.HasSuffix(before, ";") || strings.HasSuffix(before, "&&") || strings.HasSuffix(before, "||")) && a.re.MatchString(n[j:min(len(n), j+a.window)]) {
+				return true
+			}
+			off = j + len(a.kw)
+		}
+	}
+	return false
+}
+
+// orderByNumber: ORDER/GROUP BY a column number, closed by a comment or
+// the end, right after a number, a quote or a parenthesis (column
+// counting).
+var reOrderBy = regexp.MustCompile(`^(?:order|group) by \d+(?: ?,\d+)* ?(?:asc|desc)? ?(?:--|#|/\*|;|$)`)
+
+func orderByNumber(n string) bool {
+	for _, kw := range [...]string{"order by ", "group by "} {
+		for off := 0; off < len(n); {
+			i := strings.Index(n[off:], kw)
+			if i < 0 {
+				break
+			}
+			i += off
+			b := strings.TrimRight(n[:i], " ")
+			if (b == "" || strings.IndexByte("0123456789'\")`", b[len(b)-1]) >= 0) && reOrderBy.MatchString(n[i:min(len(n), i+40)]) {
+				return true
+			}
+			off = i + len(kw)
+		}
+	}
+	return false
+}
+
+// cmdBatch: cmd.exe FOR and IF syntax and substring expansion.
+var cmdBatch = []anchored{
+	{"for ", regexp.MustCompile(`^for +(?:/[dflr] +(?:"[^"]*" +|[a-z]:/\S* +)?)*%%?[^ ]{1,2} +in +\([^)]*\) ?do\b`), 200, true, []string{"%", " in ", "do"}, 0},
+	{"if ", regexp.MustCompile(`^if +(?:/i +)?(?:not +)?(?:(?:exist|defined|errorlevel) +\S+ +(?:\(|echo\b|@echo\b|goto\b|set\b|call\b|cmd\b|del\b|copy\b|type\b|start\b|exit\b|[a-z]+$)|(?:\S+ ?== ?\S+|\S+ (?:equ|neq|lss|leq|gtr|geq) \S+) +\S)`), 100, true, nil, 0},
+	{"%", regexp.MustCompile(`^%[a-z_]\w*:~-?\d+(?:,-?\d+)?%`), 24, false, []string{":~"}, 0},
+}
+
+// cmdShapes: process substitution, command substitution of a word,
+// arithmetic expansion, fork bombs, aliases, brace expansion.
+var cmdShapes = []anchored{
+	{"<(", regexp.MustCompile(`^<\( ?[a-z][\w-]*(?: |\))`), 24, false, nil, 0},
+	{">(", regexp.MustCompile(`^>\( ?[a-z][\w-]*(?: |\))`), 24, false, nil, 0},
+	{"$(", regexp.MustCompile(`^\$\( ?[a-z][\w-]{1,20} ?(?:\)|\s+[-/~.$a-z])`), 32, false, nil, 0},
+	{"$[", regexp.MustCompile(`^\$\[ ?(?:\d+ ?[-+*/] ?\d+ ?)?\]`), 16, false, nil, 0},
+	{"alias ", regexp.MustCompile(`^alias +[\w.'"-]+=`), 40, true, nil, 0},
+	{"{,", regexp.MustCompile(`^\{,[^{}\s]*,?[^{}\s]*\}`), 40, false, nil, 0},
+}
+
+// reForkBomb: a function that calls itself twice, piped or in the
+// background, then is called: :(){ :|:& };:
+var reForkBomb = regexp.MustCompile(`[\w:.]+ ?\( ?\) ?\{[^}]*[|&][^}]*\} ?; ?[\w:.]+`)
+
+// reBraceWord: brace expansion glued to a word ({l,-lh}s, {cat,/etc/x}).
+var reBraceWord = regexp.MustCompile(`\{[a-z/?*.-]+,[^{}\s]+\}[a-z]`)
+
+// jsBreakWords gate reJSStringBreak.
+var jsBreakWords = []string{"alert", "prompt", "confirm", "eval", "print", "fetch", "import", "settimeout", "setinterval", "atob", "document.write", "location", "window.open"}
+
+// keywordsIf scans s for keywords when cond holds (s is a transformed
+// form of the value, such as its shell form).
+func keywordsIf(cond bool, s string) uint64 {
+	if !cond {
+		return 0
+	}
+	return keywords.scan(s)
 }

@@ -27,12 +27,24 @@ const (
 	kwNoSQLOp
 	kwEvasion
 	kwXSSElement
+	kwSQLProbe
+	kwCmdBatch
+	kwCmdShape
+	kwSSTIProbe
+	// kwLastStatic is the last static bit; anchored matchers take the
+	// bits after it.
+	kwLastStatic = kwSSTIProbe
 )
 
-var kwGroups = []struct {
+// kwGroup is a set of keywords that share a feature bit.
+type kwGroup struct {
 	bit   uint64
 	words []string
-}{
+}
+
+// kwGroups are the static groups, then one group per anchored matcher
+// (see anchoredGroups).
+var kwGroups = append([]kwGroup{
 	{kwSQLGate, sqlGateWords},
 	{kwSQLFunc, sqlFuncWords},
 	{kwWindows, windowsWords},
@@ -53,6 +65,32 @@ var kwGroups = []struct {
 	{kwNoSQLOp, nosqlOpWords},
 	{kwEvasion, evasionWords},
 	{kwXSSElement, xssElementWords},
+	{kwSQLProbe, sqlProbeWords},
+	{kwCmdBatch, cmdBatchWords},
+	{kwCmdShape, cmdShapeWords},
+	{kwSSTIProbe, sstiProbeWords},
+}, anchoredGroups()...)
+
+// anchoredGroups gives every anchored matcher a feature bit of its own
+// (after the static ones), so that a value is searched only for the
+// keywords it is known to contain.
+func anchoredGroups() []kwGroup {
+	var out []kwGroup
+	next := kwLastStatic << 1
+	for _, list := range []*[]anchored{&sqlProbes, &sqlTimingCalls, &cmdBatch, &cmdShapes} {
+		for i := range *list {
+			a := &(*list)[i]
+			if next == 0 {
+				panic("filter: out of keyword feature bits")
+			}
+			if len(a.kw) >= 2 {
+				a.bit = next
+				out = append(out, kwGroup{next, []string{a.kw}})
+				next <<= 1
+			}
+		}
+	}
+	return out
 }
 
 // kwEntry is one keyword and the groups it belongs to.
