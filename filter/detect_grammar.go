@@ -16,14 +16,20 @@ import (
 // []()!+ only. Such shapes do not occur in prose or in ordinary data.
 var (
 	reJSBracketCall = regexp.MustCompile(`\b(?:window|self|top|parent|this|globalthis|frames|content|document|opener)\s*\[[^\]]{1,120}\]\s*(?:\(|\x60)|\[\s*(?:["'\x60][^"'\x60]{0,20}["'\x60]|/[^/]{1,20}/\.source)\s*\+\s*(?:["'\x60][^"'\x60]{0,20}["'\x60]|/[^/]{1,20}/\.source)[^\]]{0,80}\]\s*(?:\(|\x60)`)
-	reJSTemplCall   = regexp.MustCompile(`\b(?:alert|prompt|confirm|eval|print|fetch|import|settimeout|setinterval|function|atob|open|write|writeln|location\.assign|location\.replace)\x60`)
+	reJSTemplCall   = regexp.MustCompile(`\b(?:alert|prompt|confirm|eval|print|fetch|import|settimeout|setinterval|function|atob|open|write|writeln|location\.assign|location\.replace)\x60|\. ?(?:call|apply|bind) ?\x60|\x60[^\x60]{0,40}\$\{ ?(?:alert|prompt|confirm|eval|top|self|window|document|navigation|location)\b`)
+	// A comment inside a member expression of a browser global
+	// (document/*x*/.cookie): only obfuscation writes that.
+	reJSCommentMember = regexp.MustCompile(`\b(?:document|window|self|top|parent|location|globalthis)\)? ?/\*[^*]{0,40}\*/ ?(?:\.|\[|\))`)
 	// An expression statement closing a JavaScript string in a script
 	// context: '-alert(1)-', ";alert(1)//, \';confirm(1)// …
 	reJSStringBreak = regexp.MustCompile(`['"\x60] ?(?:[-+*/^|&;,]|\)|\}) ?(?:alert|prompt|confirm|eval|print|fetch|import|settimeout|setinterval|atob|document\.write|location ?=|window\.open)\b ?(?:\(|\x60|=)`)
 )
 
-// jsfuckRun reports a run of at least 24 characters made only of []()!+
-// with all of [ ] ( ) present: the JSFuck alphabet. Nothing else writes
+// reCSSActive: CSS that runs script or loads a binding.
+var reCSSActive = regexp.MustCompile(`: ?expression ?\(|-moz-binding ?: ?url|\bbehavior ?: ?url ?\(|: ?url ?\( ?["']? ?(?:javascript|vbscript):`)
+
+// jsfuckRun reports a run of at least 12 characters made only of []()!+
+// with all of [ ] ( ) ! present: the JSFuck alphabet. Nothing else writes
 // that.
 func jsfuckRun(s string) bool {
 	run, mask := 0, 0
@@ -47,7 +53,7 @@ func jsfuckRun(s string) bool {
 		}
 		run++
 		mask |= bit
-		if run >= 24 && mask&15 == 15 {
+		if run >= 12 && mask&31 == 31 {
 			return true
 		}
 	}
@@ -90,9 +96,16 @@ func detectXSSGrammar(e *emitter, v *value) {
 		if v.cls&cBacktick != 0 && reJSTemplCall.MatchString(n) {
 			e.hit(rXSSJSExpr)
 		}
-		if v.cls&cBracket != 0 && v.cls&cParen != 0 && v.cls&(cBang|cPlus) != 0 && jsfuckRun(v.dec) {
+		if v.cls&cBracket != 0 && v.cls&cParen != 0 && v.cls&cBang != 0 && jsfuckRun(v.dec) {
 			e.hit(rXSSJSExpr)
 		}
+	}
+	if v.cls&cStar != 0 && v.cls&cSlash != 0 && strings.Contains(v.dec, "/*") && reJSCommentMember.MatchString(strings.ToLower(v.dec)) {
+		e.hit(rXSSJSExpr)
+	}
+	if v.kw&kwXSSElement != 0 && v.cls&cLT == 0 && v.cls&cColon != 0 && reCSSActive.MatchString(n) {
+		// A style value injected without markup (style=…, a CSS field).
+		e.hit(rXSSElement)
 	}
 	if v.cls&cQuote|v.cls&cBacktick != 0 && v.cls&cParen|v.cls&cBacktick|v.cls&cEq != 0 && hasAny(n, jsBreakWords) && reJSStringBreak.MatchString(n) {
 		e.hit(rXSSJSExpr)
@@ -130,6 +143,28 @@ func boolFragmentStart(n string) bool {
 	return c >= '0' && c <= '9' || c == '-' || c == ')' || c == '&' || c == '|' || strings.HasPrefix(n, "and") || strings.HasPrefix(n, "or") || strings.HasPrefix(n, "xor")
 }
 
+// reSQLCast: a PostgreSQL cast of a column or call to a scalar type, the
+// error-based extraction primitive (password::int, (select …)::text).
+var reSQLCast = regexp.MustCompile(`(?:\)|\b[a-z_]\w*|'[^']*')::(?:int|int4|int8|integer|bigint|smallint|text|varchar|numeric|jsonb?|boolean|bool|double precision|regclass|oid|xml)\b`)
+
+// quoteSemicolonEnd: a one-word value (an e-mail, an id) that ends with a
+// quote and a statement separator, optionally a comment: it closes the
+// literal and the statement.
+func quoteSemicolonEnd(n string) bool {
+	t := n
+	if i := strings.Index(t, "--"); i > 0 {
+		t = t[:i]
+	} else if i := strings.IndexByte(t, '#'); i > 0 {
+		t = t[:i]
+	}
+	t = strings.TrimRight(t, " ")
+	if len(t) < 3 || t[len(t)-1] != ';' {
+		return false
+	}
+	q := t[len(t)-2]
+	return (q == '\'' || q == '"' || q == '`') && isWordByte(t[len(t)-3])
+}
+
 // detectSQLGrammar flags fragments libinjection and the older shapes do
 // not: values that are SQL by grammar, not by a quote.
 func detectSQLGrammar(e *emitter, v *value) {
@@ -141,6 +176,14 @@ func detectSQLGrammar(e *emitter, v *value) {
 		return
 	}
 	if len(n) <= 200 && boolFragmentStart(n) && (v.cls&(cEq|cLT|cGT|cParen) != 0 || strings.Contains(n, " like ") || strings.Contains(n, " between ") || strings.Contains(n, " is ")) && reSQLFragBool.MatchString(n) {
+		e.hit(rSQLiFragment)
+		return
+	}
+	if v.cls&cColon != 0 && strings.Contains(n, "::") && reSQLCast.MatchString(n) {
+		e.hit(rSQLiFragment)
+		return
+	}
+	if v.cls&cSemi != 0 && v.cls&(cQuote|cBacktick) != 0 && v.cls&cSpace == 0 && quoteSemicolonEnd(n) {
 		e.hit(rSQLiFragment)
 		return
 	}
