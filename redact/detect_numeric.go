@@ -133,7 +133,7 @@ func (s *Stream) tryNumbers(st *scanState, b []byte, lo, i, end int) (ms, me, de
 		break
 	}
 	runEnd := j
-	if r.on[detCard] && gl[0] >= 4 && gl[0] <= 6 && looseCardNext(b, gs[0]+gl[0], end) {
+	if r.on[detCard] && gl[0] >= 4 && gl[0] <= 6 && !sameAsLoose(b, gl[:ng], j, end) && looseCardNext(b, gs[0]+gl[0], end) {
 		// Separators the consistent parse stops at (mixed, repeated,
 		// NBSP, thin spaces, escapes): see tryLooseCard. No SSN, phone
 		// or IPv4 shape starts with a group of 4 to 6 digits, so the card
@@ -193,6 +193,23 @@ func (s *Stream) tryNumbers(st *scanState, b []byte, lo, i, end int) (ms, me, de
 		return 0, 0, detNone, gs[1]
 	}
 	return 0, 0, detNone, runEnd
+}
+
+// sameAsLoose says whether tryLooseCard would parse the same card groups
+// as the consistent parse that found gl and stopped at b[j] (every group of
+// 3 to 6 digits, and no separator run at j to go on with): the loop of
+// tryNumbers then tests them itself, so that the commonest card shapes
+// ("4111 1111 1111 1111") are parsed once.
+func sameAsLoose(b []byte, gl []int, j, end int) bool {
+	if len(gl) == maxGroups || j < end && cardSepRun(b, j, end) > 0 {
+		return false
+	}
+	for _, n := range gl[1:] {
+		if n < 3 || n > 6 {
+			return false
+		}
+	}
+	return true
 }
 
 // cardGroupsOK accepts the groupings cards are printed in: one block, or

@@ -350,8 +350,8 @@ func phoneEnd(b []byte, z, end int) (int, bool) {
 	if wordByte[c] || c == '%' {
 		return 0, false
 	}
-	if (c == '.' || c == '-') && z+1 < end && isDig(b[z+1]) {
-		return 0, false // a decimal, a longer token
+	if c == '.' && z+1 < end && isDig(b[z+1]) || c == '-' && z+1 < end && alnum[b[z+1]] {
+		return 0, false // a decimal, a longer token ("00229894-ca72-…")
 	}
 	return z, true
 }
@@ -419,11 +419,15 @@ func phoneShape(c *phoneCand, ng, nd int) int {
 		return shapeNo
 	}
 	if nd >= 2 && c.d[0] == '0' && c.d[1] == '0' {
-		// An exit code: the country code and the library decide.
-		if nd >= 8 && nd <= 19 {
-			return shapeOK
+		// An exit code: the country code and the library decide; a bare
+		// run needs a context ("00229894" starts a UUID).
+		switch {
+		case nd < 10 || nd > 19:
+			return shapeNo
+		case ng == 1:
+			return shapeContext
 		}
-		return shapeNo
+		return shapeOK
 	}
 	if nd < minNational || nd > 15 {
 		return shapeNo
@@ -505,8 +509,8 @@ func (s *Stream) phoneValid(c *phoneCand, ng, nd, at int) bool {
 	if c.plus {
 		return s.phoneIntl(d, at)
 	}
-	if nd >= 10 && d[0] == '0' && d[1] == '0' {
-		return s.phoneIntl(d[2:], at)
+	if d[0] == '0' && d[1] == '0' {
+		return s.phoneIntl(d[2:], at) // no national number starts with 00
 	}
 	if nd >= 11 && d[0] == '0' && d[1] == '1' && d[2] == '1' && s.phoneIntl(d[3:], at) {
 		return true // "011 44 20 7946 0958", dialled from North America

@@ -175,19 +175,26 @@ func shannon(v []byte) float64 {
 	return h
 }
 
-// secretKeyHint is the cheap test before secretJSON: the current key ends
-// the way a secret's name does ("…ret", "…ord", "…key", "…ken", …).
+// secretKeyHint is the cheap test before secretJSON: the current key
+// ends the way a secret's name does (secretKeyEnd, noted when the key was
+// read).
 func (s *Stream) secretKeyHint() bool {
 	if len(s.levels) == 0 {
 		return false
 	}
 	lv := &s.levels[len(s.levels)-1]
-	if lv.arr || lv.keyLen < 3 {
+	return !lv.arr && lv.secret
+}
+
+// secretKeyEnd: the last three bytes of a key that may name a secret
+// ("…ret", "…ord", "…key", "…ken", …), in any case.
+func secretKeyEnd(t []byte) bool {
+	switch t[2] | 0x20 {
+	case 't', 'd', 'e', 'y', 'n', 's':
+	default:
 		return false
 	}
-	k := s.keyOf(lv)
-	t := [3]byte{k[len(k)-3] | 0x20, k[len(k)-2] | 0x20, k[len(k)-1] | 0x20}
-	switch string(t[:]) {
+	switch string([]byte{t[0] | 0x20, t[1] | 0x20, t[2] | 0x20}) {
 	case "ret", "ord", "swd", "pwd", "ase", "ass", "key", "ken":
 		return true
 	}
@@ -214,14 +221,22 @@ func (s *Stream) secretJSON(a, z int) bool {
 	return true
 }
 
-// assignLead: bytes a secret's name may end with ("…secret", "…password",
-// "…key", "…token", "…passphrase", "…pwd"), in either case.
-var assignLead = func() (t [256]bool) {
-	for _, c := range []byte("tdyneTDYNE") {
-		t[c] = true
+// assignMaybe is the cheap test before tryAssign at b[i] ('=' or ':'):
+// the name before it (across two spaces and a quote) ends the way a
+// secret's name does. JSON keys, times and URLs stop here.
+func assignMaybe(b []byte, lo, i int) bool {
+	j := i
+	if j > lo && b[j-1] == ' ' {
+		j--
+		if j > lo && b[j-1] == ' ' {
+			j--
+		}
 	}
-	return
-}()
+	if j > lo && (b[j-1] == '"' || b[j-1] == '\'') {
+		j--
+	}
+	return j-3 >= lo && secretKeyEnd(b[j-3:j])
+}
 
 // tryAssign is triggered at '=' or ':' in text: a secret name before it
 // ("name=", "name: ", "\"name\": ", "name = ") and a value after it
@@ -236,7 +251,7 @@ func tryAssign(b []byte, floor, lo, i, end int) (int, int, bool) {
 		q = b[j-1]
 		j--
 	}
-	if j <= lo || !assignLead[b[j-1]] {
+	if j-3 < lo || !secretKeyEnd(b[j-3:j]) {
 		return 0, 0, false
 	}
 	ne := j

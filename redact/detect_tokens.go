@@ -253,9 +253,19 @@ func ibanAt(b []byte, floor, lo, i, end int, inJSON bool) int {
 // ibanMaybeQuick is inlined before ibanMaybe: false where ibanMaybe is.
 func ibanMaybeQuick(b []byte, lo, i, end int, k uint8, ip bool) bool {
 	if k == clDigit {
-		return i+1 < end && isDig(b[i+1]) && i-2 >= lo && alphaASCII(b[i-2])
+		// The two letters before the check digits (directly or across
+		// one separator) must be a country with IBANs: the letters of
+		// hex ids ("ca72", "f3 21") stop here.
+		return i+1 < end && isDig(b[i+1]) && i-2 >= lo &&
+			(ibanCC(b[i-2], b[i-1]) || i-3 >= lo && isIBANSep(b[i-1]) && ibanCC(b[i-3], b[i-2]))
 	}
 	return ip || k == clLowerB
+}
+
+// ibanCC says whether a and b (in any case) are a country code with IBANs.
+func ibanCC(a, b byte) bool {
+	a, b = a|0x20-'a', b|0x20-'a'
+	return a < 26 && b < 26 && ibanLengths[int(a)*26+int(b)] != 0
 }
 
 func ibanMaybe(b []byte, lo, i, end int, k uint8, ip bool) bool {

@@ -47,6 +47,7 @@ type level struct {
 	keyLen  int
 	keyMat  bool
 	longKey bool
+	secret  bool // the key may name a secret (secretKeyEnd)
 	members int  // members kept so far (to re-insert commas)
 	comma   bool // a comma was dropped, pending the next member
 }
@@ -449,6 +450,7 @@ func (s *Stream) keepMember() {
 func (s *Stream) captureKey(from, to int, long bool) {
 	lv := &s.levels[len(s.levels)-1]
 	lv.keyAbs, lv.keyLen, lv.keyMat, lv.longKey = from, to-from, false, long
+	lv.secret = s.r.on[detSecret] && !long && to-from >= 3 && secretKeyEnd(s.buf[to-3-s.base:to-s.base])
 }
 
 func isNumByte(c byte) bool {

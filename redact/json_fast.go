@@ -66,6 +66,7 @@ loop:
 			lv := &s.levels[len(s.levels)-1]
 			kl := min(z-i-1, maxKey)
 			lv.keyAbs, lv.keyLen, lv.keyMat, lv.longKey = i+1+base, kl, false, z-i-1 > maxKey
+			lv.secret = secrets && kl >= 3 && !lv.longKey && secretKeyEnd(b[z-3:z])
 			if ft >= 0 {
 				s.scanString(i+1+base, z+base, ft+base, esc)
 			}
@@ -303,11 +304,7 @@ func (s *Stream) prefilter(b []byte, lo, i int) int {
 			return i + 1
 		}
 	case clAssign: // "secret=", "password: "
-		j := i
-		if p := at(j - 1); p == '"' || p == '\'' || p == ' ' {
-			j--
-		}
-		if !assignLead[at(j-1)] {
+		if !assignMaybe(b, lo, i) {
 			return i + 1
 		}
 	case clJ: // "eyJ", or a JO… IBAN

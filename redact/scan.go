@@ -188,6 +188,14 @@ func (s *Stream) scan(st *scanState, limitAbs, hiAbs int, final bool) {
 			}
 			continue
 		}
+		if k == clAssign && !assignMaybe(b, lo, i) {
+			// Most '=' and ':' follow no secret's name (JSON keys in
+			// text, times, URLs): decided here, without a call to try.
+			if !(b[i] == ':' && r.on[detIP]) {
+				i++
+				continue
+			}
+		}
 		if k == clDigit && !r.on[detIP] {
 			// Inline fast reject (most digit runs are short numbers inside
 			// ids, dates and prices): see tryDigits.
