@@ -10,12 +10,22 @@ import (
 //
 // With Caddy's standard order the chain runs:
 //
-//	try_files → gatehouse → request_filter → basic_auth → api_auth → forward_auth →
-//	access_control → request_header → encode → response_redact → … →
-//	reverse_proxy
+//	try_files → gatehouse → request_filter → basic_auth → api_auth →
+//	abuse_control → forward_auth → access_control → request_header →
+//	encode → response_redact → … → reverse_proxy
 //
 // request_filter rejects hostile input before any credential is parsed;
 // api_auth establishes the identity that access_control decides on;
+// abuse_control comes right after api_auth because its keys and tiers are
+// identities as often as addresses, and one handler cannot read an
+// identity that is not established yet. Its bans do not need to run
+// earlier to work: the blocks that feed them reach it in-process from
+// request_filter and api_auth, whose own refusals already stop those
+// requests, and a banned client is refused here even when it finally
+// presents a valid credential (credential stuffing that succeeds gets no
+// further). A site that wants bans and address limits ahead of
+// request_filter's inspection places a second abuse_control (no identity
+// keys) first in a route block;
 // response_redact sits inside encode, so encode compresses the masked body.
 // A `route` block overrides this order where a site needs another one.
 func init() {
@@ -31,6 +41,11 @@ func init() {
 
 	httpcaddyfile.RegisterHandlerDirective("api_auth", parseAPIAuth)
 	httpcaddyfile.RegisterDirectiveOrder("api_auth", httpcaddyfile.After, "basic_auth")
+
+	// Before forward_auth lands right after api_auth (anchored on
+	// basic_auth), on a standard directive of its own.
+	httpcaddyfile.RegisterHandlerDirective("abuse_control", parseAbuseControl)
+	httpcaddyfile.RegisterDirectiveOrder("abuse_control", httpcaddyfile.Before, "forward_auth")
 
 	httpcaddyfile.RegisterHandlerDirective("access_control", parseAccessControl)
 	httpcaddyfile.RegisterDirectiveOrder("access_control", httpcaddyfile.Before, "request_header")

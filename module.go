@@ -8,11 +8,13 @@
 //   - request_filter (http.handlers.request_filter): blocks injection,
 //     scanners, malformed or oversized input;
 //   - response_redact (http.handlers.response_redact): masks sensitive data
-//     in responses.
+//     in responses;
+//   - abuse_control (http.handlers.abuse_control): rate limits, quotas,
+//     concurrency limits and bans, shared across instances through Redis.
 //
 // The engines live in Caddy-free sub-packages (authz, authz/authn, filter,
-// redact); this package adapts them to Caddy's module system, Caddyfile and
-// request lifecycle.
+// redact, limits); this package adapts them to Caddy's module system,
+// Caddyfile and request lifecycle.
 package gatehouse
 
 import (
@@ -29,6 +31,7 @@ func init() {
 	caddy.RegisterModule(AccessControl{})
 	caddy.RegisterModule(AccessPolicies{})
 	caddy.RegisterModule(ResponseRedact{})
+	caddy.RegisterModule(AbuseControl{})
 }
 
 // identityVarKey is the caddyhttp request variable under which api_auth
