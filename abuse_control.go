@@ -914,15 +914,15 @@ func (h *AbuseControl) releaseAll(r *http.Request, applied []acApplied) {
 
 // acRefusal is why a request is (or would be) refused.
 type acRefusal struct {
-	rule    *acRule
-	tier    *acTier
-	reason  string
-	limit   string
-	user    string
+	rule     *acRule
+	tier     *acTier
+	reason   string
+	limit    string
+	user     string
 	status   int   // default 429
 	retry    int64 // nanoseconds
 	banIndex int   // which Redis ban key (reason banned)
-	applied []acApplied
+	applied  []acApplied
 }
 
 var (
