@@ -1,37 +1,231 @@
 #!/usr/bin/env bash
-# End-to-end load comparison on loopback: the same demo backend behind a bare
-# reverse_proxy (baseline, :8090) and behind the full Gatehouse chain of
-# Caddyfile.example (:8080). Bounded: N requests per case (default 5000),
-# C connections (default 8). Usage: scripts/load.sh [N] [C]
+# End-to-end load benchmark on loopback. One backend (internal/benchbackend)
+# and one Caddy process per configuration in front of it:
+#
+#   plain     reverse_proxy only (the baseline)
+#   all       request_filter + api_auth + access_control + response_redact
+#   filter    request_filter alone     auth     api_auth alone
+#   access    access_control alone     redact   response_redact alone
+#
+# Each workload runs against every configuration in turn with wrk, and each
+# figure is reported as a ratio to plain reverse_proxy in the same run, with
+# p50/p99 latency. Resident memory (VmRSS) of every Caddy is read at the end.
+#
+# Usage: scripts/load.sh [-d seconds] [-c connections] [-t threads]
+#                        [-w workloads] [-k configs] [-r rounds]
+#   workloads: get_jwt get_apikey post_1k resp_64k mix_attacks (default: all)
+#   configs:   plain all filter auth access redact (default: all)
+#   rounds:    each workload × config is run this many times, interleaved,
+#              and the median is reported (default 3)
+# Installs wrk from the distribution's packages when it is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-n=${1:-5000}
-c=${2:-8}
 
-bin=$(mktemp -d)
-log=$(mktemp)
-go build -o "$bin/caddy" ./cmd/caddy
-go build -o "$bin/loadgen" ./internal/loadgen
-"$bin/caddy" run --config scripts/load/Caddyfile --adapter caddyfile >"$log" 2>&1 &
-pid=$!
-trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null; rm -rf "$bin" "$log"' EXIT
-for _ in $(seq 1 100); do
-	curl -fsS -o /dev/null http://localhost:2019/config/ 2>/dev/null && break
-	sleep 0.1
+dur=5 conns=16 threads=1 rounds=3
+workloads="get_jwt get_apikey post_1k resp_64k mix_attacks"
+configs="plain all filter auth access redact"
+while getopts "d:c:t:w:k:r:" opt; do
+	case $opt in
+	d) dur=$OPTARG ;;
+	c) conns=$OPTARG ;;
+	t) threads=$OPTARG ;;
+	w) workloads=$OPTARG ;;
+	k) configs=$OPTARG ;;
+	r) rounds=$OPTARG ;;
+	*) exit 2 ;;
+	esac
+done
+case " $configs " in *" plain "*) ;; *) configs="plain $configs" ;; esac
+
+if ! command -v wrk >/dev/null; then
+	echo "installing wrk" >&2
+	(apt-get install -y wrk >/dev/null 2>&1 || sudo apt-get install -y wrk >/dev/null) ||
+		{ echo "wrk is needed: apt-get install wrk" >&2; exit 1; }
+fi
+
+work=$(mktemp -d)
+pids=()
+cleanup() {
+	for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+	wait 2>/dev/null || true
+	rm -rf "$work"
+}
+trap cleanup EXIT
+
+go build -o "$work/caddy" ./cmd/caddy
+go build -o "$work/backend" ./internal/benchbackend
+"$work/backend" -addr 127.0.0.1:8199 &
+pids+=($!)
+
+secret="bench-hmac-secret-0123456789abcdef-0123456789"
+apikey="bench-api-key-0123456789abcdef"
+keyhash=$(printf %s "$apikey" | sha256sum | cut -d' ' -f1)
+token=$("$work/caddy" gatehouse token --secret "raw:$secret" --iss https://bench.gatehouse \
+	--aud bench --sub alice --roles reader --scope "orders:read" --ttl 2h)
+
+# Caddyfile of one configuration on one port.
+caddyfile() {
+	local name=$1 port=$2
+	local filter="" auth="" access="" redact=""
+	case $name in
+	all) filter=1 auth=1 access=1 redact=1 ;;
+	filter) filter=1 ;;
+	auth) auth=1 ;;
+	access) access=1 ;;
+	redact) redact=1 ;;
+	esac
+	cat <<EOF
+{
+	admin off
+	auto_https off
+	persist_config off
+	log {
+		level ERROR
+	}
+}
+http://:$port {
+EOF
+	[ -n "$filter" ] && printf '\trequest_filter\n'
+	[ -n "$auth" ] && cat <<EOF
+	api_auth {
+		issuer https://bench.gatehouse {
+			secret raw:$secret HS256
+			audience bench
+		}
+		api_key sha256:$keyhash bench-bot {
+			roles reader
+			scopes orders:read
+		}
+	}
+EOF
+	# Without api_auth in front, access_control decides on an anonymous
+	# caller: the rules let the benchmark paths through.
+	[ -n "$access" ] && cat <<EOF
+	access_control {
+		allow read {
+			method GET HEAD
+			path /small /big
+		}
+		allow write {
+			method POST
+			path /post
+		}
+		deny admin {
+			path_prefix /admin
+		}
+		default deny
+	}
+EOF
+	[ -n "$redact" ] && printf '\tresponse_redact\n'
+	printf '\treverse_proxy 127.0.0.1:8199\n}\n'
+}
+
+declare -A port
+p=8201
+for c in $configs; do
+	port[$c]=$p
+	caddyfile "$c" "$p" >"$work/$c.caddyfile"
+	"$work/caddy" run --config "$work/$c.caddyfile" --adapter caddyfile >"$work/$c.log" 2>&1 &
+	pids+=($!)
+	eval "pid_$c=$!"
+	p=$((p + 1))
+done
+for c in $configs; do
+	for _ in $(seq 1 100); do
+		curl -s -o /dev/null "http://127.0.0.1:${port[$c]}/small" && break
+		sleep 0.1
+	done
 done
 
-secret=base64:Z2F0ZWhvdXNlLWRlbW8tc2VjcmV0LWNoYW5nZS1tZS0wMTIzNDU2Nzg5YWJjZGVm
-token=$("$bin/caddy" gatehouse token --secret "$secret" --iss https://demo.gatehouse.local \
-	--aud demo-api --sub alice --scope "orders:read orders:write" --ttl 1h)
-run() { "$bin/loadgen" -n "$n" -c "$c" -status 200 "$@"; }
+# wrk Lua scripts of the workloads.
+cat >"$work/get_jwt.lua" <<EOF
+wrk.path = "/small"
+wrk.headers["Authorization"] = "Bearer $token"
+EOF
+cat >"$work/get_apikey.lua" <<EOF
+wrk.path = "/small"
+wrk.headers["X-API-Key"] = "$apikey"
+EOF
+body=$(python3 -c 'import json; print(json.dumps({"order":{"customer":"alice","lines":[{"sku":"SKU-%06d"%i,"qty":i%5+1,"note":"gift wrap, ring the bell twice"} for i in range(16)]}})[:1024])' 2>/dev/null ||
+	printf '{"order":{"customer":"alice","note":"%0900d"}}' 0)
+cat >"$work/post_1k.lua" <<EOF
+wrk.method = "POST"
+wrk.path = "/post"
+wrk.body = [[$body]]
+wrk.headers["Content-Type"] = "application/json"
+wrk.headers["Authorization"] = "Bearer $token"
+EOF
+cat >"$work/resp_64k.lua" <<EOF
+wrk.path = "/big"
+wrk.headers["Authorization"] = "Bearer $token"
+EOF
+# 5% attacks (SQL injection, traversal, XSS, scanner), 95% small GETs.
+cat >"$work/mix_attacks.lua" <<EOF
+wrk.headers["Authorization"] = "Bearer $token"
+local attacks = {
+	"/small?id=1%27%20UNION%20SELECT%20password%20FROM%20users--",
+	"/small?file=..%2F..%2F..%2Fetc%2Fpasswd",
+	"/small?q=%3Cscript%3Ealert(1)%3C%2Fscript%3E",
+	"/small?cmd=%3Bcat%20%2Fetc%2Fshadow",
+}
+local n = 0
+request = function()
+	n = n + 1
+	if n % 20 == 0 then
+		return wrk.format(nil, attacks[(n / 20) % #attacks + 1])
+	end
+	return wrk.format(nil, "/small")
+end
+EOF
 
-# Warm up both paths (connection pools, token cache).
-run -n 200 -label warmup -url http://localhost:8090/api/public/products >/dev/null
-run -n 200 -label warmup -url http://localhost:8080/api/public/products >/dev/null
+# run <workload> <config>: prints "rps p50 p99" (latencies in ms).
+run() {
+	local out
+	out=$(wrk -t"$threads" -c"$conns" -d"${dur}s" --latency -s "$work/$1.lua" "http://127.0.0.1:${port[$2]}" 2>&1)
+	awk '
+		function ms(v) {
+			if (v ~ /us$/) { sub(/us$/, "", v); return v / 1000 }
+			if (v ~ /ms$/) { sub(/ms$/, "", v); return v + 0 }
+			if (v ~ /s$/) { sub(/s$/, "", v); return v * 1000 }
+			return v
+		}
+		$1 == "50%" { p50 = ms($2) }
+		$1 == "99%" { p99 = ms($2) }
+		$1 == "Requests/sec:" { rps = $2 }
+		END { printf "%s %.3f %.3f\n", rps, p50, p99 }
+	' <<<"$out"
+}
 
-run -label "baseline public GET" -url http://localhost:8090/api/public/products
-run -label "gatehouse public GET" -url http://localhost:8080/api/public/products
-run -label "baseline orders (masking)" -url http://localhost:8090/api/orders
-run -label "gatehouse orders JWT+mask" -url http://localhost:8080/api/orders -H "Authorization: Bearer $token"
-run -label "gatehouse public GET q=5" -url "http://localhost:8080/api/public/products?a=1&b=two&sort=price&page=3&q=blue+widget" \
-	-H "Accept-Language: en-GB,en;q=0.9" -H "Referer: http://localhost:8080/shop?cat=7"
+median() { sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
+
+echo "# wrk -t$threads -c$conns -d${dur}s, $rounds interleaved rounds, medians; ratio = rps / plain rps"
+printf '%-12s %-8s %10s %7s %9s %9s\n' workload config rps ratio p50_ms p99_ms
+for w in $workloads; do
+	# Warm every path (connection pools, token cache).
+	for c in $configs; do wrk -t1 -c4 -d1s -s "$work/$w.lua" "http://127.0.0.1:${port[$c]}" >/dev/null 2>&1; done
+	declare -A rps=() p50=() p99=()
+	for _ in $(seq 1 "$rounds"); do
+		for c in $configs; do
+			read -r r a b < <(run "$w" "$c")
+			rps[$c]+="$r " p50[$c]+="$a " p99[$c]+="$b "
+		done
+	done
+	base=$(tr ' ' '\n' <<<"${rps[plain]}" | grep . | median)
+	for c in $configs; do
+		r=$(tr ' ' '\n' <<<"${rps[$c]}" | grep . | median)
+		a=$(tr ' ' '\n' <<<"${p50[$c]}" | grep . | median)
+		b=$(tr ' ' '\n' <<<"${p99[$c]}" | grep . | median)
+		printf '%-12s %-8s %10.0f %7.2f %9.3f %9.3f\n' "$w" "$c" "$r" "$(awk -v r="$r" -v b="$base" 'BEGIN { print r / b }')" "$a" "$b"
+	done
+	unset rps p50 p99
+done
+
+echo
+echo "# resident memory after the run (VmRSS)"
+plain_rss=0
+for c in $configs; do
+	pid_var="pid_$c"
+	rss=$(awk '/^VmRSS:/ { print $2 }' "/proc/${!pid_var}/status")
+	[ "$c" = plain ] && plain_rss=$rss
+	printf '%-8s %7.1f MB  (%+.1f MB vs plain)\n' "$c" "$(awk -v k="$rss" 'BEGIN { print k / 1024 }')" "$(awk -v k="$rss" -v b="$plain_rss" 'BEGIN { print (k - b) / 1024 }')"
+done
