@@ -289,10 +289,23 @@ func (h *ResponseRedact) serveNext(rw *redactWriter, r *http.Request, next caddy
 // cannot be masked (a value may be cut by the range). The clone keeps the
 // client's original headers for the access log.
 func upstreamRequest(r *http.Request) *http.Request {
-	r2 := r.Clone(r.Context())
-	r2.Header.Set("Accept-Encoding", upstreamAcceptEncoding)
-	r2.Header.Del("Range")
-	r2.Header.Del("If-Range")
+	if ae := r.Header["Accept-Encoding"]; len(ae) == 1 && ae[0] == upstreamAcceptEncoding &&
+		r.Header["Range"] == nil && r.Header["If-Range"] == nil {
+		return r // already what the upstream should see
+	}
+	// A shallow copy with its own header map: the request's other parts
+	// are not changed here, and a deep Clone is one of the largest
+	// allocations of a small proxied request. Value slices are shared;
+	// Set and Del replace them, never write into them.
+	r2 := new(http.Request)
+	*r2 = *r
+	r2.Header = make(http.Header, len(r.Header)+1)
+	for k, v := range r.Header {
+		r2.Header[k] = v
+	}
+	r2.Header["Accept-Encoding"] = []string{upstreamAcceptEncoding}
+	delete(r2.Header, "Range")
+	delete(r2.Header, "If-Range")
 	return r2
 }
 

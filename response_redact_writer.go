@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 
 	"go.uber.org/zap"
 	"go.uber.org/zap/zapcore"
@@ -397,7 +398,7 @@ const outBufSize = 8 << 10
 func (w *redactWriter) writeDownstream(p []byte) (int, error) {
 	if len(w.out)+len(p) <= outBufSize {
 		if w.out == nil {
-			w.out = make([]byte, 0, outBufSize)
+			w.out = getOutBuf()
 		}
 		w.out = append(w.out, p...)
 		return len(p), nil
@@ -447,6 +448,24 @@ func (w *redactWriter) release() {
 	if w.dec != nil {
 		w.dec.Abort()
 	}
+	if w.out != nil {
+		putOutBuf(w.out)
+		w.out = nil
+	}
+}
+
+// outBufs recycles the output buffers: one per masked response would
+// otherwise be the largest allocation of a small response.
+var outBufs = sync.Pool{New: func() any { b := make([]byte, 0, outBufSize); return &b }}
+
+func getOutBuf() []byte { return (*outBufs.Get().(*[]byte))[:0] }
+
+func putOutBuf(b []byte) {
+	if cap(b) != outBufSize {
+		return // grown past the pool's size by an append: let it go
+	}
+	b = b[:0]
+	outBufs.Put(&b)
 }
 
 // finish completes the response once the upstream handler is done.
