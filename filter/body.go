@@ -142,6 +142,11 @@ func (w *walker) body(r *http.Request) error {
 			w.add(Match{Rule: "protocol-body-over-limit", Category: CatProtocol, Score: ScoreCritical, Block: true, Location: "body", Fragment: fmt.Sprintf("body larger than the inspection limit (%d bytes)", limit)})
 			return nil
 		}
+		if bt == bodyForm || bt == bodyJSON {
+			// Say in the log that the tail went unseen; it scores
+			// nothing, so it blocks nothing on its own or with others.
+			w.add(Match{Rule: "protocol-body-over-limit", Category: CatProtocol, Score: 0, Location: "body", Fragment: fmt.Sprintf("only the first %d bytes inspected", limit)})
+		}
 	}
 	// One copy makes every extracted value a substring, with no further
 	// allocation unless it has escapes to decode.
@@ -160,8 +165,11 @@ func (w *walker) body(r *http.Request) error {
 	default:
 		if mediaType == "" && formLike(s) {
 			// No Content-Type and a body shaped like a form: many
-			// frameworks parse it as one (CRS does the same).
+			// frameworks parse it as one (CRS does the same). It was
+			// not declared a form: a stray '%' is not bad encoding.
+			w.lenientEnc = true
 			w.pairs(s, '&', tBodyName, tBody, KindBodyName, KindBodyValue)
+			w.lenientEnc = false
 		}
 		w.value(tBodyRaw, KindBodyRaw, "", s)
 	}

@@ -11,11 +11,11 @@ const (
 	DefaultThreshold        = 5
 	DefaultParanoia         = 1
 	DefaultBlockStatus      = http.StatusForbidden
-	DefaultMaxURILength     = 8192
+	DefaultMaxURILength     = 32768
 	DefaultMaxHeaders       = 100
 	DefaultMaxHeaderSize    = 16384
 	DefaultMaxArgs          = 512
-	DefaultInspectBodyLimit = 128 << 10
+	DefaultInspectBodyLimit = 256 << 10
 	DefaultMaxJSONDepth     = 64
 	maxJSONDepthCap         = 10000
 )
@@ -30,7 +30,12 @@ const (
 	// could hide anything, and a form or JSON body is parsed as a whole.
 	OverLimitBlock = "block"
 	// OverLimitInspectPrefix inspects the first InspectBodyLimit bytes and
-	// lets the rest through unseen.
+	// lets the rest through unseen; the request carries a non-scoring
+	// protocol-body-over-limit match, so that the log says so. This is
+	// the default: API bodies past the limit (bulk imports, documents
+	// sent as JSON) are legitimate far more often than padding attacks,
+	// which max_body_size or "block" shut out where large bodies are not
+	// expected.
 	OverLimitInspectPrefix = "inspect_prefix"
 )
 
@@ -57,7 +62,8 @@ type Config struct {
 	// Default: GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS.
 	AllowedMethods []string `json:"allowed_methods,omitempty"`
 	// MaxURILength is the longest accepted request-target, in bytes.
-	// Default: 8192. Negative: no limit.
+	// Default: 32768 (analytics beacons and signed URLs pass 8 KiB; the
+	// whole target is still inspected). Negative: no limit.
 	MaxURILength int `json:"max_uri_length,omitempty"`
 	// MaxHeaders is the largest accepted number of header fields (each
 	// value of a repeated header counts). Default: 100. Negative: no limit.
@@ -76,14 +82,14 @@ type Config struct {
 	// request_body directive can set one too).
 	MaxBodySize int64 `json:"max_body_size,omitempty"`
 	// InspectBodyLimit is how many body bytes are buffered and inspected;
-	// the memory used per request is bounded by it. Default: 131072 (128
+	// the memory used per request is bounded by it. Default: 262144 (256
 	// KiB). Negative: bodies are not inspected.
 	InspectBodyLimit int64 `json:"inspect_body_limit,omitempty"`
 	// BodyOverLimit says what happens to a form or JSON body larger than
 	// InspectBodyLimit: "block" (413) or "inspect_prefix" (inspect the
-	// first InspectBodyLimit bytes, let the rest through). Other bodies
-	// (multipart, XML, text) always have their prefix inspected.
-	// Default: "block".
+	// first InspectBodyLimit bytes, let the rest through, note it in a
+	// match that scores 0). Other bodies (multipart, XML, text) always
+	// have their prefix inspected. Default: "inspect_prefix".
 	BodyOverLimit string `json:"body_over_limit,omitempty"`
 	// MaxJSONDepth is the deepest accepted JSON nesting, at most 10000.
 	// Default: 64.
@@ -181,7 +187,7 @@ func (c Config) withDefaults() Config {
 		c.InspectBodyLimit = DefaultInspectBodyLimit
 	}
 	if c.BodyOverLimit == "" {
-		c.BodyOverLimit = OverLimitBlock
+		c.BodyOverLimit = OverLimitInspectPrefix
 	}
 	if c.MaxJSONDepth == 0 {
 		c.MaxJSONDepth = DefaultMaxJSONDepth

@@ -27,6 +27,13 @@ func detectCRLF(e *emitter, v *value) {
 		return
 	}
 	strictPlace := v.kind != KindBodyValue && v.kind != KindBodyRaw
+	if !strictPlace && multiLineText(d) {
+		// A body string that is a document (a stack trace, a logged
+		// HTTP exchange, an e-mail in telemetry JSON) has line breaks and
+		// header-like lines of its own: an injection adds a line or two
+		// to a short value.
+		return
+	}
 	for i, hits := 0, 0; i < len(d) && hits < 64; {
 		c := d[i]
 		size := 1
@@ -110,4 +117,30 @@ func hasPrefixAny(s string, ps []string) bool {
 		}
 	}
 	return false
+}
+
+// multiLineText reports a value whose line breaks make it a document: more
+// than four breaks, or a first line that is prose or a request/status line
+// longer than an injected prefix.
+func multiLineText(d string) bool {
+	breaks := 0
+	first := -1
+	for i := 0; i < len(d); i++ {
+		if d[i] == '\n' || d[i] == '\r' {
+			if first < 0 {
+				first = i
+			}
+			if d[i] == '\n' {
+				breaks++
+			}
+		}
+	}
+	if breaks > 4 {
+		return true
+	}
+	if first < 0 {
+		return false
+	}
+	head := d[:first]
+	return len(head) > 40 && strings.Count(head, " ") >= 2
 }

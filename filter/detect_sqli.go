@@ -52,15 +52,28 @@ func detectSQLi(e *emitter, v *value) {
 		// A value without letters only injects with symbols: 1 || 1=1.
 		symbolic := v.cls&(cLower|cUpper) == 0 && v.cls&(cPipe|cAmp) != 0 && v.cls&cEq != 0
 		if quoted || symbolic || v.kw&kwSQLGate != 0 || v.cls&cHash != 0 || v.cls&cStar != 0 && hasSQLComment(v.dec) {
-			ok, fp := libinjection.IsSQLi(v.dec)
+			d, judged := v.dec, v
+			if v.cls&cQuote != 0 && v.cls&cSpace != 0 && onlyApostrophes(d) {
+				// Prose: every quote is an apostrophe inside a word
+				// (it's, they've, O'Brien, l'hôtel); a tokenizer that
+				// reads them as string delimiters sees SQL in English,
+				// and no literal is broken out of.
+				d = withoutApostrophes(v)
+				unquoted := *v
+				unquoted.cls &^= cQuote
+				judged = &unquoted
+			}
+			ok, fp := libinjection.IsSQLi(d)
 			if !ok && v.cls&cPlus != 0 && v.cls&cSpace == 0 {
 				// "1+or+1=1": a form-encoded space nothing decoded.
 				ok, fp = libinjection.IsSQLi(plusAsSpace(v))
 			}
-			if ok && !phraseSearch(fp, v) {
-				if strongFingerprint(fp, v) {
+			if ok && !phraseSearch(fp, judged) {
+				if strongFingerprint(fp, judged) {
 					e.hit(rSQLiLibinjection)
-				} else {
+				} else if judged == v {
+					// A weak fingerprint of prose (its apostrophes
+					// dropped) is how English reads: no signal.
 					e.hit(rSQLiLibinjectionWeak)
 				}
 			}
@@ -325,4 +338,58 @@ func unionAsWords(n string) bool {
 		}
 		found = true
 	}
+}
+
+// onlyApostrophes reports that every ASCII quote in d is an apostrophe of
+// English or French orthography: between two letters, with a contraction
+// after it (n't, 's, 're, 've, 'll, 'd, 'm) or an elided article or name
+// prefix before it (l', d', j', qu', O'). Double quotes and backticks, or
+// SQL comment markers, rule prose out.
+func onlyApostrophes(d string) bool {
+	if strings.ContainsAny(d, "\"`#") || strings.Contains(d, "--") || strings.Contains(d, "/*") {
+		return false
+	}
+	found := false
+	for i := 0; i < len(d); i++ {
+		if d[i] != '\'' {
+			continue
+		}
+		if i == 0 || i+1 >= len(d) || !isLetter(d[i-1]) || !isLetter(d[i+1]) {
+			return false
+		}
+		// The word after the apostrophe.
+		j := i + 1
+		for j < len(d) && isLetter(d[j]) {
+			j++
+		}
+		after := strings.ToLower(d[i+1 : j])
+		// The word before it.
+		k := i - 1
+		for k > 0 && isLetter(d[k-1]) {
+			k--
+		}
+		before := strings.ToLower(d[k:i])
+		switch {
+		case after == "s" || after == "t" || after == "re" || after == "ve" || after == "ll" || after == "d" || after == "m":
+		case before == "o" || before == "d" || before == "l" || before == "j" || before == "qu" || before == "n" || before == "s" || before == "c" || before == "m" || before == "t":
+		default:
+			return false
+		}
+		found = true
+	}
+	return found
+}
+
+func isLetter(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= 0x80 }
+
+// withoutApostrophes is v.dec with its apostrophes dropped.
+func withoutApostrophes(v *value) string {
+	b := v.sc.aux[:0]
+	for i := 0; i < len(v.dec); i++ {
+		if v.dec[i] != '\'' {
+			b = append(b, v.dec[i])
+		}
+	}
+	v.sc.aux = b
+	return bstr(b)
 }

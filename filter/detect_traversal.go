@@ -24,7 +24,7 @@ var (
 	// followed by '?' (to cut the suffix the application appends).
 	reRFI = regexp.MustCompile(`^(?:https?|ftps?)://[^/?#]+/[^?#]*\.(?:txt|php|sh|pl|py|jsp|asp|aspx|js|gif|jpg|png)\?+\s*$`)
 	// Parameter names that hand a file or page to an include().
-	reRFIName = regexp.MustCompile(`^(?:include|inc|file|filename|page|template|tpl|path|document|doc|folder|root|dir|module|mod|conf|config|show|view|content|cat|action|load|read|lang|language|style|layout|pg)$`)
+	reRFIName = regexp.MustCompile(`^(?:include|inc|file|filename|template|tpl|folder|root|dir|module|mod|conf|config|read|require|import)$`)
 )
 
 // wrapperWords gate reLFIWrap and reLFIFileURI.
@@ -115,7 +115,13 @@ func detectTraversal(e *emitter, v *value) {
 			if reLFIWrap.MatchString(n) {
 				e.hit(rLFIWrapper)
 			} else if reLFIFileURI.MatchString(n) {
-				e.hit(rLFIFileURI)
+				if fileURIGlob(strings.ToLower(v.dec)) {
+					// file:///etc/*, file:///c:/windows/win.in?: a
+					// glob is read by a file API, never by a browser.
+					e.hit(rLFIWrapper)
+				} else {
+					e.hit(rLFIFileURI)
+				}
 			}
 		}
 		if (v.kind == KindQueryValue || v.kind == KindBodyValue) && strings.Contains(n, "://") {
@@ -124,4 +130,17 @@ func detectTraversal(e *emitter, v *value) {
 			}
 		}
 	}
+}
+
+// fileURIGlob reports a file: URI whose path holds glob characters.
+func fileURIGlob(n string) bool {
+	i := strings.Index(n, "file:/")
+	if i < 0 {
+		return false
+	}
+	p := n[i+len("file:"):]
+	if j := strings.IndexAny(p, " \"'<>"); j >= 0 {
+		p = p[:j]
+	}
+	return strings.ContainsAny(p, "*?[")
 }

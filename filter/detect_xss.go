@@ -56,7 +56,7 @@ func detectXSS(e *emitter, v *value) {
 		// sanitiser ("o<x>nfocus=alert<x>(1)"): check without them.
 		if strings.Contains(n, ">") {
 			if s := stripShortTags(v); s != n {
-				if reXSSHandlerStrong.MatchString(s) || reXSSHandlerWeak.MatchString(s) && reXSSSink.MatchString(s) {
+				if (reXSSHandlerStrong.MatchString(s) || reXSSHandlerWeak.MatchString(s) && reXSSSink.MatchString(s)) && !onlyEmptyHandlers(s) {
 					e.hit(rXSSEventHandler)
 				}
 				if reXSSScript.MatchString(s) {
@@ -65,7 +65,7 @@ func detectXSS(e *emitter, v *value) {
 			}
 		}
 	}
-	if v.cls&cEq != 0 && handlerCandidate(n) {
+	if v.cls&cEq != 0 && handlerCandidate(n) && !onlyEmptyHandlers(n) {
 		if reXSSHandlerStrong.MatchString(n) {
 			e.hit(rXSSEventHandler)
 		} else if reXSSHandlerWeak.MatchString(n) {
@@ -139,10 +139,19 @@ func confirmXSS(v *value) bool {
 	hasEmbed := reEmbedTag.MatchString(d)
 	hasDoctype := strings.Contains(v.norm, "<!doctype") || strings.Contains(v.norm, "<?xml") || strings.Contains(v.norm, "xmlns")
 	hasJSURI := strings.Contains(v.norm, "javascript:") && onlyInertJSURIs(v.norm)
-	if !hasStyle && !hasEmbed && !hasDoctype && !hasJSURI {
+	hasEmptyHandler := strings.Contains(v.norm, "on") && reEmptyHandler.MatchString(d)
+	if !hasStyle && !hasEmbed && !hasDoctype && !hasJSURI && !hasEmptyHandler {
 		return true
 	}
 	b := append(v.sc.aux[:0], d...)
+	if hasEmptyHandler {
+		// onclick="": a handler that runs nothing.
+		for _, loc := range reEmptyHandler.FindAllStringIndex(d, 64) {
+			for i := loc[0]; i < loc[1]; i++ {
+				b[i] = ' '
+			}
+		}
+	}
 	if hasJSURI {
 		// href="javascript:void(0)": the scheme of a link that runs
 		// nothing; blank the scheme so the verdict is about the rest.
@@ -265,4 +274,22 @@ func typedTagPrefix(n string) bool {
 		}
 	}
 	return true
+}
+
+// reEmptyHandler is an event-handler attribute with an empty value.
+var reEmptyHandler = regexp.MustCompile(`(?i)\son[a-z]+\s*=\s*(?:""|'')`)
+
+// onlyEmptyHandlers: every handler attribute in n has an empty value.
+func onlyEmptyHandlers(n string) bool {
+	locs := reXSSHandlerStrong.FindAllStringIndex(n, 16)
+	if len(locs) == 0 {
+		return false
+	}
+	for _, l := range locs {
+		r := strings.TrimLeft(n[l[1]:], " ")
+		if !strings.HasPrefix(r, `""`) && !strings.HasPrefix(r, "''") {
+			return false
+		}
+	}
+	return !reXSSHandlerWeak.MatchString(strings.NewReplacer(`=""`, "", `=''`, "", `= ""`, "", `= ''`, "").Replace(n))
 }

@@ -173,17 +173,20 @@ type walker struct {
 	e   *Engine
 	all bool // keep walking after a blocking finding
 
-	d         Decision
-	blocking  bool // a Block match was added
-	stop      bool // decided: the rest of the request need not be seen
-	tooLarge  bool // a body-size match was added
-	otherScr  int  // score of matches other than body size
-	otherBlk  bool // a Block match other than body size
-	hits      []Hit
-	args      int
-	argsOver  bool
-	badEnc    bool
-	cleanPath string
+	d        Decision
+	blocking bool // a Block match was added
+	stop     bool // decided: the rest of the request need not be seen
+	tooLarge bool // a body-size match was added
+	otherScr int  // score of matches other than body size
+	otherBlk bool // a Block match other than body size
+	hits     []Hit
+	args     int
+	argsOver bool
+	badEnc   bool
+	// lenientEnc: the pairs being walked were not declared form-encoded
+	// (a body without Content-Type); malformed escapes are not noted.
+	lenientEnc bool
+	cleanPath  string
 	// counted is, per rule that matched, the score it added: a rule counts
 	// once per request, at its highest score, so that one weak signal
 	// repeated (two embedded videos in a CMS page) is still one weak

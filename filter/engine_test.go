@@ -160,15 +160,25 @@ func TestEngineContentEncoding(t *testing.T) {
 			}
 		})
 	}
-	// A compression bomb decodes no further than the inspection limit.
+	// A compression bomb decodes no further than the inspection limit: by
+	// default the prefix is inspected and the rest noted, in block mode
+	// the request is refused with 413.
 	bomb := compress(t, "gzip", bytes.Repeat([]byte("a"), 50<<20))
 	r := newReq("POST", "/", "application/x-www-form-urlencoded", string(bomb), "Content-Encoding", "gzip")
 	d, err := e.Inspect(r)
 	if err != nil {
 		t.Fatal(err)
 	}
+	if d.Blocked || len(d.Matches) != 1 || d.Matches[0].Rule != "protocol-body-over-limit" || d.Matches[0].Score != 0 {
+		t.Errorf("bomb, default: %+v", d)
+	}
+	eb := mustEngine(t, Config{InspectBodyLimit: 1 << 10, BodyOverLimit: OverLimitBlock})
+	r = newReq("POST", "/", "application/x-www-form-urlencoded", string(bomb), "Content-Encoding", "gzip")
+	if d, err = eb.Inspect(r); err != nil {
+		t.Fatal(err)
+	}
 	if !d.Blocked || d.Matches[0].Rule != "protocol-body-over-limit" || d.Status != 413 {
-		t.Errorf("bomb: %+v", d)
+		t.Errorf("bomb, block mode: %+v", d)
 	}
 }
 
@@ -237,7 +247,8 @@ func TestEngineBodyLimit(t *testing.T) {
 		wantBlock bool
 		wantRule  string
 	}{
-		{"json over limit blocks", Config{InspectBodyLimit: 100}, "application/json", body, true, "protocol-body-over-limit"},
+		{"json over limit blocks", Config{InspectBodyLimit: 100, BodyOverLimit: OverLimitBlock}, "application/json", body, true, "protocol-body-over-limit"},
+		{"json over limit by default: prefix, noted", Config{InspectBodyLimit: 100}, "application/json", body, false, "protocol-body-over-limit"},
 		{"json prefix mode misses the tail", Config{InspectBodyLimit: 100, BodyOverLimit: OverLimitInspectPrefix}, "application/json", body, false, ""},
 		{"json prefix mode sees the head", Config{InspectBodyLimit: 100, BodyOverLimit: OverLimitInspectPrefix}, "application/json", `{"b":"EVIL","a":"` + strings.Repeat("x", 200) + `"}`, true, "custom-marker"},
 		{"text over limit: prefix", Config{InspectBodyLimit: 100}, "text/plain", "EVIL" + strings.Repeat("x", 200), true, "custom-marker"},
@@ -253,7 +264,11 @@ func TestEngineBodyLimit(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if d.Blocked != tc.wantBlock || tc.wantBlock && d.Matches[0].Rule != tc.wantRule {
+			found := tc.wantRule == ""
+			for _, m := range d.Matches {
+				found = found || m.Rule == tc.wantRule
+			}
+			if d.Blocked != tc.wantBlock || !found {
 				t.Errorf("decision %+v, want blocked=%v by %s", d, tc.wantBlock, tc.wantRule)
 			}
 			got, _ := io.ReadAll(r.Body)

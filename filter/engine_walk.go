@@ -245,7 +245,7 @@ func (w *walker) pairs(s string, sep byte, tn, tv target, kn, kv Kind) {
 		rawName, rawVal, _ := strings.Cut(part, "=")
 		name, ok1 := percentDecode(rawName, true)
 		val, ok2 := percentDecode(rawVal, true)
-		if !ok1 || !ok2 {
+		if (!ok1 || !ok2) && !w.lenientEnc {
 			w.badEncoding(targetNames[tv]+":"+name, w.fragmentAt(tv, name, part))
 		}
 		w.name(tn, kn, name, plainToken(name))

@@ -217,3 +217,90 @@ func TestGrammarBenign(t *testing.T) {
 		}
 	}
 }
+
+// TestContextBenignRequests: requests whose values look like attacks out of
+// context (telemetry JSON with escaped line breaks, long beacons, URL-valued
+// telemetry fields, prose posted without a Content-Type), at the default
+// level and at paranoia 2.
+func TestContextBenignRequests(t *testing.T) {
+	telemetry := `{"event":"error","stack":"TypeError: x is undefined\r\n    at render (app.js:10:5)\r\n    at main (app.js:2:1)","request":"GET /api/items HTTP/1.1\r\nHost: api.example.com\r\nContent-Type: application/json\r\nAccept: */*\r\n\r\n","page":"https://shop.example.com/cart?step=2","referrer":"https://www.bing.com/search?q=union+select+shoes"}`
+	beacon := "/collect?v=2&tid=G-XXXX&en=page_view&dl=" + url.QueryEscape("https://www.example.com/some/page?utm_source=news") + "&ep.payload=" + strings.Repeat("abcdefgh", 1200)
+	cases := []struct {
+		name string
+		r    func() *http.Request
+	}{
+		{"telemetry JSON with CRLF in strings", func() *http.Request { return newReq("POST", "/v1/events", "application/json", telemetry) }},
+		{"telemetry JSON sent as text/plain", func() *http.Request { return newReq("POST", "/v1/events", "text/plain;charset=UTF-8", telemetry) }},
+		{"beacon URI over 8 KiB", func() *http.Request { return newReq("GET", beacon, "", "") }},
+		{"prose posted without a Content-Type", func() *http.Request {
+			return newReq("POST", "/feedback", "", "msg=One quarter (24%) of people said it's the best they've had; the rest weren't sure.")
+		}},
+		{"javascript:void(0) links in CMS JSON", func() *http.Request {
+			return newReq("POST", "/api/pages", "application/json", `{"html":"<a href=\"javascript:void(0)\" onclick=\"\">Menu</a><a href=\"javascript:;\">Top</a>"}`)
+		}},
+		{"search-as-you-type", func() *http.Request { return newReq("GET", "/suggest?q=%3Cscript", "", "") }},
+		{"XML document sent as a JSON value", func() *http.Request {
+			return newReq("POST", "/api/wfs", "application/json", `{"request":"<wfs:GetFeature service=\"WFS\" version=\"2.0.0\" xmlns:wfs=\"http://www.opengis.net/wfs/2.0\" xmlns:fes=\"http://www.opengis.net/fes/2.0\"><wfs:Query typeNames=\"roads\"/></wfs:GetFeature>"}`)
+		}},
+		{"GraphQL client query with aliases and __typename", func() *http.Request {
+			return newReq("POST", "/graphql", "application/json", `{"query":"query Cart($id: ID!) { cart(id: $id) { __typename id lines: items(first: 20) { edges { node { id qty: quantity product { title price { amount currency } } } } } } }","variables":{"id":"c1"}}`)
+		}},
+	}
+	for _, level := range []int{1, 2} {
+		eng, err := New(Config{Paranoia: level})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range cases {
+			d, err := eng.Inspect(c.r())
+			if err != nil {
+				t.Fatal(err)
+			}
+			if d.Blocked {
+				t.Errorf("paranoia %d: %s blocked: %v", level, c.name, d.Matches)
+			}
+		}
+	}
+}
+
+// TestContextAttacks: the same places with the attack in them still block.
+func TestContextAttacks(t *testing.T) {
+	eng, err := New(Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var gql strings.Builder
+	gql.WriteString(`{"query":"{`)
+	for i := 0; i < 40; i++ {
+		fmt.Fprintf(&gql, "a%d: login(user: \\\"admin\\\", pass: \\\"p%d\\\") { token } ", i, i)
+	}
+	gql.WriteString(`}"}`)
+	cases := []struct {
+		name string
+		r    *http.Request
+	}{
+		{"CRLF header injection in a short JSON value", newReq("POST", "/api", "application/json", `{"lang":"en\r\nSet-Cookie: session=attacker"}`)},
+		{"GraphQL introspection", newReq("POST", "/graphql", "application/json", `{"query":"query IntrospectionQuery { __schema { types { name fields { name } } } }"}`)},
+		{"GraphQL alias brute force", newReq("POST", "/graphql", "application/json", gql.String())},
+		{"webshell upload", multipartUpload("avatar", "shell.php.jpg", "GIF89a<?php system($_GET['c']); ?>")},
+		{"script upload", multipartUpload("doc", "report.phtml", "hello")},
+		{"file URI with a glob", newReq("GET", "/fetch?src="+url.QueryEscape("file:///etc/*"), "", "")},
+		{"overlong UTF-8 traversal", newReq("GET", "/static/%f0%80%80%ae%f0%80%80%ae/%f0%80%80%ae%f0%80%80%ae/etc/passwd", "", "")},
+	}
+	for _, c := range cases {
+		d, err := eng.Inspect(c.r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !d.Blocked {
+			t.Errorf("%s passed: %v", c.name, d.Matches)
+		}
+	}
+}
+
+// multipartUpload builds a one-file multipart/form-data request.
+func multipartUpload(field, filename, content string) *http.Request {
+	const boundary = "----gatehouse-test-boundary"
+	body := "--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + field + "\"; filename=\"" + filename + "\"\r\nContent-Type: application/octet-stream\r\n\r\n" + content + "\r\n--" + boundary + "--\r\n"
+	return newReq("POST", "/upload", "multipart/form-data; boundary="+boundary, body)
+}
