@@ -97,8 +97,8 @@ type AbuseControl struct {
 	// gatehouse app's decision_log_rate, else 20. Negative: no limit.
 	LogRate int `json:"log_rate,omitempty"`
 
-	rules          []*acRule
-	bans           *acBans
+	rules          []*abRule
+	bans           *abBans
 	store          *limits.Store
 	failClosed     bool
 	clock          limits.Clock
@@ -264,27 +264,27 @@ func (AbuseControl) CaddyModule() caddy.ModuleInfo {
 
 // Header modes.
 const (
-	acHeadersAll = iota
-	acHeadersDenied
-	acHeadersOff
+	abHeadersAll = iota
+	abHeadersDenied
+	abHeadersOff
 )
 
 // Defaults.
 const (
-	acDefaultMaxKeys   = 100_000
-	acDefaultBanAfter  = 10
-	acDefaultBanWithin = 10 * time.Minute
-	acDefaultBanFor    = 10 * time.Minute
-	acDefaultLease     = 5 * time.Minute
-	acModule           = "abuse_control"
+	abDefaultMaxKeys   = 100_000
+	abDefaultBanAfter  = 10
+	abDefaultBanWithin = 10 * time.Minute
+	abDefaultBanFor    = 10 * time.Minute
+	abDefaultLease     = 5 * time.Minute
+	abModule           = "abuse_control"
 )
 
-// acClock is the process-wide clock: monotonic, shared by the tables
+// abClock is the process-wide clock: monotonic, shared by the tables
 // that outlive a reload.
-var acClock = limits.MonotonicClock()
+var abClock = limits.MonotonicClock()
 
-// acInstance prefixes this process's concurrency lease tokens in Redis.
-var acInstance = func() string {
+// abInstance prefixes this process's concurrency lease tokens in Redis.
+var abInstance = func() string {
 	var b [6]byte
 	_, _ = rand.Read(b[:])
 	return hex.EncodeToString(b[:]) + "-"
@@ -292,26 +292,26 @@ var acInstance = func() string {
 
 // Shared state, kept across config reloads by config identity.
 var (
-	acLimiters    limits.Registry[*limits.Limiter]
-	acConcurrency limits.Registry[*limits.Concurrency]
-	acBanTables   limits.Registry[*limits.Bans]
-	acStores      limits.Registry[*limits.Store]
+	abLimiters    limits.Registry[*limits.Limiter]
+	abConcurrency limits.Registry[*limits.Concurrency]
+	abBanTables   limits.Registry[*limits.Bans]
+	abStores      limits.Registry[*limits.Store]
 )
 
-// acRule is a provisioned rule.
-type acRule struct {
+// abRule is a provisioned rule.
+type abRule struct {
 	name          string
 	match         caddyhttp.MatcherSet
-	parts         []acKeyPart
+	parts         []abKeyPart
 	identityKeyed bool
-	base          *acTier
-	tiers         []*acTier
-	anon          *acTier
+	base          *abTier
+	tiers         []*abTier
+	anon          *abTier
 	lease         time.Duration
 }
 
-// acTier is a provisioned set of limits.
-type acTier struct {
+// abTier is a provisioned set of limits.
+type abTier struct {
 	name     string
 	roles    []string
 	claim    string
@@ -324,13 +324,13 @@ type acTier struct {
 	redisKey string // rule:tier, in Redis key names
 }
 
-func (t *acTier) empty() bool { return t == nil || (t.limiter == nil && t.conc == nil) }
+func (t *abTier) empty() bool { return t == nil || (t.limiter == nil && t.conc == nil) }
 
 // Provision sets defaults, compiles rules and acquires the shared tables,
 // Redis client and ban observer.
 func (h *AbuseControl) Provision(ctx caddy.Context) error {
 	h.logger = ctx.Logger()
-	h.clock = acClock
+	h.clock = abClock
 	settings := gatehouseSettings(ctx)
 	h.monitorDefault = settings.Monitor
 	h.v4, h.v6 = h.IPv4Prefix, h.IPv6Prefix
@@ -341,15 +341,15 @@ func (h *AbuseControl) Provision(ctx caddy.Context) error {
 		h.v6 = 64
 	}
 	if h.MaxKeys == 0 {
-		h.MaxKeys = acDefaultMaxKeys
+		h.MaxKeys = abDefaultMaxKeys
 	}
 	switch h.Headers {
 	case "", "all":
-		h.headers = acHeadersAll
+		h.headers = abHeadersAll
 	case "denied":
-		h.headers = acHeadersDenied
+		h.headers = abHeadersDenied
 	case "off":
-		h.headers = acHeadersOff
+		h.headers = abHeadersOff
 	}
 	h.failClosed = h.FailMode == "closed"
 
@@ -361,7 +361,7 @@ func (h *AbuseControl) Provision(ctx caddy.Context) error {
 	if rate == 0 {
 		rate = settings.DecisionLogRate
 	}
-	if h.decisions, err = newDecisionLog(ctx, acModule, h.logger, rate); err != nil {
+	if h.decisions, err = newDecisionLog(ctx, abModule, h.logger, rate); err != nil {
 		return fmt.Errorf("abuse_control: metrics: %w", err)
 	}
 
@@ -392,11 +392,11 @@ func (h *AbuseControl) ruleName(i int) string {
 	return "rule" + strconv.Itoa(i)
 }
 
-func (h *AbuseControl) provisionRule(ctx caddy.Context, i int) (*acRule, error) {
+func (h *AbuseControl) provisionRule(ctx caddy.Context, i int) (*abRule, error) {
 	cfg := &h.Rules[i]
-	rule := &acRule{name: h.ruleName(i), lease: time.Duration(cfg.Lease)}
+	rule := &abRule{name: h.ruleName(i), lease: time.Duration(cfg.Lease)}
 	if rule.lease <= 0 {
-		rule.lease = acDefaultLease
+		rule.lease = abDefaultLease
 	}
 	if cfg.MatchRaw != nil {
 		mods, err := ctx.LoadModule(cfg, "MatchRaw")
@@ -451,11 +451,11 @@ func (h *AbuseControl) provisionRule(ctx caddy.Context, i int) (*acRule, error) 
 }
 
 // provisionTier builds one tier; policyName names its limits in headers.
-func (h *AbuseControl) provisionTier(rule, tier, policyName string, tc AbuseTier) (*acTier, error) {
+func (h *AbuseControl) provisionTier(rule, tier, policyName string, tc AbuseTier) (*abTier, error) {
 	if policyName == "" {
 		policyName = rule
 	}
-	t := &acTier{name: tier, roles: tc.Roles, claim: tc.Claim, values: tc.Values, concMax: int64(tc.Concurrency), redisKey: rule + ":" + tier}
+	t := &abTier{name: tier, roles: tc.Roles, claim: tc.Claim, values: tc.Values, concMax: int64(tc.Concurrency), redisKey: rule + ":" + tier}
 	var policy []string
 	for j, lc := range tc.Limits {
 		count, period, err := limits.ParseRate(lc.Rate)
@@ -474,7 +474,7 @@ func (h *AbuseControl) provisionTier(rule, tier, policyName string, tc AbuseTier
 			return nil, err
 		}
 		t.limits = append(t.limits, l)
-		policy = append(policy, acSFString(name)+";q="+strconv.FormatInt(count, 10)+";w="+strconv.FormatInt(acCeilSeconds(int64(period)), 10))
+		policy = append(policy, abSFString(name)+";q="+strconv.FormatInt(count, 10)+";w="+strconv.FormatInt(abCeilSeconds(int64(period)), 10))
 	}
 	t.policy = strings.Join(policy, ", ")
 	if len(t.limits) > 0 {
@@ -483,7 +483,7 @@ func (h *AbuseControl) provisionTier(rule, tier, policyName string, tc AbuseTier
 			Limits     []limits.Limit
 			MaxKeys    int
 		}{rule, tier, t.limits, h.MaxKeys})
-		lim, release, err := acLimiters.Acquire(string(id), func() (*limits.Limiter, error) {
+		lim, release, err := abLimiters.Acquire(string(id), func() (*limits.Limiter, error) {
 			return limits.NewLimiter(t.limits, h.MaxKeys)
 		}, nil)
 		if err != nil {
@@ -494,7 +494,7 @@ func (h *AbuseControl) provisionTier(rule, tier, policyName string, tc AbuseTier
 	}
 	if tc.Concurrency > 0 {
 		id := fmt.Sprintf("%s\x00%s\x00%d\x00%d", rule, tier, tc.Concurrency, h.MaxKeys)
-		c, release, err := acConcurrency.Acquire(id, func() (*limits.Concurrency, error) {
+		c, release, err := abConcurrency.Acquire(id, func() (*limits.Concurrency, error) {
 			return limits.NewConcurrency(int64(tc.Concurrency), h.MaxKeys)
 		}, nil)
 		if err != nil {
@@ -532,7 +532,7 @@ func (h *AbuseControl) provisionRedis() error {
 	// The registry key is a digest: the config holds the password.
 	raw, _ := json.Marshal(rc)
 	sum := sha256.Sum256(append(raw, cfg.Password+"\x00"+cfg.Username...))
-	st, release, err := acStores.Acquire(hex.EncodeToString(sum[:]), func() (*limits.Store, error) {
+	st, release, err := abStores.Acquire(hex.EncodeToString(sum[:]), func() (*limits.Store, error) {
 		return limits.NewStore(cfg)
 	}, func(s *limits.Store) { _ = s.Close() })
 	if err != nil {
@@ -674,11 +674,11 @@ func (h *AbuseControl) Cleanup() error {
 	return nil
 }
 
-// acApplied is one rule charged for the request: what the headers report
+// abApplied is one rule charged for the request: what the headers report
 // and what must be released afterwards.
-type acApplied struct {
-	rule    *acRule
-	tier    *acTier
+type abApplied struct {
+	rule    *abRule
+	tier    *abTier
 	res     limits.Result
 	hash    uint64 // local concurrency slot held when conc
 	conc    bool
@@ -686,9 +686,9 @@ type acApplied struct {
 	token   string
 }
 
-// acMaxApplied bounds the stack array of applied rules (more rules grow a
+// abMaxApplied bounds the stack array of applied rules (more rules grow a
 // slice).
-const acMaxApplied = 8
+const abMaxApplied = 8
 
 // ServeHTTP decides on r.
 func (h *AbuseControl) ServeHTTP(w http.ResponseWriter, r *http.Request, next caddyhttp.Handler) error {
@@ -696,16 +696,16 @@ func (h *AbuseControl) ServeHTTP(w http.ResponseWriter, r *http.Request, next ca
 	var ipBuf [64]byte
 	ipKey := limits.AppendClientIP(ipBuf[:0], decisionClientIP(r), h.v4, h.v6)
 	id, _ := caddyhttp.GetVar(r.Context(), identityVarKey).(*authz.Identity)
-	user := acUserID(r, id)
+	user := abUserID(r, id)
 
 	// Bans, locally first: a banned client costs no round trip.
 	if h.bans != nil {
 		if banned, left := h.bans.check(ipKey, user, h.clock()); banned {
-			return h.refuse(w, r, next, monitor, acRefusal{reason: "banned", user: user, retry: left})
+			return h.refuse(w, r, next, monitor, abRefusal{reason: "banned", user: user, retry: left})
 		}
 	}
 
-	var appliedBuf [acMaxApplied]acApplied
+	var appliedBuf [abMaxApplied]abApplied
 	applied := appliedBuf[:0]
 	var keyBuf [512]byte
 	var redisBans []string
@@ -726,8 +726,8 @@ func (h *AbuseControl) ServeHTTP(w http.ResponseWriter, r *http.Request, next ca
 		if tier.empty() {
 			continue
 		}
-		a := acApplied{rule: rule, tier: tier}
-		var ref *acRefusal
+		a := abApplied{rule: rule, tier: tier}
+		var ref *abRefusal
 		if h.store != nil && h.store.Available() {
 			var err error
 			ref, err = h.decideRedis(r, &a, key, redisBans, user)
@@ -776,7 +776,7 @@ func (h *AbuseControl) ServeHTTP(w http.ResponseWriter, r *http.Request, next ca
 	}
 	h.decisions.allowed()
 	if len(applied) > 0 {
-		if !monitor && h.headers == acHeadersAll {
+		if !monitor && h.headers == abHeadersAll {
 			h.setHeaders(w.Header(), applied, nil)
 		}
 		defer h.releaseAll(r, applied)
@@ -790,7 +790,7 @@ var errAbuseBackendSkipped = errors.New("redis: backing off after an error")
 
 // backendFailed counts a Redis failure and says what to do: nil to fall
 // back to local limits (fail open), or the refusal (fail closed).
-func (h *AbuseControl) backendFailed(r *http.Request, err error) *acRefusal {
+func (h *AbuseControl) backendFailed(r *http.Request, err error) *abRefusal {
 	if !errors.Is(err, errAbuseBackendSkipped) {
 		h.metrics.backendErrors.Inc()
 		if ce := h.logger.Check(zap.WarnLevel, "abuse_control: redis unavailable"); ce != nil {
@@ -803,20 +803,20 @@ func (h *AbuseControl) backendFailed(r *http.Request, err error) *acRefusal {
 	}
 	if h.failClosed {
 		h.metrics.fallback.WithLabelValues("closed").Inc()
-		return &acRefusal{reason: "backend_unavailable", status: http.StatusServiceUnavailable, retry: int64(time.Second)}
+		return &abRefusal{reason: "backend_unavailable", status: http.StatusServiceUnavailable, retry: int64(time.Second)}
 	}
 	h.metrics.fallback.WithLabelValues("open").Inc()
 	return nil
 }
 
 // decideLocal decides with this instance's tables.
-func (h *AbuseControl) decideLocal(a *acApplied, key []byte, user string) *acRefusal {
+func (h *AbuseControl) decideLocal(a *abApplied, key []byte, user string) *abRefusal {
 	t := a.tier
 	hash := limits.HashBytes(key)
 	if t.conc != nil {
 		ok, _ := t.conc.Acquire(hash)
 		if !ok {
-			return &acRefusal{rule: a.rule, tier: t, reason: "concurrency", user: user, retry: int64(time.Second)}
+			return &abRefusal{rule: a.rule, tier: t, reason: "concurrency", user: user, retry: int64(time.Second)}
 		}
 		a.hash, a.conc = hash, true
 	}
@@ -834,7 +834,7 @@ func (h *AbuseControl) decideLocal(a *acApplied, key []byte, user string) *acRef
 }
 
 // decideRedis decides in one round trip to Redis.
-func (h *AbuseControl) decideRedis(r *http.Request, a *acApplied, key []byte, bans []string, user string) (*acRefusal, error) {
+func (h *AbuseControl) decideRedis(r *http.Request, a *abApplied, key []byte, bans []string, user string) (*abRefusal, error) {
 	t := a.tier
 	d := limits.Decision{BanKeys: bans, Limits: t.limits}
 	for i := range t.limits {
@@ -842,7 +842,7 @@ func (h *AbuseControl) decideRedis(r *http.Request, a *acApplied, key []byte, ba
 	}
 	if t.concMax > 0 {
 		d.ConcurrencyKey = h.store.Key("cc", t.redisKey, key)
-		d.Concurrency, d.Lease, d.Token = t.concMax, a.rule.lease, limits.NewToken(acInstance)
+		d.Concurrency, d.Lease, d.Token = t.concMax, a.rule.lease, limits.NewToken(abInstance)
 	}
 	start := time.Now()
 	out, err := h.store.Decide(r.Context(), &d)
@@ -853,9 +853,9 @@ func (h *AbuseControl) decideRedis(r *http.Request, a *acApplied, key []byte, ba
 	a.res = out.Result
 	switch {
 	case out.Banned:
-		return &acRefusal{reason: "banned", user: user, retry: out.BanLeft, banIndex: out.BanIndex}, nil
+		return &abRefusal{reason: "banned", user: user, retry: out.BanLeft, banIndex: out.BanIndex}, nil
 	case out.ConcurrencyFull:
-		return &acRefusal{rule: a.rule, tier: t, reason: "concurrency", user: user, retry: int64(time.Second)}, nil
+		return &abRefusal{rule: a.rule, tier: t, reason: "concurrency", user: user, retry: int64(time.Second)}, nil
 	case !out.Allowed:
 		return h.limitRefusal(a, user), nil
 	}
@@ -866,7 +866,7 @@ func (h *AbuseControl) decideRedis(r *http.Request, a *acApplied, key []byte, ba
 }
 
 // checkRedisBans asks Redis about bans alone (no rule applied).
-func (h *AbuseControl) checkRedisBans(r *http.Request, bans []string, user string) *acRefusal {
+func (h *AbuseControl) checkRedisBans(r *http.Request, bans []string, user string) *abRefusal {
 	if !h.store.Available() {
 		return nil
 	}
@@ -880,22 +880,22 @@ func (h *AbuseControl) checkRedisBans(r *http.Request, bans []string, user strin
 		return nil
 	}
 	if out.Banned {
-		return &acRefusal{reason: "banned", user: user, retry: out.BanLeft, banIndex: out.BanIndex}
+		return &abRefusal{reason: "banned", user: user, retry: out.BanLeft, banIndex: out.BanIndex}
 	}
 	return nil
 }
 
-func (h *AbuseControl) limitRefusal(a *acApplied, user string) *acRefusal {
+func (h *AbuseControl) limitRefusal(a *abApplied, user string) *abRefusal {
 	reason := "rate_limited"
 	l := a.tier.limits[max(a.res.Denied, 0)]
 	if l.Quota {
 		reason = "quota"
 	}
-	return &acRefusal{rule: a.rule, tier: a.tier, reason: reason, limit: l.Name, user: user, retry: a.res.RetryAfter}
+	return &abRefusal{rule: a.rule, tier: a.tier, reason: reason, limit: l.Name, user: user, retry: a.res.RetryAfter}
 }
 
 // releaseAll gives back the concurrency slots of applied rules.
-func (h *AbuseControl) releaseAll(r *http.Request, applied []acApplied) {
+func (h *AbuseControl) releaseAll(r *http.Request, applied []abApplied) {
 	for i := range applied {
 		a := &applied[i]
 		if a.conc {
@@ -912,17 +912,17 @@ func (h *AbuseControl) releaseAll(r *http.Request, applied []acApplied) {
 	}
 }
 
-// acRefusal is why a request is (or would be) refused.
-type acRefusal struct {
-	rule     *acRule
-	tier     *acTier
+// abRefusal is why a request is (or would be) refused.
+type abRefusal struct {
+	rule     *abRule
+	tier     *abTier
 	reason   string
 	limit    string
 	user     string
 	status   int   // default 429
 	retry    int64 // nanoseconds
 	banIndex int   // which Redis ban key (reason banned)
-	applied  []acApplied
+	applied  []abApplied
 }
 
 var (
@@ -931,7 +931,7 @@ var (
 )
 
 // refuse answers a refusal, or records it and goes on in monitor mode.
-func (h *AbuseControl) refuse(w http.ResponseWriter, r *http.Request, next caddyhttp.Handler, monitor bool, ref acRefusal) error {
+func (h *AbuseControl) refuse(w http.ResponseWriter, r *http.Request, next caddyhttp.Handler, monitor bool, ref abRefusal) error {
 	if ref.status == 0 {
 		ref.status = http.StatusTooManyRequests
 	}
@@ -940,8 +940,8 @@ func (h *AbuseControl) refuse(w http.ResponseWriter, r *http.Request, next caddy
 		return next.ServeHTTP(w, r)
 	}
 	hdr := w.Header()
-	hdr.Set("Retry-After", strconv.FormatInt(max(acCeilSeconds(ref.retry), 1), 10))
-	if h.headers != acHeadersOff && len(ref.applied) > 0 {
+	hdr.Set("Retry-After", strconv.FormatInt(max(abCeilSeconds(ref.retry), 1), 10))
+	if h.headers != abHeadersOff && len(ref.applied) > 0 {
 		h.setHeaders(hdr, ref.applied, &ref)
 	}
 	hdr.Set("Cache-Control", "no-store")
@@ -961,7 +961,7 @@ func (h *AbuseControl) refuse(w http.ResponseWriter, r *http.Request, next caddy
 	return nil
 }
 
-func (h *AbuseControl) recordRefusal(r *http.Request, ref acRefusal, monitor bool) {
+func (h *AbuseControl) recordRefusal(r *http.Request, ref abRefusal, monitor bool) {
 	d := decision{Decision: decisionBlock, Reason: ref.reason, Status: ref.status, User: ref.user, Monitor: monitor}
 	if d.Status == 0 {
 		d.Status = http.StatusTooManyRequests
@@ -977,7 +977,7 @@ func (h *AbuseControl) recordRefusal(r *http.Request, ref acRefusal, monitor boo
 	if ref.limit != "" {
 		fields = append(fields, zap.String("limit", ref.limit))
 	}
-	fields = append(fields, zap.Int64("retry_after", max(acCeilSeconds(ref.retry), 1)))
+	fields = append(fields, zap.Int64("retry_after", max(abCeilSeconds(ref.retry), 1)))
 	h.decisions.record(r, d, fields...)
 	if extra, ok := r.Context().Value(caddyhttp.ExtraLogFieldsCtxKey).(*caddyhttp.ExtraLogFields); ok {
 		extra.Set(zap.String("abuse_reason", ref.reason))
@@ -998,7 +998,7 @@ func (h *AbuseControl) writeBody(w http.ResponseWriter, r *http.Request, status 
 			Title    string `json:"title"`
 			Status   int    `json:"status"`
 			Instance string `json:"instance,omitempty"`
-		}{"about:blank", title, status, acInstanceURN(requestID)})
+		}{"about:blank", title, status, abInstanceURN(requestID)})
 	} else {
 		hdr.Set("Content-Type", "application/json")
 		body, _ = json.Marshal(map[string]string{"error": strings.ToLower(title), "request_id": requestID})
@@ -1011,7 +1011,7 @@ func (h *AbuseControl) writeBody(w http.ResponseWriter, r *http.Request, status 
 	}
 }
 
-func acInstanceURN(id string) string {
+func abInstanceURN(id string) string {
 	if id == "" {
 		return ""
 	}
@@ -1022,7 +1022,7 @@ func acInstanceURN(id string) string {
 // (draft-ietf-httpapi-ratelimit-headers-09/10: lists of quoted policy
 // names with q/w and r/t parameters) for every limit charged, and the
 // legacy X-RateLimit-* for the most constrained one.
-func (h *AbuseControl) setHeaders(hdr http.Header, applied []acApplied, ref *acRefusal) {
+func (h *AbuseControl) setHeaders(hdr http.Header, applied []abApplied, ref *abRefusal) {
 	var policy, state []byte
 	bestRem, best, bestTier := int64(-1), -1, -1
 	for ai := range applied {
@@ -1044,11 +1044,11 @@ func (h *AbuseControl) setHeaders(hdr http.Header, applied []acApplied, ref *acR
 			if ref != nil && ref.tier == t && i == a.res.Denied {
 				rem, reset = 0, a.res.RetryAfter
 			}
-			state = append(state, acSFString(l.Name)...)
+			state = append(state, abSFString(l.Name)...)
 			state = append(state, ";r="...)
 			state = strconv.AppendInt(state, rem, 10)
 			state = append(state, ";t="...)
-			state = strconv.AppendInt(state, acCeilSeconds(reset), 10)
+			state = strconv.AppendInt(state, abCeilSeconds(reset), 10)
 			if bestRem < 0 || rem < bestRem {
 				bestRem, best, bestTier = rem, i, ai
 			}
@@ -1068,22 +1068,22 @@ func (h *AbuseControl) setHeaders(hdr http.Header, applied []acApplied, ref *acR
 		}
 		hdr.Set("X-RateLimit-Limit", strconv.FormatInt(l.Count, 10))
 		hdr.Set("X-RateLimit-Remaining", strconv.FormatInt(bestRem, 10))
-		hdr.Set("X-RateLimit-Reset", strconv.FormatInt(acCeilSeconds(reset), 10))
+		hdr.Set("X-RateLimit-Reset", strconv.FormatInt(abCeilSeconds(reset), 10))
 	}
 }
 
-// acCeilSeconds rounds nanoseconds up to whole seconds (headers carry
+// abCeilSeconds rounds nanoseconds up to whole seconds (headers carry
 // integers; rounding down would invite a retry that is refused again).
-func acCeilSeconds(ns int64) int64 {
+func abCeilSeconds(ns int64) int64 {
 	if ns <= 0 {
 		return 0
 	}
 	return (ns + int64(time.Second) - 1) / int64(time.Second)
 }
 
-// acSFString renders s as a Structured Field String (RFC 9651): printable
+// abSFString renders s as a Structured Field String (RFC 9651): printable
 // ASCII in quotes, with " and \ escaped; other bytes are dropped.
-func acSFString(s string) string {
+func abSFString(s string) string {
 	b := make([]byte, 0, len(s)+2)
 	b = append(b, '"')
 	for i := 0; i < len(s); i++ {
@@ -1099,9 +1099,9 @@ func acSFString(s string) string {
 	return string(append(b, '"'))
 }
 
-// acUserID is the authenticated caller: api_auth's identity, else the
+// abUserID is the authenticated caller: api_auth's identity, else the
 // {http.auth.user.id} another module set.
-func acUserID(r *http.Request, id *authz.Identity) string {
+func abUserID(r *http.Request, id *authz.Identity) string {
 	if id != nil {
 		return id.ID
 	}
@@ -1116,11 +1116,11 @@ func acUserID(r *http.Request, id *authz.Identity) string {
 // resolve picks the tier for the caller and builds the key. A caller
 // with an empty key part is anonymous: counted by client IP, under the
 // anonymous tier if any, else the rule's own limits.
-func (rule *acRule) resolve(r *http.Request, id *authz.Identity, user string, ipKey, dst []byte) (*acTier, []byte) {
+func (rule *abRule) resolve(r *http.Request, id *authz.Identity, user string, ipKey, dst []byte) (*abTier, []byte) {
 	var repl *caddy.Replacer
 	anonymous := false
 	for _, p := range rule.parts {
-		if p.kind == acKeyClientIP {
+		if p.kind == abKeyClientIP {
 			dst = limits.AppendKeyPart(dst, unsafeString(ipKey))
 			continue
 		}
@@ -1151,7 +1151,7 @@ func (rule *acRule) resolve(r *http.Request, id *authz.Identity, user string, ip
 }
 
 // selects says whether the tier's condition holds for the caller.
-func (t *acTier) selects(r *http.Request, id *authz.Identity, repl *caddy.Replacer) bool {
+func (t *abTier) selects(r *http.Request, id *authz.Identity, repl *caddy.Replacer) bool {
 	if len(t.roles) > 0 && id != nil {
 		for _, role := range id.Roles {
 			if slices.Contains(t.roles, role) {
@@ -1252,11 +1252,11 @@ func newAbuseMetrics(r *prometheus.Registry) (*abuseMetrics, error) {
 	return m, nil
 }
 
-// acBans is the ban table of one ban configuration, shared by the
+// abBans is the ban table of one ban configuration, shared by the
 // handlers (sites, old and new configs) that use it; only the most
 // recently provisioned of them counts strikes, so a block observed once
 // is one strike however many handlers share the table.
-type acBans struct {
+type abBans struct {
 	table        *limits.Bans
 	after        int64
 	within, dur  time.Duration
@@ -1270,20 +1270,20 @@ type acBans struct {
 }
 
 var (
-	acBanStatesMu sync.Mutex
-	acBanStates   = map[*limits.Bans]*acBans{}
+	abBanStatesMu sync.Mutex
+	abBanStates   = map[*limits.Bans]*abBans{}
 )
 
 func (h *AbuseControl) provisionBans() error {
 	b := *h.Ban
 	if b.After == 0 {
-		b.After = acDefaultBanAfter
+		b.After = abDefaultBanAfter
 	}
 	if b.Within == 0 {
-		b.Within = caddy.Duration(acDefaultBanWithin)
+		b.Within = caddy.Duration(abDefaultBanWithin)
 	}
 	if b.For == 0 {
-		b.For = caddy.Duration(acDefaultBanFor)
+		b.For = caddy.Duration(abDefaultBanFor)
 	}
 	if b.Modules == nil {
 		b.Modules = []string{"request_filter", "api_auth"}
@@ -1296,41 +1296,41 @@ func (h *AbuseControl) provisionBans() error {
 		MaxKeys int
 		V4, V6  int
 	}{b, h.MaxKeys, h.v4, h.v6})
-	table, release, err := acBanTables.Acquire(string(id), func() (*limits.Bans, error) {
+	table, release, err := abBanTables.Acquire(string(id), func() (*limits.Bans, error) {
 		return limits.NewBans(int64(b.After), int64(b.Within), int64(b.For), h.MaxKeys)
 	}, func(t *limits.Bans) {
-		acBanStatesMu.Lock()
-		delete(acBanStates, t)
-		acBanStatesMu.Unlock()
+		abBanStatesMu.Lock()
+		delete(abBanStates, t)
+		abBanStatesMu.Unlock()
 	})
 	if err != nil {
 		return err
 	}
 	h.releases = append(h.releases, release)
-	acBanStatesMu.Lock()
-	st, ok := acBanStates[table]
+	abBanStatesMu.Lock()
+	st, ok := abBanStates[table]
 	if !ok {
-		st = &acBans{table: table, after: int64(b.After), within: time.Duration(b.Within), dur: time.Duration(b.For),
+		st = &abBans{table: table, after: int64(b.After), within: time.Duration(b.Within), dur: time.Duration(b.For),
 			modules: b.Modules, ignore: b.IgnoreReasons, countMonitor: b.CountMonitor, noIdentity: b.NoIdentity}
-		acBanStates[table] = st
+		abBanStates[table] = st
 	}
-	acBanStatesMu.Unlock()
+	abBanStatesMu.Unlock()
 	st.mu.Lock()
 	st.users = append(st.users, h)
 	st.mu.Unlock()
 	h.bans = st
-	h.unregister = registerDecisionObserver(&acObserver{h: h})
+	h.unregister = registerDecisionObserver(&abObserver{h: h})
 	return nil
 }
 
-func (b *acBans) leave(h *AbuseControl) {
+func (b *abBans) leave(h *AbuseControl) {
 	b.mu.Lock()
 	b.users = slices.DeleteFunc(b.users, func(x *AbuseControl) bool { return x == h })
 	b.mu.Unlock()
 }
 
 // active is the handler that counts strikes for this table.
-func (b *acBans) active() *AbuseControl {
+func (b *abBans) active() *AbuseControl {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	if len(b.users) == 0 {
@@ -1341,26 +1341,26 @@ func (b *acBans) active() *AbuseControl {
 
 // Ban keys: the kind and the value, so that an identity equal to an
 // address is a different key.
-func acBanKey(dst []byte, kind string, v []byte) []byte {
+func abBanKey(dst []byte, kind string, v []byte) []byte {
 	dst = append(dst, kind...)
 	dst = append(dst, '|')
 	return append(dst, v...)
 }
 
 // check looks both of the request's ban keys up locally.
-func (b *acBans) check(ipKey []byte, user string, now int64) (bool, int64) {
+func (b *abBans) check(ipKey []byte, user string, now int64) (bool, int64) {
 	var buf [320]byte
-	if banned, left := b.table.Banned(limits.HashBytes(acBanKey(buf[:0], "ip", ipKey)), now); banned {
+	if banned, left := b.table.Banned(limits.HashBytes(abBanKey(buf[:0], "ip", ipKey)), now); banned {
 		return true, left
 	}
 	if user != "" && !b.noIdentity {
-		return b.table.Banned(limits.HashBytes(acBanKey(buf[:0], "id", []byte(user))), now)
+		return b.table.Banned(limits.HashBytes(abBanKey(buf[:0], "id", []byte(user))), now)
 	}
 	return false, 0
 }
 
 // redisKeys are the request's ban keys in Redis.
-func (b *acBans) redisKeys(st *limits.Store, ipKey []byte, user string) []string {
+func (b *abBans) redisKeys(st *limits.Store, ipKey []byte, user string) []string {
 	keys := []string{st.Key("ban", "ip", ipKey)}
 	if user != "" && !b.noIdentity {
 		keys = append(keys, st.Key("ban", "id", []byte(user)))
@@ -1371,19 +1371,19 @@ func (b *acBans) redisKeys(st *limits.Store, ipKey []byte, user string) []string
 // learn copies a ban Redis reported into the local table, so the next
 // requests of the banned client need no round trip. index is the position
 // in redisKeys: 0 the address, 1 the identity.
-func (b *acBans) learn(ipKey []byte, user string, index int, now, left int64) {
+func (b *abBans) learn(ipKey []byte, user string, index int, now, left int64) {
 	var buf [320]byte
-	key := acBanKey(buf[:0], "ip", ipKey)
+	key := abBanKey(buf[:0], "ip", ipKey)
 	if index == 1 {
-		key = acBanKey(buf[:0], "id", []byte(user))
+		key = abBanKey(buf[:0], "id", []byte(user))
 	}
 	b.table.Ban(limits.HashBytes(key), now, left)
 }
 
-// acObserver is one handler's observer of other modules' decisions.
-type acObserver struct{ h *AbuseControl }
+// abObserver is one handler's observer of other modules' decisions.
+type abObserver struct{ h *AbuseControl }
 
-func (o *acObserver) observeDecision(r *http.Request, module string, d *decision) {
+func (o *abObserver) observeDecision(r *http.Request, module string, d *decision) {
 	h := o.h
 	b := h.bans
 	if b == nil || b.active() != h {
@@ -1410,7 +1410,7 @@ func (o *acObserver) observeDecision(r *http.Request, module string, d *decision
 func (h *AbuseControl) strike(r *http.Request, module, kind string, v []byte) {
 	b := h.bans
 	var buf [320]byte
-	hash := limits.HashBytes(acBanKey(buf[:0], kind, v))
+	hash := limits.HashBytes(abBanKey(buf[:0], kind, v))
 	now := h.clock()
 	banned := b.table.Strike(hash, now)
 	if h.store != nil && h.store.Available() {
@@ -1426,9 +1426,9 @@ func (h *AbuseControl) strike(r *http.Request, module, kind string, v []byte) {
 	if !banned {
 		return
 	}
-	h.metrics.bans.WithLabelValues(acBanKind(kind), module).Inc()
+	h.metrics.bans.WithLabelValues(abBanKind(kind), module).Inc()
 	if ce := h.logger.Check(zap.WarnLevel, "abuse_control: banned"); ce != nil {
-		fields := []zap.Field{zap.String("source", module), zap.String("key_kind", acBanKind(kind)), zap.Duration("ban_time", b.dur)}
+		fields := []zap.Field{zap.String("source", module), zap.String("key_kind", abBanKind(kind)), zap.Duration("ban_time", b.dur)}
 		if kind == "ip" {
 			fields = append(fields, zap.String("client", string(v)))
 		} else {
@@ -1438,7 +1438,7 @@ func (h *AbuseControl) strike(r *http.Request, module, kind string, v []byte) {
 	}
 }
 
-func acBanKind(kind string) string {
+func abBanKind(kind string) string {
 	if kind == "id" {
 		return "identity"
 	}
@@ -1451,5 +1451,5 @@ var (
 	_ caddy.Validator             = (*AbuseControl)(nil)
 	_ caddy.CleanerUpper          = (*AbuseControl)(nil)
 	_ caddyhttp.MiddlewareHandler = (*AbuseControl)(nil)
-	_ decisionObserver            = (*acObserver)(nil)
+	_ decisionObserver            = (*abObserver)(nil)
 )

@@ -85,7 +85,7 @@ func (h *AbuseControl) UnmarshalCaddyfile(d *caddyfile.Dispenser) error {
 	d.Next() // directive name
 	if d.NextArg() {
 		rule := AbuseRule{Name: "default"}
-		if err := acParseLimit(d, &rule.Limits, false, true); err != nil {
+		if err := abParseLimit(d, &rule.Limits, false, true); err != nil {
 			return err
 		}
 		h.Rules = append(h.Rules, rule)
@@ -94,27 +94,27 @@ func (h *AbuseControl) UnmarshalCaddyfile(d *caddyfile.Dispenser) error {
 		var err error
 		switch d.Val() {
 		case "rule":
-			err = acParseRule(d, h)
+			err = abParseRule(d, h)
 		case "ban":
-			err = acParseBan(d, h)
+			err = abParseBan(d, h)
 		case "redis":
-			err = acParseRedis(d, h)
+			err = abParseRedis(d, h)
 		case "fail_mode":
-			err = acOneOf(d, &h.FailMode, "open", "closed")
+			err = abOneOf(d, &h.FailMode, "open", "closed")
 		case "ipv4_prefix":
-			h.IPv4Prefix, err = acInt(d, 1, 32)
+			h.IPv4Prefix, err = abInt(d, 1, 32)
 		case "ipv6_prefix":
-			h.IPv6Prefix, err = acInt(d, 1, 128)
+			h.IPv6Prefix, err = abInt(d, 1, 128)
 		case "max_keys":
-			h.MaxKeys, err = acInt(d, 1, 1<<30)
+			h.MaxKeys, err = abInt(d, 1, 1<<30)
 		case "headers":
-			err = acOneOf(d, &h.Headers, "all", "denied", "off")
+			err = abOneOf(d, &h.Headers, "all", "denied", "off")
 		case "legacy_headers":
-			err = acFlag(d, &h.LegacyHeaders)
+			err = abFlag(d, &h.LegacyHeaders)
 		case "body":
-			err = acOneOf(d, &h.Body, "json", "problem")
+			err = abOneOf(d, &h.Body, "json", "problem")
 		case "denied_as_error":
-			err = acFlag(d, &h.DeniedAsError)
+			err = abFlag(d, &h.DeniedAsError)
 		case "monitor":
 			h.Monitor, err = parseMonitorOption(d)
 		case "log_rate":
@@ -137,7 +137,7 @@ func (h *AbuseControl) UnmarshalCaddyfile(d *caddyfile.Dispenser) error {
 	return nil
 }
 
-func acParseRule(d *caddyfile.Dispenser, h *AbuseControl) error {
+func abParseRule(d *caddyfile.Dispenser, h *AbuseControl) error {
 	var rule AbuseRule
 	if !d.NextArg() {
 		return d.Err("rule: expected a name")
@@ -166,18 +166,18 @@ func acParseRule(d *caddyfile.Dispenser, h *AbuseControl) error {
 			}
 			rule.Key = append(rule.Key, args...)
 		case "rate", "quota":
-			err = acParseLimit(d, &rule.Limits, d.Val() == "quota", false)
+			err = abParseLimit(d, &rule.Limits, d.Val() == "quota", false)
 		case "concurrency":
-			rule.Concurrency, err = acInt(d, 1, 1<<30)
+			rule.Concurrency, err = abInt(d, 1, 1<<30)
 		case "lease":
-			err = acDuration(d, &rule.Lease)
+			err = abDuration(d, &rule.Lease)
 		case "tier":
 			var t AbuseTier
 			if !d.NextArg() {
 				return d.Err("tier: expected a name")
 			}
 			t.Name = d.Val()
-			if err = acParseTier(d, &t, true); err == nil {
+			if err = abParseTier(d, &t, true); err == nil {
 				if len(t.Roles) == 0 && t.Claim == "" {
 					return d.Errf("tier %s: set role or claim", t.Name)
 				}
@@ -185,7 +185,7 @@ func acParseRule(d *caddyfile.Dispenser, h *AbuseControl) error {
 			}
 		case "anonymous":
 			t := AbuseTier{Name: "anonymous"}
-			if err = acParseTier(d, &t, false); err == nil {
+			if err = abParseTier(d, &t, false); err == nil {
 				rule.Anonymous = &t
 			}
 		default:
@@ -199,9 +199,9 @@ func acParseRule(d *caddyfile.Dispenser, h *AbuseControl) error {
 	return nil
 }
 
-// acParseTier reads a tier's block; selectors (role, claim) only when
+// abParseTier reads a tier's block; selectors (role, claim) only when
 // named is set (not for anonymous).
-func acParseTier(d *caddyfile.Dispenser, t *AbuseTier, named bool) error {
+func abParseTier(d *caddyfile.Dispenser, t *AbuseTier, named bool) error {
 	if d.NextArg() {
 		return d.ArgErr()
 	}
@@ -225,9 +225,9 @@ func acParseTier(d *caddyfile.Dispenser, t *AbuseTier, named bool) error {
 			t.Claim = args[0]
 			t.Values = append(t.Values, args[1:]...)
 		case v == "rate" || v == "quota":
-			err = acParseLimit(d, &t.Limits, v == "quota", false)
+			err = abParseLimit(d, &t.Limits, v == "quota", false)
 		case v == "concurrency":
-			t.Concurrency, err = acInt(d, 1, 1<<30)
+			t.Concurrency, err = abInt(d, 1, 1<<30)
 		default:
 			return d.Errf("unrecognized subdirective %q", v)
 		}
@@ -241,9 +241,9 @@ func acParseTier(d *caddyfile.Dispenser, t *AbuseTier, named bool) error {
 	return nil
 }
 
-// acParseLimit reads <count>/<period> [burst <n>] [name <policy>]; atArg
+// abParseLimit reads <count>/<period> [burst <n>] [name <policy>]; atArg
 // means the cursor is already on the rate.
-func acParseLimit(d *caddyfile.Dispenser, dst *[]AbuseLimit, quota, atArg bool) error {
+func abParseLimit(d *caddyfile.Dispenser, dst *[]AbuseLimit, quota, atArg bool) error {
 	if !atArg && !d.NextArg() {
 		return d.ArgErr()
 	}
@@ -278,7 +278,7 @@ func acParseLimit(d *caddyfile.Dispenser, dst *[]AbuseLimit, quota, atArg bool) 
 	return nil
 }
 
-func acParseBan(d *caddyfile.Dispenser, h *AbuseControl) error {
+func abParseBan(d *caddyfile.Dispenser, h *AbuseControl) error {
 	if d.NextArg() {
 		return d.ArgErr()
 	}
@@ -290,11 +290,11 @@ func acParseBan(d *caddyfile.Dispenser, h *AbuseControl) error {
 		var err error
 		switch d.Val() {
 		case "after":
-			b.After, err = acInt(d, 1, 1<<30)
+			b.After, err = abInt(d, 1, 1<<30)
 		case "within":
-			err = acDuration(d, &b.Within)
+			err = abDuration(d, &b.Within)
 		case "for":
-			err = acDuration(d, &b.For)
+			err = abDuration(d, &b.For)
 		case "modules":
 			args := d.RemainingArgs()
 			if len(args) == 0 {
@@ -308,10 +308,10 @@ func acParseBan(d *caddyfile.Dispenser, h *AbuseControl) error {
 			}
 			b.IgnoreReasons = append(b.IgnoreReasons, args...)
 		case "count_monitor":
-			err = acFlag(d, &b.CountMonitor)
+			err = abFlag(d, &b.CountMonitor)
 		case "identity":
 			var v string
-			if err = acOneOf(d, &v, "on", "off"); err == nil {
+			if err = abOneOf(d, &v, "on", "off"); err == nil {
 				b.NoIdentity = v == "off"
 			}
 		default:
@@ -325,7 +325,7 @@ func acParseBan(d *caddyfile.Dispenser, h *AbuseControl) error {
 	return nil
 }
 
-func acParseRedis(d *caddyfile.Dispenser, h *AbuseControl) error {
+func abParseRedis(d *caddyfile.Dispenser, h *AbuseControl) error {
 	rc := h.Redis
 	if rc == nil {
 		rc = new(AbuseRedis)
@@ -341,27 +341,27 @@ func acParseRedis(d *caddyfile.Dispenser, h *AbuseControl) error {
 			}
 			rc.Addresses = append(rc.Addresses, args...)
 		case "master_name":
-			err = acString(d, &rc.MasterName)
+			err = abString(d, &rc.MasterName)
 		case "cluster":
-			err = acFlag(d, &rc.Cluster)
+			err = abFlag(d, &rc.Cluster)
 		case "username":
-			err = acString(d, &rc.Username)
+			err = abString(d, &rc.Username)
 		case "password":
-			err = acString(d, &rc.Password)
+			err = abString(d, &rc.Password)
 		case "sentinel_password":
-			err = acString(d, &rc.SentinelPassword)
+			err = abString(d, &rc.SentinelPassword)
 		case "db":
-			rc.DB, err = acInt(d, 0, 1<<16)
+			rc.DB, err = abInt(d, 0, 1<<16)
 		case "timeout":
-			err = acDuration(d, &rc.Timeout)
+			err = abDuration(d, &rc.Timeout)
 		case "pool_size":
-			rc.PoolSize, err = acInt(d, 1, 1<<16)
+			rc.PoolSize, err = abInt(d, 1, 1<<16)
 		case "prefix":
-			err = acString(d, &rc.Prefix)
+			err = abString(d, &rc.Prefix)
 		case "backoff":
-			err = acDuration(d, &rc.Backoff)
+			err = abDuration(d, &rc.Backoff)
 		case "tls":
-			err = acParseRedisTLS(d, rc)
+			err = abParseRedisTLS(d, rc)
 		default:
 			return d.Errf("unrecognized subdirective %q", d.Val())
 		}
@@ -376,7 +376,7 @@ func acParseRedis(d *caddyfile.Dispenser, h *AbuseControl) error {
 	return nil
 }
 
-func acParseRedisTLS(d *caddyfile.Dispenser, rc *AbuseRedis) error {
+func abParseRedisTLS(d *caddyfile.Dispenser, rc *AbuseRedis) error {
 	if d.NextArg() {
 		return d.ArgErr()
 	}
@@ -385,13 +385,13 @@ func acParseRedisTLS(d *caddyfile.Dispenser, rc *AbuseRedis) error {
 		var err error
 		switch d.Val() {
 		case "ca_file":
-			err = acString(d, &t.CAFile)
+			err = abString(d, &t.CAFile)
 		case "server_name":
-			err = acString(d, &t.ServerName)
+			err = abString(d, &t.ServerName)
 		case "cert_file":
-			err = acString(d, &t.CertFile)
+			err = abString(d, &t.CertFile)
 		case "key_file":
-			err = acString(d, &t.KeyFile)
+			err = abString(d, &t.KeyFile)
 		default:
 			return d.Errf("unrecognized subdirective %q", d.Val())
 		}
@@ -403,8 +403,8 @@ func acParseRedisTLS(d *caddyfile.Dispenser, rc *AbuseRedis) error {
 	return nil
 }
 
-// acInt reads one integer in [lo, hi].
-func acInt(d *caddyfile.Dispenser, lo, hi int) (int, error) {
+// abInt reads one integer in [lo, hi].
+func abInt(d *caddyfile.Dispenser, lo, hi int) (int, error) {
 	name := d.Val()
 	var s string
 	if !d.AllArgs(&s) {
@@ -417,14 +417,14 @@ func acInt(d *caddyfile.Dispenser, lo, hi int) (int, error) {
 	return n, nil
 }
 
-func acString(d *caddyfile.Dispenser, dst *string) error {
+func abString(d *caddyfile.Dispenser, dst *string) error {
 	if !d.AllArgs(dst) {
 		return d.ArgErr()
 	}
 	return nil
 }
 
-func acFlag(d *caddyfile.Dispenser, dst *bool) error {
+func abFlag(d *caddyfile.Dispenser, dst *bool) error {
 	if d.NextArg() {
 		return d.ArgErr()
 	}
@@ -432,7 +432,7 @@ func acFlag(d *caddyfile.Dispenser, dst *bool) error {
 	return nil
 }
 
-func acOneOf(d *caddyfile.Dispenser, dst *string, choices ...string) error {
+func abOneOf(d *caddyfile.Dispenser, dst *string, choices ...string) error {
 	name := d.Val()
 	var s string
 	if !d.AllArgs(&s) {
@@ -447,7 +447,7 @@ func acOneOf(d *caddyfile.Dispenser, dst *string, choices ...string) error {
 	return d.Errf("%s: %q is not one of %v", name, s, choices)
 }
 
-func acDuration(d *caddyfile.Dispenser, dst *caddy.Duration) error {
+func abDuration(d *caddyfile.Dispenser, dst *caddy.Duration) error {
 	name := d.Val()
 	var s string
 	if !d.AllArgs(&s) {

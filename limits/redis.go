@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -54,12 +55,22 @@ type Store struct {
 	clock     Clock
 }
 
+// quietLogger drops go-redis's own log lines (dial failures during an
+// outage, one per attempt): the handler logs failures itself, rate-limited
+// and with the fail mode.
+type quietLogger struct{}
+
+func (quietLogger) Printf(context.Context, string, ...any) {}
+
+var silenceOnce sync.Once
+
 // NewStore connects lazily (go-redis dials on first use) and never fails
 // because Redis is down: that is a per-decision error for the fail mode.
 func NewStore(cfg RedisConfig) (*Store, error) {
 	if len(cfg.Addrs) == 0 {
 		return nil, errors.New("redis: no address")
 	}
+	silenceOnce.Do(func() { redis.SetLogger(quietLogger{}) })
 	if cfg.Timeout <= 0 {
 		cfg.Timeout = 5 * time.Millisecond
 	}
