@@ -581,6 +581,17 @@ func detectSensitivePath(e *emitter, v *value) {
 			e.hit(rPathSensitive)
 			return
 		}
+		if seg[0] == '.' && len(seg) > 1 && seg != ".." && seg != ".well-known" && rest != "" {
+			// A hidden directory (tool and editor state, agent
+			// configuration): weak alone, strong with a settings or
+			// secrets file in it.
+			last := rest[strings.LastIndexByte(rest, '/')+1:]
+			if secretishName(last) {
+				e.hit(rPathSensitive)
+				return
+			}
+			e.hit(rPathHidden)
+		}
 		if prev != "" {
 			for _, next := range sensitivePairs[prev] {
 				if next == "*" || next == seg {
@@ -733,7 +744,7 @@ var scriptExtensions = []string{".php", ".php3", ".php4", ".php5", ".php7", ".ph
 // script. Trailing dots, spaces and slashes are ignored (Windows and some
 // servers drop them).
 func detectUploadName(e *emitter, v *value) {
-	n := strings.TrimRight(v.norm, ". /")
+	n := strings.TrimRight(strings.ReplaceAll(v.norm, " ", ""), "./")
 	if i := strings.IndexByte(n, 0); i >= 0 {
 		n = n[:i]
 	}
@@ -1125,4 +1136,116 @@ func keywordsIf(cond bool, s string) uint64 {
 		return 0
 	}
 	return keywords.scan(s)
+}
+
+// uploadNameHeader: the non-standard request headers AJAX uploaders send
+// the file name in.
+func uploadNameHeader(name string) bool {
+	switch strings.ToLower(name) {
+	case "x-filename", "x_filename", "x.filename", "x-file-name", "x-file_name", "x-upload-filename":
+		return true
+	}
+	return false
+}
+
+// PHP code without the calls reRCECode knows: the short open tag with a
+// statement, BBCode-style [php] and Smarty {php} blocks, variable
+// variables (${'a'.'b'}), error-suppressed calls (@exec('…')) and calls
+// whose name and parenthesis are split by a comment or a line break
+// (exec/**/(…), eval\r($x)): only obfuscation writes those.
+var (
+	rePHPTag     = regexp.MustCompile(`<\?(?:php)?\s*(?:echo|print|exec|system|passthru|shell_exec|eval|assert|include|require|include_once|require_once|phpinfo|file_get_contents|fopen|readfile|\$_?[a-z]\w*)\b|\[php\].{0,200}?(?:\[/php\]|echo|\$|\()|\{php\}|\{/php\}`)
+	rePHPVarVar  = regexp.MustCompile(`\$ *\{ *['"][^'"]{0,40}['"] *(?:\.|\})`)
+	rePHPCallObf = regexp.MustCompile(`@ ?(?:exec|system|passthru|shell_exec|eval|assert|popen|proc_open|file_get_contents|file_put_contents|fopen|unlink|base64_decode|phpinfo) ?\(|\b(?:exec|system|passthru|shell_exec|eval|assert|popen|proc_open|base64_decode|gzinflate|gzuncompress|gzdecode|str_rot13|call_user_func|create_function|file_get_contents|file_put_contents|phpinfo|chr|strrev|zlib_decode|get_defined_vars|posix_\w+)(?:\s*(?:/\*.*?\*/|//[^\n]*\n|#[^\n]*\n))+\s*\(|\b(?:exec|system|passthru|shell_exec|eval|assert|popen|proc_open|base64_decode|gzinflate|gzuncompress|str_rot13|phpinfo)[\r\n\t\v\f]+\(`)
+)
+
+// phpWords gate the PHP checks.
+var phpWords = []string{"<?", "[php]", "{php}", "{/php}", "${", "$ {", "@", "exec", "system", "passthru", "eval", "assert", "popen", "proc_open", "base64_decode", "gz", "str_rot13", "call_user_func", "create_function", "file_", "phpinfo", "chr", "strrev", "zlib_decode", "get_defined_vars", "posix_"}
+
+// detectPHPGrammar flags PHP code by its syntax.
+func detectPHPGrammar(e *emitter, v *value) {
+	if v.cls&(cLT|cBracket|cBrace|cDollar|cAt|cParen) == 0 {
+		return
+	}
+	if v.cls&(cLT|cBracket|cBrace) != 0 && (strings.Contains(v.norm, "<?") || strings.Contains(v.norm, "php")) && rePHPTag.MatchString(v.norm) {
+		e.hit(rRCECode)
+		return
+	}
+	if v.cls&cDollar != 0 && v.cls&cBrace != 0 && v.cls&cQuote != 0 && rePHPVarVar.MatchString(v.norm) {
+		e.hit(rRCECode)
+		return
+	}
+	if v.cls&cParen != 0 && (v.cls&(cAt|cStar|cHash|cNL|cCtrl) != 0 || strings.Contains(v.dec, "//")) {
+		d := strings.ToLower(v.dec)
+		if rePHPCallObf.MatchString(d) {
+			e.hit(rRCECode)
+		}
+	}
+}
+
+// reRFIScript: a script or text file on a host given as an IP literal,
+// the shape of a remote file inclusion (http://203.0.113.5/shell.txt).
+var reRFIScript = regexp.MustCompile(`^(?:https?|ftps?)://(?:[^/@]*@)?(?:\d{1,3}(?:\.\d{1,3}){3}|\[[0-9a-f:.]+\])(?::\d+)?/[^?#\s]*\.(?:php\d?|phtml|txt|sh|pl|py|jsp|asp|aspx|cgi|inc)(?:[?#].*)?$`)
+
+// detectRFIScript flags remote scripts on IP-literal hosts.
+func detectRFIScript(e *emitter, v *value) {
+	if v.kind != KindQueryValue && v.kind != KindBodyValue && v.kind != KindCookieValue || v.cls&cColon == 0 || v.cls&cDigit == 0 {
+		return
+	}
+	if strings.Contains(v.norm, "://") && reRFIScript.MatchString(v.norm) {
+		e.hit(rRFIScript)
+	}
+}
+
+// Java classes whose only use in a request is code execution or
+// deserialization: the process API, script engines, and the gadget
+// classes of the published Commons Collections, Spring, Groovy, XStream,
+// JNDI and Xalan chains, OGNL's context objects, and Fastjson's @type
+// with a class name.
+var javaExecClasses = []string{
+	"java.lang.runtime", "java.lang.processbuilder", "java.lang.processimpl", "javax.script.scriptenginemanager",
+	"org.apache.commons.collections.functors", "org.apache.commons.collections4.functors", "invokertransformer", "chainedtransformer",
+	"instantiatetransformer", "constanttransformer", "clonetransformer", "instantiatefactory", "prototypeclonefactory", "prototypeserializationfactory",
+	"whileclosure", "forclosure", "com.sun.rowset.jdbcrowsetimpl", "xsltc.trax.templatesimpl", "org.springframework.beans.factory.objectfactory",
+	"org.codehaus.groovy.runtime", "groovy.lang.groovyshell", "bsh.interpreter", "ognl.ognlcontext", "ognlutil", "#_memberaccess", "_memberaccess[",
+	"com.opensymphony.xwork2", "java.net.urlclassloader", "javax.naming.initialcontext", "java.beans.xmldecoder", "com.thoughtworks.xstream",
+	"org.yaml.snakeyaml.constructor", "com.mchange.v2.c3p0", "java.rmi.server.unicastremoteobject", "sun.rmi.server", "javax.management.remote",
+	"org.apache.xbean.naming", "org.apache.tomcat.dbcp", "com.sun.jndi", "jdk.jshell",
+}
+
+// javaWords gate the Java class search.
+var javaWords = []string{"java.", "javax.", "org.", "com.", "invoker", "transformer", "closure", "factory", "groovy", "bsh.", "ognl", "memberaccess", "sun.", "jdk.", "@type"}
+
+// detectJavaClass flags the classes above, and Fastjson's "@type" naming a
+// class.
+func detectJavaClass(e *emitter, v *value) {
+	if v.cls&cDot == 0 && v.cls&cHash == 0 {
+		return
+	}
+	n := v.norm
+	if !hasAny(n, javaWords) {
+		return
+	}
+	for _, c := range javaExecClasses {
+		if strings.Contains(n, c) {
+			e.hit(rRCECode)
+			return
+		}
+	}
+	if i := strings.Index(n, "@type"); i >= 0 {
+		r := strings.TrimLeft(n[i+5:], "\"' :")
+		if strings.HasPrefix(r, "java.") || strings.HasPrefix(r, "javax.") || strings.HasPrefix(r, "com.") || strings.HasPrefix(r, "org.") || strings.HasPrefix(r, "sun.") || strings.HasPrefix(r, "l") && strings.HasPrefix(r[1:], "com.") {
+			e.hit(rRCECode)
+		}
+	}
+}
+
+// secretishName: a file name that says it holds configuration or secrets.
+func secretishName(b string) bool {
+	for _, w := range [...]string{"settings", "config", "secret", "credential", "token", "password", "passwd", "key", "auth", ".env", "history", "session", "private"} {
+		if strings.Contains(b, w) {
+			return true
+		}
+	}
+	return false
 }

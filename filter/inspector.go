@@ -190,7 +190,10 @@ func runDetectors(e *emitter, v *value) {
 	detectSSRFTarget(e, v)
 	detectSensitivePath(e, v)
 	detectGraphQLQuery(e, v)
-	if v.kind == KindFileName {
+	detectPHPGrammar(e, v)
+	detectRFIScript(e, v)
+	detectJavaClass(e, v)
+	if v.kind == KindFileName || v.kind == KindHeaderValue && uploadNameHeader(v.name) {
 		detectUploadName(e, v)
 	}
 	if v.kind == KindBodyValue && v.name != "" {

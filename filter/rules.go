@@ -91,6 +91,7 @@ const (
 	rGraphQLAbuse
 	rUploadScript
 	rSSRFInternal
+	rRFIScript
 	numRules
 )
 
@@ -127,7 +128,7 @@ var ruleTable = [numRules]RuleInfo{
 	rRCEWindows:           {"rce-windows-command", CatRCE, 5, 1, "Windows shell command (cmd /c, powershell -, certutil, set /a, dir c:\\, a PowerShell web cmdlet after a separator …)"},
 	rRCEShellshock:        {"rce-shellshock", CatRCE, 5, 1, "Shellshock function definition () { :; };"},
 	rRCESSI:               {"rce-ssi", CatRCE, 5, 1, "server-side include directive <!--#exec …"},
-	rRCECode:              {"rce-code-injection", CatRCE, 5, 1, "code injection or deserialisation (PHP system()/eval($_, ASP Execute, !!python/, __import__, java.lang.Runtime …)"},
+	rRCECode:              {"rce-code-injection", CatRCE, 5, 1, "code injection or deserialisation (PHP system()/eval($_, PHP open tags with a statement, variable variables, calls split by comments, ASP Execute, !!python/, __import__, Java process and gadget classes, Fastjson @type …)"},
 	rRCEEvasion:           {"rce-shell-evasion", CatRCE, 5, 1, "shell evasion ($IFS, ${IFS}, ${PATH:0:1}, brace expansion {cat,/etc/passwd}, globbed binaries /???/??t)"},
 	rJNDILookup:           {"jndi-lookup", CatJNDI, 5, 1, "Log4Shell ${jndi:…} lookup, after resolving ${lower:}/${::-x} obfuscation"},
 	rJNDIObfuscated:       {"jndi-lookup-obfuscated", CatJNDI, 5, 1, "Log4j lookup used for exfiltration or obfuscation (${env:…}, ${sys:…}, ${lower:…}, ${::-…})"},
@@ -163,6 +164,7 @@ var ruleTable = [numRules]RuleInfo{
 	rGraphQLIntrospectionQuery: {"graphql-introspection-query", CatScanner, 5, 1, "a GraphQL document queries the schema (__schema, __type(…)): production APIs do not serve introspection to clients"},
 	rGraphQLAbuse:              {"graphql-abuse", CatProtocol, 5, 1, "GraphQL document beyond sane limits: more than 30 aliases, nesting deeper than 15, or more than 10 operations (batching and alias brute force, depth DoS)"},
 	rSSRFInternal:              {"ssrf-internal-target", CatSSRF, 5, 1, "a parameter named for a URL the server fetches (url, webhook, image_url, feed, proxy, endpoint …) holds a loopback, unspecified, private or link-local target, in any IP spelling, or localhost"},
+	rRFIScript:                 {"rfi-script-url", CatRFI, 5, 1, "a parameter holds the URL of a script or text file on an IP-literal host (http://203.0.113.5/shell.txt), the shape of a remote file inclusion"},
 	rUploadScript:              {"upload-script-file", CatRCE, 5, 1, "uploaded file name with a server-side script extension (.php, .phtml, .phar, .jsp, .jspx, .asp, .aspx, .ashx, .cfm, .shtml, .htaccess …), trailing dots and spaces ignored"},
 }
 
