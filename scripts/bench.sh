@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The headline benchmarks behind the README's performance table, each with its
+# The headline benchmarks behind docs/performance.md, each with its
 # in-process baseline (golang-jwt's own parse, a one-rule policy, libinjection
 # alone, a naive regexp alternation). COUNT runs each (default 5); prints
 # benchstat summaries when benchstat is installed
