@@ -87,6 +87,9 @@ func (w *walker) walk(r *http.Request, uri string) {
 		w.badEncoding("path", fragment(rawPath))
 	}
 	w.pairs(rawQuery, '&', tQueryName, tQuery, KindQueryName, KindQueryValue)
+	if rawQuery != "" && !w.stop && (containsFold(rawQuery, "sess") || containsFold(rawQuery, "sid") || containsFold(rawQuery, "cfid") || containsFold(rawQuery, "cftoken")) {
+		w.sessionFixation(r, rawQuery)
+	}
 	w.cookies(r)
 	w.headers(r)
 }
@@ -271,4 +274,107 @@ func (w *walker) badEncoding(loc, frag string) {
 	}
 	w.badEnc = true
 	w.add(Match{Rule: "protocol-bad-encoding", Category: CatProtocol, Score: ScoreNotice, Location: loc, Fragment: frag})
+}
+
+// containsFold reports whether s contains sub (lower-case ASCII), ignoring
+// ASCII case, without allocating.
+func containsFold(s, sub string) bool {
+	for i := 0; i+len(sub) <= len(s); i++ {
+		j := 0
+		for j < len(sub) && s[i+j]|0x20 == sub[j] {
+			j++
+		}
+		if j == len(sub) {
+			return true
+		}
+	}
+	return false
+}
+
+// sessionParam reports a query parameter named like a session cookie of a
+// common framework (PHPSESSID, JSESSIONID, ASPSESSIONID…, laravel_session,
+// next-auth.session-token, connect.sid, CFID/CFTOKEN).
+func sessionParam(name string) bool {
+	n := strings.ToLower(name)
+	switch n {
+	case "phpsessid", "jsessionid", "sessionid", "session_id", "sessid", "sess_id", "cfid", "cftoken", "connect.sid", "asp.net_sessionid", "weblogicsession", "sid_session":
+		return true
+	}
+	return strings.HasPrefix(n, "aspsessionid") || strings.HasSuffix(n, "_session") || strings.HasSuffix(n, ".session-token") || strings.HasSuffix(n, "-session-token")
+}
+
+// sessionFixation flags a session identifier set through the query string
+// (session-fixation): the victim follows a link that carries the
+// attacker's session. With a Referer from another site it is the attack's
+// shape (critical); with no Referer at all a warning; a same-site Referer
+// is the application's own link.
+func (w *walker) sessionFixation(r *http.Request, rawQuery string) {
+	for s := rawQuery; s != ""; {
+		var part string
+		part, s, _ = strings.Cut(s, "&")
+		rawName, _, _ := strings.Cut(part, "=")
+		name, _ := percentDecode(rawName, true)
+		if !sessionParam(name) {
+			continue
+		}
+		score := ScoreWarning
+		if ref := r.Header.Get("Referer"); ref != "" {
+			refHost := urlHostOf(ref)
+			if refHost == "" || sameSite(refHost, hostOnly(r.Host)) {
+				return
+			}
+			score = ScoreCritical
+		}
+		w.add(Match{Rule: "session-fixation", Category: CatProtocol, Score: score, Location: "query_name:" + name, Fragment: fragment(name)})
+		return
+	}
+}
+
+// urlHostOf is the lower-case host of an absolute URL, "" if none.
+func urlHostOf(u string) string {
+	_, rest, ok := strings.Cut(u, "://")
+	if !ok {
+		return ""
+	}
+	if i := strings.IndexAny(rest, "/?#"); i >= 0 {
+		rest = rest[:i]
+	}
+	if i := strings.LastIndexByte(rest, '@'); i >= 0 {
+		rest = rest[i+1:]
+	}
+	return hostOnly(rest)
+}
+
+// hostOnly drops a port and lower-cases a host.
+func hostOnly(h string) string {
+	if strings.HasPrefix(h, "[") {
+		if i := strings.IndexByte(h, ']'); i > 0 {
+			return strings.ToLower(h[1:i])
+		}
+	}
+	if i := strings.LastIndexByte(h, ':'); i >= 0 {
+		h = h[:i]
+	}
+	return strings.ToLower(h)
+}
+
+// sameSite: equal hosts, or hosts that share their last two labels
+// (www.example.com and login.example.com).
+func sameSite(a, b string) bool {
+	if a == b {
+		return true
+	}
+	return lastLabels(a, 2) == lastLabels(b, 2) && strings.Count(a, ".") >= 1
+}
+
+func lastLabels(h string, n int) string {
+	i := len(h)
+	for ; n > 0; n-- {
+		j := strings.LastIndexByte(h[:i], '.')
+		if j < 0 {
+			return h
+		}
+		i = j
+	}
+	return h[i+1:]
 }

@@ -253,6 +253,9 @@ func TestContextBenignRequests(t *testing.T) {
 			return newReq("POST", "/api/pages", "application/json", `{"html":"<a href=\"javascript:void(0)\" onclick=\"\">Menu</a><a href=\"javascript:;\">Top</a>"}`)
 		}},
 		{"search-as-you-type", func() *http.Request { return newReq("GET", "/suggest?q=%3Cscript", "", "") }},
+		{"session id in a same-site link", func() *http.Request {
+			return newReq("GET", "http://shop.example.com/cart?jsessionid=abc", "", "", "Referer", "https://www.example.com/")
+		}},
 		{"XML document sent as a JSON value", func() *http.Request {
 			return newReq("POST", "/api/wfs", "application/json", `{"request":"<wfs:GetFeature service=\"WFS\" version=\"2.0.0\" xmlns:wfs=\"http://www.opengis.net/wfs/2.0\" xmlns:fes=\"http://www.opengis.net/fes/2.0\"><wfs:Query typeNames=\"roads\"/></wfs:GetFeature>"}`)
 		}},
@@ -300,6 +303,7 @@ func TestContextAttacks(t *testing.T) {
 		{"script upload", multipartUpload("doc", "report.phtml", "hello")},
 		{"script name in an upload header", newReq("PUT", "/upload", "application/octet-stream", "x", "X-File-Name", "photo. php")},
 		{"file URI with a glob", newReq("GET", "/fetch?src="+url.QueryEscape("file:///etc/*"), "", "")},
+		{"session id set by a link from another site", newReq("GET", "/login?PHPSESSID=attacker123", "", "", "Referer", "https://evil.example/page")},
 		{"overlong UTF-8 traversal", newReq("GET", "/static/%f0%80%80%ae%f0%80%80%ae/%f0%80%80%ae%f0%80%80%ae/etc/passwd", "", "")},
 	}
 	for _, c := range cases {
