@@ -100,7 +100,7 @@ func detectXSSGrammar(e *emitter, v *value) {
 			e.hit(rXSSJSExpr)
 		}
 	}
-	if v.cls&cStar != 0 && v.cls&cSlash != 0 && strings.Contains(v.dec, "/*") && reJSCommentMember.MatchString(strings.ToLower(v.dec)) {
+	if v.cls&cStar != 0 && v.cls&cSlash != 0 && strings.Contains(v.dec, "/*") && strings.Contains(v.dec, "*/") && hasAny(n, jsGlobalWords) && reJSCommentMember.MatchString(strings.ToLower(v.dec)) {
 		e.hit(rXSSJSExpr)
 	}
 	if v.kw&kwXSSElement != 0 && v.cls&cLT == 0 && v.cls&cColon != 0 && reCSSActive.MatchString(n) {
@@ -290,8 +290,8 @@ func detectRCEGrammar(e *emitter, v *value) {
 			}
 		}
 	}
-	if v.kw&kwCmdBatch != 0 {
-		if v.kw&kwCmdBatch != 0 && anyAnchored(n, v.kw, cmdBatch) {
+	if v.kw&kwCmdBatch != 0 || v.cls&cPercent != 0 {
+		if (v.kw&kwCmdBatch != 0 || v.cls&cPercent != 0 && v.cls&cParen != 0) && anyAnchored(n, ^uint64(0), cmdBatch) {
 			e.hit(rRCECommandLine)
 			return
 		}
@@ -1026,7 +1026,9 @@ func anyAnchored(n string, kw uint64, as []anchored) bool {
 // value's one keyword scan tells whether any of them can match.
 var (
 	sqlProbeWords = []string{"select", "declare @", "exec", "waitfor ", "convert", "cast", "load_file", "utl_inaddr.", "ctxsys.", "xmltype", "dbms_", "sleep", "benchmark", "randomblob"}
-	cmdBatchWords = []string{"for ", "if ", ":~"}
+	// FOR and IF with EQU/NEQ… need a %variable (the class bit cPercent
+	// gates them); the other IF forms need one of these words.
+	cmdBatchWords = []string{"==", "exist ", "defined ", "errorlevel", ":~"}
 	cmdShapeWords = []string{"<(", ">(", "$(", "$[", "alias ", "{,"}
 )
 
@@ -1126,6 +1128,9 @@ var reForkBomb = regexp.MustCompile(`[\w:.]+ ?\( ?\) ?\{[^}]*[|&][^}]*\} ?; ?[\w
 // reBraceWord: brace expansion glued to a word ({l,-lh}s, {cat,/etc/x}).
 var reBraceWord = regexp.MustCompile(`\{[a-z/?*.-]+,[^{}\s]+\}[a-z]`)
 
+// jsGlobalWords are the browser globals of reJSCommentMember.
+var jsGlobalWords = []string{"document", "window", "self", "top", "parent", "location", "globalthis"}
+
 // jsBreakWords gate reJSStringBreak.
 var jsBreakWords = []string{"alert", "prompt", "confirm", "eval", "print", "fetch", "import", "settimeout", "setinterval", "atob", "document.write", "location", "window.open"}
 
@@ -1141,9 +1146,13 @@ func keywordsIf(cond bool, s string) uint64 {
 // uploadNameHeader: the non-standard request headers AJAX uploaders send
 // the file name in.
 func uploadNameHeader(name string) bool {
-	switch strings.ToLower(name) {
-	case "x-filename", "x_filename", "x.filename", "x-file-name", "x-file_name", "x-upload-filename":
-		return true
+	if len(name) < 10 || name[0]|0x20 != 'x' {
+		return false
+	}
+	for _, h := range [...]string{"x-filename", "x_filename", "x.filename", "x-file-name", "x-file_name", "x-upload-filename"} {
+		if strings.EqualFold(name, h) {
+			return true
+		}
 	}
 	return false
 }
@@ -1213,8 +1222,8 @@ var javaExecClasses = []string{
 	"org.apache.xbean.naming", "org.apache.tomcat.dbcp", "com.sun.jndi", "jdk.jshell",
 }
 
-// javaWords gate the Java class search.
-var javaWords = []string{"java.", "javax.", "org.", "com.", "invoker", "transformer", "closure", "factory", "groovy", "bsh.", "ognl", "memberaccess", "sun.", "jdk.", "@type"}
+// javaWords gate the Java class search (keyword group kwJava).
+var javaWords = []string{"java.", "javax.", "org.apache", "org.spring", "org.codehaus", "org.yaml", "com.sun", "com.opensymphony", "com.thoughtworks", "com.mchange", "transformer", "closure", "factory", "groovy", "bsh.", "ognl", "memberaccess", "sun.", "jdk.", "@type"}
 
 // detectJavaClass flags the classes above, and Fastjson's "@type" naming a
 // class.
@@ -1223,7 +1232,7 @@ func detectJavaClass(e *emitter, v *value) {
 		return
 	}
 	n := v.norm
-	if !hasAny(n, javaWords) {
+	if v.kw&kwJava == 0 {
 		return
 	}
 	for _, c := range javaExecClasses {

@@ -31,9 +31,10 @@ const (
 	kwCmdBatch
 	kwCmdShape
 	kwSSTIProbe
+	kwJava
 	// kwLastStatic is the last static bit; anchored matchers take the
 	// bits after it.
-	kwLastStatic = kwSSTIProbe
+	kwLastStatic = kwJava
 )
 
 // kwGroup is a set of keywords that share a feature bit.
@@ -69,6 +70,7 @@ var kwGroups = append([]kwGroup{
 	{kwCmdBatch, cmdBatchWords},
 	{kwCmdShape, cmdShapeWords},
 	{kwSSTIProbe, sstiProbeWords},
+	{kwJava, javaWords},
 }, anchoredGroups()...)
 
 // anchoredGroups gives every anchored matcher a feature bit of its own
@@ -77,7 +79,9 @@ var kwGroups = append([]kwGroup{
 func anchoredGroups() []kwGroup {
 	var out []kwGroup
 	next := kwLastStatic << 1
-	for _, list := range []*[]anchored{&sqlProbes, &sqlTimingCalls, &cmdBatch, &cmdShapes} {
+	// cmdBatch is gated by its group and the '%' class instead: "if " and
+	// "for " are too common in prose to be worth a keyword each.
+	for _, list := range []*[]anchored{&sqlProbes, &sqlTimingCalls, &cmdShapes} {
 		for i := range *list {
 			a := &(*list)[i]
 			if next == 0 {
