@@ -62,8 +62,8 @@ func TestResponseRedactMonitorPassesUnchanged(t *testing.T) {
 					t.Errorf("header %s = %q, want %q unchanged", k, got, v)
 				}
 			}
-			if tc.up.seenReq.Header.Get("Accept-Encoding") != "gzip, br" {
-				t.Errorf("upstream saw Accept-Encoding %q, want the client's", tc.up.seenReq.Header.Get("Accept-Encoding"))
+			if tc.up.seenHdr.Get("Accept-Encoding") != "gzip, br" {
+				t.Errorf("upstream saw Accept-Encoding %q, want the client's", tc.up.seenHdr.Get("Accept-Encoding"))
 			}
 			if tc.wantDecision == decisionAllow {
 				if n := logs.FilterMessageSnippet("response_redact: ").Len(); n != 0 {

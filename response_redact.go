@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync/atomic"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"go.uber.org/zap"
@@ -132,6 +133,7 @@ type ResponseRedact struct {
 	metrics    *redactMetrics
 	decisions  *decisionLog
 	logger     *zap.Logger
+	lastKind   *atomic.Pointer[kindAnswer] // kindFor's last answer (a pointer: the module is copied by value)
 
 	monitorDefault bool
 }
@@ -208,6 +210,7 @@ func (h *ResponseRedact) Provision(ctx caddy.Context) error {
 	if h.metrics, err = newRedactMetrics(reg); err != nil {
 		return fmt.Errorf("response_redact: metrics: %w", err)
 	}
+	h.lastKind = new(atomic.Pointer[kindAnswer])
 	settings := gatehouseSettings(ctx)
 	h.monitorDefault = settings.Monitor
 	rate := h.LogRate
@@ -263,7 +266,8 @@ func (h *ResponseRedact) ServeHTTP(w http.ResponseWriter, r *http.Request, next 
 	}
 	rw := newRedactWriter(h, w, r)
 	defer rw.release()
-	nextErr, aborted := h.serveNext(rw, upstreamRequest(r), next)
+	defer restoreUpstreamHeaders(r.Header, upstreamHeaders(r.Header))
+	nextErr, aborted := h.serveNext(rw, r, next)
 	return rw.finish(nextErr, aborted)
 }
 
@@ -284,33 +288,64 @@ func (h *ResponseRedact) serveNext(rw *redactWriter, r *http.Request, next caddy
 	return next.ServeHTTP(rw, r), false
 }
 
-// upstreamRequest is r as the upstream should see it: uncompressed and
-// whole, because compressed bodies cost a decode and a partial body (206)
-// cannot be masked (a value may be cut by the range). The clone keeps the
-// client's original headers for the access log.
-func upstreamRequest(r *http.Request) *http.Request {
-	if ae := r.Header["Accept-Encoding"]; len(ae) == 1 && ae[0] == upstreamAcceptEncoding &&
-		r.Header["Range"] == nil && r.Header["If-Range"] == nil {
-		return r // already what the upstream should see
+// upstreamHeaders rewrites r's header as the upstream should see it:
+// uncompressed and whole, because compressed bodies cost a decode and a
+// partial body (206) cannot be masked (a value may be cut by the range).
+// The caller restores the client's own values (restoreUpstreamHeaders)
+// when the upstream is done, so that the access log shows what the client
+// sent. In place rather than on a copy of the request: a copy is one of
+// the largest allocations of a small proxied request.
+func upstreamHeaders(h http.Header) (saved savedHeaders) {
+	saved = savedHeaders{h["Accept-Encoding"], h["Range"], h["If-Range"]}
+	h["Accept-Encoding"] = identityEncoding
+	delete(h, "Range")
+	delete(h, "If-Range")
+	return saved
+}
+
+// identityEncoding is shared by every request: header values are replaced,
+// never written into.
+var identityEncoding = []string{upstreamAcceptEncoding}
+
+// savedHeaders are the client's values of the headers upstreamHeaders sets.
+type savedHeaders struct{ acceptEncoding, rng, ifRange []string }
+
+func restoreUpstreamHeaders(h http.Header, s savedHeaders) {
+	for _, kv := range [...]struct {
+		k string
+		v []string
+	}{{"Accept-Encoding", s.acceptEncoding}, {"Range", s.rng}, {"If-Range", s.ifRange}} {
+		if kv.v == nil {
+			delete(h, kv.k)
+		} else {
+			h[kv.k] = kv.v
+		}
 	}
-	// A shallow copy with its own header map: the request's other parts
-	// are not changed here, and a deep Clone is one of the largest
-	// allocations of a small proxied request. Value slices are shared;
-	// Set and Del replace them, never write into them.
-	r2 := new(http.Request)
-	*r2 = *r
-	r2.Header = make(http.Header, len(r.Header)+1)
-	for k, v := range r.Header {
-		r2.Header[k] = v
-	}
-	r2.Header["Accept-Encoding"] = []string{upstreamAcceptEncoding}
-	delete(r2.Header, "Range")
-	delete(r2.Header, "If-Range")
-	return r2
 }
 
 // kindFor reports whether a response of Content-Type ct is masked, and how.
+// An upstream answers with one or two Content-Types over and over: the last
+// answer is kept, since parsing the media type is an allocation per response.
 func (h *ResponseRedact) kindFor(ct string) (redact.BodyKind, bool) {
+	if h.lastKind == nil {
+		return h.kindForUncached(ct)
+	}
+	if last := h.lastKind.Load(); last != nil && last.ct == ct {
+		return last.kind, last.ok
+	}
+	kind, ok := h.kindForUncached(ct)
+	h.lastKind.Store(&kindAnswer{ct: ct, kind: kind, ok: ok})
+	return kind, ok
+}
+
+// kindAnswer is one answer of kindFor.
+type kindAnswer struct {
+	ct   string
+	kind redact.BodyKind
+	ok   bool
+}
+
+func (h *ResponseRedact) kindForUncached(ct string) (redact.BodyKind, bool) {
 	if strings.TrimSpace(ct) == "" {
 		return redact.KindText, len(h.types) == 0
 	}

@@ -133,10 +133,11 @@ type upstream struct {
 	flush   bool // flush after every write
 	err     error
 	seenReq *http.Request
+	seenHdr http.Header // the request header as the upstream saw it
 }
 
 func (u *upstream) ServeHTTP(w http.ResponseWriter, r *http.Request) error {
-	u.seenReq = r
+	u.seenReq, u.seenHdr = r, r.Header.Clone()
 	for k, v := range u.header {
 		w.Header()[k] = append([]string(nil), v...)
 	}

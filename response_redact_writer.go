@@ -178,7 +178,9 @@ func (w *redactWriter) begin(hdr http.Header, ct string, kind redact.BodyKind, t
 	if errorPage {
 		w.mode = modeHold
 	} else {
-		if n, err := strconv.ParseInt(declaredLen, 10, 64); err == nil && len(codings) == 0 &&
+		// (An absent Content-Length is the usual case: not parsed, since a
+		// failed ParseInt allocates its error.)
+		if n, err := parseContentLength(declaredLen); err == nil && len(codings) == 0 &&
 			n > w.h.MaxSize && w.h.OnLimit == onLimitFail {
 			// Known too long: fail before reading a byte.
 			w.fail(fmt.Errorf("%w: Content-Length %d > %d", errLimitExceeded, n, w.h.MaxSize), resultLimitFailed)
@@ -455,18 +457,28 @@ func (w *redactWriter) release() {
 }
 
 // outBufs recycles the output buffers: one per masked response would
-// otherwise be the largest allocation of a small response.
-var outBufs = sync.Pool{New: func() any { b := make([]byte, 0, outBufSize); return &b }}
+// otherwise be the largest allocation of a small response. Arrays, not
+// slices, so that Put does not allocate a slice header.
+var outBufs = sync.Pool{New: func() any { return new([outBufSize]byte) }}
 
-func getOutBuf() []byte { return (*outBufs.Get().(*[]byte))[:0] }
+func getOutBuf() []byte { return outBufs.Get().(*[outBufSize]byte)[:0] }
 
 func putOutBuf(b []byte) {
 	if cap(b) != outBufSize {
-		return // grown past the pool's size by an append: let it go
+		return // not one of ours
 	}
-	b = b[:0]
-	outBufs.Put(&b)
+	outBufs.Put((*[outBufSize]byte)(b[:outBufSize]))
 }
+
+// parseContentLength reads a Content-Length value; "" is not one.
+func parseContentLength(v string) (int64, error) {
+	if v == "" {
+		return 0, errNoContentLength
+	}
+	return strconv.ParseInt(v, 10, 64)
+}
+
+var errNoContentLength = errors.New("no Content-Length")
 
 // finish completes the response once the upstream handler is done.
 // aborted means the upstream panicked with http.ErrAbortHandler after we
