@@ -320,7 +320,8 @@ type abTier struct {
 	limits   []limits.Limit
 	conc     *limits.Concurrency
 	concMax  int64
-	policy   string // RateLimit-Policy members
+	policy   string   // RateLimit-Policy members
+	quoted   []string // limit names as Structured Field Strings
 	redisKey string // rule:tier, in Redis key names
 }
 
@@ -474,6 +475,7 @@ func (h *AbuseControl) provisionTier(rule, tier, policyName string, tc AbuseTier
 			return nil, err
 		}
 		t.limits = append(t.limits, l)
+		t.quoted = append(t.quoted, abSFString(name))
 		policy = append(policy, abSFString(name)+";q="+strconv.FormatInt(count, 10)+";w="+strconv.FormatInt(abCeilSeconds(int64(period)), 10))
 	}
 	t.policy = strings.Join(policy, ", ")
@@ -762,8 +764,7 @@ func (h *AbuseControl) ServeHTTP(w http.ResponseWriter, r *http.Request, next ca
 			}
 			h.releaseAll(r, applied)
 			applied = append(applied, a)
-			ref.applied = applied
-			return h.refuse(w, r, next, false, *ref)
+			return h.refuse(w, r, next, false, *ref, applied...)
 		}
 		applied = append(applied, a)
 	}
@@ -922,7 +923,6 @@ type abRefusal struct {
 	status   int   // default 429
 	retry    int64 // nanoseconds
 	banIndex int   // which Redis ban key (reason banned)
-	applied  []abApplied
 }
 
 var (
@@ -931,7 +931,9 @@ var (
 )
 
 // refuse answers a refusal, or records it and goes on in monitor mode.
-func (h *AbuseControl) refuse(w http.ResponseWriter, r *http.Request, next caddyhttp.Handler, monitor bool, ref abRefusal) error {
+// applied are the rules charged so far (the last one refused), for the
+// RateLimit fields.
+func (h *AbuseControl) refuse(w http.ResponseWriter, r *http.Request, next caddyhttp.Handler, monitor bool, ref abRefusal, applied ...abApplied) error {
 	if ref.status == 0 {
 		ref.status = http.StatusTooManyRequests
 	}
@@ -941,8 +943,8 @@ func (h *AbuseControl) refuse(w http.ResponseWriter, r *http.Request, next caddy
 	}
 	hdr := w.Header()
 	hdr.Set("Retry-After", strconv.FormatInt(max(abCeilSeconds(ref.retry), 1), 10))
-	if h.headers != abHeadersOff && len(ref.applied) > 0 {
-		h.setHeaders(hdr, ref.applied, &ref)
+	if h.headers != abHeadersOff && len(applied) > 0 {
+		h.setHeaders(hdr, applied, &ref)
 	}
 	hdr.Set("Cache-Control", "no-store")
 	requestID := decisionRequestID(r)
@@ -1023,7 +1025,9 @@ func abInstanceURN(id string) string {
 // names with q/w and r/t parameters) for every limit charged, and the
 // legacy X-RateLimit-* for the most constrained one.
 func (h *AbuseControl) setHeaders(hdr http.Header, applied []abApplied, ref *abRefusal) {
-	var policy, state []byte
+	var stateBuf [256]byte
+	state := stateBuf[:0]
+	policy := ""
 	bestRem, best, bestTier := int64(-1), -1, -1
 	for ai := range applied {
 		a := &applied[ai]
@@ -1031,11 +1035,12 @@ func (h *AbuseControl) setHeaders(hdr http.Header, applied []abApplied, ref *abR
 		if len(t.limits) == 0 || a.res.N == 0 {
 			continue
 		}
-		if len(policy) > 0 {
-			policy = append(policy, ", "...)
+		if policy == "" {
+			policy = t.policy // the common case: one rule, no copy
+		} else {
+			policy += ", " + t.policy
 		}
-		policy = append(policy, t.policy...)
-		for i, l := range t.limits {
+		for i := range t.limits {
 			if len(state) > 0 {
 				state = append(state, ", "...)
 			}
@@ -1044,7 +1049,7 @@ func (h *AbuseControl) setHeaders(hdr http.Header, applied []abApplied, ref *abR
 			if ref != nil && ref.tier == t && i == a.res.Denied {
 				rem, reset = 0, a.res.RetryAfter
 			}
-			state = append(state, abSFString(l.Name)...)
+			state = append(state, t.quoted[i]...)
 			state = append(state, ";r="...)
 			state = strconv.AppendInt(state, rem, 10)
 			state = append(state, ";t="...)
@@ -1054,10 +1059,10 @@ func (h *AbuseControl) setHeaders(hdr http.Header, applied []abApplied, ref *abR
 			}
 		}
 	}
-	if len(policy) == 0 {
+	if policy == "" {
 		return
 	}
-	hdr.Set("RateLimit-Policy", string(policy))
+	hdr.Set("RateLimit-Policy", policy)
 	hdr.Set("RateLimit", string(state))
 	if h.LegacyHeaders && best >= 0 {
 		a := &applied[bestTier]
@@ -1414,7 +1419,9 @@ func (h *AbuseControl) strike(r *http.Request, module, kind string, v []byte) {
 	now := h.clock()
 	banned := b.table.Strike(hash, now)
 	if h.store != nil && h.store.Available() {
-		shared, err := h.store.Strike(r.Context(), h.store.Key("st", kind, v), h.store.Key("ban", kind, v), b.after, b.within, b.dur)
+		// The block is being answered whether or not the client waits:
+		// count the strike regardless of its context.
+		shared, err := h.store.Strike(context.WithoutCancel(r.Context()), h.store.Key("st", kind, v), h.store.Key("ban", kind, v), b.after, b.within, b.dur)
 		if err != nil {
 			h.metrics.backendErrors.Inc()
 		} else if shared && !banned {

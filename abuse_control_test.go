@@ -30,7 +30,7 @@ func (c *abFakeClock) advance(d time.Duration) { c.ns.Add(int64(d)) }
 // fake clock. Every test gets its own rule names (the tables are shared
 // by name and limits, across reloads, as in production), so tests cannot
 // see each other's counters.
-func abProvision(t *testing.T, block string) (*AbuseControl, *abFakeClock) {
+func abProvision(t testing.TB, block string) (*AbuseControl, *abFakeClock) {
 	t.Helper()
 	h := new(AbuseControl)
 	if err := h.UnmarshalCaddyfile(caddyfile.NewTestDispenser(block)); err != nil {
@@ -39,7 +39,7 @@ func abProvision(t *testing.T, block string) (*AbuseControl, *abFakeClock) {
 	return abProvisionJSON(t, h)
 }
 
-func abProvisionJSON(t *testing.T, h *AbuseControl) (*AbuseControl, *abFakeClock) {
+func abProvisionJSON(t testing.TB, h *AbuseControl) (*AbuseControl, *abFakeClock) {
 	t.Helper()
 	if err := h.Validate(); err != nil {
 		t.Fatalf("Validate: %v", err)
@@ -101,7 +101,7 @@ func (n *abOK) ServeHTTP(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func abServe(t *testing.T, h *AbuseControl, r *http.Request) (*httptest.ResponseRecorder, error) {
+func abServe(t testing.TB, h *AbuseControl, r *http.Request) (*httptest.ResponseRecorder, error) {
 	t.Helper()
 	w := httptest.NewRecorder()
 	err := h.ServeHTTP(w, r, &abOK{})
