@@ -322,7 +322,7 @@ type abTier struct {
 	concMax  int64
 	policy   string   // RateLimit-Policy members
 	quoted   []string // limit names as Structured Field Strings
-	redisKey string // rule:tier, in Redis key names
+	redisKey string   // rule:tier, in Redis key names
 }
 
 func (t *abTier) empty() bool { return t == nil || (t.limiter == nil && t.conc == nil) }
