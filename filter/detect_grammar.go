@@ -147,6 +147,24 @@ func boolFragmentStart(n string) bool {
 // error-based extraction primitive (password::int, (select …)::text).
 var reSQLCast = regexp.MustCompile(`(?:\)|\b[a-z_]\w*|'[^']*')::(?:int|int4|int8|integer|bigint|smallint|text|varchar|numeric|jsonb?|boolean|bool|double precision|regclass|oid|xml)\b`)
 
+// quoteCommentEnd: a one-word value, a quote, then only a comment
+// (admin'--, admin' #, id'/*): the literal is closed and the rest of the
+// query commented out.
+func quoteCommentEnd(n string) bool {
+	i := strings.IndexAny(n, "'\"`")
+	if i <= 0 || strings.IndexByte(n[:i], ' ') >= 0 || !isWordByte(n[i-1]) {
+		return false
+	}
+	r := strings.TrimLeft(n[i+1:], " ")
+	return strings.HasPrefix(r, "--") || strings.HasPrefix(r, "#") || strings.HasPrefix(r, "/*")
+}
+
+// reHaving: HAVING with a comparison of numbers, after a number, a quote
+// or a parenthesis.
+var reHaving = regexp.MustCompile(`(?:^|[\d'")]) ?having \d+ ?(?:=|<|>|<>|!=) ?\d+`)
+
+func havingFragment(n string) bool { return reHaving.MatchString(n) }
+
 // quoteSemicolonEnd: a one-word value (an e-mail, an id) that ends with a
 // quote and a statement separator, optionally a comment: it closes the
 // literal and the statement.
@@ -168,6 +186,11 @@ func quoteSemicolonEnd(n string) bool {
 // detectSQLGrammar flags fragments libinjection and the older shapes do
 // not: values that are SQL by grammar, not by a quote.
 func detectSQLGrammar(e *emitter, v *value) {
+	if v.cls&(cHash|cDash|cStar) != 0 && v.cls&(cQuote|cBacktick) != 0 && quoteCommentEnd(v.dec) {
+		// On dec: norm has dropped the comment.
+		e.hit(rSQLiFragment)
+		return
+	}
 	if v.kw&(kwSQLGate|kwSQLFunc) == 0 && v.cls&(cPipe|cAmp|cAt) == 0 {
 		return
 	}
@@ -180,6 +203,10 @@ func detectSQLGrammar(e *emitter, v *value) {
 		return
 	}
 	if v.cls&cColon != 0 && strings.Contains(n, "::") && reSQLCast.MatchString(n) {
+		e.hit(rSQLiFragment)
+		return
+	}
+	if v.cls&cDigit != 0 && strings.Contains(n, "having ") && havingFragment(n) {
 		e.hit(rSQLiFragment)
 		return
 	}
@@ -861,10 +888,13 @@ func hostThenCommand(sh string, v *value) bool {
 		}
 	}
 	i := strings.IndexAny(sh, ";|&\n")
-	if i <= 0 {
-		if i == 0 || v.cls&cNL == 0 {
-			return false
-		}
+	if i == 0 || i < 0 && strings.TrimLeft(v.dec, " \t\r\n") != v.dec && strings.TrimSpace(v.dec) != "" && strings.IndexAny(v.dec[:len(v.dec)-len(strings.TrimLeft(v.dec, " \t\r\n"))], "\r\n") >= 0 {
+		// Nothing before the separator: the value is a separator and
+		// a command that stands alone (";id", "\nwhoami").
+		return aloneAfter(strings.TrimLeft(sh, " "))
+	}
+	if i < 0 && v.cls&cNL == 0 {
+		return false
 	}
 	if v.cls&cNL != 0 {
 		// norm folded line breaks into spaces: find the break in dec.

