@@ -6,6 +6,10 @@
 #   all       request_filter + api_auth + access_control + response_redact
 #   filter    request_filter alone     auth     api_auth alone
 #   access    access_control alone     redact   response_redact alone
+#   abuse     abuse_control alone, local limits (one per-client-IP rate that
+#             the benchmark never reaches: the cost of deciding)
+#   abuse_redis  the same limit kept in a redis-server the script starts
+#             (skipped when no redis-server binary exists)
 #
 # Each workload runs against every configuration in turn with wrk, and each
 # figure is reported as a ratio to plain reverse_proxy in the same run, with
@@ -14,7 +18,8 @@
 # Usage: scripts/load.sh [-d seconds] [-c connections] [-t threads]
 #                        [-w workloads] [-k configs] [-r rounds]
 #   workloads: get_jwt get_apikey post_1k resp_64k mix_attacks (default: all)
-#   configs:   plain all filter auth access redact (default: all)
+#   configs:   plain all filter auth access redact abuse abuse_redis
+#              (default: all but the abuse ones)
 #   rounds:    each workload × config is run this many times, interleaved,
 #              and the median is reported (default 3)
 # Installs wrk from the distribution's packages when it is missing.
@@ -52,6 +57,18 @@ cleanup() {
 }
 trap cleanup EXIT
 
+case " $configs " in *" abuse_redis "*)
+	if command -v redis-server >/dev/null; then
+		redis_port=8198
+		redis-server --port "$redis_port" --bind 127.0.0.1 --save '' --appendonly no >"$work/redis.log" 2>&1 &
+		pids+=($!)
+	else
+		echo "no redis-server: skipping abuse_redis" >&2
+		configs=${configs/abuse_redis/}
+	fi
+	;;
+esac
+
 go build -o "$work/caddy" ./cmd/caddy
 go build -o "$work/backend" ./internal/benchbackend
 "$work/backend" -addr 127.0.0.1:8199 &
@@ -66,8 +83,10 @@ token=$("$work/caddy" gatehouse token --secret "raw:$secret" --iss https://bench
 # Caddyfile of one configuration on one port.
 caddyfile() {
 	local name=$1 port=$2
-	local filter="" auth="" access="" redact=""
+	local filter="" auth="" access="" redact="" abuse=""
 	case $name in
+	abuse) abuse=local ;;
+	abuse_redis) abuse=redis ;;
 	all) filter=1 auth=1 access=1 redact=1 ;;
 	filter) filter=1 ;;
 	auth) auth=1 ;;
@@ -117,6 +136,12 @@ EOF
 	}
 EOF
 	[ -n "$redact" ] && printf '\tresponse_redact\n'
+	[ "$abuse" = local ] && printf '\tabuse_control 1000000/s\n'
+	[ "$abuse" = redis ] && cat <<EOF
+	abuse_control 1000000/s {
+		redis 127.0.0.1:$redis_port
+	}
+EOF
 	printf '\treverse_proxy 127.0.0.1:8199\n}\n'
 }
 
@@ -199,7 +224,7 @@ run() {
 median() { sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 
 echo "# wrk -t$threads -c$conns -d${dur}s, $rounds interleaved rounds, medians; ratio = rps / plain rps"
-printf '%-12s %-8s %10s %7s %9s %9s\n' workload config rps ratio p50_ms p99_ms
+printf '%-12s %-12s %10s %7s %9s %9s\n' workload config rps ratio p50_ms p99_ms
 for w in $workloads; do
 	# Warm every path (connection pools, token cache).
 	for c in $configs; do wrk -t1 -c4 -d1s -s "$work/$w.lua" "http://127.0.0.1:${port[$c]}" >/dev/null 2>&1; done
@@ -215,7 +240,7 @@ for w in $workloads; do
 		r=$(tr ' ' '\n' <<<"${rps[$c]}" | grep . | median)
 		a=$(tr ' ' '\n' <<<"${p50[$c]}" | grep . | median)
 		b=$(tr ' ' '\n' <<<"${p99[$c]}" | grep . | median)
-		printf '%-12s %-8s %10.0f %7.2f %9.3f %9.3f\n' "$w" "$c" "$r" "$(awk -v r="$r" -v b="$base" 'BEGIN { print r / b }')" "$a" "$b"
+		printf '%-12s %-12s %10.0f %7.2f %9.3f %9.3f\n' "$w" "$c" "$r" "$(awk -v r="$r" -v b="$base" 'BEGIN { print r / b }')" "$a" "$b"
 	done
 	unset rps p50 p99
 done
@@ -227,5 +252,5 @@ for c in $configs; do
 	pid_var="pid_$c"
 	rss=$(awk '/^VmRSS:/ { print $2 }' "/proc/${!pid_var}/status")
 	[ "$c" = plain ] && plain_rss=$rss
-	printf '%-8s %7.1f MB  (%+.1f MB vs plain)\n' "$c" "$(awk -v k="$rss" 'BEGIN { print k / 1024 }')" "$(awk -v k="$rss" -v b="$plain_rss" 'BEGIN { print (k - b) / 1024 }')"
+	printf '%-12s %7.1f MB  (%+.1f MB vs plain)\n' "$c" "$(awk -v k="$rss" 'BEGIN { print k / 1024 }')" "$(awk -v k="$rss" -v b="$plain_rss" 'BEGIN { print (k - b) / 1024 }')"
 done
