@@ -318,7 +318,7 @@ func detectRCEGrammar(e *emitter, v *value) {
 		}
 	}
 	if v.kw&kwCmdBatch != 0 || v.cls&cPercent != 0 {
-		if (v.kw&kwCmdBatch != 0 || v.cls&cPercent != 0 && v.cls&cParen != 0) && anyAnchored(n, ^uint64(0), cmdBatch) {
+		if anyAnchored(n, ^uint64(0), cmdBatch) {
 			e.hit(rRCECommandLine)
 			return
 		}
