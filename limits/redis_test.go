@@ -184,3 +184,37 @@ func TestRedisDown(t *testing.T) {
 	}
 	t.Fatalf("store did not recover: %v", lastErr)
 }
+
+// BenchmarkRedisDecide is the cost of one shared decision (one EVALSHA
+// round trip on loopback): sequential, and with 16 callers in parallel
+// over the pool.
+func BenchmarkRedisDecide(b *testing.B) {
+	srv := redistest.Start(b)
+	st, err := NewStore(RedisConfig{Addrs: []string{srv.Addr}, Timeout: time.Second})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer st.Close()
+	d := &Decision{LimitKeys: []string{st.Key("rl", "bench", []byte("k"))}, Limits: []Limit{{Count: 1 << 40, Period: time.Second}}}
+	ctx := context.Background()
+	b.Run("sequential", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, err := st.Decide(ctx, d); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("parallel16", func(b *testing.B) {
+		b.SetParallelism(8) // × GOMAXPROCS 2 = 16 callers
+		b.ReportAllocs()
+		b.RunParallel(func(pb *testing.PB) {
+			for pb.Next() {
+				if _, err := st.Decide(ctx, d); err != nil {
+					b.Error(err)
+					return
+				}
+			}
+		})
+	})
+}
