@@ -703,7 +703,13 @@ func (h *AbuseControl) ServeHTTP(w http.ResponseWriter, r *http.Request, next ca
 	// Bans, locally first: a banned client costs no round trip.
 	if h.bans != nil {
 		if banned, left := h.bans.check(ipKey, user, h.clock()); banned {
-			return h.refuse(w, r, next, monitor, abRefusal{reason: "banned", user: user, retry: left})
+			ref := abRefusal{reason: "banned", user: user, retry: left}
+			if !monitor {
+				return h.refuse(w, r, next, false, ref)
+			}
+			// Monitor mode reports the ban and still charges the rules,
+			// so their would_block figures stay true.
+			h.recordRefusal(r, ref, true)
 		}
 	}
 
@@ -754,8 +760,13 @@ func (h *AbuseControl) ServeHTTP(w http.ResponseWriter, r *http.Request, next ca
 			// Learn a fleet ban locally: the client's next requests need
 			// no round trip.
 			h.bans.learn(ipKey, user, ref.banIndex, h.clock(), ref.retry)
-			h.releaseAll(r, applied)
-			return h.refuse(w, r, next, monitor, *ref)
+			if !monitor {
+				h.releaseAll(r, applied)
+				return h.refuse(w, r, next, false, *ref)
+			}
+			// The script stopped at the ban: decide this rule locally.
+			h.recordRefusal(r, *ref, true)
+			ref = h.decideLocal(&a, key, user)
 		}
 		if ref != nil {
 			if monitor {
@@ -972,6 +983,9 @@ func (h *AbuseControl) recordRefusal(r *http.Request, ref abRefusal, monitor boo
 		d.Decision = decisionWouldBlock
 	}
 	fields := make([]zap.Field, 0, 3)
+	if ref.reason == "banned" {
+		d.Rule = "ban"
+	}
 	if ref.rule != nil {
 		d.Rule = ref.rule.name
 		fields = append(fields, zap.String("tier", ref.tier.name))

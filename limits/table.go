@@ -104,6 +104,9 @@ func (t *Table) get(s *shard, h uint64) []int64 {
 	}
 	var i int
 	if len(s.hashes) < t.perShard {
+		if len(s.hashes) == cap(s.hashes) {
+			t.grow(s)
+		}
 		i = len(s.hashes)
 		s.hashes = append(s.hashes, h)
 		s.ref = append(s.ref, false)
@@ -120,6 +123,19 @@ func (t *Table) get(s *shard, h uint64) []int64 {
 	}
 	s.index[h] = int32(i)
 	return s.vals[i*t.width : (i+1)*t.width]
+}
+
+// grow doubles a shard's arrays, never past its share of the bound (append
+// alone would overshoot it by up to 2×, and the bound is a memory figure).
+func (t *Table) grow(s *shard) {
+	n := min(max(2*cap(s.hashes), 16), t.perShard)
+	hashes := make([]uint64, len(s.hashes), n)
+	copy(hashes, s.hashes)
+	ref := make([]bool, len(s.ref), n)
+	copy(ref, s.ref)
+	vals := make([]int64, len(s.vals), n*t.width)
+	copy(vals, s.vals)
+	s.hashes, s.ref, s.vals = hashes, ref, vals
 }
 
 // victim runs the CLOCK hand to a slot not used since it last passed
