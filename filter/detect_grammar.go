@@ -1193,13 +1193,18 @@ func uploadNameHeader(name string) bool {
 // whose name and parenthesis are split by a comment or a line break
 // (exec/**/(…), eval\r($x)): only obfuscation writes those.
 var (
-	rePHPTag     = regexp.MustCompile(`<\?(?:php)?\s*(?:echo|print|exec|system|passthru|shell_exec|eval|assert|include|require|include_once|require_once|phpinfo|file_get_contents|fopen|readfile|\$_?[a-z]\w*)\b|\[php\].{0,200}?(?:\[/php\]|echo|\$|\()|\{php\}|\{/php\}`)
-	rePHPVarVar  = regexp.MustCompile(`\$ *\{ *['"][^'"]{0,40}['"] *(?:\.|\})`)
-	rePHPCallObf = regexp.MustCompile(`@ ?(?:exec|system|passthru|shell_exec|eval|assert|popen|proc_open|file_get_contents|file_put_contents|fopen|unlink|base64_decode|phpinfo) ?\(|\b(?:exec|system|passthru|shell_exec|eval|assert|popen|proc_open|base64_decode|gzinflate|gzuncompress|gzdecode|str_rot13|call_user_func|create_function|file_get_contents|file_put_contents|phpinfo|chr|strrev|zlib_decode|get_defined_vars|posix_\w+)(?:\s*(?:/\*.*?\*/|//[^\n]*\n|#[^\n]*\n))+\s*\(|\b(?:exec|system|passthru|shell_exec|eval|assert|popen|proc_open|base64_decode|gzinflate|gzuncompress|str_rot13|phpinfo)[\r\n\t\v\f]+\(`)
+	rePHPTag    = regexp.MustCompile(`<\?(?:php)?\s*(?:echo|print|exec|system|passthru|shell_exec|eval|assert|include|require|include_once|require_once|phpinfo|file_get_contents|fopen|readfile|\$_?[a-z]\w*)\b|\[php\].{0,200}?(?:\[/php\]|echo|\$|\()|\{php\}|\{/php\}`)
+	rePHPVarVar = regexp.MustCompile(`\$ *\{ *['"][^'"]{0,40}['"] *(?:\.|\})`)
+	// rePHPAtCall is tried at each '@'; rePHPSplitCall only when a PHP
+	// function name (keyword group kwPHPFunc) and a comment or line break
+	// are present.
+	rePHPAtCall    = regexp.MustCompile(`^@ ?(?:exec|system|passthru|shell_exec|eval|assert|popen|proc_open|file_get_contents|file_put_contents|fopen|unlink|base64_decode|phpinfo) ?\(`)
+	rePHPSplitCall = regexp.MustCompile(`\b(?:exec|system|passthru|shell_exec|eval|assert|popen|proc_open|base64_decode|gzinflate|gzuncompress|gzdecode|str_rot13|call_user_func|create_function|file_get_contents|file_put_contents|phpinfo|chr|strrev|zlib_decode|get_defined_vars|posix_\w+)(?:\s*(?:/\*[^*]{0,64}\*/|//[^\n]{0,64}\n|#[^\n]{0,64}\n))+\s*\(|\b(?:exec|system|passthru|shell_exec|eval|assert|popen|proc_open|base64_decode|gzinflate|gzuncompress|str_rot13|phpinfo)[\r\n\t\v\f]+\(`)
 )
 
-// phpWords gate the PHP checks.
-var phpWords = []string{"<?", "[php]", "{php}", "{/php}", "${", "$ {", "@", "exec", "system", "passthru", "eval", "assert", "popen", "proc_open", "base64_decode", "gz", "str_rot13", "call_user_func", "create_function", "file_", "phpinfo", "chr", "strrev", "zlib_decode", "get_defined_vars", "posix_"}
+// phpFuncWords are the function names of rePHPSplitCall (keyword group
+// kwPHPFunc).
+var phpFuncWords = []string{"exec", "system", "passthru", "eval", "assert", "popen", "proc_open", "base64_decode", "gzinflate", "gzuncompress", "gzdecode", "str_rot13", "call_user_func", "create_function", "file_get_contents", "file_put_contents", "phpinfo", "chr", "strrev", "zlib_decode", "get_defined_vars", "posix_"}
 
 // detectPHPGrammar flags PHP code by its syntax.
 func detectPHPGrammar(e *emitter, v *value) {
@@ -1214,9 +1219,25 @@ func detectPHPGrammar(e *emitter, v *value) {
 		e.hit(rRCECode)
 		return
 	}
-	if v.cls&cParen != 0 && (v.cls&(cAt|cStar|cHash|cNL|cCtrl) != 0 || strings.Contains(v.dec, "//")) {
-		d := strings.ToLower(v.dec)
-		if rePHPCallObf.MatchString(d) {
+	if v.cls&cParen == 0 {
+		return
+	}
+	if v.cls&cAt != 0 {
+		for rest := v.norm; ; {
+			i := strings.IndexByte(rest, '@')
+			if i < 0 {
+				break
+			}
+			if rePHPAtCall.MatchString(rest[i:min(len(rest), i+40)]) {
+				e.hit(rRCECode)
+				return
+			}
+			rest = rest[i+1:]
+		}
+	}
+	if v.kw&kwPHPFunc != 0 && (v.cls&(cStar|cHash|cNL|cCtrl) != 0 || strings.Contains(v.dec, "//")) {
+		// On dec: norm has dropped the comments this looks for.
+		if rePHPSplitCall.MatchString(strings.ToLower(v.dec)) {
 			e.hit(rRCECode)
 		}
 	}

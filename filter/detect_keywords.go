@@ -32,9 +32,10 @@ const (
 	kwCmdShape
 	kwSSTIProbe
 	kwJava
+	kwPHPFunc
 	// kwLastStatic is the last static bit; anchored matchers take the
 	// bits after it.
-	kwLastStatic = kwJava
+	kwLastStatic = kwPHPFunc
 )
 
 // kwGroup is a set of keywords that share a feature bit.
@@ -71,6 +72,7 @@ var kwGroups = append([]kwGroup{
 	{kwCmdShape, cmdShapeWords},
 	{kwSSTIProbe, sstiProbeWords},
 	{kwJava, javaWords},
+	{kwPHPFunc, phpFuncWords},
 }, anchoredGroups()...)
 
 // anchoredGroups gives every anchored matcher a feature bit of its own
