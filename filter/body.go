@@ -124,6 +124,7 @@ func (w *walker) body(r *http.Request) error {
 		return fmt.Errorf("reading request body: %w", err)
 	}
 	truncated := int64(len(prefix)) > limit
+	mislabelled := false
 	if enc := r.Header.Get("Content-Encoding"); enc != "" && !strings.EqualFold(enc, "identity") {
 		// Inspect what the backend will decode. A body that is not in
 		// the encoding it claims is an evasion attempt (the filter skips
@@ -132,6 +133,7 @@ func (w *walker) body(r *http.Request) error {
 			prefix, truncated = dec, truncated || int64(len(dec)) > limit
 		} else {
 			w.add(Match{Rule: "protocol-content-encoding", Category: CatProtocol, Score: ScoreWarning, Location: "header:content-encoding", Fragment: fragment(enc)})
+			mislabelled = true
 		}
 	}
 	if int64(len(prefix)) > limit {
@@ -151,6 +153,12 @@ func (w *walker) body(r *http.Request) error {
 	// One copy makes every extracted value a substring, with no further
 	// allocation unless it has escapes to decode.
 	s := string(prefix)
+	if mislabelled && bt != bodyText {
+		// A body not in the encoding it claims is read by lenient
+		// backends in ways a parser cannot guess (a form whose command
+		// spans an '&'): inspect it whole as well.
+		w.value(tBodyRaw, KindBodyRaw, "", s)
+	}
 	switch bt {
 	case bodyForm:
 		w.pairs(s, '&', tBodyName, tBody, KindBodyName, KindBodyValue)
