@@ -7,8 +7,8 @@ import (
 	"strconv"
 	"strings"
 
-	v3 "github.com/pb33f/libopenapi/datamodel/high/v3"
 	"github.com/pb33f/libopenapi/datamodel/high/base"
+	v3 "github.com/pb33f/libopenapi/datamodel/high/v3"
 
 	"github.com/gatehouse-dev/caddy-gatehouse/authz"
 )

@@ -3,6 +3,7 @@ package contract
 import (
 	"errors"
 	"fmt"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -50,6 +51,8 @@ func load(data []byte, dir, file string, o Options) (*Contract, error) {
 		IgnorePolymorphicCircularReferences: true,
 		IgnoreArrayCircularReferences:       true,
 		ExcludeExtensionRefs:                true,
+		// libopenapi logs what it also returns; the error is the report.
+		Logger: slog.New(slog.DiscardHandler),
 	}
 	if dir == "" {
 		cfg.BasePath = "."
