@@ -327,7 +327,7 @@ func detectRCEGrammar(e *emitter, v *value) {
 		e.hit(rRCECommandLine)
 		return
 	}
-	if v.cls&(cQuestion|cStar|cBracket) != 0 && v.cls&cSlash != 0 && globbedSystemPath(n) {
+	if v.cls&(cQuestion|cStar|cBracket) != 0 && v.cls&cSlash != 0 && v.kind != KindHeaderValue && v.kind != KindUserAgent && globbedSystemPath(n) {
 		e.hit(rRCECommandLine)
 		return
 	}
@@ -1225,7 +1225,7 @@ var (
 
 // phpFuncWords are the function names of rePHPSplitCall (keyword group
 // kwPHPFunc).
-var phpFuncWords = []string{"exec", "system", "passthru", "eval", "assert", "popen", "proc_open", "base64_decode", "gzinflate", "gzuncompress", "gzdecode", "str_rot13", "call_user_func", "create_function", "file_get_contents", "file_put_contents", "phpinfo", "chr", "strrev", "zlib_decode", "get_defined_vars", "posix_"}
+var phpFuncWords = []string{"exec", "system", "passthru", "eval", "assert", "popen", "proc_open", "base64_decode", "gzinflate", "gzuncompress", "gzdecode", "str_rot13", "call_user_func", "create_function", "file_get_contents", "file_put_contents", "phpinfo", "chr(", "chr (", "strrev", "zlib_decode", "get_defined_vars", "posix_"}
 
 // detectPHPGrammar flags PHP code by its syntax.
 func detectPHPGrammar(e *emitter, v *value) {
@@ -1244,11 +1244,11 @@ func detectPHPGrammar(e *emitter, v *value) {
 		e.hit(rRCECode)
 		return
 	}
-	if v.cls&cParen != 0 && v.kw&kwPHPFunc != 0 && rePHPParenCall.MatchString(v.norm) {
+	if v.cls&cParen != 0 && v.kw&kwPHPFunc != 0 && (strings.Contains(v.norm, ")(") || strings.Contains(v.norm, ") (") || strings.Contains(v.norm, "){")) && rePHPParenCall.MatchString(v.norm) {
 		e.hit(rRCECode)
 		return
 	}
-	if v.cls&cDollar != 0 && strings.Contains(v.norm, "_$$nd_func$$_") || strings.Contains(v.norm, "constructor.constructor") {
+	if v.cls&cDollar != 0 && strings.Contains(v.norm, "_$$nd_func$$_") || v.kw&kwSink != 0 && strings.Contains(v.norm, "constructor.constructor") {
 		// node-serialize's function marker; the sandbox escape to the
 		// Function constructor.
 		e.hit(rRCECode)

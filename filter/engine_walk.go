@@ -87,7 +87,7 @@ func (w *walker) walk(r *http.Request, uri string) {
 		w.badEncoding("path", fragment(rawPath))
 	}
 	w.pairs(rawQuery, '&', tQueryName, tQuery, KindQueryName, KindQueryValue)
-	if rawQuery != "" && !w.stop && (containsFold(rawQuery, "sess") || containsFold(rawQuery, "sid") || containsFold(rawQuery, "cfid") || containsFold(rawQuery, "cftoken")) {
+	if rawQuery != "" && !w.stop && sessionHint(rawQuery) {
 		w.sessionFixation(r, rawQuery)
 	}
 	w.cookies(r)
@@ -276,16 +276,19 @@ func (w *walker) badEncoding(loc, frag string) {
 	w.add(Match{Rule: "protocol-bad-encoding", Category: CatProtocol, Score: ScoreNotice, Location: loc, Fragment: frag})
 }
 
-// containsFold reports whether s contains sub (lower-case ASCII), ignoring
-// ASCII case, without allocating.
-func containsFold(s, sub string) bool {
-	for i := 0; i+len(sub) <= len(s); i++ {
-		j := 0
-		for j < len(sub) && s[i+j]|0x20 == sub[j] {
-			j++
-		}
-		if j == len(sub) {
-			return true
+// sessionHint: the query string holds "sess", "sid" or "cf" (CFID,
+// CFTOKEN), in any case; one pass, no allocation.
+func sessionHint(s string) bool {
+	for i := 0; i+2 < len(s); i++ {
+		switch s[i] | 0x20 {
+		case 's':
+			if a, b := s[i+1]|0x20, s[i+2]|0x20; a == 'e' && b == 's' || a == 'i' && b == 'd' {
+				return true
+			}
+		case 'c':
+			if s[i+1]|0x20 == 'f' && (s[i+2]|0x20 == 'i' || s[i+2]|0x20 == 't') {
+				return true
+			}
 		}
 	}
 	return false
