@@ -1,6 +1,9 @@
 package contract
 
 import (
+	"bytes"
+	"io"
+	"net/http"
 	"os"
 	"runtime"
 	"strings"
@@ -82,4 +85,121 @@ func BenchmarkRouteGitHub(b *testing.B) {
 	}
 }
 
-var _ = strings.Repeat
+
+// benchBody is a 1 KB issue as GitHub's "create an issue" takes it.
+var benchBody = []byte(`{"title":"Found a bug in the ` + strings.Repeat("parser ", 90) + `","body":"I'm having a problem with this.","assignees":["octocat","hubot"],"milestone":1,"labels":["bug","help wanted"]}`)
+
+// BenchmarkRequestGitHub: route + 5 parameters (2 path, 3 query) + a
+// 1 KB JSON body, against GitHub's document.
+func BenchmarkRequestGitHub(b *testing.B) {
+	c := loadGitHub(b)
+	hdr := http.Header{}
+	b.Run("get_5_params", func(b *testing.B) {
+		var m Match
+		for b.Loop() {
+			c.Route("GET", "/repos/octocat/hello-world/issues", &m)
+			if vs := m.Op.CheckParams(&m, "state=open&per_page=30&page=2", hdr); len(vs) > 0 {
+				b.Fatal(vs)
+			}
+		}
+	})
+	b.Run("post_1KB_json", func(b *testing.B) {
+		var m Match
+		b.SetBytes(int64(len(benchBody)))
+		for b.Loop() {
+			c.Route("POST", "/repos/octocat/hello-world/issues", &m)
+			if vs := m.Op.CheckParams(&m, "", hdr); len(vs) > 0 {
+				b.Fatal(vs)
+			}
+			if res, vs := m.Op.CheckBody("application/json", benchBody); res != BodyOK {
+				b.Fatal(vs)
+			}
+		}
+	})
+}
+
+// BenchmarkRequestFeatures: 5 parameters and a 1 KB body on the small
+// feature document (no download needed).
+func BenchmarkRequestFeatures(b *testing.B) {
+	c := features(b)
+	body := []byte(`{"name":"Rex ` + strings.Repeat("a", 0) + `","tag":"dog","tags":["a","b","c"],"owner":{"name":"` + strings.Repeat("x", 900) + `","email":"a@example.com"}}`)
+	hdr := http.Header{"X-Request-Id": {"123e4567-e89b-12d3-a456-426614174000"}, "Cookie": {"session=deadbeef"}}
+	var m Match
+	b.SetBytes(int64(len(body)))
+	for b.Loop() {
+		c.Route("GET", "/v1/pets", &m)
+		if vs := m.Op.CheckParams(&m, "limit=10&sort=name&ids=1,2,3", hdr); len(vs) > 0 {
+			b.Fatal(vs)
+		}
+		c.Route("POST", "/v1/pets", &m)
+		if res, vs := m.Op.CheckBody("application/json", body); res != BodyOK {
+			b.Fatal(vs)
+		}
+	}
+}
+
+// stripCorpus is a list of GitHub issues with fields the schema does not
+// declare mixed in.
+func stripCorpus(n int) []byte {
+	var buf bytes.Buffer
+	buf.WriteByte('[')
+	for i := 0; i < n; i++ {
+		if i > 0 {
+			buf.WriteByte(',')
+		}
+		buf.WriteString(`{"id":1,"node_id":"MDU6SXNzdWUx","url":"https://api.github.com/repos/octocat/Hello-World/issues/1347","number":1347,"state":"open","title":"Found a bug","body":"I'm having a problem with this. ` + strings.Repeat("Some text, ", 20) + `","internal_notes":"do not ship","password_hash":"$2a$10$abcdefghijklmnopqrstuv","user":{"login":"octocat","id":1,"site_admin":false,"secret_flag":true},"labels":[{"id":208045946,"name":"bug","color":"f29513","default":true}],"locked":true,"comments":0,"created_at":"2011-04-22T13:33:48Z","updated_at":"2011-04-22T13:33:48Z"}`)
+	}
+	buf.WriteByte(']')
+	return buf.Bytes()
+}
+
+func BenchmarkStripGitHub(b *testing.B) {
+	c := loadGitHub(b)
+	var m Match
+	c.Route("GET", "/repos/octocat/hello-world/issues", &m)
+	s, v := m.Op.Response(200, "application/json")
+	if v != ResponseSchema {
+		b.Fatal(v)
+	}
+	data := stripCorpus(500)
+	benchStrip(b, s, data)
+}
+
+func BenchmarkStripFeatures(b *testing.B) {
+	c := features(b)
+	var m Match
+	c.Route("GET", "/v1/pets", &m)
+	s, _ := m.Op.Response(200, "application/json")
+	var buf bytes.Buffer
+	buf.WriteByte('[')
+	for i := 0; i < 2000; i++ {
+		if i > 0 {
+			buf.WriteByte(',')
+		}
+		buf.WriteString(`{"id":12345,"name":"Rex the dog","tag":"dog","password_hash":"$2a$10$abcdefghijklmnop","owner":{"name":"Alice Example","email":"alice@example.com","ssn":"078-05-1120"},"tags":["good","boy"]}`)
+	}
+	buf.WriteByte(']')
+	benchStrip(b, s, buf.Bytes())
+}
+
+func benchStrip(b *testing.B, s *Schema, data []byte) {
+	b.SetBytes(int64(len(data)))
+	b.ReportAllocs()
+	for b.Loop() {
+		st := NewStripper(io.Discard, s)
+		for off := 0; off < len(data); off += 32 << 10 {
+			if _, err := st.Write(data[off:min(off+32<<10, len(data))]); err != nil {
+				b.Fatal(err)
+			}
+		}
+		if err := st.Close(); err != nil {
+			b.Fatal(err)
+		}
+		if st.Mismatch() != nil {
+			b.Fatal(st.Mismatch())
+		}
+		if n, _ := st.Removed(); n == 0 {
+			b.Fatal("nothing removed")
+		}
+	}
+}

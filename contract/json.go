@@ -286,21 +286,32 @@ func (p *jsonParser) hex4() (rune, bool) {
 // num reads a number per RFC 8259's grammar.
 func (p *jsonParser) num() (any, error) {
 	start := p.i
+	if !p.scanNumber() {
+		return nil, errJSONSyntax
+	}
+	return jsonNumber(p.b[start:p.i]), nil
+}
+
+// scanNumber moves past a number, reporting whether it is well formed.
+func (p *jsonParser) scanNumber() bool {
+	if p.i >= len(p.b) {
+		return false
+	}
 	if p.b[p.i] == '-' {
 		p.i++
 	}
 	if p.i >= len(p.b) {
-		return nil, errJSONSyntax
+		return false
 	}
 	if p.b[p.i] == '0' {
 		p.i++
 	} else if !p.digits() {
-		return nil, errJSONSyntax
+		return false
 	}
 	if p.i < len(p.b) && p.b[p.i] == '.' {
 		p.i++
 		if !p.digits() {
-			return nil, errJSONSyntax
+			return false
 		}
 	}
 	if p.i < len(p.b) && (p.b[p.i] == 'e' || p.b[p.i] == 'E') {
@@ -309,10 +320,10 @@ func (p *jsonParser) num() (any, error) {
 			p.i++
 		}
 		if !p.digits() {
-			return nil, errJSONSyntax
+			return false
 		}
 	}
-	return jsonNumber(p.b[start:p.i]), nil
+	return true
 }
 
 func (p *jsonParser) digits() bool {

@@ -1,6 +1,7 @@
 package contract
 
 import (
+	"bytes"
 	"io"
 	"strconv"
 	"strings"
@@ -11,7 +12,7 @@ import (
 const (
 	maxStripDepth  = 256
 	maxStripKeyLen = 4096
-	stripFlushSize = 32 << 10
+	stripFlushSize = 8 << 10 // input slice between flushes; out stays below 2×
 	maxRemovedList = 8
 )
 
@@ -57,8 +58,26 @@ type Stripper struct {
 
 	removed     int
 	removedPtrs []string
+	removedSeen []removal
 	mismatch    *Mismatch
 	in          int64
+}
+
+// removal identifies a removed member cheaply (see member).
+type removal struct {
+	v     *view
+	depth int
+	key   string
+}
+
+func (st *Stripper) seenRemoval(v *view) bool {
+	for i := range st.removedSeen {
+		r := &st.removedSeen[i]
+		if r.v == v && r.depth == len(st.stack) && r.key == string(st.key) {
+			return true
+		}
+	}
+	return false
 }
 
 type stripState uint8
@@ -91,7 +110,7 @@ type sframe struct {
 // NewStripper strips the document written to it against s (nil: nothing
 // is stripped) and writes the result to w.
 func NewStripper(w io.Writer, s *Schema) *Stripper {
-	st := &Stripper{w: w, stack: make([]sframe, 0, 16), out: make([]byte, 0, 4096)}
+	st := &Stripper{w: w, stack: make([]sframe, 0, 16), out: make([]byte, 0, 2*stripFlushSize+maxStripKeyLen)}
 	if s != nil {
 		st.cur = s.view
 	}
@@ -112,12 +131,16 @@ func (st *Stripper) Write(p []byte) (int, error) {
 		return 0, st.err
 	}
 	st.in += int64(len(p))
-	st.process(p)
-	if len(st.out) >= stripFlushSize {
-		st.flush()
-	}
-	if st.err != nil {
-		return 0, st.err
+	// In slices, so that the output buffer never grows: the output of a
+	// slice is at most the slice plus one pending member name.
+	for off := 0; off < len(p); off += stripFlushSize {
+		st.process(p[off:min(off+stripFlushSize, len(p))])
+		if len(st.out) >= stripFlushSize {
+			st.flush()
+		}
+		if st.err != nil {
+			return 0, st.err
+		}
 	}
 	return len(p), nil
 }
@@ -186,6 +209,34 @@ func (st *Stripper) giveUp(reason string, rest []byte) {
 	st.out = append(st.out, rest...)
 }
 
+// strEnd is the index of the first quote or backslash in b (len(b) if
+// none): IndexByte's vector search, since strings are most of a document.
+func strEnd(b []byte) int {
+	// Most member names and many values are short: a plain loop first,
+	// the vector search for the long ones.
+	n := min(len(b), 24)
+	for i := 0; i < n; i++ {
+		if c := b[i]; c == '"' || c == '\\' {
+			return i
+		}
+	}
+	if n == len(b) {
+		return n
+	}
+	return n + strEndLong(b[n:])
+}
+
+func strEndLong(b []byte) int {
+	q := bytes.IndexByte(b, '"')
+	if q < 0 {
+		q = len(b)
+	}
+	if e := bytes.IndexByte(b[:q], '\\'); e >= 0 {
+		return e
+	}
+	return q
+}
+
 func isWS(c byte) bool { return c == ' ' || c == '\n' || c == '\r' || c == '\t' }
 
 // process is the state machine. Each state consumes bytes of p; strings,
@@ -226,10 +277,7 @@ func (st *Stripper) process(p []byte) {
 			st.st = sKey
 			i++
 		case sKey:
-			j := i
-			for j < len(p) && p[j] != '"' && p[j] != '\\' {
-				j++
-			}
+			j := i + strEnd(p[i:])
 			st.key = append(st.key, p[i:j]...)
 			if len(st.key) > maxStripKeyLen {
 				st.giveUp(MismatchLimit, p[i:])
@@ -295,10 +343,7 @@ func (st *Stripper) process(p []byte) {
 			}
 			i++
 		case sStr:
-			j := i
-			for j < len(p) && p[j] != '"' && p[j] != '\\' {
-				j++
-			}
+			j := i + strEnd(p[i:])
 			if !st.drop {
 				st.out = append(st.out, p[i:j]...)
 			}
@@ -443,7 +488,7 @@ func (st *Stripper) endScalar() bool {
 			return false
 		}
 		k = tNumber
-		if isIntegral(string(lit)) {
+		if !bytes.ContainsAny(lit, ".eE") || isIntegral(string(lit)) {
 			k = tInteger
 		}
 	}
@@ -459,8 +504,7 @@ func (st *Stripper) endScalar() bool {
 
 func validNumber(b []byte) bool {
 	p := jsonParser{b: b}
-	_, err := p.num()
-	return err == nil && p.i == len(b)
+	return p.scanNumber() && p.i == len(b)
 }
 
 // member decides, at the colon, whether the member whose name was just
@@ -503,7 +547,10 @@ func (st *Stripper) member() {
 	}
 	if !keep {
 		st.removed++
-		if len(st.removedPtrs) < maxRemovedList {
+		if len(st.removedPtrs) < maxRemovedList && !st.seenRemoval(v) {
+			// The same member of the same object schema at the same depth
+			// is the same template pointer: built once, not per item.
+			st.removedSeen = append(st.removedSeen, removal{v: v, depth: len(st.stack), key: string(st.key)})
 			ptr := st.pointer(true)
 			dup := false
 			for _, p := range st.removedPtrs {
