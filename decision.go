@@ -183,6 +183,16 @@ func decisionRequestID(r *http.Request) string {
 	return ""
 }
 
+// pinRequestID makes Caddy create the request id now. Caddy creates it
+// lazily, in the request's variables, which reverse_proxy's dialer reads
+// from another goroutine: a module that records decisions after the
+// upstream has started (response_redact) must not be the first to ask.
+func pinRequestID(r *http.Request) {
+	if repl, ok := r.Context().Value(caddy.ReplacerCtxKey).(*caddy.Replacer); ok {
+		_, _ = repl.Get("http.request.uuid")
+	}
+}
+
 // truncateForLog cuts s to n bytes for a log line.
 func truncateForLog(s string, n int) string {
 	if len(s) <= n {

@@ -350,7 +350,7 @@ func TestFloodsKeepLegitimateTraffic(t *testing.T) {
 		}
 	}
 	const slack = 10 * time.Millisecond // scheduler noise on a shared 2-core machine
-	if loaded > 2*quiet+slack {
+	if loaded > 2*quiet+slack && !raceEnabled {
 		t.Errorf("legitimate p99 %v under floods, %v quiet: more than twice", loaded, quiet)
 	}
 	if grown := int64(peakHeap.Load()) - int64(baseHeap); grown > 96<<20 {

@@ -261,6 +261,7 @@ func (h *ResponseRedact) ServeHTTP(w http.ResponseWriter, r *http.Request, next 
 	if r.Method == http.MethodConnect {
 		return next.ServeHTTP(w, r) // a tunnel, not a response to rewrite
 	}
+	pinRequestID(r) // decisions are recorded once the upstream has started
 	if monitorOn(r, h.Monitor, h.monitorDefault) {
 		return h.serveMonitored(w, r, next)
 	}

@@ -1,0 +1,5 @@
+//go:build !race
+
+package gatehouse
+
+const raceEnabled = false
