@@ -244,13 +244,17 @@ var cmdLineStarts = wordSet("sudo nohup time strace ltrace env exec xargs busybo
 
 // cmdStartPair holds the first two bytes of every cmdLineStarts word: most
 // values fail this table lookup before any map lookup.
-var cmdStartPair = func() *[1 << 16]bool {
-	var t [1 << 16]bool
+var cmdStartPair = func() *[128][2]uint64 {
+	var t [128][2]uint64
 	for w := range cmdLineStarts {
-		t[uint16(w[0])<<8|uint16(w[min(1, len(w)-1)])] = true
+		a, b := w[0], w[min(1, len(w)-1)]
+		t[a&0x7f][b>>6&1] |= 1 << (b & 63)
 	}
 	return &t
 }()
+
+// soloCommands are the commands reCmdLine accepts as the whole value.
+var soloCommands = wordSet("whoami ifconfig ipconfig systeminfo tasklist hostname printenv")
 
 // commandStart: the value begins with a system binary path or with one of
 // cmdLineStarts as a whole word; a cheap gate before the regexps.
@@ -268,7 +272,11 @@ func commandStart(line string) bool {
 	if k == 0 || k < len(line) && line[k] != ' ' {
 		return false
 	}
-	if !cmdStartPair[uint16(line[0])<<8|uint16(line[min(1, k-1)])] {
+	if k == len(line) {
+		// One word: only the commands that stand alone.
+		return soloCommands[line]
+	}
+	if b := line[min(1, k-1)]; b >= 128 || cmdStartPair[line[0]&0x7f][b>>6&1]&(1<<(b&63)) == 0 {
 		return false
 	}
 	w := line[:k]
@@ -438,7 +446,7 @@ func detectRedirect(e *emitter, v *value) {
 	if v.kind != KindQueryValue && v.kind != KindBodyValue {
 		return
 	}
-	if v.cls&(cSlash|cBackslash|cColon|cAt) == 0 || !redirectParam(v.name) {
+	if v.cls&(cSlash|cBackslash|cColon|cAt) == 0 || !redirectShape(v.dec) || !redirectParam(v.name) {
 		return
 	}
 	d := v.dec
@@ -489,6 +497,20 @@ func detectRedirect(e *emitter, v *value) {
 			}
 		}
 	}
+}
+
+// redirectShape: the value starts (after blanks) like a URL or a path,
+// the only shapes detectRedirect judges.
+func redirectShape(d string) bool {
+	t := strings.TrimLeft(d, " \t\r\n\x00\x0b\x0c")
+	if t == "" {
+		return false
+	}
+	switch t[0] | 0x20 {
+	case '/', '\\', 'h', 'j', 'd', 'v':
+		return true
+	}
+	return t[0] == '\\'
 }
 
 // cutScheme splits "http:" or "https:" off a URL.
@@ -852,23 +874,30 @@ func fetchParam(name string) bool {
 	return false
 }
 
+// hostStart: n begins like a host name or address (a letter, a digit or
+// '['), not like a date or a path.
+func hostStart(n string) bool {
+	c := n[0]
+	return c >= 'a' && c <= 'z' || c >= '0' && c <= '9' && !(len(n) > 4 && n[4] == '-') || c == '['
+}
+
 // detectSSRFTarget flags an internal target in a fetch-like parameter.
 func detectSSRFTarget(e *emitter, v *value) {
 	if v.kind != KindQueryValue && v.kind != KindBodyValue || v.cls&cColon == 0 && v.cls&cSlash == 0 {
 		return
 	}
 	n := v.norm
-	if !fetchParam(v.name) {
-		return
-	}
 	var host string
 	if isURLValue(n) {
 		i := strings.Index(n, "//")
 		host = urlHost(n[i+2:])
-	} else if strings.IndexByte(n, ' ') < 0 && (strings.IndexByte(n, '/') > 0 || strings.IndexByte(n, ':') > 0) {
+	} else if strings.IndexByte(n, ' ') < 0 && (strings.IndexByte(n, '/') > 0 || strings.IndexByte(n, ':') > 0) && hostStart(n) {
 		// A bare host[:port]/path: fetch libraries prepend a scheme.
 		host = urlHost(n)
 	} else {
+		return
+	}
+	if !fetchParam(v.name) {
 		return
 	}
 	switch {
