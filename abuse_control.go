@@ -1283,6 +1283,10 @@ type abBans struct {
 	ignore       []string
 	countMonitor bool
 	noIdentity   bool
+	// ns namespaces the Redis keys by ban configuration: instances with
+	// the same ban block share strikes and bans; two different ban blocks
+	// in one process do not count each block twice in one counter.
+	ns string
 
 	mu    sync.Mutex
 	users []*AbuseControl
@@ -1330,7 +1334,8 @@ func (h *AbuseControl) provisionBans() error {
 	st, ok := abBanStates[table]
 	if !ok {
 		st = &abBans{table: table, after: int64(b.After), within: time.Duration(b.Within), dur: time.Duration(b.For),
-			modules: b.Modules, ignore: b.IgnoreReasons, countMonitor: b.CountMonitor, noIdentity: b.NoIdentity}
+			modules: b.Modules, ignore: b.IgnoreReasons, countMonitor: b.CountMonitor, noIdentity: b.NoIdentity,
+			ns: abBanNamespace(b)}
 		abBanStates[table] = st
 	}
 	abBanStatesMu.Unlock()
@@ -1340,6 +1345,14 @@ func (h *AbuseControl) provisionBans() error {
 	h.bans = st
 	h.unregister = registerDecisionObserver(&abObserver{h: h})
 	return nil
+}
+
+// abBanNamespace digests what makes two ban blocks count alike (not
+// max_keys, which is local).
+func abBanNamespace(b AbuseBan) string {
+	raw, _ := json.Marshal(b)
+	sum := sha256.Sum256(raw)
+	return hex.EncodeToString(sum[:4]) + ":"
 }
 
 func (b *abBans) leave(h *AbuseControl) {
@@ -1380,9 +1393,9 @@ func (b *abBans) check(ipKey []byte, user string, now int64) (bool, int64) {
 
 // redisKeys are the request's ban keys in Redis.
 func (b *abBans) redisKeys(st *limits.Store, ipKey []byte, user string) []string {
-	keys := []string{st.Key("ban", "ip", ipKey)}
+	keys := []string{st.Key("ban", b.ns+"ip", ipKey)}
 	if user != "" && !b.noIdentity {
-		keys = append(keys, st.Key("ban", "id", []byte(user)))
+		keys = append(keys, st.Key("ban", b.ns+"id", []byte(user)))
 	}
 	return keys
 }
@@ -1435,7 +1448,7 @@ func (h *AbuseControl) strike(r *http.Request, module, kind string, v []byte) {
 	if h.store != nil && h.store.Available() {
 		// The block is being answered whether or not the client waits:
 		// count the strike regardless of its context.
-		shared, err := h.store.Strike(context.WithoutCancel(r.Context()), h.store.Key("st", kind, v), h.store.Key("ban", kind, v), b.after, b.within, b.dur)
+		shared, err := h.store.Strike(context.WithoutCancel(r.Context()), h.store.Key("st", b.ns+kind, v), h.store.Key("ban", b.ns+kind, v), b.after, b.within, b.dur)
 		if err != nil {
 			h.metrics.backendErrors.Inc()
 		} else if shared && !banned {

@@ -622,3 +622,38 @@ func FuzzAbuseKey(f *testing.F) {
 		}
 	})
 }
+
+// TestAbuseControlMonitorBan: in monitor mode a banned client goes on,
+// the ban is reported as would_block, and the rules still count.
+func TestAbuseControlMonitorBan(t *testing.T) {
+	h, _ := abProvision(t, `abuse_control {
+		rule monitor_ban_test {
+			rate 2/m
+		}
+		ban {
+			after 1
+			within 1m
+			for 1m
+		}
+		max_keys 999
+		monitor
+	}`)
+	notifyDecisionObservers(abRequest(abReq{ip: "192.0.2.55"}), "request_filter", &decision{Decision: decisionBlock, Reason: "sqli"})
+	for i := range 4 {
+		if w, _ := abServe(t, h, abRequest(abReq{ip: "192.0.2.55"})); w.Code != 200 || w.Header().Get("Retry-After") != "" {
+			t.Fatalf("monitor request %d: %d", i, w.Code)
+		}
+	}
+	// The same rule, enforcing, sees the counts the monitored requests
+	// charged (same name and limits: the same table).
+	h2, _ := abProvision(t, `abuse_control {
+		rule monitor_ban_test {
+			rate 2/m
+		}
+		max_keys 999
+	}`)
+	h2.clock = h.clock
+	if w, _ := abServe(t, h2, abRequest(abReq{ip: "192.0.2.55"})); w.Code != 429 {
+		t.Fatalf("monitored requests were not charged: %d", w.Code)
+	}
+}

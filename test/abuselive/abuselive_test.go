@@ -276,3 +276,71 @@ func TestReloadKeepsCounters(t *testing.T) {
 		}
 	}
 }
+
+// TestBanSharedAcrossInstances: request_filter blocks seen by one
+// instance ban the client on the other, through Redis.
+func TestBanSharedAcrossInstances(t *testing.T) {
+	skipShort(t)
+	srv := redistest.Start(t)
+	siteBan := func(port string) string {
+		return fmt.Sprintf(`
+http://:%s {
+	handle /api/* {
+		request_filter
+		abuse_control {
+			ban {
+				after 3
+				within 1m
+				for 1m
+			}
+			redis %s {
+				timeout 500ms
+				prefix bans
+			}
+		}
+		respond "ok"
+	}
+	respond "ready"
+}
+`, port, srv.Addr)
+	}
+	tester := caddytest.NewTester(t)
+	tester.InitServer(globals+siteBan("9111"), "caddyfile")
+	startChild(t, `{
+	admin off
+	http_port 9117
+	https_port 9118
+	persist_config off
+	skip_install_trust
+}
+`+siteBan("9112"), "http://127.0.0.1:9112")
+	c := &http.Client{Timeout: 5 * time.Second}
+	if code, _ := get(t, c, "http://127.0.0.1:9112/api/x"); code != 200 {
+		t.Fatalf("before: %d", code)
+	}
+	attack := "http://127.0.0.1:9111/api/x?q=%3Cscript%3Ealert(document.cookie)%3C/script%3E"
+	for i := range 3 {
+		if code, _ := get(t, c, attack); code != http.StatusForbidden {
+			t.Fatalf("attack %d: %d, want request_filter's 403", i, code)
+		}
+	}
+	code, hdr := get(t, c, "http://127.0.0.1:9112/api/x")
+	if code != http.StatusTooManyRequests {
+		t.Fatalf("other instance after 3 blocks: %d, want 429 (banned through Redis)", code)
+	}
+	if ra := hdr.Get("Retry-After"); ra != "60" && ra != "59" {
+		t.Errorf("Retry-After %q, want about 60", ra)
+	}
+	if code, _ := get(t, c, "http://127.0.0.1:9111/api/x"); code != http.StatusTooManyRequests {
+		t.Fatalf("same instance after 3 blocks: %d", code)
+	}
+	resp, err := c.Get("http://localhost:3010/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if !strings.Contains(string(b), `caddy_gatehouse_abuse_bans_total{kind="ip",source="request_filter"} 1`) {
+		t.Errorf("ban not counted once in metrics")
+	}
+}
