@@ -658,6 +658,14 @@ func detectSensitivePath(e *emitter, v *value) {
 	if base == "" || strings.HasSuffix(p, "/") {
 		return
 	}
+	if base[0] == '.' && len(base) > 1 && base != ".well-known" {
+		// Any other hidden file: a weak signal.
+		e.hit(rPathHidden)
+		return
+	}
+	if strings.IndexByte(base, '.') < 0 && base[len(base)-1] != '~' {
+		return // no extension: neither a backup nor an archive
+	}
 	for _, s := range backupSuffixes {
 		if strings.HasSuffix(base, s) && len(base) > len(s) {
 			if s == ".log" || s == ".db" || s == ".key" || s == ".pem" || s == ".tmp" {
@@ -677,10 +685,6 @@ func detectSensitivePath(e *emitter, v *value) {
 			}
 			return
 		}
-	}
-	if base[0] == '.' && len(base) > 1 && base != ".well-known" {
-		// Any other hidden file: a weak signal.
-		e.hit(rPathHidden)
 	}
 }
 
