@@ -9,6 +9,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 	"go.uber.org/zap"
+	"go.uber.org/zap/zapcore"
 
 	"github.com/caddyserver/caddy/v2"
 	"github.com/caddyserver/caddy/v2/modules/caddyhttp"
@@ -261,7 +262,11 @@ func (h *ResponseRedact) ServeHTTP(w http.ResponseWriter, r *http.Request, next 
 	if r.Method == http.MethodConnect {
 		return next.ServeHTTP(w, r) // a tunnel, not a response to rewrite
 	}
-	pinRequestID(r) // decisions are recorded once the upstream has started
+	// Decisions are recorded once the upstream has started: create the
+	// request id before, when a decision line can be written at all.
+	if h.decisions.logger.Core().Enabled(zapcore.InfoLevel) {
+		pinRequestID(r)
+	}
 	if monitorOn(r, h.Monitor, h.monitorDefault) {
 		return h.serveMonitored(w, r, next)
 	}
