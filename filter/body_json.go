@@ -387,8 +387,14 @@ func (p *jsonParser) hex4(j int) (rune, error) {
 // json inspects a JSON body: every member name and string value.
 func (w *walker) json(s string, truncated bool) {
 	w.useJSONPath = true
+	// A top-level array of GraphQL operations is a batch: count them.
+	batch := len(s) > 0 && strings.TrimLeft(s, " \t\r\n")[0] == '['
+	ops := 0
 	err := walkJSON(s, w.e.cfg.MaxJSONDepth, func(isKey bool, path []byte, name, v string) bool {
 		w.jsonPath = path
+		if batch && !isKey && name == "query" && string(path) == "query" {
+			ops++
+		}
 		if isKey {
 			w.name(tBodyName, KindBodyName, v, plainToken(v))
 		} else if v != "" {
@@ -398,6 +404,9 @@ func (w *walker) json(s string, truncated bool) {
 	})
 	w.useJSONPath = false
 	w.jsonPath = nil
+	if ops > graphqlMaxBatch {
+		w.add(Match{Rule: ruleTable[rGraphQLAbuse].ID, Category: ruleTable[rGraphQLAbuse].Category, Score: ScoreCritical, Location: "body", Fragment: fmt.Sprintf("%d GraphQL operations in one batch", ops)})
+	}
 	var se *jsonSyntaxError
 	switch {
 	case err == nil, err == errJSONStop, err == errJSONEOF && truncated:

@@ -450,6 +450,15 @@ func detectRedirect(e *emitter, v *value) {
 		return
 	}
 	d := v.dec
+	if v.raw != d && v.cls&cPercent == 0 {
+		// Still percent-encoded after the request layer decoded it once:
+		// the application decodes again (%2F%2Fevil, %5Cevil).
+		r := strings.ToLower(strings.TrimLeft(v.raw, " "))
+		if strings.HasPrefix(r, "%2f%2f") || strings.HasPrefix(r, "%2f/") || strings.HasPrefix(r, "/%2f") || strings.HasPrefix(r, "%5c") || strings.HasPrefix(r, "/%5c") || strings.HasPrefix(r, "%252f") {
+			e.hit(rRedirectOpen)
+			return
+		}
+	}
 	if v.cls&(cCtrl|cNL) != 0 || strings.IndexByte(d, '\t') >= 0 {
 		// Browsers drop tabs and line breaks anywhere in a URL: one
 		// inside the scheme or the slashes is evasion.

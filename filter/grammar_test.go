@@ -292,6 +292,7 @@ func TestContextAttacks(t *testing.T) {
 		fmt.Fprintf(&gql, "a%d: login(user: \\\"admin\\\", pass: \\\"p%d\\\") { token } ", i, i)
 	}
 	gql.WriteString(`}"}`)
+	batch := "[" + strings.TrimSuffix(strings.Repeat(`{"query":"query { me { id } }"},`, 12), ",") + "]"
 	cases := []struct {
 		name string
 		r    *http.Request
@@ -299,6 +300,8 @@ func TestContextAttacks(t *testing.T) {
 		{"CRLF header injection in a short JSON value", newReq("POST", "/api", "application/json", `{"lang":"en\r\nSet-Cookie: session=attacker"}`)},
 		{"GraphQL introspection", newReq("POST", "/graphql", "application/json", `{"query":"query IntrospectionQuery { __schema { types { name fields { name } } } }"}`)},
 		{"GraphQL alias brute force", newReq("POST", "/graphql", "application/json", gql.String())},
+		{"GraphQL batch of 12 operations", newReq("POST", "/graphql", "application/json", batch)},
+		{"double-encoded redirect", newReq("GET", "/login?next=%252F%252Fevil.example", "", "")},
 		{"webshell upload", multipartUpload("avatar", "shell.php.jpg", "GIF89a<?php system($_GET['c']); ?>")},
 		{"script upload", multipartUpload("doc", "report.phtml", "hello")},
 		{"script name in an upload header", newReq("PUT", "/upload", "application/octet-stream", "x", "X-File-Name", "photo. php")},
