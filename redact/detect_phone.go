@@ -224,38 +224,49 @@ func btoi(v bool) int {
 // it returns the end of a phone number (with its extension) starting at
 // b[i].
 func (s *Stream) tryPhone(st *scanState, b []byte, lo, i, end int) (int, bool) {
+	var glue byte
 	if i > lo && isDig(b[i]) {
 		if i-2 >= lo && isDig(b[i-2]) && (b[i-1] == ' ' || b[i-1] == '-' || b[i-1] == '.') &&
-			st.minStart-s.base != i-1 {
+			st.minStart-s.base != i-1 && groupedBefore(b, lo, i-1) {
 			// The tail of a longer digit run ("DE89 3704 0044 0532 0130
 			// 01" from its fourth group), unless a number just ended
 			// there ("020-7946-0958 020-7946-0959").
 			return 0, false
 		}
+		if i-5 >= lo && isIBANSep(b[i-1]) && isDig(b[i-2]) && isDig(b[i-3]) && alphaASCII(b[i-4]) &&
+			alphaASCII(b[i-5]) && (i-6 < lo || !wordByte[b[i-6]]) {
+			// After "DE89 ": the rest of an IBAN that failed its check.
+			return 0, false
+		}
 		switch p := b[i-1]; p {
-		case '#', '$', '/', '\\':
-			// "#415-555-2671": an order or ticket number; "$1 234 567";
-			// a path segment. ("\n" is a JSON escape: a word boundary.)
+		case '#', '$', '\\':
+			// "#415-555-2671": an order or ticket number; "$1 234 567".
+			// ("\n" is a JSON escape: a word boundary.)
 			if p != '\\' || !escapedAt(b, lo, i-1) {
 				return 0, false
 			}
-		case '.':
+		case '.', '/', '-':
 			if i-2 >= lo && isDig(b[i-2]) {
-				return 0, false // a decimal
-			}
-		case '-':
-			if i-2 >= lo && wordByte[b[i-2]] {
+				glue = b[i-1] // see below
+			} else if b[i-1] == '-' && i-2 >= lo && wordByte[b[i-2]] {
 				return 0, false // inside a token: "DE-2024-0001-5678"
 			}
-		}
-		if idWordBefore(b, lo, i) {
-			return 0, false
 		}
 	}
 	var c phoneCand
 	parsePhone(b, i, end, &c)
 	if c.ng == 0 {
 		return 0, false
+	}
+	if glue != 0 && (c.gdig[c.ng-1] < 8 || c.ng > 1 && c.gsep[1] == glue) {
+		// Joined to digits before by '.', '/' or '-': the rest of a date,
+		// version, price or range ("05/08/1995", "10.0.19045.2965"),
+		// unless a whole number of another grouping follows
+		// ("12.99/001-212-555-0143").
+		return 0, false
+	}
+	if isDig(b[i]) && idShape(&c) && idWordBefore(b, lo, i) {
+		return 0, false // "order 2024-000123", "ref 4155552671"
 	}
 	full := c.ng - 1
 	if !c.plus && c.d[0] != '0' && c.gdig[full] >= 13 && c.gdig[full] <= 19 && cardGroupsOK(c.glen[:c.ng]) {
@@ -292,7 +303,7 @@ func (s *Stream) tryPhone(st *scanState, b []byte, lo, i, end int) (int, bool) {
 		if s.phoneValid(&c, g+1, nd, i) {
 			return ze, true
 		}
-		if tries++; tries == 3 {
+		if tries++; tries == 6 {
 			break
 		}
 	}
@@ -300,13 +311,39 @@ func (s *Stream) tryPhone(st *scanState, b []byte, lo, i, end int) (int, bool) {
 }
 
 // phoneListCut says whether the run of groups may end after group g (of
-// full), where a space or '/' follows: when the whole run is no number
-// (too long, or its last group glued to a word) it may be a number and
-// the start of the next value ("(415) 555-2671 2024-01-15", "… 0958
-// 550e8400-…"). The tail rule in tryPhone keeps the groups of one long
-// number ("3704 0044 0532 0130 01") from starting a number of their own.
+// full), where a space or '/' follows: the whole run is no number, but its
+// start may be one followed by another value ("020-7946-0958
+// 020-7946-0959", "(415) 555-2671 2024-01-15", "07700 063 966
+// 2024-01-15"). The groups of a longer value are kept from starting a
+// number of their own in tryPhone ("DE89 3704 0044 0532 0130 01").
 func phoneListCut(c *phoneCand, g, full int, b []byte, z, end int) bool {
 	return g > 0 && z < end && (b[z] == ' ' || b[z] == '/')
+}
+
+// idShape: the groupings an identifier shares with phone numbers (one or
+// two groups, or a year first: "2024-000123", "2024 0001 5678"). After an
+// id word these are ids; a number grouped like a phone number ("order 06
+// 12 34 56 78") is masked all the same, as is one with an exit code.
+func idShape(c *phoneCand) bool {
+	if c.nd >= 2 && c.d[0] == '0' && c.d[1] == '0' {
+		return false
+	}
+	if c.ng <= 2 {
+		return true
+	}
+	return c.glen[0] == 4 && (c.d[0] == '1' && c.d[1] == '9' || c.d[0] == '2' && c.d[1] == '0')
+}
+
+// groupedBefore says whether the digit group ending before the separator
+// b[sep] is itself preceded by the same separator: b[sep+1] then continues
+// one grouping ("3704 0044 0532"), not a new value after another
+// ("2024-01-15 07700 063 966").
+func groupedBefore(b []byte, lo, sep int) bool {
+	k := sep - 1
+	for k >= lo && sep-k <= 8 && isDig(b[k]) {
+		k--
+	}
+	return k >= lo && b[k] == b[sep]
 }
 
 // idWordBefore says whether the word just before b[i] (after spaces, ':',

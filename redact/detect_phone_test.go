@@ -71,8 +71,11 @@ func TestPhoneShapes(t *testing.T) {
 		{"price currency", "$415 555 2671", ""},
 		{"order hash", "#415-555-2671", ""},
 		{"order word", "order 2024-000123", ""},
-		{"order word 2", "Order: 12-34-56-78", ""},
-		{"invoice", "invoice 0151 1234 5678", ""},
+		{"order word 2", "Order: 2024 0001 5678", ""},
+		{"invoice", "invoice 06-12345678", ""},
+		{"ref bare", "ref 4155552671", ""},
+		// After an id word, a phone grouping is masked all the same.
+		{"id then phone grouping", "id 06 12 34 56 78", "id ** ** ** ** **"},
 		{"token", "DE-2024-0001-5678", ""},
 		{"isbn", "978-3-16-148410-0", ""},
 		{"ssn shape", "666-12-3456", ""},
@@ -328,8 +331,12 @@ func TestPhonePrecision(t *testing.T) {
 		"order hash": func() string {
 			return fmt.Sprintf("#%03d-%03d-%04d", 200+rng.IntN(800), 200+rng.IntN(800), rng.IntN(10000))
 		},
-		"ref pairs": func() string {
-			return fmt.Sprintf("ref %02d-%02d-%02d-%02d", rng.IntN(100), rng.IntN(100), rng.IntN(100), rng.IntN(100))
+		"ref id": func() string {
+			return fmt.Sprintf("ref %04d-%06d", rng.IntN(1e4), rng.IntN(1e6))
+		},
+		"ref bare": func() string { return fmt.Sprintf("ref %d", 1e9+rng.Int64N(9e9)) },
+		"order year": func() string {
+			return fmt.Sprintf("Order: %d %04d %04d", 2000+rng.IntN(30), rng.IntN(1e4), rng.IntN(1e4))
 		},
 		"bare id": func() string { return fmt.Sprintf("id %d", 1e9+rng.Int64N(9e9)) },
 		"sku":     func() string { return fmt.Sprintf("SKU-%d-%04d", rng.IntN(1e5), rng.IntN(1e4)) },

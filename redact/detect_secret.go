@@ -20,8 +20,9 @@ import "math"
 // Values: one token (no space) of 16 to 1024 bytes with at least two
 // character classes (lower, upper, digit, symbol), two digits or more and
 // no run of more than 10 lower-case letters (or three classes with both
-// cases and no run of more than 8), and a Shannon entropy of at least
-// 3 bits per character: base64 and hex keys, UUID-shaped API
+// cases and no run of more than 8, or three classes, four digits and 4
+// bits per character), and a Shannon entropy of at least 3 bits per
+// character: base64 and hex keys, UUID-shaped API
 // keys (under a secret name a UUID is a secret) pass; words, sentences,
 // placeholders ("${AWS_SECRET}", "<secret>") and already masked values
 // ("********") do not. Passwords are shorter and poorer: under a password
@@ -153,10 +154,15 @@ func secretValue(v []byte, kind int) bool {
 	// names and words joined by dashes ("customer-managed-default") do
 	// not.
 	classes := btoi(lower) + btoi(upper) + btoi(digit) + btoi(symbol)
-	if !(classes >= 2 && digits >= 2 && longest <= 10 || classes >= 3 && upper && lower && longest <= 8) {
-		return false
+	switch {
+	case classes >= 2 && digits >= 2 && longest <= 10, classes >= 3 && upper && lower && longest <= 8:
+		return shannon(v) >= secretMinBits
+	case classes >= 3 && digits >= 4:
+		// A key glued to more text ("…KEY/xoxb-2345678901-abcdefghijkl"):
+		// words in it, but the digits and the entropy of a key.
+		return shannon(v) >= 4
 	}
-	return shannon(v) >= secretMinBits
+	return false
 }
 
 // shannon is the entropy of v in bits per byte.

@@ -253,11 +253,7 @@ func ibanAt(b []byte, floor, lo, i, end int, inJSON bool) int {
 // ibanMaybeQuick is inlined before ibanMaybe: false where ibanMaybe is.
 func ibanMaybeQuick(b []byte, lo, i, end int, k uint8, ip bool) bool {
 	if k == clDigit {
-		// The two letters before the check digits (directly or across
-		// one separator) must be a country with IBANs: the letters of
-		// hex ids ("ca72", "f3 21") stop here.
-		return i+1 < end && isDig(b[i+1]) && i-2 >= lo &&
-			(ibanCC(b[i-2], b[i-1]) || i-3 >= lo && isIBANSep(b[i-1]) && ibanCC(b[i-3], b[i-2]))
+		return i+1 < end && isDig(b[i+1]) && i-2 >= lo && alphaASCII(b[i-2])
 	}
 	return ip || k == clLowerB
 }
@@ -273,13 +269,15 @@ func ibanMaybe(b []byte, lo, i, end int, k uint8, ip bool) bool {
 		// ibanStartBefore's own shapes: a country code right before, or
 		// one separator before, at what may be a word start (the
 		// country codes of hex digits inside a UUID or a hash are not).
+		// The two letters must be a country with IBANs: the letters of
+		// hex ids ("ca72", "f3 21") stop here.
 		if !(i+1 < end && isDig(b[i+1]) && i-2 >= lo && alphaASCII(b[i-2])) {
 			return false
 		}
 		if alphaASCII(b[i-1]) {
-			return mayStartWord(b, lo, i-2)
+			return ibanCC(b[i-2], b[i-1]) && mayStartWord(b, lo, i-2)
 		}
-		return isIBANSep(b[i-1]) && i-3 >= lo && alphaASCII(b[i-3]) && mayStartWord(b, lo, i-3)
+		return isIBANSep(b[i-1]) && i-3 >= lo && ibanCC(b[i-3], b[i-2]) && mayStartWord(b, lo, i-3)
 	}
 	if !(ip && alphaASCII(b[i]) || k == clLowerB) || i+3 >= end {
 		return false

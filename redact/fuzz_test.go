@@ -16,6 +16,16 @@ var fuzzSeeds = []string{
 	`{"a": tru`, `{"a":[1,2}`, `"unterminated \`, "\xff\xfe{\"a\":1}",
 	"ghp_16C7e42F292c6912E7710c838347Ae178B4a xoxb-2345678901-abcdefghijkl sk_live_4eC39HqLyjWDarjtT1zdp7dc",
 	`{"e":"jane\u0040example.com","c":"\u0034111 1111 1111 1111","b":"Bearer abcdefghij\/klmnop1234","s":"\ud83d\ude00\ud83d"}`,
+	// Phones: exit codes, parentheses, extensions, national shapes and
+	// the near-misses around them.
+	"+1 (415) 555-2671 ext. 12, 001-212-555-0143x4587, 0041 44 668 18 00, +44 (0) 20 7946 0958",
+	"07700 063 966 (99) 645-791 60-56-85-91 06.12.34.56.78 030/12345678 2024-01-15 1.299.000 #415-555-2671",
+	`{"phone":"4155552671","tel":"+33 6 12 34 56 78","order":"2024-000123","v":"10.0.19045.2965"}`,
+	`{"phone":4155552671,"p2":"(415) 555-2671 2024-01-15","p3":"\u002b44 20 7946 0958"}`,
+	// Secrets by name, in JSON and in text.
+	`{"aws_secret_access_key":"wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY","password":"hunter2","secret_name":"x"}`,
+	"client_secret=a1B2c3D4e5F6g7H8i9J0&state=1\npassword: Tr0ub4dor&3\n\"api_secret\": \"a1B2c3D4e5F6g7H8i9J0\"",
+	`{"secret":"a1B2c3D4\u0065F6g7H8i9J0","x-api-key":"a1B2c3D4e5F6g7H8i9J0"}`,
 }
 
 func fuzzRedactors(t testing.TB) []*Redactor {

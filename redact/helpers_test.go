@@ -82,4 +82,7 @@ var planted = []string{
 	"4111\u202f1111-1111 1111",
 	"de89 3704 0044 0532 0130 00", "RS 35 2600 0560 1001 6113 79", "gb82-west-1234-5698-7654-32",
 	"josé.garcía@example.com", "jane@bücher.de", "用户@例子.广告",
+	"+1 (415) 555-2671 ext. 12", "001-212-555-0143x4587", "0041 44 668 18 00", "07700 063 966",
+	"(99) 645-791", "60-56-85-91", "06 12 34 56 78",
+	"aws_secret_access_key=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
 }

@@ -155,6 +155,12 @@ func (s *Stream) scan(st *scanState, limitAbs, hiAbs int, final bool) {
 			break
 		}
 		k := tab[b[i]]
+		if k == clAssign && !assignMaybe(b, lo, i) && !(b[i] == ':' && r.on[detIP]) {
+			// Most '=' and ':' follow no secret's name (JSON keys in
+			// text, times, URLs): decided first, without a call to try.
+			i++
+			continue
+		}
 		if st.json && i > lo && b[i-1] == '\\' && escapedAt(b, lo, i) {
 			i++ // the character of an escape ("\n") starts nothing
 			continue
@@ -187,14 +193,6 @@ func (s *Stream) scan(st *scanState, limitAbs, hiAbs int, final bool) {
 				i++
 			}
 			continue
-		}
-		if k == clAssign && !assignMaybe(b, lo, i) {
-			// Most '=' and ':' follow no secret's name (JSON keys in
-			// text, times, URLs): decided here, without a call to try.
-			if !(b[i] == ':' && r.on[detIP]) {
-				i++
-				continue
-			}
 		}
 		if k == clDigit && !r.on[detIP] {
 			// Inline fast reject (most digit runs are short numbers inside
