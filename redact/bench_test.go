@@ -35,6 +35,12 @@ func reportCPU(b *testing.B, start time.Duration, n int) {
 // carries an e-mail, a card, a phone number and an IBAN; sparse: one record
 // in 100 carries an e-mail.
 func benchJSON(n int, dense bool) []byte {
+	return benchJSONPhone(n, dense, "+1 415 555 %04d")
+}
+
+// benchJSONPhone is benchJSON with the phone numbers of the dense records
+// printed with phoneFmt (one %04d verb).
+func benchJSONPhone(n int, dense bool, phoneFmt string) []byte {
 	rng := rand.New(rand.NewPCG(1, 2))
 	var sb strings.Builder
 	sb.WriteString(`{"data":[`)
@@ -48,7 +54,7 @@ func benchJSON(n int, dense bool) []byte {
 		fmt.Fprintf(&sb, `"name":"Customer %d","status":"active","price":%d.%02d,"tags":["alpha","beta"],`,
 			i, rng.IntN(1000), rng.IntN(100))
 		if dense {
-			fmt.Fprintf(&sb, `"email":"user%d@example.com","card":"4111 1111 1111 1111","phone":"+1 415 555 %04d","iban":"DE89 3704 0044 0532 0130 00",`, i, rng.IntN(10000))
+			fmt.Fprintf(&sb, `"email":"user%d@example.com","card":"4111 1111 1111 1111","phone":"`+phoneFmt+`","iban":"DE89 3704 0044 0532 0130 00",`, i, rng.IntN(10000))
 		} else if i%100 == 0 {
 			fmt.Fprintf(&sb, `"email":"user%d@example.com",`, i)
 		}
@@ -108,6 +114,11 @@ func BenchmarkRedact(b *testing.B) {
 	b.Run("json_dense", func(b *testing.B) { benchStream(b, dense, KindJSON) })
 	b.Run("text_sparse", func(b *testing.B) { benchStream(b, sparse, KindText) })
 	b.Run("text_dense", func(b *testing.B) { benchStream(b, dense, KindText) })
+	// Phones the library validates (every dense record: one call each),
+	// international and national.
+	intl, national := benchJSONPhone(4000, true, "+44 20 7946 %04d"), benchJSONPhone(4000, true, "020 7946 %04d")
+	b.Run("json_dense_phone_intl", func(b *testing.B) { benchStream(b, intl, KindJSON) })
+	b.Run("json_dense_phone_national", func(b *testing.B) { benchStream(b, national, KindJSON) })
 	small := dense[:256<<10]
 	b.Run("naive_regexp_dense", func(b *testing.B) {
 		b.SetBytes(int64(len(small)))
