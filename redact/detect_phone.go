@@ -703,3 +703,27 @@ func isPhoneWord(w string) bool {
 	return strings.Contains(w, "phone") || strings.Contains(w, "mobile") || strings.Contains(w, "telef") ||
 		strings.Contains(w, "msisdn") || strings.HasPrefix(w, "tel") && len(w) <= 6
 }
+
+// numberPhone checks the complete JSON number [a, z) (absolute) for a phone
+// number: only under a key that says phone ({"phone": 4155552671}), in
+// national form for PhoneRegions or, from 10 digits, as a country code
+// and a number without its "+" ({"msisdn": 447700900123}). A match is
+// rendered as a JSON string, as cards in numbers are.
+func (s *Stream) numberPhone(a, z int) {
+	d := s.buf[a-s.base : z-s.base]
+	if !isAllDigits(d) || len(s.pending) > 0 && s.pending[len(s.pending)-1].e > a || !s.phoneContextJSON() {
+		return
+	}
+	var c phoneCand
+	c.nd = copy(c.d[:], d)
+	c.ng, c.glen[0], c.gdig[0], c.trunk = 1, len(d), len(d), -1
+	at := a - s.base
+	ok := s.phoneValid(&c, 1, len(d), at)
+	if !ok && len(d) >= 10 {
+		ok = s.phoneIntl(d, at)
+	}
+	if ok {
+		s.pending = append(s.pending, match{s: a, e: z, det: detPhone, quote: true})
+		s.found(detPhone)
+	}
+}

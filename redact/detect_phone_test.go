@@ -155,6 +155,11 @@ func TestPhoneContextJSON(t *testing.T) {
 		{`{"id":"4155552671"}`, false},
 		{`{"hotel":"4155552671"}`, false},
 		{`{"phone":"4155552672 and more"}`, true},
+		{`{"phone":4155552671}`, true},
+		{`{"msisdn":447700900123}`, true},
+		{`{"user":{"mobile":33612345678}}`, true},
+		{`{"phone":1700000000}`, true}, // a GB or DE number: the key says phone
+		{`{"created":1700000000,"id":4155552671}`, false},
 	} {
 		out, _ := maskAll(t, r, KindJSON, []byte(tc.in))
 		if masked := string(out) != tc.in; masked != tc.mask {

@@ -488,6 +488,9 @@ func (s *Stream) numberDone(end int) {
 			s.found(detCard)
 		}
 	}
+	if !j.longNum && s.r.on[detPhone] && end-start >= 8 && end-start <= 15 {
+		s.numberPhone(start, end)
+	}
 	s.afterValue()
 }
 

@@ -127,6 +127,9 @@ loop:
 				if k-i >= 13 && k-i <= 19 && r.on[detCard] {
 					s.numberCard(i+base, k+base)
 				}
+				if k-i >= 8 && k-i <= 15 && r.on[detPhone] {
+					s.numberPhone(i+base, k+base)
+				}
 				i = k
 			case c == 't' && n-i >= 4 && string(b[i:i+4]) == "true",
 				c == 'n' && n-i >= 4 && string(b[i:i+4]) == "null":
