@@ -1,11 +1,13 @@
 package gatehouse
 
 import (
+	"bytes"
 	"context"
 	"encoding/base64"
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 
 	"github.com/caddyserver/caddy/v2"
@@ -36,7 +38,7 @@ func BenchmarkChain(b *testing.B) {
 	filter := provision(&RequestFilter{})
 	auth := provision(&APIAuth{Issuers: []IssuerConfig{{Issuer: "https://bench.gatehouse", Audiences: []string{"bench"},
 		Keys: []KeyConfig{{Secret: "base64:" + base64.StdEncoding.EncodeToString(secret)}}}}})
-	access := provision(&AccessControl{Rules: []authz.Rule{{Name: "read", Action: "allow", Methods: []string{"GET"}, Paths: []string{"/small"}}}})
+	access := provision(&AccessControl{Rules: []authz.Rule{{Name: "read", Action: "allow", Methods: []string{"GET", "POST"}, Paths: []string{"/small"}}}})
 	redact := provision(&ResponseRedact{})
 	backend := caddyhttp.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) error {
 		w.Header().Set("Content-Type", "application/json")
@@ -61,6 +63,20 @@ func BenchmarkChain(b *testing.B) {
 		{"access_control", chain(access)},
 		{"response_redact", chain(redact)},
 		{"all", chain(filter, auth, access, redact)},
+	}
+	post := []byte(`{"order":{"customer":"alice","lines":[` + strings.Repeat(`{"sku":"SKU-000123","qty":2,"note":"gift wrap, ring the bell twice"},`, 13) + `{"sku":"SKU-000124","qty":1}]}}`)
+	for _, tc := range cases {
+		b.Run(tc.name+"/post_1k", func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				r := httptest.NewRequest("POST", "/small", bytes.NewReader(post))
+				r.Header.Set("Authorization", "Bearer "+token)
+				r.Header.Set("Content-Type", "application/json")
+				w := httptest.NewRecorder()
+				r = caddyhttp.PrepareRequest(r, caddy.NewReplacer(), w, nil)
+				_ = tc.h.ServeHTTP(w, r)
+			}
+		})
 	}
 	for _, tc := range cases {
 		b.Run(tc.name, func(b *testing.B) {

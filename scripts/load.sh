@@ -173,8 +173,10 @@ cat >"$work/get_apikey.lua" <<EOF
 wrk.path = "/small"
 wrk.headers["X-API-Key"] = "$apikey"
 EOF
-body=$(python3 -c 'import json; print(json.dumps({"order":{"customer":"alice","lines":[{"sku":"SKU-%06d"%i,"qty":i%5+1,"note":"gift wrap, ring the bell twice"} for i in range(16)]}})[:1024])' 2>/dev/null ||
-	printf '{"order":{"customer":"alice","note":"%0900d"}}' 0)
+# A valid JSON order of about 1 KB.
+body='{"order":{"customer":"alice","currency":"EUR","lines":['
+for i in $(seq 1 13); do body+="{\"sku\":\"SKU-$((100000 + i))\",\"qty\":$((i % 5 + 1)),\"note\":\"gift wrap, ring the bell\"},"; done
+body+='{"sku":"SKU-100013","qty":1}],"shipping":{"street":"12 Rue de la Paix","city":"Paris","zip":"75002"}}}'
 cat >"$work/post_1k.lua" <<EOF
 wrk.method = "POST"
 wrk.path = "/post"
