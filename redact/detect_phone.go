@@ -646,6 +646,12 @@ func (s *Stream) phoneLib(nsn []byte, cc int32, region string, at int) (ok, spen
 	}
 	pn.CountryCode = &cc
 	if region == "" {
+		// The main region of the calling code first: IsValidNumber finds
+		// the region by validating against each one sharing the code
+		// (GB, GG, IM, JE for 44) and then validates again.
+		if main := phonenumbers.GetRegionCodeForCountryCode(int(cc)); main != "ZZ" && phonenumbers.IsValidNumberForRegion(&pn, main) {
+			return true, true
+		}
 		return phonenumbers.IsValidNumber(&pn), true
 	}
 	return phonenumbers.IsValidNumberForRegion(&pn, region), true
