@@ -70,6 +70,19 @@ expect "no Server on own 403" 403 'HTTP/1.1 403' '^Server:' -i -X POST -H "X-API
 expect "no Server on block 403" 403 'HTTP/1.1 403' '^Server:' -i -A "sqlmap/1.7" "$base/api/public/products"
 expect "no Server or Via when proxied" 200 'HTTP/1.1 200' '^(Server|Via):' -i "$base/api/public/products"
 
+expect "rate limit headers" 200 '^Ratelimit-Policy: "per_ip";q=50;w=1' '' -i "$base/api/public/products"
+# Last of the HTTP checks: it spends the sign-up allowance of this address.
+limited=""
+for _ in $(seq 1 8); do
+	limited+=$(curl -s -o /dev/null -w '%{http_code} ' "$base/api/public/signup")
+done
+if [[ $limited == *429* ]]; then
+	echo "ok   sign-ups past 5 a minute get 429 ($limited)"
+else
+	echo "FAIL sign-up rate limit: $limited"; fail=1
+fi
+expect "429 says when to retry" 429 '^Retry-After: [0-9]+' '' -i "$base/api/public/signup"
+
 # The offline "why was this blocked?" helper, with the same config.
 # (Output captured first: with pipefail, grep -q quitting early could SIGPIPE explain.)
 explained=$("$caddy" gatehouse explain --config Caddyfile.example testdata/requests/sqli.http 2>&1 || true)
