@@ -128,6 +128,10 @@ func TestPhoneRegions(t *testing.T) {
 		{[]string{"CA"}, "415-555-2671", true},
 		{[]string{"JP"}, "03-1234-5678", true},
 		{[]string{"US"}, "03-1234-5678", false},
+		{[]string{"BY"}, "8 029 491-17-21", true}, // trunk "8 0" parsed by the library
+		{[]string{"LT"}, "(0-312) 34062", true},   // trunk and area code in one pair of parentheses
+		{[]string{"HU"}, "(06 1) 234 5833", true},
+		{[]string{"US"}, "call 00683-7796 now", true}, // an exit code: any country (Niue)
 	} {
 		r := mustNew(t, Config{PhoneRegions: tc.regions})
 		types, out := detect(t, r, tc.in)
@@ -235,7 +239,7 @@ func TestPhoneRecall(t *testing.T) {
 		if strings.ContainsAny(strings.TrimPrefix(strings.TrimSuffix(out, " today"), "Contact: "), "123456789") {
 			missed++
 			c[0]++
-			if len(misses) < 20 || strings.HasPrefix(what, "national") && len(misses) < 40 {
+			if len(misses) < 200 {
 				misses = append(misses, what+" "+s+" -> "+out)
 			}
 		}
