@@ -548,6 +548,11 @@ func (w *redactWriter) finish(nextErr error, aborted bool) error {
 		return w.finishErrorPage()
 	}
 	err := w.closeStream()
+	if hdr := w.Header(); err == nil && !w.sentHeader && hdr["Trailer"] == nil {
+		// The whole masked body is held: say its length, as the upstream
+		// did, rather than make the client read it chunked.
+		hdr["Content-Length"] = []string{strconv.Itoa(len(w.out))}
+	}
 	if err == nil {
 		err = w.flushOut()
 	}
