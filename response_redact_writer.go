@@ -60,8 +60,8 @@ func (e downstreamError) Unwrap() error { return e.err }
 // is blocked in Write; they never run concurrently with the handler.
 type redactWriter struct {
 	caddyhttp.ResponseWriterWrapper // by value: one allocation less per response
-	h   *ResponseRedact
-	req *http.Request
+	h                               *ResponseRedact
+	req                             *http.Request
 
 	mode       writerMode
 	status     int
