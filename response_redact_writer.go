@@ -59,9 +59,10 @@ func (e downstreamError) Unwrap() error { return e.err }
 // downstream run on the decoder's goroutine while the handler's goroutine
 // is blocked in Write; they never run concurrently with the handler.
 type redactWriter struct {
-	caddyhttp.ResponseWriterWrapper // by value: one allocation less per response
-	h                               *ResponseRedact
-	req                             *http.Request
+	// Embedded by value: one allocation less per response.
+	caddyhttp.ResponseWriterWrapper
+	h   *ResponseRedact
+	req *http.Request
 
 	mode       writerMode
 	status     int
