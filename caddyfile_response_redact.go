@@ -25,6 +25,7 @@ func parseResponseRedact(h httpcaddyfile.Helper) (caddyhttp.MiddlewareHandler, e
 //	response_redact [<matcher>] {
 //	    # what the engine masks
 //	    detectors <name...>
+//	    phone_regions <region...>
 //	    disable <name...>
 //	    ip_addresses
 //	    field <path> [<style>]
@@ -78,7 +79,7 @@ func (h *ResponseRedact) UnmarshalCaddyfile(d *caddyfile.Dispenser) error {
 		sub := d.Val()
 		switch sub {
 		case "field", "style_for", "custom",
-			"detectors", "disable", "content_types", "statuses",
+			"detectors", "disable", "phone_regions", "content_types", "statuses",
 			"remove_headers", "keep_headers", "mask_headers", "scan_headers", "mask_cookies":
 		default:
 			if seen[sub] {
@@ -90,6 +91,10 @@ func (h *ResponseRedact) UnmarshalCaddyfile(d *caddyfile.Dispenser) error {
 		switch sub {
 		case "detectors":
 			if err := appendArgs(d, &h.Detectors); err != nil {
+				return err
+			}
+		case "phone_regions":
+			if err := appendArgs(d, &h.PhoneRegions); err != nil {
 				return err
 			}
 		case "disable":

@@ -26,6 +26,16 @@ func TestResponseRedactUnmarshalCaddyfile(t *testing.T) {
 			want:  `{}`,
 		},
 		{
+			name:  "phone regions and monitor",
+			input: "response_redact {\n phone_regions GB de\n phone_regions JP\n monitor\n log_rate 5\n}",
+			want:  `{"phone_regions":["GB","de","JP"],"monitor":true,"log_rate":5}`,
+		},
+		{
+			name:    "phone regions need one",
+			input:   "response_redact {\n phone_regions\n}",
+			wantErr: "phone_regions",
+		},
+		{
 			name: "everything",
 			input: `response_redact {
 				detectors credit_card email jwt
