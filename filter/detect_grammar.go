@@ -1386,3 +1386,29 @@ func secretishName(b string) bool {
 	}
 	return false
 }
+
+// sourceDocument reports a value that is a document or a source file
+// rather than a fragment: an HTML page (a doctype or <html> first, at least
+// three lines), or program text (at least three lines and two of the
+// statement forms of JavaScript/TypeScript modules and components).
+// Injected payloads are fragments: short, single-line, no module syntax.
+func sourceDocument(v *value) bool {
+	d := v.dec
+	if strings.Count(d, "\n") < 3 {
+		return false
+	}
+	t := strings.ToLower(strings.TrimLeft(d, " \t\r\n\ufeff")[:min(len(strings.TrimLeft(d, " \t\r\n\ufeff")), 16)])
+	if strings.HasPrefix(t, "<!doctype html") || strings.HasPrefix(t, "<html") {
+		return true
+	}
+	forms := 0
+	for _, f := range [...]string{"import ", "export ", "const ", "let ", "function ", "return ", "=> ", "class ", "require(", "module.exports", "<template>", "props", "usestate(", "def "} {
+		if strings.Contains(v.norm, f) {
+			forms++
+			if forms >= 3 {
+				return true
+			}
+		}
+	}
+	return false
+}

@@ -171,7 +171,17 @@ func runDetectors(e *emitter, v *value) {
 	}
 	detectOAST(e, v)
 	detectSQLi(e, v)
-	detectXSS(e, v)
+	if v.kind == KindBodyValue && v.cls&cNL != 0 && len(v.dec) >= 120 && sourceDocument(v) {
+		// A whole HTML page or a source file saved through an API (a
+		// code editor, a site builder): its scripts and handlers are
+		// what such content is made of. One weak signal, not a verdict.
+		if v.cls&cLT != 0 && (strings.Contains(v.norm, "<script") || handlerCandidate(v.norm)) {
+			e.hit(rXSSTag)
+		}
+	} else {
+		detectXSS(e, v)
+		detectXSSGrammar(e, v)
+	}
 	detectTraversal(e, v)
 	detectRCE(e, v)
 	detectJNDI(e, v)
@@ -182,7 +192,6 @@ func runDetectors(e *emitter, v *value) {
 	detectXXE(e, v)
 	detectCRLF(e, v)
 	detectGraphQL(e, v)
-	detectXSSGrammar(e, v)
 	detectSQLGrammar(e, v)
 	detectRCEGrammar(e, v)
 	detectSSTIGrammar(e, v)
