@@ -700,6 +700,9 @@ func (h *AbuseControl) ServeHTTP(w http.ResponseWriter, r *http.Request, next ca
 	id, _ := caddyhttp.GetVar(r.Context(), identityVarKey).(*authz.Identity)
 	user := abUserID(r, id)
 
+	// wouldBlock: a refusal was recorded in monitor mode (the request is
+	// then not also counted as allowed).
+	wouldBlock := false
 	// Bans, locally first: a banned client costs no round trip.
 	if h.bans != nil {
 		if banned, left := h.bans.check(ipKey, user, h.clock()); banned {
@@ -710,6 +713,7 @@ func (h *AbuseControl) ServeHTTP(w http.ResponseWriter, r *http.Request, next ca
 			// Monitor mode reports the ban and still charges the rules,
 			// so their would_block figures stay true.
 			h.recordRefusal(r, ref, true)
+			wouldBlock = true
 		}
 	}
 
@@ -766,11 +770,13 @@ func (h *AbuseControl) ServeHTTP(w http.ResponseWriter, r *http.Request, next ca
 			}
 			// The script stopped at the ban: decide this rule locally.
 			h.recordRefusal(r, *ref, true)
+			wouldBlock = true
 			ref = h.decideLocal(&a, key, user)
 		}
 		if ref != nil {
 			if monitor {
 				h.recordRefusal(r, *ref, true)
+				wouldBlock = true
 				continue
 			}
 			h.releaseAll(r, applied)
@@ -786,7 +792,9 @@ func (h *AbuseControl) ServeHTTP(w http.ResponseWriter, r *http.Request, next ca
 			return h.refuse(w, r, next, monitor, *ref)
 		}
 	}
-	h.decisions.allowed()
+	if !wouldBlock {
+		h.decisions.allowed()
+	}
 	if len(applied) > 0 {
 		if !monitor && h.headers == abHeadersAll {
 			h.setHeaders(w.Header(), applied, nil)

@@ -3,8 +3,10 @@ package abuselive
 import (
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -15,8 +17,9 @@ import (
 )
 
 // TestLoadLocalVsRedis measures throughput and p99 latency of one Caddy
-// on loopback with no abuse_control, with local limits and with Redis
-// limits (the limit is never reached: this is the cost of deciding).
+// on loopback proxying to a small backend: plain reverse_proxy, with
+// abuse_control on local limits, and on Redis limits (the limit is never
+// reached: this is the cost of deciding, RateLimit headers included).
 // The load generator shares the machine with Caddy and Redis, so the
 // ratios are what matter. Run with ABUSELIVE_LOAD=1 (seconds per run in
 // ABUSELIVE_LOAD_SECONDS, default 3).
@@ -32,10 +35,15 @@ func TestLoadLocalVsRedis(t *testing.T) {
 		}
 	}
 	srv := redistest.Start(t)
+	backend := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = io.WriteString(w, "ok")
+	}))
+	defer backend.Close()
+	up := strings.TrimPrefix(backend.URL, "http://")
 	tester := caddytest.NewTester(t)
 	tester.InitServer(globals+`
 http://:9111 {
-	respond "ok"
+	reverse_proxy `+up+`
 }
 http://:9112 {
 	abuse_control {
@@ -43,7 +51,7 @@ http://:9112 {
 			rate 1000000000/s
 		}
 	}
-	respond "ok"
+	reverse_proxy `+up+`
 }
 http://:9113 {
 	abuse_control {
@@ -55,7 +63,7 @@ http://:9113 {
 			pool_size 64
 		}
 	}
-	respond "ok"
+	reverse_proxy `+up+`
 }
 `, "caddyfile")
 
