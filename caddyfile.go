@@ -12,7 +12,7 @@ import (
 //
 //	try_files → gatehouse → request_filter → basic_auth → api_auth →
 //	abuse_control → forward_auth → access_control → request_header →
-//	encode → response_redact → … → reverse_proxy
+//	encode → response_redact → api_contract → … → reverse_proxy
 //
 // request_filter rejects hostile input before any credential is parsed;
 // api_auth establishes the identity that access_control decides on;
@@ -26,7 +26,12 @@ import (
 // further). A site that wants bans and address limits ahead of
 // request_filter's inspection places a second abuse_control (no identity
 // keys) first in a route block;
-// response_redact sits inside encode, so encode compresses the masked body.
+// response_redact sits inside encode, so encode compresses the masked body;
+// api_contract sits inside response_redact: requests reach it with the
+// identity api_auth established and after access_control's rules, and a
+// response is stripped of undeclared members first (on the uncompressed
+// body both modules ask the upstream for), then masked, then compressed;
+// redact never spends time on fields that do not leave.
 // A `route` block overrides this order where a site needs another one.
 func init() {
 	httpcaddyfile.RegisterHandlerDirective("request_filter", parseRequestFilter)
@@ -53,4 +58,9 @@ func init() {
 
 	httpcaddyfile.RegisterHandlerDirective("response_redact", parseResponseRedact)
 	httpcaddyfile.RegisterDirectiveOrder("response_redact", httpcaddyfile.After, "encode")
+
+	// Before push (the standard directive after encode), so it lands after
+	// response_redact whichever registers first.
+	httpcaddyfile.RegisterHandlerDirective("api_contract", parseAPIContract)
+	httpcaddyfile.RegisterDirectiveOrder("api_contract", httpcaddyfile.Before, "push")
 }

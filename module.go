@@ -10,10 +10,12 @@
 //   - response_redact (http.handlers.response_redact): masks sensitive data
 //     in responses;
 //   - abuse_control (http.handlers.abuse_control): rate limits, quotas,
-//     concurrency limits and bans, shared across instances through Redis.
+//     concurrency limits and bans, shared across instances through Redis;
+//   - api_contract (http.handlers.api_contract): enforces an OpenAPI
+//     document on requests and responses (a positive security model).
 //
 // The engines live in Caddy-free sub-packages (authz, authz/authn, filter,
-// redact, limits); this package adapts them to Caddy's module system,
+// redact, limits, contract); this package adapts them to Caddy's module system,
 // Caddyfile and request lifecycle.
 package gatehouse
 
@@ -32,6 +34,7 @@ func init() {
 	caddy.RegisterModule(AccessPolicies{})
 	caddy.RegisterModule(ResponseRedact{})
 	caddy.RegisterModule(AbuseControl{})
+	caddy.RegisterModule(APIContract{})
 }
 
 // identityVarKey is the caddyhttp request variable under which api_auth

@@ -85,7 +85,6 @@ func BenchmarkRouteGitHub(b *testing.B) {
 	}
 }
 
-
 // benchBody is a 1 KB issue as GitHub's "create an issue" takes it.
 var benchBody = []byte(`{"title":"Found a bug in the ` + strings.Repeat("parser ", 90) + `","body":"I'm having a problem with this.","assignees":["octocat","hubot"],"milestone":1,"labels":["bug","help wanted"]}`)
 

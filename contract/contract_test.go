@@ -424,3 +424,18 @@ func TestLoadErrors(t *testing.T) {
 		}
 	}
 }
+
+// TestDemoAPI loads the document of the repo's demo API and checks that
+// what the demo backend leaks is stripped.
+func TestDemoAPI(t *testing.T) {
+	c, err := LoadFile("../examples/openapi/demo-api.yaml", Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := route(t, c, "GET", "/api/users/me")
+	s, _ := m.Op.Response(200, "application/json")
+	got, _ := strip(t, s, `{"id":"alice","password":"hunter2","profile":{"ssn":"123-45-6789","phone":"+1 415 555 0100"},"api_token":"AKIA"}`, 7)
+	if got != `{"id":"alice","profile":{"phone":"+1 415 555 0100"}}` {
+		t.Fatal(got)
+	}
+}
