@@ -773,7 +773,13 @@ func detectGraphQLQuery(e *emitter, v *value) {
 // graphqlDocument: the value starts like a GraphQL document.
 func graphqlDocument(n string) bool {
 	t := strings.TrimLeft(n, " \t\r\n")
-	if strings.HasPrefix(t, "{") || strings.HasPrefix(t, "query") || strings.HasPrefix(t, "mutation") || strings.HasPrefix(t, "subscription") || strings.HasPrefix(t, "fragment") {
+	if strings.HasPrefix(t, "{") {
+		// A selection set starts with a field name, never a string: a
+		// brace then a quote is JSON (one object, or a stream of them).
+		u := strings.TrimLeft(t[1:], " \t\r\n")
+		return u == "" || u[0] != '"'
+	}
+	if strings.HasPrefix(t, "query") || strings.HasPrefix(t, "mutation") || strings.HasPrefix(t, "subscription") || strings.HasPrefix(t, "fragment") {
 		return true
 	}
 	// An operation name then its selection set: "IntrospectionQuery {".

@@ -267,6 +267,9 @@ func TestContextBenignRequests(t *testing.T) {
 		{"XML document sent as a JSON value", func() *http.Request {
 			return newReq("POST", "/api/wfs", "application/json", `{"request":"<wfs:GetFeature service=\"WFS\" version=\"2.0.0\" xmlns:wfs=\"http://www.opengis.net/wfs/2.0\" xmlns:fes=\"http://www.opengis.net/fes/2.0\"><wfs:Query typeNames=\"roads\"/></wfs:GetFeature>"}`)
 		}},
+		{"a stream of JSON objects sent as text/plain (NDJSON telemetry)", func() *http.Request {
+			return newReq("POST", "/stream", "text/plain", strings.Repeat(`{"k":"v"}`, 50))
+		}},
 		{"GraphQL client query with aliases and __typename", func() *http.Request {
 			return newReq("POST", "/graphql", "application/json", `{"query":"query Cart($id: ID!) { cart(id: $id) { __typename id lines: items(first: 20) { edges { node { id qty: quantity product { title price { amount currency } } } } } } }","variables":{"id":"c1"}}`)
 		}},
