@@ -183,3 +183,38 @@ func TestAPIContractLoadError(t *testing.T) {
 		t.Fatalf("err %v", err)
 	}
 }
+
+// TestAPIContractCutAfterHold: a mismatch found after response_hold bytes
+// went out cannot become a 502; the upstream's write fails (the proxy then
+// cuts the connection) and the outcome is recorded as a block.
+func TestAPIContractCutAfterHold(t *testing.T) {
+	h := newTestContract(t, func(h *APIContract) { h.OnMismatch = contractReject; h.ResponseHold = 16 })
+	reader := &authz.Identity{ID: "u1", Scopes: []string{"pets:read"}}
+	// Past the stripper's own 8 KiB buffer and the 16-byte hold.
+	body := `[` + strings.Repeat(`{"name":"Rex"},`, 1000) + `{"name":5}]`
+	var writeErr error
+	r := httptest.NewRequest("GET", "/v1/pets", nil)
+	repl := caddy.NewReplacer()
+	ctx := context.WithValue(r.Context(), caddy.ReplacerCtxKey, repl)
+	ctx = context.WithValue(ctx, caddyhttp.VarsCtxKey, map[string]any{})
+	r = r.WithContext(ctx)
+	caddyhttp.SetVar(r.Context(), identityVarKey, reader)
+	next := caddyhttp.HandlerFunc(func(w http.ResponseWriter, r *http.Request) error {
+		w.Header().Set("Content-Type", "application/json")
+		for i := 0; i < len(body); i += 64 {
+			if _, err := io.WriteString(w, body[i:min(i+64, len(body))]); err != nil {
+				writeErr = err
+				return err
+			}
+		}
+		return nil
+	})
+	w := httptest.NewRecorder()
+	_ = h.ServeHTTP(w, r, next)
+	if writeErr == nil {
+		t.Fatal("the upstream was not stopped")
+	}
+	if w.Code != 200 || strings.Contains(w.Body.String(), `"name":5`) {
+		t.Fatalf("got %d %s", w.Code, w.Body)
+	}
+}
