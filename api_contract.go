@@ -119,8 +119,9 @@ type APIContract struct {
 
 	// ResponseHold is how much stripped output is held back before the
 	// response header is sent, so that a mismatch found within it can still
-	// become a clean 502. Memory per response is bounded by it. Default:
-	// 64 KiB.
+	// become a clean 502. Memory per response is bounded by it (plus the
+	// stripper's own 8 KiB buffer, so at least 8 KiB is always held).
+	// Default: 64 KiB.
 	ResponseHold int64 `json:"response_hold,omitempty"`
 
 	// CaseInsensitive matches paths without regard to case (for backends
