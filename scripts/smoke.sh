@@ -53,7 +53,11 @@ expect "bad token" 401 '' '' -H "Authorization: Bearer $writer.x" "$base/api/ord
 expect "api key reads orders, cards masked" 200 '"orders"' '4111 1111 1111 1111|5500-0000-0000-0004|DE89370400440532013000|alice@example.com' \
 	-H "X-API-Key: $key" "$base/api/orders"
 expect "api key may not write" 403 '' '' -X POST -H "X-API-Key: $key" "$base/api/orders"
-expect "jwt writer writes" 201 '"created"' '' -X POST -H "Authorization: Bearer $writer" "$base/api/orders"
+order='{"email":"dave@example.com","items":[{"sku":"WID-1","qty":2}]}'
+expect "jwt writer writes" 201 '"created"' '' -X POST -H "Authorization: Bearer $writer" -H 'Content-Type: application/json' -d "$order" "$base/api/orders"
+expect "contract: undefined path" 404 "" "" "$base/api/public/internal-debug"
+expect "contract: mass assignment refused" 400 '"/status"|status' '' -X POST -H "Authorization: Bearer $writer" -H 'Content-Type: application/json' -d '{"items":[{"sku":"WID-1","qty":1}],"status":"delivered"}' "$base/api/orders"
+expect "contract: undeclared field stripped" 200 '"orders"' 'tracking|1Z999AA10123456784' -H "X-API-Key: $key" "$base/api/orders"
 expect "fields masked" 200 '"id"' 'hunter2|123-45-6789|AKIAIOSFODNN7EXAMPLE|alice\\u0040example' -H "Authorization: Bearer $writer" "$base/api/users/me"
 expect "admin needs role" 403 '' '' -H "Authorization: Bearer $writer" "$base/admin/stats"
 expect "admin role" 200 '"users"' '' -H "Authorization: Bearer $admin" "$base/admin/stats"
