@@ -13,6 +13,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 	"go.uber.org/zap"
+	"go.uber.org/zap/zapcore"
 
 	"github.com/caddyserver/caddy/v2"
 	"github.com/caddyserver/caddy/v2/modules/caddyhttp"
@@ -421,6 +422,11 @@ func (h *APIContract) pass(w http.ResponseWriter, r *http.Request, next caddyhtt
 		return next.ServeHTTP(w, r)
 	}
 	shadow := monitor || h.Responses == contractResponsesCheck
+	// Response outcomes are recorded once the upstream has started: create
+	// the request id before, when a decision line can be written at all.
+	if h.decisions.logger.Core().Enabled(zapcore.InfoLevel) {
+		pinRequestID(r)
+	}
 	cw := newContractWriter(h, w, r, op, shadow)
 	if !shadow {
 		// Uncompressed and whole, so that the body can be stripped; as

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"go.uber.org/zap"
@@ -245,6 +246,11 @@ func (w *contractWriter) finish(nextErr error) error {
 		w.status, w.sentHeader = http.StatusBadGateway, false
 		err = writeContractProblem(w.ResponseWriter, http.StatusBadGateway, "Bad Gateway", "The upstream response does not match the API contract.", nil)
 	case w.mode == cwStrip && !w.shadow && !w.cut:
+		if hdr := w.Header(); !w.sentHeader && hdr["Trailer"] == nil {
+			// The whole stripped body is held: say its length rather than
+			// make the client read a small body chunked.
+			hdr["Content-Length"] = []string{strconv.Itoa(len(w.held))}
+		}
 		err = w.release()
 	}
 	w.record(removed, ptrs)

@@ -10,6 +10,8 @@
 #             the benchmark never reaches: the cost of deciding)
 #   abuse_redis  the same limit kept in a redis-server the script starts
 #             (skipped when no redis-server binary exists)
+#   contract  api_contract alone, with an OpenAPI document of the backend
+#             (parameters, bodies and response fields checked and stripped)
 #
 # Each workload runs against every configuration in turn with wrk, and each
 # figure is reported as a ratio to plain reverse_proxy in the same run, with
@@ -18,7 +20,7 @@
 # Usage: scripts/load.sh [-d seconds] [-c connections] [-t threads]
 #                        [-w workloads] [-k configs] [-r rounds]
 #   workloads: get_jwt get_apikey post_1k resp_64k mix_attacks (default: all)
-#   configs:   plain all filter auth access redact abuse abuse_redis
+#   configs:   plain all filter auth access redact abuse abuse_redis contract
 #              (default: all but the abuse ones)
 #   rounds:    each workload × config is run this many times, interleaved,
 #              and the median is reported (default 3)
@@ -83,10 +85,11 @@ token=$("$work/caddy" gatehouse token --secret "raw:$secret" --iss https://bench
 # Caddyfile of one configuration on one port.
 caddyfile() {
 	local name=$1 port=$2
-	local filter="" auth="" access="" redact="" abuse=""
+	local filter="" auth="" access="" redact="" abuse="" contract=""
 	case $name in
 	abuse) abuse=local ;;
 	abuse_redis) abuse=redis ;;
+	contract) contract=1 ;;
 	all) filter=1 auth=1 access=1 redact=1 ;;
 	filter) filter=1 ;;
 	auth) auth=1 ;;
@@ -139,6 +142,7 @@ EOF
 EOF
 	[ -n "$redact" ] && printf '\tresponse_redact\n'
 	[ "$abuse" = local ] && printf '\tabuse_control 1000000/s\n'
+	[ -n "$contract" ] && printf '\tapi_contract {\n\t\tspec %s\n\t}\n' "$work/bench-openapi.yaml"
 	[ "$abuse" = redis ] && cat <<EOF
 	abuse_control 1000000/s {
 		redis 127.0.0.1:$redis_port
@@ -146,6 +150,87 @@ EOF
 EOF
 	printf '\treverse_proxy 127.0.0.1:8199\n}\n'
 }
+
+# The backend's contract, for api_contract.
+cat >"$work/bench-openapi.yaml" <<'EOF'
+openapi: 3.1.0
+info: {title: benchmark backend, version: "1"}
+paths:
+  /small:
+    get:
+      parameters:
+        - {name: id, in: query, schema: {type: string, maxLength: 200}}
+        - {name: file, in: query, schema: {type: string, maxLength: 200}}
+        - {name: q, in: query, schema: {type: string, maxLength: 200}}
+        - {name: cmd, in: query, schema: {type: string, maxLength: 200}}
+      responses:
+        "200":
+          description: a product
+          content:
+            application/json:
+              schema:
+                type: object
+                properties:
+                  id: {type: integer}
+                  name: {type: string}
+                  price: {type: number}
+                  currency: {type: string}
+                  stock: {type: integer}
+                  tags: {type: array, items: {type: string}}
+                  updated: {type: string, format: date-time}
+                  description: {type: string}
+  /post:
+    post:
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              type: object
+              properties:
+                order:
+                  type: object
+                  properties:
+                    customer: {type: string}
+                    currency: {type: string}
+                    lines:
+                      type: array
+                      items:
+                        type: object
+                        properties:
+                          sku: {type: string}
+                          qty: {type: integer, minimum: 1}
+                          note: {type: string}
+                    shipping:
+                      type: object
+                      properties: {street: {type: string}, city: {type: string}, zip: {type: string}}
+      responses:
+        "200":
+          description: accepted
+          content:
+            application/json:
+              schema: {type: object, properties: {ok: {type: boolean}, read: {type: integer}}}
+  /big:
+    get:
+      responses:
+        "200":
+          description: orders
+          content:
+            application/json:
+              schema:
+                type: array
+                items:
+                  type: object
+                  properties:
+                    id: {type: integer}
+                    sku: {type: string}
+                    qty: {type: integer}
+                    total: {type: number}
+                    status: {type: string}
+                    note: {type: string}
+                    customer: {type: string}
+                    card: {type: string}
+EOF
 
 declare -A port
 p=8201
