@@ -254,6 +254,9 @@ func (w *contractWriter) finish(nextErr error) error {
 		err = w.release()
 	}
 	w.record(removed, ptrs)
+	if w.st != nil {
+		w.st.Release()
+	}
 	if nextErr != nil {
 		return nextErr
 	}

@@ -2,9 +2,11 @@ package contract
 
 import (
 	"bytes"
+	"errors"
 	"io"
 	"strconv"
 	"strings"
+	"sync"
 )
 
 // Limits of the response stripper; past them the response cannot be
@@ -110,11 +112,32 @@ type sframe struct {
 // NewStripper strips the document written to it against s (nil: nothing
 // is stripped) and writes the result to w.
 func NewStripper(w io.Writer, s *Schema) *Stripper {
-	st := &Stripper{w: w, stack: make([]sframe, 0, 16), out: make([]byte, 0, 2*stripFlushSize+maxStripKeyLen)}
+	st := &Stripper{w: w, stack: make([]sframe, 0, 16), out: stripOutPool.Get().(*[stripOutSize]byte)[:0]}
 	if s != nil {
 		st.cur = s.view
 	}
 	return st
+}
+
+// stripOutSize is the output buffer's size: a slice of input plus one
+// pending member name, twice over.
+const stripOutSize = 2*stripFlushSize + maxStripKeyLen
+
+// stripOutPool recycles output buffers: at 20 KiB, one per response is
+// the largest allocation of a small checked response. Arrays, so that Put
+// does not allocate.
+var stripOutPool = sync.Pool{New: func() any { return new([stripOutSize]byte) }}
+
+// errStripperReleased is the error of a Stripper used after Release.
+var errStripperReleased = errors.New("contract: stripper used after Release")
+
+// Release returns the stripper's buffer for reuse. The stripper must not
+// be used afterwards (Removed and Mismatch still answer).
+func (st *Stripper) Release() {
+	if cap(st.out) == stripOutSize {
+		stripOutPool.Put((*[stripOutSize]byte)(st.out[:stripOutSize]))
+	}
+	st.out, st.err = nil, errStripperReleased
 }
 
 // Removed returns how many members were removed and up to eight distinct
