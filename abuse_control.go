@@ -97,19 +97,18 @@ type AbuseControl struct {
 	// gatehouse app's decision_log_rate, else 20. Negative: no limit.
 	LogRate int `json:"log_rate,omitempty"`
 
-	rules          []*abRule
-	bans           *abBans
-	store          *limits.Store
-	failClosed     bool
-	clock          limits.Clock
-	v4, v6         int
-	headers        int
-	logger         *zap.Logger
-	decisions      *decisionLog
-	metrics        *abuseMetrics
-	monitorDefault bool
-	releases       []func()
-	unregister     func()
+	rules      []*abRule
+	bans       *abBans
+	store      *limits.Store
+	failClosed bool
+	clock      limits.Clock
+	v4, v6     int
+	headers    int
+	logger     *zap.Logger
+	decisions  *decisionLog
+	metrics    *abuseMetrics
+	releases   []func()
+	unregister func()
 }
 
 // AbuseRule is one set of limits over one key.
@@ -332,8 +331,6 @@ func (t *abTier) empty() bool { return t == nil || (t.limiter == nil && t.conc =
 func (h *AbuseControl) Provision(ctx caddy.Context) error {
 	h.logger = ctx.Logger()
 	h.clock = abClock
-	settings := gatehouseSettings(ctx)
-	h.monitorDefault = settings.Monitor
 	h.v4, h.v6 = h.IPv4Prefix, h.IPv6Prefix
 	if h.v4 == 0 {
 		h.v4 = 32
@@ -358,11 +355,7 @@ func (h *AbuseControl) Provision(ctx caddy.Context) error {
 	if h.metrics, err = newAbuseMetrics(ctx.GetMetricsRegistry()); err != nil {
 		return fmt.Errorf("abuse_control: metrics: %w", err)
 	}
-	rate := h.LogRate
-	if rate == 0 {
-		rate = settings.DecisionLogRate
-	}
-	if h.decisions, err = newDecisionLog(ctx, abModule, h.logger, rate); err != nil {
+	if h.decisions, err = newDecisionLog(ctx, abModule, h.logger, h.LogRate); err != nil {
 		return fmt.Errorf("abuse_control: metrics: %w", err)
 	}
 
@@ -694,7 +687,7 @@ const abMaxApplied = 8
 
 // ServeHTTP decides on r.
 func (h *AbuseControl) ServeHTTP(w http.ResponseWriter, r *http.Request, next caddyhttp.Handler) error {
-	monitor := monitorOn(r, h.Monitor, h.monitorDefault)
+	monitor := h.decisions.monitor(r, h.Monitor)
 	var ipBuf [64]byte
 	ipKey := limits.AppendClientIP(ipBuf[:0], decisionClientIP(r), h.v4, h.v6)
 	id, _ := caddyhttp.GetVar(r.Context(), identityVarKey).(*authz.Identity)

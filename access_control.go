@@ -198,8 +198,6 @@ type AccessControl struct {
 	ruleNames []string
 	now       func() time.Time
 
-	monitorDefault bool
-
 	// usesClientIP: the policy has client_ip conditions, so a non-strict
 	// trusted_proxies lets clients choose their address; warned about
 	// once, at the first request (the server is not known at Provision).
@@ -267,14 +265,8 @@ func (h *AccessControl) Provision(ctx caddy.Context) error {
 		on := true
 		h.Monitor = &on
 	}
-	settings := gatehouseSettings(ctx)
-	h.monitorDefault = settings.Monitor
-	rate := h.LogLimit
-	if rate == 0 {
-		rate = settings.DecisionLogRate
-	}
 	var err error
-	if h.decisions, err = newDecisionLog(ctx, "access_control", h.logger, rate); err != nil {
+	if h.decisions, err = newDecisionLog(ctx, "access_control", h.logger, h.LogLimit); err != nil {
 		return fmt.Errorf("access_control: metrics: %w", err)
 	}
 	h.proxyWarned = new(atomic.Bool)
@@ -352,7 +344,7 @@ func (h *AccessControl) ServeHTTP(w http.ResponseWriter, r *http.Request, next c
 		h.warnTrustedProxies(r)
 	}
 	id := acRequestIdentity(r, h.policy)
-	monitor := monitorOn(r, h.Monitor, h.monitorDefault)
+	monitor := h.decisions.monitor(r, h.Monitor)
 	shadow := monitor || h.policy.Shadow()
 	path, err := h.policy.CanonicalPath(r.URL.Path)
 	form := authz.PathExact

@@ -113,8 +113,6 @@ type APIAuth struct {
 	metrics       *authMetrics
 	decisions     *decisionLog
 	challenge     string
-
-	monitorDefault bool
 }
 
 // IssuerConfig is one trusted issuer.
@@ -222,14 +220,8 @@ func (a *APIAuth) Provision(ctx caddy.Context) error {
 	a.fetchLog = new(atomic.Pointer[zap.Logger])
 	a.fetchLog.Store(ctx.Logger())
 	a.metrics = newAuthMetrics(ctx.GetMetricsRegistry())
-	settings := gatehouseSettings(ctx)
-	a.monitorDefault = settings.Monitor
-	rate := a.LogRate
-	if rate == 0 {
-		rate = settings.DecisionLogRate
-	}
 	var derr error
-	if a.decisions, derr = newDecisionLog(ctx, "api_auth", ctx.Logger(), rate); derr != nil {
+	if a.decisions, derr = newDecisionLog(ctx, "api_auth", ctx.Logger(), a.LogRate); derr != nil {
 		return fmt.Errorf("api_auth: metrics: %w", derr)
 	}
 	if a.Realm == "" {
@@ -503,7 +495,7 @@ func (a *APIAuth) ServeHTTP(w http.ResponseWriter, r *http.Request, next caddyht
 
 	a.expose(r, id)
 	a.decisions.allowed()
-	if a.StripCredentials && !monitorOn(r, a.Monitor, a.monitorDefault) {
+	if a.StripCredentials && !a.decisions.monitor(r, a.Monitor) {
 		authn.Strip(r, a.sources)
 		authn.Strip(r, a.apiKeySources)
 	}
@@ -551,7 +543,7 @@ func (a *APIAuth) refuse(w http.ResponseWriter, r *http.Request, next caddyhttp.
 	if !errors.As(err, &e) {
 		e = &authn.Error{Reason: authn.ReasonMalformed, Err: err}
 	}
-	if monitorOn(r, a.Monitor, a.monitorDefault) {
+	if a.decisions.monitor(r, a.Monitor) {
 		a.metrics.count("monitored", string(e.Reason))
 		a.logRejection(r, e, status, method, true)
 		a.clearUserClaims(r)

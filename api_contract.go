@@ -13,7 +13,6 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 	"go.uber.org/zap"
-	"go.uber.org/zap/zapcore"
 
 	"github.com/caddyserver/caddy/v2"
 	"github.com/caddyserver/caddy/v2/modules/caddyhttp"
@@ -141,13 +140,12 @@ type APIContract struct {
 	// Negative: no limit.
 	LogRate int `json:"log_rate,omitempty"`
 
-	contract       *contract.Contract
-	rules          []ContractPathRule // sorted, longest prefix first
-	challenge      string
-	decisions      *decisionLog
-	metrics        *contractMetrics
-	logger         *zap.Logger
-	monitorDefault bool
+	contract  *contract.Contract
+	rules     []ContractPathRule // sorted, longest prefix first
+	challenge string
+	decisions *decisionLog
+	metrics   *contractMetrics
+	logger    *zap.Logger
 }
 
 // ContractPathRule is one unknown_paths rule.
@@ -222,20 +220,10 @@ func (h *APIContract) Provision(ctx caddy.Context) error {
 	}
 	sort.SliceStable(h.rules, func(i, j int) bool { return len(h.rules[i].Prefix) > len(h.rules[j].Prefix) })
 
-	var reg prometheus.Registerer
-	if r := ctx.GetMetricsRegistry(); r != nil {
-		reg = r
-	}
-	if h.metrics, err = newContractMetrics(reg); err != nil {
+	if h.metrics, err = newContractMetrics(metricsRegisterer(ctx)); err != nil {
 		return fmt.Errorf("api_contract: metrics: %w", err)
 	}
-	settings := gatehouseSettings(ctx)
-	h.monitorDefault = settings.Monitor
-	rate := h.LogRate
-	if rate == 0 {
-		rate = settings.DecisionLogRate
-	}
-	if h.decisions, err = newDecisionLog(ctx, "api_contract", h.logger, rate); err != nil {
+	if h.decisions, err = newDecisionLog(ctx, "api_contract", h.logger, h.LogRate); err != nil {
 		return fmt.Errorf("api_contract: metrics: %w", err)
 	}
 	return nil
@@ -293,8 +281,7 @@ func (h *APIContract) ServeHTTP(w http.ResponseWriter, r *http.Request, next cad
 	if r.Method == http.MethodConnect {
 		return next.ServeHTTP(w, r)
 	}
-	pinRequestID(r)
-	monitor := monitorOn(r, h.Monitor, h.monitorDefault)
+	monitor := h.decisions.monitor(r, h.Monitor)
 	id := contractIdentity(r)
 	user := ""
 	if id != nil {
@@ -422,11 +409,7 @@ func (h *APIContract) pass(w http.ResponseWriter, r *http.Request, next caddyhtt
 		return next.ServeHTTP(w, r)
 	}
 	shadow := monitor || h.Responses == contractResponsesCheck
-	// Response outcomes are recorded once the upstream has started: create
-	// the request id before, when a decision line can be written at all.
-	if h.decisions.logger.Core().Enabled(zapcore.InfoLevel) {
-		pinRequestID(r)
-	}
+	h.decisions.beforeUpstream(r) // response outcomes are recorded after it
 	cw := newContractWriter(h, w, r, op, shadow)
 	if !shadow {
 		// Uncompressed and whole, so that the body can be stripped; as

@@ -276,7 +276,7 @@ func (w *contractWriter) record(removed int, ptrs []string) {
 	if id := contractIdentity(r); id != nil {
 		user = id.ID
 	}
-	monitor := w.shadow && monitorOn(r, h.Monitor, h.monitorDefault)
+	monitor := w.shadow && h.decisions.monitor(r, h.Monitor)
 	outcome := "ok"
 	if removed > 0 {
 		outcome = "stripped"

@@ -73,16 +73,53 @@ type decisionLog struct {
 	sampler *logSampler // nil: every line is written
 	metrics *decisionMetrics
 	allow   prometheus.Counter // pre-resolved: allow is the hot path
+
+	monitorDefault bool // the gatehouse app's monitor setting
 }
 
-// newDecisionLog sets up the decision log of a module. rate is the most
-// lines per second (0: the default, negative: unlimited).
+// newDecisionLog sets up the decision log of a module. rate is the
+// module's own log rate: the most lines per second, 0 for the gatehouse
+// app's decision_log_rate (itself 20 by default), negative for no limit.
+// The app's monitor default is kept here too, so that every module
+// resolves its mode the same way (monitor).
 func newDecisionLog(ctx caddy.Context, module string, logger *zap.Logger, rate int) (*decisionLog, error) {
-	m, err := newDecisionMetrics(ctx.GetMetricsRegistry())
+	settings := gatehouseSettings(ctx)
+	if rate == 0 {
+		rate = settings.DecisionLogRate
+	}
+	m, err := newDecisionMetrics(metricsRegisterer(ctx))
 	if err != nil {
 		return nil, err
 	}
-	return newDecisionLogWith(module, logger, rate, m), nil
+	l := newDecisionLogWith(module, logger, rate, m)
+	l.monitorDefault = settings.Monitor
+	return l, nil
+}
+
+// metricsRegisterer is the config's metrics registry as a Registerer: nil
+// when there is none (unit tests), never a non-nil interface around a nil
+// *Registry, which would panic on Register.
+func metricsRegisterer(ctx caddy.Context) prometheus.Registerer {
+	if r := ctx.GetMetricsRegistry(); r != nil {
+		return r
+	}
+	return nil
+}
+
+// monitor says whether the module runs observe-only for r, given its own
+// setting (see monitorOn).
+func (l *decisionLog) monitor(r *http.Request, own *bool) bool {
+	return monitorOn(r, own, l.monitorDefault)
+}
+
+// beforeUpstream prepares r for decisions recorded once the upstream has
+// started (response_redact, api_contract): the request id must exist
+// before then (see pinRequestID), and is only made when a decision line can
+// be written at all.
+func (l *decisionLog) beforeUpstream(r *http.Request) {
+	if l.logger.Core().Enabled(zapcore.InfoLevel) {
+		pinRequestID(r)
+	}
 }
 
 func newDecisionLogWith(module string, logger *zap.Logger, rate int, m *decisionMetrics) *decisionLog {

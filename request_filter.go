@@ -51,11 +51,10 @@ type RequestFilter struct {
 	// memory the gateway spends. detect_only is the former name.
 	Monitor *bool `json:"monitor,omitempty"`
 
-	engine         *filter.Engine
-	logger         *zap.Logger
-	metrics        *requestFilterMetrics
-	decisions      *decisionLog
-	monitorDefault bool
+	engine    *filter.Engine
+	logger    *zap.Logger
+	metrics   *requestFilterMetrics
+	decisions *decisionLog
 }
 
 // CaddyModule returns the Caddy module information.
@@ -75,8 +74,6 @@ func (h *RequestFilter) Provision(ctx caddy.Context) error {
 		on := true
 		h.Monitor = &on
 	}
-	settings := gatehouseSettings(ctx)
-	h.monitorDefault = settings.Monitor
 	// The engine always decides as if enforcing (collecting every match
 	// only when monitoring is certain); the handler applies the mode per
 	// request, since a site may switch it.
@@ -87,18 +84,10 @@ func (h *RequestFilter) Provision(ctx caddy.Context) error {
 		return fmt.Errorf("request_filter: %w", err)
 	}
 	h.engine = engine
-	var reg prometheus.Registerer
-	if r := ctx.GetMetricsRegistry(); r != nil {
-		reg = r
-	}
-	if h.metrics, err = newRequestFilterMetrics(reg); err != nil {
+	if h.metrics, err = newRequestFilterMetrics(metricsRegisterer(ctx)); err != nil {
 		return fmt.Errorf("request_filter: metrics: %w", err)
 	}
-	rate := h.LogRate
-	if rate == 0 {
-		rate = settings.DecisionLogRate
-	}
-	if h.decisions, err = newDecisionLog(ctx, "request_filter", h.logger, rate); err != nil {
+	if h.decisions, err = newDecisionLog(ctx, "request_filter", h.logger, h.LogRate); err != nil {
 		return fmt.Errorf("request_filter: metrics: %w", err)
 	}
 	return nil
@@ -136,7 +125,7 @@ func (h *RequestFilter) ServeHTTP(w http.ResponseWriter, r *http.Request, next c
 		r.Body = requestFilterBodyErr{r.Body}
 	}
 
-	if d.Action == filter.ActionBlock && monitorOn(r, h.Monitor, h.monitorDefault) {
+	if d.Action == filter.ActionBlock && h.decisions.monitor(r, h.Monitor) {
 		d.Action = filter.ActionDetect
 	}
 	h.metrics.requests.WithLabelValues(string(d.Action)).Inc()

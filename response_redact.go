@@ -7,9 +7,7 @@ import (
 	"strings"
 	"sync/atomic"
 
-	"github.com/prometheus/client_golang/prometheus"
 	"go.uber.org/zap"
-	"go.uber.org/zap/zapcore"
 
 	"github.com/caddyserver/caddy/v2"
 	"github.com/caddyserver/caddy/v2/modules/caddyhttp"
@@ -136,7 +134,6 @@ type ResponseRedact struct {
 	logger     *zap.Logger
 	lastKind   *atomic.Pointer[kindAnswer] // kindFor's last answer (a pointer: the module is copied by value)
 
-	monitorDefault bool
 }
 
 // CaddyModule returns the Caddy module information.
@@ -203,22 +200,11 @@ func (h *ResponseRedact) Provision(ctx caddy.Context) error {
 		return fmt.Errorf("response_redact: %w", err)
 	}
 
-	// A nil *Registry must not become a non-nil Registerer interface.
-	var reg prometheus.Registerer
-	if r := ctx.GetMetricsRegistry(); r != nil {
-		reg = r
-	}
-	if h.metrics, err = newRedactMetrics(reg); err != nil {
+	if h.metrics, err = newRedactMetrics(metricsRegisterer(ctx)); err != nil {
 		return fmt.Errorf("response_redact: metrics: %w", err)
 	}
 	h.lastKind = new(atomic.Pointer[kindAnswer])
-	settings := gatehouseSettings(ctx)
-	h.monitorDefault = settings.Monitor
-	rate := h.LogRate
-	if rate == 0 {
-		rate = settings.DecisionLogRate
-	}
-	if h.decisions, err = newDecisionLog(ctx, "response_redact", h.logger, rate); err != nil {
+	if h.decisions, err = newDecisionLog(ctx, "response_redact", h.logger, h.LogRate); err != nil {
 		return fmt.Errorf("response_redact: metrics: %w", err)
 	}
 	return nil
@@ -262,12 +248,8 @@ func (h *ResponseRedact) ServeHTTP(w http.ResponseWriter, r *http.Request, next 
 	if r.Method == http.MethodConnect {
 		return next.ServeHTTP(w, r) // a tunnel, not a response to rewrite
 	}
-	// Decisions are recorded once the upstream has started: create the
-	// request id before, when a decision line can be written at all.
-	if h.decisions.logger.Core().Enabled(zapcore.InfoLevel) {
-		pinRequestID(r)
-	}
-	if monitorOn(r, h.Monitor, h.monitorDefault) {
+	h.decisions.beforeUpstream(r)
+	if h.decisions.monitor(r, h.Monitor) {
 		return h.serveMonitored(w, r, next)
 	}
 	rw := newRedactWriter(h, w, r)
