@@ -32,14 +32,42 @@ import (
 // corpusDir finds the corpus (env GATEHOUSE_CORPUS, else the shared
 // development copy next to the repository).
 func corpusDir(t testing.TB) string {
-	dir := os.Getenv("GATEHOUSE_CORPUS")
+	dir := sharedCorpusDir(t, "GATEHOUSE_CORPUS", "gotestwaf", "testcases")
+	return filepath.Dir(dir)
+}
+
+// sharedCorpusDir is sub inside a development corpus: the directory that
+// env names, else the shared copy named name next to the repository. The
+// test is skipped when it is missing (a user's clone has no ../shared).
+func sharedCorpusDir(t testing.TB, env, name, sub string) string {
+	dir := os.Getenv(env)
 	if dir == "" {
-		dir = filepath.Join("..", "..", "shared", "corpora", "gotestwaf")
+		dir = filepath.Join("..", "..", "shared", "corpora", name)
 	}
-	if _, err := os.Stat(filepath.Join(dir, "testcases")); err != nil {
-		t.Skipf("GoTestWAF corpus not found at %s (set GATEHOUSE_CORPUS): %v", dir, err)
+	dir = filepath.Join(dir, sub)
+	if _, err := os.Stat(dir); err != nil {
+		t.Skipf("corpus %s not found at %s (set %s): %v", name, dir, env, err)
 	}
 	return dir
+}
+
+// corpusEngine is the engine a corpus replay runs: default settings, or the
+// paranoia level GATEHOUSE_CORPUS_PARANOIA names (goals are asserted at the
+// default level only).
+func corpusEngine(t testing.TB) (*Engine, Config) {
+	cfg := Config{}
+	if p := os.Getenv("GATEHOUSE_CORPUS_PARANOIA"); p != "" {
+		n, err := strconv.Atoi(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cfg.Paranoia = n
+	}
+	eng, err := New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return eng, cfg
 }
 
 // corpusCase is one YAML file of test cases.
@@ -338,20 +366,7 @@ func logStats(t testing.TB, kind string, m map[string]*corpusStats) {
 
 func TestCorpusReplay(t *testing.T) {
 	dir := corpusDir(t)
-	cfg := Config{}
-	// GATEHOUSE_CORPUS_PARANOIA=2 replays at another level; the goals are
-	// asserted at the default level only.
-	if p := os.Getenv("GATEHOUSE_CORPUS_PARANOIA"); p != "" {
-		n, err := strconv.Atoi(p)
-		if err != nil {
-			t.Fatal(err)
-		}
-		cfg.Paranoia = n
-	}
-	eng, err := New(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
+	eng, cfg := corpusEngine(t)
 	attacks, benign := replayCorpus(t, eng, dir, os.Getenv("GATEHOUSE_CORPUS_MISSES") != "")
 	logStats(t, "attack", attacks)
 	logStats(t, "benign", benign)

@@ -30,15 +30,7 @@ import (
 // crsDir finds the corpus (env GATEHOUSE_CRS, else the shared development
 // copy next to the repository).
 func crsDir(t testing.TB) string {
-	dir := os.Getenv("GATEHOUSE_CRS")
-	if dir == "" {
-		dir = filepath.Join("..", "..", "shared", "corpora", "crs-regression")
-	}
-	dir = filepath.Join(dir, "tests", "regression", "tests")
-	if _, err := os.Stat(dir); err != nil {
-		t.Skipf("CRS regression corpus not found at %s (set GATEHOUSE_CRS): %v", dir, err)
-	}
-	return dir
+	return sharedCorpusDir(t, "GATEHOUSE_CRS", "crs-regression", filepath.Join("tests", "regression", "tests"))
 }
 
 // crsFile is one go-ftw test file.
@@ -303,18 +295,7 @@ func TestCRSReplay(t *testing.T) {
 	if testing.Short() {
 		t.Skip("corpus replay skipped in -short mode")
 	}
-	cfg := Config{}
-	if p := os.Getenv("GATEHOUSE_CORPUS_PARANOIA"); p != "" {
-		n, err := strconv.Atoi(p)
-		if err != nil {
-			t.Fatal(err)
-		}
-		cfg.Paranoia = n
-	}
-	eng, err := New(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
+	eng, _ := corpusEngine(t)
 	stats := replayCRS(t, eng, dir, os.Getenv("GATEHOUSE_CRS_MISSES") != "")
 	fams := make([]string, 0, len(stats))
 	for k := range stats {
