@@ -110,11 +110,11 @@ func (h *AbuseControl) UnmarshalCaddyfile(d *caddyfile.Dispenser) error {
 		case "headers":
 			err = abOneOf(d, &h.Headers, "all", "denied", "off")
 		case "legacy_headers":
-			err = abFlag(d, &h.LegacyHeaders)
+			err = flagArg(d, &h.LegacyHeaders)
 		case "body":
 			err = abOneOf(d, &h.Body, "json", "problem")
 		case "denied_as_error":
-			err = abFlag(d, &h.DeniedAsError)
+			err = flagArg(d, &h.DeniedAsError)
 		case "monitor":
 			h.Monitor, err = parseMonitorOption(d)
 		case "log_rate":
@@ -308,7 +308,7 @@ func abParseBan(d *caddyfile.Dispenser, h *AbuseControl) error {
 			}
 			b.IgnoreReasons = append(b.IgnoreReasons, args...)
 		case "count_monitor":
-			err = abFlag(d, &b.CountMonitor)
+			err = flagArg(d, &b.CountMonitor)
 		case "identity":
 			var v string
 			if err = abOneOf(d, &v, "on", "off"); err == nil {
@@ -341,15 +341,15 @@ func abParseRedis(d *caddyfile.Dispenser, h *AbuseControl) error {
 			}
 			rc.Addresses = append(rc.Addresses, args...)
 		case "master_name":
-			err = abString(d, &rc.MasterName)
+			err = oneArg(d, &rc.MasterName)
 		case "cluster":
-			err = abFlag(d, &rc.Cluster)
+			err = flagArg(d, &rc.Cluster)
 		case "username":
-			err = abString(d, &rc.Username)
+			err = oneArg(d, &rc.Username)
 		case "password":
-			err = abString(d, &rc.Password)
+			err = oneArg(d, &rc.Password)
 		case "sentinel_password":
-			err = abString(d, &rc.SentinelPassword)
+			err = oneArg(d, &rc.SentinelPassword)
 		case "db":
 			rc.DB, err = abInt(d, 0, 1<<16)
 		case "timeout":
@@ -357,7 +357,7 @@ func abParseRedis(d *caddyfile.Dispenser, h *AbuseControl) error {
 		case "pool_size":
 			rc.PoolSize, err = abInt(d, 1, 1<<16)
 		case "prefix":
-			err = abString(d, &rc.Prefix)
+			err = oneArg(d, &rc.Prefix)
 		case "backoff":
 			err = abDuration(d, &rc.Backoff)
 		case "tls":
@@ -385,13 +385,13 @@ func abParseRedisTLS(d *caddyfile.Dispenser, rc *AbuseRedis) error {
 		var err error
 		switch d.Val() {
 		case "ca_file":
-			err = abString(d, &t.CAFile)
+			err = oneArg(d, &t.CAFile)
 		case "server_name":
-			err = abString(d, &t.ServerName)
+			err = oneArg(d, &t.ServerName)
 		case "cert_file":
-			err = abString(d, &t.CertFile)
+			err = oneArg(d, &t.CertFile)
 		case "key_file":
-			err = abString(d, &t.KeyFile)
+			err = oneArg(d, &t.KeyFile)
 		default:
 			return d.Errf("unrecognized subdirective %q", d.Val())
 		}
@@ -415,21 +415,6 @@ func abInt(d *caddyfile.Dispenser, lo, hi int) (int, error) {
 		return 0, d.Errf("%s: %q is not an integer from %d to %d", name, s, lo, hi)
 	}
 	return n, nil
-}
-
-func abString(d *caddyfile.Dispenser, dst *string) error {
-	if !d.AllArgs(dst) {
-		return d.ArgErr()
-	}
-	return nil
-}
-
-func abFlag(d *caddyfile.Dispenser, dst *bool) error {
-	if d.NextArg() {
-		return d.ArgErr()
-	}
-	*dst = true
-	return nil
 }
 
 func abOneOf(d *caddyfile.Dispenser, dst *string, choices ...string) error {

@@ -90,15 +90,15 @@ func (h *AccessControl) UnmarshalCaddyfile(d *caddyfile.Dispenser) error {
 	for d.NextBlock(0) {
 		switch d.Val() {
 		case "policy":
-			if err := acOneArg(d, &h.Policy); err != nil {
+			if err := oneArg(d, &h.Policy); err != nil {
 				return err
 			}
 		case "name":
-			if err := acOneArg(d, &h.Name); err != nil {
+			if err := oneArg(d, &h.Name); err != nil {
 				return err
 			}
 		case "realm":
-			if err := acOneArg(d, &h.Realm); err != nil {
+			if err := oneArg(d, &h.Realm); err != nil {
 				return err
 			}
 		case "problem_json":
@@ -108,7 +108,7 @@ func (h *AccessControl) UnmarshalCaddyfile(d *caddyfile.Dispenser) error {
 			h.ProblemJSON = true
 		case "log_limit":
 			var s string
-			if err := acOneArg(d, &s); err != nil {
+			if err := oneArg(d, &s); err != nil {
 				return err
 			}
 			n, err := strconv.Atoi(s)
@@ -118,7 +118,7 @@ func (h *AccessControl) UnmarshalCaddyfile(d *caddyfile.Dispenser) error {
 			h.LogLimit = n
 		case "ambiguous_paths":
 			var s string
-			if err := acOneArg(d, &s); err != nil {
+			if err := oneArg(d, &s); err != nil {
 				return err
 			}
 			if s != acAmbiguousReject && s != acAmbiguousRewrite {
@@ -212,7 +212,7 @@ func parseAccessPolicyOption(d *caddyfile.Dispenser, existing any) (any, error) 
 func unmarshalPolicyDirective(d *caddyfile.Dispenser, cfg *authz.PolicyConfig) (bool, error) {
 	switch d.Val() {
 	case "default":
-		if err := acOneArg(d, &cfg.Default); err != nil {
+		if err := oneArg(d, &cfg.Default); err != nil {
 			return true, err
 		}
 		if cfg.Default != "allow" && cfg.Default != "deny" {
@@ -400,18 +400,6 @@ func unmarshalBinding(d *caddyfile.Dispenser, cond string, args []string) (authz
 		return b, d.Errf("%s %s: %q: want claim <claim-path> or header <header>", cond, args[0], args[2])
 	}
 	return b, nil
-}
-
-// acOneArg reads exactly one argument into dst.
-func acOneArg(d *caddyfile.Dispenser, dst *string) error {
-	if !d.NextArg() {
-		return d.ArgErr()
-	}
-	*dst = d.Val()
-	if d.NextArg() {
-		return d.ArgErr()
-	}
-	return nil
 }
 
 // Interface guard.

@@ -104,11 +104,11 @@ func (a *APIAuth) UnmarshalCaddyfile(d *caddyfile.Dispenser) error {
 			}
 			a.APIKeys = append(a.APIKeys, k)
 		case "api_key_header":
-			if err := authOneArg(d, &a.APIKeyHeader); err != nil {
+			if err := oneArg(d, &a.APIKeyHeader); err != nil {
 				return err
 			}
 		case "api_key_query":
-			if err := authOneArg(d, &a.APIKeyQuery); err != nil {
+			if err := oneArg(d, &a.APIKeyQuery); err != nil {
 				return err
 			}
 		case "leeway":
@@ -122,11 +122,11 @@ func (a *APIAuth) UnmarshalCaddyfile(d *caddyfile.Dispenser) error {
 				return err
 			}
 		case "allow_missing_exp":
-			if err := authFlagArg(d, &a.AllowMissingExp); err != nil {
+			if err := flagArg(d, &a.AllowMissingExp); err != nil {
 				return err
 			}
 		case "token_type":
-			if err := authOneArg(d, &a.TokenType); err != nil {
+			if err := oneArg(d, &a.TokenType); err != nil {
 				return err
 			}
 		case "max_token_size":
@@ -136,7 +136,7 @@ func (a *APIAuth) UnmarshalCaddyfile(d *caddyfile.Dispenser) error {
 			}
 			a.MaxTokenSize = int(n)
 		case "user_id_claim":
-			if err := authOneArg(d, &a.UserIDClaim); err != nil {
+			if err := oneArg(d, &a.UserIDClaim); err != nil {
 				return err
 			}
 		case "role_claims":
@@ -160,19 +160,19 @@ func (a *APIAuth) UnmarshalCaddyfile(d *caddyfile.Dispenser) error {
 			}
 			a.ClaimHeaders[args[0]] = args[1]
 		case "strip_credentials":
-			if err := authFlagArg(d, &a.StripCredentials); err != nil {
+			if err := flagArg(d, &a.StripCredentials); err != nil {
 				return err
 			}
 		case "realm":
-			if err := authOneArg(d, &a.Realm); err != nil {
+			if err := oneArg(d, &a.Realm); err != nil {
 				return err
 			}
 		case "allow_preflight":
-			if err := authFlagArg(d, &a.AllowPreflight); err != nil {
+			if err := flagArg(d, &a.AllowPreflight); err != nil {
 				return err
 			}
 		case "optional":
-			if err := authFlagArg(d, &a.Optional); err != nil {
+			if err := flagArg(d, &a.Optional); err != nil {
 				return err
 			}
 		case "monitor":
@@ -183,7 +183,7 @@ func (a *APIAuth) UnmarshalCaddyfile(d *caddyfile.Dispenser) error {
 			a.Monitor = m
 		case "log_rate":
 			var s string
-			if err := authOneArg(d, &s); err != nil {
+			if err := oneArg(d, &s); err != nil {
 				return err
 			}
 			n, err := parseLogRate(s)
@@ -193,7 +193,7 @@ func (a *APIAuth) UnmarshalCaddyfile(d *caddyfile.Dispenser) error {
 			a.LogRate = n
 		case "cache_size":
 			var s string
-			if err := authOneArg(d, &s); err != nil {
+			if err := oneArg(d, &s); err != nil {
 				return err
 			}
 			if s == "off" {
@@ -254,11 +254,11 @@ func unmarshalAuthIssuer(d *caddyfile.Dispenser) (IssuerConfig, error) {
 			kc.Algorithms = d.RemainingArgs()
 			ic.Keys = append(ic.Keys, kc)
 		case "jwks_url":
-			if err := authOneArg(d, &ic.JWKSURL); err != nil {
+			if err := oneArg(d, &ic.JWKSURL); err != nil {
 				return ic, err
 			}
 		case "discovery":
-			if err := authFlagArg(d, &ic.Discovery); err != nil {
+			if err := flagArg(d, &ic.Discovery); err != nil {
 				return ic, err
 			}
 		case "refresh_interval":
@@ -318,28 +318,9 @@ func unmarshalAuthAPIKey(d *caddyfile.Dispenser) (APIKeyConfig, error) {
 	return k, nil
 }
 
-func authOneArg(d *caddyfile.Dispenser, dst *string) error {
-	if !d.NextArg() {
-		return d.ArgErr()
-	}
-	*dst = d.Val()
-	if d.NextArg() {
-		return d.ArgErr()
-	}
-	return nil
-}
-
-func authFlagArg(d *caddyfile.Dispenser, dst *bool) error {
-	if d.NextArg() {
-		return d.ArgErr()
-	}
-	*dst = true
-	return nil
-}
-
 func authDurationArg(d *caddyfile.Dispenser, dst *caddy.Duration) error {
 	var s string
-	if err := authOneArg(d, &s); err != nil {
+	if err := oneArg(d, &s); err != nil {
 		return err
 	}
 	dur, err := caddy.ParseDuration(s)
@@ -355,7 +336,7 @@ func authDurationArg(d *caddyfile.Dispenser, dst *caddy.Duration) error {
 
 func authSizeArg(d *caddyfile.Dispenser, dst *int64) error {
 	var s string
-	if err := authOneArg(d, &s); err != nil {
+	if err := oneArg(d, &s); err != nil {
 		return err
 	}
 	n, err := humanize.ParseBytes(s)

@@ -121,3 +121,24 @@ func parseLogRate(v string) (int, error) {
 	}
 	return n, nil
 }
+
+// oneArg reads the single argument of the subdirective at the cursor.
+func oneArg(d *caddyfile.Dispenser, dst *string) error {
+	if !d.NextArg() {
+		return d.ArgErr()
+	}
+	*dst = d.Val()
+	if d.NextArg() {
+		return d.ArgErr()
+	}
+	return nil
+}
+
+// flagArg sets dst for a subdirective that takes no argument.
+func flagArg(d *caddyfile.Dispenser, dst *bool) error {
+	if d.NextArg() {
+		return d.ArgErr()
+	}
+	*dst = true
+	return nil
+}
