@@ -195,12 +195,36 @@ func kindOf(x any) typeMask {
 }
 
 // isIntegral says whether a JSON number denotes an integer (1, 1.0, 1e3).
+// The number's grammar was checked by the parser; exponents beyond what an
+// int holds fall back to exact rational arithmetic.
 func isIntegral(n string) bool {
 	if !strings.ContainsAny(n, ".eE") {
 		return true
 	}
-	r, ok := new(big.Rat).SetString(n)
-	return ok && r.IsInt()
+	mant, exp := n, 0
+	if i := strings.IndexAny(n, "eE"); i >= 0 {
+		e, err := strconv.Atoi(strings.TrimPrefix(n[i+1:], "+"))
+		if err != nil || e > 1<<20 || e < -(1<<20) {
+			r, ok := new(big.Rat).SetString(n)
+			return ok && r.IsInt()
+		}
+		mant, exp = n[:i], e
+	}
+	mant = strings.TrimPrefix(mant, "-")
+	intPart, frac, _ := strings.Cut(mant, ".")
+	frac = strings.TrimRight(frac, "0")
+	intPart = strings.TrimLeft(intPart, "0")
+	if frac == "" && intPart == "" {
+		return true // zero
+	}
+	// value = (intPart frac) × 10^(exp - len(frac)): an integer when the
+	// power is not negative, or when the digits end in enough zeros to
+	// absorb it (only intPart can: frac has no trailing zero left).
+	shift := exp - len(frac)
+	if shift >= 0 {
+		return true
+	}
+	return frac == "" && len(intPart)-len(strings.TrimRight(intPart, "0")) >= -shift
 }
 
 func (v *validator) check(s *Schema, x any, depth int) {
