@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/base64"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -38,10 +39,17 @@ func BenchmarkChain(b *testing.B) {
 	filter := provision(&RequestFilter{})
 	auth := provision(&APIAuth{Issuers: []IssuerConfig{{Issuer: "https://bench.gatehouse", Audiences: []string{"bench"},
 		Keys: []KeyConfig{{Secret: "base64:" + base64.StdEncoding.EncodeToString(secret)}}}}})
-	access := provision(&AccessControl{Rules: []authz.Rule{{Name: "read", Action: "allow", Methods: []string{"GET", "POST"}, Paths: []string{"/small"}}}})
+	access := provision(&AccessControl{Rules: []authz.Rule{{Name: "read", Action: "allow", Methods: []string{"GET", "POST"}, Paths: []string{"/small", "/post"}}}})
 	redact := provision(&ResponseRedact{})
-	backend := caddyhttp.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) error {
+	contract := provision(&APIContract{Spec: "testdata/bench-openapi.yaml"})
+	// The benchmark backend's answers (internal/benchbackend).
+	backend := caddyhttp.HandlerFunc(func(w http.ResponseWriter, r *http.Request) error {
 		w.Header().Set("Content-Type", "application/json")
+		if r.Method == http.MethodPost {
+			n, _ := io.Copy(io.Discard, r.Body)
+			_, err := fmt.Fprintf(w, `{"ok":true,"read":%d}`, n)
+			return err
+		}
 		_, err := w.Write(small)
 		return err
 	})
@@ -62,6 +70,7 @@ func BenchmarkChain(b *testing.B) {
 		{"api_auth", chain(auth)},
 		{"access_control", chain(access)},
 		{"response_redact", chain(redact)},
+		{"api_contract", chain(contract)},
 		{"all", chain(filter, auth, access, redact)},
 	}
 	post := []byte(`{"order":{"customer":"alice","lines":[` + strings.Repeat(`{"sku":"SKU-000123","qty":2,"note":"gift wrap, ring the bell twice"},`, 13) + `{"sku":"SKU-000124","qty":1}]}}`)
@@ -69,7 +78,7 @@ func BenchmarkChain(b *testing.B) {
 		b.Run(tc.name+"/post_1k", func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
-				r := httptest.NewRequest("POST", "/small", bytes.NewReader(post))
+				r := httptest.NewRequest("POST", "/post", bytes.NewReader(post))
 				r.Header.Set("Authorization", "Bearer "+token)
 				r.Header.Set("Content-Type", "application/json")
 				w := httptest.NewRecorder()

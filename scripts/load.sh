@@ -142,7 +142,7 @@ EOF
 EOF
 	[ -n "$redact" ] && printf '\tresponse_redact\n'
 	[ "$abuse" = local ] && printf '\tabuse_control 1000000/s\n'
-	[ -n "$contract" ] && printf '\tapi_contract {\n\t\tspec %s\n\t}\n' "$work/bench-openapi.yaml"
+	[ -n "$contract" ] && printf '\tapi_contract {\n\t\tspec %s\n\t}\n' "$PWD/testdata/bench-openapi.yaml"
 	[ "$abuse" = redis ] && cat <<EOF
 	abuse_control 1000000/s {
 		redis 127.0.0.1:$redis_port
@@ -151,86 +151,6 @@ EOF
 	printf '\treverse_proxy 127.0.0.1:8199\n}\n'
 }
 
-# The backend's contract, for api_contract.
-cat >"$work/bench-openapi.yaml" <<'EOF'
-openapi: 3.1.0
-info: {title: benchmark backend, version: "1"}
-paths:
-  /small:
-    get:
-      parameters:
-        - {name: id, in: query, schema: {type: string, maxLength: 200}}
-        - {name: file, in: query, schema: {type: string, maxLength: 200}}
-        - {name: q, in: query, schema: {type: string, maxLength: 200}}
-        - {name: cmd, in: query, schema: {type: string, maxLength: 200}}
-      responses:
-        "200":
-          description: a product
-          content:
-            application/json:
-              schema:
-                type: object
-                properties:
-                  id: {type: integer}
-                  name: {type: string}
-                  price: {type: number}
-                  currency: {type: string}
-                  stock: {type: integer}
-                  tags: {type: array, items: {type: string}}
-                  updated: {type: string, format: date-time}
-                  description: {type: string}
-  /post:
-    post:
-      requestBody:
-        required: true
-        content:
-          application/json:
-            schema:
-              type: object
-              properties:
-                order:
-                  type: object
-                  properties:
-                    customer: {type: string}
-                    currency: {type: string}
-                    lines:
-                      type: array
-                      items:
-                        type: object
-                        properties:
-                          sku: {type: string}
-                          qty: {type: integer, minimum: 1}
-                          note: {type: string}
-                    shipping:
-                      type: object
-                      properties: {street: {type: string}, city: {type: string}, zip: {type: string}}
-      responses:
-        "200":
-          description: accepted
-          content:
-            application/json:
-              schema: {type: object, properties: {ok: {type: boolean}, read: {type: integer}}}
-  /big:
-    get:
-      responses:
-        "200":
-          description: orders
-          content:
-            application/json:
-              schema:
-                type: array
-                items:
-                  type: object
-                  properties:
-                    id: {type: integer}
-                    sku: {type: string}
-                    qty: {type: integer}
-                    total: {type: number}
-                    status: {type: string}
-                    note: {type: string}
-                    customer: {type: string}
-                    card: {type: string}
-EOF
 
 declare -A port
 p=8201
