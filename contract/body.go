@@ -195,13 +195,28 @@ func (o *Operation) CheckBody(contentType string, body []byte) (BodyResult, []Pa
 func formObject(q url.Values, s *Schema) map[string]any {
 	m := make(map[string]any, len(q))
 	for k, vs := range q {
-		var ps *Schema
-		if s != nil {
-			ps = s.Properties[k]
-		}
+		ps := s.memberSchema(k)
 		m[k] = fieldValue(vs, ps)
 	}
 	return m
+}
+
+// memberSchema is the schema that types the member called name: its
+// property, else the first matching patternProperties, else
+// additionalProperties (nil: none).
+func (s *Schema) memberSchema(name string) *Schema {
+	if s == nil {
+		return nil
+	}
+	if p, ok := s.Properties[name]; ok {
+		return p
+	}
+	for i := range s.PatternProperties {
+		if s.PatternProperties[i].re.MatchString(name) {
+			return s.PatternProperties[i].s
+		}
+	}
+	return s.Additional
 }
 
 func fieldValue(vs []string, ps *Schema) any {
@@ -271,10 +286,7 @@ func multipartObject(contentType string, body []byte, s *Schema) (map[string]any
 	}
 	m := make(map[string]any, len(fields)+len(jsonFields))
 	for k, vs := range fields {
-		var ps *Schema
-		if s != nil {
-			ps = s.Properties[k]
-		}
+		ps := s.memberSchema(k)
 		m[k] = fieldValue(vs, ps)
 	}
 	for k, v := range jsonFields {

@@ -192,6 +192,7 @@ func (cm *compiler) document(d *v3.Document) (*Contract, error) {
 		}
 		entry.allow = allowHeader(entry.ops)
 	}
+	cm.resolveDynamic()
 	b := viewBuilder{memo: map[string]*view{}}
 	for _, s := range cm.all {
 		s.view = b.of([]*Schema{s})

@@ -1,6 +1,7 @@
 package contract
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -57,7 +58,7 @@ func load(data []byte, dir, file string, o Options) (*Contract, error) {
 	if dir == "" {
 		cfg.BasePath = "."
 	}
-	doc, err := libopenapi.NewDocumentWithConfiguration(data, cfg)
+	doc, err := libopenapi.NewDocumentWithConfiguration(rewriteBooleanSchemas(data), cfg)
 	if err != nil {
 		return nil, fmt.Errorf("not an OpenAPI document: %w", err)
 	}
@@ -72,7 +73,12 @@ func load(data []byte, dir, file string, o Options) (*Contract, error) {
 	if model == nil {
 		return nil, errors.New("the document could not be built")
 	}
-	cm := &compiler{memo: map[*yaml.Node]*Schema{}, opts: o}
+	cm := &compiler{memo: map[*yaml.Node]*Schema{}, opts: o, anchorsInDoc: map[string]int{}}
+	if bytes.Contains(data, []byte("$dynamicAnchor")) {
+		if info := doc.GetSpecInfo(); info != nil {
+			countDynamicAnchors(info.RootNode, cm.anchorsInDoc, 0)
+		}
+	}
 	c, err := cm.document(&model.Model)
 	if err != nil {
 		return nil, err
@@ -124,6 +130,11 @@ type compiler struct {
 	all      []*Schema
 	opts     Options
 	warnings []string
+	// $dynamicAnchor schemas by name, the schemas with a $dynamicRef, and
+	// how many $dynamicAnchor of each name the document's text holds.
+	anchors      map[string][]*Schema
+	dynRefs      []*Schema
+	anchorsInDoc map[string]int
 }
 
 // locErr names where in the document something is wrong.
@@ -249,6 +260,10 @@ func (cm *compiler) fill(s *Schema, sch *base.Schema, ptr string, node *yaml.Nod
 		s.MaxItems = int(*sch.MaxItems)
 	}
 	s.UniqueItems = sch.UniqueItems != nil && *sch.UniqueItems
+	var err error
+	if s.PrefixItems, err = cm.list(sch.PrefixItems, ptr, "prefixItems"); err != nil {
+		return err
+	}
 	if d := sch.Items; d != nil {
 		if d.IsA() {
 			it, err := cm.schema(d.A, ptrJoin(ptr, "items"))
@@ -256,9 +271,24 @@ func (cm *compiler) fill(s *Schema, sch *base.Schema, ptr string, node *yaml.Nod
 				return err
 			}
 			s.Items = it
-		} else if !d.B {
-			s.MaxItems = 0
+		} else if !d.B && (s.MaxItems < 0 || s.MaxItems > len(s.PrefixItems)) {
+			// items: false after prefixItems: a closed tuple.
+			s.MaxItems = len(s.PrefixItems)
 		}
+	}
+	if sch.Contains != nil {
+		if s.Contains, err = cm.schema(sch.Contains, ptrJoin(ptr, "contains")); err != nil {
+			return err
+		}
+		if sch.MinContains != nil {
+			s.MinContains = int(*sch.MinContains)
+		}
+		if sch.MaxContains != nil {
+			s.MaxContains = int(*sch.MaxContains)
+		}
+	}
+	if s.UnevaluatedItems, err = cm.unevaluatedProxy(sch.UnevaluatedItems, ptrJoin(ptr, "unevaluatedItems")); err != nil {
+		return err
 	}
 	if sch.MinProperties != nil {
 		s.MinProperties = int(*sch.MinProperties)
@@ -283,14 +313,9 @@ func (cm *compiler) fill(s *Schema, sch *base.Schema, ptr string, node *yaml.Nod
 	if err := cm.additional(s, sch.AdditionalProperties, ptrJoin(ptr, "additionalProperties")); err != nil {
 		return err
 	}
-	// unevaluatedProperties: false closes the object over every branch,
-	// which is how AdditionalFalse is read already (see view).
-	if d := sch.UnevaluatedProperties; d != nil && !s.AdditionalTrue && s.Additional == nil {
-		if err := cm.additional(s, d, ptrJoin(ptr, "unevaluatedProperties")); err != nil {
-			return err
-		}
+	if err := cm.objectKeywords(s, sch, ptr, node); err != nil {
+		return err
 	}
-	var err error
 	if s.AllOf, err = cm.list(sch.AllOf, ptr, "allOf"); err != nil {
 		return err
 	}
@@ -304,6 +329,12 @@ func (cm *compiler) fill(s *Schema, sch *base.Schema, ptr string, node *yaml.Nod
 		if s.Not, err = cm.schema(sch.Not, ptrJoin(ptr, "not")); err != nil {
 			return err
 		}
+	}
+	if err := cm.conditional(s, sch, ptr); err != nil {
+		return err
+	}
+	if err := cm.dynamic(s, sch, ptr, node); err != nil {
+		return err
 	}
 	s.ReadOnly = sch.ReadOnly != nil && *sch.ReadOnly
 	s.WriteOnly = sch.WriteOnly != nil && *sch.WriteOnly
@@ -336,7 +367,12 @@ func (s *Schema) isEmpty() bool {
 		s.Pattern == nil && s.Format == "" && s.Minimum == nil && s.Maximum == nil && s.ExclMin == nil && s.ExclMax == nil &&
 		s.MultipleOf == 0 && s.MinItems < 0 && s.MaxItems < 0 && !s.UniqueItems && s.Items == nil &&
 		len(s.Properties) == 0 && len(s.Required) == 0 && s.MinProperties < 0 && s.MaxProperties < 0 &&
-		s.Additional == nil && !s.AdditionalFalse && len(s.AllOf) == 0 && len(s.AnyOf) == 0 && len(s.OneOf) == 0 && s.Not == nil
+		s.Additional == nil && !s.AdditionalFalse && len(s.AllOf) == 0 && len(s.AnyOf) == 0 && len(s.OneOf) == 0 && s.Not == nil &&
+		len(s.PrefixItems) == 0 && s.Contains == nil && s.UnevaluatedItems.mode == unevalNone &&
+		len(s.PatternProperties) == 0 && !s.PatternsOpen && s.PropertyNames == nil &&
+		len(s.DependentRequired) == 0 && len(s.DependentSchemas) == 0 &&
+		s.UnevaluatedProperties.mode == unevalNone && s.If == nil && s.Then == nil && s.Else == nil &&
+		s.dynamicRef == ""
 }
 
 func (cm *compiler) list(in []*base.SchemaProxy, ptr, kw string) ([]*Schema, error) {

@@ -236,7 +236,7 @@ func appendViolations(out []ParamViolation, p *param, vs []Violation) []ParamVio
 // "5" is the integer 5 where an integer is expected.
 func decodeParam(p *param, vals []string) any {
 	s := p.schema
-	if s.Types&tArray != 0 || (s.Types == 0 && s.Items != nil) {
+	if s.Types&tArray != 0 || (s.Types == 0 && (s.Items != nil || len(s.PrefixItems) > 0)) {
 		var items []string
 		if p.explode && len(vals) > 1 {
 			items = vals
@@ -267,7 +267,11 @@ func decodeParam(p *param, vals []string) any {
 		}
 		out := make([]any, len(items))
 		for i, it := range items {
-			out[i] = coerce(it, s.Items)
+			if i < len(s.PrefixItems) {
+				out[i] = coerce(it, s.PrefixItems[i])
+			} else {
+				out[i] = coerce(it, s.Items)
+			}
 		}
 		return out
 	}
@@ -291,12 +295,12 @@ func objectFromList(s *Schema, raw string, explode bool) any {
 	if explode {
 		for _, kv := range parts {
 			k, v, _ := strings.Cut(kv, "=")
-			m[k] = coerce(v, s.Properties[k])
+			m[k] = coerce(v, s.memberSchema(k))
 		}
 		return m
 	}
 	for i := 0; i+1 < len(parts); i += 2 {
-		m[parts[i]] = coerce(parts[i+1], s.Properties[parts[i]])
+		m[parts[i]] = coerce(parts[i+1], s.memberSchema(parts[i]))
 	}
 	return m
 }
@@ -314,7 +318,7 @@ func objectFromQuery(p *param, q url.Values) (any, bool) {
 		for k, vs := range q {
 			if rest, ok := strings.CutPrefix(k, pre); ok && strings.HasSuffix(rest, "]") && len(vs) > 0 {
 				name := rest[:len(rest)-1]
-				m[name] = coerce(vs[0], props[name])
+				m[name] = coerce(vs[0], p.schema.memberSchema(name))
 			}
 		}
 		return m, len(m) > 0
@@ -356,9 +360,16 @@ func coerce(raw string, s *Schema) any {
 	return raw
 }
 
-// scalarTypesOf reads the types of a composition's branches.
+// scalarTypesOf reads the types of a composition's branches and of the
+// const and enum values.
 func scalarTypesOf(s *Schema) typeMask {
 	var t typeMask
+	if s.HasConst {
+		t |= kindOf(s.Const)
+	}
+	for _, e := range s.Enum {
+		t |= kindOf(e)
+	}
 	for _, l := range [][]*Schema{s.AllOf, s.AnyOf, s.OneOf} {
 		for _, c := range l {
 			t |= c.Types

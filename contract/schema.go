@@ -75,7 +75,16 @@ type Schema struct {
 	MultipleOf         float64  // 0: unset
 	MinItems, MaxItems int      // -1: unset
 	UniqueItems        bool
-	Items              *Schema // nil: any
+	Items              *Schema // nil: any; after PrefixItems when there are
+	// PrefixItems are the schemas of the first items (3.1 tuples).
+	PrefixItems []*Schema
+	// Contains must match at least MinContains (-1: unset, meaning 1) and
+	// at most MaxContains (-1: unset) items.
+	Contains                 *Schema
+	MinContains, MaxContains int
+	// UnevaluatedItems applies to the items no prefixItems, items or
+	// contains of the schema or of a branch that held evaluated.
+	UnevaluatedItems unevaluated
 
 	// Objects.
 	Properties    map[string]*Schema
@@ -90,9 +99,22 @@ type Schema struct {
 	// AdditionalTrue is an explicit additionalProperties: true: undeclared
 	// properties are part of the contract and never stripped.
 	AdditionalTrue bool
+	// PatternProperties apply to the members whose names match; a name
+	// they match is declared. PatternsOpen: one of the patterns is not
+	// RE2 syntax, so no name can be said to be undeclared.
+	PatternProperties []patternProp
+	PatternsOpen      bool
+	PropertyNames     *Schema
+	DependentRequired []dependentRequired
+	DependentSchemas  []dependentSchema
+	// UnevaluatedProperties applies to the members no properties,
+	// patternProperties or additionalProperties of the schema or of a
+	// branch that held evaluated.
+	UnevaluatedProperties unevaluated
 
 	AllOf, AnyOf, OneOf []*Schema
 	Not                 *Schema
+	If, Then, Else      *Schema
 
 	ReadOnly, WriteOnly bool
 
@@ -101,10 +123,14 @@ type Schema struct {
 	Ptr string
 
 	view *view // the stripping view, built at compile time
+	// dynamicRef is a $dynamicRef, resolved after the document is
+	// compiled (into AllOf).
+	dynamicRef string
 }
 
 func newSchema() *Schema {
-	return &Schema{MinLength: -1, MaxLength: -1, MinItems: -1, MaxItems: -1, MinProperties: -1, MaxProperties: -1}
+	return &Schema{MinLength: -1, MaxLength: -1, MinItems: -1, MaxItems: -1, MinProperties: -1, MaxProperties: -1,
+		MinContains: -1, MaxContains: -1}
 }
 
 // Violation is one way a value fails its schema. Pointer is a JSON pointer
@@ -275,6 +301,9 @@ func (v *validator) check(s *Schema, x any, depth int) {
 	if s.Not != nil && v.matches(s.Not, x, depth) {
 		v.fail("not", "must not match the excluded schema")
 	}
+	if s.If != nil {
+		v.checkIf(s, x, depth)
+	}
 }
 
 // matches runs a sub-validation that reports only whether x fits.
@@ -399,16 +428,29 @@ func (v *validator) checkArray(s *Schema, a []any, depth int) {
 			}
 		}
 	}
-	if s.Items == nil {
-		return
-	}
-	for i, x := range a {
-		if v.full() {
-			return
+	for i, p := range s.PrefixItems {
+		if i >= len(a) || v.full() {
+			break
 		}
 		v.path = append(v.path, strconv.Itoa(i))
-		v.check(s.Items, x, depth+1)
+		v.check(p, a[i], depth+1)
 		v.path = v.path[:len(v.path)-1]
+	}
+	if s.Items != nil {
+		for i := len(s.PrefixItems); i < len(a); i++ {
+			if v.full() {
+				return
+			}
+			v.path = append(v.path, strconv.Itoa(i))
+			v.check(s.Items, a[i], depth+1)
+			v.path = v.path[:len(v.path)-1]
+		}
+	}
+	if s.Contains != nil {
+		v.checkContains(s, a, depth)
+	}
+	if s.UnevaluatedItems.mode >= unevalFalse {
+		v.checkUnevaluatedItems(s, a, depth)
 	}
 }
 
@@ -426,11 +468,18 @@ func (v *validator) checkObject(s *Schema, m map[string]any, depth int) {
 	if s.MaxProperties >= 0 && len(m) > s.MaxProperties {
 		v.fail("maxProperties", "must have at most "+strconv.Itoa(s.MaxProperties)+" properties")
 	}
+	if len(s.DependentRequired) > 0 || len(s.DependentSchemas) > 0 {
+		v.checkDependent(s, m, depth)
+	}
 	for name, x := range m {
 		if v.full() {
 			return
 		}
 		v.path = append(v.path, name)
+		if s.PropertyNames != nil {
+			v.checkName(s.PropertyNames, name, depth)
+		}
+		matched := len(s.PatternProperties) > 0 && v.checkPatterns(s, name, x, depth)
 		if p, ok := s.Properties[name]; ok {
 			if v.o.request && p.ReadOnly {
 				// readOnly: the server sets it; a client that sends it
@@ -439,8 +488,13 @@ func (v *validator) checkObject(s *Schema, m map[string]any, depth int) {
 			} else {
 				v.check(p, x, depth+1)
 			}
+		} else if matched || s.PatternsOpen {
+			// patternProperties declare it (or might: a pattern that is
+			// not RE2 syntax is not enforced).
 		} else if s.Additional != nil {
 			v.check(s.Additional, x, depth+1)
+		} else if s.UnevaluatedProperties.mode != unevalNone {
+			// judged below, once every branch has had its say
 		} else if !s.AdditionalTrue && (s.AdditionalFalse || v.o.rejectUnknown) && !s.view.declares(name) {
 			// Declared in a sibling allOf/oneOf/anyOf branch counts as
 			// declared: authors close each branch of a composition and
@@ -448,6 +502,9 @@ func (v *validator) checkObject(s *Schema, m map[string]any, depth int) {
 			v.fail("additionalProperties", "is not a declared property")
 		}
 		v.path = v.path[:len(v.path)-1]
+	}
+	if s.UnevaluatedProperties.mode >= unevalFalse {
+		v.checkUnevaluatedProps(s, m, depth)
 	}
 }
 

@@ -413,6 +413,9 @@ func (f *sframe) itemView() *view {
 	if f.v == nil {
 		return nil
 	}
+	if f.idx < len(f.v.prefix) {
+		return f.v.prefix[f.idx]
+	}
 	return f.v.items
 }
 
@@ -555,6 +558,13 @@ func (st *Stripper) member() {
 			pv, ok = v.props[dec]
 		} else {
 			pv, ok = v.props[string(name)]
+		}
+		if !ok && len(v.patterns) > 0 {
+			nb := name
+			if st.keyEsc {
+				nb = []byte(dec)
+			}
+			pv, ok = v.patternView(nb)
 		}
 		switch {
 		case ok && pv != stripView:

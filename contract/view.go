@@ -2,6 +2,7 @@ package contract
 
 import (
 	"fmt"
+	"regexp"
 	"sort"
 	"strings"
 )
@@ -25,7 +26,38 @@ type view struct {
 	// (additionalProperties: true, or a free-form object that declares no
 	// property at all).
 	keepUnknown bool
-	items       *view // nil: items kept as they are
+	// patterns are the patternProperties of the union; patViews[mask] is
+	// the view of a member whose name matches the patterns of the mask's
+	// bits (with more than maxViewPatterns, patViews[0] is the union of
+	// them all).
+	patterns []*regexp.Regexp
+	patViews []*view
+	// open: a patternProperties pattern of the union is not RE2 syntax,
+	// so every name may be declared.
+	open   bool
+	items  *view   // nil: items kept as they are
+	prefix []*view // views of the first items (prefixItems)
+}
+
+// maxViewPatterns bounds the pattern combinations given their own view.
+const maxViewPatterns = 6
+
+// patternView is the view of an undeclared member called name, and
+// whether a pattern matched it.
+func (v *view) patternView(name []byte) (*view, bool) {
+	mask := 0
+	for i, re := range v.patterns {
+		if re.Match(name) {
+			mask |= 1 << i
+		}
+	}
+	if mask == 0 {
+		return nil, false
+	}
+	if len(v.patViews) == 1 {
+		return v.patViews[0], true
+	}
+	return v.patViews[mask], true
 }
 
 // stripView marks a property the response never carries (writeOnly).
@@ -36,8 +68,15 @@ func (v *view) declares(name string) bool {
 	if v == nil {
 		return false
 	}
-	_, ok := v.props[name]
-	return ok
+	if _, ok := v.props[name]; ok || v.open {
+		return true
+	}
+	for _, re := range v.patterns {
+		if re.MatchString(name) {
+			return true
+		}
+	}
+	return false
 }
 
 // viewBuilder memoises views by the set of schemas they flatten, so that
@@ -62,13 +101,25 @@ func (b *viewBuilder) of(list []*Schema) *view {
 	byName := map[string][]*Schema{}
 	var names []string
 	var additional, items []*Schema
+	var patterns []patternProp
+	maxPrefix := 0
 	writeOnly := map[string]bool{}
 	for _, s := range flat {
 		v.types |= s.Types // branches that name no type add none
 		v.nullable = v.nullable || s.Nullable
-		if len(s.Properties) > 0 || s.Additional != nil || s.AdditionalFalse {
+		if len(s.Properties) > 0 || s.Additional != nil || s.AdditionalFalse || len(s.PatternProperties) > 0 ||
+			s.UnevaluatedProperties.mode >= unevalFalse {
 			anyProps = true
 		}
+		if s.PatternsOpen || s.UnevaluatedProperties.mode == unevalTrue {
+			v.keepUnknown = true
+		}
+		v.open = v.open || s.PatternsOpen
+		if s.UnevaluatedProperties.mode == unevalSchema {
+			additional = append(additional, s.UnevaluatedProperties.s)
+		}
+		patterns = append(patterns, s.PatternProperties...)
+		maxPrefix = max(maxPrefix, len(s.PrefixItems))
 		for name, p := range s.Properties {
 			if _, seen := byName[name]; !seen {
 				names = append(names, name)
@@ -83,8 +134,8 @@ func (b *viewBuilder) of(list []*Schema) *view {
 		if s.AdditionalTrue {
 			v.keepUnknown = true
 		}
-		if s.Items != nil {
-			items = append(items, s.Items)
+		if t := tailItems(s); t != nil {
+			items = append(items, t)
 		}
 	}
 	if !anyProps {
@@ -93,11 +144,36 @@ func (b *viewBuilder) of(list []*Schema) *view {
 	if len(names) > 0 {
 		v.props = make(map[string]*view, len(names))
 		for _, name := range names {
+			list := byName[name]
+			// A declared name that a pattern matches has both schemas.
+			for _, pp := range patterns {
+				if pp.re.MatchString(name) {
+					list = append(list, pp.s)
+					writeOnly[name] = writeOnly[name] && pp.s.WriteOnly
+				}
+			}
 			if writeOnly[name] {
 				v.props[name] = stripView
 				continue
 			}
-			v.props[name] = b.of(byName[name])
+			v.props[name] = b.of(list)
+		}
+	}
+	if len(patterns) > 0 {
+		b.patternViews(v, patterns)
+	}
+	if maxPrefix > 0 {
+		v.prefix = make([]*view, maxPrefix)
+		for i := range v.prefix {
+			var at []*Schema
+			for _, s := range flat {
+				if i < len(s.PrefixItems) {
+					at = append(at, s.PrefixItems[i])
+				} else if t := tailItems(s); t != nil {
+					at = append(at, t)
+				}
+			}
+			v.prefix[i] = b.of(at)
 		}
 	}
 	if len(additional) > 0 {
@@ -110,8 +186,49 @@ func (b *viewBuilder) of(list []*Schema) *view {
 	return v
 }
 
-// flatten returns the schemas of list and of their compositions, each once,
-// in a stable order.
+// tailItems is the schema of a schema's items after its prefixItems.
+func tailItems(s *Schema) *Schema {
+	if s.Items != nil {
+		return s.Items
+	}
+	if s.UnevaluatedItems.mode == unevalSchema {
+		return s.UnevaluatedItems.s
+	}
+	return nil
+}
+
+// patternViews gives v the views of members that patterns match.
+func (b *viewBuilder) patternViews(v *view, patterns []patternProp) {
+	for _, pp := range patterns {
+		v.patterns = append(v.patterns, pp.re)
+	}
+	ofMask := func(mask int) *view { // mask < 0: all of them
+		var list []*Schema
+		allWO := true
+		for i, pp := range patterns {
+			if mask < 0 || mask&(1<<i) != 0 {
+				list = append(list, pp.s)
+				allWO = allWO && pp.s.WriteOnly
+			}
+		}
+		if allWO {
+			return stripView
+		}
+		return b.of(list)
+	}
+	if len(patterns) > maxViewPatterns {
+		v.patViews = []*view{ofMask(-1)}
+		return
+	}
+	v.patViews = make([]*view, 1<<len(patterns))
+	for mask := 1; mask < len(v.patViews); mask++ {
+		v.patViews[mask] = ofMask(mask)
+	}
+}
+
+// flatten returns the schemas of list and of their compositions
+// (allOf/anyOf/oneOf, if/then/else, dependentSchemas), each once, in a
+// stable order.
 func flatten(list []*Schema) []*Schema {
 	var out []*Schema
 	seen := map[*Schema]bool{}
@@ -130,6 +247,12 @@ func flatten(list []*Schema) []*Schema {
 		}
 		for _, c := range s.OneOf {
 			walk(c)
+		}
+		walk(s.If)
+		walk(s.Then)
+		walk(s.Else)
+		for _, d := range s.DependentSchemas {
+			walk(d.s)
 		}
 	}
 	for _, s := range list {
