@@ -29,6 +29,7 @@ const fragmentLen = 48
 type Engine struct {
 	cfg      Config
 	insp     *Inspector
+	clean    *cleanCache // header and cookie values found clean before (nil: off)
 	methods  map[string]struct{}
 	disabled ruleSet
 	allow    *ipList
@@ -54,7 +55,7 @@ func New(cfg Config) (*Engine, error) {
 	if err != nil {
 		return nil, fmt.Errorf("inspector: %w", err)
 	}
-	e := &Engine{cfg: cfg, insp: insp, methods: map[string]struct{}{}, disabled: newRuleSet(cfg.DisabledRules)}
+	e := &Engine{cfg: cfg, insp: insp, clean: newCleanCache(), methods: map[string]struct{}{}, disabled: newRuleSet(cfg.DisabledRules)}
 	for _, m := range cfg.AllowedMethods {
 		e.methods[m] = struct{}{}
 	}
@@ -214,7 +215,17 @@ func (w *walker) detect(t target, kind Kind, name, v string) {
 	if w.stop || w.e.walkOnly {
 		return
 	}
+	var h1, h2 uint64
+	cacheable := w.e.clean != nil && cacheableKind(kind) && len(v) >= cleanCacheMin && len(v) <= cleanCacheMax
+	if cacheable {
+		if h1, h2 = w.e.clean.hashes(kind, name, v); w.e.clean.clean(h1, h2) {
+			return
+		}
+	}
 	w.hits = w.e.insp.InspectValue(w.hits[:0], kind, name, v)
+	if cacheable && len(w.hits) == 0 {
+		w.e.clean.remember(h1, h2)
+	}
 	for i, h := range w.hits {
 		if dupHit(w.hits[:i], h.Rule) {
 			continue

@@ -1,0 +1,85 @@
+package filter
+
+import (
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+)
+
+// TestCleanCache checks that a remembered clean value is skipped, that a
+// value differing in one byte, in its header name or in its kind is
+// inspected again, and that hits are never remembered.
+func TestCleanCache(t *testing.T) {
+	e, err := New(Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	token := "Bearer eyJhbGciOiJIUzI1NiJ9." + strings.Repeat("eyJzdWIiOiJhbGljZSJ9", 3) + ".c2lnbmF0dXJl"
+	attack := "x' UNION SELECT password FROM users-- " + strings.Repeat("a", 40)
+	inspect := func(header, value string) Decision {
+		t.Helper()
+		r := httptest.NewRequest("GET", "/", nil)
+		r.Header.Set(header, value)
+		d, err := e.InspectRequest(r, RequestInfo{All: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return d
+	}
+	for i := range 3 {
+		if d := inspect("Authorization", token); d.Blocked {
+			t.Fatalf("round %d: clean token blocked: %+v", i, d)
+		}
+		if d := inspect("X-Search", attack); !d.Blocked {
+			t.Fatalf("round %d: attack in a header passed: %+v", i, d)
+		}
+	}
+	h1, h2 := e.clean.hashes(KindHeaderValue, "Authorization", token)
+	if !e.clean.clean(h1, h2) {
+		t.Fatal("clean token not remembered")
+	}
+	for _, c := range []struct {
+		kind        Kind
+		name, value string
+	}{
+		{KindHeaderValue, "Authorization", token + "x"},
+		{KindHeaderValue, "X-Authorization", token},
+		{KindUserAgent, "Authorization", token},
+		{KindHeaderValue, "X-Search", attack},
+	} {
+		if h1, h2 := e.clean.hashes(c.kind, c.name, c.value); e.clean.clean(h1, h2) {
+			t.Errorf("%v %q %q: taken for the remembered token", c.kind, c.name, c.value)
+		}
+	}
+	// A value cached clean under one name is still judged under another.
+	if d := inspect("Authorization", attack); !d.Blocked {
+		t.Fatalf("attack in Authorization passed: %+v", d)
+	}
+}
+
+// TestCleanCacheConcurrent runs clean and malicious values from many
+// goroutines at once (go test -race): every attack is blocked every time.
+func TestCleanCacheConcurrent(t *testing.T) {
+	e, err := New(Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	for g := range 8 {
+		wg.Go(func() {
+			for i := range 200 {
+				r := httptest.NewRequest("GET", "/", nil)
+				clean := strings.Repeat("Mozilla/5.0 (X11; Linux x86_64) ", 2) + string(rune('a'+(g+i)%26))
+				r.Header.Set("User-Agent", clean)
+				r.Header.Set("X-Note", "<script>alert(document.cookie)</script>"+strings.Repeat(" ", 20)+string(rune('a'+i%26)))
+				d, err := e.InspectRequest(r, RequestInfo{All: true})
+				if err != nil || !d.Blocked {
+					t.Errorf("goroutine %d request %d: %+v %v", g, i, d, err)
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+}
