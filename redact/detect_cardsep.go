@@ -148,7 +148,8 @@ func (s *Stream) tryLooseCard(st *scanState, b []byte, lo, i, end int) (int, boo
 		for g := 0; g <= k; g++ {
 			n += copy(digits[n:], b[gs[g]:gs[g]+gl[g]])
 		}
-		if validCard(digits[:n]) && (n < 19 || s.cardContext(st, b, lo, i)) {
+		if validCard(digits[:n]) && (n < 19 || s.cardContext(st, b, lo, i)) ||
+			cardUnlisted(digits[:n]) && s.cardContext(st, b, lo, i) {
 			return gs[k] + gl[k], true
 		}
 	}

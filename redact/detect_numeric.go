@@ -53,13 +53,13 @@ func digitReject(b []byte, i, n int, phone bool) (int, bool) {
 		return i, false
 	}
 	// Phones in national formats ("60-56-85-91", "07700 900 123", "06 12
-	// 34 56 78"): two groups of 8 digits or more, or a third group; not a
-	// year and month ("2024-01").
+	// 34 56 78", "684-8281"): two groups of 6 digits or more, or a third
+	// group; not a year and month ("2024-01").
 	if phone && b[i] == '0' && (l1 >= 3 && b[i+1] == '0' || l1+l2 >= 6) {
 		return i, false // "00971-2-234-5159", "02 123 072"
 	}
 	if phone && l1 <= 5 && l2 >= 2 && !(l1 == 4 && l2 == 2 && b[j] != ' ') &&
-		(l1+l2 >= 8 || k+1 < n && (b[k] == ' ' || b[k] == '-' || b[k] == '.') && isDig(b[k+1])) {
+		(l1+l2 >= 6 && l1 >= 2 || k+1 < n && (b[k] == ' ' || b[k] == '-' || b[k] == '.') && isDig(b[k+1])) {
 		return i, false
 	}
 	return g2, true
@@ -168,7 +168,8 @@ func (s *Stream) tryNumbers(st *scanState, b []byte, lo, i, end int) (ms, me, de
 			for g := 0; g <= k; g++ {
 				n += copy(digits[n:], b[gs[g]:gs[g]+gl[g]])
 			}
-			if validCard(digits[:n]) && (n < 19 || s.cardContext(st, b, lo, i)) {
+			if validCard(digits[:n]) && (n < 19 || s.cardContext(st, b, lo, i)) ||
+				cardUnlisted(digits[:n]) && s.cardContext(st, b, lo, i) {
 				return i, e, detCard, e
 			}
 		}

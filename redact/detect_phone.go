@@ -2,6 +2,7 @@ package redact
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -60,6 +61,7 @@ type phoneRegion struct {
 	ndd  string // trunk prefix digits ("0"), "" if none
 	lens uint32 // bit n: a national significant number of n digits exists
 	cc   int32
+	ccs  string // cc in decimal
 	// parse: the region's trunk prefix is more than ndd (carrier codes,
 	// "8 0…" BY, "0 9 15…" AR): a national number that fails with ndd
 	// stripped is parsed by the library as written.
@@ -91,7 +93,8 @@ func loadPhoneMeta() {
 			if len(id) != 2 {
 				continue // "001": non-geographic entities
 			}
-			pr := phoneRegion{code: id, ndd: phonenumbers.GetNddPrefixForRegion(id, true), cc: m.GetCountryCode()}
+			pr := phoneRegion{code: id, ndd: phonenumbers.GetNddPrefixForRegion(id, true), cc: m.GetCountryCode(),
+				ccs: strconv.Itoa(int(m.GetCountryCode()))}
 			if np := m.GetNationalPrefixForParsing(); np != "" && np != pr.ndd {
 				pr.parse = true
 			}
@@ -153,14 +156,19 @@ type phoneCand struct {
 func parsePhone(b []byte, a, end int, c *phoneCand) {
 	c.nd, c.ng, c.trunk, c.plus, c.paren = 0, 0, -1, false, false
 	j := a
+	ccOpen := false // "(+62) 617 …": the country code in parentheses
 	if b[j] == '+' {
 		c.plus = true
 		j++
+	} else if b[j] == '(' && j+2 < end && b[j+1] == '+' && isDig(b[j+2]) {
+		c.plus, ccOpen = true, true
+		j += 2
 	}
 	var sep byte
 	for c.ng < maxPhoneGroups && j < end && j-a < 40 {
-		open := false
-		if b[j] == '(' {
+		open := ccOpen
+		ccOpen = false
+		if !open && b[j] == '(' {
 			open = true
 			j++
 		}
@@ -197,11 +205,11 @@ func parsePhone(b []byte, a, end int, c *phoneCand) {
 				c.trunk = c.nd
 				goto seps
 			}
-			if c.ng > 1 || c.ng == 1 && !c.plus && c.glen[0] != 1 {
+			if c.ng > 1 || c.ng == 1 && !c.plus && c.glen[0] != 1 || c.ng == 0 && c.plus && b[a] == '(' && j-g > 4 {
 				c.nd = c.gdigBefore()
-				return // parentheses only around an area code
+				return // parentheses only around an area code or "(+cc)"
 			}
-			c.paren = true
+			c.paren = c.paren || !(c.ng == 0 && c.plus)
 		}
 		c.glen[c.ng], c.gend[c.ng], c.gdig[c.ng], c.gsep[c.ng] = c.nd-c.gdigBefore(), j, c.nd, sep
 		c.ng++
@@ -287,6 +295,9 @@ func (s *Stream) tryPhone(st *scanState, b []byte, lo, i, end int) (int, bool) {
 	if c.ng == 0 {
 		return 0, false
 	}
+	if c.ng >= 2 && dateTail(b, lo, i, &c) {
+		return 0, false // "24 02 1951" from its second group
+	}
 	if glue != 0 && (c.gdig[c.ng-1] < 8 || c.ng > 1 && c.gsep[1] == glue) {
 		// Joined to digits before by '.', '/' or '-': the rest of a date,
 		// version, price or range ("05/08/1995", "10.0.19045.2965"),
@@ -298,7 +309,7 @@ func (s *Stream) tryPhone(st *scanState, b []byte, lo, i, end int) (int, bool) {
 		return 0, false // "order 2024-000123", "ref 4155552671"
 	}
 	full := c.ng - 1
-	if !c.plus && c.d[0] != '0' && c.gdig[full] >= 13 && c.gdig[full] <= 19 && cardGroupsOK(c.glen[:c.ng]) {
+	if !c.plus && c.d[0] != '0' && c.gdig[full] >= 13 && c.gdig[full] <= 19 && c.glen[0] == 4 && cardGroupsOK(c.glen[:c.ng]) {
 		return 0, false // grouped like a card (that failed Luhn)
 	}
 	tries, ctx := 0, 0 // ctx: 0 not looked at, 1 none, 2 a phone context
@@ -363,6 +374,25 @@ func idShape(c *phoneCand) bool {
 	return c.glen[0] == 4 && (c.d[0] == '1' && c.d[1] == '9' || c.d[0] == '2' && c.d[1] == '0')
 }
 
+// dateTail says whether the candidate c at b[i] continues a date begun by
+// a group of one or two digits just before it, with the same separator:
+// "24 02 1951", "15.01.2024" from the month on.
+func dateTail(b []byte, lo, i int, c *phoneCand) bool {
+	sep := c.gsep[1]
+	if i-2 < lo || b[i-1] != sep || !isDig(b[i-2]) {
+		return false
+	}
+	k := i - 2
+	for k >= lo && isDig(b[k]) && i-1-k <= 3 {
+		k--
+	}
+	n := i - 2 - k
+	if n > 2 || k >= lo && wordByte[b[k]] {
+		return false
+	}
+	return c.glen[0] <= 2 && (c.glen[1] == 4 || c.glen[1] == 2 && c.ng == 2)
+}
+
 // groupedBefore says whether the digit group ending before the separator
 // b[sep] is itself preceded by the same separator: b[sep+1] then continues
 // one grouping ("3704 0044 0532"), not a new value after another
@@ -395,6 +425,10 @@ func idWordBefore(b []byte, lo, i int) bool {
 	}
 	var low [10]byte
 	switch string(lowerInto(low[:0], b[k+1:j+1])) {
+	case "no", "nr", "num", "number":
+		// "Order no. 2024-000123", "invoice nr 4155552671": an id when
+		// an id word comes before.
+		return k >= lo && idWordBefore(b, lo, k+1)
 	case "order", "invoice", "ref", "reference", "sku", "ticket", "tracking", "case", "id", "isbn",
 		"serial", "account", "acct", "iban", "bic", "routing", "version", "build", "release", "item",
 		"sn", "imei", "ssn", "zip", "postcode", "batch", "lot", "receipt", "transaction", "txn":
@@ -498,18 +532,57 @@ func phoneShape(c *phoneCand, ng, nd int) int {
 	if nd < minNational || nd > 15 {
 		return shapeNo
 	}
-	if nd < 8 && (ng < 2 && !c.paren || c.d[0] != '0' && !c.paren) {
-		// Short national numbers ("02 123 072" BG, "(0) 1801 589"): only
-		// grouped and with a trunk prefix or an area code in parentheses.
-		return shapeNo
+	if nd < 8 && !c.paren && !(ng >= 2 && c.d[0] == '0') {
+		// Short national numbers ("02 123 072" BG, "(0) 1801 589") are
+		// recognised grouped with a trunk prefix or an area code in
+		// parentheses; without either ("42 56 99" LU, "684-8281" MV) only
+		// grouped and where the context says phone.
+		if ng < 2 {
+			return shapeNo
+		}
+		if v := nationalShape(c, ng); v == shapeNo {
+			return shapeNo
+		}
+		return shapeContext
 	}
+	return nationalShape(c, ng)
+}
+
+// nationalShape judges a national number of ng groups of c (see
+// phoneShape).
+func nationalShape(c *phoneCand, ng int) int {
 	var seps [256]bool
+	slashes := 0
 	for g := 1; g < ng; g++ {
 		seps[c.gsep[g]] = true
+		if c.gsep[g] == '/' {
+			slashes++
+		}
 	}
 	dots, slash := seps['.'], seps['/']
-	if slash && ng > 2 {
-		return shapeNo // a date or a path: "01/15/2024", "030/1234/5678"
+	if slashes > 1 || slash && c.gsep[1] != '/' {
+		// A date or a path: "01/15/2024", "030/1234/5678"; a slash is
+		// written after the area code only ("023/193 73 76" BE).
+		return shapeNo
+	}
+	if ng >= 4 && !c.paren && c.gsep[1] == c.gsep[2] && c.gsep[1] != ' ' &&
+		(c.glen[0] == 4 && c.glen[1] <= 2 && c.glen[2] <= 2 || c.glen[0] <= 2 && c.glen[1] <= 2 && c.glen[2] == 4) {
+		return shapeNo // a date and a time: "04.12.2007 05:53:18"
+	}
+	if ng == 2 && c.gsep[1] == '-' && !c.paren && (c.glen[0]+c.glen[1] <= 9 || c.d[0] != '0' && c.glen[0] == 5 && c.glen[1] == 5) {
+		// Two groups joined by a dash are how postal codes are written:
+		// ZIP+4 "40288-9767", "52095-738" BR, "0971-608" PT, "074-6446"
+		// JP, "71983-57941" IR.
+		return shapeContext
+	}
+	if ng >= 3 && dots && !c.paren && c.glen[0] <= 3 && c.d[0] != '0' {
+		all3 := true
+		for g := 1; g < ng; g++ {
+			all3 = all3 && c.glen[g] == 3 && c.gsep[g] == '.'
+		}
+		if all3 {
+			return shapeContext // thousands: "747.209.334"
+		}
 	}
 	if ng == 3 && !c.paren && isDateShape(c.glen[0], c.glen[1], c.glen[2]) {
 		if seps[' '] && !dots && !seps['-'] {
@@ -601,6 +674,13 @@ func (s *Stream) phoneValid(c *phoneCand, ng, nd, at int) bool {
 				return true
 			}
 		}
+		if l := len(pr.ccs); nd >= 8+l && string(d[:l]) == pr.ccs && pr.lens&(1<<(nd-l)) != 0 {
+			// "234 809 329 4827": the region's country code without its
+			// "+" (the library reads it so too).
+			if ok, spent := s.phoneLib(d[l:], pr.cc, pr.code, at); ok || !spent {
+				return true
+			}
+		}
 		if pr.parse {
 			if ok, spent := s.phoneParse(d, pr.code, at); ok || !spent {
 				return true
@@ -659,6 +739,11 @@ func (s *Stream) phoneIntl(d []byte, at int) bool {
 			return len(nsn) == 10 && nanpValid(nsn)
 		}
 		ok, spent := s.phoneLib(nsn, int32(cc), "", at)
+		if !ok && spent && len(nsn) > 6 && nsn[0] == '0' {
+			// "+49 030 1234567": the trunk prefix written after the
+			// country code (as the library reads it too).
+			ok, spent = s.phoneLib(nsn[1:], int32(cc), "", at)
+		}
 		return ok || !spent
 	}
 	return false

@@ -386,3 +386,37 @@ func TestPhonePrecision(t *testing.T) {
 		t.Errorf("%.4f of near-misses kept < 0.995", precision)
 	}
 }
+
+// TestPhoneNationalForms: short national numbers without a trunk prefix
+// (masked where the context says phone), "(+62)" country codes, a trunk
+// prefix written after the country code, a region's country code without
+// "+", a slash after the area code; and the near-misses that share their
+// shapes (postal codes, dates with times, thousands, order numbers).
+func TestPhoneNationalForms(t *testing.T) {
+	runRecallTable(t, Config{PhoneRegions: []string{"LU", "MV", "NO", "DK", "BE", "NG", "GB", "DE", "US"}}, []recallCase{
+		{"LU short with context", "Tel: 42 56 99", DetPhone},
+		{"MV short dash with context", "phone 684-8281", DetPhone},
+		{"MV short space with context", "mobile: 743 4303", DetPhone},
+		{"NO area in parentheses", "(99) 645-791", DetPhone},
+		{"DK pairs", "60-56-85-91", DetPhone},
+		{"GB mobile", "07700 063 966", DetPhone},
+		{"country code in parentheses", "(+62) 617 1560 403", DetPhone},
+		{"country code in parentheses GE", "(+995) 558 599 834", DetPhone},
+		{"trunk after country code", "+49 0397 9412619", DetPhone},
+		{"trunk after country code compact", "+4903979412619", DetPhone},
+		{"own country code without plus", "234 809 329 4827", DetPhone},
+		{"slash after area code", "023/193 73 76", DetPhone},
+		// Near-misses.
+		{"LU short without context", "see 42 56 99 below", ""},
+		{"MV short without context", "units 684-8281", ""},
+		{"ZIP+4", "Springfield, IL 62704-1234", ""},
+		{"CEP", "São Paulo 01310-100", ""},
+		{"postal 3-4", "〒074-6446", ""},
+		{"date and time", "04.12.2007 05:53:18", ""},
+		{"date with spaces", "born 24 02 1951", ""},
+		{"thousands with dots", "total 747.209.334", ""},
+		{"order no", "Order no. 2027-306451", ""},
+		{"two slashes", "023/193/7376", ""},
+		{"country code in parentheses too long", "(+12345) 617 1560", ""},
+	})
+}

@@ -207,6 +207,23 @@ func secretKeyEnd(t []byte) bool {
 	return false
 }
 
+// secretNameEnd is secretKeyEnd for a name ending before b[j] (not before
+// lo) that may carry a number: "secret2", "aws_secret_access_key_1",
+// "password-02" end like their names do.
+func secretNameEnd(b []byte, lo, j int) bool {
+	if j > lo && isDig(b[j-1]) {
+		k := j - 1
+		for k > lo && j-k < 4 && isDig(b[k-1]) {
+			k--
+		}
+		if k > lo && (b[k-1] == '_' || b[k-1] == '-') {
+			k--
+		}
+		j = k
+	}
+	return j-3 >= lo && secretKeyEnd(b[j-3:j])
+}
+
 // secretJSON checks the string value [a, z) (absolute, without quotes)
 // of the current JSON member.
 func (s *Stream) secretJSON(a, z int) bool {
@@ -241,7 +258,7 @@ func assignMaybe(b []byte, lo, i int) bool {
 	if j > lo && (b[j-1] == '"' || b[j-1] == '\'') {
 		j--
 	}
-	return j-3 >= lo && secretKeyEnd(b[j-3:j])
+	return secretNameEnd(b, lo, j)
 }
 
 // tryAssign is triggered at '=' or ':' in text: a secret name before it
@@ -257,7 +274,7 @@ func tryAssign(b []byte, floor, lo, i, end int) (int, int, bool) {
 		q = b[j-1]
 		j--
 	}
-	if j-3 < lo || !secretKeyEnd(b[j-3:j]) {
+	if !secretNameEnd(b, lo, j) {
 		return 0, 0, false
 	}
 	ne := j

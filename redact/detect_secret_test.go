@@ -156,3 +156,36 @@ func TestSecretPrecision(t *testing.T) {
 		t.Errorf("recall %.4f precision %.4f", recall, precision)
 	}
 }
+
+// TestSecretNamesWithDigits: a name may carry a number after its last
+// word ("secret2", "aws_secret_access_key_1"); the word before the number
+// still decides.
+func TestSecretNamesWithDigits(t *testing.T) {
+	r, err := New(Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	const key = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
+	for _, name := range []string{"secret2", "aws_secret_access_key_1", "client_secret_02", "API_KEY2", "password-3", "refreshToken1", "db_password12"} {
+		for _, in := range []string{
+			`{"` + name + `":"` + key + `"}`,
+			name + "=" + key + "\n",
+			name + ": " + key + "\n",
+		} {
+			kind := KindText
+			if in[0] == '{' {
+				kind = KindJSON
+			}
+			out, f := maskAll(t, r, kind, []byte(in))
+			if f.Types[DetSecret] != 1 || strings.Contains(string(out), "EXAMPLEKEY") {
+				t.Errorf("%q -> %q", in, out)
+			}
+		}
+	}
+	for _, name := range []string{"secret_name2", "api_key_id1", "token_type2", "password_policy3", "key2", "v2"} {
+		in := `{"` + name + `":"` + key + `"}`
+		if out, f := maskAll(t, r, KindJSON, []byte(in)); f.Types[DetSecret] != 0 {
+			t.Errorf("%q -> %q", in, out)
+		}
+	}
+}

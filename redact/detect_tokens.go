@@ -22,7 +22,7 @@ func tryEmail(b []byte, lo, i, end int, inJSON bool) (int, int, bool) {
 	for a > lo && i-a < 64 {
 		c := b[a-1]
 		if c < utf8.RuneSelf {
-			if !emailLocal[c] {
+			if !emailLocal[c] && !emailAtext[c] && !emailURL[c] {
 				break
 			}
 			a--
@@ -34,6 +34,17 @@ func tryEmail(b []byte, lo, i, end int, inJSON bool) (int, int, bool) {
 		}
 		a -= w
 	}
+	if !inJSON || a > lo && !(b[a-1] == '"' || b[a-1] == '\\') {
+		for k := i - 1; k >= a; k-- {
+			if emailURL[b[k]] {
+				a = k + 1 // "?email=jane@example.com", "/users/jane@example.com"
+				break
+			}
+		}
+	}
+	for a < i && emailAtext[b[a]] {
+		a++ // "'jane@example.com'", "{jane@example.com}"
+	}
 	if a > lo && b[a-1] == '\\' && escapedAt(b, lo, a) {
 		// "\nfoo@x.io": the 'n' belongs to the escape, \uXXXX to 4 more.
 		if b[a] == 'u' {
@@ -41,6 +52,9 @@ func tryEmail(b []byte, lo, i, end int, inJSON bool) (int, int, bool) {
 		} else {
 			a++
 		}
+	}
+	for a < i && emailAtext[b[a]] {
+		a++
 	}
 	if a >= i || b[a] == '.' || b[i-1] == '.' {
 		return 0, 0, false
@@ -83,7 +97,8 @@ func tryEmail(b []byte, lo, i, end int, inJSON bool) (int, int, bool) {
 // emailRune: the non-ASCII characters an internationalised address may
 // hold.
 func emailRune(r rune) bool {
-	return r != utf8.RuneError && (unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.IsMark(r))
+	return r != utf8.RuneError && (unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.IsMark(r)) ||
+		r == '\u200c' || r == '\u200d' // ZWNJ, ZWJ: inside Persian, Kurdish, Indic words
 }
 
 // tldOK: two or more ASCII letters, a punycode label ("xn--p1ai"), or
@@ -117,9 +132,12 @@ func tldOK(tld []byte) bool {
 // the BBAN, in any case, with separators (space, dash, dot; one or two in a
 // row) anywhere between characters, including right after the country code
 // ("RS 35 2651 …", "de89-3704-0044", "GB82 WEST 1234 5698 7654 32"),
-// validated by length and mod-97. So that prose never passes by the 1 in
-// 97 chance of mod-97, at least half the BBAN must be digits and a run of
-// letters is at most 4 long (the bank codes of GB, NL, …).
+// validated by length, the country's BBAN format (which positions are
+// digits, letters or either) and mod-97. Written compact or in groups of
+// four (after the country code or the check digits), that is all; with
+// separators elsewhere, so that prose never passes by the 1 in 97 chance
+// of mod-97, at least half the BBAN must be digits and a run of letters is
+// at most 4 long (the bank codes of GB, NL, …).
 func tryIBAN(b []byte, i, end int) (int, bool) {
 	if i+4 > end {
 		return 0, false
@@ -131,7 +149,8 @@ func tryIBAN(b []byte, i, end int) (int, bool) {
 	}
 	var buf [34]byte
 	buf[0], buf[1] = a0, a1
-	n, j, letters, run := 2, i+2, 0, 0
+	n, j, letters, run, maxRun := 2, i+2, 0, 0, 0
+	grouped := true // separators only where IBANs are printed with them
 	for j < end && n < want {
 		c := b[j]
 		switch ibanClass[c] {
@@ -144,15 +163,18 @@ func tryIBAN(b []byte, i, end int) (int, bool) {
 			c &^= 0x20 // upper case
 			letters++
 			run++
-			if run > 4 {
-				return 0, false
-			}
+			maxRun = max(maxRun, run)
 		case ibSep:
 			k := j + 1
 			if k < end && ibanClass[b[k]] == ibSep {
 				k++
+				grouped = false
 			}
 			if k < end && alnum[b[k]] {
+				grouped = grouped && (n == 2 || n%4 == 0)
+				if !grouped && maxRun > 4 {
+					return 0, false
+				}
 				j = k
 				run = 0
 				continue
@@ -166,10 +188,10 @@ func tryIBAN(b []byte, i, end int) (int, bool) {
 		j++
 	}
 done:
-	if n != want || j < end && wordByte[b[j]] || 2*letters > want-4 {
+	if n != want || j < end && wordByte[b[j]] || !grouped && (2*letters > want-4 || maxRun > 4) {
 		return 0, false
 	}
-	return j, ibanMod97(buf[:n])
+	return j, ibanBBANOK(buf[:n]) && ibanMod97(buf[:n])
 }
 
 // ibanClass sorts the bytes tryIBAN reads after the country code.

@@ -450,7 +450,7 @@ func (s *Stream) keepMember() {
 func (s *Stream) captureKey(from, to int, long bool) {
 	lv := &s.levels[len(s.levels)-1]
 	lv.keyAbs, lv.keyLen, lv.keyMat, lv.longKey = from, to-from, false, long
-	lv.secret = s.r.on[detSecret] && !long && to-from >= 3 && secretKeyEnd(s.buf[to-3-s.base:to-s.base])
+	lv.secret = s.r.on[detSecret] && !long && to-from >= 3 && secretNameEnd(s.buf, max(from, s.base)-s.base, to-s.base)
 }
 
 func isNumByte(c byte) bool {
@@ -483,7 +483,7 @@ func (s *Stream) numberDone(end int) {
 	start := j.tokStart
 	if !j.longNum && s.r.on[detCard] && end-start >= 13 && end-start <= 19 {
 		d := s.buf[start-s.base : end-s.base]
-		if isAllDigits(d) && validCard(d) && s.cardContextJSON() {
+		if isAllDigits(d) && (validCard(d) || cardUnlisted(d)) && s.cardContextJSON() {
 			s.pending = append(s.pending, match{s: start, e: end, det: detCard, quote: true})
 			s.found(detCard)
 		}

@@ -66,7 +66,7 @@ loop:
 			lv := &s.levels[len(s.levels)-1]
 			kl := min(z-i-1, maxKey)
 			lv.keyAbs, lv.keyLen, lv.keyMat, lv.longKey = i+1+base, kl, false, z-i-1 > maxKey
-			lv.secret = secrets && kl >= 3 && !lv.longKey && secretKeyEnd(b[z-3:z])
+			lv.secret = secrets && kl >= 3 && !lv.longKey && secretNameEnd(b, z-kl, z)
 			if ft >= 0 {
 				s.scanString(i+1+base, z+base, ft+base, esc)
 			}
@@ -346,7 +346,7 @@ func (s *Stream) scanString(a, z, from int, esc bool) {
 // (only where its key says card: see numberDone).
 func (s *Stream) numberCard(a, z int) {
 	d := s.buf[a-s.base : z-s.base]
-	if isAllDigits(d) && validCard(d) && s.cardContextJSON() {
+	if isAllDigits(d) && (validCard(d) || cardUnlisted(d)) && s.cardContextJSON() {
 		s.pending = append(s.pending, match{s: a, e: z, det: detCard, quote: true})
 		s.found(detCard)
 	}

@@ -47,6 +47,13 @@ var (
 	bearerTok  [256]bool // RFC 6750 b64token
 	pemBody    [256]bool // what may appear inside a PEM block (also JSON \n escapes)
 	emailLocal [256]bool
+	// emailAtext: the other characters RFC 5322 allows in a local part
+	// ("o'brien", "a!b", "x|y", "{tag}"), accepted inside one but not at
+	// its start; emailURL: '=', '?', '/' and '&', which in a URL end the
+	// word before an address ("?email=jane@example.com"), so they are part
+	// of an address only where it is a whole JSON string ("a=b@example.com").
+	emailAtext [256]bool
+	emailURL   [256]bool
 	domainByte [256]bool
 	alnumDash  [256]bool
 	alnum      [256]bool
@@ -70,6 +77,9 @@ func init() {
 		pemBody[c] = an || b == '+' || b == '/' || b == '=' || b == ' ' || b == '\t' || b == '\r' ||
 			b == '\n' || b == '\\' || b == ':' || b == ',' || b == '-'
 		emailLocal[c] = an || b == '.' || b == '_' || b == '%' || b == '+' || b == '-'
+		emailAtext[c] = b == '!' || b == '#' || b == '$' || b == '\'' || b == '*' || b == '^' || b == '`' ||
+			b == '{' || b == '|' || b == '}' || b == '~'
+		emailURL[c] = b == '=' || b == '?' || b == '/' || b == '&'
 		domainByte[c] = an || b == '-' || b == '.'
 	}
 }
@@ -281,7 +291,7 @@ func (s *Stream) try(k uint8, st *scanState, b []byte, lo, i, end int, atEnd boo
 			}
 		}
 	case clParen, clPlus:
-		if r.on[detPhone] && i+1 < end && isDig(b[i+1]) {
+		if r.on[detPhone] && i+1 < end && (isDig(b[i+1]) || b[i] == '(' && b[i+1] == '+') {
 			if z, ok := s.tryPhone(st, b, lo, i, end); ok {
 				return i, z, detPhone, z, false
 			}

@@ -62,6 +62,14 @@ func validCard(d []byte) bool {
 	return len(d) >= 13 && len(d) <= 19 && cardBrandOK(d) && luhn(d)
 }
 
+// cardUnlisted: 16 to 19 digits passing Luhn, from the industries that
+// issue payment cards (first digit 2 to 6), outside the issuer ranges
+// cardBrandOK knows (regional and newer schemes, co-badged ranges): a card
+// only where its context says card.
+func cardUnlisted(d []byte) bool {
+	return len(d) >= 16 && len(d) <= 19 && d[0] >= '2' && d[0] <= '6' && !cardBrandOK(d) && luhn(d)
+}
+
 // validSSN rejects the ranges the SSA never issues: area 000, 666 and
 // 900-999, group 00, serial 0000, and the well-known advertising numbers.
 func validSSN(d []byte) bool {
@@ -88,43 +96,93 @@ func ibanLen(a, b byte) (int, bool) {
 
 // ibanLengths maps a country code (two upper-case letters, as index
 // 26*first+second: an array, not a map, because it is on the scan path) to
-// its IBAN length; 0 means none.
-//
-// The first table is the SWIFT IBAN Registry (ISO 13616) country list as of
-// its 2024-2025 releases (HN joined in 2024). The second holds the
-// countries whose banks issue IBAN-format numbers outside the registry
-// (the "partial"/experimental list of the IBAN format published by
-// iban.com and Nordea and shown on Wikipedia's IBAN page: mostly the
-// BCEAO/BEAC francophone African countries, Algeria, Angola, Cape Verde,
-// Guinea-Bissau, Iran, Madagascar, Morocco, Mozambique), with their
-// documented lengths. Mod-97 guards both.
-var ibanLengths = func() (t [26 * 26]uint8) {
-	partial := map[string]int{
-		"AO": 25, "BF": 28, "BJ": 28, "CF": 27, "CG": 27, "CI": 28, "CM": 27, "CV": 25, "DZ": 26,
-		"GA": 27, "GQ": 27, "GW": 25, "IR": 26, "KM": 27, "MA": 28, "MG": 27, "ML": 28, "MZ": 25,
-		"NE": 28, "SN": 28, "TD": 27, "TG": 28,
+// its IBAN length; 0 means none. ibanBBAN holds, for the same index, the
+// class of each BBAN position ('n' digit, 'a' upper-case letter, 'c'
+// either), checked once a candidate has the right length.
+var ibanLengths, ibanBBAN = func() (t [26 * 26]uint8, f [26 * 26]string) {
+	for _, tab := range []map[string]string{ibanRegistry, ibanPartial} {
+		for cc, spec := range tab {
+			k := int(cc[0]-'A')*26 + int(cc[1]-'A')
+			f[k] = expandBBAN(spec)
+			t[k] = uint8(4 + len(f[k]))
+		}
 	}
-	for k, v := range partial {
-		t[int(k[0]-'A')*26+int(k[1]-'A')] = uint8(v)
-	}
-	m := map[string]int{
-		"HN": 28,
-		"AD": 24, "AE": 23, "AL": 28, "AT": 20, "AZ": 28, "BA": 20, "BE": 16, "BG": 22, "BH": 22,
-		"BI": 27, "BR": 29, "BY": 28, "CH": 21, "CR": 22, "CY": 28, "CZ": 24, "DE": 22, "DJ": 27,
-		"DK": 18, "DO": 28, "EE": 20, "EG": 29, "ES": 24, "FI": 18, "FK": 18, "FO": 18, "FR": 27,
-		"GB": 22, "GE": 22, "GI": 23, "GL": 18, "GR": 27, "GT": 28, "HR": 21, "HU": 28, "IE": 22,
-		"IL": 23, "IQ": 23, "IS": 26, "IT": 27, "JO": 30, "KW": 30, "KZ": 20, "LB": 28, "LC": 32,
-		"LI": 21, "LT": 20, "LU": 20, "LV": 21, "LY": 25, "MC": 27, "MD": 24, "ME": 22, "MK": 19,
-		"MN": 20, "MR": 27, "MT": 31, "MU": 30, "NI": 28, "NL": 18, "NO": 15, "OM": 23, "PK": 24,
-		"PL": 28, "PS": 29, "PT": 25, "QA": 29, "RO": 24, "RS": 22, "RU": 33, "SA": 24, "SC": 31,
-		"SD": 18, "SE": 24, "SI": 19, "SK": 24, "SM": 27, "SO": 23, "ST": 25, "SV": 28, "TL": 23,
-		"TN": 24, "TR": 26, "UA": 29, "VA": 22, "VG": 24, "XK": 20, "YE": 30,
-	}
-	for k, v := range m {
-		t[int(k[0]-'A')*26+int(k[1]-'A')] = uint8(v)
-	}
-	return t
+	return t, f
 }()
+
+// ibanRegistry is the country list of the SWIFT IBAN Registry (ISO 13616)
+// with each country's BBAN format, as published in the registry and
+// carried by the ibantools 4.5.4 country specification (2026): "4a14n" is
+// four letters then fourteen digits. The French overseas departments and
+// collectivities and Åland, which the registry lists under FR and FI, are
+// accepted with their own codes as well (GF, GP, MQ, RE, …, AX), as banks
+// and validators accept them.
+var ibanRegistry = map[string]string{
+	"AD": "8n12c", "AE": "19n", "AL": "8n16c", "AT": "16n", "AX": "14n", "AZ": "4a20c", "BA": "16n",
+	"BE": "12n", "BG": "4a6n8c", "BH": "4a14c", "BI": "23n", "BL": "10n11c2n", "BR": "23n1a1c",
+	"BY": "4a4n16c", "CH": "5n12c", "CR": "18n", "CY": "8n16c", "CZ": "20n", "DE": "18n", "DJ": "23n",
+	"DK": "14n", "DO": "4a20n", "EE": "16n", "EG": "25n", "ES": "20n", "FI": "14n", "FK": "2a12n",
+	"FO": "14n", "FR": "10n11c2n", "GB": "4a14n", "GE": "2c16n", "GF": "10n11c2n", "GI": "4a15c",
+	"GL": "14n", "GP": "10n11c2n", "GR": "7n16c", "GT": "24c", "HN": "4a20n", "HR": "17n", "HU": "24n",
+	"IE": "4c14n", "IL": "19n", "IQ": "4a15n", "IS": "22n", "IT": "1a10n12c", "JO": "4a4n18c",
+	"KW": "4a22c", "KZ": "3n13c", "LB": "4n20c", "LC": "4a24c", "LI": "5n12c", "LT": "16n", "LU": "3n13c",
+	"LV": "4a13c", "LY": "21n", "MC": "10n11c2n", "MD": "20c", "ME": "18n", "MF": "10n11c2n",
+	"MK": "3n10c2n", "MN": "16n", "MQ": "10n11c2n", "MR": "23n", "MT": "4a5n18c", "MU": "4a19n3a",
+	"NC": "10n11c2n", "NI": "4a20n", "NL": "4a10n", "NO": "11n", "OM": "3n16c", "PF": "10n11c2n",
+	"PK": "4c16n", "PL": "24n", "PM": "10n11c2n", "PS": "4c21n", "PT": "21n", "QA": "4a21c",
+	"RE": "10n11c2n", "RO": "4a16c", "RS": "18n", "RU": "14n15c", "SA": "2n18c", "SC": "4a20n3a",
+	"SD": "14n", "SE": "20n", "SI": "15n", "SK": "20n", "SM": "1a10n12c", "SO": "19n", "ST": "21n",
+	"SV": "4a20n", "TF": "10n11c2n", "TL": "19n", "TN": "20n", "TR": "5n17c", "UA": "6n19c", "VA": "18n",
+	"VG": "4c16n", "WF": "10n11c2n", "XK": "16n", "YE": "4a4n18c", "YT": "10n11c2n",
+}
+
+// ibanPartial holds the countries whose banks issue IBAN-format numbers
+// outside the registry (the "partial" list published by iban.com and
+// Nordea, also in ibantools: mostly the BCEAO/BEAC francophone African
+// countries, Algeria, Angola, Cape Verde, Guinea-Bissau, Iran, Madagascar,
+// Morocco, Mozambique), with their documented formats. Mod-97 guards both.
+var ibanPartial = map[string]string{
+	"AO": "21n", "BF": "2c22n", "BJ": "2c22n", "CF": "23n", "CG": "23n", "CI": "1a23n", "CM": "23n",
+	"CV": "21n", "DZ": "22n", "GA": "23n", "GQ": "23n", "GW": "2a19n", "IR": "22n", "KM": "23n",
+	"MA": "24n", "MG": "23n", "ML": "2c22n", "MZ": "21n", "NE": "2a22n", "SN": "2a22n", "TD": "23n",
+	"TG": "2a22n",
+}
+
+// expandBBAN turns "4a14n" into "aaaann…n".
+func expandBBAN(spec string) string {
+	var out []byte
+	n := 0
+	for i := 0; i < len(spec); i++ {
+		c := spec[i]
+		if isDig(c) {
+			n = n*10 + int(c-'0')
+			continue
+		}
+		for ; n > 0; n-- {
+			out = append(out, c)
+		}
+	}
+	return string(out)
+}
+
+// ibanBBANOK checks the BBAN of an upper-case compact IBAN s (length
+// already checked) against its country's format.
+func ibanBBANOK(s []byte) bool {
+	f := ibanBBAN[int(s[0]-'A')*26+int(s[1]-'A')]
+	for k, c := range s[4:] {
+		switch f[k] {
+		case 'n':
+			if !isDig(c) {
+				return false
+			}
+		case 'a':
+			if !isUpper(c) {
+				return false
+			}
+		}
+	}
+	return true
+}
 
 // ibanMod97 checks an IBAN given as upper-case letters and digits without
 // spaces, length already checked.
@@ -181,5 +239,5 @@ func validIBANLoose(b []byte) bool {
 		return false
 	}
 	want, ok := ibanLen(buf[0], buf[1])
-	return ok && n == want && buf[2] >= '0' && buf[2] <= '9' && buf[3] >= '0' && buf[3] <= '9' && ibanMod97(buf[:n])
+	return ok && n == want && buf[2] >= '0' && buf[2] <= '9' && buf[3] >= '0' && buf[3] <= '9' && ibanBBANOK(buf[:n]) && ibanMod97(buf[:n])
 }
