@@ -85,4 +85,7 @@ var planted = []string{
 	"+1 (415) 555-2671 ext. 12", "001-212-555-0143x4587", "0041 44 668 18 00", "07700 063 966",
 	"(99) 645-791", "60-56-85-91", "06 12 34 56 78",
 	"aws_secret_access_key=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+	"(+62) 617 1560 403", "+49 0397 9412619", "connor'lee@example.com",
+	groupBy(ibanExample("LV", "4a13c", 1), 4), ibanExample("QA", "4a21c", 2),
+	"secret_2=Zk3hQ9xL2mT7vB4nR8sW",
 }
