@@ -25,8 +25,11 @@
 //
 // A *Redactor is immutable and safe for concurrent use. A *Stream belongs to
 // one response: it owns its buffer, its JSON path stack, its HMAC state and
-// its findings, and is garbage once the response is done (no pooling, so no
-// data of one response can ever surface in another).
+// its findings. Its two large buffers (input window and output) are zeroed
+// when it closes and reused by later streams of the same Redactor, so a
+// response costs no buffer growth and no byte of one response ever sits in
+// memory another stream can reach; everything else is garbage once the
+// response is done.
 //
 // # Streaming, window and chunking
 //

@@ -43,6 +43,7 @@ var builtinIDs = map[string]int{
 // and safe for concurrent use; all per-response state lives in Streams.
 type Redactor struct {
 	window int
+	bufs   *bufPool // the streams' buffers, zeroed between streams
 	// tab maps a byte to its trigger class (0: not a trigger).
 	tab [256]uint8
 	// stab is tab plus the bytes that end or escape a JSON string.
@@ -83,6 +84,7 @@ func New(cfg Config) (*Redactor, error) {
 	if r.window < MinWindowBytes {
 		return nil, fmt.Errorf("window_bytes %d is below the minimum %d", r.window, MinWindowBytes)
 	}
+	r.bufs = newBufPool(r.window)
 	if err := r.selectDetectors(cfg); err != nil {
 		return nil, err
 	}

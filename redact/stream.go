@@ -5,6 +5,7 @@ import (
 	"errors"
 	"hash"
 	"io"
+	"sync"
 )
 
 // BodyKind selects how a body is scanned.
@@ -95,6 +96,9 @@ func (s *Stream) Write(p []byte) (int, error) {
 	for len(p) > 0 {
 		piece := p[:min(len(p), maxPiece)]
 		p = p[len(piece):]
+		if s.buf == nil {
+			s.buf, s.out = s.r.bufs.get(), s.r.bufs.get()
+		}
 		s.buf = append(s.buf, piece...)
 		s.round(false, false)
 		if err := s.drain(); err != nil {
@@ -134,6 +138,8 @@ func (s *Stream) Close() error {
 		s.err = s.drain()
 	}
 	s.closed = true
+	s.r.bufs.put(s.buf)
+	s.r.bufs.put(s.out)
 	s.buf, s.pending, s.out = nil, nil, nil
 	return s.err
 }
@@ -263,4 +269,39 @@ func (s *Stream) found(det int) {
 		return
 	}
 	s.found0.add(det, nil, false)
+}
+
+// bufPool keeps the input and output buffers of closed streams for later
+// streams of the same Redactor: without it, every response grows two
+// buffers from nothing to window + one write piece, doubling as it goes.
+// A buffer is zeroed before it is pooled, so no byte of one response is
+// ever in memory that another response's stream can reach, even beyond
+// the length it reads. Buffers larger than a stream ever needs for
+// ordinary writes (after a huge Write or a long value) are left to the
+// garbage collector, so the pool stays bounded per buffer.
+type bufPool struct {
+	pool    sync.Pool // of *[]byte
+	size    int       // capacity of a new buffer
+	maxSize int       // largest capacity pooled
+}
+
+func newBufPool(window int) *bufPool {
+	return &bufPool{size: window + ctxKeep + 32<<10, maxSize: window + ctxKeep + maxPiece + 4<<10}
+}
+
+func (bp *bufPool) get() []byte {
+	if p, ok := bp.pool.Get().(*[]byte); ok {
+		return (*p)[:0]
+	}
+	return make([]byte, 0, bp.size)
+}
+
+func (bp *bufPool) put(b []byte) {
+	if cap(b) == 0 || cap(b) > bp.maxSize {
+		return
+	}
+	b = b[:cap(b)]
+	clear(b)
+	b = b[:0]
+	bp.pool.Put(&b)
 }
