@@ -145,7 +145,12 @@ func boolFragmentStart(n string) bool {
 
 // reSQLCast: a PostgreSQL cast of a column or call to a scalar type, the
 // error-based extraction primitive (password::int, (select …)::text).
-var reSQLCast = regexp.MustCompile(`(?:\)|\b[a-z_]\w*|'[^']*')::(?:int|int4|int8|integer|bigint|smallint|text|varchar|numeric|jsonb?|boolean|bool|double precision|regclass|oid|xml)\b`)
+var reSQLCast = regexp.MustCompile(`(?:\)|\b[a-z_]\w*|'[^']*')::(?:int|int4|int8|integer|bigint|smallint|text|varchar|numeric|jsonb?|boolean|bool|double precision|regclass|oid|xml)(?:$|[^\w:])`)
+
+// sqlCast: a cast as reSQLCast finds it, in a value that is not a path of
+// a language with :: scopes (crate::text::Span, std::string): the cast
+// ends the name.
+func sqlCast(n string) bool { return reSQLCast.MatchString(n) }
 
 // quoteCommentEnd: a one-word value, a quote, then only a comment
 // (admin'--, admin' #, id'/*): the literal is closed and the rest of the
@@ -191,18 +196,18 @@ func detectSQLGrammar(e *emitter, v *value) {
 		e.hit(rSQLiFragment)
 		return
 	}
+	n := v.norm
+	if v.cls&cColon != 0 && len(n) >= 6 && strings.Contains(n, "::") && sqlCast(n) {
+		e.hit(rSQLiFragment)
+		return
+	}
 	if v.kw&(kwSQLGate|kwSQLFunc) == 0 && v.cls&(cPipe|cAmp|cAt) == 0 {
 		return
 	}
-	n := v.norm
 	if len(n) < 6 {
 		return
 	}
 	if len(n) <= 200 && boolFragmentStart(n) && (v.cls&(cEq|cLT|cGT|cParen) != 0 || strings.Contains(n, " like ") || strings.Contains(n, " between ") || strings.Contains(n, " is ")) && reSQLFragBool.MatchString(n) {
-		e.hit(rSQLiFragment)
-		return
-	}
-	if v.cls&cColon != 0 && strings.Contains(n, "::") && reSQLCast.MatchString(n) {
 		e.hit(rSQLiFragment)
 		return
 	}
@@ -826,6 +831,26 @@ func detectUploadName(e *emitter, v *value) {
 			return
 		}
 	}
+	if phpSessionFile(n) {
+		e.hit(rUploadScript)
+	}
+}
+
+// phpSessionFile: the base name is that of a PHP session file (sess_ and
+// a session id of at least 20 characters), which an upload overwrites to
+// plant a session.
+func phpSessionFile(n string) bool {
+	b := n[strings.LastIndexAny(n, "/\\")+1:]
+	id, ok := strings.CutPrefix(b, "sess_")
+	if !ok || len(id) < 20 {
+		return false
+	}
+	for i := 0; i < len(id); i++ {
+		if c := id[i]; !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == ',' || c == '-') {
+			return false
+		}
+	}
+	return true
 }
 
 // reWebshell finds server-side code that runs what the request says or
@@ -900,6 +925,19 @@ func hostStart(n string) bool {
 	return c >= 'a' && c <= 'z' || c >= '0' && c <= '9' && !(len(n) > 4 && n[4] == '-') || c == '['
 }
 
+// loopbackName: a host name that resolves to loopback everywhere:
+// localhost and its subdomains, the loopback aliases of /etc/hosts on
+// Linux distributions (localhost.localdomain, localhost4, ip6-loopback …)
+// and public wildcard zones that answer 127.0.0.1 (localtest.me, lvh.me).
+func loopbackName(host string) bool {
+	switch host {
+	case "localhost", "localhost.localdomain", "localhost4", "localhost6", "localhost4.localdomain4", "localhost6.localdomain6",
+		"ip6-localhost", "ip6-loopback", "ipv6-localhost", "ipv6-loopback", "localtest.me", "lvh.me":
+		return true
+	}
+	return strings.HasSuffix(host, ".localhost") || strings.HasSuffix(host, ".localtest.me") || strings.HasSuffix(host, ".lvh.me")
+}
+
 // detectSSRFTarget flags an internal target in a fetch-like parameter.
 func detectSSRFTarget(e *emitter, v *value) {
 	if v.kind != KindQueryValue && v.kind != KindBodyValue || v.cls&cColon == 0 && v.cls&cSlash == 0 {
@@ -920,7 +958,7 @@ func detectSSRFTarget(e *emitter, v *value) {
 		return
 	}
 	switch {
-	case host == "localhost" || strings.HasSuffix(host, ".localhost") || host == "localtest.me" || strings.HasSuffix(host, ".localtest.me") || host == "0" || host == "ipv6-localhost" || host == "ip6-localhost",
+	case loopbackName(host) || host == "0",
 		strings.HasSuffix(host, ".internal") || strings.HasSuffix(host, ".cluster.local") || strings.HasSuffix(host, ".svc") || host == "kubernetes.default" || strings.HasPrefix(host, "kubernetes.default."):
 		e.hit(rSSRFInternal)
 		return
@@ -1258,7 +1296,7 @@ func uploadNameHeader(name string) bool {
 // whose name and parenthesis are split by a comment or a line break
 // (exec/**/(…), eval\r($x)): only obfuscation writes those.
 var (
-	rePHPTag    = regexp.MustCompile(`<\?(?:php)?\s*(?:echo|print|exec|system|passthru|shell_exec|eval|assert|include|require|include_once|require_once|phpinfo|file_get_contents|fopen|readfile|\$_?[a-z]\w*)\b|\[php\].{0,200}?(?:\[/php\]|echo|\$|\()|\{php\}|\{/php\}`)
+	rePHPTag    = regexp.MustCompile(`<\?\s*(?:php)?\s*(?:echo|print|exec|system|passthru|shell_exec|eval|assert|include|require|include_once|require_once|phpinfo|file_get_contents|fopen|readfile|\$_?[a-z]\w*)\b|\[php\].{0,200}?(?:\[/php\]|echo|\$|\()|\{php\}|\{/php\}`)
 	rePHPVarVar = regexp.MustCompile(`\$ *\{ *['"][^'"]{0,40}['"] *(?:\.|\})|\$[a-z_]\w*(?: ?\[ ?['"]?\w{0,20}['"]? ?\])+ ?\(|\$_+ ?\(`)
 	// Perl's interpolated code block @{[ … ]} and a function called by a
 	// parenthesised or cast name ((system)('id'), (string){…}('id')).

@@ -33,9 +33,11 @@ const (
 	kwSSTIProbe
 	kwJava
 	kwPHPFunc
+	kwPHPCall
+	kwNode
 	// kwLastStatic is the last static bit; anchored matchers take the
 	// bits after it.
-	kwLastStatic = kwPHPFunc
+	kwLastStatic = kwNode
 )
 
 // kwGroup is a set of keywords that share a feature bit.
@@ -73,6 +75,8 @@ var kwGroups = append([]kwGroup{
 	{kwSSTIProbe, sstiProbeWords},
 	{kwJava, javaWords},
 	{kwPHPFunc, phpFuncWords},
+	{kwPHPCall, phpCallWords},
+	{kwNode, nodeWords},
 }, anchoredGroups()...)
 
 // anchoredGroups gives every anchored matcher a feature bit of its own

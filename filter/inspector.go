@@ -202,6 +202,9 @@ func runDetectors(e *emitter, v *value) {
 	detectPHPGrammar(e, v)
 	detectRFIScript(e, v)
 	detectJavaClass(e, v)
+	detectJavaName(e, v)
+	detectPHPCall(e, v)
+	detectNodeCode(e, v)
 	if v.kind == KindFileName || v.kind == KindHeaderValue && uploadNameHeader(v.name) {
 		detectUploadName(e, v)
 	}

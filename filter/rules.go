@@ -92,6 +92,8 @@ const (
 	rUploadScript
 	rSSRFInternal
 	rRFIScript
+	rJavaClassName
+	rNodeCode
 	numRules
 )
 
@@ -165,6 +167,8 @@ var ruleTable = [numRules]RuleInfo{
 	rGraphQLAbuse:              {"graphql-abuse", CatProtocol, 5, 1, "GraphQL document beyond sane limits: more than 30 aliases, nesting deeper than 15, or more than 10 operations (batching and alias brute force, depth DoS)"},
 	rSSRFInternal:              {"ssrf-internal-target", CatSSRF, 5, 1, "a parameter named for a URL the server fetches (url, webhook, image_url, feed, proxy, endpoint …) holds a loopback, unspecified, private or link-local target, in any IP spelling, localhost, or a cluster-internal name (*.internal, *.svc, *.cluster.local), with or without a scheme"},
 	rRFIScript:                 {"rfi-script-url", CatRFI, 5, 1, "a parameter holds the URL of a script or text file on an IP-literal host (http://203.0.113.5/shell.txt), the shape of a remote file inclusion"},
+	rJavaClassName:             {"java-class-name", CatRCE, 5, 1, "a value or name that is only a fully qualified Java class or package name of the JDK's process, I/O, reflection, network, RMI, bean, script, naming or internal packages, CORBA, Commons, Groovy or Xalan (java.io.FileOutputStream, com.sun.org.apache…, Ljava.lang.Runtime;): the class a deserialiser or reflection call is handed; exception and error classes excepted"},
+	rNodeCode:                  {"node-code-injection", CatRCE, 5, 1, "Node.js code: the Function constructor (new Function(, Function('…')), the process object by bracket or at the start of a value (process['env'], process.env.X), module.exports=, console by bracket or .call, node-serialize and funcster function markers, a loop on a constant (while(!0), while(Infinity), for(;;))"},
 	rUploadScript:              {"upload-script-file", CatRCE, 5, 1, "uploaded file name with a server-side script extension (.php, .phtml, .phar, .jsp, .jspx, .asp, .aspx, .ashx, .cfm, .shtml, .htaccess …), trailing dots and spaces ignored"},
 }
 

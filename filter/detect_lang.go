@@ -1,0 +1,155 @@
+package filter
+
+import (
+	"regexp"
+	"strings"
+)
+
+// Code-injection grammars of the server languages that reach code through
+// a value: a Java class name handed to a deserializer or a reflection
+// call, PHP function calls by name or through a variable, and Node.js
+// code (the Function constructor, the process object, serialised
+// functions, endless loops).
+
+// javaPackages are the packages whose classes build the published
+// deserialisation and expression-language chains: the JDK's process,
+// I/O, reflection, network, RMI, bean, script, naming and management
+// APIs, the JDK's and Sun's internal packages (by their sub-packages:
+// sun.com.au is a host name), CORBA, and the Commons, Groovy and
+// Xalan libraries. java.util, java.time and java.math are not in it: their
+// classes are the data types of ordinary configuration.
+var javaPackages = []string{
+	"java.lang.", "java.io.", "java.nio.", "java.net.", "java.rmi.", "java.beans.", "java.security.",
+	"javax.script.", "javax.naming.", "javax.management.", "javax.el.", "javax.xml.transform.",
+	"jdk.internal.", "jdk.jshell.", "jdk.nashorn.", "sun.misc.", "sun.reflect.", "sun.rmi.", "sun.net.", "sun.nio.", "sun.security.", "sun.tools.", "sun.print.", "com.sun.", "org.omg.", "org.apache.commons.", "org.apache.xalan.", "org.apache.xbean.",
+	"org.codehaus.groovy.", "groovy.lang.", "bsh.",
+}
+
+// javaClassName reports a value that is only a fully qualified Java class
+// or package name (at least three components) in one of javaPackages,
+// optionally as an array or JVM descriptor (Ljava.lang.Runtime;, [B).
+// Exception and error classes are left out: error reports carry their
+// names (java.lang.NullPointerException) as data.
+func javaClassName(n string) bool {
+	n = strings.TrimSpace(n)
+	n = strings.TrimSuffix(n, "[]")
+	if len(n) > 2 && n[0] == 'l' && n[len(n)-1] == ';' {
+		n = n[1 : len(n)-1]
+	}
+	if len(n) < 9 || len(n) > 160 {
+		return false
+	}
+	pkg := false
+	for _, p := range javaPackages {
+		if strings.HasPrefix(n, p) {
+			pkg = true
+			break
+		}
+	}
+	if !pkg {
+		return false
+	}
+	parts, start := 0, true
+	for i := 0; i < len(n); i++ {
+		c := n[i]
+		switch {
+		case c == '.':
+			if start {
+				return false
+			}
+			start = true
+			parts++
+		case c >= 'a' && c <= 'z' || c == '_' || c == '$':
+			start = false
+		case c >= '0' && c <= '9':
+			if start {
+				return false
+			}
+		default:
+			return false
+		}
+	}
+	if start || parts < 2 {
+		return false
+	}
+	return !strings.HasSuffix(n, "exception") && !strings.HasSuffix(n, "error")
+}
+
+// detectJavaName flags values and names that are a Java class name.
+func detectJavaName(e *emitter, v *value) {
+	if v.cls&cDot == 0 || v.cls&(cSlash|cColon|cEq|cLT|cQuote|cParen|cComma) != 0 {
+		return
+	}
+	switch v.kind {
+	case KindPath, KindUserAgent, KindFileName, KindBodyRaw:
+		return
+	}
+	if c := v.norm[0]; c != 'j' && c != 's' && c != 'c' && c != 'o' && c != 'g' && c != 'b' && c != 'l' && c != ' ' {
+		return
+	}
+	if javaClassName(v.norm) {
+		e.hit(rJavaClassName)
+	}
+}
+
+// PHP calls by name: functions that exist only in PHP (snake-case names
+// no other language or prose writes before a parenthesis) and decode,
+// evaluate, run or open something; chr() chains that spell a string; and
+// variable functions, a call through a variable, array element or
+// braced expression at the start of a statement ($f(1), $$g(2),
+// $_[0](3), ${'a'}['b'](4)), PHP's way of calling a function without
+// naming it.
+var (
+	rePHPNamedCall = regexp.MustCompile(`\b(?:base64_decode|gzinflate|gzuncompress|gzdecode|gzinflate|bzdecompress|zlib_decode|str_rot13|convert_uudecode|hex2bin|fsockopen|pfsockopen|stream_socket_client|call_user_func(?:_array)?|create_function|register_shutdown_function|array_filter_callback|proc_open|shell_exec|pcntl_exec|phpinfo|php_uname|posix_\w+|escapeshellcmd|file_get_contents|file_put_contents|highlight_file|show_source|get_defined_vars|ini_set|move_uploaded_file|preg_replace_callback|assert_options|unserialize|mb_ereg_replace) ?\(|\bchr ?\( ?\d+ ?\) ?\. ?chr ?\(`)
+	// A function called through a string: a quoted execution function
+	// name, quoted strings joined by PHP's "." (a name split to hide it),
+	// an array holding the name, or an execution function given a bare
+	// command word ("system"('id'), ('sys'.'tem')('id'), [system][0]('ls'),
+	// system(whoami)).
+	rePHPStringCall = regexp.MustCompile(`["'](?:system|exec|passthru|shell_exec|popen|proc_open|pcntl_exec|assert|eval|phpinfo|create_function|call_user_func|base64_decode) *["'] ?\)? ?\(|["'][\w\\]{0,20}["'] ?\. ?["'][\w\\]{0,20}["'](?: ?\. ?["'][\w\\]{0,20}["'])* ?\)? ?\(|\[ ?["']?(?:system|exec|passthru|shell_exec|popen|assert|eval)["']? ?\] ?\)? ?\[ ?\d+ ?\] ?\(|(?:^|[^\w.])(?:system|passthru|shell_exec|exec|popen|proc_open|pcntl_exec)\( ?` + unixCmdStrong + `\b(?: [^)]{0,60})? ?\)`)
+	rePHPVarCall    = regexp.MustCompile(`(?:^|[;{}] ?)@?\$+(?:[a-z_]\w*|\{[^{}]{1,60}\})(?: ?(?:\[(?:[^\[\]]|\[[^\[\]]{0,20}\]){0,40}\]|\{[^{}]{1,40}\}))* ?\(`)
+)
+
+// phpCallWords gate rePHPNamedCall (keyword group kwPHPCall).
+var phpCallWords = []string{"base64_", "gzinflate", "gzuncompress", "gzdecode", "bzdecompress", "zlib_", "str_rot13", "uudecode", "hex2bin", "sockopen", "stream_socket", "call_user", "create_function", "register_shutdown", "proc_open", "shell_exec", "pcntl_", "phpinfo", "php_uname", "posix_", "escapeshell", "file_get", "file_put", "highlight_file", "show_source", "get_defined", "ini_set", "move_uploaded", "preg_replace_callback", "assert_options", "unserialize", "mb_ereg", "chr"}
+
+// detectPHPCall flags the calls above.
+func detectPHPCall(e *emitter, v *value) {
+	if v.cls&cParen == 0 {
+		return
+	}
+	if v.kw&kwPHPCall != 0 && rePHPNamedCall.MatchString(v.norm) {
+		e.hit(rRCECode)
+		return
+	}
+	if v.cls&cDollar != 0 && rePHPVarCall.MatchString(v.norm) {
+		e.hit(rRCECode)
+		return
+	}
+	if (v.cls&(cQuote|cBracket) != 0 || v.kw&kwCode != 0) && rePHPStringCall.MatchString(v.norm) {
+		e.hit(rRCECode)
+	}
+}
+
+// Node.js code: the Function constructor (new Function(…), Function('…')),
+// the process object reached by a bracket or probed at the start of a
+// value, the module system, the markers that function-serialising
+// libraries put in front of a serialised function (node-serialize,
+// funcster), and a loop whose condition is a constant (while(!0),
+// while(Infinity)): the denial of service of an evaluated value.
+var (
+	reNodeCode = regexp.MustCompile(`\bnew function ?\(|(?:^|[^\w.])function ?\( ?["'\x60]|\bprocess\[ ?(?:["'\x60]|[a-z_]\w*\.)|^ ?process ?\. ?(?:env|argv|binding|dlopen|kill|exit|chdir|cwd|getuid|setuid|memoryusage|version)(?:$|[\[.;)]| ?[=+])|\bprocess ?\. ?(?:binding|dlopen)\b|^ ?module ?\. ?exports ?=|^ ?(?:global|globalthis) ?\. ?process\b|^ ?console ?(?:\[ ?["'\x60]|\. ?\w+ ?\. ?(?:call|apply|bind) ?\()|__js_function|_\$\$nd_func\$\$_|\bconstructor ?[.:] ?constructor\b|\bconstructor ?\[ ?["'\x60]constructor|\brequire\[|^ ?(?:while ?\( ?(?:!+ ?[-+]? ?(?:0|false|""|''|\x60\x60|\[ ?\]|\{ ?\}|null|undefined|nan)|true|[-+]? ?infinity|[-+]? ?[1-9]\d*|!+ ?\w+ ?\( ?\)) ?\)|for ?\( ?; ?; ?\))`)
+)
+
+// nodeWords gate reNodeCode (keyword group kwNode).
+var nodeWords = []string{"function", "process", "module", "global", "console", "__js_", "_$$nd", "constructor", "require", "while(", "while (", "for(", "for ("}
+
+// detectNodeCode flags the Node.js code above.
+func detectNodeCode(e *emitter, v *value) {
+	if v.kw&kwNode == 0 || v.cls&(cParen|cBracket|cDot|cDollar|cEq) == 0 && !strings.Contains(v.norm, "__js_function") {
+		return
+	}
+	if reNodeCode.MatchString(v.norm) {
+		e.hit(rNodeCode)
+	}
+}

@@ -1,0 +1,99 @@
+package filter
+
+import (
+	"strings"
+	"testing"
+)
+
+// langCase is one value for the language grammars of detect_lang.go and
+// the rules that share their tables.
+type langCase struct {
+	kind  Kind
+	name  string
+	value string
+	rule  string // "" for a benign look-alike (must not reach the threshold)
+}
+
+// langAttacks are built from each grammar's interchangeable parts; the
+// benign ones share their words and symbols.
+func langCases() []langCase {
+	var out []langCase
+	// Java class names as a whole value, key or cookie, in the JDK's
+	// sensitive packages, with and without descriptors.
+	for _, c := range []string{"java.lang.Runtime", "java.io.FileOutputStream", "java.lang.reflect.Method", "java.net.URLClassLoader", "javax.naming.InitialContext",
+		"com.sun.org.apache.xalan.internal.xsltc.trax.TemplatesImpl", "org.apache.commons.beanutils.BeanComparator", "sun.misc.Unsafe", "org.omg.CORBA.ORB", "Ljava.lang.ProcessBuilder;", "java.lang.Class[]"} {
+		out = append(out, langCase{KindQueryValue, "type", c, "java-class-name"}, langCase{KindBodyName, "", c, "java-class-name"}, langCase{KindCookieValue, "t", c, "java-class-name"})
+	}
+	for _, b := range []string{"java.lang.NullPointerException", "java.io.IOException", "java.lang.OutOfMemoryError", "java.util.HashMap", "java.time.Instant",
+		"at java.lang.Thread.run(Thread.java:750)", "Install java.io tools", "com.example.app", "org.apache.kafka.common.serialization.StringSerializer", "java.com", "sun.com.au"} {
+		out = append(out, langCase{KindBodyValue, "exception", b, ""}, langCase{KindQueryValue, "q", b, ""})
+	}
+	// PHP: functions that exist only in PHP, called; variable functions;
+	// calls through strings.
+	for _, f := range []string{"base64_decode", "gzinflate", "str_rot13", "fsockopen", "call_user_func", "shell_exec", "file_get_contents", "unserialize"} {
+		for _, args := range []string{"()", "($x)", " ('abc')", "(\"x\", 1)"} {
+			out = append(out, langCase{KindQueryValue, "q", f + args, "rce-code-injection"})
+		}
+	}
+	for _, p := range []string{"$a(1)", "$$b(2)", "$_[0]('id')", "$__[$_[1]](7)", "${'a'}['b'](4)", "$OOO000000{0}(15)", "1;$f($_GET[1])", "chr(112).chr(104)",
+		`"system"('id');`, `('sys'.'tem')('id')`, `"sy"."st"."em" ('id')`, "[system][0]('ls')", "system(whoami)", "exec(id)", "passthru(cat /etc/hosts)", "<? php echo 1;", "<?\tphp echo 1;"} {
+		out = append(out, langCase{KindQueryValue, "q", p, "rce-code-injection"}, langCase{KindBodyValue, "code", p, "rce-code-injection"})
+	}
+	for _, b := range []string{"$(document).ready(init)", "$.ajax({url: '/x'})", "price $5 (incl. tax)", "$a{}()", "Costs $10 (approx)", "the system (whoami) command", "decode with base64_decode in php",
+		"stmt.exec(id)", "re.exec(host)", `He said "yes". Then left (quietly)`, "use str_rot13 to encode", "$var = 1;", "total: $sum", "The Fast (2019)"} {
+		out = append(out, langCase{KindQueryValue, "q", b, ""}, langCase{KindBodyValue, "text", b, ""})
+	}
+	// Node.js.
+	for _, p := range []string{"new Function('return process')()", "Function(\"return this\")()", "process['env']", "process[req.query.a]", "process.env", "process.env.SECRET",
+		"module.exports=1", "global.process.mainModule", "console['log'](1)", "console.info.call(this,1)", "this.constructor.constructor('return 1')()", "$3:constructor:constructor",
+		"require[req.query.a]", "_$$ND_FUNC$$_function(){}", "__js_function", "while(!0);", "while(true){}", "while(Infinity)", "while(-1);", "for(;;){}"} {
+		out = append(out, langCase{KindQueryValue, "q", p, "node-code-injection"})
+	}
+	for _, b := range []string{"process.env in react", "How to use module.exports", "the process [see below]", "We require [insert name]", "while (you wait) we work", "for (each) item",
+		"function (apply) please", "console.log in production", "Process the order, then ship", "node process manager"} {
+		out = append(out, langCase{KindQueryValue, "q", b, ""}, langCase{KindBodyValue, "text", b, ""})
+	}
+	// SQL casts without a gate keyword; :: paths of other languages.
+	for _, p := range []string{"password::int", "starts_with(password,'a')::int", "unistr(password)::int", "function(foo)::text", "version()::double precision"} {
+		out = append(out, langCase{KindQueryValue, "id", p, "sqli-fragment"})
+	}
+	for _, b := range []string{"crate::text::Span", "std::string", "Foo::Bar", "10:30::45", "a::b"} {
+		out = append(out, langCase{KindQueryValue, "q", b, ""})
+	}
+	// Loopback aliases in fetch-like parameters.
+	for _, h := range []string{"localhost.localdomain", "localhost4", "ip6-loopback", "lvh.me", "app.lvh.me", "localhost6.localdomain6"} {
+		out = append(out, langCase{KindQueryValue, "url", "http://" + h + "/admin", "ssrf-internal-target"}, langCase{KindQueryValue, "url", h + "/", "ssrf-internal-target"})
+	}
+	// PHP session files as upload names.
+	for _, f := range []string{"sess_d8ew88tqmabdcokhumchy8htqm", "/tmp/sess_abc123def456ghi789jkl", "C:\\temp\\sess_malicious12345678901"} {
+		out = append(out, langCase{KindFileName, "file", f, "upload-script-file"}, langCase{KindHeaderValue, "X-Filename", f, "upload-script-file"})
+	}
+	for _, b := range []string{"session_notes.txt", "sess_1.png", "sess_summary_2024.pdf"} {
+		out = append(out, langCase{KindFileName, "file", b, ""})
+	}
+	return out
+}
+
+func TestLangGrammars(t *testing.T) {
+	in, err := NewInspector(InspectorOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range langCases() {
+		hits := in.InspectValue(nil, c.kind, c.name, c.value)
+		score, rules := 0, make([]string, 0, len(hits))
+		for _, h := range hits {
+			score += h.Score
+			rules = append(rules, h.Rule)
+		}
+		if c.rule == "" {
+			if score >= DefaultThreshold {
+				t.Errorf("benign kind %d %s=%q blocked: %v", c.kind, c.name, c.value, rules)
+			}
+			continue
+		}
+		if !strings.Contains(" "+strings.Join(rules, " ")+" ", " "+c.rule+" ") {
+			t.Errorf("kind %d %s=%q: want %s, got %v", c.kind, c.name, c.value, c.rule, rules)
+		}
+	}
+}
