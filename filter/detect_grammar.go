@@ -143,6 +143,18 @@ func boolFragmentStart(n string) bool {
 	return c >= '0' && c <= '9' || c == '-' || c == ')' || c == '&' || c == '|' || strings.HasPrefix(n, "and") || strings.HasPrefix(n, "or") || strings.HasPrefix(n, "xor")
 }
 
+// reSQLQuoteBoolCall: a word, a closing quote, a boolean operator, a
+// function call and a comment that cuts the rest of the query
+// (x@y.z' or sqlite_compileoption_used(id)--).
+var reSQLQuoteBoolCall = regexp.MustCompile(`\w['"\x60] ?(?:or|and|xor|&&|\|\|) (?:not )?[a-z_]\w* ?\([^()]{0,40}\) ?(?:--|#|/\*)`)
+
+// reSQLJSON: a JSON document as an SQL string literal compared or probed
+// with the JSON operators of PostgreSQL, MySQL and SQLite ('{"a":1}' @>
+// '…', '[1,2]' ? '1', '{…}'::jsonb < '…', '{…}' -> '$.c' = 7), or a JSON
+// function after a boolean operator (or json_extract(…) = 'x'): the
+// comparisons JSON-unaware filters do not parse.
+var reSQLJSON = regexp.MustCompile(`(?:^|[\s)(])(?:(?:or|and|&&|\|\|) )?'[\[{][^']{0,200}' ?(?:::jsonb? ?)?(?:->>?|#>>?|#-|@>|<@|\?[|&]?|[<>]=?|!?=) ?(?:'|\d|array ?\[)|^ ?(?:or|and|&&|\|\|) (?:not )?json(?:b)?_\w+ ?\(`)
+
 // reSQLCast: a PostgreSQL cast of a column or call to a scalar type, the
 // error-based extraction primitive (password::int, (select …)::text).
 var reSQLCast = regexp.MustCompile(`(?:\)|\b[a-z_]\w*|'[^']*')::(?:int|int4|int8|integer|bigint|smallint|text|varchar|numeric|jsonb?|boolean|bool|double precision|regclass|oid|xml)(?:$|[^\w:])`)
@@ -201,6 +213,10 @@ func detectSQLGrammar(e *emitter, v *value) {
 		e.hit(rSQLiFragment)
 		return
 	}
+	if v.cls&cQuote != 0 && (v.cls&(cBrace|cBracket) != 0 || strings.Contains(n, "json")) && reSQLJSON.MatchString(n) {
+		e.hit(rSQLiFragment)
+		return
+	}
 	if v.kw&(kwSQLGate|kwSQLFunc) == 0 && v.cls&(cPipe|cAmp|cAt) == 0 {
 		return
 	}
@@ -220,6 +236,10 @@ func detectSQLGrammar(e *emitter, v *value) {
 		return
 	}
 	if v.cls&cDigit != 0 && strings.Contains(n, " by ") && orderByNumber(n) {
+		e.hit(rSQLiFragment)
+		return
+	}
+	if v.cls&cQuote != 0 && v.kw&kwBool != 0 && v.cls&cParen != 0 && (strings.Contains(n, "--") || v.cls&cHash != 0 || strings.Contains(n, "/*")) && reSQLQuoteBoolCall.MatchString(n) {
 		e.hit(rSQLiFragment)
 		return
 	}
@@ -310,6 +330,10 @@ func detectRCEGrammar(e *emitter, v *value) {
 	case KindQueryValue, KindBodyValue, KindCookieValue, KindHeaderValue:
 		line := strings.TrimLeft(sh, " ")
 		if commandStart(line) && (reCmdLine.MatchString(line) || reCmdLineWin.MatchString(line)) && !(v.kind == KindHeaderValue && line[0] == '/') {
+			e.hit(rRCECommandLine)
+			return
+		}
+		if v.cls&(cSemi|cPipe|cAmp) != 0 && strings.HasPrefix(line, "cd ") && cdThenCommand(line) {
 			e.hit(rRCECommandLine)
 			return
 		}
@@ -971,6 +995,21 @@ func detectSSRFTarget(e *emitter, v *value) {
 	}
 }
 
+// cdThenCommand: the value changes to an absolute, home or parent
+// directory and then runs something (cd /;cd etc;…, cd ../.. && ls).
+func cdThenCommand(line string) bool {
+	r := strings.TrimLeft(line[3:], " ")
+	if r == "" || r[0] != '/' && r[0] != '~' && !strings.HasPrefix(r, "..") {
+		return false
+	}
+	i := strings.IndexAny(r, " ;|&")
+	if i < 0 {
+		return false
+	}
+	r = strings.TrimLeft(r[i:], " ")
+	return r != "" && (r[0] == ';' || r[0] == '|' || r[0] == '&')
+}
+
 // hostThenCommand: the value is a host, address or number, then a shell
 // separator (a line break too), then a command ("127.0.0.1;id",
 // "example.com|whoami", "8.8.8.8\nuname -a"). Form fields that are lists
@@ -1053,24 +1092,66 @@ func globbedSystemPath(n string) bool {
 		if n[i] != '/' || i > 0 && !strings.ContainsRune(" ;|&=`(\"'", rune(n[i-1])) {
 			continue
 		}
+		// The path's segments; a [...] class is one unit, a '/' in it
+		// included (/[e//]tc/).
+		var segs [8]string
+		k, depth, from, open, globbed := 0, 0, i+1, 0, false
 		j := i + 1
-		for j < len(n) && n[j] != '/' && n[j] != ' ' {
-			j++
+		for ; j < len(n) && n[j] != ' ' && k < len(segs); j++ {
+			switch c := n[j]; {
+			case c == '[':
+				depth++
+				open = j
+			case c == ']' && depth > 0:
+				depth--
+				globbed = globbed || globClass(n[open+1:j])
+			case c == '/' && depth == 0:
+				segs[k] = n[from:j]
+				k++
+				from = j + 1
+			}
 		}
-		if j >= len(n) || n[j] != '/' {
+		if k < len(segs) && from < j {
+			segs[k] = n[from:j]
+			k++
+		}
+		if k == 0 || len(segs[0]) > 24 {
 			continue
 		}
-		seg := n[i+1 : j]
-		if !strings.ContainsAny(seg, "?*[") || len(seg) > 24 {
+		first := strings.ReplaceAll(segs[0], "/", "")
+		if k >= 2 && strings.ContainsAny(first, "?*[") {
+			for _, d := range systemDirs {
+				if globMatch(first, d) {
+					return true
+				}
+			}
+		}
+		// A bracket class in a file name under a system directory
+		// (/etc/pas[s]wd, /usr/bin/[u]name): a name nothing but a
+		// shell glob writes so.
+		if !globbed || k < 2 {
 			continue
 		}
 		for _, d := range systemDirs {
-			if globMatch(seg, d) {
+			if segs[0] == d || globMatch(first, d) {
 				return true
 			}
 		}
 	}
 	return false
+}
+
+// globClass: the inside of [...] is a shell character class (a few
+// characters, a range, a negation), not a placeholder such as [name].
+func globClass(c string) bool {
+	c = strings.ReplaceAll(c, "/", "")
+	if c == "" {
+		return false
+	}
+	if c[0] == '!' || c[0] == '^' || len(c) == 3 && c[1] == '-' {
+		return true
+	}
+	return len(c) <= 3
 }
 
 // globMatch matches name against a shell glob of ?, * and [...] classes

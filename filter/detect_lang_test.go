@@ -71,6 +71,33 @@ func langCases() []langCase {
 	for _, b := range []string{"session_notes.txt", "sess_1.png", "sess_summary_2024.pdf"} {
 		out = append(out, langCase{KindFileName, "file", b, ""})
 	}
+	// Shell: a first token broken out of, then any program with an
+	// option; cd into a system directory then a command; bracket globs
+	// under system directories.
+	for _, sep := range []string{";", "|", "&&", "||", "127.0.0.1;", "1|"} {
+		for _, cmd := range []string{"flock -u / whoami", "cpulimit -l 100 -f whoami", "perf --version", "ansible all -m ping", "lastlog -u root", "gdb -nx -ex quit"} {
+			out = append(out, langCase{KindQueryValue, "q", sep + cmd, "rce-unix-command"}, langCase{KindBodyValue, "code", sep + " " + cmd, "rce-unix-command"})
+		}
+	}
+	for _, p := range []string{"cd /;cd etc;column passwd", "cd /tmp && ./x", "cd ../..;ls", "cd ~ | sh"} {
+		out = append(out, langCase{KindQueryValue, "q", p, "rce-command-line"})
+	}
+	for _, p := range []string{"/etc/pas[s]wd", "/etc/[p]asswd", "/etc/[!q]asswd", "/usr/bin/[u]name -a", "cat /[e//]tc/[p//]asswd", "/usr/[a-z]in/bash", ";cat /etc/sha[d]ow"} {
+		out = append(out, langCase{KindQueryValue, "file", p, "rce-command-line"})
+	}
+	for _, b := range []string{"Pros; cons -- see below", "sudo apt-get update && sudo apt-get install -y nginx", "Monday; Tuesday - Friday", "a|b -c", "red;green;blue -ish",
+		"See /etc/nginx/[name].conf for details", "cd into the folder; then run it", "Use /usr/bin/[tool] as shown", "/etc/[name]/config", "x;y -z", "cd /app and run make", "en-US,en;q=0.9", "tags: a; b; c"} {
+		out = append(out, langCase{KindQueryValue, "q", b, ""}, langCase{KindBodyValue, "text", b, ""})
+	}
+	// SQL: quote, boolean, function call, comment; JSON operators.
+	for _, p := range []string{"a@b.c' or sqlite_compileoption_used(id)--", "x' and not version() #", "1\" or pg_sleep(5)--",
+		`OR '{"b":2}'::jsonb < '{"a":1, "b":2}'::jsonb`, `OR '{"a":2,"c":[4,5,{"f":7}]}' -> '$.c[2].f' = 7`, `or json_extract('{"id": 14}', '$.id') = 14`,
+		`OR '[1,2]' ? '1'`, `OR '{"name":"asd"}' ?| array['a','name']`, `'{"a":2}' < '$.a' = 7`, `and '{"a":1}' @> '{"a":1}'`} {
+		out = append(out, langCase{KindQueryValue, "id", p, "sqli-fragment"})
+	}
+	for _, b := range []string{`{"a":1}`, `config='{"a":1}'`, "Bob's or Alice's (either) works", `JSON.parse('{"a":1}') == x`, "or json is fine", `'[1,2]' is an array`} {
+		out = append(out, langCase{KindQueryValue, "q", b, ""}, langCase{KindBodyValue, "text", b, ""})
+	}
 	return out
 }
 

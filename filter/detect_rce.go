@@ -16,7 +16,7 @@ const unixCmdStrong = `(?:printf|wget|curl|whoami|uname|getent|nslookup|ifconfig
 var (
 	strongCmds  = wordSet("wget curl whoami uname getent nslookup ifconfig ipconfig netstat bash zsh ksh csh tcsh ncat netcat telnet python python2 python3 perl ruby chmod chown passwd base64 xxd busybox systeminfo tasklist taskkill powershell powershell.exe pwsh certutil certutil.exe bitsadmin mshta rundll32 regsvr32 wmic cscript nohup crontab useradd mkfifo socat tftp gawk printenv printf cmd.exe")
 	weakCmds    = wordSet("cat ls id ps rm cp mv echo set ping sleep env kill touch mkdir dir type find grep head tail more less sort cut rev time wait exec eval export source read which whereis pwd who last net reg copy del ver start call timeout expr host dig tee sh nc php node python perl ruby bash curl wget cmd")
-	aloneCmds   = wordSet("id ls pwd whoami uname ps env dir ver ifconfig ipconfig netstat")
+	aloneCmds   = wordSet("id ls pwd whoami uname ps env dir ver ifconfig ipconfig netstat lastlog htop uptime lsof lsblk lscpu lsmod dmesg")
 	listWords   = wordSet("id dir ver env ps")
 	binPrefixes = []string{"/usr/local/bin/", "/usr/local/sbin/", "/usr/bin/", "/usr/sbin/", "/bin/", "/sbin/", "c:/windows/system32/"}
 )
@@ -31,6 +31,41 @@ func wordSet(s string) map[string]bool {
 
 // reShellArg is what follows a command in a real command line.
 var reShellArg = regexp.MustCompile(`^ +(?:-{1,2}[a-z]|/|~|\.{1,2}/|\$|[a-z]:/|%[a-z]+%|\d+\*\d+|\d+\.\d+\.\d+\.\d+|[a-z0-9.-]+\.(?:com|net|org|io|sh|me|site|xyz|ru|cn)\b|(?:user|localgroup|view|share) |\d+ ?(?:$|[;|&\x60)#]))`)
+
+// plainPrefix: s is empty or a number, an address or a port (what a
+// parameter that is passed to a command holds before the injection).
+func plainPrefix(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; !(c >= '0' && c <= '9' || c == '.' || c == ':') {
+			return false
+		}
+	}
+	return true
+}
+
+// optionAfter: what follows a word is an option ( -x, --long), or one more
+// word and then an option.
+func optionAfter(after string) bool {
+	for w := 0; w < 2; w++ {
+		if len(after) < 3 || after[0] != ' ' {
+			return false
+		}
+		after = after[1:]
+		if after[0] == '-' {
+			a := strings.TrimPrefix(after[1:], "-")
+			return a != "" && a[0] >= 'a' && a[0] <= 'z'
+		}
+		k := 0
+		for k < len(after) && (after[k] >= 'a' && after[k] <= 'z' || after[k] >= '0' && after[k] <= '9' || after[k] == '-' || after[k] == '_') {
+			k++
+		}
+		if k == 0 {
+			return false
+		}
+		after = after[k:]
+	}
+	return false
+}
 
 // commandAfterSeparator reports a command right after a shell separator
 // (; | & || && newline $( ). Code, not a regexp: separators are common in
@@ -68,6 +103,16 @@ func commandAfterSeparator(sh string) bool {
 			return true
 		}
 		if weakCmds[tok] && reShellArg.MatchString(after) {
+			return true
+		}
+		if c != '\n' && plainPrefix(sh[:i]) && optionAfter(after) {
+			// "; flock -u /", "1| cpulimit -l 100", "8.8.8.8&& ansible
+			// all -m ping": the value starts with a shell separator (after
+			// at most a number or an address), then a word and (after at
+			// most one more word) an option: an argument broken out of to
+			// start a command line, whatever the program. Separators later in a text join
+			// the commands of install instructions and are left to the
+			// command lists.
 			return true
 		}
 		if aloneCmds[tok] {
