@@ -211,7 +211,12 @@ func secretKeyEnd(t []byte) bool {
 // lo) that may carry a number: "secret2", "aws_secret_access_key_1",
 // "password-02" end like their names do.
 func secretNameEnd(b []byte, lo, j int) bool {
-	if j > lo && isDig(b[j-1]) {
+	return j-3 >= lo && (secretKeyEnd(b[j-3:j]) || isDig(b[j-1]) && secretNumberedEnd(b, lo, j))
+}
+
+// secretNumberedEnd is secretNameEnd for a name ending in a digit.
+func secretNumberedEnd(b []byte, lo, j int) bool {
+	{
 		k := j - 1
 		for k > lo && j-k < 4 && isDig(b[k-1]) {
 			k--
@@ -258,7 +263,7 @@ func assignMaybe(b []byte, lo, i int) bool {
 	if j > lo && (b[j-1] == '"' || b[j-1] == '\'') {
 		j--
 	}
-	return secretNameEnd(b, lo, j)
+	return j-3 >= lo && (secretKeyEnd(b[j-3:j]) || isDig(b[j-1]) && secretNumberedEnd(b, lo, j))
 }
 
 // tryAssign is triggered at '=' or ':' in text: a secret name before it

@@ -66,7 +66,7 @@ loop:
 			lv := &s.levels[len(s.levels)-1]
 			kl := min(z-i-1, maxKey)
 			lv.keyAbs, lv.keyLen, lv.keyMat, lv.longKey = i+1+base, kl, false, z-i-1 > maxKey
-			lv.secret = secrets && kl >= 3 && !lv.longKey && secretNameEnd(b, z-kl, z)
+			lv.secret = secrets && kl >= 3 && !lv.longKey && (secretKeyEnd(b[z-3:z]) || isDig(b[z-1]) && secretNumberedEnd(b, z-kl, z))
 			if ft >= 0 {
 				s.scanString(i+1+base, z+base, ft+base, esc)
 			}
