@@ -98,6 +98,20 @@ func langCases() []langCase {
 	for _, b := range []string{`{"a":1}`, `config='{"a":1}'`, "Bob's or Alice's (either) works", `JSON.parse('{"a":1}') == x`, "or json is fine", `'[1,2]' is an array`} {
 		out = append(out, langCase{KindQueryValue, "q", b, ""}, langCase{KindBodyValue, "text", b, ""})
 	}
+	// AI coding agents' configuration in the path.
+	for _, p := range []string{"/.cursor/mcp.json", "/.aider.conf.yml", "/app/.cline/rules.md", "/.kiro/hooks/pre.sh", "/.windsurf/rules/global.md", "/mcp.json"} {
+		out = append(out, langCase{KindPath, "", p, "path-sensitive-file"})
+	}
+	for _, b := range []string{"/blog/cursor-pagination", "/api/history", "/docs/mcp", "/api/cline/42"} {
+		out = append(out, langCase{KindPath, "", b, ""})
+	}
+	// Namespaced active elements; Word/Outlook markup look-alikes.
+	for _, p := range []string{`<v:vmlframe src="foo.com/sup.fml"/>`, "<x:script>alert(1)</x:script>", `<html:iframe src="//evil.example">`} {
+		out = append(out, langCase{KindBodyValue, "html", p, "xss-html-injection"})
+	}
+	for _, b := range []string{"<p class=MsoNormal>Hello<o:p></o:p></p>", `<v:shape style="width:10pt"><v:imagedata src="image001.png"/></v:shape>`, "Note: script runs nightly", "mailto:object@example.com"} {
+		out = append(out, langCase{KindBodyValue, "html", b, ""})
+	}
 	return out
 }
 

@@ -26,7 +26,7 @@ var (
 	// Elements and attributes that load or redirect without script:
 	// <base href>, HTML imports, CSS @import in a style element,
 	// formaction, srcdoc, meta refresh, CSS expressions and bindings.
-	reXSSElement = regexp.MustCompile(`<base\b[^>]*\bhref ?=|<link\b[^>]*\brel ?= ?["']?import|<style\b[^>]*>[^<]*@import|\bformaction ?=|\bsrcdoc ?=|<meta\b[^>]*http-equiv ?= ?["']?refresh|: ?expression ?\(|-moz-binding ?:|\bbehavior ?: ?url ?\(`)
+	reXSSElement = regexp.MustCompile(`<[a-z]{1,10}:(?:script|vmlframe|iframe|frame|object|embed)\b|<base\b[^>]*\bhref ?=|<link\b[^>]*\brel ?= ?["']?import|<style\b[^>]*>[^<]*@import|\bformaction ?=|\bsrcdoc ?=|<meta\b[^>]*http-equiv ?= ?["']?refresh|: ?expression ?\(|-moz-binding ?:|\bbehavior ?: ?url ?\(`)
 	reXSSProto   = regexp.MustCompile(`__proto__|\bconstructor ?(?:\. ?|\[ ?["'\x60]?)prototype\b`)
 )
 
@@ -198,7 +198,7 @@ func confirmXSS(v *value) bool {
 
 // Prefilters of reXSSSink, reXSSWeak and reXSSElement.
 var (
-	xssElementWords = []string{"<base", "<link", "<style", "formaction", "srcdoc", "<meta", "expression", "-moz-binding", "behavior"}
+	xssElementWords = []string{":script", ":vmlframe", ":iframe", ":frame", ":object", ":embed", "<base", "<link", "<style", "formaction", "srcdoc", "<meta", "expression", "-moz-binding", "behavior"}
 	sinkWords       = []string{"alert", "prompt", "confirm", "eval", "fromcharcode", "document", "window[", "window [", "top[", "self[", "parent[", "frames[", "globalthis[", "this[", "constructor", "settimeout", "setinterval"}
 	weakJSWords     = []string{"document", "window.", "eval", "constructor", "atob", "srcdoc"}
 )
