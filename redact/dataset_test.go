@@ -32,7 +32,11 @@ type piiRecord struct {
 
 func loadPIIDataset(t *testing.T) []piiRecord {
 	t.Helper()
-	f, err := os.Open("testdata/pii-dataset.jsonl")
+	path := "testdata/pii-dataset.jsonl"
+	if p := os.Getenv("PII_DATASET_FILE"); p != "" {
+		path = p // another generation, e.g. with other seeds
+	}
+	f, err := os.Open(path)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -3,6 +3,7 @@ package redact
 import (
 	"strings"
 	"testing"
+	"unicode"
 )
 
 func TestUnicodeEmails(t *testing.T) {
@@ -62,5 +63,48 @@ func TestUnicodeEmailEscapedJSON(t *testing.T) {
 	out, f := maskAll(t, r, KindJSON, []byte(in))
 	if f.Types[DetEmail] != 1 || strings.ContainsAny(strings.ReplaceAll(string(out), `\u002a`, ""), "josgarcbhdeE") {
 		t.Fatalf("%s -> %s (%v)", in, out, f.Types)
+	}
+}
+
+// TestEmailLocalPartSymbols: RFC 5322 allows more than letters, digits
+// and ".+-_%" in a local part; URL delimiters before an address stay
+// outside it.
+func TestEmailLocalPartSymbols(t *testing.T) {
+	r := mustNew(t, Config{})
+	for _, tc := range []struct {
+		in, addr string // addr "": nothing masked
+		kind     BodyKind
+	}{
+		{"mail o'brien@example.com now", "o'brien@example.com", KindText},
+		{"a!b|c~d@example.com", "a!b|c~d@example.com", KindText},
+		{"{tag}x@example.com", "tag}x@example.com", KindText},
+		{"'jane@example.com'", "jane@example.com", KindText},
+		{"‘jane@example.com’", "jane@example.com", KindText},
+		{"mo‘min.aliyeva@example.uz", "mo‘min.aliyeva@example.uz", KindText},
+		{"https://x.example/?email=jane@example.com&a=1", "jane@example.com", KindText},
+		{"/users/jane@example.com", "jane@example.com", KindText},
+		{`{"v":"a=b?c/d&e@example.com"}`, "a=b?c/d&e@example.com", KindJSON},
+		{`{"v":"see ?email=jane@example.com"}`, "jane@example.com", KindJSON},
+		{"@handle and !important", "", KindText},
+	} {
+		out, f := maskAll(t, r, tc.kind, []byte(tc.in))
+		if tc.addr == "" {
+			if string(out) != tc.in {
+				t.Errorf("%q -> %q", tc.in, out)
+			}
+			continue
+		}
+		k := strings.Index(tc.in, tc.addr)
+		rest := len(tc.in) - k - len(tc.addr)
+		if f.Types[DetEmail] != 1 || string(out[:k]) != tc.in[:k] || string(out[len(out)-rest:]) != tc.in[len(tc.in)-rest:] {
+			t.Errorf("%q -> %q (%v)", tc.in, out, f.Types)
+			continue
+		}
+		for _, c := range string(out[k : len(out)-rest]) {
+			if unicode.IsLetter(c) || unicode.IsDigit(c) {
+				t.Errorf("%q -> %q: %q visible", tc.in, out, string(c))
+				break
+			}
+		}
 	}
 }

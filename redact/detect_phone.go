@@ -518,9 +518,10 @@ func phoneShape(c *phoneCand, ng, nd int) int {
 		}
 		return shapeNo
 	}
-	if nd >= 2 && c.d[0] == '0' && c.d[1] == '0' {
-		// An exit code: the country code and the library decide; a bare
-		// run needs a context ("00229894" starts a UUID).
+	if nd >= 2 && c.d[0] == '0' && c.d[1] == '0' && c.glen[0] >= 2 {
+		// An exit code (written in one group, "0-06-772075-7" is an
+		// ISBN): the country code and the library decide; a bare run
+		// needs a context ("00229894" starts a UUID).
 		switch {
 		case nd < 9 || nd > 19: // "00683-7796" (Niue)
 			return shapeNo
@@ -649,6 +650,9 @@ func (s *Stream) phoneValid(c *phoneCand, ng, nd, at int) bool {
 		return s.phoneIntl(d, at)
 	}
 	if d[0] == '0' && d[1] == '0' {
+		if c.glen[0] < 2 {
+			return false
+		}
 		return s.phoneIntl(d[2:], at) // no national number starts with 00
 	}
 	if nd >= 11 && d[0] == '0' && d[1] == '1' && d[2] == '1' && s.phoneIntl(d[3:], at) {

@@ -418,5 +418,6 @@ func TestPhoneNationalForms(t *testing.T) {
 		{"order no", "Order no. 2027-306451", ""},
 		{"two slashes", "023/193/7376", ""},
 		{"country code in parentheses too long", "(+12345) 617 1560", ""},
+		{"zeros across groups are no exit code", "see 0-06-772075-7", ""},
 	})
 }

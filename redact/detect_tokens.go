@@ -29,8 +29,8 @@ func tryEmail(b []byte, lo, i, end int, inJSON bool) (int, int, bool) {
 			continue
 		}
 		r, w := utf8.DecodeLastRune(b[max(lo, a-utf8.UTFMax):a])
-		if !emailRune(r) || i-(a-w) > 64 {
-			break
+		if !emailRune(r) && r != '\u2018' && r != '\u2019' || i-(a-w) > 64 {
+			break // (‘ and ’ as apostrophes: Uzbek "o‘", "O’Brien")
 		}
 		a -= w
 	}
@@ -55,6 +55,9 @@ func tryEmail(b []byte, lo, i, end int, inJSON bool) (int, int, bool) {
 	}
 	for a < i && emailAtext[b[a]] {
 		a++
+	}
+	for a+3 <= i && b[a] == 0xe2 && b[a+1] == 0x80 && (b[a+2] == 0x98 || b[a+2] == 0x99) {
+		a += 3 // "‘jane@example.com’"
 	}
 	if a >= i || b[a] == '.' || b[i-1] == '.' {
 		return 0, 0, false
