@@ -1250,6 +1250,7 @@ var (
 var sqlProbes = []anchored{
 	{"select", regexp.MustCompile(`^select ?(?:@@[a-z_]+|(?:version|user|current_user|session_user|system_user|database|schema|db_name|suser_name|banner)\b ?\(?|\* ?from ?(?:information_schema|pg_catalog|pg_user|pg_shadow|sysibm\.|syscat\.|all_(?:tables|users|tab_columns)|user_(?:tables|users|tab_columns)|dba_(?:users|tables)|v\$(?:version|instance|database)|sys\.(?:objects|tables|databases|sql_logins)|sqlite_(?:master|schema)|mysql\.user|msysobjects|master\.))`), 60, true, nil, 0},
 	{"select", regexp.MustCompile(`^select [\w, ]{1,80} from (?:dual|v\$version|v\$instance|sysibm\.sysdummy1|sysibm\.systables|syscat\.tables|all_tables|user_tables|dba_users|pg_user|pg_database|pg_tables|sys\.databases|sysdatabases|sqlite_master|rdb\$database|msysobjects|information_schema\.\w+)\b`), 160, true, []string{" from "}, 0},
+	{"select", regexp.MustCompile(`^select ?\(? ?(?:sleep|pg_sleep|benchmark|randomblob) ?\( ?(?:[\d(]|[a-z_]\w* ?\()`), 40, true, nil, 0},
 	{"declare @", regexp.MustCompile(`^declare @\w+ .{0,200}\b(?:exec|execute|sp_executesql)\b`), 260, true, []string{"exec"}, 0},
 	{"exec", regexp.MustCompile(`^exec(?:ute)? ?\( ?@\w+ ?\)`), 40, true, nil, 0},
 	{"waitfor ", regexp.MustCompile(`^waitfor (?:delay|time) ?['"]?\d`), 30, true, nil, 0},

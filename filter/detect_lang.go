@@ -41,7 +41,7 @@ func javaClassName(n string) bool {
 	}
 	pkg := false
 	for _, p := range javaPackages {
-		if strings.HasPrefix(n, p) {
+		if strings.HasPrefix(n, p) || n == p[:len(p)-1] {
 			pkg = true
 			break
 		}
@@ -151,5 +151,27 @@ func detectNodeCode(e *emitter, v *value) {
 	}
 	if reNodeCode.MatchString(v.norm) {
 		e.hit(rNodeCode)
+	}
+}
+
+// utf7Markup reports markup written in UTF-7 ("+ADw-script+AD4-": +ADw- is
+// "<"), which a page served or sniffed as UTF-7 turns back into a tag: a
+// '<' encoded so, followed by a tag name, '/' or '!'.
+func utf7Markup(d string) bool {
+	for i := 0; i+5 < len(d); i++ {
+		if d[i] != '+' || d[i+1]|0x20 != 'a' || d[i+2]|0x20 != 'd' || d[i+3]|0x20 != 'w' || d[i+4] != '-' {
+			continue
+		}
+		if c := d[i+5] | 0x20; c >= 'a' && c <= 'z' || d[i+5] == '/' || d[i+5] == '!' {
+			return true
+		}
+	}
+	return false
+}
+
+// detectUTF7Markup flags UTF-7 markup in any value.
+func detectUTF7Markup(e *emitter, v *value) {
+	if v.cls&cPlus != 0 && v.cls&cDash != 0 && utf7Markup(v.dec) {
+		e.hit(rXSSElement)
 	}
 }

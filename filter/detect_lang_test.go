@@ -21,7 +21,7 @@ func langCases() []langCase {
 	// Java class names as a whole value, key or cookie, in the JDK's
 	// sensitive packages, with and without descriptors.
 	for _, c := range []string{"java.lang.Runtime", "java.io.FileOutputStream", "java.lang.reflect.Method", "java.net.URLClassLoader", "javax.naming.InitialContext",
-		"com.sun.org.apache.xalan.internal.xsltc.trax.TemplatesImpl", "org.apache.commons.beanutils.BeanComparator", "sun.misc.Unsafe", "org.omg.CORBA.ORB", "Ljava.lang.ProcessBuilder;", "java.lang.Class[]"} {
+		"com.sun.org.apache.xalan.internal.xsltc.trax.TemplatesImpl", "org.apache.commons.beanutils.BeanComparator", "sun.misc.Unsafe", "org.omg.CORBA.ORB", "org.apache.commons", "Ljava.lang.ProcessBuilder;", "java.lang.Class[]"} {
 		out = append(out, langCase{KindQueryValue, "type", c, "java-class-name"}, langCase{KindBodyName, "", c, "java-class-name"}, langCase{KindCookieValue, "t", c, "java-class-name"})
 	}
 	for _, b := range []string{"java.lang.NullPointerException", "java.io.IOException", "java.lang.OutOfMemoryError", "java.util.HashMap", "java.time.Instant",
@@ -92,10 +92,10 @@ func langCases() []langCase {
 	// SQL: quote, boolean, function call, comment; JSON operators.
 	for _, p := range []string{"a@b.c' or sqlite_compileoption_used(id)--", "x' and not version() #", "1\" or pg_sleep(5)--",
 		`OR '{"b":2}'::jsonb < '{"a":1, "b":2}'::jsonb`, `OR '{"a":2,"c":[4,5,{"f":7}]}' -> '$.c[2].f' = 7`, `or json_extract('{"id": 14}', '$.id') = 14`,
-		`OR '[1,2]' ? '1'`, `OR '{"name":"asd"}' ?| array['a','name']`, `'{"a":2}' < '$.a' = 7`, `and '{"a":1}' @> '{"a":1}'`} {
+		`OR '[1,2]' ? '1'`, "select sleep(20 div 3)", "1 union all select pg_sleep(5)", "SELECT sLeEp (mod(10,5))", `OR '{"name":"asd"}' ?| array['a','name']`, `'{"a":2}' < '$.a' = 7`, `and '{"a":1}' @> '{"a":1}'`} {
 		out = append(out, langCase{KindQueryValue, "id", p, "sqli-fragment"})
 	}
-	for _, b := range []string{`{"a":1}`, `config='{"a":1}'`, "Bob's or Alice's (either) works", `JSON.parse('{"a":1}') == x`, "or json is fine", `'[1,2]' is an array`} {
+	for _, b := range []string{`{"a":1}`, `config='{"a":1}'`, "Bob's or Alice's (either) works", `JSON.parse('{"a":1}') == x`, "or json is fine", "select sleep mode", "select sleep (mode)", "Select a sleep (nap) time", `'[1,2]' is an array`} {
 		out = append(out, langCase{KindQueryValue, "q", b, ""}, langCase{KindBodyValue, "text", b, ""})
 	}
 	// AI coding agents' configuration in the path.
@@ -106,10 +106,10 @@ func langCases() []langCase {
 		out = append(out, langCase{KindPath, "", b, ""})
 	}
 	// Namespaced active elements; Word/Outlook markup look-alikes.
-	for _, p := range []string{`<v:vmlframe src="foo.com/sup.fml"/>`, "<x:script>alert(1)</x:script>", `<html:iframe src="//evil.example">`} {
+	for _, p := range []string{`<v:vmlframe src="foo.com/sup.fml"/>`, "<x:script>alert(1)</x:script>", "+ADw-script+AD4-alert(1)+ADw-/script+AD4-", "+adw-img src=x+ad4-", `<html:iframe src="//evil.example">`} {
 		out = append(out, langCase{KindBodyValue, "html", p, "xss-html-injection"})
 	}
-	for _, b := range []string{"<p class=MsoNormal>Hello<o:p></o:p></p>", `<v:shape style="width:10pt"><v:imagedata src="image001.png"/></v:shape>`, "Note: script runs nightly", "mailto:object@example.com"} {
+	for _, b := range []string{"<p class=MsoNormal>Hello<o:p></o:p></p>", `<v:shape style="width:10pt"><v:imagedata src="image001.png"/></v:shape>`, "Note: script runs nightly", "mailto:object@example.com", "C+ADw-3 and +ADw- 5", "A+ADw-"} {
 		out = append(out, langCase{KindBodyValue, "html", b, ""})
 	}
 	return out

@@ -205,6 +205,7 @@ func runDetectors(e *emitter, v *value) {
 	detectJavaName(e, v)
 	detectPHPCall(e, v)
 	detectNodeCode(e, v)
+	detectUTF7Markup(e, v)
 	if v.kind == KindFileName || v.kind == KindHeaderValue && uploadNameHeader(v.name) {
 		detectUploadName(e, v)
 	}

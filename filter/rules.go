@@ -115,7 +115,7 @@ var ruleTable = [numRules]RuleInfo{
 	rXSSJSSink:            {"xss-js-sink", CatXSS, 5, 1, "JavaScript probe or sink call (alert/prompt/confirm invocation, eval(atob(…)), String.fromCharCode, .call/.apply on a dialog)"},
 	rXSSJSWeak:            {"xss-js-weak", CatXSS, 3, 1, "JavaScript DOM access (document.cookie, document.domain, eval(, constructor(…)"},
 	rXSSTag:               {"xss-dangerous-tag", CatXSS, 3, 1, "active HTML element (iframe, object, embed, svg, math, base, meta, form, frame …)"},
-	rXSSElement:           {"xss-html-injection", CatXSS, 5, 1, "markup that loads or redirects without script (a namespaced script, VML frame, iframe, object or embed element <x:script>, <v:vmlframe src>, <base href>, <link rel=import>, <style>@import, formaction=, srcdoc=, meta refresh, CSS expression())"},
+	rXSSElement:           {"xss-html-injection", CatXSS, 5, 1, "markup that loads or redirects without script, or that a UTF-7 reading turns into a tag (+ADw-script+AD4-) (a namespaced script, VML frame, iframe, object or embed element <x:script>, <v:vmlframe src>, <base href>, <link rel=import>, <style>@import, formaction=, srcdoc=, meta refresh, CSS expression())"},
 	rXSSProto:             {"xss-prototype-pollution", CatXSS, 5, 1, "prototype pollution key (__proto__, constructor.prototype)"},
 	rTraversalDotDot:      {"traversal-dotdot", CatTraversal, 5, 1, "three or more ../ segments, or ../ in a path or file name"},
 	rTraversalDotDotWeak:  {"traversal-dotdot-weak", CatTraversal, 3, 1, "one or two ../ segments in a value"},
