@@ -40,7 +40,8 @@ type Contract struct {
 	// Operations counts the operations compiled.
 	Operations int
 	// Warnings are parts of the document that could not be enforced
-	// (patterns outside RE2's syntax).
+	// (pattern and patternProperties outside RE2's syntax, $dynamicRef
+	// that cannot be resolved statically), each with its JSON pointer.
 	Warnings []string
 	// BasePath is the prefix the templates are mounted under.
 	BasePath string

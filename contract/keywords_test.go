@@ -321,3 +321,44 @@ paths:
 		t.Errorf("error %v, want line 17", err)
 	}
 }
+
+// TestStripManyPatterns: past the pattern combinations that get their own
+// view, a matched name gets the union of every pattern's schema.
+func TestStripManyPatterns(t *testing.T) {
+	doc := `openapi: 3.1.0
+info: {title: t, version: '1'}
+paths:
+  /a:
+    get:
+      responses:
+        '200':
+          description: ok
+          content:
+            application/json:
+              schema:
+                type: object
+                patternProperties:
+                  '^a': {type: object, properties: {x: {type: integer}}}
+                  '^b': {type: integer}
+                  '^c': {type: integer}
+                  '^d': {type: integer}
+                  '^e': {type: integer}
+                  '^f': {type: integer}
+                  '^g': {type: object, properties: {y: {type: integer}}}
+                  '^ag': {type: object, properties: {z: {type: integer}}}
+`
+	c, err := Load([]byte(doc), "", Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := route(t, c, "GET", "/a")
+	s, _ := m.Op.Response(200, "application/json")
+	got, st := strip(t, s, `{"a1":{"x":1,"y":2},"b":1,"g1":{"y":1,"w":2},"agx":{"z":1,"q":2},"h":1}`, 5)
+	// The union view of all patterns: x, y and z are declared everywhere.
+	if want := `{"a1":{"x":1,"y":2},"b":1,"g1":{"y":1},"agx":{"z":1}}`; got != want {
+		t.Fatalf("got %s, want %s", got, want)
+	}
+	if n, _ := st.Removed(); n != 3 {
+		t.Fatalf("removed %d", n)
+	}
+}
