@@ -19,11 +19,15 @@ import (
 // Unicode spaces and punctuation end it.
 func tryEmail(b []byte, lo, i, end int, inJSON bool) (int, int, bool) {
 	a := i
+	sym := false // a character of emailAtext or emailURL was taken
 	for a > lo && i-a < 64 {
 		c := b[a-1]
 		if c < utf8.RuneSelf {
-			if !emailLocal[c] && !emailAtext[c] && !emailURL[c] {
-				break
+			if !emailLocal[c] {
+				if !emailAtext[c] && !emailURL[c] {
+					break
+				}
+				sym = true
 			}
 			a--
 			continue
@@ -34,7 +38,7 @@ func tryEmail(b []byte, lo, i, end int, inJSON bool) (int, int, bool) {
 		}
 		a -= w
 	}
-	if !inJSON || a > lo && !(b[a-1] == '"' || b[a-1] == '\\') {
+	if sym && (!inJSON || a > lo && !(b[a-1] == '"' || b[a-1] == '\\')) {
 		for k := i - 1; k >= a; k-- {
 			if emailURL[b[k]] {
 				a = k + 1 // "?email=jane@example.com", "/users/jane@example.com"
@@ -42,7 +46,7 @@ func tryEmail(b []byte, lo, i, end int, inJSON bool) (int, int, bool) {
 			}
 		}
 	}
-	for a < i && emailAtext[b[a]] {
+	for sym && a < i && emailAtext[b[a]] {
 		a++ // "'jane@example.com'", "{jane@example.com}"
 	}
 	if a > lo && b[a-1] == '\\' && escapedAt(b, lo, a) {
@@ -53,7 +57,7 @@ func tryEmail(b []byte, lo, i, end int, inJSON bool) (int, int, bool) {
 			a++
 		}
 	}
-	for a < i && emailAtext[b[a]] {
+	for sym && a < i && emailAtext[b[a]] {
 		a++
 	}
 	for a+3 <= i && b[a] == 0xe2 && b[a+1] == 0x80 && (b[a+2] == 0x98 || b[a+2] == 0x99) {
