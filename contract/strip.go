@@ -63,6 +63,14 @@ type Stripper struct {
 	removedSeen []removal
 	mismatch    *Mismatch
 	in          int64
+
+	// Inline storage for what an ordinary document needs (eight levels,
+	// short names and literals), so that a small response costs no
+	// allocation but the Stripper itself; deeper or longer ones grow.
+	keyBuf [64]byte
+	litBuf [32]byte
+	frames [8]sframe
+	fkeys  [8][32]byte
 }
 
 // removal identifies a removed member cheaply (see member).
@@ -112,7 +120,11 @@ type sframe struct {
 // NewStripper strips the document written to it against s (nil: nothing
 // is stripped) and writes the result to w.
 func NewStripper(w io.Writer, s *Schema) *Stripper {
-	st := &Stripper{w: w, stack: make([]sframe, 0, 16), out: stripOutPool.Get().(*[stripOutSize]byte)[:0]}
+	st := &Stripper{w: w, out: stripOutPool.Get().(*[stripOutSize]byte)[:0]}
+	st.stack, st.key, st.lit = st.frames[:0], st.keyBuf[:0], st.litBuf[:0]
+	for i := range st.frames {
+		st.frames[i].key = st.fkeys[i][:0]
+	}
 	if s != nil {
 		st.cur = s.view
 	}
