@@ -59,7 +59,7 @@ func digitReject(b []byte, i, n int, phone bool) (int, bool) {
 		return i, false // "00971-2-234-5159", "02 123 072"
 	}
 	if phone && l1 <= 5 && l2 >= 2 && !(l1 == 4 && l2 == 2 && b[j] != ' ') &&
-		(l1+l2 >= 6 && l1 >= 2 || k+1 < n && (b[k] == ' ' || b[k] == '-' || b[k] == '.') && isDig(b[k+1])) {
+		(l1+l2 >= 8 || l1+l2 >= 6 && l1 >= 2 || k+1 < n && (b[k] == ' ' || b[k] == '-' || b[k] == '.') && isDig(b[k+1])) {
 		return i, false
 	}
 	return g2, true
