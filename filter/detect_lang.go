@@ -39,6 +39,11 @@ func javaClassName(n string) bool {
 	if len(n) < 9 || len(n) > 160 {
 		return false
 	}
+	switch n[:3] {
+	case "jav", "jdk", "sun", "com", "org", "gro", "bsh":
+	default:
+		return false
+	}
 	pkg := false
 	for _, p := range javaPackages {
 		if strings.HasPrefix(n, p) || n == p[:len(p)-1] {
@@ -111,7 +116,7 @@ var (
 )
 
 // phpCallWords gate rePHPNamedCall (keyword group kwPHPCall).
-var phpCallWords = []string{"base64_", "gzinflate", "gzuncompress", "gzdecode", "bzdecompress", "zlib_", "str_rot13", "uudecode", "hex2bin", "sockopen", "stream_socket", "call_user", "create_function", "register_shutdown", "proc_open", "shell_exec", "pcntl_", "phpinfo", "php_uname", "posix_", "escapeshell", "file_get", "file_put", "highlight_file", "show_source", "get_defined", "ini_set", "move_uploaded", "preg_replace_callback", "assert_options", "unserialize", "mb_ereg", "chr"}
+var phpCallWords = []string{"base64_", "gzinflate", "gzuncompress", "gzdecode", "bzdecompress", "zlib_", "str_rot13", "uudecode", "hex2bin", "sockopen", "stream_socket", "call_user", "create_function", "register_shutdown", "proc_open", "shell_exec", "pcntl_", "phpinfo", "php_uname", "posix_", "escapeshell", "file_get", "file_put", "highlight_file", "show_source", "get_defined", "ini_set", "move_uploaded", "preg_replace_callback", "assert_options", "unserialize", "mb_ereg", "chr(", "chr ("}
 
 // detectPHPCall flags the calls above.
 func detectPHPCall(e *emitter, v *value) {

@@ -202,10 +202,19 @@ func runDetectors(e *emitter, v *value) {
 	detectPHPGrammar(e, v)
 	detectRFIScript(e, v)
 	detectJavaClass(e, v)
-	detectJavaName(e, v)
-	detectPHPCall(e, v)
-	detectNodeCode(e, v)
-	detectUTF7Markup(e, v)
+	// The gates of the next four are tested here: most values pass none.
+	if v.cls&cDot != 0 {
+		detectJavaName(e, v)
+	}
+	if v.cls&cParen != 0 {
+		detectPHPCall(e, v)
+	}
+	if v.kw&kwNode != 0 {
+		detectNodeCode(e, v)
+	}
+	if v.cls&cPlus != 0 {
+		detectUTF7Markup(e, v)
+	}
 	if v.kind == KindFileName || v.kind == KindHeaderValue && uploadNameHeader(v.name) {
 		detectUploadName(e, v)
 	}
