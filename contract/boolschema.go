@@ -2,7 +2,6 @@ package contract
 
 import (
 	"bytes"
-	"regexp"
 	"slices"
 	"strings"
 	"unicode/utf8"
@@ -30,12 +29,43 @@ var dataKeys = map[string]bool{"example": true, "examples": true, "enum": true, 
 var nameKeys = map[string]bool{"properties": true, "patternProperties": true, "$defs": true, "definitions": true,
 	"dependentSchemas": true, "schemas": true}
 
-// boolSchemaHint finds documents that may need the rewrite, so that the
-// others are not parsed twice.
-var boolSchemaHint = regexp.MustCompile(`(?:not|if|then|else|contains|propertyNames|unevaluatedItems)["']?\s*:\s*(?:true|false)\b`)
+// mayHaveBooleanSchemas finds documents that may need the rewrite (a
+// keyword, a colon, then true or false), so that the others are not
+// parsed twice: from each true and false back to a keyword (a regular
+// expression takes seconds on a document of megabytes).
+func mayHaveBooleanSchemas(data []byte) bool {
+	isWS := func(c byte) bool { return c == ' ' || c == '\t' || c == '\r' || c == '\n' }
+	for _, lit := range [...][]byte{[]byte("true"), []byte("false")} {
+		for off := 0; off < len(data); {
+			i := bytes.Index(data[off:], lit)
+			if i < 0 {
+				break
+			}
+			j := off + i - 1
+			off += i + len(lit)
+			for j >= 0 && isWS(data[j]) {
+				j--
+			}
+			if j < 0 || data[j] != ':' {
+				continue
+			}
+			for j--; j >= 0 && isWS(data[j]); j-- {
+			}
+			if j >= 0 && (data[j] == '"' || data[j] == '\'') {
+				j--
+			}
+			for kw := range boolSchemaKeys {
+				if bytes.HasSuffix(data[:j+1], []byte(kw)) {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
 
 func rewriteBooleanSchemas(data []byte) []byte {
-	if !boolSchemaHint.Match(data) {
+	if !mayHaveBooleanSchemas(data) {
 		return data
 	}
 	var root yaml.Node
