@@ -213,7 +213,7 @@ func detectSQLGrammar(e *emitter, v *value) {
 		e.hit(rSQLiFragment)
 		return
 	}
-	if v.cls&cQuote != 0 && (v.cls&(cBrace|cBracket) != 0 || v.kw&kwBool != 0 && v.cls&cParen != 0 && strings.Contains(n, "json")) && reSQLJSON.MatchString(n) {
+	if v.cls&cQuote != 0 && (v.cls&(cBrace|cBracket) != 0 || v.kw&kwBool != 0 && v.cls&cParen != 0 && strings.Contains(n, "json")) && strings.IndexByte(n, '\'') >= 0 && reSQLJSON.MatchString(n) {
 		e.hit(rSQLiFragment)
 		return
 	}

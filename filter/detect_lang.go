@@ -105,7 +105,7 @@ func detectJavaName(e *emitter, v *value) {
 // $_[0](3), ${'a'}['b'](4)), PHP's way of calling a function without
 // naming it.
 var (
-	rePHPNamedCall = regexp.MustCompile(`\b(?:base64_decode|gzinflate|gzuncompress|gzdecode|gzinflate|bzdecompress|zlib_decode|str_rot13|convert_uudecode|hex2bin|fsockopen|pfsockopen|stream_socket_client|call_user_func(?:_array)?|create_function|register_shutdown_function|array_filter_callback|proc_open|shell_exec|pcntl_exec|phpinfo|php_uname|posix_\w+|escapeshellcmd|file_get_contents|file_put_contents|highlight_file|show_source|get_defined_vars|ini_set|move_uploaded_file|preg_replace_callback|assert_options|unserialize|mb_ereg_replace) ?\(|\bchr ?\( ?\d+ ?\) ?\. ?chr ?\(`)
+	rePHPNamedCall = regexp.MustCompile(`\b(?:base64_decode|gzinflate|gzuncompress|gzdecode|bzdecompress|zlib_decode|str_rot13|convert_uudecode|hex2bin|fsockopen|pfsockopen|stream_socket_client|call_user_func(?:_array)?|create_function|register_shutdown_function|array_filter_callback|proc_open|shell_exec|pcntl_exec|phpinfo|php_uname|posix_\w+|file_get_contents|file_put_contents|highlight_file|show_source|get_defined_vars|ini_set|move_uploaded_file|preg_replace_callback|assert_options|unserialize|mb_ereg_replace) ?\(|\bchr ?\( ?\d+ ?\) ?\. ?chr ?\(`)
 	// A function called through a string: a quoted execution function
 	// name, quoted strings joined by PHP's "." (a name split to hide it),
 	// an array holding the name, or an execution function given a bare
@@ -115,8 +115,11 @@ var (
 	rePHPVarCall    = regexp.MustCompile(`(?:^|[;{}] ?)@?\$+(?:[a-z_]\w*|\{[^{}]{1,60}\})(?: ?(?:\[(?:[^\[\]]|\[[^\[\]]{0,20}\]){0,40}\]|\{[^{}]{1,40}\}))* ?\(`)
 )
 
-// phpCallWords gate rePHPNamedCall (keyword group kwPHPCall).
-var phpCallWords = []string{"base64_", "gzinflate", "gzuncompress", "gzdecode", "bzdecompress", "zlib_", "str_rot13", "uudecode", "hex2bin", "sockopen", "stream_socket", "call_user", "create_function", "register_shutdown", "proc_open", "shell_exec", "pcntl_", "phpinfo", "php_uname", "posix_", "escapeshell", "file_get", "file_put", "highlight_file", "show_source", "get_defined", "ini_set", "move_uploaded", "preg_replace_callback", "assert_options", "unserialize", "mb_ereg", "chr(", "chr ("}
+// phpCallWords gate rePHPNamedCall (keyword group kwPHPCall): for each
+// alternative a part that every match contains, chosen to start with a
+// byte pair that ordinary text rarely has (the keyword scan tests each
+// pair it meets).
+var phpCallWords = []string{"base64_", "gzinflate", "gzuncompress", "gzdecode", "bzdecompress", "zlib_", "_rot13", "uudecode", "x2bin", "kopen", "m_socket", "l_user_", "e_function", "r_shutdown", "c_open", "l_exec", "pcntl_", "phpinfo", "p_uname", "posix_", "e_get_", "e_put_", "t_file", "w_source", "t_defined", "i_set", "e_uploaded", "_callback", "t_options", "nserialize", "mb_ereg", "chr(", "chr ("}
 
 // detectPHPCall flags the calls above.
 func detectPHPCall(e *emitter, v *value) {
@@ -146,8 +149,9 @@ var (
 	reNodeCode = regexp.MustCompile(`\bnew function ?\(|(?:^|[^\w.])function ?\( ?["'\x60]|\bprocess\[ ?(?:["'\x60]|[a-z_]\w*\.)|^ ?process ?\. ?(?:env|argv|binding|dlopen|kill|exit|chdir|cwd|getuid|setuid|memoryusage|version)(?:$|[\[.;)]| ?[=+])|\bprocess ?\. ?(?:binding|dlopen)\b|^ ?module ?\. ?exports ?=|^ ?(?:global|globalthis) ?\. ?process\b|^ ?console ?(?:\[ ?["'\x60]|\. ?\w+ ?\. ?(?:call|apply|bind) ?\()|__js_function|_\$\$nd_func\$\$_|\bconstructor ?[.:] ?constructor\b|\bconstructor ?\[ ?["'\x60]constructor|\brequire\[|^ ?(?:while ?\( ?(?:!+ ?[-+]? ?(?:0|false|""|''|\x60\x60|\[ ?\]|\{ ?\}|null|undefined|nan)|true|[-+]? ?infinity|[-+]? ?[1-9]\d*|!+ ?\w+ ?\( ?\)) ?\)|for ?\( ?; ?; ?\))`)
 )
 
-// nodeWords gate reNodeCode (keyword group kwNode).
-var nodeWords = []string{"function", "process", "module", "global", "console", "__js_", "_$$nd", "constructor", "require", "while(", "while (", "for(", "for ("}
+// nodeWords gate reNodeCode (keyword group kwNode), chosen like
+// phpCallWords.
+var nodeWords = []string{"nction", "ocess", "dule", "obal", "nsole", "__js_", "_$$nd", "nstructor", "equire", "while(", "while (", "for(", "for ("}
 
 // detectNodeCode flags the Node.js code above.
 func detectNodeCode(e *emitter, v *value) {
