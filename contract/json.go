@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"unicode/utf16"
 	"unicode/utf8"
+	"unsafe"
 )
 
 // maxJSONDepth bounds the nesting of request bodies: a body of a million
@@ -33,6 +34,10 @@ func (n jsonNumber) float() float64 {
 // []any and map[string]any. Unlike encoding/json it refuses duplicate
 // member names: a gateway and a backend that keep different duplicates
 // would validate one document and process another.
+//
+// Names, strings without escapes and numbers are not copied: they refer
+// to b, which must not change while the result is in use (every caller
+// passes a buffer of its own that is never written again).
 func parseJSON(b []byte) (any, error) {
 	p := jsonParser{b: b}
 	p.ws()
@@ -191,7 +196,7 @@ func (p *jsonParser) str() (string, error) {
 			if !utf8.Valid(s) {
 				return "", errJSONSyntax
 			}
-			return string(s), nil
+			return bytesString(s), nil
 		}
 		if c == '\\' {
 			break
@@ -289,7 +294,7 @@ func (p *jsonParser) num() (any, error) {
 	if !p.scanNumber() {
 		return nil, errJSONSyntax
 	}
-	return jsonNumber(p.b[start:p.i]), nil
+	return jsonNumber(bytesString(p.b[start:p.i])), nil
 }
 
 // scanNumber moves past a number, reporting whether it is well formed.
@@ -332,4 +337,12 @@ func (p *jsonParser) digits() bool {
 		p.i++
 	}
 	return p.i > start
+}
+
+// bytesString is b as a string without a copy (see parseJSON).
+func bytesString(b []byte) string {
+	if len(b) == 0 {
+		return ""
+	}
+	return unsafe.String(&b[0], len(b))
 }
