@@ -16,6 +16,51 @@ import (
 // dependentSchemas, patternProperties, propertyNames and the unevaluated
 // keywords.
 
+// schemaExt holds a schema's 2020-12 keywords.
+type schemaExt struct {
+	// PrefixItems are the schemas of the first items (3.1 tuples).
+	PrefixItems []*Schema
+	// Contains must match at least MinContains (-1: unset, meaning 1) and
+	// at most MaxContains (-1: unset) items.
+	Contains                 *Schema
+	MinContains, MaxContains int
+	// UnevaluatedItems applies to the items no prefixItems, items or
+	// contains of the schema or of a branch that held evaluated.
+	UnevaluatedItems unevaluated
+
+	// PatternProperties apply to the members whose names match; a name
+	// they match is declared. PatternsOpen: one of the patterns is not
+	// RE2 syntax, so no name can be said to be undeclared.
+	PatternProperties []patternProp
+	PatternsOpen      bool
+	PropertyNames     *Schema
+	DependentRequired []dependentRequired
+	DependentSchemas  []dependentSchema
+	// UnevaluatedProperties applies to the members no properties,
+	// patternProperties or additionalProperties of the schema or of a
+	// branch that held evaluated.
+	UnevaluatedProperties unevaluated
+
+	If, Then, Else *Schema
+
+	// dynamicRef is a $dynamicRef, resolved after the document is
+	// compiled (into AllOf).
+	dynamicRef string
+}
+
+// noExt is the schemaExt of every schema without those keywords; it is
+// never written to.
+var noExt = schemaExt{MinContains: -1, MaxContains: -1}
+
+// own gives s a schemaExt of its own, to set a keyword in.
+func (s *Schema) own() *schemaExt {
+	if s.schemaExt == &noExt {
+		e := noExt
+		s.schemaExt = &e
+	}
+	return s.schemaExt
+}
+
 // unevaluated is an unevaluatedProperties or unevaluatedItems keyword.
 type unevaluated struct {
 	mode uint8
@@ -319,11 +364,11 @@ func (cm *compiler) objectKeywords(s *Schema, sch *base.Schema, ptr string, node
 			if err != nil {
 				return err
 			}
-			s.UnevaluatedProperties = u
+			s.own().UnevaluatedProperties = u
 		} else if d.B {
-			s.UnevaluatedProperties.mode = unevalTrue
+			s.own().UnevaluatedProperties.mode = unevalTrue
 		} else {
-			s.UnevaluatedProperties.mode = unevalFalse
+			s.own().UnevaluatedProperties.mode = unevalFalse
 		}
 	}
 	if sch.PatternProperties != nil {
@@ -335,7 +380,7 @@ func (cm *compiler) objectKeywords(s *Schema, sch *base.Schema, ptr string, node
 				// which names the pattern matches, so none is judged
 				// undeclared and the load says so.
 				cm.warnings = append(cm.warnings, fmt.Sprintf("%s: patternProperties pattern not enforced (not RE2 syntax), so the object's undeclared properties are neither refused nor stripped: %v", pp, err))
-				s.PatternsOpen = true
+				s.own().PatternsOpen = true
 				continue
 			}
 			ps, err := cm.schema(pair.Value(), pp)
@@ -345,7 +390,8 @@ func (cm *compiler) objectKeywords(s *Schema, sch *base.Schema, ptr string, node
 			if ps == nil {
 				ps = newSchema()
 			}
-			s.PatternProperties = append(s.PatternProperties, patternProp{re: re, s: ps})
+			e := s.own()
+			e.PatternProperties = append(e.PatternProperties, patternProp{re: re, s: ps})
 		}
 	}
 	if sch.PropertyNames != nil {
@@ -354,13 +400,14 @@ func (cm *compiler) objectKeywords(s *Schema, sch *base.Schema, ptr string, node
 			return err
 		}
 		if ps != nil && !ps.isEmpty() {
-			s.PropertyNames = ps
+			s.own().PropertyNames = ps
 		}
 	}
 	if sch.DependentRequired != nil {
 		for pair := sch.DependentRequired.First(); pair != nil; pair = pair.Next() {
 			if len(pair.Value()) > 0 {
-				s.DependentRequired = append(s.DependentRequired, dependentRequired{name: pair.Key(), required: append([]string(nil), pair.Value()...)})
+				e := s.own()
+				e.DependentRequired = append(e.DependentRequired, dependentRequired{name: pair.Key(), required: append([]string(nil), pair.Value()...)})
 			}
 		}
 	}
@@ -371,7 +418,8 @@ func (cm *compiler) objectKeywords(s *Schema, sch *base.Schema, ptr string, node
 				return err
 			}
 			if ds != nil {
-				s.DependentSchemas = append(s.DependentSchemas, dependentSchema{name: pair.Key(), s: ds})
+				e := s.own()
+				e.DependentSchemas = append(e.DependentSchemas, dependentSchema{name: pair.Key(), s: ds})
 			}
 		}
 	}
@@ -384,22 +432,24 @@ func (cm *compiler) conditional(s *Schema, sch *base.Schema, ptr string) error {
 	if sch.If == nil {
 		return nil
 	}
+	var ifs, then, els *Schema
 	var err error
-	if s.If, err = cm.schema(sch.If, ptrJoin(ptr, "if")); err != nil {
+	if ifs, err = cm.schema(sch.If, ptrJoin(ptr, "if")); err != nil {
 		return err
 	}
 	if sch.Then != nil {
-		if s.Then, err = cm.schema(sch.Then, ptrJoin(ptr, "then")); err != nil {
+		if then, err = cm.schema(sch.Then, ptrJoin(ptr, "then")); err != nil {
 			return err
 		}
 	}
 	if sch.Else != nil {
-		if s.Else, err = cm.schema(sch.Else, ptrJoin(ptr, "else")); err != nil {
+		if els, err = cm.schema(sch.Else, ptrJoin(ptr, "else")); err != nil {
 			return err
 		}
 	}
-	if s.If == nil || (s.Then == nil && s.Else == nil) {
-		s.If, s.Then, s.Else = nil, nil, nil
+	if ifs != nil && (then != nil || els != nil) {
+		e := s.own()
+		e.If, e.Then, e.Else = ifs, then, els
 	}
 	return nil
 }
@@ -414,7 +464,7 @@ func (cm *compiler) dynamic(s *Schema, sch *base.Schema, ptr string, node *yaml.
 		cm.anchors[sch.DynamicAnchor] = append(cm.anchors[sch.DynamicAnchor], s)
 	}
 	if sch.DynamicRef != "" {
-		s.dynamicRef = sch.DynamicRef
+		s.own().dynamicRef = sch.DynamicRef
 		cm.dynRefs = append(cm.dynRefs, s)
 	}
 	if sch.Defs == nil {

@@ -261,8 +261,14 @@ func (cm *compiler) fill(s *Schema, sch *base.Schema, ptr string, node *yaml.Nod
 	}
 	s.UniqueItems = sch.UniqueItems != nil && *sch.UniqueItems
 	var err error
-	if s.PrefixItems, err = cm.list(sch.PrefixItems, ptr, "prefixItems"); err != nil {
-		return err
+	if len(sch.PrefixItems) > 0 {
+		pi, err := cm.list(sch.PrefixItems, ptr, "prefixItems")
+		if err != nil {
+			return err
+		}
+		if len(pi) > 0 {
+			s.own().PrefixItems = pi
+		}
 	}
 	if d := sch.Items; d != nil {
 		if d.IsA() {
@@ -277,18 +283,27 @@ func (cm *compiler) fill(s *Schema, sch *base.Schema, ptr string, node *yaml.Nod
 		}
 	}
 	if sch.Contains != nil {
-		if s.Contains, err = cm.schema(sch.Contains, ptrJoin(ptr, "contains")); err != nil {
+		c, err := cm.schema(sch.Contains, ptrJoin(ptr, "contains"))
+		if err != nil {
 			return err
 		}
-		if sch.MinContains != nil {
-			s.MinContains = int(*sch.MinContains)
-		}
-		if sch.MaxContains != nil {
-			s.MaxContains = int(*sch.MaxContains)
+		if c != nil {
+			e := s.own()
+			e.Contains = c
+			if sch.MinContains != nil {
+				e.MinContains = int(*sch.MinContains)
+			}
+			if sch.MaxContains != nil {
+				e.MaxContains = int(*sch.MaxContains)
+			}
 		}
 	}
-	if s.UnevaluatedItems, err = cm.unevaluatedProxy(sch.UnevaluatedItems, ptrJoin(ptr, "unevaluatedItems")); err != nil {
-		return err
+	if sch.UnevaluatedItems != nil {
+		u, err := cm.unevaluatedProxy(sch.UnevaluatedItems, ptrJoin(ptr, "unevaluatedItems"))
+		if err != nil {
+			return err
+		}
+		s.own().UnevaluatedItems = u
 	}
 	if sch.MinProperties != nil {
 		s.MinProperties = int(*sch.MinProperties)

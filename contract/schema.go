@@ -51,8 +51,9 @@ func (m typeMask) String() string {
 }
 
 // Schema is a compiled JSON Schema (the subset OpenAPI 3.0 and 3.1 use for
-// validation). The zero Schema accepts anything. Schemas form a graph:
-// recursive definitions point back at their ancestors.
+// validation), made by Load and LoadFile; an empty schema ({}) accepts
+// anything. Schemas form a graph: recursive definitions point back at
+// their ancestors.
 type Schema struct {
 	Types    typeMask
 	Nullable bool // OpenAPI 3.0 nullable: true
@@ -76,15 +77,6 @@ type Schema struct {
 	MinItems, MaxItems int      // -1: unset
 	UniqueItems        bool
 	Items              *Schema // nil: any; after PrefixItems when there are
-	// PrefixItems are the schemas of the first items (3.1 tuples).
-	PrefixItems []*Schema
-	// Contains must match at least MinContains (-1: unset, meaning 1) and
-	// at most MaxContains (-1: unset) items.
-	Contains                 *Schema
-	MinContains, MaxContains int
-	// UnevaluatedItems applies to the items no prefixItems, items or
-	// contains of the schema or of a branch that held evaluated.
-	UnevaluatedItems unevaluated
 
 	// Objects.
 	Properties    map[string]*Schema
@@ -99,22 +91,9 @@ type Schema struct {
 	// AdditionalTrue is an explicit additionalProperties: true: undeclared
 	// properties are part of the contract and never stripped.
 	AdditionalTrue bool
-	// PatternProperties apply to the members whose names match; a name
-	// they match is declared. PatternsOpen: one of the patterns is not
-	// RE2 syntax, so no name can be said to be undeclared.
-	PatternProperties []patternProp
-	PatternsOpen      bool
-	PropertyNames     *Schema
-	DependentRequired []dependentRequired
-	DependentSchemas  []dependentSchema
-	// UnevaluatedProperties applies to the members no properties,
-	// patternProperties or additionalProperties of the schema or of a
-	// branch that held evaluated.
-	UnevaluatedProperties unevaluated
 
 	AllOf, AnyOf, OneOf []*Schema
 	Not                 *Schema
-	If, Then, Else      *Schema
 
 	ReadOnly, WriteOnly bool
 
@@ -123,14 +102,16 @@ type Schema struct {
 	Ptr string
 
 	view *view // the stripping view, built at compile time
-	// dynamicRef is a $dynamicRef, resolved after the document is
-	// compiled (into AllOf).
-	dynamicRef string
+
+	// The JSON Schema 2020-12 keywords, which few schemas use: shared
+	// (noExt) until one is set, so that a schema without them costs a
+	// pointer.
+	*schemaExt
 }
 
 func newSchema() *Schema {
 	return &Schema{MinLength: -1, MaxLength: -1, MinItems: -1, MaxItems: -1, MinProperties: -1, MaxProperties: -1,
-		MinContains: -1, MaxContains: -1}
+		schemaExt: &noExt}
 }
 
 // Violation is one way a value fails its schema. Pointer is a JSON pointer
