@@ -1198,6 +1198,22 @@ type anchored struct {
 	// bit is the keyword feature bit of kw (set at init; 0 for a
 	// one-byte kw, which is always searched).
 	bit uint64
+	// next, when set, lists the bytes the regexp can match right after
+	// kw (after one optional space): the window is not searched when
+	// another byte follows.
+	next string
+}
+
+// nextOK: rest (what follows kw) starts, after one optional space, with a
+// byte of a.next (always true when next is empty).
+func (a *anchored) nextOK(rest string) bool {
+	if a.next == "" {
+		return true
+	}
+	if rest != "" && rest[0] == ' ' {
+		rest = rest[1:]
+	}
+	return rest != "" && strings.IndexByte(a.next, rest[0]) >= 0
 }
 
 func (a *anchored) match(n string) bool {
@@ -1207,7 +1223,7 @@ func (a *anchored) match(n string) bool {
 			return false
 		}
 		i += off
-		if !a.wordStart || i == 0 || !isWordByte(n[i-1]) {
+		if (!a.wordStart || i == 0 || !isWordByte(n[i-1])) && a.nextOK(n[i+len(a.kw):]) {
 			w := n[i:min(len(n), i+a.window)]
 			ok := true
 			for _, need := range a.needAll {
@@ -1248,28 +1264,27 @@ var (
 
 // sqlProbes are the probing statements, each at its keyword.
 var sqlProbes = []anchored{
-	{"select", regexp.MustCompile(`^select ?(?:@@[a-z_]+|(?:version|user|current_user|session_user|system_user|database|schema|db_name|suser_name|banner)\b ?\(?|\* ?from ?(?:information_schema|pg_catalog|pg_user|pg_shadow|sysibm\.|syscat\.|all_(?:tables|users|tab_columns)|user_(?:tables|users|tab_columns)|dba_(?:users|tables)|v\$(?:version|instance|database)|sys\.(?:objects|tables|databases|sql_logins)|sqlite_(?:master|schema)|mysql\.user|msysobjects|master\.))`), 60, true, nil, 0},
-	{"select", regexp.MustCompile(`^select [\w, ]{1,80} from (?:dual|v\$version|v\$instance|sysibm\.sysdummy1|sysibm\.systables|syscat\.tables|all_tables|user_tables|dba_users|pg_user|pg_database|pg_tables|sys\.databases|sysdatabases|sqlite_master|rdb\$database|msysobjects|information_schema\.\w+)\b`), 160, true, []string{" from "}, 0},
-	{"select", regexp.MustCompile(`^select ?\(? ?(?:sleep|pg_sleep|benchmark|randomblob) ?\( ?(?:[\d(]|[a-z_]\w* ?\()`), 40, true, nil, 0},
-	{"declare @", regexp.MustCompile(`^declare @\w+ .{0,200}\b(?:exec|execute|sp_executesql)\b`), 260, true, []string{"exec"}, 0},
-	{"exec", regexp.MustCompile(`^exec(?:ute)? ?\( ?@\w+ ?\)`), 40, true, nil, 0},
-	{"waitfor ", regexp.MustCompile(`^waitfor (?:delay|time) ?['"]?\d`), 30, true, nil, 0},
-	{"convert", regexp.MustCompile(`^convert ?\( ?int ?, ?(?:@@|db_name|user|\( ?select)`), 40, true, nil, 0},
-	{"cast", regexp.MustCompile(`^cast ?\( ?\( ?select\b`), 20, true, nil, 0},
-	{"load_file", regexp.MustCompile(`^load_file ?\(`), 12, true, nil, 0},
-	{"utl_inaddr.", regexp.MustCompile(`^utl_inaddr\.`), 12, true, nil, 0},
-	{"ctxsys.", regexp.MustCompile(`^ctxsys\.`), 8, true, nil, 0},
-	{"xmltype", regexp.MustCompile(`^xmltype ?\(`), 10, true, nil, 0},
-	{"dbms_", regexp.MustCompile(`^dbms_\w+\.\w+ ?\(`), 60, true, nil, 0},
+	{"select", regexp.MustCompile(`^select ?(?:\(? ?(?:sleep|pg_sleep|benchmark|randomblob) ?\( ?(?:[\d(]|[a-z_]\w* ?\()|@@[a-z_]+|(?:version|user|current_user|session_user|system_user|database|schema|db_name|suser_name|banner)\b ?\(?|\* ?from ?(?:information_schema|pg_catalog|pg_user|pg_shadow|sysibm\.|syscat\.|all_(?:tables|users|tab_columns)|user_(?:tables|users|tab_columns)|dba_(?:users|tables)|v\$(?:version|instance|database)|sys\.(?:objects|tables|databases|sql_logins)|sqlite_(?:master|schema)|mysql\.user|msysobjects|master\.))`), 60, true, nil, 0, "(@*spbrvucd"},
+	{"select", regexp.MustCompile(`^select [\w, ]{1,80} from (?:dual|v\$version|v\$instance|sysibm\.sysdummy1|sysibm\.systables|syscat\.tables|all_tables|user_tables|dba_users|pg_user|pg_database|pg_tables|sys\.databases|sysdatabases|sqlite_master|rdb\$database|msysobjects|information_schema\.\w+)\b`), 160, true, []string{" from "}, 0, ""},
+	{"declare @", regexp.MustCompile(`^declare @\w+ .{0,200}\b(?:exec|execute|sp_executesql)\b`), 260, true, []string{"exec"}, 0, ""},
+	{"exec", regexp.MustCompile(`^exec(?:ute)? ?\( ?@\w+ ?\)`), 40, true, nil, 0, ""},
+	{"waitfor ", regexp.MustCompile(`^waitfor (?:delay|time) ?['"]?\d`), 30, true, nil, 0, ""},
+	{"convert", regexp.MustCompile(`^convert ?\( ?int ?, ?(?:@@|db_name|user|\( ?select)`), 40, true, nil, 0, ""},
+	{"cast", regexp.MustCompile(`^cast ?\( ?\( ?select\b`), 20, true, nil, 0, ""},
+	{"load_file", regexp.MustCompile(`^load_file ?\(`), 12, true, nil, 0, ""},
+	{"utl_inaddr.", regexp.MustCompile(`^utl_inaddr\.`), 12, true, nil, 0, ""},
+	{"ctxsys.", regexp.MustCompile(`^ctxsys\.`), 8, true, nil, 0, ""},
+	{"xmltype", regexp.MustCompile(`^xmltype ?\(`), 10, true, nil, 0, ""},
+	{"dbms_", regexp.MustCompile(`^dbms_\w+\.\w+ ?\(`), 60, true, nil, 0, ""},
 }
 
 // sqlTimingCall: sleep(5), pg_sleep(5), benchmark(…), randomblob(…) or
 // dbms_pipe.receive_message(…) right after AND, OR or ';'.
 var sqlTimingCalls = []anchored{
-	{"sleep", regexp.MustCompile(`^sleep ?\( ?\d`), 16, false, nil, 0},
-	{"benchmark", regexp.MustCompile(`^benchmark ?\( ?\d+ ?,`), 30, true, nil, 0},
-	{"randomblob", regexp.MustCompile(`^randomblob ?\( ?\d`), 20, true, nil, 0},
-	{"dbms_pipe.receive_message", regexp.MustCompile(`^dbms_pipe\.receive_message ?\(`), 30, true, nil, 0},
+	{"sleep", regexp.MustCompile(`^sleep ?\( ?\d`), 16, false, nil, 0, ""},
+	{"benchmark", regexp.MustCompile(`^benchmark ?\( ?\d+ ?,`), 30, true, nil, 0, ""},
+	{"randomblob", regexp.MustCompile(`^randomblob ?\( ?\d`), 20, true, nil, 0, ""},
+	{"dbms_pipe.receive_message", regexp.MustCompile(`^dbms_pipe\.receive_message ?\(`), 30, true, nil, 0, ""},
 }
 
 // afterBoolOp reports a timing call whose keyword follows and/or/;/&&/||.
@@ -1320,20 +1335,20 @@ func orderByNumber(n string) bool {
 
 // cmdBatch: cmd.exe FOR and IF syntax and substring expansion.
 var cmdBatch = []anchored{
-	{"for ", regexp.MustCompile(`^for +(?:/[dflr] +(?:"[^"]*" +|[a-z]:/\S* +)?)*%%?[^ %]{1,24} +in +\([^)]*\) ?do\b`), 200, true, []string{"%", " in ", "do"}, 0},
-	{"if ", regexp.MustCompile(`^if +(?:/i +)?(?:not +)?(?:(?:exist|defined|errorlevel|cmdextversion) +\S+ +(?:\(|echo\b|@echo\b|goto\b|set\b|call\b|cmd\b|del\b|copy\b|type\b|start\b|exit\b|[a-z]+$)|(?:\S+ ?== ?\S+|\S+ (?:equ|neq|lss|leq|gtr|geq) \S+) +\S)`), 100, true, nil, 0},
-	{"%", regexp.MustCompile(`^%[a-z_]\w*:~-?\d+(?:,-?\d+)?%`), 24, false, []string{":~"}, 0},
+	{"for ", regexp.MustCompile(`^for +(?:/[dflr] +(?:"[^"]*" +|[a-z]:/\S* +)?)*%%?[^ %]{1,24} +in +\([^)]*\) ?do\b`), 200, true, []string{"%", " in ", "do"}, 0, ""},
+	{"if ", regexp.MustCompile(`^if +(?:/i +)?(?:not +)?(?:(?:exist|defined|errorlevel|cmdextversion) +\S+ +(?:\(|echo\b|@echo\b|goto\b|set\b|call\b|cmd\b|del\b|copy\b|type\b|start\b|exit\b|[a-z]+$)|(?:\S+ ?== ?\S+|\S+ (?:equ|neq|lss|leq|gtr|geq) \S+) +\S)`), 100, true, nil, 0, ""},
+	{"%", regexp.MustCompile(`^%[a-z_]\w*:~-?\d+(?:,-?\d+)?%`), 24, false, []string{":~"}, 0, ""},
 }
 
 // cmdShapes: process substitution, command substitution of a word,
 // arithmetic expansion, fork bombs, aliases, brace expansion.
 var cmdShapes = []anchored{
-	{"<(", regexp.MustCompile(`^<\( ?[a-z][\w-]*(?: |\))`), 24, false, nil, 0},
-	{">(", regexp.MustCompile(`^>\( ?[a-z][\w-]*(?: |\))`), 24, false, nil, 0},
-	{"$(", regexp.MustCompile(`^\$\( ?[a-z][\w-]{1,20} ?(?:\)|\s+[-/~.$a-z])`), 32, false, nil, 0},
-	{"$[", regexp.MustCompile(`^\$\[ ?(?:\d+ ?[-+*/] ?\d+ ?)?\]`), 16, false, nil, 0},
-	{"alias ", regexp.MustCompile(`^alias +[\w.'"-]+=`), 40, true, nil, 0},
-	{"{,", regexp.MustCompile(`^\{,[^{}\s]*,?[^{}\s]*\}`), 40, false, nil, 0},
+	{"<(", regexp.MustCompile(`^<\( ?[a-z][\w-]*(?: |\))`), 24, false, nil, 0, ""},
+	{">(", regexp.MustCompile(`^>\( ?[a-z][\w-]*(?: |\))`), 24, false, nil, 0, ""},
+	{"$(", regexp.MustCompile(`^\$\( ?[a-z][\w-]{1,20} ?(?:\)|\s+[-/~.$a-z])`), 32, false, nil, 0, ""},
+	{"$[", regexp.MustCompile(`^\$\[ ?(?:\d+ ?[-+*/] ?\d+ ?)?\]`), 16, false, nil, 0, ""},
+	{"alias ", regexp.MustCompile(`^alias +[\w.'"-]+=`), 40, true, nil, 0, ""},
+	{"{,", regexp.MustCompile(`^\{,[^{}\s]*,?[^{}\s]*\}`), 40, false, nil, 0, ""},
 }
 
 // rePipeShell: output piped into a shell or an interpreter reading stdin
