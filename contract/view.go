@@ -26,6 +26,14 @@ type view struct {
 	// (additionalProperties: true, or a free-form object that declares no
 	// property at all).
 	keepUnknown bool
+	items       *view // nil: items kept as they are
+
+	// What the 2020-12 keywords add; shared (noViewExt) where they add
+	// nothing, so that an ordinary view costs a pointer more.
+	*viewExt
+}
+
+type viewExt struct {
 	// patterns are the patternProperties of the union; patViews[mask] is
 	// the view of a member whose name matches the patterns of the mask's
 	// bits (with more than maxViewPatterns, patViews[0] is the union of
@@ -35,8 +43,20 @@ type view struct {
 	// open: a patternProperties pattern of the union is not RE2 syntax,
 	// so every name may be declared.
 	open   bool
-	items  *view   // nil: items kept as they are
 	prefix []*view // views of the first items (prefixItems)
+}
+
+// noViewExt is never written to.
+var noViewExt viewExt
+
+func newView() *view { return &view{viewExt: &noViewExt} }
+
+// own gives v a viewExt of its own.
+func (v *view) own() *viewExt {
+	if v.viewExt == &noViewExt {
+		v.viewExt = new(viewExt)
+	}
+	return v.viewExt
 }
 
 // maxViewPatterns bounds the pattern combinations given their own view.
@@ -61,7 +81,7 @@ func (v *view) patternView(name []byte) (*view, bool) {
 }
 
 // stripView marks a property the response never carries (writeOnly).
-var stripView = &view{}
+var stripView = newView()
 
 // declares says whether name is a declared property of the union.
 func (v *view) declares(name string) bool {
@@ -94,7 +114,7 @@ func (b *viewBuilder) of(list []*Schema) *view {
 	if v, ok := b.memo[key]; ok {
 		return v
 	}
-	v := &view{}
+	v := newView()
 	b.memo[key] = v
 
 	anyProps := false
@@ -114,7 +134,9 @@ func (b *viewBuilder) of(list []*Schema) *view {
 		if s.PatternsOpen || s.UnevaluatedProperties.mode == unevalTrue {
 			v.keepUnknown = true
 		}
-		v.open = v.open || s.PatternsOpen
+		if s.PatternsOpen {
+			v.own().open = true
+		}
 		if s.UnevaluatedProperties.mode == unevalSchema {
 			additional = append(additional, s.UnevaluatedProperties.s)
 		}
@@ -163,7 +185,7 @@ func (b *viewBuilder) of(list []*Schema) *view {
 		b.patternViews(v, patterns)
 	}
 	if maxPrefix > 0 {
-		v.prefix = make([]*view, maxPrefix)
+		v.own().prefix = make([]*view, maxPrefix)
 		for i := range v.prefix {
 			var at []*Schema
 			for _, s := range flat {
@@ -199,8 +221,9 @@ func tailItems(s *Schema) *Schema {
 
 // patternViews gives v the views of members that patterns match.
 func (b *viewBuilder) patternViews(v *view, patterns []patternProp) {
+	e := v.own()
 	for _, pp := range patterns {
-		v.patterns = append(v.patterns, pp.re)
+		e.patterns = append(e.patterns, pp.re)
 	}
 	ofMask := func(mask int) *view { // mask < 0: all of them
 		var list []*Schema
@@ -217,12 +240,12 @@ func (b *viewBuilder) patternViews(v *view, patterns []patternProp) {
 		return b.of(list)
 	}
 	if len(patterns) > maxViewPatterns {
-		v.patViews = []*view{ofMask(-1)}
+		e.patViews = []*view{ofMask(-1)}
 		return
 	}
-	v.patViews = make([]*view, 1<<len(patterns))
-	for mask := 1; mask < len(v.patViews); mask++ {
-		v.patViews[mask] = ofMask(mask)
+	e.patViews = make([]*view, 1<<len(patterns))
+	for mask := 1; mask < len(e.patViews); mask++ {
+		e.patViews[mask] = ofMask(mask)
 	}
 }
 
