@@ -111,7 +111,7 @@ var (
 	// an array holding the name, or an execution function given a bare
 	// command word ("system"('id'), ('sys'.'tem')('id'), [system][0]('ls'),
 	// system(whoami)).
-	rePHPStringCall = regexp.MustCompile(`["'](?:system|exec|passthru|shell_exec|popen|proc_open|pcntl_exec|assert|eval|phpinfo|create_function|call_user_func|base64_decode) *["'] ?\)? ?\(|["'][\w\\]{0,20}["'] ?\. ?["'][\w\\]{0,20}["'](?: ?\. ?["'][\w\\]{0,20}["'])* ?\)? ?\(|\[ ?["']?(?:system|exec|passthru|shell_exec|popen|assert|eval)["']? ?\] ?\)? ?\[ ?\d+ ?\] ?\(|(?:^|[^\w.])(?:system|passthru|shell_exec|exec|popen|proc_open|pcntl_exec)\( ?` + unixCmdStrong + `\b(?: [^)]{0,60})? ?\)`)
+	rePHPStringCall = regexp.MustCompile(`["'](?:system|exec|passthru|shell_exec|popen|proc_open|pcntl_exec|assert|eval|phpinfo|create_function|call_user_func|base64_decode) *["'] ?\)? ?\(|["'][\w\\]{0,20}["'] ?\. ?["'][\w\\]{0,20}["'](?: ?\. ?["'][\w\\]{0,20}["'])* ?\)? ?\(|\[ ?["']?(?:system|exec|passthru|shell_exec|popen|assert|eval)["']? ?\] ?\)? ?\[ ?\d+ ?\] ?\}? ?\(|\( ?\$?[a-z_]\w{0,30} ?\) ?\( ?["'][^"']{0,40}["'] ?\) ?;|(?:^|[^\w.])(?:system|passthru|shell_exec|exec|popen|proc_open|pcntl_exec)\( ?` + unixCmdStrong + `\b(?: [^)]{0,60})? ?\)`)
 	rePHPVarCall    = regexp.MustCompile(`(?:^|[;{}] ?)@?\$+(?:[a-z_]\w*|\{[^{}]{1,60}\})(?: ?(?:\[(?:[^\[\]]|\[[^\[\]]{0,20}\]){0,40}\]|\{[^{}]{1,40}\}))* ?\(`)
 )
 
@@ -182,5 +182,16 @@ func utf7Markup(d string) bool {
 func detectUTF7Markup(e *emitter, v *value) {
 	if v.cls&cPlus != 0 && v.cls&cDash != 0 && utf7Markup(v.dec) {
 		e.hit(rXSSElement)
+	}
+}
+
+// reShellVar: the shell reached through a variable ($SHELL -c …, ${BASH}
+// -c …) or a command substitution inside a parameter expansion (${`id`}).
+var reShellVar = regexp.MustCompile(`(?:^|[;|&\n(] ?)\$\{? ?(?:shell|bash)\b ?\}? +-c\b|\$\{ ?\x60`)
+
+// detectShellVar flags the shapes of reShellVar.
+func detectShellVar(e *emitter, v *value) {
+	if v.cls&cDollar != 0 && (v.cls&cBacktick != 0 || strings.Contains(v.norm, "-c")) && reShellVar.MatchString(v.norm) {
+		e.hit(rRCECommandLine)
 	}
 }

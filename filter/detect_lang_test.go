@@ -36,7 +36,7 @@ func langCases() []langCase {
 		}
 	}
 	for _, p := range []string{"$a(1)", "$$b(2)", "$_[0]('id')", "$__[$_[1]](7)", "${'a'}['b'](4)", "$OOO000000{0}(15)", "1;$f($_GET[1])", "chr(112).chr(104)",
-		`"system"('id');`, `('sys'.'tem')('id')`, `"sy"."st"."em" ('id')`, "[system][0]('ls')", "system(whoami)", "exec(id)", "passthru(cat /etc/hosts)", "<? php echo 1;", "<?\tphp echo 1;"} {
+		`"system"('id');`, `('sys'.'tem')('id')`, `"sy"."st"."em" ('id')`, "[system][0]('ls')", "system(whoami)", "exec(id)", "($y)('uname');", "(x) ('uname');", "(string){[system][0]}('uname');", "passthru(cat /etc/hosts)", "<? php echo 1;", "<?\tphp echo 1;"} {
 		out = append(out, langCase{KindQueryValue, "q", p, "rce-code-injection"}, langCase{KindBodyValue, "code", p, "rce-code-injection"})
 	}
 	for _, b := range []string{"$(document).ready(init)", "$.ajax({url: '/x'})", "price $5 (incl. tax)", "$a{}()", "Costs $10 (approx)", "the system (whoami) command", "decode with base64_decode in php",
@@ -88,6 +88,16 @@ func langCases() []langCase {
 	for _, b := range []string{"Pros; cons -- see below", "sudo apt-get update && sudo apt-get install -y nginx", "Monday; Tuesday - Friday", "a|b -c", "red;green;blue -ish",
 		"See /etc/nginx/[name].conf for details", "cd into the folder; then run it", "Use /usr/bin/[tool] as shown", "/etc/[name]/config", "x;y -z", "cd /app and run make", "en-US,en;q=0.9", "tags: a; b; c"} {
 		out = append(out, langCase{KindQueryValue, "q", b, ""}, langCase{KindBodyValue, "text", b, ""})
+	}
+	for _, p := range []string{"$SHELL -c \"echo hi\"", "${SHELL} -c id", ";$BASH -c id", "${`id`}"} {
+		out = append(out, langCase{KindQueryValue, "code", p, "rce-command-line"})
+	}
+	for _, b := range []string{"Set $SHELL to zsh", "costs ${price} -c", "(see above) ('quoted');", "(a)('b')", "echo $SHELL", "I graduated from program 'Data Science'"} {
+		out = append(out, langCase{KindQueryValue, "q", b, ""}, langCase{KindBodyValue, "text", b, ""})
+	}
+	// PostgreSQL file and large-object access.
+	for _, p := range []string{"lo_import('/etc/passwd')", "1;select lo_get(16400)", "pg_read_file('/etc/passwd')", "';copy t from program 'id'--"} {
+		out = append(out, langCase{KindQueryValue, "id", p, "sqli-function"})
 	}
 	// SQL: quote, boolean, function call, comment; JSON operators.
 	for _, p := range []string{"a@b.c' or sqlite_compileoption_used(id)--", "x' and not version() #", "1\" or pg_sleep(5)--",

@@ -215,6 +215,9 @@ func runDetectors(e *emitter, v *value) {
 	if v.cls&cPlus != 0 {
 		detectUTF7Markup(e, v)
 	}
+	if v.cls&cDollar != 0 {
+		detectShellVar(e, v)
+	}
 	if v.kind == KindFileName || v.kind == KindHeaderValue && uploadNameHeader(v.name) {
 		detectUploadName(e, v)
 	}
