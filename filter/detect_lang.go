@@ -99,13 +99,14 @@ func detectJavaName(e *emitter, v *value) {
 
 // PHP calls by name: functions that exist only in PHP (snake-case names
 // no other language or prose writes before a parenthesis) and decode,
-// evaluate, run or open something; chr() chains that spell a string; and
+// evaluate, run or open something; chr() chains that spell a string; eval
+// of a string literal or a variable (PHP and JavaScript alike); and
 // variable functions, a call through a variable, array element or
 // braced expression at the start of a statement ($f(1), $$g(2),
 // $_[0](3), ${'a'}['b'](4)), PHP's way of calling a function without
 // naming it.
 var (
-	rePHPNamedCall = regexp.MustCompile(`\b(?:base64_decode|gzinflate|gzuncompress|gzdecode|bzdecompress|zlib_decode|str_rot13|convert_uudecode|hex2bin|fsockopen|pfsockopen|stream_socket_client|call_user_func(?:_array)?|create_function|register_shutdown_function|array_filter_callback|proc_open|shell_exec|pcntl_exec|phpinfo|php_uname|posix_\w+|file_get_contents|file_put_contents|highlight_file|show_source|get_defined_vars|ini_set|move_uploaded_file|preg_replace_callback|assert_options|unserialize|mb_ereg_replace) ?\(|\bchr ?\( ?\d+ ?\) ?\. ?chr ?\(`)
+	rePHPNamedCall = regexp.MustCompile(`\b(?:base64_decode|gzinflate|gzuncompress|gzdecode|bzdecompress|zlib_decode|str_rot13|convert_uudecode|hex2bin|fsockopen|pfsockopen|stream_socket_client|call_user_func(?:_array)?|create_function|register_shutdown_function|array_filter_callback|proc_open|shell_exec|pcntl_exec|phpinfo|php_uname|posix_\w+|file_get_contents|file_put_contents|highlight_file|show_source|get_defined_vars|ini_set|move_uploaded_file|preg_replace_callback|assert_options|unserialize|mb_ereg_replace) ?\(|\bchr ?\( ?\d+ ?\) ?\. ?chr ?\(|\beval ?\( ?(?:["'\x60]|\$[a-z_])`)
 	// A function called through a string: a quoted execution function
 	// name, quoted strings joined by PHP's "." (a name split to hide it),
 	// an array holding the name, or an execution function given a bare
@@ -119,7 +120,7 @@ var (
 // alternative a part that every match contains, chosen to start with a
 // byte pair that ordinary text rarely has (the keyword scan tests each
 // pair it meets).
-var phpCallWords = []string{"base64_", "gzinflate", "gzuncompress", "gzdecode", "bzdecompress", "zlib_", "_rot13", "uudecode", "x2bin", "kopen", "m_socket", "l_user_", "e_function", "r_shutdown", "c_open", "l_exec", "pcntl_", "phpinfo", "p_uname", "posix_", "e_get_", "e_put_", "t_file", "w_source", "t_defined", "i_set", "e_uploaded", "_callback", "t_options", "nserialize", "mb_ereg", "chr(", "chr ("}
+var phpCallWords = []string{"base64_", "gzinflate", "gzuncompress", "gzdecode", "bzdecompress", "zlib_", "_rot13", "uudecode", "x2bin", "kopen", "m_socket", "l_user_", "e_function", "r_shutdown", "c_open", "l_exec", "pcntl_", "phpinfo", "p_uname", "posix_", "e_get_", "e_put_", "t_file", "w_source", "t_defined", "i_set", "e_uploaded", "_callback", "t_options", "nserialize", "mb_ereg", "chr(", "chr (", "eval"}
 
 // detectPHPCall flags the calls above.
 func detectPHPCall(e *emitter, v *value) {

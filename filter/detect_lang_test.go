@@ -36,7 +36,7 @@ func langCases() []langCase {
 		}
 	}
 	for _, p := range []string{"$a(1)", "$$b(2)", "$_[0]('id')", "$__[$_[1]](7)", "${'a'}['b'](4)", "$OOO000000{0}(15)", "1;$f($_GET[1])", "chr(112).chr(104)",
-		`"system"('id');`, `('sys'.'tem')('id')`, `"sy"."st"."em" ('id')`, "[system][0]('ls')", "system(whoami)", "exec(id)", "($y)('uname');", "(x) ('uname');", "(string){[system][0]}('uname');", "passthru(cat /etc/hosts)", "<? php echo 1;", "<?\tphp echo 1;"} {
+		`"system"('id');`, `('sys'.'tem')('id')`, `"sy"."st"."em" ('id')`, "[system][0]('ls')", "system(whoami)", "exec(id)", "eval($foo)", `eval("echo 1;");`, "eval('2 + 2')", "eval(`x`)", "($y)('uname');", "(x) ('uname');", "(string){[system][0]}('uname');", "passthru(cat /etc/hosts)", "<? php echo 1;", "<?\tphp echo 1;"} {
 		out = append(out, langCase{KindQueryValue, "q", p, "rce-code-injection"}, langCase{KindBodyValue, "code", p, "rce-code-injection"})
 	}
 	for _, b := range []string{"$(document).ready(init)", "$.ajax({url: '/x'})", "price $5 (incl. tax)", "$a{}()", "Costs $10 (approx)", "the system (whoami) command", "decode with base64_decode in php",
@@ -92,7 +92,7 @@ func langCases() []langCase {
 	for _, p := range []string{"$SHELL -c \"echo hi\"", "${SHELL} -c id", ";$BASH -c id", "${`id`}"} {
 		out = append(out, langCase{KindQueryValue, "code", p, "rce-command-line"})
 	}
-	for _, b := range []string{"Set $SHELL to zsh", "costs ${price} -c", "(see above) ('quoted');", "(a)('b')", "echo $SHELL", "I graduated from program 'Data Science'"} {
+	for _, b := range []string{"Set $SHELL to zsh", "costs ${price} -c", "(see above) ('quoted');", "(a)('b')", "echo $SHELL", "I graduated from program 'Data Science'", "the eval (evaluation) phase", "medieval('x')", "retrieval(\"x\")"} {
 		out = append(out, langCase{KindQueryValue, "q", b, ""}, langCase{KindBodyValue, "text", b, ""})
 	}
 	// PostgreSQL file and large-object access.
