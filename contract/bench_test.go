@@ -202,3 +202,56 @@ func benchStrip(b *testing.B, s *Schema, data []byte) {
 		}
 	}
 }
+
+// BenchmarkKeywords31: request bodies whose schemas use the 2020-12
+// keywords (testdata/keywords31.yaml), and stripping against
+// patternProperties and unevaluatedProperties.
+func BenchmarkKeywords31(b *testing.B) {
+	c := keywords31(b)
+	for _, tt := range []struct{ name, path, body string }{
+		{"unevaluatedProperties_oneOf", "/uneval", `{"kind":"cat","name":"Tom","lives":9}`},
+		{"if_then_unevaluated", "/cond", `{"country":"US","postal_code":"94105","state":"CA"}`},
+		{"patternProperties", "/patterns", `{"id":1,"x-trace":"a","n_count":3,"obj_a":{"a":1}}`},
+		{"dependent", "/dependent", `{"name":"a","credit_card":"4111","billing_address":"x","billing_zip":"1"}`},
+	} {
+		b.Run(tt.name, func(b *testing.B) {
+			var m Match
+			body := []byte(tt.body)
+			for b.Loop() {
+				c.Route("POST", tt.path, &m)
+				if res, vs := m.Op.CheckBody("application/json", body); res != BodyOK {
+					b.Fatal(vs)
+				}
+			}
+		})
+	}
+	for _, tt := range []struct{ name, path, item string }{
+		{"strip_patternProperties", "/patterns", `{"id":1,"x-trace":"abc","n_count":2,"secret_key":"k","obj_a":{"a":1,"b":2},"other":{"q":1}}`},
+		{"strip_unevaluated_oneOf", "/uneval", `{"kind":"cat","name":"Tom","lives":9,"bark":true,"owner_ssn":"078-05-1120"}`},
+	} {
+		b.Run(tt.name, func(b *testing.B) {
+			var m Match
+			c.Route("POST", tt.path, &m)
+			s, _ := m.Op.Response(200, "application/json")
+			var buf bytes.Buffer
+			buf.WriteByte('[')
+			for i := 0; i < 2000; i++ {
+				if i > 0 {
+					buf.WriteByte(',')
+				}
+				buf.WriteString(tt.item)
+			}
+			buf.WriteByte(']')
+			// The item schema is the document's; an array of them.
+			benchStrip(b, &Schema{Types: tArray, Items: s, MinLength: -1, MaxLength: -1, MinItems: -1, MaxItems: -1,
+				MinProperties: -1, MaxProperties: -1, schemaExt: &noExt, view: arrayView(s)}, buf.Bytes())
+		})
+	}
+}
+
+// arrayView is the view of an array of s.
+func arrayView(s *Schema) *view {
+	v := newView()
+	v.types, v.items = tArray, s.view
+	return v
+}

@@ -212,7 +212,7 @@ func (s *Schema) memberSchema(name string) *Schema {
 		return p
 	}
 	for i := range s.PatternProperties {
-		if s.PatternProperties[i].re.MatchString(name) {
+		if s.PatternProperties[i].re.matchString(name) {
 			return s.PatternProperties[i].s
 		}
 	}

@@ -76,7 +76,7 @@ const (
 
 // patternProp is one patternProperties entry.
 type patternProp struct {
-	re *regexp.Regexp
+	re *nameMatcher
 	s  *Schema
 }
 
@@ -168,7 +168,7 @@ func (v *validator) checkPatterns(s *Schema, name string, x any, depth int) bool
 	matched := false
 	for i := range s.PatternProperties {
 		pp := &s.PatternProperties[i]
-		if !pp.re.MatchString(name) {
+		if !pp.re.matchString(name) {
 			continue
 		}
 		matched = true
@@ -214,7 +214,7 @@ func (v *validator) evaluate(s *Schema, x any, depth int, e *evaluation, top boo
 			ok := false
 			if _, ok = s.Properties[name]; !ok {
 				for i := range s.PatternProperties {
-					if s.PatternProperties[i].re.MatchString(name) {
+					if s.PatternProperties[i].re.matchString(name) {
 						ok = true
 						break
 					}
@@ -391,7 +391,7 @@ func (cm *compiler) objectKeywords(s *Schema, sch *base.Schema, ptr string, node
 				ps = newSchema()
 			}
 			e := s.own()
-			e.PatternProperties = append(e.PatternProperties, patternProp{re: re, s: ps})
+			e.PatternProperties = append(e.PatternProperties, patternProp{re: newNameMatcher(re), s: ps})
 		}
 	}
 	if sch.PropertyNames != nil {

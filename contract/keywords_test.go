@@ -2,6 +2,7 @@ package contract
 
 import (
 	"net/http"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -360,5 +361,31 @@ paths:
 	}
 	if n, _ := st.Removed(); n != 3 {
 		t.Fatalf("removed %d", n)
+	}
+}
+
+func TestNameMatcher(t *testing.T) {
+	for _, tt := range []struct {
+		pattern string
+		kind    uint8
+		names   map[string]bool
+	}{
+		{"^x-", matchPrefix, map[string]bool{"x-a": true, "x-": true, "ax-": false, "X-a": false}},
+		{"trace", matchContains, map[string]bool{"x-trace-id": true, "trac": false}},
+		{"^id$", matchExact, map[string]bool{"id": true, "ids": false, "xid": false}},
+		{"^n_[a-z]+$", matchRegexp, map[string]bool{"n_ab": true, "n_": false, "m_ab": false, "n_A": false}},
+		{"(?i)^x-", matchRegexp, map[string]bool{"X-a": true, "y": false}},
+		{"^x-|^y-", matchRegexp, map[string]bool{"y-a": true, "x-b": true, "z": false}},
+		{"^é", matchPrefix, map[string]bool{"été": true, "e": false}},
+	} {
+		m := newNameMatcher(regexp.MustCompile(tt.pattern))
+		if m.kind != tt.kind {
+			t.Errorf("%s: kind %d, want %d", tt.pattern, m.kind, tt.kind)
+		}
+		for name, want := range tt.names {
+			if m.matchString(name) != want || m.match([]byte(name)) != want || m.re.MatchString(name) != want {
+				t.Errorf("%s on %q: want %v", tt.pattern, name, want)
+			}
+		}
 	}
 }

@@ -2,7 +2,6 @@ package contract
 
 import (
 	"fmt"
-	"regexp"
 	"sort"
 	"strings"
 )
@@ -38,7 +37,7 @@ type viewExt struct {
 	// the view of a member whose name matches the patterns of the mask's
 	// bits (with more than maxViewPatterns, patViews[0] is the union of
 	// them all).
-	patterns []*regexp.Regexp
+	patterns []*nameMatcher
 	patViews []*view
 	// open: a patternProperties pattern of the union is not RE2 syntax,
 	// so every name may be declared.
@@ -67,7 +66,7 @@ const maxViewPatterns = 6
 func (v *view) patternView(name []byte) (*view, bool) {
 	mask := 0
 	for i, re := range v.patterns {
-		if re.Match(name) {
+		if re.match(name) {
 			mask |= 1 << i
 		}
 	}
@@ -92,7 +91,7 @@ func (v *view) declares(name string) bool {
 		return true
 	}
 	for _, re := range v.patterns {
-		if re.MatchString(name) {
+		if re.matchString(name) {
 			return true
 		}
 	}
@@ -169,7 +168,7 @@ func (b *viewBuilder) of(list []*Schema) *view {
 			list := byName[name]
 			// A declared name that a pattern matches has both schemas.
 			for _, pp := range patterns {
-				if pp.re.MatchString(name) {
+				if pp.re.matchString(name) {
 					list = append(list, pp.s)
 					writeOnly[name] = writeOnly[name] && pp.s.WriteOnly
 				}
