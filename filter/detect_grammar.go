@@ -1108,7 +1108,8 @@ func globbedSystemPath(n string) bool {
 				open = j
 			case c == ']' && depth > 0:
 				depth--
-				globbed = globbed || globClass(n[open+1:j])
+				// %[1]s is a printf argument index, not a class.
+				globbed = globbed || n[open-1] != '%' && globClass(n[open+1:j])
 			case c == '/' && depth == 0:
 				segs[k] = n[from:j]
 				k++

@@ -147,7 +147,7 @@ func detectPHPCall(e *emitter, v *value) {
 // funcster), and a loop whose condition is a constant (while(!0),
 // while(Infinity)): the denial of service of an evaluated value.
 var (
-	reNodeCode = regexp.MustCompile(`\bnew function ?\(|(?:^|[^\w.])function ?\( ?["'\x60]|\bprocess\[ ?(?:["'\x60]|[a-z_]\w*\.)|^ ?process ?\. ?(?:env|argv|binding|dlopen|kill|exit|chdir|cwd|getuid|setuid|memoryusage|version)(?:$|[\[.;)]| ?[=+])|\bprocess ?\. ?(?:binding|dlopen)\b|^ ?module ?\. ?exports ?=|^ ?(?:global|globalthis) ?\. ?process\b|^ ?console ?(?:\[ ?["'\x60]|\. ?\w+ ?\. ?(?:call|apply|bind) ?\()|__js_function|_\$\$nd_func\$\$_|\bconstructor ?[.:] ?constructor\b|\bconstructor ?\[ ?["'\x60]constructor|\brequire\[|^ ?(?:while ?\( ?(?:!+ ?[-+]? ?(?:0|false|""|''|\x60\x60|\[ ?\]|\{ ?\}|null|undefined|nan)|true|[-+]? ?infinity|[-+]? ?[1-9]\d*|!+ ?\w+ ?\( ?\)) ?\)|for ?\( ?; ?; ?\))`)
+	reNodeCode = regexp.MustCompile(`\bnew function ?\(|(?:^|[^\w.])function\( ?["'\x60]|\bprocess\[ ?(?:["'\x60]|[a-z_]\w*\.)|^ ?process ?\. ?(?:env|argv|binding|dlopen|kill|exit|chdir|cwd|getuid|setuid|memoryusage|version)(?:$|[\[.;)]| ?[=+])|\bprocess ?\. ?(?:binding|dlopen)\b|^ ?module ?\. ?exports ?=|^ ?(?:global|globalthis) ?\. ?process\b|^ ?console ?(?:\[ ?["'\x60]|\. ?\w+ ?\. ?(?:call|apply|bind) ?\()|__js_function|_\$\$nd_func\$\$_|\bconstructor ?\. ?constructor\b|\bconstructor:constructor\b|\bconstructor ?\[ ?["'\x60]constructor|\brequire\[|^ ?(?:while ?\( ?(?:!+ ?[-+]? ?(?:0|false|""|''|\x60\x60|\[ ?\]|\{ ?\}|null|undefined|nan)|true|[-+]? ?infinity|[-+]? ?[1-9]\d*|!+ ?\w+ ?\( ?\)) ?\)|for ?\( ?; ?; ?\))`)
 )
 
 // nodeWords gate reNodeCode (keyword group kwNode), chosen like

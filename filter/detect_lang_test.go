@@ -50,7 +50,7 @@ func langCases() []langCase {
 		out = append(out, langCase{KindQueryValue, "q", p, "node-code-injection"})
 	}
 	for _, b := range []string{"process.env in react", "How to use module.exports", "the process [see below]", "We require [insert name]", "while (you wait) we work", "for (each) item",
-		"function (apply) please", "console.log in production", "Process the order, then ship", "node process manager"} {
+		"function (apply) please", "console.log in production", "function (`add`) which appends", "Constructor: constructor, Destructor: d", "Process the order, then ship", "node process manager"} {
 		out = append(out, langCase{KindQueryValue, "q", b, ""}, langCase{KindBodyValue, "text", b, ""})
 	}
 	// SQL casts without a gate keyword; :: paths of other languages.
@@ -86,7 +86,7 @@ func langCases() []langCase {
 		out = append(out, langCase{KindQueryValue, "file", p, "rce-command-line"})
 	}
 	for _, b := range []string{"Pros; cons -- see below", "sudo apt-get update && sudo apt-get install -y nginx", "Monday; Tuesday - Friday", "a|b -c", "red;green;blue -ish",
-		"See /etc/nginx/[name].conf for details", "cd into the folder; then run it", "Use /usr/bin/[tool] as shown", "/etc/[name]/config", "x;y -z", "cd /app and run make", "en-US,en;q=0.9", "tags: a; b; c"} {
+		"See /etc/nginx/[name].conf for details", "cd into the folder; then run it", "Use /usr/bin/[tool] as shown", "/etc/[name]/config", "x;y -z", "cat > /etc/bash_completion.d/%[1]s", "cd /app and run make", "en-US,en;q=0.9", "tags: a; b; c"} {
 		out = append(out, langCase{KindQueryValue, "q", b, ""}, langCase{KindBodyValue, "text", b, ""})
 	}
 	for _, p := range []string{"$SHELL -c \"echo hi\"", "${SHELL} -c id", ";$BASH -c id", "${`id`}"} {
