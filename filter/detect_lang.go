@@ -31,7 +31,9 @@ var javaPackages = []string{
 // Exception and error classes are left out: error reports carry their
 // names (java.lang.NullPointerException) as data.
 func javaClassName(n string) bool {
-	n = strings.TrimSpace(n)
+	if n[0] == ' ' || n[len(n)-1] == ' ' {
+		n = strings.TrimSpace(n)
+	}
 	n = strings.TrimSuffix(n, "[]")
 	if len(n) > 2 && n[0] == 'l' && n[len(n)-1] == ';' {
 		n = n[1 : len(n)-1]
@@ -120,7 +122,7 @@ var (
 // alternative a part that every match contains, chosen to start with a
 // byte pair that ordinary text rarely has (the keyword scan tests each
 // pair it meets).
-var phpCallWords = []string{"base64_", "gzinflate", "gzuncompress", "gzdecode", "bzdecompress", "zlib_", "_rot13", "uudecode", "x2bin", "kopen", "m_socket", "l_user_", "e_function", "r_shutdown", "c_open", "l_exec", "pcntl_", "phpinfo", "p_uname", "posix_", "e_get_", "e_put_", "t_file", "w_source", "t_defined", "i_set", "e_uploaded", "_callback", "t_options", "nserialize", "mb_ereg", "chr(", "chr (", "eval"}
+var phpCallWords = []string{"base64_", "gzinflate", "gzuncompress", "gzdecode", "bzdecompress", "zlib_", "_rot13", "uudecode", "x2bin", "kopen", "m_socket", "l_user_", "e_function", "r_shutdown", "c_open", "l_exec", "pcntl_", "phpinfo", "p_uname", "posix_", "e_get_", "e_put_", "t_file", "w_source", "t_defined", "i_set", "e_uploaded", "_callback", "t_options", "nserialize", "mb_ereg", "chr(", "chr (", "eval(", "eval ("}
 
 // detectPHPCall flags the calls above.
 func detectPHPCall(e *emitter, v *value) {

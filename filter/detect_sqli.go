@@ -218,7 +218,7 @@ func hasTSQLWord(n string) bool {
 }
 
 // sqlFuncWords gate reSQLiFunction.
-var sqlFuncWords = []string{"(select", "( select", "case when", "sleep", "benchmark", "waitfor", "information_schema", "xp_", "sp_", "load_file", "lo_import", "lo_export", "lo_get", "lo_put", "lo_from", " program", "into ", "@@", "extractvalue", "updatexml", "group_concat", "utl_", "dbms_", "sysobjects", "syscolumns", "sqlite_master", "pg_", "mysql.", "fn_", "master.", "randomblob", "make_set", "name_const", "geometrycollection", "exp", "procedure", "char", "concat"}
+var sqlFuncWords = []string{"(select", "( select", "case when", "sleep", "benchmark", "waitfor", "information_schema", "xp_", "sp_", "load_file", "o_import", "o_export", "o_get", "o_put", "o_from", "ogram '", "ogram'", "into ", "@@", "extractvalue", "updatexml", "group_concat", "utl_", "dbms_", "sysobjects", "syscolumns", "sqlite_master", "pg_", "mysql.", "fn_", "master.", "randomblob", "make_set", "name_const", "geometrycollection", "exp", "procedure", "char", "concat"}
 
 // stackedWords are the statements reSQLiStacked looks for after a ';'.
 var stackedWords = wordSet("drop declare exec execute shutdown insert delete update select create alter truncate grant waitfor")
