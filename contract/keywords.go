@@ -56,7 +56,7 @@ var noExt = schemaExt{MinContains: -1, MaxContains: -1}
 func (s *Schema) own() *schemaExt {
 	if s.schemaExt == &noExt {
 		e := noExt
-		s.schemaExt = &e
+		s.schemaExt, s.ext = &e, true
 	}
 	return s.schemaExt
 }

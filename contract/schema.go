@@ -57,6 +57,9 @@ func (m typeMask) String() string {
 type Schema struct {
 	Types    typeMask
 	Nullable bool // OpenAPI 3.0 nullable: true
+	// ext: the schema has 2020-12 keywords (schemaExt is its own), so
+	// that the validator looks there only then.
+	ext bool
 
 	Enum  []any // decoded like request bodies (jsonNumber for numbers)
 	Const any
@@ -282,7 +285,7 @@ func (v *validator) check(s *Schema, x any, depth int) {
 	if s.Not != nil && v.matches(s.Not, x, depth) {
 		v.fail("not", "must not match the excluded schema")
 	}
-	if s.If != nil {
+	if s.ext && s.If != nil {
 		v.checkIf(s, x, depth)
 	}
 }
@@ -409,16 +412,20 @@ func (v *validator) checkArray(s *Schema, a []any, depth int) {
 			}
 		}
 	}
-	for i, p := range s.PrefixItems {
-		if i >= len(a) || v.full() {
-			break
+	start := 0
+	if s.ext {
+		for i, p := range s.PrefixItems {
+			if i >= len(a) || v.full() {
+				break
+			}
+			v.path = append(v.path, strconv.Itoa(i))
+			v.check(p, a[i], depth+1)
+			v.path = v.path[:len(v.path)-1]
 		}
-		v.path = append(v.path, strconv.Itoa(i))
-		v.check(p, a[i], depth+1)
-		v.path = v.path[:len(v.path)-1]
+		start = len(s.PrefixItems)
 	}
 	if s.Items != nil {
-		for i := len(s.PrefixItems); i < len(a); i++ {
+		for i := start; i < len(a); i++ {
 			if v.full() {
 				return
 			}
@@ -426,6 +433,9 @@ func (v *validator) checkArray(s *Schema, a []any, depth int) {
 			v.check(s.Items, a[i], depth+1)
 			v.path = v.path[:len(v.path)-1]
 		}
+	}
+	if !s.ext {
+		return
 	}
 	if s.Contains != nil {
 		v.checkContains(s, a, depth)
@@ -449,7 +459,8 @@ func (v *validator) checkObject(s *Schema, m map[string]any, depth int) {
 	if s.MaxProperties >= 0 && len(m) > s.MaxProperties {
 		v.fail("maxProperties", "must have at most "+strconv.Itoa(s.MaxProperties)+" properties")
 	}
-	if len(s.DependentRequired) > 0 || len(s.DependentSchemas) > 0 {
+	ext := s.ext
+	if ext && (len(s.DependentRequired) > 0 || len(s.DependentSchemas) > 0) {
 		v.checkDependent(s, m, depth)
 	}
 	for name, x := range m {
@@ -457,10 +468,10 @@ func (v *validator) checkObject(s *Schema, m map[string]any, depth int) {
 			return
 		}
 		v.path = append(v.path, name)
-		if s.PropertyNames != nil {
+		if ext && s.PropertyNames != nil {
 			v.checkName(s.PropertyNames, name, depth)
 		}
-		matched := len(s.PatternProperties) > 0 && v.checkPatterns(s, name, x, depth)
+		matched := ext && len(s.PatternProperties) > 0 && v.checkPatterns(s, name, x, depth)
 		if p, ok := s.Properties[name]; ok {
 			if v.o.request && p.ReadOnly {
 				// readOnly: the server sets it; a client that sends it
@@ -469,12 +480,12 @@ func (v *validator) checkObject(s *Schema, m map[string]any, depth int) {
 			} else {
 				v.check(p, x, depth+1)
 			}
-		} else if matched || s.PatternsOpen {
+		} else if matched || ext && s.PatternsOpen {
 			// patternProperties declare it (or might: a pattern that is
 			// not RE2 syntax is not enforced).
 		} else if s.Additional != nil {
 			v.check(s.Additional, x, depth+1)
-		} else if s.UnevaluatedProperties.mode != unevalNone {
+		} else if ext && s.UnevaluatedProperties.mode != unevalNone {
 			// judged below, once every branch has had its say
 		} else if !s.AdditionalTrue && (s.AdditionalFalse || v.o.rejectUnknown) && !s.view.declares(name) {
 			// Declared in a sibling allOf/oneOf/anyOf branch counts as
@@ -484,7 +495,7 @@ func (v *validator) checkObject(s *Schema, m map[string]any, depth int) {
 		}
 		v.path = v.path[:len(v.path)-1]
 	}
-	if s.UnevaluatedProperties.mode >= unevalFalse {
+	if ext && s.UnevaluatedProperties.mode >= unevalFalse {
 		v.checkUnevaluatedProps(s, m, depth)
 	}
 }

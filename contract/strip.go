@@ -425,7 +425,7 @@ func (f *sframe) itemView() *view {
 	if f.v == nil {
 		return nil
 	}
-	if f.idx < len(f.v.prefix) {
+	if f.v.hasPrefix && f.idx < len(f.v.prefix) {
 		return f.v.prefix[f.idx]
 	}
 	return f.v.items
@@ -571,7 +571,7 @@ func (st *Stripper) member() {
 		} else {
 			pv, ok = v.props[string(name)]
 		}
-		if !ok && len(v.patterns) > 0 {
+		if !ok && v.hasPatterns {
 			nb := name
 			if st.keyEsc {
 				nb = []byte(dec)

@@ -15,6 +15,9 @@ import (
 type view struct {
 	types    typeMask // union of the types the branches name; 0: any
 	nullable bool
+	// hasPrefix, hasPatterns: viewExt holds prefix, patterns (read here,
+	// in the line the stripper loads anyway, not through the pointer).
+	hasPrefix, hasPatterns bool
 	// props: declared properties; writeOnly ones map to stripView, so a
 	// response never carries them.
 	props map[string]*view
@@ -185,6 +188,7 @@ func (b *viewBuilder) of(list []*Schema) *view {
 	}
 	if maxPrefix > 0 {
 		v.own().prefix = make([]*view, maxPrefix)
+		v.hasPrefix = true
 		for i := range v.prefix {
 			var at []*Schema
 			for _, s := range flat {
@@ -221,6 +225,7 @@ func tailItems(s *Schema) *Schema {
 // patternViews gives v the views of members that patterns match.
 func (b *viewBuilder) patternViews(v *view, patterns []patternProp) {
 	e := v.own()
+	v.hasPatterns = true
 	for _, pp := range patterns {
 		e.patterns = append(e.patterns, pp.re)
 	}
