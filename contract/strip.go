@@ -572,11 +572,7 @@ func (st *Stripper) member() {
 			pv, ok = v.props[string(name)]
 		}
 		if !ok && v.hasPatterns {
-			nb := name
-			if st.keyEsc {
-				nb = []byte(dec)
-			}
-			pv, ok = v.patternView(nb)
+			pv, ok = st.patternChild(v, dec)
 		}
 		switch {
 		case ok && pv != stripView:
@@ -617,6 +613,18 @@ func (st *Stripper) member() {
 	st.out = append(st.out, st.key...)
 	st.out = append(st.out, '"', ':')
 	st.cur = child
+}
+
+// patternChild is the view of the member just read by the patterns of v
+// (dec: its decoded name when it has escapes). Out of line: member is the
+// stripper's hottest function and most views have no patterns.
+//
+//go:noinline
+func (st *Stripper) patternChild(v *view, dec string) (*view, bool) {
+	if st.keyEsc {
+		return v.patternView([]byte(dec))
+	}
+	return v.patternView(st.key)
 }
 
 // pop closes the innermost container.
