@@ -25,11 +25,12 @@
 //
 // A *Redactor is immutable and safe for concurrent use. A *Stream belongs to
 // one response: it owns its buffer, its JSON path stack, its HMAC state and
-// its findings. Its two large buffers (input window and output) are zeroed
-// when it closes and reused by later streams of the same Redactor, so a
-// response costs no buffer growth and no byte of one response ever sits in
-// memory another stream can reach; everything else is garbage once the
-// response is done.
+// its findings. For a body whose first write is 4 KiB or more, its two
+// large buffers (input window and output) come from a pool of the
+// Redactor's and go back to it zeroed (every byte ever written to them)
+// when the stream closes, so a large response costs no buffer growth and
+// no byte of one response ever sits in memory another stream can reach;
+// everything else is garbage once the response is done.
 //
 // # Streaming, window and chunking
 //

@@ -40,6 +40,11 @@ type Stream struct {
 	base    int    // absolute offset of buf[0]
 	emitted int    // absolute offset up to which output was produced
 	out     []byte // output waiting for dst
+	// The longest buf and out ever were: every byte written to them
+	// lies below, so that is all that must be zeroed when they are
+	// pooled.
+	bufHW, outHW int
+	pooled       bool // buf and out came from r.bufs
 
 	pending []match // detected, not yet emitted, sorted by start
 	pi      int     // first pending match not yet emitted
@@ -96,10 +101,11 @@ func (s *Stream) Write(p []byte) (int, error) {
 	for len(p) > 0 {
 		piece := p[:min(len(p), maxPiece)]
 		p = p[len(piece):]
-		if s.buf == nil {
-			s.buf, s.out = s.r.bufs.get(), s.r.bufs.get()
+		if s.buf == nil && len(piece) >= pooledPiece {
+			s.buf, s.out, s.pooled = s.r.bufs.get(), s.r.bufs.get(), true
 		}
 		s.buf = append(s.buf, piece...)
+		s.bufHW = max(s.bufHW, len(s.buf))
 		s.round(false, false)
 		if err := s.drain(); err != nil {
 			return n - len(p) - len(piece), err
@@ -138,8 +144,10 @@ func (s *Stream) Close() error {
 		s.err = s.drain()
 	}
 	s.closed = true
-	s.r.bufs.put(s.buf)
-	s.r.bufs.put(s.out)
+	if s.pooled {
+		s.r.bufs.put(s.buf, max(s.bufHW, len(s.buf)))
+		s.r.bufs.put(s.out, max(s.outHW, len(s.out)))
+	}
 	s.buf, s.pending, s.out = nil, nil, nil
 	return s.err
 }
@@ -239,6 +247,7 @@ func (s *Stream) drain() error {
 		return nil
 	}
 	_, err := s.dst.Write(s.out)
+	s.outHW = max(s.outHW, len(s.out))
 	s.out = s.out[:0]
 	if err != nil {
 		s.err = err
@@ -279,6 +288,11 @@ func (s *Stream) found(det int) {
 // the length it reads. Buffers larger than a stream ever needs for
 // ordinary writes (after a huge Write or a long value) are left to the
 // garbage collector, so the pool stays bounded per buffer.
+// pooledPiece is the first write from which a stream takes pooled
+// buffers: a small body (a first write shorter than this) grows small
+// buffers of its own, cheaper than clearing large ones.
+const pooledPiece = 4 << 10
+
 type bufPool struct {
 	pool    sync.Pool // of *[]byte
 	size    int       // capacity of a new buffer
@@ -296,12 +310,12 @@ func (bp *bufPool) get() []byte {
 	return make([]byte, 0, bp.size)
 }
 
-func (bp *bufPool) put(b []byte) {
+// put pools b, of which no byte at or past used was ever written.
+func (bp *bufPool) put(b []byte, used int) {
 	if cap(b) == 0 || cap(b) > bp.maxSize {
 		return
 	}
-	b = b[:cap(b)]
-	clear(b)
+	clear(b[:used])
 	b = b[:0]
 	bp.pool.Put(&b)
 }
