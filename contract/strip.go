@@ -526,7 +526,9 @@ func (st *Stripper) endScalar() bool {
 			return false
 		}
 		k = tNumber
-		if !bytes.ContainsAny(lit, ".eE") || isIntegral(string(lit)) {
+		// Only a schema that takes integers but not every number asks
+		// whether this one is whole.
+		if !st.typeOK(tNumber) && isIntegral(bytesString(lit)) {
 			k = tInteger
 		}
 	}
