@@ -169,16 +169,21 @@ func BenchmarkStripFeatures(b *testing.B) {
 	var m Match
 	c.Route("GET", "/v1/pets", &m)
 	s, _ := m.Op.Response(200, "application/json")
+	benchStrip(b, s, jsonArrayOf(2000, `{"id":12345,"name":"Rex the dog","tag":"dog","password_hash":"$2a$10$abcdefghijklmnop","owner":{"name":"Alice Example","email":"alice@example.com","ssn":"078-05-1120"},"tags":["good","boy"]}`))
+}
+
+// jsonArrayOf is a JSON array of n copies of item.
+func jsonArrayOf(n int, item string) []byte {
 	var buf bytes.Buffer
 	buf.WriteByte('[')
-	for i := 0; i < 2000; i++ {
+	for i := range n {
 		if i > 0 {
 			buf.WriteByte(',')
 		}
-		buf.WriteString(`{"id":12345,"name":"Rex the dog","tag":"dog","password_hash":"$2a$10$abcdefghijklmnop","owner":{"name":"Alice Example","email":"alice@example.com","ssn":"078-05-1120"},"tags":["good","boy"]}`)
+		buf.WriteString(item)
 	}
 	buf.WriteByte(']')
-	benchStrip(b, s, buf.Bytes())
+	return buf.Bytes()
 }
 
 func benchStrip(b *testing.B, s *Schema, data []byte) {
@@ -233,18 +238,9 @@ func BenchmarkKeywords31(b *testing.B) {
 			var m Match
 			c.Route("POST", tt.path, &m)
 			s, _ := m.Op.Response(200, "application/json")
-			var buf bytes.Buffer
-			buf.WriteByte('[')
-			for i := 0; i < 2000; i++ {
-				if i > 0 {
-					buf.WriteByte(',')
-				}
-				buf.WriteString(tt.item)
-			}
-			buf.WriteByte(']')
 			// The item schema is the document's; an array of them.
 			benchStrip(b, &Schema{Types: tArray, Items: s, MinLength: -1, MaxLength: -1, MinItems: -1, MaxItems: -1,
-				MinProperties: -1, MaxProperties: -1, schemaExt: &noExt, view: arrayView(s)}, buf.Bytes())
+				MinProperties: -1, MaxProperties: -1, schemaExt: &noExt, view: arrayView(s)}, jsonArrayOf(2000, tt.item))
 		})
 	}
 }
