@@ -1,7 +1,9 @@
 package gatehouse
 
 import (
+	"github.com/caddyserver/caddy/v2/caddyconfig/caddyfile"
 	"github.com/caddyserver/caddy/v2/caddyconfig/httpcaddyfile"
+	"github.com/caddyserver/caddy/v2/modules/caddyhttp"
 )
 
 // The Caddyfile surface of Gatehouse: every directive, global option and the
@@ -34,7 +36,7 @@ import (
 // redact never spends time on fields that do not leave.
 // A `route` block overrides this order where a site needs another one.
 func init() {
-	httpcaddyfile.RegisterHandlerDirective("request_filter", parseRequestFilter)
+	httpcaddyfile.RegisterHandlerDirective("request_filter", handlerDirective[RequestFilter])
 	httpcaddyfile.RegisterDirectiveOrder("request_filter", httpcaddyfile.After, "try_files")
 
 	// The site-wide monitor switch runs before every module so that each
@@ -44,23 +46,37 @@ func init() {
 	httpcaddyfile.RegisterDirectiveOrder("gatehouse", httpcaddyfile.After, "try_files")
 	httpcaddyfile.RegisterGlobalOption("gatehouse", parseGatehouseOption)
 
-	httpcaddyfile.RegisterHandlerDirective("api_auth", parseAPIAuth)
+	httpcaddyfile.RegisterHandlerDirective("api_auth", handlerDirective[APIAuth])
 	httpcaddyfile.RegisterDirectiveOrder("api_auth", httpcaddyfile.After, "basic_auth")
 
 	// Before forward_auth lands right after api_auth (anchored on
 	// basic_auth), on a standard directive of its own.
-	httpcaddyfile.RegisterHandlerDirective("abuse_control", parseAbuseControl)
+	httpcaddyfile.RegisterHandlerDirective("abuse_control", handlerDirective[AbuseControl])
 	httpcaddyfile.RegisterDirectiveOrder("abuse_control", httpcaddyfile.Before, "forward_auth")
 
-	httpcaddyfile.RegisterHandlerDirective("access_control", parseAccessControl)
+	httpcaddyfile.RegisterHandlerDirective("access_control", handlerDirective[AccessControl])
 	httpcaddyfile.RegisterDirectiveOrder("access_control", httpcaddyfile.Before, "request_header")
 	httpcaddyfile.RegisterGlobalOption("access_policy", parseAccessPolicyOption)
 
-	httpcaddyfile.RegisterHandlerDirective("response_redact", parseResponseRedact)
+	httpcaddyfile.RegisterHandlerDirective("response_redact", handlerDirective[ResponseRedact])
 	httpcaddyfile.RegisterDirectiveOrder("response_redact", httpcaddyfile.After, "encode")
 
 	// Before push (the standard directive after encode), so it lands after
 	// response_redact whichever registers first.
-	httpcaddyfile.RegisterHandlerDirective("api_contract", parseAPIContract)
+	httpcaddyfile.RegisterHandlerDirective("api_contract", handlerDirective[APIContract])
 	httpcaddyfile.RegisterDirectiveOrder("api_contract", httpcaddyfile.Before, "push")
+}
+
+// handlerDirective parses a handler directive whose module reads its own
+// Caddyfile tokens (UnmarshalCaddyfile, which the module docs describe).
+func handlerDirective[T any, PT interface {
+	*T
+	caddyfile.Unmarshaler
+	caddyhttp.MiddlewareHandler
+}](h httpcaddyfile.Helper) (caddyhttp.MiddlewareHandler, error) {
+	m := PT(new(T))
+	if err := m.UnmarshalCaddyfile(h.Dispenser); err != nil {
+		return nil, err
+	}
+	return m, nil
 }

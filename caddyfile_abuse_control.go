@@ -5,19 +5,10 @@ import (
 
 	"github.com/caddyserver/caddy/v2"
 	"github.com/caddyserver/caddy/v2/caddyconfig/caddyfile"
-	"github.com/caddyserver/caddy/v2/caddyconfig/httpcaddyfile"
 	"github.com/caddyserver/caddy/v2/modules/caddyhttp"
 
 	"github.com/gatehouse-dev/caddy-gatehouse/limits"
 )
-
-func parseAbuseControl(h httpcaddyfile.Helper) (caddyhttp.MiddlewareHandler, error) {
-	ac := new(AbuseControl)
-	if err := ac.UnmarshalCaddyfile(h.Dispenser); err != nil {
-		return nil, err
-	}
-	return ac, nil
-}
 
 // UnmarshalCaddyfile sets up the handler from Caddyfile tokens. Syntax:
 //

@@ -10,18 +10,9 @@ import (
 	"github.com/caddyserver/caddy/v2/caddyconfig"
 	"github.com/caddyserver/caddy/v2/caddyconfig/caddyfile"
 	"github.com/caddyserver/caddy/v2/caddyconfig/httpcaddyfile"
-	"github.com/caddyserver/caddy/v2/modules/caddyhttp"
 
 	"github.com/gatehouse-dev/caddy-gatehouse/authz"
 )
-
-func parseAccessControl(h httpcaddyfile.Helper) (caddyhttp.MiddlewareHandler, error) {
-	ac := new(AccessControl)
-	if err := ac.UnmarshalCaddyfile(h.Dispenser); err != nil {
-		return nil, err
-	}
-	return ac, nil
-}
 
 // UnmarshalCaddyfile sets up the handler from Caddyfile tokens:
 //

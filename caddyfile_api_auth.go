@@ -7,19 +7,9 @@ import (
 
 	"github.com/caddyserver/caddy/v2"
 	"github.com/caddyserver/caddy/v2/caddyconfig/caddyfile"
-	"github.com/caddyserver/caddy/v2/caddyconfig/httpcaddyfile"
-	"github.com/caddyserver/caddy/v2/modules/caddyhttp"
 
 	"github.com/gatehouse-dev/caddy-gatehouse/authz/authn"
 )
-
-func parseAPIAuth(h httpcaddyfile.Helper) (caddyhttp.MiddlewareHandler, error) {
-	a := new(APIAuth)
-	if err := a.UnmarshalCaddyfile(h.Dispenser); err != nil {
-		return nil, err
-	}
-	return a, nil
-}
 
 // UnmarshalCaddyfile sets up the handler from Caddyfile tokens:
 //

@@ -1,18 +1,6 @@
 package gatehouse
 
-import (
-	"github.com/caddyserver/caddy/v2/caddyconfig/caddyfile"
-	"github.com/caddyserver/caddy/v2/caddyconfig/httpcaddyfile"
-	"github.com/caddyserver/caddy/v2/modules/caddyhttp"
-)
-
-func parseAPIContract(h httpcaddyfile.Helper) (caddyhttp.MiddlewareHandler, error) {
-	m := new(APIContract)
-	if err := m.UnmarshalCaddyfile(h.Dispenser); err != nil {
-		return nil, err
-	}
-	return m, nil
-}
+import "github.com/caddyserver/caddy/v2/caddyconfig/caddyfile"
 
 // UnmarshalCaddyfile sets up the handler from Caddyfile tokens:
 //

@@ -6,19 +6,9 @@ import (
 	"github.com/dustin/go-humanize"
 
 	"github.com/caddyserver/caddy/v2/caddyconfig/caddyfile"
-	"github.com/caddyserver/caddy/v2/caddyconfig/httpcaddyfile"
-	"github.com/caddyserver/caddy/v2/modules/caddyhttp"
 
 	"github.com/gatehouse-dev/caddy-gatehouse/filter"
 )
-
-func parseRequestFilter(h httpcaddyfile.Helper) (caddyhttp.MiddlewareHandler, error) {
-	rf := new(RequestFilter)
-	if err := rf.UnmarshalCaddyfile(h.Dispenser); err != nil {
-		return nil, err
-	}
-	return rf, nil
-}
 
 // UnmarshalCaddyfile sets up the handler from Caddyfile tokens. Syntax:
 //
