@@ -109,15 +109,7 @@ func (h *AbuseControl) UnmarshalCaddyfile(d *caddyfile.Dispenser) error {
 		case "monitor":
 			h.Monitor, err = parseMonitorOption(d)
 		case "log_rate":
-			if !d.NextArg() {
-				return d.ArgErr()
-			}
-			if h.LogRate, err = parseLogRate(d.Val()); err != nil {
-				return d.Errf("log_rate: %v", err)
-			}
-			if d.NextArg() {
-				return d.ArgErr()
-			}
+			err = logRateArg(d, &h.LogRate)
 		default:
 			return d.Errf("unrecognized subdirective %q", d.Val())
 		}

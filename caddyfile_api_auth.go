@@ -172,15 +172,9 @@ func (a *APIAuth) UnmarshalCaddyfile(d *caddyfile.Dispenser) error {
 			}
 			a.Monitor = m
 		case "log_rate":
-			var s string
-			if err := oneArg(d, &s); err != nil {
+			if err := logRateArg(d, &a.LogRate); err != nil {
 				return err
 			}
-			n, err := parseLogRate(s)
-			if err != nil {
-				return d.Errf("log_rate: %v", err)
-			}
-			a.LogRate = n
 		case "cache_size":
 			var s string
 			if err := oneArg(d, &s); err != nil {

@@ -46,18 +46,14 @@ func (h *APIContract) UnmarshalCaddyfile(d *caddyfile.Dispenser) error {
 			if h.Spec != "" {
 				return d.Err("spec: given twice (inline and in the block)")
 			}
-			if !d.NextArg() {
-				return d.ArgErr()
-			}
-			h.Spec = d.Val()
-			if d.NextArg() {
-				return d.ArgErr()
+			if err := oneArg(d, &h.Spec); err != nil {
+				return err
 			}
 		case "base_path":
-			if !d.NextArg() {
-				return d.ArgErr()
+			var bp string
+			if err := oneArg(d, &bp); err != nil {
+				return err
 			}
-			bp := d.Val()
 			if bp != "" && bp[0] != '/' {
 				return d.Errf("base_path: %q must begin with /", bp)
 			}
@@ -65,9 +61,6 @@ func (h *APIContract) UnmarshalCaddyfile(d *caddyfile.Dispenser) error {
 				bp = ""
 			}
 			h.BasePath = &bp
-			if d.NextArg() {
-				return d.ArgErr()
-			}
 		case "unknown_paths":
 			if !d.NextArg() {
 				return d.ArgErr()
@@ -86,17 +79,17 @@ func (h *APIContract) UnmarshalCaddyfile(d *caddyfile.Dispenser) error {
 				}
 				h.UnknownPaths = append(h.UnknownPaths, ContractPathRule{Prefix: p, Action: action})
 			}
-		case "reject_unknown_properties", "reject_unknown_query", "case_insensitive":
-			if d.NextArg() {
-				return d.ArgErr()
+		case "reject_unknown_properties":
+			if err := flagArg(d, &h.RejectUnknownProperties); err != nil {
+				return err
 			}
-			switch name {
-			case "reject_unknown_properties":
-				h.RejectUnknownProperties = true
-			case "reject_unknown_query":
-				h.RejectUnknownQuery = true
-			default:
-				h.CaseInsensitive = true
+		case "reject_unknown_query":
+			if err := flagArg(d, &h.RejectUnknownQuery); err != nil {
+				return err
+			}
+		case "case_insensitive":
+			if err := flagArg(d, &h.CaseInsensitive); err != nil {
+				return err
 			}
 		case "max_body_size", "response_hold":
 			n, err := parseSizeArg(d)
@@ -109,12 +102,9 @@ func (h *APIContract) UnmarshalCaddyfile(d *caddyfile.Dispenser) error {
 				h.ResponseHold = n
 			}
 		case "security", "responses", "on_mismatch", "realm":
-			if !d.NextArg() {
-				return d.ArgErr()
-			}
-			v := d.Val()
-			if d.NextArg() {
-				return d.ArgErr()
+			var v string
+			if err := oneArg(d, &v); err != nil {
+				return err
 			}
 			allowed := map[string][]string{
 				"security":    {contractSecurityEnforce, contractSecurityOff},
@@ -145,16 +135,8 @@ func (h *APIContract) UnmarshalCaddyfile(d *caddyfile.Dispenser) error {
 			}
 			h.Monitor = on
 		case "log_rate":
-			if !d.NextArg() {
-				return d.ArgErr()
-			}
-			n, err := parseLogRate(d.Val())
-			if err != nil {
-				return d.Errf("log_rate: %v", err)
-			}
-			h.LogRate = n
-			if d.NextArg() {
-				return d.ArgErr()
+			if err := logRateArg(d, &h.LogRate); err != nil {
+				return err
 			}
 		default:
 			return d.Errf("unrecognized subdirective %q", name)

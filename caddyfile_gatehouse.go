@@ -1,7 +1,6 @@
 package gatehouse
 
 import (
-	"fmt"
 	"strconv"
 
 	"github.com/caddyserver/caddy/v2/caddyconfig"
@@ -92,16 +91,8 @@ func parseGatehouseOption(d *caddyfile.Dispenser, _ any) (any, error) {
 			}
 			app.Monitor = *on
 		case "decision_log_rate":
-			if !d.NextArg() {
-				return nil, d.ArgErr()
-			}
-			n, err := parseLogRate(d.Val())
-			if err != nil {
-				return nil, d.Errf("decision_log_rate: %v", err)
-			}
-			app.DecisionLogRate = n
-			if d.NextArg() {
-				return nil, d.ArgErr()
+			if err := logRateArg(d, &app.DecisionLogRate); err != nil {
+				return nil, err
 			}
 		default:
 			return nil, d.Errf("gatehouse: unrecognized option %q", d.Val())
@@ -110,16 +101,24 @@ func parseGatehouseOption(d *caddyfile.Dispenser, _ any) (any, error) {
 	return httpcaddyfile.App{Name: "gatehouse", Value: caddyconfig.JSON(app, nil)}, nil
 }
 
-// parseLogRate reads <lines-per-second>|off (off: -1, no limit).
-func parseLogRate(v string) (int, error) {
+// logRateArg reads the <lines-per-second>|off argument of the
+// subdirective at the cursor (off: -1, no limit).
+func logRateArg(d *caddyfile.Dispenser, dst *int) error {
+	name := d.Val()
+	var v string
+	if err := oneArg(d, &v); err != nil {
+		return err
+	}
 	if v == "off" {
-		return -1, nil
+		*dst = -1
+		return nil
 	}
 	n, err := strconv.Atoi(v)
 	if err != nil || n < 1 {
-		return 0, fmt.Errorf("expected a positive number of lines per second or off, got %q", v)
+		return d.Errf("%s: expected a positive number of lines per second or off, got %q", name, v)
 	}
-	return n, nil
+	*dst = n
+	return nil
 }
 
 // oneArg reads the single argument of the subdirective at the cursor.

@@ -264,16 +264,8 @@ func (h *ResponseRedact) UnmarshalCaddyfile(d *caddyfile.Dispenser) error {
 			}
 			h.Monitor = m
 		case "log_rate":
-			if !d.NextArg() {
-				return d.ArgErr()
-			}
-			n, err := parseLogRate(d.Val())
-			if err != nil {
-				return d.Errf("log_rate: %v", err)
-			}
-			h.LogRate = n
-			if d.NextArg() {
-				return d.ArgErr()
+			if err := logRateArg(d, &h.LogRate); err != nil {
+				return err
 			}
 		case "sniff":
 			if !d.NextArg() {
