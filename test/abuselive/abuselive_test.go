@@ -52,6 +52,17 @@ const globals = `{
 }
 `
 
+// childGlobals is the global options block of the second Caddy process
+// (startChild), a second instance of the fleet.
+const childGlobals = `{
+	admin off
+	http_port 9117
+	https_port 9118
+	persist_config off
+	skip_install_trust
+}
+`
+
 func skipShort(t *testing.T) {
 	if testing.Short() {
 		t.Skip("live Caddy and Redis test")
@@ -139,14 +150,7 @@ func TestTwoInstancesShareRedis(t *testing.T) {
 
 	tester := caddytest.NewTester(t)
 	tester.InitServer(globals+site("9111", redis, rule), "caddyfile")
-	startChild(t, `{
-	admin off
-	http_port 9117
-	https_port 9118
-	persist_config off
-	skip_install_trust
-}
-`+site("9112", redis, rule), "http://127.0.0.1:9112")
+	startChild(t, childGlobals+site("9112", redis, rule), "http://127.0.0.1:9112")
 
 	c := &http.Client{Timeout: 5 * time.Second}
 	allowed := map[string]int{}
@@ -306,14 +310,7 @@ http://:%s {
 	}
 	tester := caddytest.NewTester(t)
 	tester.InitServer(globals+siteBan("9111"), "caddyfile")
-	startChild(t, `{
-	admin off
-	http_port 9117
-	https_port 9118
-	persist_config off
-	skip_install_trust
-}
-`+siteBan("9112"), "http://127.0.0.1:9112")
+	startChild(t, childGlobals+siteBan("9112"), "http://127.0.0.1:9112")
 	c := &http.Client{Timeout: 5 * time.Second}
 	if code, _ := get(t, c, "http://127.0.0.1:9112/api/x"); code != 200 {
 		t.Fatalf("before: %d", code)
