@@ -256,7 +256,7 @@ func detectSQLGrammar(e *emitter, v *value) {
 // busybox), batch FOR/IF syntax, process substitution, fork bombs, brace
 // expansion, globbed system paths, quote-split command names.
 var (
-	reCmdLine = regexp.MustCompile(`^(?:(?:sudo|nohup|time|strace|ltrace|env|exec|xargs|busybox|timeout \d+|nice|ionice|command|builtin|stdbuf -\w+|unbuffer) +)*(?:(?:/usr)?(?:/local)?/s?bin/[a-z][\w.+-]{1,30}(?: +[-/~.$"'a-z0-9]|$)|(?:sh|bash|zsh|ksh|dash|csh|tcsh|ash|busybox|python[23]?(?:\.\d+)?|perl|ruby|php|node|lua|pwsh|powershell) +-[a-z]{1,3} +\S|(?:curl|wget) +(?:-[a-z]+ +)*(?:https?|ftp|file)://\S|(?:nc|ncat|netcat|socat|telnet) +(?:-[a-z]+ +)*[\w.-]+ +\d{1,5}\b|(?:cat|head|tail|less|more|base64|xxd|od|strings) +/(?:etc|proc|root|home|var|tmp|dev|sys)/|(?:ping|nslookup|dig|host|traceroute) +(?:-[a-z] +\d+ +)*[\w-]+(?:\.[\w-]+)+ *$|(?:whoami|ifconfig|ipconfig|uname -a|id -u|netstat -\w+|systeminfo|tasklist|hostname|printenv)\s*$)`)
+	reCmdLine = regexp.MustCompile(`^(?:(?:sudo|nohup|time|strace|ltrace|env|exec|xargs|busybox|timeout \d+|nice|ionice|command|builtin|stdbuf -\w+|unbuffer) +)*(?:(?:/usr)?(?:/local)?/s?bin/[a-z][\w.+-]{1,30}(?: +[-/~.$"'a-z0-9]|$)|(?:sh|bash|zsh|ksh|dash|csh|tcsh|ash|busybox|python[23]?(?:\.\d+)?|perl|ruby|php|node|lua|pwsh|powershell) +-[a-z]{1,3} +\S|(?:curl|wget) +(?:-[a-z]+ +)*(?:https?|ftp|file)://\S|(?:nc|ncat|netcat|socat|telnet) +(?:-[a-z]+ +)*[\w.-]+ +\d{1,5}\b|(?:cat|head|tail|less|more|base64|xxd|od|strings|zcat|zstdcat|bzcat|xzcat|lzcat|lz4cat|zless|zmore|zgrep|(?:gunzip|gzip|bunzip2|bzip2|unxz|xz|zstd|unzstd|lz4) +(?:-[a-z]+ +)*-[a-z]*[cd][a-z]*) +(?:-[a-z]+ +)*/(?:etc|proc|root|home|var|tmp|dev|sys)/|(?:ansible(?:-[a-z]+)?|chef-[a-z]+|knife|salt-[a-z]+|visudo|sudoedit|cscli)(?: +[\w./=:@*'"-]+){0,6} *$|(?:ping|nslookup|dig|host|traceroute) +(?:-[a-z] +\d+ +)*[\w-]+(?:\.[\w-]+)+ *$|(?:whoami|ifconfig|ipconfig|uname -a|id -u|netstat -\w+|systeminfo|tasklist|hostname|printenv|visudo|chef-shell|ansible-console)\s*$)`)
 )
 
 // reCmdLineWin: cmd.exe and PowerShell command lines at the start of the
@@ -265,7 +265,7 @@ var reCmdLineWin = regexp.MustCompile(`^(?:cmd(?:\.exe)?|command(?:\.com)?) +/[c
 
 // cmdLineStarts are the first words reCmdLine and reCmdLineWin can match
 // (command prefixes, shells, interpreters, network and reading commands).
-var cmdLineStarts = wordSet("sudo nohup time strace ltrace env exec xargs busybox timeout nice ionice command builtin stdbuf unbuffer sh bash zsh ksh dash csh tcsh ash python python2 python3 perl ruby php node lua pwsh powershell powershell.exe pwsh.exe curl wget nc ncat netcat socat telnet cat head tail less more base64 xxd od strings ping nslookup dig host traceroute whoami ifconfig ipconfig uname id netstat systeminfo tasklist hostname printenv cmd cmd.exe command.com invoke-webrequest iwr invoke-restmethod irm invoke-expression iex start-process invoke-command new-object")
+var cmdLineStarts = wordSet("zcat zstdcat bzcat xzcat lzcat lz4cat zless zmore zgrep gunzip gzip bunzip2 bzip2 unxz xz zstd unzstd lz4 ansible ansible-playbook ansible-vault ansible-galaxy ansible-config ansible-console ansible-doc ansible-inventory ansible-pull chef-client chef-shell chef-run chef-solo chef-vault knife salt-call salt-run salt-key salt-ssh sudoedit cscli sudo nohup time strace ltrace env exec xargs busybox timeout nice ionice command builtin stdbuf unbuffer sh bash zsh ksh dash csh tcsh ash python python2 python3 perl ruby php node lua pwsh powershell powershell.exe pwsh.exe curl wget nc ncat netcat socat telnet cat head tail less more base64 xxd od strings ping nslookup dig host traceroute whoami ifconfig ipconfig uname id netstat systeminfo tasklist hostname printenv cmd cmd.exe command.com invoke-webrequest iwr invoke-restmethod irm invoke-expression iex start-process invoke-command new-object")
 
 // cmdStartPair holds the first two bytes of every cmdLineStarts word: most
 // values fail this table lookup before any map lookup.
@@ -279,7 +279,7 @@ var cmdStartPair = func() *[128][2]uint64 {
 }()
 
 // soloCommands are the commands reCmdLine accepts as the whole value.
-var soloCommands = wordSet("whoami ifconfig ipconfig systeminfo tasklist hostname printenv")
+var soloCommands = wordSet("whoami ifconfig ipconfig systeminfo tasklist hostname printenv visudo chef-shell ansible-console")
 
 // commandStart: the value begins with a system binary path or with one of
 // cmdLineStarts as a whole word; a cheap gate before the regexps.
@@ -1347,8 +1347,8 @@ var cmdShapes = []anchored{
 	{"<(", regexp.MustCompile(`^<\( ?[a-z][\w-]*(?: |\))`), 24, false, nil, 0, ""},
 	{">(", regexp.MustCompile(`^>\( ?[a-z][\w-]*(?: |\))`), 24, false, nil, 0, ""},
 	{"$(", regexp.MustCompile(`^\$\( ?[a-z][\w-]{1,20} ?(?:\)|\s+[-/~.$a-z])`), 32, false, nil, 0, ""},
-	{"$[", regexp.MustCompile(`^\$\[ ?(?:\d+ ?[-+*/] ?\d+ ?)?\]`), 16, false, nil, 0, ""},
-	{"alias ", regexp.MustCompile(`^alias +[\w.'"-]+=`), 40, true, nil, 0, ""},
+	{"$[", regexp.MustCompile(`^\$\[ ?(?:\d+ ?[-+*/ ] ?\d+ ?)?\]`), 16, false, nil, 0, ""},
+	{"alias ", regexp.MustCompile(`^alias +(?:[-+ ][a-z]+ +)*[\w.'"-]+=`), 40, true, nil, 0, ""},
 	{"{,", regexp.MustCompile(`^\{,[^{}\s]*,?[^{}\s]*\}`), 40, false, nil, 0, ""},
 }
 

@@ -14,9 +14,9 @@ const unixCmdStrong = `(?:printf|wget|curl|whoami|uname|getent|nslookup|ifconfig
 // boundary). weakCmds are also English words ("cat", "set", "ping"): they
 // need a shell-looking argument. aloneCmds may stand alone ("; id;").
 var (
-	strongCmds  = wordSet("wget curl whoami uname getent nslookup ifconfig ipconfig netstat bash zsh ksh csh tcsh ncat netcat telnet python python2 python3 perl ruby chmod chown passwd base64 xxd busybox systeminfo tasklist taskkill powershell powershell.exe pwsh certutil certutil.exe bitsadmin mshta rundll32 regsvr32 wmic cscript nohup crontab useradd mkfifo socat tftp gawk printenv printf cmd.exe")
+	strongCmds  = wordSet("wget curl whoami uname getent nslookup ifconfig ipconfig netstat bash zsh ksh csh tcsh ncat netcat telnet python python2 python3 perl ruby chmod chown passwd base64 xxd busybox systeminfo tasklist taskkill powershell powershell.exe pwsh certutil certutil.exe bitsadmin mshta rundll32 regsvr32 wmic cscript nohup crontab useradd mkfifo socat tftp gawk printenv printf cmd.exe ansible ansible-playbook ansible-vault ansible-galaxy ansible-config ansible-console ansible-doc ansible-inventory ansible-pull chef-client chef-shell chef-run chef-solo chef-vault knife salt-call salt-run visudo sudoedit cscli regedit regedit.exe bcdboot bcdedit vssadmin wevtutil schtasks icacls takeown")
 	weakCmds    = wordSet("cat ls id ps rm cp mv echo set ping sleep env kill touch mkdir dir type find grep head tail more less sort cut rev time wait exec eval export source read which whereis pwd who last net reg copy del ver start call timeout expr host dig tee sh nc php node python perl ruby bash curl wget cmd")
-	aloneCmds   = wordSet("id ls pwd whoami uname ps env dir ver ifconfig ipconfig netstat lastlog htop uptime lsof lsblk lscpu lsmod dmesg")
+	aloneCmds   = wordSet("id ls pwd whoami uname ps env dir ver ifconfig ipconfig netstat lastlog htop uptime lsof lsblk lscpu lsmod dmesg who aptitude dpkg arp getenforce sestatus lsb_release")
 	listWords   = wordSet("id dir ver env ps")
 	binPrefixes = []string{"/usr/local/bin/", "/usr/local/sbin/", "/usr/bin/", "/usr/sbin/", "/bin/", "/sbin/", "c:/windows/system32/"}
 )
@@ -35,6 +35,10 @@ var reShellArg = regexp.MustCompile(`^ +(?:-{1,2}[a-z]|/|~|\.{1,2}/|\$|[a-z]:/|%
 // plainPrefix: s is empty or a number, an address or a port (what a
 // parameter that is passed to a command holds before the injection).
 func plainPrefix(s string) bool {
+	if s == "time" || s == "true" || s == "false" {
+		// A harmless command run first ("time; visudo").
+		return true
+	}
 	for i := 0; i < len(s); i++ {
 		if c := s[i]; !(c >= '0' && c <= '9' || c == '.' || c == ':') {
 			return false
@@ -133,8 +137,8 @@ var (
 	reRCESubshell = regexp.MustCompile("\\$\\( ?(?:\\(|" + unixCmdStrong + "\\b)|(?:[=;|&]|[a-z0-9._-])`" + unixCmdStrong + "\\b[^`]*`|^` ?" + unixCmdStrong + "\\b[^`]*`$")
 	// PowerShell web cmdlets count after a shell separator only: install
 	// instructions name them too (Invoke-WebRequest -Uri … -OutFile …).
-	reRCEWindows    = regexp.MustCompile(`\bcmd(?:\.exe)? +/[ckr]\b|%comspec%|\bpowershell(?:\.exe)? +(?:-|/)\w|\b(?:iex|invoke-expression|invoke-webrequest|downloadstring|downloadfile|start-process) ?\(|(?:^|[;|&\n]) ?(?:invoke-(?:webrequest|restmethod|expression|command|wmimethod)|start-bitstransfer|iwr|irm) +-[a-z]|\bnew-object +(?:system\.)?net\.webclient|(?:^|[;|&\n]) ?(?:set +/[ap] |dir +[a-z]:|type +[a-z]:|net +(?:user|localgroup|view|share)\b|ping +-n +\d|copy +/b|del +/[fqs]|reg +(?:add|query|delete)\b|wmic +\w|certutil +-|bitsadmin +/)`)
-	reRCEShellshock = regexp.MustCompile(`\(\) ?\{ ?(?::|[a-z_]+) ?; ?\} ?;`)
+	reRCEWindows    = regexp.MustCompile(`\bcmd(?:\.exe)? +/[ckr]\b|%comspec%|\bpowershell(?:\.exe)? +(?:-|/)\w|\b(?:iex|invoke-expression|invoke-webrequest|downloadstring|downloadfile|start-process) ?\(|(?:^|[;|&\n]) ?(?:invoke-(?:webrequest|restmethod|expression|command|wmimethod)|start-bitstransfer|iwr|irm) +(?:-[a-z]|https?://|\S+\.ps1\b)|\bnew-object +(?:system\.)?net\.webclient|(?:^|[;|&\n]) ?(?:set +/[ap] |dir +[a-z]:|type +[a-z]:|net +(?:user|localgroup|view|share)\b|ping +-n +\d|copy +/b|del +/[fqs]|reg +(?:add|query|delete)\b|wmic +\w|certutil +-|bitsadmin +/)`)
+	reRCEShellshock = regexp.MustCompile(`\(\) ?\{ ?(?::|[a-z_]+) ?; ?\} ?;|^ ?\(\) ?\{ ?(?:$|:)`)
 	reRCESSI        = regexp.MustCompile(`<!--# ?(?:exec|include|echo|config|set|printenv|fsize|flastmod|if|elif)\b`)
 	reRCECode       = regexp.MustCompile(`<\?php|<\?=|\beval ?\( ?\$_|\b(?:system|passthru|shell_exec|proc_open|popen|pcntl_exec|create_function|call_user_func(?:_array)?|file_put_contents|fsockopen|base64_decode) ?\( ?(?:["'$]|\w+ ?\()|\$\{@|\$_(?:get|post|request|cookie|server|files)\[|\b__import__ ?\(|\bos\.(?:system|popen|exec\w*) ?\(|\bsubprocess\.\w+ ?\(|!!python/|!!javax?\.|!!ruby/|\bjava\.lang\.(?:runtime|processbuilder)|\bruntime\.getruntime ?\(|\bnew processbuilder\b|\bwscript\.shell\b|\bserver\.createobject\b|\bcreateobject ?\(|\bresponse\.write\b|\bon error resume next\b|\bexecute ?\( ?["']|\bro0ab[a-z0-9+/]|\baced0005|\bo:\d+:"[\w\\]+":\d+:\{|\b(?:phpinfo|print|md5|die|exit|var_dump|print_r) ?\( ?\$?\w*\(? ?\d*\)? ?\) ?;|\bchild_process\b|\brequire ?\( ?["']child_process|\bprocess\.mainmodule\b`)
 	reRCEEvasion    = regexp.MustCompile(`\$\{?ifs\}?|\$\{[a-z_]+:\d+:\d+\}|\{(?:cat|ls|id|wget|curl|bash|sh|nc|echo|ping),[^}]*\}|\$'[\\/]x[0-9a-f]{2}|\$\(\(\s*\d+\s*[*+]\s*\d+\s*\)\)|(?:^|[;|&\n\x60(] ?)/(?:[a-z]*\?+[a-z?]*|(?:usr/)?s?bin)/[a-z]*[?*][a-z?*]*(?: |$)`)

