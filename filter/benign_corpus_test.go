@@ -21,6 +21,7 @@ import (
 // gopher:// URLs, docs quoting SQL injections) that are right to flag.
 //
 //	GATEHOUSE_BENIGN_DIR=$(go env GOMODCACHE) go test -run TestBenignLocalCorpus -v ./filter/
+//	GATEHOUSE_BENIGN_LIST=rule-id lists the blocked values that rule hit.
 func TestBenignLocalCorpus(t *testing.T) {
 	root := os.Getenv("GATEHOUSE_BENIGN_DIR")
 	if root == "" {
@@ -36,11 +37,14 @@ func TestBenignLocalCorpus(t *testing.T) {
 	}
 	rules := map[string]*stat{}
 	var total, blocked int
+	// GATEHOUSE_BENIGN_LIST=rule-id logs every blocked value that rule hit.
+	list := os.Getenv("GATEHOUSE_BENIGN_LIST")
 	check := func(kind Kind, name, s string) {
 		total++
-		score := 0
+		score, listed := 0, false
 		for _, h := range in.InspectValue(nil, kind, name, s) {
 			score += h.Score
+			listed = listed || h.Rule == list
 			st := rules[h.Rule]
 			if st == nil {
 				st = &stat{}
@@ -53,6 +57,9 @@ func TestBenignLocalCorpus(t *testing.T) {
 		}
 		if score >= DefaultThreshold {
 			blocked++
+			if listed {
+				t.Logf("BLOCKED %s %s=%.200q", list, name, s)
+			}
 		}
 	}
 	var walk func(name string, v any)

@@ -377,3 +377,85 @@ func detectShellProbe(e *emitter, v *value) {
 		e.hit(rRCECommandLine)
 	}
 }
+
+// jsProbeFuncs are browser builtins a probe calls alone to see whether
+// the value runs as script: timers (which evaluate a string), the Base64
+// codecs, dialogs and the DOM writers.
+var jsProbeFuncs = map[string]bool{
+	"setinterval": false, "settimeout": false, "setimmediate": false, "atob": false, "btoa": false, "alert": true, "prompt": true,
+	"confirm": true, "eval": false, "unescape": false, "decodeuricomponent": false, "requestanimationframe": false,
+}
+
+// DOM code as the whole value: an expression that starts at a DOM global
+// (document, window, self, top, parent, or one of them in parentheses)
+// and reads the cookie, domain or location, writes markup (innerHTML or
+// outerHTML set to a string with a tag, document.write), points a source
+// or an action elsewhere (.src=, .action=), builds or inserts elements
+// (createElement, appendChild, insertAdjacentHTML), or reaches a member
+// by a string in brackets ((document)["cookie"], self["\x24"]).
+var reDOMExpr = regexp.MustCompile(`^[(. ]*\(? ?(?:document|window|self|top|parent|globalthis) ?\)? ?(?:\[ ?["'\x60]|\.(?:cookie|domain|location|write|writeln)\b ?(?:$|[).;=(\[])|\.(?:cookie|domain|location|body|head|documentelement|createelement|queryselector(?:all)?|getelementbyid|getelementsby\w+|forms|images|scripts)\b[^;]{0,200}?(?:\.(?:innerhtml|outerhtml) ?= ?["'\x60][^"'\x60]{0,80}<|\.(?:src|href|action) ?=|\.(?:appendchild|insertadjacenthtml|insertbefore|replacewith|append|prepend|write|writeln) ?\(|\bcreateelement ?\(|\.cookie\b|\.domain\b))`)
+
+// domStart: n starts (after parentheses, dots and spaces) with a DOM
+// global; the gate of reDOMExpr.
+func domStart(n string) bool {
+	i := 0
+	for i < len(n) && i < 8 && (n[i] == '(' || n[i] == '.' || n[i] == ' ') {
+		i++
+	}
+	s := n[i:]
+	return strings.HasPrefix(s, "document") || strings.HasPrefix(s, "window") || strings.HasPrefix(s, "self") || strings.HasPrefix(s, "top") || strings.HasPrefix(s, "parent") || strings.HasPrefix(s, "globalthis")
+}
+
+// reCSSURLScript: a CSS url( of a script URI, the colon left off or cut
+// by the length limit of the field (x:url(javascript).
+var reCSSURLScript = regexp.MustCompile(`: ?url ?\( ?["']? ?(?:javascript|vbscript)\b`)
+
+// reTemplateIf: a template conditional around a literal ({% if 1 %}49{%
+// endif %}, {% if True %}…): the output tells whether a template engine
+// evaluated the value.
+var reTemplateIf = regexp.MustCompile(`\{%-? ?if [^%]{1,40}%\}[^{}]{0,40}\{%-? ?endif ?-?%\}`)
+
+// reRFIPathName: PHP configuration variables that name a directory the
+// application includes from (mosConfig_absolute_path, _CONF[path],
+// include_path, base_dir …).
+var reRFIPathName = regexp.MustCompile(`(?:^|[_\[.])(?:absolute_path|abs_path|base_?path|root_?path|include_?path|inc_?path|lib_?path|class_?path|base_?dir|root_?dir|inc_?dir|lib_?dir|path|dir)\]?$`)
+
+// reStaticURL: a URL of an image, a style sheet or a document, which a
+// path-like parameter may well hold.
+var reStaticURL = regexp.MustCompile(`\.(?:jpe?g|png|gif|svg|webp|ico|css|pdf|mp4|mp3|woff2?|html?)(?:[?#].*)?$`)
+
+// detectScriptProbes runs the JavaScript, template and remote-include
+// probes.
+func detectScriptProbes(e *emitter, v *value) {
+	switch v.kind {
+	case KindPath, KindUserAgent, KindBodyRaw:
+		return
+	}
+	n := v.norm
+	if len(n) < 4 {
+		return
+	}
+	if v.cls&cParen != 0 && len(n) <= 96 {
+		if s := strings.TrimSpace(n); strings.IndexByte(")(;", s[len(s)-1]) >= 0 && callProbe(s, jsProbeFuncs) {
+			e.hit(rXSSJSSink)
+			return
+		}
+	}
+	if v.cls&cNL == 0 && len(n) <= 300 && v.cls&(cDot|cBracket) != 0 && domStart(n) && reDOMExpr.MatchString(n) {
+		e.hit(rXSSJSSink)
+		return
+	}
+	if v.cls&cColon != 0 && v.cls&cParen != 0 && strings.Contains(n, "url") && reCSSURLScript.MatchString(n) {
+		e.hit(rXSSElement)
+		return
+	}
+	if v.cls&cBrace != 0 && strings.Contains(n, "{%") && strings.Contains(n, "endif") && reTemplateIf.MatchString(n) {
+		e.hit(rSSTIProbe)
+		return
+	}
+	if v.cls&cColon != 0 && (v.kind == KindQueryValue || v.kind == KindBodyValue) && v.name != "" && (strings.HasPrefix(n, "http") || strings.HasPrefix(n, "ftp")) && strings.Contains(n, "://") {
+		if reRFIPathName.MatchString(strings.ToLower(v.name)) && !reStaticURL.MatchString(n) {
+			e.hit(rRFIScript)
+		}
+	}
+}

@@ -69,6 +69,51 @@ func probeCases() []langCase {
 		"install ansible, then run playbooks", "chef; cook", "Visudo edits sudoers safely", "gunzip the file", "zcat", "time: 5pm; place: hall", "f() { return a && b } g", "cd src; make"} {
 		out = append(out, langCase{KindQueryValue, "q", b, ""}, langCase{KindBodyValue, "text", b, ""})
 	}
+	// JavaScript probes: timers, codecs and dialogs called alone; DOM
+	// expressions as the whole value; CSS url( of a script URI.
+	for _, p := range []string{"setTimeout(x, 10)", "setInterval(", "atob('YQ==')", "btoa()", "unescape('%61')", "window.location", "document.cookie", "(document).domain",
+		"document.getElementById('a').innerHTML='<b>x</b>'", "document.body.appendChild(document.createElement('img'))", "document.forms[0].action='//h.example'",
+		"window['al'+'ert']", "(top)[\"document\"]", "self[\"\\x61lert\"]"} {
+		out = append(out, langCase{KindQueryValue, "q", p, "xss-js-sink"}, langCase{KindBodyValue, "v", p, "xss-js-sink"})
+	}
+	for _, p := range []string{"color:url(javascript", "a:url( 'vbscript:x')"} {
+		out = append(out, langCase{KindQueryValue, "style", p, "xss-html-injection"})
+	}
+	for _, b := range []string{"the document.cookie API", "Window (wood)", "Document (PDF)", "windows 11", "topology (star)", "self (help)", "top.example.com", "document.pdf",
+		"alert (level 3)", "prompt (optional)", "document.getElementById('x').textContent = 'Hi';", "document.querySelector('#t').innerHTML = 'plain text';", "window.location in react router docs", "url(https://cdn.example/bg.png)", "font: url(a.woff)", "parent.child"} {
+		out = append(out, langCase{KindQueryValue, "q", b, ""}, langCase{KindBodyValue, "text", b, ""})
+	}
+	// Template conditionals around a literal; Node and Ruby code.
+	for _, p := range []string{"{% if 1 %}7{% endif %}", "{%- if x -%}yes{%- endif -%}"} {
+		out = append(out, langCase{KindQueryValue, "name", p, "ssti-probe"})
+	}
+	for _, p := range []string{"console.log(1)", "console.table(process)", "process[mainModule]", "while(this);", "while(new Date){}", "while((true))"} {
+		out = append(out, langCase{KindQueryValue, "q", p, "node-code-injection"})
+	}
+	for _, p := range []string{"Process.spawn('id')", "Kernel.exec('ls')", "IO.popen('uname')", "Open3.capture2('id')"} {
+		out = append(out, langCase{KindQueryValue, "q", p, "rce-code-injection"})
+	}
+	for _, b := range []string{"console.log in production is slow", "while (this) is fine, check it", "Spawn process (docs)", "kernel execution time"} {
+		out = append(out, langCase{KindQueryValue, "q", b, ""})
+	}
+	// Files that prove a read; metadata services; remote include
+	// through a path configuration variable.
+	for _, p := range []string{"/proc/version", "../../proc/cpuinfo", "/sys/class/net", "/sys/kernel/", "~/.docker/config.json", "/root/.kube/config"} {
+		out = append(out, langCase{KindQueryValue, "file", p, "lfi-sensitive-file"})
+	}
+	for _, p := range []string{"http://metadata.packet.net/metadata", "http://192.0.0.192/latest/"} {
+		out = append(out, langCase{KindQueryValue, "u", p, "ssrf-cloud-metadata"})
+	}
+	for _, nm := range []string{"mosConfig_absolute_path", "_CONF[path]", "include_path", "base_dir", "lib_path"} {
+		out = append(out, langCase{KindQueryValue, nm, "https://h.example/x", "rfi-script-url"}, langCase{KindQueryValue, nm, "ftp://203.0.113.9", "rfi-script-url"})
+	}
+	for _, b := range []string{"/sys/admin", "systems class", "version: proc 2", "/proc", "docker config", "parse /proc/cpuinfo for flags", "reads `/sys/class/net` to list NICs"} {
+		out = append(out, langCase{KindQueryValue, "file", b, ""})
+	}
+	for _, nm := range []string{"image_path", "avatar_dir", "return_path", "path"} {
+		out = append(out, langCase{KindQueryValue, nm, "https://cdn.example/a/b.png", ""})
+	}
+	out = append(out, langCase{KindQueryValue, "q", "https://h.example/x", ""}, langCase{KindQueryValue, "pathname", "https://h.example/x", ""})
 	return out
 }
 

@@ -10,7 +10,7 @@ import (
 
 // metadataHosts are cloud instance-metadata endpoints: no client of a web
 // application has a reason to name them.
-var metadataHosts = []string{"169.254.169.254", "fd00:ec2::254", "metadata.google.internal", "100.100.100.200", "169.254.170.2", "metadata.azure.internal", "instance-data.ec2.internal", "[::ffff:a9fe:a9fe]", "[::ffff:169.254.169.254]"}
+var metadataHosts = []string{"169.254.169.254", "fd00:ec2::254", "metadata.google.internal", "100.100.100.200", "169.254.170.2", "metadata.azure.internal", "instance-data.ec2.internal", "[::ffff:a9fe:a9fe]", "[::ffff:169.254.169.254]", "metadata.packet.net", "metadata.platformequinix.com", "192.0.0.192"}
 
 // detectSSRF looks at the host of every URL in the value.
 func detectSSRF(e *emitter, v *value) {
@@ -271,4 +271,4 @@ func isURLValue(n string) bool {
 }
 
 // ssrfLiteralWords gate the metadata host search.
-var ssrfLiteralWords = []string{"169.254.", "metadata", "fd00:ec2", "100.100.100.200", "instance-data", "a9fe:a9fe"}
+var ssrfLiteralWords = []string{"169.254.", "metadata", "fd00:ec2", "100.100.100.200", "instance-data", "a9fe:a9fe", "192.0.0.192"}

@@ -224,6 +224,9 @@ func runDetectors(e *emitter, v *value) {
 	if v.cls&(cSemi|cPipe|cAmp|cLT|cDollar|cTilde) != 0 {
 		detectShellProbe(e, v)
 	}
+	if v.cls&(cParen|cDot|cBracket|cBrace|cColon) != 0 {
+		detectScriptProbes(e, v)
+	}
 	if v.kind == KindFileName || v.kind == KindHeaderValue && uploadNameHeader(v.name) {
 		detectUploadName(e, v)
 	}
