@@ -278,8 +278,15 @@ var cmdStartPair = func() *[128][2]uint64 {
 	return &t
 }()
 
-// soloCommands are the commands reCmdLine accepts as the whole value.
-var soloCommands = wordSet("whoami ifconfig ipconfig systeminfo tasklist hostname printenv visudo chef-shell ansible-console")
+// soloCommand: the commands reCmdLine accepts as the whole value (a
+// switch: every one-word value is tested).
+func soloCommand(w string) bool {
+	switch w {
+	case "whoami", "ifconfig", "ipconfig", "systeminfo", "tasklist", "hostname", "printenv", "visudo", "chef-shell", "ansible-console":
+		return true
+	}
+	return false
+}
 
 // commandStart: the value begins with a system binary path or with one of
 // cmdLineStarts as a whole word; a cheap gate before the regexps.
@@ -299,7 +306,7 @@ func commandStart(line string) bool {
 	}
 	if k == len(line) {
 		// One word: only the commands that stand alone.
-		return soloCommands[line]
+		return soloCommand(line)
 	}
 	if b := line[min(1, k-1)]; b >= 128 || cmdStartPair[line[0]&0x7f][b>>6&1]&(1<<(b&63)) == 0 {
 		return false
@@ -1468,7 +1475,7 @@ func detectPHPGrammar(e *emitter, v *value) {
 
 // reRFIScript: a script or text file on a host given as an IP literal,
 // the shape of a remote file inclusion (http://203.0.113.5/shell.txt).
-var reRFIScript = regexp.MustCompile(`^(?:https?|ftps?)://(?:[^/@]*@)?(?:\d{1,3}(?:\.\d{1,3}){3}|\[[0-9a-f:.]+\])(?::\d+)?/[^?#\s]*\.(?:php\d?|phtml|txt|sh|pl|py|jsp|asp|aspx|cgi|inc)(?:[?#].*)?$`)
+var reRFIScript = regexp.MustCompile(`^(?:https?|ftps?)://(?:[^/@]*@)?(?:\d{1,3}(?:\.\d{1,3}){3}|\[[0-9a-f:.]+\]|[0-9a-f]{1,4}(?::[0-9a-f]{0,4}){2,7})(?::\d+)?/[^?#\s]*\.(?:php\d?|phtml|txt|sh|pl|py|jsp|asp|aspx|cgi|inc)(?:[?#].*)?$`)
 
 // detectRFIScript flags remote scripts on IP-literal hosts.
 func detectRFIScript(e *emitter, v *value) {

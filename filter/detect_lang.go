@@ -82,6 +82,21 @@ func javaClassName(n string) bool {
 	return !strings.HasSuffix(n, "exception") && !strings.HasSuffix(n, "error")
 }
 
+// javaExecAlias: "java." followed by the simple name of a process class
+// (java.Runtime, java.ProcessBuilder): the class a gadget chain or a
+// reflection call asks for, written without its package.
+func javaExecAlias(n string) bool {
+	n = strings.TrimSpace(n)
+	if !strings.HasPrefix(n, "java.") {
+		return false
+	}
+	switch n[len("java."):] {
+	case "runtime", "processbuilder", "processimpl", "unixprocess":
+		return true
+	}
+	return false
+}
+
 // detectJavaName flags values and names that are a Java class name.
 func detectJavaName(e *emitter, v *value) {
 	if v.cls&cDot == 0 || v.cls&(cSlash|cColon|cEq|cLT|cQuote|cParen|cComma) != 0 {
@@ -94,7 +109,7 @@ func detectJavaName(e *emitter, v *value) {
 	if c := v.norm[0]; c != 'j' && c != 's' && c != 'c' && c != 'o' && c != 'g' && c != 'b' && c != 'l' && c != ' ' {
 		return
 	}
-	if javaClassName(v.norm) {
+	if javaClassName(v.norm) || javaExecAlias(v.norm) {
 		e.hit(rJavaClassName)
 	}
 }

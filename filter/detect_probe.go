@@ -127,7 +127,10 @@ func probeText(v *value) string {
 	if v.kind == KindPath {
 		s = s[strings.LastIndexByte(s, '/')+1:]
 	}
-	return strings.TrimSpace(s)
+	if s != "" && (s[0] == ' ' || s[len(s)-1] == ' ') {
+		s = strings.TrimSpace(s)
+	}
+	return s
 }
 
 // selectCall: SELECT followed (after parentheses, a column list or a
@@ -203,16 +206,27 @@ func phpIniLine(n string) bool {
 //     values (…), ';select p);
 //   - CASE WHEN x THEN y; IF(1=; ") LIKE ("; a column list AS "alias"
 //     FROM; GROUP BY cols HAVING an aggregate or comparison; a quoted
-//     literal compared to an unclosed one ('x'!='y: the query closes it); a number glued to an identifier
-//     (1.e(ascii), 1.e.tables: MySQL reads 1.e as the number 1).
+//     literal compared to an unclosed one ('x'!='y: the query closes it);
+//     a number glued to an identifier (1.e(ascii), 1.e.tables: MySQL reads
+//     1.e as the number 1).
 var (
 	reSQLStmtStart = regexp.MustCompile(`^(?:create (?:or replace )?(?:temporary )?(?:table|function|procedure|view|trigger|index|database|schema|user|login) (?:if not exists )?[\w` + "`" + `"\[\].@]{1,64}(?: ?\(| returns | as |$)|alter table [\w` + "`" + `"\[\].]{1,64} (?:add|change|drop|modify|rename|alter|convert|engine)\b|declare @\w+ ?(?:$|[=;,]|(?:as )?(?:int|bigint|smallint|tinyint|varchar|nvarchar|char|nchar|text|ntext|table|sysname|cursor|bit|datetime|xml|sql_variant|decimal|numeric|float|real|money|varbinary|uniqueidentifier)\b)|exec(?:ute)? ?\( ?@|exec(?:ute)? master ?\.|execute immediate ['"]|case when [\w.'"@()]{1,40}(?: ?(?:=|<>|!=|<=|>=|<|>| is | like | in ) ?[\w.'"@()]{1,40})? then [\w.'"@()-]{1,40}(?: else | end\b|$)|if ?\( ?\d+ ?=|\) ?like ?\(|\d+ as ["` + "`" + `]\w{1,40}["` + "`" + `] from\b|select [\w*` + "`" + `.]{1,40} (?:from [\w` + "`" + `.]{1,64} )?group by [\w` + "`" + `.,]{1,80} having |['"]\w{0,20}['"] ?(?:!=|<>) ?['"]\w{0,20}$|\d+\.e ?(?:\(|\.[a-z_]))`)
 	reSQLStacked   = regexp.MustCompile(`^['"\x60]? ?; ?(?:truncate|replace|insert|delete|update|drop|alter|create|grant|revoke|shutdown|declare|select|exec|execute)(?: |\(|\[|$)`)
 	reSQLAliasFrom = regexp.MustCompile("(?:^|[\\w`)] ?)` ?as ?`\\w{1,40}` ?from(?: |$)|^[\\w` ]{0,40}[\"`] ?as ?\" ?from\\b")
-	// sqlCatalogNames are system catalogue names sent as a whole value
-	// (a table or database parameter pointed at the catalogue).
-	sqlCatalogNames = wordSet("pg_catalog information_schema mysql.db mysql.user msysaccessobjects msysobjects msysqueries msysrelationships sysobjects syscolumns sqlite_master sqlite_schema tempdb msdb pg_shadow pg_authid all_tables dba_users sys.sql_logins master..sysdatabases")
 )
+
+// sqlCatalogName: n is a system catalogue name (a table or database
+// parameter pointed at the catalogue). A switch, not a map: most short
+// values are tested.
+func sqlCatalogName(n string) bool {
+	switch n {
+	case "pg_catalog", "information_schema", "mysql.db", "mysql.user", "msysaccessobjects", "msysobjects", "msysqueries", "msysrelationships",
+		"sysobjects", "syscolumns", "sqlite_master", "sqlite_schema", "tempdb", "msdb", "pg_shadow", "pg_authid", "all_tables", "dba_users",
+		"sys.sql_logins", "master..sysdatabases":
+		return true
+	}
+	return false
+}
 
 // sqlStmtText: n without the punctuation an injection puts before its
 // statement.
@@ -278,7 +292,7 @@ func detectProbes(e *emitter, v *value) {
 		return
 	}
 	if len(n) <= 26 && v.cls&(cParen|cQuote|cSlash|cEq) == 0 && strings.IndexByte("pimstad ", n[0]) >= 0 {
-		if sqlCatalogNames[strings.TrimSpace(n)] {
+		if sqlCatalogName(n) || n[len(n)-1] == ' ' && sqlCatalogName(strings.TrimSpace(n)) {
 			e.hit(rSQLiCallProbe)
 			return
 		}
@@ -320,14 +334,47 @@ func detectProbes(e *emitter, v *value) {
 //   - a function that pipes itself into itself in the background, then is
 //     called (f() { f | f & } f), without the ';' of the classic fork bomb;
 //   - the directory-stack tilde expansions ~+ and ~- as the whole value;
+//   - output redirected into a world-writable directory as the whole
+//     value (>/tmp/x, >>/dev/shm/y: the first step of a dropper);
 //   - cd to the root or a system directory after a leading separator
 //     (;cd /;cd etc;…).
 var (
-	reInfoThenSep = regexp.MustCompile(`^(?:whoami|id|uname(?: -[a-z]+)?|ifconfig|ipconfig|hostname|pwd|printenv|systeminfo|tasklist|netstat(?: -[a-z]+)?) ?(?:;|\|\|?|&&?)`)
 	reHereString  = regexp.MustCompile(`(?:^|[;|&] ?)[a-z][\w.+-]{0,30} ?<<< ?\S`)
 	reVarDevTCP   = regexp.MustCompile(`(?:\$\w+|\$\{\w+\})/(?:tcp|udp)/[\w.-]+/\d{1,5}\b`)
+	reRedirectTmp = regexp.MustCompile(`^>>? ?/(?:tmp|var/tmp|dev/shm)/[\w.-]+$`)
 	reSelfPipeFn  = regexp.MustCompile(`([\w:.]+) ?\( ?\) ?\{ ?[\w:.]+ ?\| ?[\w:.]+ ?& ?\} ?;? ?[\w:.]+`)
 )
+
+// infoThenSep: n starts with an information command (with an option for
+// uname and netstat), then ';', '|' or '&'.
+func infoThenSep(n string) bool {
+	if strings.IndexByte("wiuhpsnt", n[0]) < 0 {
+		return false
+	}
+	k := 0
+	for k < len(n) && k < 12 && n[k] >= 'a' && n[k] <= 'z' {
+		k++
+	}
+	if k < 2 || k == len(n) {
+		return false
+	}
+	switch n[:k] {
+	case "whoami", "id", "ifconfig", "ipconfig", "hostname", "pwd", "printenv", "systeminfo", "tasklist":
+	case "uname", "netstat":
+		if rest := n[k:]; len(rest) > 2 && rest[0] == ' ' && rest[1] == '-' {
+			k += 2
+			for k < len(n) && n[k] >= 'a' && n[k] <= 'z' {
+				k++
+			}
+		}
+	default:
+		return false
+	}
+	if k < len(n) && n[k] == ' ' {
+		k++
+	}
+	return k < len(n) && (n[k] == ';' || n[k] == '|' || n[k] == '&')
+}
 
 // detectShellProbe flags the shapes above in values, names, cookies and
 // headers (not paths, User-Agents or raw bodies).
@@ -347,7 +394,7 @@ func detectShellProbe(e *emitter, v *value) {
 		return
 	}
 	if v.cls&(cSemi|cPipe|cAmp) != 0 {
-		if strings.IndexByte("wiuhpsnt", n[0]) >= 0 && reInfoThenSep.MatchString(n) {
+		if infoThenSep(n) {
 			e.hit(rRCECommandLine)
 			return
 		}
@@ -358,6 +405,10 @@ func detectShellProbe(e *emitter, v *value) {
 				return
 			}
 		}
+	}
+	if n[0] == '>' && reRedirectTmp.MatchString(n) {
+		e.hit(rRCECommandLine)
+		return
 	}
 	if v.cls&cLT != 0 && strings.Contains(n, "<<<") {
 		if m := reHereString.FindString(n); m != "" {
@@ -436,12 +487,12 @@ func detectScriptProbes(e *emitter, v *value) {
 		return
 	}
 	if v.cls&cParen != 0 && len(n) <= 96 {
-		if s := strings.TrimSpace(n); strings.IndexByte(")(;", s[len(s)-1]) >= 0 && callProbe(s, jsProbeFuncs) {
+		if s := strings.TrimRight(n, " "); s != "" && strings.IndexByte(")(;", s[len(s)-1]) >= 0 && callProbe(strings.TrimLeft(s, " "), jsProbeFuncs) {
 			e.hit(rXSSJSSink)
 			return
 		}
 	}
-	if v.cls&cNL == 0 && len(n) <= 300 && v.cls&(cDot|cBracket) != 0 && domStart(n) && reDOMExpr.MatchString(n) {
+	if v.cls&cNL == 0 && len(n) <= 300 && v.cls&(cDot|cBracket) != 0 && strings.IndexByte("dwstpg(. ", n[0]) >= 0 && domStart(n) && reDOMExpr.MatchString(n) {
 		e.hit(rXSSJSSink)
 		return
 	}

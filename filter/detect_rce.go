@@ -148,7 +148,7 @@ var (
 // prefilter for ordinary values.
 var (
 	windowsWords = []string{"iwr ", "irm ", "bitstransfer", "cmd", "comspec", "powershell", "iex", "invoke-", "download", "new-object", "start-process", "certutil", "bitsadmin", "wmic", "set /", "dir ", "type ", "net ", "ping -", "copy /", "del /", "reg "}
-	codeWords    = []string{"<?", "$_", "${@", "!!", "eval", "system", "passthru", "exec", "popen", "proc_", "create_function", "call_user", "file_put", "fsockopen", "base64_decode", "import", "os.", "subprocess", "java.", "runtime", "processbuilder", "wscript", "createobject", "response.write", "resume next", "ro0ab", "aced0005", "o:", "phpinfo", "print", "md5", "die", "exit", "var_dump", "child_process", "mainmodule", "spawn", "popen", "open3", "kernel."}
+	codeWords    = []string{"<?", "$_", "${@", "!!", "eval", "system", "passthru", "exec", "popen", "proc_", "create_function", "call_user", "file_put", "fsockopen", "base64_decode", "import", "os.", "subprocess", "java.", "runtime", "processbuilder", "wscript", "createobject", "response.write", "resume next", "ro0ab", "aced0005", "o:", "phpinfo", "print", "md5", "die", "exit", "var_dump", "child_process", "mainmodule", "spawn", "open3."}
 )
 
 // evasionWords gate reRCEEvasion. The globs (/???/??t, /bin/c?t) name a

@@ -9,7 +9,7 @@ import (
 var (
 	// Files an attacker reads once a traversal or inclusion works. Matched
 	// on the normalised value, where '\' is already '/'.
-	reLFIFile = regexp.MustCompile(`(?:^|[/ =:'"(])(?:etc/(?:passwd|shadow|master\.passwd|sudoers|security/|ssh/|\.?htpasswd)|proc/(?:self|\d+)/(?:environ|cmdline|fd|maps|mem|status|cwd|root|exe)|(?:boot|win|system)\.ini\b|windows/(?:system32|win\.ini|repair|panther|debug)|\.ssh/(?:id_|authorized_keys|known_hosts)|\.bash_history|\.htpasswd|wp-config\.php|\.git/(?:config|head|index)\b|ntuser\.dat|var/run/secrets|dev/tcp/|etc/pass|\.docker/(?:config\.json|secrets)|\.kube/config\b)`)
+	reLFIFile = regexp.MustCompile(`(?:^|[/ =:'"(])(?:etc/(?:passwd|shadow|master\.passwd|sudoers|security/|ssh/|\.?htpasswd)|proc/(?:self|\d+)/(?:environ|cmdline|fd|maps|mem|status|cwd|root|exe)|(?:boot|win|system)\.ini\b|windows/(?:system32|win\.ini|repair|panther|debug)|\.ssh/(?:id_|authorized_keys|known_hosts)|\.bash_history|\.htpasswd|wp-config\.php|\.git/(?:config|head|index)\b|ntuser\.dat|var/run/secrets|dev/tcp/|etc/pass|\.docker/(?:config\.json|secrets)|\.kube/config\b|\.(?:zsh|sh|mysql|psql|python|node_repl|sqlite|rediscli)_history\b)`)
 	// The kernel's information files and sysfs: code and docs name them
 	// (a CPU feature probe reads /proc/cpuinfo), so they count as the
 	// whole value only, after at most a traversal or file://.
@@ -35,7 +35,7 @@ var (
 var wrapperWords = []string{"data://", "file:", "php:", "phar:", "zip:", "expect:", "glob:", "zlib:", "compress.", "ogg:", "rar:", "ssh2.", "jar:", "netdoc:"}
 
 // lfiWords gate reLFIFile.
-var lfiWords = []string{"etc/", "proc/", ".ini", "windows/", "winnt", "inetpub", ".ssh", "bash_history", ".htaccess", ".htpasswd", "web.config", "wp-config", ".git/", ".svn", ".env", "ntuser", "var/", "dev/tcp", "usr/local", "sys/class", "sys/kernel", "sys/devices", "sys/firmware", "sys/module", "sys/bus", "sys/block", ".docker/", ".kube/"}
+var lfiWords = []string{"etc/", "proc/", ".ini", "windows/", "winnt", "inetpub", ".ssh", "bash_history", ".htaccess", ".htpasswd", "web.config", "wp-config", ".git/", ".svn", ".env", "ntuser", "var/", "dev/tcp", "usr/local", "sys/", ".docker/", ".kube/", "_history"}
 
 // uncToNetworkHost: a UNC path to a dotted host name or an IP in a value
 // meant to name a file (file=, include=, a file name, the path), or a

@@ -218,13 +218,14 @@ func runDetectors(e *emitter, v *value) {
 	if v.cls&cDollar != 0 {
 		detectShellVar(e, v)
 	}
-	if v.cls&(cParen|cSpace|cSemi|cPlus|cEq) != 0 || len(v.norm) <= 26 {
+	// Header values carry none of the probes below but the shell ones.
+	if v.kind != KindHeaderValue && (v.cls&(cParen|cSpace|cSemi|cPlus|cEq) != 0 || len(v.norm) <= 26) {
 		detectProbes(e, v)
 	}
-	if v.cls&(cSemi|cPipe|cAmp|cLT|cDollar|cTilde) != 0 {
+	if v.cls&(cSemi|cPipe|cAmp|cLT|cGT|cDollar|cTilde) != 0 && v.kind != KindUserAgent {
 		detectShellProbe(e, v)
 	}
-	if v.cls&(cParen|cDot|cBracket|cBrace|cColon) != 0 {
+	if v.kind != KindHeaderValue && v.cls&(cParen|cDot|cBracket|cBrace|cColon) != 0 {
 		detectScriptProbes(e, v)
 	}
 	if v.kind == KindFileName || v.kind == KindHeaderValue && uploadNameHeader(v.name) {
