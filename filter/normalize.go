@@ -411,6 +411,19 @@ const normTriggers = cUpper | cSpace | cNL | cCtrl | cBackslash | cPlus | cStar
 func normalize(dst []byte, s string) []byte {
 	space := false
 	for i := 0; i < len(s); i++ {
+		// A run of bytes that stay as they are goes in one copy.
+		if normTable[s[i]] == nCopy {
+			j := i + 1
+			for j < len(s) && normTable[s[j]] == nCopy {
+				j++
+			}
+			dst = append(dst, s[i:j]...)
+			space = false
+			if j == len(s) {
+				break
+			}
+			i = j
+		}
 		c := s[i]
 		switch normTable[c] {
 		case nCopy:
