@@ -275,6 +275,10 @@ var cmdStartPair = func() *[128][2]uint64 {
 		a, b := w[0], w[min(1, len(w)-1)]
 		t[a&0x7f][b>>6&1] |= 1 << (b & 63)
 	}
+	for w := range soloCommands {
+		a, b := w[0], w[1]
+		t[a&0x7f][b>>6&1] |= 1 << (b & 63)
+	}
 	return &t
 }()
 
@@ -304,12 +308,12 @@ func commandStart(line string) bool {
 	if k == 0 || k < len(line) && line[k] != ' ' {
 		return false
 	}
+	if b := line[min(1, k-1)]; b >= 128 || cmdStartPair[line[0]&0x7f][b>>6&1]&(1<<(b&63)) == 0 {
+		return false
+	}
 	if k == len(line) {
 		// One word: only the commands that stand alone.
 		return soloCommand(line)
-	}
-	if b := line[min(1, k-1)]; b >= 128 || cmdStartPair[line[0]&0x7f][b>>6&1]&(1<<(b&63)) == 0 {
-		return false
 	}
 	w := line[:k]
 	if !cmdLineStarts[w] {

@@ -29,7 +29,7 @@ func detectNoSQL(e *emitter, v *value) {
 			}
 		}
 	}
-	if v.name != "" && strings.IndexByte(v.name, '$') >= 0 && reNoSQLName.MatchString(strings.ToLower(v.name)) {
+	if v.ncls&cDollar != 0 && reNoSQLName.MatchString(strings.ToLower(v.name)) {
 		e.hit(rNoSQLOperator)
 	}
 	if v.kw&kwNoSQLJS != 0 && reNoSQLJS.MatchString(v.norm) {

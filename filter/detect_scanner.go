@@ -41,7 +41,7 @@ func detectOAST(e *emitter, v *value) {
 
 // detectGraphQL flags introspection queries (reconnaissance).
 func detectGraphQL(e *emitter, v *value) {
-	if v.cls&cLower == 0 || !strings.Contains(v.norm, "__") {
+	if v.kw&kwDunder == 0 {
 		return
 	}
 	if strings.Contains(v.norm, "__schema") || strings.Contains(v.norm, "__type(") || strings.Contains(v.norm, "__type (") {

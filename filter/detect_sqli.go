@@ -90,7 +90,10 @@ func detectSQLi(e *emitter, v *value) {
 	if v.cls&(cLower|cUpper) == 0 {
 		return
 	}
-	if strings.Contains(n, "union") && containsAny(n, "select", "values", "table") && reSQLiUnion.MatchString(n) && !unionAsWords(n) {
+	// Every word the next two need is in sqlGateWords: the gate bit
+	// spares ordinary values two substring searches and a regexp.
+	sqlWords := v.kw&kwSQLGate != 0
+	if sqlWords && strings.Contains(n, "union") && containsAny(n, "select", "values", "table") && reSQLiUnion.MatchString(n) && !unionAsWords(n) {
 		e.hit(rSQLiUnion)
 	}
 	if v.kw&kwSQLFunc != 0 && reSQLiFunction.MatchString(n) {
@@ -108,7 +111,7 @@ func detectSQLi(e *emitter, v *value) {
 	if v.cls&cStar != 0 && strings.Contains(v.dec, "/*!") {
 		e.hit(rSQLiComment)
 	}
-	if !e.in.off[rSQLiKeywords] && reSQLiKeywords.MatchString(n) {
+	if sqlWords && !e.in.off[rSQLiKeywords] && reSQLiKeywords.MatchString(n) {
 		e.hit(rSQLiKeywords)
 	}
 }

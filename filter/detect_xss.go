@@ -84,7 +84,7 @@ func detectXSS(e *emitter, v *value) {
 			e.hit(rXSSJSWeak)
 		}
 	}
-	if v.cls&cLower != 0 && (strings.Contains(n, "__proto__") || strings.Contains(n, "prototype")) && reXSSProto.MatchString(n) {
+	if v.kw&kwProto != 0 && reXSSProto.MatchString(n) {
 		e.hit(rXSSProto)
 	}
 }

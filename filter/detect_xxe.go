@@ -48,6 +48,9 @@ func detectXXE(e *emitter, v *value) {
 // layer reports it ("element@attribute", local names): an include or
 // import element pointing at a URL is XInclude / schema inclusion.
 func detectXMLAttr(e *emitter, v *value) {
+	if v.cls&cColon == 0 || v.ncls&cAt == 0 {
+		return
+	}
 	at := strings.IndexByte(v.name, '@')
 	if at < 0 || !strings.Contains(v.norm, "://") {
 		return

@@ -49,6 +49,7 @@ type value struct {
 	norm string // dec lower-cased, whitespace folded, comments dropped, '\' → '/'
 	cls  uint64 // classes of dec
 	kw   uint64 // keyword groups found in norm
+	ncls uint64 // classes of name
 	sc   *scratch
 }
 
@@ -135,7 +136,7 @@ func (in *Inspector) InspectValue(dst []Hit, kind Kind, name, value string) []Hi
 // inspect runs the detectors over one value; decoded is true when value is
 // itself the result of a Base64 decoding (no second round then).
 func (in *Inspector) inspect(e *emitter, sc *scratch, kind Kind, name, raw string, decoded bool) {
-	v := value{kind: kind, name: name, raw: raw, dec: raw, sc: sc}
+	v := value{kind: kind, name: name, raw: raw, dec: raw, sc: sc, ncls: classify(name)}
 	rc := classify(raw)
 	v.cls = rc
 	if rc&decodeTriggers != 0 && needsDecode(raw) {
@@ -153,7 +154,9 @@ func (in *Inspector) inspect(e *emitter, sc *scratch, kind Kind, name, raw strin
 	}
 	v.kw = keywords.scan(v.norm)
 	runDetectors(e, &v)
-	if !decoded && !in.noBase64 {
+	// Base64 text has no byte outside these classes ('_' has none).
+	const base64Classes = cLower | cUpper | cDigit | cPlus | cSlash | cSpace | cDash | cEq
+	if !decoded && !in.noBase64 && v.cls&^base64Classes == 0 {
 		// The decoded form: Base64 may itself be percent-encoded (%2B).
 		if b, ok := base64Text(sc.b64[:0], kind, v.dec); ok {
 			sc.b64 = b

@@ -26,7 +26,7 @@ func (in *Inspector) inspectRaw(e *emitter, sc *scratch, name, raw string) {
 		return
 	}
 	// Whole-document pass.
-	v := value{kind: KindBodyRaw, name: name, raw: raw, dec: raw, sc: sc, cls: classify(raw)}
+	v := value{kind: KindBodyRaw, name: name, raw: raw, dec: raw, sc: sc, cls: classify(raw), ncls: classify(name)}
 	v.norm = raw
 	if v.cls&normTriggers != 0 {
 		sc.norm = normalize(sc.norm[:0], raw)
