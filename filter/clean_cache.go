@@ -2,13 +2,18 @@ package filter
 
 import (
 	"hash/maphash"
+	"math/bits"
 	"sync/atomic"
 )
 
-// cleanCache remembers header and cookie values that the detectors found
-// nothing in, so that a client sending the same long value on every
-// request (a bearer token, its User-Agent, a session cookie) pays for the
-// inspection once. The detectors are pure functions of (kind, name, value)
+// cleanCache remembers values that the detectors found nothing in, so that
+// a client sending the same long value on every request (a bearer token,
+// its User-Agent, a session cookie) pays for the inspection once, and so
+// do the values API requests repeat from one request to the next (status
+// and type enums, currency and country codes, a customer's name and
+// address, product references). Header and cookie values have a table of
+// their own, so a stream of bodies full of new values cannot push a
+// client's token out. The detectors are pure functions of (kind, name, value)
 // for a given Inspector, and only "no hit at all" is remembered, so what
 // exclusions, thresholds or custom rules do with a hit is never affected;
 // custom rules still run on every request.
@@ -22,16 +27,21 @@ import (
 // values' hashes, which no third value matches.
 type cleanCache struct {
 	seed1, seed2 maphash.Seed
-	slots        [cleanCacheSlots]cleanSlot
+	slots        [cleanCacheSlots]cleanSlot // header and cookie values
+	values       [cleanCacheSlots]cleanSlot // query and body values
 }
 
 type cleanSlot struct{ h1, h2 atomic.Uint64 }
 
 const (
-	cleanCacheSlots = 4096 // 64 KiB per engine
-	// cleanCacheMin is the shortest value worth remembering: shorter
-	// values cost less to inspect than to hash twice.
+	cleanCacheSlots = 4096 // 64 KiB per table, two tables per engine
+	// cleanCacheMin is the shortest header value worth remembering:
+	// shorter ones cost less to inspect than to hash twice.
 	cleanCacheMin = 48
+	// cleanValueMin is the same for query and body values, which cost
+	// more per byte (every detector runs on them, not the header
+	// fast paths): a four-byte word takes several times the two hashes.
+	cleanValueMin = 4
 	// cleanCacheMax bounds the value hashed on every lookup.
 	cleanCacheMax = 8 << 10
 )
@@ -40,40 +50,46 @@ func newCleanCache() *cleanCache {
 	return &cleanCache{seed1: maphash.MakeSeed(), seed2: maphash.MakeSeed()}
 }
 
-// cacheableKind says which values repeat across requests of one client.
-func cacheableKind(k Kind) bool {
+// table picks the slots that remember a value of kind k and length n:
+// nil when such values are not worth remembering.
+func (c *cleanCache) table(k Kind, n int) *[cleanCacheSlots]cleanSlot {
+	if c == nil || n > cleanCacheMax {
+		return nil
+	}
 	switch k {
 	case KindHeaderValue, KindUserAgent, KindCookieValue:
-		return true
+		if n >= cleanCacheMin {
+			return &c.slots
+		}
+	case KindQueryValue, KindBodyValue:
+		if n >= cleanValueMin {
+			return &c.values
+		}
 	}
-	return false
+	return nil
 }
 
 func (c *cleanCache) hashes(k Kind, name, v string) (uint64, uint64) {
-	var h maphash.Hash
-	h.SetSeed(c.seed1)
-	h.WriteByte(byte(k))
-	h.WriteString(name)
-	h.WriteByte(0)
-	h.WriteString(v)
-	h1 := h.Sum64()
-	h.SetSeed(c.seed2)
-	h.WriteByte(byte(k))
-	h.WriteString(name)
-	h.WriteByte(0)
-	h.WriteString(v)
-	return h1, h.Sum64() | 1 // never 0: an empty slot matches nothing
+	// One call per string and seed (the runtime's hash, far cheaper
+	// than streaming through maphash.Hash); the name and kind are mixed
+	// in asymmetrically, so (name, value) pairs do not commute.
+	n1 := maphash.String(c.seed1, name) + uint64(k)
+	n2 := maphash.String(c.seed2, name) + uint64(k)
+	h1 := maphash.String(c.seed1, v) ^ bits.RotateLeft64(n1*0x9e3779b97f4a7c15, 31)
+	h2 := maphash.String(c.seed2, v) ^ bits.RotateLeft64(n2*0xc2b2ae3d27d4eb4f, 29)
+	return h1, h2 | 1 // never 0: an empty slot matches nothing
 }
 
-// clean says whether (k, name, v) was inspected before and found clean.
-func (c *cleanCache) clean(h1, h2 uint64) bool {
-	s := &c.slots[h1%cleanCacheSlots]
+// clean says whether the value of hashes (h1, h2) was inspected before and
+// found clean.
+func clean(t *[cleanCacheSlots]cleanSlot, h1, h2 uint64) bool {
+	s := &t[h1%cleanCacheSlots]
 	return s.h1.Load() == h1 && s.h2.Load() == h2
 }
 
-// remember records (k, name, v) as clean.
-func (c *cleanCache) remember(h1, h2 uint64) {
-	s := &c.slots[h1%cleanCacheSlots]
+// remember records the value of hashes (h1, h2) as clean.
+func remember(t *[cleanCacheSlots]cleanSlot, h1, h2 uint64) {
+	s := &t[h1%cleanCacheSlots]
 	s.h2.Store(0) // a reader between the stores sees no match
 	s.h1.Store(h1)
 	s.h2.Store(h2)

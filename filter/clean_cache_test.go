@@ -36,7 +36,7 @@ func TestCleanCache(t *testing.T) {
 		}
 	}
 	h1, h2 := e.clean.hashes(KindHeaderValue, "Authorization", token)
-	if !e.clean.clean(h1, h2) {
+	if !clean(&e.clean.slots, h1, h2) {
 		t.Fatal("clean token not remembered")
 	}
 	for _, c := range []struct {
@@ -48,7 +48,7 @@ func TestCleanCache(t *testing.T) {
 		{KindUserAgent, "Authorization", token},
 		{KindHeaderValue, "X-Search", attack},
 	} {
-		if h1, h2 := e.clean.hashes(c.kind, c.name, c.value); e.clean.clean(h1, h2) {
+		if h1, h2 := e.clean.hashes(c.kind, c.name, c.value); clean(&e.clean.slots, h1, h2) || clean(&e.clean.values, h1, h2) {
 			t.Errorf("%v %q %q: taken for the remembered token", c.kind, c.name, c.value)
 		}
 	}
@@ -82,4 +82,53 @@ func TestCleanCacheConcurrent(t *testing.T) {
 		})
 	}
 	wg.Wait()
+}
+
+// TestCleanCacheBodyValues: JSON and query values found clean are
+// remembered in their own table; attacks in the same places are blocked
+// on every request, also under a name whose clean value is remembered.
+func TestCleanCacheBodyValues(t *testing.T) {
+	e, err := New(Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	send := func(query, body string) Decision {
+		t.Helper()
+		r := httptest.NewRequest("POST", "/orders?"+query, strings.NewReader(body))
+		r.Header.Set("Content-Type", "application/json")
+		d, err := e.InspectRequest(r, RequestInfo{All: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return d
+	}
+	for i := range 3 {
+		if d := send("status=shipped", `{"note":"gift wrap, ring the bell","currency":"EUR"}`); d.Blocked {
+			t.Fatalf("round %d: clean body blocked: %+v", i, d)
+		}
+		if d := send("status=1%27%20OR%20%271%27=%271", `{"note":"gift wrap, ring the bell"}`); !d.Blocked {
+			t.Fatalf("round %d: query attack passed: %+v", i, d)
+		}
+		if d := send("status=shipped", `{"note":"<script>alert(document.cookie)</script>"}`); !d.Blocked {
+			t.Fatalf("round %d: body attack passed: %+v", i, d)
+		}
+	}
+	for _, c := range []struct {
+		kind        Kind
+		name, value string
+	}{
+		{KindBodyValue, "note", "gift wrap, ring the bell"},
+		{KindQueryValue, "status", "shipped"},
+	} {
+		h1, h2 := e.clean.hashes(c.kind, c.name, c.value)
+		if !clean(&e.clean.values, h1, h2) {
+			t.Errorf("%v %s=%q not remembered", c.kind, c.name, c.value)
+		}
+		if clean(&e.clean.slots, h1, h2) {
+			t.Errorf("%v %s=%q remembered in the header table", c.kind, c.name, c.value)
+		}
+	}
+	if h1, h2 := e.clean.hashes(KindBodyValue, "currency", "EUR"); clean(&e.clean.values, h1, h2) {
+		t.Error("a value shorter than cleanValueMin was remembered")
+	}
 }

@@ -29,7 +29,7 @@ const fragmentLen = 48
 type Engine struct {
 	cfg      Config
 	insp     *Inspector
-	clean    *cleanCache // header and cookie values found clean before (nil: off)
+	clean    *cleanCache // values found clean before (nil: off)
 	methods  map[string]struct{}
 	disabled ruleSet
 	allow    *ipList
@@ -216,15 +216,15 @@ func (w *walker) detect(t target, kind Kind, name, v string) {
 		return
 	}
 	var h1, h2 uint64
-	cacheable := w.e.clean != nil && cacheableKind(kind) && len(v) >= cleanCacheMin && len(v) <= cleanCacheMax
-	if cacheable {
-		if h1, h2 = w.e.clean.hashes(kind, name, v); w.e.clean.clean(h1, h2) {
+	table := w.e.clean.table(kind, len(v))
+	if table != nil {
+		if h1, h2 = w.e.clean.hashes(kind, name, v); clean(table, h1, h2) {
 			return
 		}
 	}
 	w.hits = w.e.insp.InspectValue(w.hits[:0], kind, name, v)
-	if cacheable && len(w.hits) == 0 {
-		w.e.clean.remember(h1, h2)
+	if table != nil && len(w.hits) == 0 {
+		remember(table, h1, h2)
 	}
 	for i, h := range w.hits {
 		if dupHit(w.hits[:i], h.Rule) {
