@@ -178,16 +178,28 @@ cat >"$work/get_apikey.lua" <<EOF
 wrk.path = "/small"
 wrk.headers["X-API-Key"] = "$apikey"
 EOF
-# A valid JSON order of about 1 KB.
-body='{"order":{"customer":"alice","currency":"EUR","lines":['
-for i in $(seq 1 13); do body+="{\"sku\":\"SKU-$((100000 + i))\",\"qty\":$((i % 5 + 1)),\"note\":\"gift wrap, ring the bell\"},"; done
-body+='{"sku":"SKU-100013","qty":1}],"shipping":{"street":"12 Rue de la Paix","city":"Paris","zip":"75002"}}}'
+# Valid JSON orders of about 1 KB, as a shop's clients send them: 1000
+# different orders (each with its own reference, 13 lines out of a catalogue
+# of 5000 SKUs, quantities, one of a few notes) from a handful of customers,
+# built once and sent in turn, so that the load generator's own cost per
+# request stays what it is for the other workloads.
 cat >"$work/post_1k.lua" <<EOF
-wrk.method = "POST"
-wrk.path = "/post"
-wrk.body = [[$body]]
-wrk.headers["Content-Type"] = "application/json"
-wrk.headers["Authorization"] = "Bearer $token"
+local reqs = {}
+local notes = {"gift wrap, ring the bell", "leave at the door", "call on arrival", "no plastic please", "fragile: glass inside"}
+local customers = {"alice", "bob", "carol", "dave", "erin"}
+for n = 1, 1000 do
+	local lines = {}
+	for i = 1, 13 do
+		lines[i] = string.format('{"sku":"SKU-%06d","qty":%d,"note":"%s"}', (n * 37 + i * 101) % 5000, (n + i) % 5 + 1, notes[(n + i) % #notes + 1])
+	end
+	local body = string.format('{"order":{"ref":"ord-%08d","customer":"%s","currency":"EUR","lines":[%s,{"sku":"SKU-100013","qty":1}],"shipping":{"street":"12 Rue de la Paix","city":"Paris","zip":"75002"}}}', n, customers[n % #customers + 1], table.concat(lines, ","))
+	reqs[n] = wrk.format("POST", "/post", {["Host"] = "127.0.0.1", ["Content-Type"] = "application/json", ["Authorization"] = "Bearer $token"}, body)
+end
+local i = 0
+request = function()
+	i = i % #reqs + 1
+	return reqs[i]
+end
 EOF
 cat >"$work/resp_64k.lua" <<EOF
 wrk.path = "/big"
