@@ -2,6 +2,7 @@ package filter
 
 import (
 	"regexp"
+	"slices"
 	"strings"
 )
 
@@ -275,22 +276,18 @@ var cmdStartPair = func() *[128][2]uint64 {
 		a, b := w[0], w[min(1, len(w)-1)]
 		t[a&0x7f][b>>6&1] |= 1 << (b & 63)
 	}
-	for w := range soloCommands {
+	for _, w := range soloCommands {
 		a, b := w[0], w[1]
 		t[a&0x7f][b>>6&1] |= 1 << (b & 63)
 	}
 	return &t
 }()
 
-// soloCommand: the commands reCmdLine accepts as the whole value (a
-// switch: every one-word value is tested).
-func soloCommand(w string) bool {
-	switch w {
-	case "whoami", "ifconfig", "ipconfig", "systeminfo", "tasklist", "hostname", "printenv", "visudo", "chef-shell", "ansible-console":
-		return true
-	}
-	return false
-}
+// soloCommands are the commands reCmdLine accepts as the whole value; a
+// one-word value meets cmdStartPair first, which holds their first bytes.
+var soloCommands = []string{"whoami", "ifconfig", "ipconfig", "systeminfo", "tasklist", "hostname", "printenv", "visudo", "chef-shell", "ansible-console"}
+
+func soloCommand(w string) bool { return slices.Contains(soloCommands, w) }
 
 // commandStart: the value begins with a system binary path or with one of
 // cmdLineStarts as a whole word; a cheap gate before the regexps.
