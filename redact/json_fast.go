@@ -220,15 +220,21 @@ func (s *Stream) stringEnd(b []byte, p int) (z, first int, esc bool) {
 	n := len(b)
 	lo := p
 	for {
-		for p+8 <= n {
-			q := b[p : p+8 : p+8]
-			if stab[q[0]]|stab[q[1]]|stab[q[2]]|stab[q[3]]|stab[q[4]]|stab[q[5]]|stab[q[6]]|stab[q[7]] != 0 {
-				break
+		// Triggers come in runs (the digits and dashes of ids, dates and
+		// UUIDs): where a rejected trigger is followed by another, the
+		// eight-byte test would fail at once, so the next byte is looked
+		// at first.
+		if p >= n || stab[b[p]] == 0 {
+			for p+8 <= n {
+				q := b[p : p+8 : p+8]
+				if stab[q[0]]|stab[q[1]]|stab[q[2]]|stab[q[3]]|stab[q[4]]|stab[q[5]]|stab[q[6]]|stab[q[7]] != 0 {
+					break
+				}
+				p += 8
 			}
-			p += 8
-		}
-		for p < n && stab[b[p]] == 0 {
-			p++
+			for p < n && stab[b[p]] == 0 {
+				p++
+			}
 		}
 		if p >= n {
 			return -1, -1, false

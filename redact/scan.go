@@ -150,16 +150,21 @@ func (s *Stream) scan(st *scanState, limitAbs, hiAbs int, final bool) {
 			}
 		}
 		// The hot loop: skip bytes that trigger nothing, eight at a time
-		// (independent loads, no dependency chain between bytes).
-		for i+8 <= limit {
-			q := b[i : i+8 : i+8]
-			if tab[q[0]]|tab[q[1]]|tab[q[2]]|tab[q[3]]|tab[q[4]]|tab[q[5]]|tab[q[6]]|tab[q[7]] != 0 {
-				break
+		// (independent loads, no dependency chain between bytes). A
+		// rejected trigger is often followed by another (the digits and
+		// dashes of ids and dates), where the eight-byte test would fail
+		// at once: the next byte is looked at first.
+		if i >= limit || tab[b[i]] == 0 {
+			for i+8 <= limit {
+				q := b[i : i+8 : i+8]
+				if tab[q[0]]|tab[q[1]]|tab[q[2]]|tab[q[3]]|tab[q[4]]|tab[q[5]]|tab[q[6]]|tab[q[7]] != 0 {
+					break
+				}
+				i += 8
 			}
-			i += 8
-		}
-		for i < limit && tab[b[i]] == 0 {
-			i++
+			for i < limit && tab[b[i]] == 0 {
+				i++
+			}
 		}
 		if i >= limit {
 			break
