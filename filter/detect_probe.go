@@ -475,6 +475,18 @@ var reRFIPathName = regexp.MustCompile(`(?:^|[_\[.])(?:absolute_path|abs_path|ba
 // path-like parameter may well hold.
 var reStaticURL = regexp.MustCompile(`\.(?:jpe?g|png|gif|svg|webp|ico|css|pdf|mp4|mp3|woff2?|html?)(?:[?#].*)?$`)
 
+// pathVarSuffix: name ends, in any case, with "path" or "dir" (then at
+// most "]"): the cheap test before reRFIPathName.
+func pathVarSuffix(name string) bool {
+	name = strings.TrimSuffix(name, "]")
+	for _, suf := range [...]string{"path", "dir"} {
+		if len(name) >= len(suf) && strings.EqualFold(name[len(name)-len(suf):], suf) {
+			return true
+		}
+	}
+	return false
+}
+
 // detectScriptProbes runs the JavaScript, template and remote-include
 // probes.
 func detectScriptProbes(e *emitter, v *value) {
@@ -505,7 +517,7 @@ func detectScriptProbes(e *emitter, v *value) {
 		return
 	}
 	if v.cls&cColon != 0 && (v.kind == KindQueryValue || v.kind == KindBodyValue) && v.name != "" && (strings.HasPrefix(n, "http") || strings.HasPrefix(n, "ftp")) && strings.Contains(n, "://") {
-		if reRFIPathName.MatchString(strings.ToLower(v.name)) && !reStaticURL.MatchString(n) {
+		if pathVarSuffix(v.name) && reRFIPathName.MatchString(strings.ToLower(v.name)) && !reStaticURL.MatchString(n) {
 			e.hit(rRFIScript)
 		}
 	}
