@@ -257,7 +257,7 @@ func detectSQLGrammar(e *emitter, v *value) {
 // busybox), batch FOR/IF syntax, process substitution, fork bombs, brace
 // expansion, globbed system paths, quote-split command names.
 var (
-	reCmdLine = regexp.MustCompile(`^(?:(?:sudo|nohup|time|strace|ltrace|env|exec|xargs|busybox|timeout \d+|nice|ionice|command|builtin|stdbuf -\w+|unbuffer) +)*(?:(?:/usr)?(?:/local)?/s?bin/[a-z][\w.+-]{1,30}(?: +[-/~.$"'a-z0-9]|$)|(?:sh|bash|zsh|ksh|dash|csh|tcsh|ash|busybox|python[23]?(?:\.\d+)?|perl|ruby|php|node|lua|pwsh|powershell) +-[a-z]{1,3} +\S|(?:curl|wget) +(?:-[a-z]+ +)*(?:https?|ftp|file)://\S|(?:nc|ncat|netcat|socat|telnet) +(?:-[a-z]+ +)*[\w.-]+ +\d{1,5}\b|(?:cat|head|tail|less|more|base64|xxd|od|strings|zcat|zstdcat|bzcat|xzcat|lzcat|lz4cat|zless|zmore|zgrep|(?:gunzip|gzip|bunzip2|bzip2|unxz|xz|zstd|unzstd|lz4) +(?:-[a-z]+ +)*-[a-z]*[cd][a-z]*) +(?:-[a-z]+ +)*/(?:etc|proc|root|home|var|tmp|dev|sys)/|(?:ansible(?:-[a-z]+)?|chef-[a-z]+|knife|salt-[a-z]+|visudo|sudoedit|cscli)(?: +[\w./=:@*'"-]+){0,6} *$|(?:ping|nslookup|dig|host|traceroute) +(?:-[a-z] +\d+ +)*[\w-]+(?:\.[\w-]+)+ *$|(?:whoami|ifconfig|ipconfig|uname -a|id -u|netstat -\w+|systeminfo|tasklist|hostname|printenv|visudo|chef-shell|ansible-console)\s*$)`)
+	reCmdLine = regexp.MustCompile(`^(?:(?:sudo|nohup|time|strace|ltrace|env|exec|xargs|busybox|timeout \d+|nice|ionice|command|builtin|stdbuf -\w+|unbuffer) +)*(?:(?:/usr)?(?:/local)?/s?bin/[a-z][\w.+-]{1,30}(?: +[-/~.$"'a-z0-9]|$)|(?:sh|bash|zsh|ksh|dash|csh|tcsh|ash|busybox|python[23]?(?:\.\d+)?|perl|ruby|php|node|lua|pwsh|powershell) +-[a-z]{1,3} +\S|(?:curl|wget) +(?:-[a-z]+ +)*(?:https?|ftp|file)://\S|(?:nc|ncat|netcat|socat|telnet) +(?:-[a-z]+ +)*[\w.-]+ +\d{1,5}\b|(?:cat|head|tail|less|more|base64|xxd|od|strings|zcat|zstdcat|bzcat|xzcat|lzcat|lz4cat|zless|zmore|zgrep|(?:gunzip|gzip|bunzip2|bzip2|unxz|xz|zstd|unzstd|lz4) +(?:-[a-z]+ +)*-[a-z]*[cd][a-z]*) +(?:-[a-z]+ +)*/(?:etc|proc|root|home|var|tmp|dev|sys)/|(?:ansible-[a-z]+|chef-[a-z]+|salt-[a-z]+)(?: +[\w./=:@*'"-]+){0,6} *$|cscli +(?:alerts|decisions|bouncers|collections|hub|machines|metrics|parsers|scenarios|lapi|capi|console|config)\b(?: +[\w./=:@*'"-]+){0,5} *$|(?:ansible|knife|visudo|sudoedit)(?: +[\w./=:@*'"-]+){0,3} +-{1,2}[a-z][\w=-]*(?: +[\w./=:@*'"-]+){0,4} *$|(?:ping|nslookup|dig|host|traceroute) +(?:-[a-z] +\d+ +)*[\w-]+(?:\.[\w-]+)+ *$|(?:whoami|ifconfig|ipconfig|uname -a|id -u|netstat -\w+|systeminfo|tasklist|hostname|printenv|visudo|chef-shell|ansible-console)\s*$)`)
 )
 
 // reCmdLineWin: cmd.exe and PowerShell command lines at the start of the
@@ -266,7 +266,7 @@ var reCmdLineWin = regexp.MustCompile(`^(?:cmd(?:\.exe)?|command(?:\.com)?) +/[c
 
 // cmdLineStarts are the first words reCmdLine and reCmdLineWin can match
 // (command prefixes, shells, interpreters, network and reading commands).
-var cmdLineStarts = wordSet("zcat zstdcat bzcat xzcat lzcat lz4cat zless zmore zgrep gunzip gzip bunzip2 bzip2 unxz xz zstd unzstd lz4 ansible ansible-playbook ansible-vault ansible-galaxy ansible-config ansible-console ansible-doc ansible-inventory ansible-pull chef-client chef-shell chef-run chef-solo chef-vault knife salt-call salt-run salt-key salt-ssh sudoedit cscli sudo nohup time strace ltrace env exec xargs busybox timeout nice ionice command builtin stdbuf unbuffer sh bash zsh ksh dash csh tcsh ash python python2 python3 perl ruby php node lua pwsh powershell powershell.exe pwsh.exe curl wget nc ncat netcat socat telnet cat head tail less more base64 xxd od strings ping nslookup dig host traceroute whoami ifconfig ipconfig uname id netstat systeminfo tasklist hostname printenv cmd cmd.exe command.com invoke-webrequest iwr invoke-restmethod irm invoke-expression iex start-process invoke-command new-object")
+var cmdLineStarts = wordSet("visudo chef-shell ansible-console zcat zstdcat bzcat xzcat lzcat lz4cat zless zmore zgrep gunzip gzip bunzip2 bzip2 unxz xz zstd unzstd lz4 ansible ansible-playbook ansible-vault ansible-galaxy ansible-config ansible-console ansible-doc ansible-inventory ansible-pull chef-client chef-shell chef-run chef-solo chef-vault knife salt-call salt-run salt-key salt-ssh sudoedit cscli sudo nohup time strace ltrace env exec xargs busybox timeout nice ionice command builtin stdbuf unbuffer sh bash zsh ksh dash csh tcsh ash python python2 python3 perl ruby php node lua pwsh powershell powershell.exe pwsh.exe curl wget nc ncat netcat socat telnet cat head tail less more base64 xxd od strings ping nslookup dig host traceroute whoami ifconfig ipconfig uname id netstat systeminfo tasklist hostname printenv cmd cmd.exe command.com invoke-webrequest iwr invoke-restmethod irm invoke-expression iex start-process invoke-command new-object")
 
 // cmdStartPair holds the first two bytes of every cmdLineStarts word: most
 // values fail this table lookup before any map lookup.
@@ -1345,7 +1345,7 @@ func orderByNumber(n string) bool {
 // cmdBatch: cmd.exe FOR and IF syntax and substring expansion.
 var cmdBatch = []anchored{
 	{"for ", regexp.MustCompile(`^for +(?:/[dflr] +(?:"[^"]*" +|[a-z]:/\S* +)?)*%%?[^ %]{1,24} +in +\([^)]*\) ?do\b`), 200, true, []string{"%", " in ", "do"}, 0, ""},
-	{"if ", regexp.MustCompile(`^if +(?:/i +)?(?:not +)?(?:(?:exist|defined|errorlevel|cmdextversion) +\S+ +(?:\(|echo\b|@echo\b|goto\b|set\b|call\b|cmd\b|del\b|copy\b|type\b|start\b|exit\b|[a-z]+$)|(?:\S+ ?== ?\S+|\S+ (?:equ|neq|lss|leq|gtr|geq) \S+) +\S)`), 100, true, nil, 0, ""},
+	{"if ", regexp.MustCompile(`^if +(?:/i +)?(?:not +)?(?:(?:exist|defined|errorlevel|cmdextversion) +\S+ +(?:\(|echo\b|@echo\b|goto\b|set\b|call\b|cmd\b|del\b|copy\b|type\b|start\b|exit\b|if\b|[a-z]+$)|(?:(?:"[^"]{0,40}"|[^\s(]\S*) ?== ?(?:"[^"]{0,40}"|\S+)|\S+ (?:equ|neq|lss|leq|gtr|geq) \S+) +\S)`), 100, true, nil, 0, ""},
 	{"%", regexp.MustCompile(`^%[a-z_]\w*:~-?\d+(?:,-?\d+)?%`), 24, false, []string{":~"}, 0, ""},
 }
 
@@ -1356,7 +1356,7 @@ var cmdShapes = []anchored{
 	{">(", regexp.MustCompile(`^>\( ?[a-z][\w-]*(?: |\))`), 24, false, nil, 0, ""},
 	{"$(", regexp.MustCompile(`^\$\( ?[a-z][\w-]{1,20} ?(?:\)|\s+[-/~.$a-z])`), 32, false, nil, 0, ""},
 	{"$[", regexp.MustCompile(`^\$\[ ?(?:\d+ ?[-+*/ ] ?\d+ ?)?\]`), 16, false, nil, 0, ""},
-	{"alias ", regexp.MustCompile(`^alias +(?:[-+ ][a-z]+ +)*[\w.'"-]+=`), 40, true, nil, 0, ""},
+	{"alias ", regexp.MustCompile(`^alias +(?:[-+][a-z]+ +)*[\w.'"-]+=`), 40, true, nil, 0, ""},
 	{"{,", regexp.MustCompile(`^\{,[^{}\s]*,?[^{}\s]*\}`), 40, false, nil, 0, ""},
 }
 

@@ -47,7 +47,7 @@ var phpProbeFuncs = map[string]bool{
 
 // callProbe reports whether s (normalised, trimmed) is only one call of
 // a function of funcs: name, optional spaces, "(", simple arguments
-// (literals, variables, one nested call level) and ")" or nothing (an
+// (literals, variables, two nested call levels) and ")" or nothing (an
 // unclosed call), then at most an index ([0]) and ";". A wordy name needs
 // an empty argument list, an unclosed call, or arguments holding a quote,
 // $, @, comma, operator or nested call.
@@ -77,7 +77,7 @@ func callProbe(s string, funcs map[string]bool) bool {
 		switch {
 		case c == '(':
 			depth++
-			if depth > 2 {
+			if depth > 3 {
 				return false
 			}
 			if depth == 2 {
