@@ -297,6 +297,10 @@ func detectProbes(e *emitter, v *value) {
 			return
 		}
 	}
+	if v.cls&(cSpace|cParen|cSemi|cQuote|cBacktick|cPlus|cEq|cNL|cStar) == 0 && (n[0] < '0' || n[0] > '9') {
+		// One word: none of the statement shapes (but 1.e.tables).
+		return
+	}
 	s := sqlStmtText(n)
 	if len(s) < 4 {
 		return

@@ -222,7 +222,7 @@ func runDetectors(e *emitter, v *value) {
 		detectShellVar(e, v)
 	}
 	// Header values carry none of the probes below but the shell ones.
-	if v.kind != KindHeaderValue && (v.cls&(cParen|cSpace|cSemi|cPlus|cEq) != 0 || len(v.norm) <= 26) {
+	if v.kind != KindHeaderValue && (v.cls&(cParen|cSpace|cSemi|cPlus|cEq|cQuote|cBacktick|cStar) != 0 || len(v.norm) <= 26 && (v.cls&cDigit == 0 || v.norm != "" && v.norm[0] <= '9')) {
 		detectProbes(e, v)
 	}
 	if v.cls&(cSemi|cPipe|cAmp|cLT|cGT|cDollar|cTilde) != 0 && v.kind != KindUserAgent {
