@@ -216,7 +216,9 @@ func (s *Stream) stringEnd(b []byte, p int) (z, first int, esc bool) {
 		z, esc = closingQuote(b, p)
 		return z, p, esc
 	}
-	stab := &s.r.stab
+	r := s.r
+	stab, tab, pair := &r.stab, &r.tab, &r.pair
+	ibanOn, ipOn, phoneOn := r.on[detIBAN], r.on[detIP], r.on[detPhone]
 	n := len(b)
 	lo := p
 	for {
@@ -254,6 +256,39 @@ func (s *Stream) stringEnd(b []byte, p int) (z, first int, esc bool) {
 				return -1, -1, false
 			}
 			continue
+		}
+		if !ipOn {
+			// The commonest triggers (the digits and dashes of ids, dates
+			// and UUIDs), decided here as prefilter decides them but
+			// without the call; anything else, and every trigger when IP
+			// addresses are detected, goes to prefilter.
+			switch k := tab[b[p]]; k {
+			case clDash:
+				if (p+1 >= n || b[p+1] != '-') && !(p-4 >= lo && b[p-4] == 'x' && b[p-3] == 'o' && b[p-2] == 'x') {
+					p++
+					continue
+				}
+			case clDigit:
+				if p+1 < n {
+					if nc := b[p+1]; pair[k][nc>>6]&(1<<(nc&63)) == 0 {
+						p++
+						continue
+					}
+				}
+				if ibanOn && ibanMaybeQuick(b, lo, p, n, k, false) {
+					break
+				}
+				if p > lo && wordByte[b[p-1]] {
+					if p-2 < lo || b[p-2] != '\\' {
+						for p++; p < n && wordRest[b[p]]; p++ {
+						}
+						continue
+					}
+				} else if j, ok := digitReject(b, p, n, phoneOn); ok && j > p {
+					p = j
+					continue
+				}
+			}
 		}
 		if next := s.prefilter(b, lo, p); next > p {
 			p = next
