@@ -86,7 +86,12 @@ func javaClassName(n string) bool {
 // (java.Runtime, java.ProcessBuilder): the class a gadget chain or a
 // reflection call asks for, written without its package.
 func javaExecAlias(n string) bool {
-	n = strings.TrimSpace(n)
+	if len(n) < 12 || n[4] != '.' && n[0] != ' ' {
+		return false
+	}
+	if n[0] == ' ' || n[len(n)-1] == ' ' {
+		n = strings.TrimSpace(n)
+	}
 	if !strings.HasPrefix(n, "java.") {
 		return false
 	}
