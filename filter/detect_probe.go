@@ -238,6 +238,45 @@ func sqlStmtText(n string) string {
 	return n[i:]
 }
 
+// Class gates of the probe detectors (see detectAllProbes).
+const (
+	stmtClasses   = cParen | cSpace | cSemi | cPlus | cEq | cQuote | cBacktick | cStar
+	shellClasses  = cSemi | cPipe | cAmp | cLT | cGT | cDollar | cTilde
+	scriptClasses = cParen | cDot | cBracket | cBrace | cColon
+	probeClasses  = stmtClasses | shellClasses | scriptClasses
+)
+
+// detectAllProbes dispatches a value to the probe detectors its kind and
+// classes allow: header values to the shell shapes only, paths to the
+// call probe of their last segment only.
+func detectAllProbes(e *emitter, v *value) {
+	n := v.norm
+	if len(n) < 2 {
+		return
+	}
+	switch v.kind {
+	case KindHeaderValue:
+		if v.cls&shellClasses != 0 {
+			detectShellProbe(e, v)
+		}
+		return
+	case KindPath:
+		if v.cls&cParen != 0 {
+			detectProbes(e, v)
+		}
+		return
+	}
+	if v.cls&stmtClasses != 0 || len(n) <= 26 && (v.cls&cDigit == 0 || n[0] <= '9') {
+		detectProbes(e, v)
+	}
+	if v.cls&shellClasses != 0 {
+		detectShellProbe(e, v)
+	}
+	if v.cls&scriptClasses != 0 {
+		detectScriptProbes(e, v)
+	}
+}
+
 // sqlStmtCandidate: s starts with the first words of a shape of
 // reSQLStmtStart (a prefix test before the regexp).
 func sqlStmtCandidate(s string) bool {

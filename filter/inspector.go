@@ -221,15 +221,8 @@ func runDetectors(e *emitter, v *value) {
 	if v.cls&cDollar != 0 {
 		detectShellVar(e, v)
 	}
-	// Header values carry none of the probes below but the shell ones.
-	if v.kind != KindHeaderValue && (v.cls&(cParen|cSpace|cSemi|cPlus|cEq|cQuote|cBacktick|cStar) != 0 || len(v.norm) <= 26 && (v.cls&cDigit == 0 || v.norm != "" && v.norm[0] <= '9')) {
-		detectProbes(e, v)
-	}
-	if v.cls&(cSemi|cPipe|cAmp|cLT|cGT|cDollar|cTilde) != 0 && v.kind != KindUserAgent {
-		detectShellProbe(e, v)
-	}
-	if v.kind != KindHeaderValue && v.cls&(cParen|cDot|cBracket|cBrace|cColon) != 0 {
-		detectScriptProbes(e, v)
+	if v.kind != KindUserAgent && v.kind != KindBodyRaw && (v.cls&probeClasses != 0 || len(v.norm) <= 26) {
+		detectAllProbes(e, v)
 	}
 	if v.kind == KindFileName || v.kind == KindHeaderValue && uploadNameHeader(v.name) {
 		detectUploadName(e, v)
