@@ -96,14 +96,29 @@ func BenchmarkInspectValueLinear(b *testing.B) {
 func itoa(n int) string { return strconv.Itoa(n>>10) + "KiB" }
 
 // BenchmarkEngineGET: a browser GET with 5 query parameters and 10
-// ordinary headers, through the whole Engine, cold: the clean-value cache
-// is off, so every value is inspected as on a client's first request.
-func BenchmarkEngineGET(b *testing.B) {
-	eng, err := New(Config{})
-	if err != nil {
-		b.Fatal(err)
+// ordinary headers, through the whole Engine: cold (the clean-value cache
+// off, every value inspected as on a client's first request) and warm (the
+// same request again, as a client repeats it).
+func BenchmarkEngineGET(b *testing.B) { coldAndWarm(b, benchEngineGET) }
+
+// coldAndWarm runs bench on an engine without and with the clean-value
+// cache.
+func coldAndWarm(b *testing.B, bench func(*testing.B, *Engine)) {
+	for _, mode := range []string{"cold", "warm"} {
+		b.Run(mode, func(b *testing.B) {
+			eng, err := New(Config{})
+			if err != nil {
+				b.Fatal(err)
+			}
+			if mode == "cold" {
+				eng.clean = nil
+			}
+			bench(b, eng)
+		})
 	}
-	eng.clean = nil
+}
+
+func benchEngineGET(b *testing.B, eng *Engine) {
 	r, _ := http.NewRequest("GET", "http://shop.example.com/products/list?q=union+station&category=shoes&sort=price_asc&page=2&utm_source=google", nil)
 	r.RemoteAddr = "198.51.100.7:51234"
 	h := r.Header
@@ -128,13 +143,10 @@ func BenchmarkEngineGET(b *testing.B) {
 }
 
 // BenchmarkEnginePOSTJSON1KB: a 1 KB JSON POST through the whole Engine,
-// cold like BenchmarkEngineGET.
-func BenchmarkEnginePOSTJSON1KB(b *testing.B) {
-	eng, err := New(Config{})
-	if err != nil {
-		b.Fatal(err)
-	}
-	eng.clean = nil
+// cold and warm like BenchmarkEngineGET.
+func BenchmarkEnginePOSTJSON1KB(b *testing.B) { coldAndWarm(b, benchEnginePOST) }
+
+func benchEnginePOST(b *testing.B, eng *Engine) {
 	body := `{"customer":{"name":"Seán O'Brien","email":"sean.obrien+shop@example.com","phone":"+1 (555) 123-4567",` +
 		`"address":{"street":"123 Union St., Apt #4","city":"Springfield","zip":"62701","country":"US"}},` +
 		`"items":[{"sku":"TSHIRT-RED-M","name":"T-shirt (red, M)","qty":2,"price":"19.99"},{"sku":"MUG-01","name":"Mug","qty":1,"price":"12.50"}],` +
