@@ -37,9 +37,10 @@ const (
 	kwNode
 	kwProto
 	kwDunder
+	kwSQLFuncCall
 	// kwLastStatic is the last static bit; anchored matchers take the
 	// bits after it.
-	kwLastStatic = kwDunder
+	kwLastStatic = kwSQLFuncCall
 )
 
 // kwGroup is a set of keywords that share a feature bit.
@@ -81,6 +82,7 @@ var kwGroups = append([]kwGroup{
 	{kwNode, nodeWords},
 	{kwProto, []string{"__proto__", "prototype"}},
 	{kwDunder, []string{"__"}},
+	{kwSQLFuncCall, sqlFuncCallWords},
 }, anchoredGroups()...)
 
 // anchoredGroups gives every anchored matcher a feature bit of its own

@@ -96,7 +96,7 @@ func detectSQLi(e *emitter, v *value) {
 	if sqlWords && strings.Contains(n, "union") && containsAny(n, "select", "values", "table") && reSQLiUnion.MatchString(n) && !unionAsWords(n) {
 		e.hit(rSQLiUnion)
 	}
-	if v.kw&kwSQLFunc != 0 && reSQLiFunction.MatchString(n) {
+	if v.kw&kwSQLFuncCall != 0 && reSQLiFunction.MatchString(n) {
 		e.hit(rSQLiFunction)
 	}
 	if v.cls&cSemi != 0 && stackedCandidate(n) && reSQLiStacked.MatchString(n) {
@@ -222,6 +222,12 @@ func hasTSQLWord(n string) bool {
 
 // sqlFuncWords gate reSQLiFunction.
 var sqlFuncWords = []string{"(select", "( select", "case when", "sleep", "benchmark", "waitfor", "information_schema", "xp_", "sp_", "load_file", "o_import", "o_export", "o_get", "o_put", "o_from", "ogram '", "ogram'", "into ", "@@", "extractvalue", "updatexml", "group_concat", "utl_", "dbms_", "sysobjects", "syscolumns", "sqlite_master", "pg_", "mysql.", "fn_", "master.", "randomblob", "make_set", "name_const", "geometrycollection", "exp", "procedure", "char", "concat"}
+
+// sqlFuncCallWords gate reSQLiFunction: each of its alternatives contains
+// one of them, as spelled in the normalised value. sqlFuncWords, a wider
+// gate of the fragment grammar, has shorter words ("exp", "char", "into ")
+// that prose is full of (express, charge, "into the").
+var sqlFuncCallWords = []string{"sleep", "benchmark", "waitfor ", "information_schema", "xp_cmdshell", "sp_executesql", "sp_oacreate", "sp_makewebtask", "load_file", "pg_read_", "pg_ls_dir", "pg_stat_file", "lo_import", "lo_export", "lo_get", "lo_put", "lo_from_bytea", "ogram '", "ogram'", "into outfile", "into dumpfile", "@@", "extractvalue", "updatexml", "group_concat", "utl_", "dbms_", "sysobjects", "syscolumns", "sqlite_master", "pg_shadow", "mysql.user", "fn_varbintohexstr", "master.", "randomblob", "make_set", "name_const", "geometrycollection", "exp(", "exp (", "procedure analyse", "char(", "char (", "concat", "(select", "( select", "case when"}
 
 // stackedWords are the statements reSQLiStacked looks for after a ';'.
 var stackedWords = wordSet("drop declare exec execute shutdown insert delete update select create alter truncate grant waitfor")
