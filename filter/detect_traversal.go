@@ -129,7 +129,10 @@ func detectTraversal(e *emitter, v *value) {
 			}
 		}
 		if (v.kind == KindQueryValue || v.kind == KindBodyValue) && strings.Contains(n, "://") {
-			if reRFI.MatchString(n) || reRFIName.MatchString(strings.ToLower(v.name)) && strings.HasPrefix(n, "http") {
+			// reRFI needs a final '?' (a URL whose query is cut off),
+			// reRFIName a name of at most eight bytes: both tested first.
+			rfiURL := strings.HasSuffix(strings.TrimRight(n, " \t\n\f\r"), "?") && reRFI.MatchString(n)
+			if rfiURL || len(v.name) <= 8 && strings.HasPrefix(n, "http") && reRFIName.MatchString(strings.ToLower(v.name)) {
 				e.hit(rRFIRemote)
 			}
 		}
