@@ -268,6 +268,9 @@ func TestReloadKeepsCounters(t *testing.T) {
 	}
 	// Reload with a change elsewhere in the config.
 	tester.InitServer(globals+local+shared+"\nhttp://:9114 {\n\trespond \"new site\"\n}\n", "caddyfile")
+	// The old servers close their idle keep-alive connections as they
+	// stop: a request sent on one of them at that moment reads EOF.
+	c.CloseIdleConnections()
 	if code, _ := get(t, c, "http://127.0.0.1:9114/"); code != 200 {
 		t.Fatal("the reload did not take")
 	}
