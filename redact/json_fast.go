@@ -1,6 +1,9 @@
 package redact
 
-import "bytes"
+import (
+	"bytes"
+	"math/bits"
+)
 
 // jsonFast is the tokenizer's hot path: one loop with the position and
 // state in locals, handling structure, complete strings, numbers and
@@ -228,15 +231,22 @@ func (s *Stream) stringEnd(b []byte, p int) (z, first int, esc bool) {
 		// at first.
 		if p >= n || stab[b[p]] == 0 {
 			for p+8 <= n {
+				// One lane per byte: the lowest non-zero lane is the
+				// first trigger, found without a byte loop. (Written out
+				// here and in scan: as a function it is not inlined.)
 				q := b[p : p+8 : p+8]
-				if stab[q[0]]|stab[q[1]]|stab[q[2]]|stab[q[3]]|stab[q[4]]|stab[q[5]]|stab[q[6]]|stab[q[7]] != 0 {
-					break
+				m := uint64(stab[q[0]]) | uint64(stab[q[1]])<<8 | uint64(stab[q[2]])<<16 | uint64(stab[q[3]])<<24 |
+					uint64(stab[q[4]])<<32 | uint64(stab[q[5]])<<40 | uint64(stab[q[6]])<<48 | uint64(stab[q[7]])<<56
+				if m != 0 {
+					p += bits.TrailingZeros64(m) >> 3
+					goto found
 				}
 				p += 8
 			}
 			for p < n && stab[b[p]] == 0 {
 				p++
 			}
+		found:
 		}
 		if p >= n {
 			return -1, -1, false

@@ -1,5 +1,7 @@
 package redact
 
+import "math/bits"
+
 // The scanner makes one pass over a region with a byte-class table: most
 // bytes are not triggers and cost one table load. At a trigger a small,
 // bounded detector looks at the bytes around it; validators run only on
@@ -156,15 +158,21 @@ func (s *Stream) scan(st *scanState, limitAbs, hiAbs int, final bool) {
 		// at once: the next byte is looked at first.
 		if i >= limit || tab[b[i]] == 0 {
 			for i+8 <= limit {
+				// One lane per byte: the lowest non-zero lane is the
+				// first trigger, found without a byte loop.
 				q := b[i : i+8 : i+8]
-				if tab[q[0]]|tab[q[1]]|tab[q[2]]|tab[q[3]]|tab[q[4]]|tab[q[5]]|tab[q[6]]|tab[q[7]] != 0 {
-					break
+				m := uint64(tab[q[0]]) | uint64(tab[q[1]])<<8 | uint64(tab[q[2]])<<16 | uint64(tab[q[3]])<<24 |
+					uint64(tab[q[4]])<<32 | uint64(tab[q[5]])<<40 | uint64(tab[q[6]])<<48 | uint64(tab[q[7]])<<56
+				if m != 0 {
+					i += bits.TrailingZeros64(m) >> 3
+					goto found
 				}
 				i += 8
 			}
 			for i < limit && tab[b[i]] == 0 {
 				i++
 			}
+		found:
 		}
 		if i >= limit {
 			break
