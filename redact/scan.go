@@ -158,12 +158,8 @@ func (s *Stream) scan(st *scanState, limitAbs, hiAbs int, final bool) {
 		// at once: the next byte is looked at first.
 		if i >= limit || tab[b[i]] == 0 {
 			for i+8 <= limit {
-				// One lane per byte: the lowest non-zero lane is the
-				// first trigger, found without a byte loop.
-				q := b[i : i+8 : i+8]
-				m := uint64(tab[q[0]]) | uint64(tab[q[1]])<<8 | uint64(tab[q[2]])<<16 | uint64(tab[q[3]])<<24 |
-					uint64(tab[q[4]])<<32 | uint64(tab[q[5]])<<40 | uint64(tab[q[6]])<<48 | uint64(tab[q[7]])<<56
-				if m != 0 {
+				q := (*[8]byte)(b[i : i+8])
+				if m := lanes4(tab, q[:4]) | lanes4(tab, q[4:])<<32; m != 0 {
 					i += bits.TrailingZeros64(m) >> 3
 					goto found
 				}
