@@ -78,6 +78,10 @@ loop:
 			}
 			i = z + 1
 			state = jColon
+			if i < n && b[i] == ':' { // the usual "key":value, without a loop turn
+				i++
+				state = jValue
+			}
 		case jValue, jValueOrEnd, jTop:
 			if c == ']' && state == jValueOrEnd {
 				s.levels = s.levels[:len(s.levels)-1]
