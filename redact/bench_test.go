@@ -64,6 +64,26 @@ func benchJSONPhone(n int, dense bool, phoneFmt string) []byte {
 	return []byte(sb.String())
 }
 
+// benchOrders is the body of internal/benchbackend's /big: a JSON array of
+// about size bytes of short order records, with an e-mail and a card number
+// in one record of every 50. Keep the two in step.
+func benchOrders(size int) []byte {
+	var sb strings.Builder
+	sb.WriteByte('[')
+	for i := 0; sb.Len() < size-200; i++ {
+		if i > 0 {
+			sb.WriteByte(',')
+		}
+		if i%50 == 0 {
+			fmt.Fprintf(&sb, `{"id":%d,"customer":"user%d@example.com","card":"4111 1111 1111 1111","total":%d.50,"status":"shipped"}`, i, i, i%97)
+		} else {
+			fmt.Fprintf(&sb, `{"id":%d,"sku":"SKU-%06d","qty":%d,"total":%d.50,"status":"shipped","note":"left at the front door"}`, i, i*7, i%5+1, i%97)
+		}
+	}
+	sb.WriteByte(']')
+	return []byte(sb.String())
+}
+
 // naiveAlternation is the straightforward approach: one regexp alternating
 // the same detectors, replaced over the whole body.
 var naiveAlternation = regexp.MustCompile(strings.Join([]string{
@@ -119,6 +139,8 @@ func BenchmarkRedact(b *testing.B) {
 	intl, national := benchJSONPhone(4000, true, "+44 20 7946 %04d"), benchJSONPhone(4000, true, "020 7946 %04d")
 	b.Run("json_dense_phone_intl", func(b *testing.B) { benchStream(b, intl, KindJSON) })
 	b.Run("json_dense_phone_national", func(b *testing.B) { benchStream(b, national, KindJSON) })
+	// The 64 KiB order list that scripts/load.sh masks end to end.
+	b.Run("json_orders", func(b *testing.B) { benchStream(b, benchOrders(64<<10), KindJSON) })
 	small := dense[:256<<10]
 	b.Run("naive_regexp_dense", func(b *testing.B) {
 		b.SetBytes(int64(len(small)))
