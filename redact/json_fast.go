@@ -20,6 +20,12 @@ func (s *Stream) jsonFast() {
 	state := j.state
 	rules := len(r.rules) > 0
 	secrets := r.on[detSecret]
+	// top is the innermost level (nil at the top level), kept across the
+	// loop: only this loop pushes and pops levels while it runs.
+	var top *level
+	if len(s.levels) > 0 {
+		top = &s.levels[len(s.levels)-1]
+	}
 loop:
 	for i < n {
 		c := b[i]
@@ -29,7 +35,6 @@ loop:
 		}
 		switch state {
 		case jCommaOrEnd:
-			top := &s.levels[len(s.levels)-1]
 			switch {
 			case c == ',':
 				i++
@@ -40,9 +45,9 @@ loop:
 				}
 				continue
 			case c == ']' && top.arr, c == '}' && !top.arr:
-				s.levels = s.levels[:len(s.levels)-1]
+				top = s.pop()
 				i++
-				state = s.stateAfterValue()
+				state = stateAfter(top)
 				continue
 			}
 			break loop
@@ -54,9 +59,9 @@ loop:
 			state = jValue
 		case jKeyOrEnd, jKey:
 			if c == '}' && state == jKeyOrEnd {
-				s.levels = s.levels[:len(s.levels)-1]
+				top = s.pop()
 				i++
-				state = s.stateAfterValue()
+				state = stateAfter(top)
 				continue
 			}
 			if c != '"' {
@@ -66,7 +71,7 @@ loop:
 			if z < 0 {
 				break loop
 			}
-			lv := &s.levels[len(s.levels)-1]
+			lv := top
 			kl := min(z-i-1, maxKey)
 			lv.keyAbs, lv.keyLen, lv.keyMat, lv.longKey = i+1+base, kl, false, z-i-1 > maxKey
 			lv.secret = secrets && kl >= 3 && !lv.longKey && (secretKeyEnd(b[z-3:z]) || isDig(b[z-1]) && secretNumberedEnd(b, z-kl, z))
@@ -84,13 +89,13 @@ loop:
 			}
 		case jValue, jValueOrEnd, jTop:
 			if c == ']' && state == jValueOrEnd {
-				s.levels = s.levels[:len(s.levels)-1]
+				top = s.pop()
 				i++
-				state = s.stateAfterValue()
+				state = stateAfter(top)
 				continue
 			}
-			if rules && len(s.levels) > 0 {
-				if s.levels[len(s.levels)-1].arr {
+			if rules && top != nil {
+				if top.arr {
 					if len(r.rulesArr) > 0 && s.matchRule() >= 0 {
 						break loop
 					}
@@ -116,6 +121,7 @@ loop:
 					break loop
 				}
 				s.levels = append(s.levels, level{arr: c == '['})
+				top = &s.levels[len(s.levels)-1]
 				i++
 				if c == '[' {
 					state = jValueOrEnd
@@ -146,7 +152,7 @@ loop:
 			default:
 				break loop
 			}
-			state = s.stateAfterValue()
+			state = stateAfter(top)
 		default:
 			break loop
 		}
@@ -155,8 +161,19 @@ loop:
 	j.state = state
 }
 
-func (s *Stream) stateAfterValue() int {
+// pop leaves the innermost level and returns the new innermost one (nil:
+// the top level).
+func (s *Stream) pop() *level {
+	s.levels = s.levels[:len(s.levels)-1]
 	if len(s.levels) == 0 {
+		return nil
+	}
+	return &s.levels[len(s.levels)-1]
+}
+
+// stateAfter is the state after a value whose enclosing level is top.
+func stateAfter(top *level) int {
+	if top == nil {
 		return jTop
 	}
 	return jCommaOrEnd
@@ -219,13 +236,12 @@ func closingQuoteSlow(b []byte, p int) (int, bool) {
 // needs no scan) and whether the string holds a \u or \/ escape after
 // it. Custom detectors need every string scanned.
 func (s *Stream) stringEnd(b []byte, p int) (z, first int, esc bool) {
-	if len(s.r.custom) > 0 {
+	r := s.r
+	if len(r.custom) > 0 {
 		z, esc = closingQuote(b, p)
 		return z, p, esc
 	}
-	r := s.r
 	stab, tab, pair := &r.stab, &r.tab, &r.pair
-	ibanOn, ipOn, phoneOn := r.on[detIBAN], r.on[detIP], r.on[detPhone]
 	n := len(b)
 	lo := p
 	for {
@@ -266,7 +282,7 @@ func (s *Stream) stringEnd(b []byte, p int) (z, first int, esc bool) {
 			}
 			continue
 		}
-		if !ipOn {
+		if !r.on[detIP] {
 			// The commonest triggers (the digits and dashes of ids, dates
 			// and UUIDs), decided here as prefilter decides them but
 			// without the call; anything else, and every trigger when IP
@@ -284,7 +300,7 @@ func (s *Stream) stringEnd(b []byte, p int) (z, first int, esc bool) {
 						continue
 					}
 				}
-				if ibanOn && ibanMaybeQuick(b, lo, p, n, k, false) {
+				if r.on[detIBAN] && ibanMaybeQuick(b, lo, p, n, k, false) {
 					break
 				}
 				if p > lo && wordByte[b[p-1]] {
@@ -293,7 +309,7 @@ func (s *Stream) stringEnd(b []byte, p int) (z, first int, esc bool) {
 						}
 						continue
 					}
-				} else if j, ok := digitReject(b, p, n, phoneOn); ok && j > p {
+				} else if j, ok := digitReject(b, p, n, r.on[detPhone]); ok && j > p {
 					p = j
 					continue
 				}
