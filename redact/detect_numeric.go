@@ -11,7 +11,7 @@ const maxGroups = 8
 // numeric value can start here, judging only by the first two digit runs
 // (cards: one run of 13+ or groups of 4-6 then 3+; SSN 3-2; phone 3-3 or
 // 1-3). Anything it lets through gets the full tryDigits.
-func digitReject(b []byte, i, n int, phone bool) (int, bool) {
+func digitReject(b []byte, lo, i, n int, phone bool) (int, bool) {
 	j := i + 1
 	for j < n && isDig(b[j]) {
 		j++
@@ -33,9 +33,12 @@ func digitReject(b []byte, i, n int, phone bool) (int, bool) {
 	}
 	if !(j+1 < n && (b[j] == ' ' || b[j] == '-' || b[j] == '.') && isDig(b[j+1])) {
 		// Phones: a bare run long enough for a number (masked only with
-		// context), "030/12345678", "415 - 555 …", "1 (800) …".
+		// context), "030/12345678", "415 - 555 …", "1 (800) …", and a
+		// short local number that is a whole JSON string or follows a
+		// word that says phone ("Tel. 519398"; see minShortLocal).
 		if phone && (l1 >= 8 || j+1 < n && (b[j] == '/' && isDig(b[j+1]) ||
-			b[j] == ' ' && (b[j+1] == '-' || b[j+1] == '.' || b[j+1] == '('))) {
+			b[j] == ' ' && (b[j+1] == '-' || b[j+1] == '.' || b[j+1] == '(')) ||
+			l1 >= minShortLocal && shortLocalAt(b, lo, i, j, n)) {
 			return i, false
 		}
 		for j < n && wordRest[b[j]] {

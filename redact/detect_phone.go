@@ -537,8 +537,12 @@ func phoneShape(c *phoneCand, ng, nd int) int {
 		// Short national numbers ("02 123 072" BG, "(0) 1801 589") are
 		// recognised grouped with a trunk prefix or an area code in
 		// parentheses; without either ("42 56 99" LU, "684-8281" MV) only
-		// grouped and where the context says phone.
+		// grouped, or as a bare run of 6 or 7 digits ("519398" LU), and
+		// where the context says phone.
 		if ng < 2 {
+			if nd >= 6 {
+				return shapeContext
+			}
 			return shapeNo
 		}
 		if v := nationalShape(c, ng); v == shapeNo {
@@ -852,6 +856,61 @@ func isPhoneWord(w string) bool {
 	// camelCase keys arrive lower-cased in one word: "phonenumber".
 	return strings.Contains(w, "phone") || strings.Contains(w, "mobile") || strings.Contains(w, "telef") ||
 		strings.Contains(w, "msisdn") || strings.HasPrefix(w, "tel") && len(w) <= 6
+}
+
+// Short local numbers: 6 or 7 digits written in one run ("519398" LU,
+// "7263987" MV) are shorter than the bare runs the scanner hands to the
+// phone parser, and ids, postcodes and amounts have that shape too. The
+// scanner lets one through only where its context is cheap to read: a whole
+// JSON string value (`"519398"`), then masked under a key that says phone,
+// or a phone word directly before it ("Phone: 519398").
+const (
+	minShortLocal = 6
+	maxShortLocal = 7
+)
+
+// shortLocalAt reports whether the bare digit run b[i:j] (of at most
+// maxShortLocal digits; b ends at n, lo is the start of its unit) has a short
+// local number's context: it is a whole quoted value, or a phone word stands
+// just before it.
+func shortLocalAt(b []byte, lo, i, j, n int) bool {
+	if (i == lo || b[i-1] == '"') && (j == n || b[j] == '"') {
+		return true
+	}
+	return i > lo && phoneWordSep[b[i-1]] && phoneWordBefore(b, lo, i)
+}
+
+// phoneWordSep holds the bytes that may stand between a phone word and its
+// number.
+var phoneWordSep = [256]bool{' ': true, ':': true, '.': true, '=': true, '"': true, '\\': true, '\t': true, '#': true}
+
+// phoneWordBefore reports whether the word that ends at most six separator
+// bytes before b[i] names a phone number ("Phone: ", "Tel. ", "mobile=",
+// `"phone":"` in text, `\"phone\":\"` in a JSON string).
+func phoneWordBefore(b []byte, lo, i int) bool {
+	k := i
+	for k > lo && i-k < 6 && phoneWordSep[b[k-1]] {
+		k--
+	}
+	if k == i || k == lo || !alphaASCII(b[k-1]) {
+		return false
+	}
+	var low [16]byte
+	w := 0
+	for k > lo && w < len(low) && alphaASCII(b[k-1]) {
+		k--
+		w++
+	}
+	if k > lo && wordByte[b[k-1]] {
+		return false // the tail of a longer word
+	}
+	if w == 2 {
+		return b[k]|0x20 == 'p' && b[k+1]|0x20 == 'h' // "Ph:", not "id:"
+	}
+	for x := range w {
+		low[x] = b[k+x] | 0x20
+	}
+	return isPhoneWord(string(low[:w]))
 }
 
 // numberPhone checks the complete JSON number [a, z) (absolute) for a phone

@@ -410,6 +410,9 @@ func TestPhoneNationalForms(t *testing.T) {
 		{"trunk after country code compact", "+4903979412619", DetPhone},
 		{"own country code without plus", "234 809 329 4827", DetPhone},
 		{"slash after area code", "023/193 73 76", DetPhone},
+		{"LU bare run under a phone key", `{"phone":"519398"}`, DetPhone},
+		{"MV bare run after a phone word", "Phone: 7263987", DetPhone},
+		{"LU bare run after an abbreviated phone word", "Tel. 708168", DetPhone},
 		// Near-misses.
 		{"LU short without context", "see 42 56 99 below", ""},
 		{"MV short without context", "units 684-8281", ""},
@@ -423,5 +426,27 @@ func TestPhoneNationalForms(t *testing.T) {
 		{"two slashes", "023/193/7376", ""},
 		{"country code in parentheses too long", "(+12345) 617 1560", ""},
 		{"zeros across groups are no exit code", "see 0-06-772075-7", ""},
+		{"LU bare run without context", "invoice 519398 paid", ""},
+		{"bare run under another key", `{"id":"519398","zip":"7263987"}`, ""},
+		{"bare run of 5 under a phone key", `{"phone":"51939"}`, ""},
+		{"bare run inside a word after a phone word", "Phone: A519398", ""},
 	})
+}
+
+// TestShortLocalPhoneJSON checks the short local numbers that only JSON's
+// keys name: whole string values under a phone key, also in arrays, and
+// the values that keep their digits.
+func TestShortLocalPhoneJSON(t *testing.T) {
+	r := mustNew(t, Config{PhoneRegions: []string{"LU", "MV"}})
+	for _, tc := range []struct{ in, want string }{
+		{`{"phones":["519398","708168"]}`, `{"phones":["******","******"]}`},
+		{`{"contact":{"mobile":"7263987","id":"519398"}}`, `{"contact":{"mobile":"*******","id":"519398"}}`},
+		{`{"phone":"51939","tel":"519398x"}`, `{"phone":"51939","tel":"519398x"}`},
+		{`{"order":"519398","zip":"7263987","phone_verified":true}`, `{"order":"519398","zip":"7263987","phone_verified":true}`},
+	} {
+		out, _ := maskAll(t, r, KindJSON, []byte(tc.in))
+		if string(out) != tc.want {
+			t.Errorf("%s\n got %s\nwant %s", tc.in, out, tc.want)
+		}
+	}
 }

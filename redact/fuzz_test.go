@@ -22,6 +22,9 @@ var fuzzSeeds = []string{
 	"07700 063 966 (99) 645-791 60-56-85-91 06.12.34.56.78 030/12345678 2024-01-15 1.299.000 #415-555-2671",
 	`{"phone":"4155552671","tel":"+33 6 12 34 56 78","order":"2024-000123","v":"10.0.19045.2965"}`,
 	`{"phone":4155552671,"p2":"(415) 555-2671 2024-01-15","p3":"\u002b44 20 7946 0958"}`,
+	// Short local numbers: whole values under a phone key, after a phone word.
+	`{"phone":"519398","v":"Tel. 708168","ids":["519398"],"mobile":["7263987","x"]}`,
+	"Phone: 519398\nid: 708168\n\"tel\":\"7263987\"",
 	// Secrets by name, in JSON and in text.
 	`{"aws_secret_access_key":"wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY","password":"hunter2","secret_name":"x"}`,
 	"client_secret=a1B2c3D4e5F6g7H8i9J0&state=1\npassword: Tr0ub4dor&3\n\"api_secret\": \"a1B2c3D4e5F6g7H8i9J0\"",

@@ -309,7 +309,7 @@ func (s *Stream) stringEnd(b []byte, p int) (z, first int, esc bool) {
 						}
 						continue
 					}
-				} else if j, ok := digitReject(b, p, n, r.on[detPhone]); ok && j > p {
+				} else if j, ok := digitReject(b, lo, p, n, r.on[detPhone]); ok && j > p {
 					p = j
 					continue
 				}
@@ -360,7 +360,7 @@ func (s *Stream) prefilter(b []byte, lo, i int) int {
 	c, nc := b[i], at(i+1)
 	switch k {
 	case clDigit:
-		if j, ok := digitReject(b, i, n, r.on[detPhone]); ok {
+		if j, ok := digitReject(b, lo, i, n, r.on[detPhone]); ok {
 			return j
 		}
 	case clDash: // PEM "-----", Slack "xox?-"

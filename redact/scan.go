@@ -216,7 +216,7 @@ func (s *Stream) scan(st *scanState, limitAbs, hiAbs int, final bool) {
 		if k == clDigit && !r.on[detIP] {
 			// Inline fast reject (most digit runs are short numbers inside
 			// ids, dates and prices): see tryDigits.
-			if j, ok := digitReject(b, i, hi, r.on[detPhone]); ok {
+			if j, ok := digitReject(b, lo, i, hi, r.on[detPhone]); ok {
 				i = j
 				continue
 			}
