@@ -68,7 +68,7 @@ func TestUnicodeEmailEscapedJSON(t *testing.T) {
 
 // TestEmailLocalPartSymbols: RFC 5322 allows more than letters, digits
 // and ".+-_%" in a local part; URL delimiters before an address stay
-// outside it.
+// outside it, '?', '&' and '/' elsewhere inside it.
 func TestEmailLocalPartSymbols(t *testing.T) {
 	r := mustNew(t, Config{})
 	for _, tc := range []struct {
@@ -83,6 +83,15 @@ func TestEmailLocalPartSymbols(t *testing.T) {
 		{"mo‘min.aliyeva@example.uz", "mo‘min.aliyeva@example.uz", KindText},
 		{"https://x.example/?email=jane@example.com&a=1", "jane@example.com", KindText},
 		{"/users/jane@example.com", "jane@example.com", KindText},
+		{"https://x.example/u/jane@example.com", "jane@example.com", KindText},
+		{"/login?a=1&jane@example.com", "jane@example.com", KindText},
+		{"user=jane@example.com ok", "jane@example.com", KindText},
+		// '?', '&' and '/' outside a URL's query or path are the local
+		// part's own: masked whole.
+		{"E-mail: Joseph?Asamoah11@example.com", "Joseph?Asamoah11@example.com", KindText},
+		{"E-mail: Bohemond&Baron@example.com", "Bohemond&Baron@example.com", KindText},
+		{"E-mail: julijs/lasmane-aigare@example.lv", "julijs/lasmane-aigare@example.lv", KindText},
+		{`{"v":"from Joseph?Asamoah11@example.com"}`, "Joseph?Asamoah11@example.com", KindJSON},
 		{`{"v":"a=b?c/d&e@example.com"}`, "a=b?c/d&e@example.com", KindJSON},
 		{`{"v":"see ?email=jane@example.com"}`, "jane@example.com", KindJSON},
 		{"@handle and !important", "", KindText},

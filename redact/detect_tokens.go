@@ -17,6 +17,23 @@ import (
 // and marks (RFC 6531 addresses, IDN domains: "josé.garcía@example.com",
 // "jane@bücher.de", "用户@例子.广告"), so the address is masked whole;
 // Unicode spaces and punctuation end it.
+// urlDelimiter says whether c (one of emailURL), after the bytes before of
+// the token an address's local part was read from, ends a URL's word
+// before the address rather than being part of the local part: '=' always
+// ("?email=jane@…", "user=jane@…"); '?' and '&' after a query's '=' or '?'
+// ("?a=1&jane@…", not "Joseph?Asamoah@…"); '/' at the start of a path or
+// after another '/', '?' or '=' ("/users/jane@…", "//host/u/jane@…", not
+// "julijs/lasmane@…").
+func urlDelimiter(before []byte, c byte) bool {
+	switch c {
+	case '=':
+		return true
+	case '/':
+		return len(before) == 0 || bytes.ContainsAny(before, "/?=")
+	}
+	return bytes.ContainsAny(before, "=?")
+}
+
 func tryEmail(b []byte, lo, i, end int, inJSON bool) (int, int, bool) {
 	a := i
 	sym := false // a character of emailAtext or emailURL was taken
@@ -40,7 +57,7 @@ func tryEmail(b []byte, lo, i, end int, inJSON bool) (int, int, bool) {
 	}
 	if sym && (!inJSON || a > lo && !(b[a-1] == '"' || b[a-1] == '\\')) {
 		for k := i - 1; k >= a; k-- {
-			if emailURL[b[k]] {
+			if emailURL[b[k]] && urlDelimiter(b[a:k], b[k]) {
 				a = k + 1 // "?email=jane@example.com", "/users/jane@example.com"
 				break
 			}
