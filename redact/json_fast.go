@@ -153,6 +153,14 @@ loop:
 				break loop
 			}
 			state = stateAfter(top)
+			if top != nil && i < n && b[i] == ',' { // the next member or element, without a loop turn
+				i++
+				if top.arr {
+					state = jValue
+				} else {
+					state = jKey
+				}
+			}
 		default:
 			break loop
 		}
