@@ -106,3 +106,19 @@ func FuzzSQLFunctionGate(f *testing.F) {
 		}
 	})
 }
+
+// FuzzLDAPWholeFilter: the filter parser never panics and only accepts
+// values that begin with '(' and end with ')' (after spaces).
+func FuzzLDAPWholeFilter(f *testing.F) {
+	for _, s := range []string{"(&(a=b)(c:1.2.3:=4))", "(!(x=*))", "(a;b=c)", "((", "(:dn:1.2:=x)", "(a:dn", "(1.=x)"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if ldapWholeFilter(s) {
+			tr := strings.Trim(s, " ")
+			if tr == "" || tr[0] != '(' || tr[len(tr)-1] != ')' {
+				t.Fatalf("accepted %q", s)
+			}
+		}
+	})
+}

@@ -4,21 +4,203 @@ import "regexp"
 
 // reLDAP matches filter composition that closes the application's filter
 // and opens new terms: "(&(", ")(|(", "*)(uid=*", objectClass=*, and an
-// extensible match with a matching-rule OID (attr:2.5.13.18:=).
-var reLDAP = regexp.MustCompile(`\( ?[&|!] ?\(|\) ?\( ?[&|!]|\*\) ?\(|\) ?\( ?[a-z][\w-]* ?[~<>]?= ?\*|\(? ?objectclass ?= ?\*|[a-z][\w-]*:(?:dn:)?\d+(?:\.\d+)+:= ?`)
+// extensible match with a matching-rule OID (attr:2.5.13.18:=), and a
+// closed term followed directly by a new one: ")(sn~=x", ")&(cn=admin",
+// ")!(sn=" (an attribute description and a filter operator right after
+// ")(", not an arrow function "(x=>").
+var reLDAP = regexp.MustCompile(`\)[&|!]?\([a-z][\w-]*(?:;[\w-]+)*[~<>]?=(?:[^>=]|$)|\( ?[&|!] ?\(|\) ?\( ?[&|!]|\*\) ?\(|\) ?\( ?[a-z][\w-]* ?[~<>]?= ?\*|\(? ?objectclass ?= ?\*|[a-z][\w-]*:(?:dn:)?\d+(?:\.\d+)+:= ?`)
 
 // ldapWords gate reLDAP.
-var ldapWords = []string{")(", ") (", "(&", "(|", "(!", "( &", "( |", "( !", "objectclass", ":="}
+var ldapWords = []string{")(", ") (", "(&", "(|", "(!", "( &", "( |", "( !", ")&(", ")|(", ")!(", "objectclass", ":="}
 
 // detectLDAP flags LDAP filter injection.
 func detectLDAP(e *emitter, v *value) {
-	if v.cls&(cParen|cColon) == 0 || v.cls&(cAmp|cPipe|cBang|cStar|cColon) == 0 {
+	if v.cls&(cParen|cColon) == 0 || v.cls&(cAmp|cPipe|cBang|cStar|cColon|cEq) == 0 {
 		return
 	}
 	if v.cls&cEq == 0 && v.cls&(cAmp|cPipe|cBang) == 0 {
 		return
 	}
-	if v.kw&kwLDAP != 0 && reLDAP.MatchString(v.norm) {
+	if v.kw&kwLDAP != 0 && reLDAP.MatchString(v.norm) && !ldapWholeFilter(ldapFormValue(v)) {
 		e.hit(rLDAPFilter)
 	}
+}
+
+// ldapFormValue is the value the whole-filter test reads: a raw body shaped
+// like a one-field form ("foo=(&(…)(…))", sent without a content type)
+// is read from after its "name=". Raw text bodies reach the detectors as
+// body values without a name.
+func ldapFormValue(v *value) string {
+	s := v.norm
+	if v.kind != KindBodyValue || v.name != "" {
+		return s
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c == '=' && i > 0 {
+			return s[i+1:]
+		}
+		if !isLDAPKeyChar(c) && c != '_' {
+			return s
+		}
+	}
+	return s
+}
+
+// ldapMaxDepth bounds the nesting ldapWholeFilter follows; deeper values
+// are not taken as a whole filter (and stay flagged).
+const ldapMaxDepth = 32
+
+// ldapWholeFilter reports whether s (normalised: lower case, one space per
+// whitespace run) is exactly one well-formed RFC 4515 search filter whose
+// items name valid attribute descriptions (RFC 4512: a letter then letters,
+// digits and '-', or a dotted numeric OID, with ;options) and test no
+// attribute for mere presence (attr=*). Such a value is a filter the client
+// composed whole, as directory search UIs and AD admin tools send
+// ("(&(objectCategory=computer)(userAccountControl:1.2.840.113556.1.4.803:=2))"),
+// not a breakout of the application's filter: an injection closes the
+// application's term before it opens its own ("x)(|(uid=*"), starts with a
+// wildcard ("*)(uid=*"), chains filters side by side, enumerates with
+// presence tests, or uses items no directory accepts ("(1=0)").
+func ldapWholeFilter(s string) bool {
+	i := ldapSpace(s, 0)
+	if i >= len(s) || s[i] != '(' {
+		return false
+	}
+	j, ok := ldapFilter(s, i, 0)
+	return ok && ldapSpace(s, j) == len(s)
+}
+
+func ldapSpace(s string, i int) int {
+	for i < len(s) && s[i] == ' ' {
+		i++
+	}
+	return i
+}
+
+// ldapFilter parses one "(…)" filter at s[i] and returns the index after it.
+func ldapFilter(s string, i, depth int) (int, bool) {
+	if depth > ldapMaxDepth || i >= len(s) || s[i] != '(' {
+		return i, false
+	}
+	i = ldapSpace(s, i+1)
+	if i >= len(s) {
+		return i, false
+	}
+	switch s[i] {
+	case '&', '|', '!':
+		not := s[i] == '!'
+		i = ldapSpace(s, i+1)
+		n := 0
+		for i < len(s) && s[i] == '(' {
+			var ok bool
+			if i, ok = ldapFilter(s, i, depth+1); !ok {
+				return i, false
+			}
+			i = ldapSpace(s, i)
+			n++
+		}
+		if n == 0 || (not && n != 1) || i >= len(s) || s[i] != ')' {
+			return i, false
+		}
+		return i + 1, true
+	}
+	i, ok := ldapItem(s, i)
+	if !ok {
+		return i, false
+	}
+	i = ldapSpace(s, i)
+	if i >= len(s) || s[i] != ')' {
+		return i, false
+	}
+	return i + 1, true
+}
+
+// ldapItem parses "attr op value" (simple, substring or extensible match)
+// up to, not including, the closing ')'.
+func ldapItem(s string, i int) (int, bool) {
+	if i < len(s) && s[i] != ':' {
+		var ok bool
+		if i, ok = ldapAttr(s, i); !ok {
+			return i, false
+		}
+	}
+	switch {
+	case i < len(s) && s[i] == '=':
+		i++
+	case i+1 < len(s) && (s[i] == '~' || s[i] == '>' || s[i] == '<') && s[i+1] == '=':
+		i += 2
+	case i < len(s) && s[i] == ':':
+		// Extensible: [":dn"] [":" oid] ":=".
+		if len(s)-i >= 3 && s[i+1:i+3] == "dn" && (i+3 == len(s) || s[i+3] == ':') {
+			i += 3
+		}
+		if i+1 < len(s) && s[i] == ':' && s[i+1] >= '0' && s[i+1] <= '9' {
+			var ok bool
+			if i, ok = ldapAttr(s, i+1); !ok {
+				return i, false
+			}
+		}
+		if i+1 >= len(s) || s[i] != ':' || s[i+1] != '=' {
+			return i, false
+		}
+		i += 2
+	default:
+		return i, false
+	}
+	start := i
+	for i < len(s) && s[i] != ')' {
+		if s[i] == '(' {
+			return i, false
+		}
+		i++
+	}
+	if v := s[start:i]; v == "*" || v == " *" || v == "* " || v == " * " {
+		return i, false
+	}
+	return i, true
+}
+
+// ldapAttr parses an attribute description or matching-rule OID at s[i].
+func ldapAttr(s string, i int) (int, bool) {
+	if i >= len(s) {
+		return i, false
+	}
+	c := s[i]
+	switch {
+	case c >= 'a' && c <= 'z':
+		for i < len(s) && (isLDAPKeyChar(s[i])) {
+			i++
+		}
+	case c >= '0' && c <= '9':
+		dots := 0
+		for i < len(s) && (s[i] >= '0' && s[i] <= '9' || s[i] == '.') {
+			if s[i] == '.' {
+				if s[i-1] == '.' {
+					return i, false
+				}
+				dots++
+			}
+			i++
+		}
+		if dots == 0 || s[i-1] == '.' {
+			return i, false
+		}
+	default:
+		return i, false
+	}
+	for i < len(s) && s[i] == ';' {
+		i++
+		if i >= len(s) || !isLDAPKeyChar(s[i]) {
+			return i, false
+		}
+		for i < len(s) && isLDAPKeyChar(s[i]) {
+			i++
+		}
+	}
+	return i, true
+}
+
+func isLDAPKeyChar(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-'
 }

@@ -342,3 +342,49 @@ func multipartUpload(field, filename, content string) *http.Request {
 	body := "--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + field + "\"; filename=\"" + filename + "\"\r\nContent-Type: application/octet-stream\r\n\r\n" + content + "\r\n--" + boundary + "--\r\n"
 	return newReq("POST", "/upload", "multipart/form-data; boundary="+boundary, body)
 }
+
+// TestLDAPWholeFilter: a value that is one complete, well-formed RFC 4515
+// filter (what directory search UIs and AD tools send) passes; breakouts,
+// chained filters, presence enumeration and items no directory accepts stay
+// flagged.
+func TestLDAPWholeFilter(t *testing.T) {
+	var cases []langCase
+	for _, b := range []string{
+		"(&(objectCategory=computer)  (userAccountControl:1.2.840.113556.1.4.803:=8192))",
+		"(&(objectCategory=person)(objectClass=user)(!(userAccountControl:1.2.840.113556.1.4.803:=2)))",
+		"(|(cn=jo*)(mail=jo*@example.com))",
+		"(&(sn;lang-en=Smith)(givenName>=A))",
+		"(cn:dn:2.5.13.5:=John)",
+		"(&(memberOf=cn=admins,ou=groups,dc=example,dc=com)(uid=jdoe))",
+	} {
+		cases = append(cases, langCase{KindBodyValue, "foo", b, ""}, langCase{KindQueryValue, "filter", b, ""}, langCase{KindBodyRaw, "", "foo=" + b, ""})
+	}
+	for _, p := range []string{
+		"(&(uid=admin)(!(&(1=0)(userPassword=q))))",                                     // "1" is no attribute
+		"(userAccountControl:1.2.840.113556.1.4.803:=2)(&(objectCategory=group)(cn=x))", // two filters side by side
+		"(&(objectClass=*))",                // presence enumeration
+		"(|(uid=admin)(uid=*))",             // presence enumeration
+		"admin)(&(objectClass=person)(cn=*", // breakout
+		"*(|(objectclass=*))",               // wildcard breakout
+		"(&(uid=x)(|(cn=y)",                 // unbalanced
+		"userPassword:2.5.13.18:=123",       // bare extensible match
+		"(&(uid=x)(cn=(y)))",                // '(' in a value
+	} {
+		cases = append(cases, langCase{KindQueryValue, "user", p, "ldap-filter-injection"}, langCase{KindBodyRaw, "", "user=" + p, "ldap-filter-injection"})
+	}
+	checkGrammarCases(t, cases)
+}
+
+// TestLDAPTermBreakout: a closed term followed directly by a new term with
+// an attribute and a filter operator, with no wildcard; look-alikes from
+// arithmetic, curried calls and arrow functions pass.
+func TestLDAPTermBreakout(t *testing.T) {
+	var cases []langCase
+	for _, p := range []string{"john)(sn~=smith", "value)(gidNumber<=100", "val)&(cn=admin", "x)|(uid=jdoe", "abc)!(sn=a", "aaa*aaa)(cn>=bob)", "x)(mail;binary=y"} {
+		cases = append(cases, langCase{KindQueryValue, "name", p, "ldap-filter-injection"}, langCase{KindBodyValue, "user", p, "ldap-filter-injection"})
+	}
+	for _, b := range []string{"(a+b)*c", "(1+2)+(3+4)", "compose(f)(x=>x+1)", "f(a)(b==c)", "see (a) (b=c)", "Hello!World", "a=(1)&b=(2)", "f(x) (y=2)", "(sn=smith)"} {
+		cases = append(cases, langCase{KindQueryValue, "q", b, ""}, langCase{KindBodyValue, "text", b, ""})
+	}
+	checkGrammarCases(t, cases)
+}
