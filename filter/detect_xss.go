@@ -121,7 +121,10 @@ var (
 	// Autodiscover and OGC WFS schemas) that XML documents sent as values
 	// carry; libinjection flags both. A namespace name is an identifier:
 	// nothing fetches or runs it.
-	reXMLDecl      = regexp.MustCompile(`(?i)<\?xml\s[^<>]*\?>`)
+	// An xml-stylesheet processing instruction with no ':' and no "//"
+	// (a same-origin stylesheet, no scheme, no other host) is blanked
+	// too; one that names a URL with a scheme or a host stays.
+	reXMLDecl      = regexp.MustCompile(`(?i)<\?xml(?:\s[^<>]*|-stylesheet\s(?:[^<>?:/\\]|/[^<>?:/\\])*)\?>`)
 	reW3CNamespace = regexp.MustCompile(`(?i)\sxmlns(?::[a-z][\w-]*)?\s*=\s*(?:"(?:https?|urn):[^"<>]*"|'(?:https?|urn):[^'<>]*')`)
 )
 

@@ -388,3 +388,17 @@ func TestLDAPTermBreakout(t *testing.T) {
 	}
 	checkGrammarCases(t, cases)
 }
+
+// TestXMLStylesheetPI: a same-origin xml-stylesheet processing instruction
+// is markup that runs nothing from elsewhere; one naming another host or a
+// scheme, or followed by script, stays an attack.
+func TestXMLStylesheetPI(t *testing.T) {
+	var cases []langCase
+	for _, b := range []string{`<?xml-stylesheet type="text/xsl" href="style.xsl"?>`, `<?xml-stylesheet href="/static/feed.css" type="text/css"?>`, `<?xml version="1.0"?><?xml-stylesheet type="text/xsl" href="rss.xsl"?><rss/>`} {
+		cases = append(cases, langCase{KindQueryValue, "data", b, ""}, langCase{KindBodyValue, "doc", b, ""})
+	}
+	for _, p := range []string{`<?xml-stylesheet type="text/xsl" href="//203.0.113.9/x.xsl"?>`, `<?xml-stylesheet type="text/xsl" href="http://203.0.113.9/x.xsl"?>`, `<?xml-stylesheet type="text/xsl" href="style.xsl"?><script>alert(1)</script>`, `<?xml-stylesheet type="text/xsl" href="style.xsl"?><img src=x onerror=alert(1)>`} {
+		cases = append(cases, langCase{KindQueryValue, "data", p, "xss-libinjection"})
+	}
+	checkGrammarCases(t, cases)
+}
