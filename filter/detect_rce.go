@@ -208,7 +208,7 @@ func detectSSI(e *emitter, v *value) {
 	}
 }
 
-// shellForm drops quotes, backslashes and empty expansions ($@, $1…) from
+// shellForm drops quotes, backslashes and empty expansions ($@, $1, $x…) from
 // the normalised value, and turns $IFS into a space, as a shell would.
 func shellForm(v *value) string {
 	src := v.norm
@@ -242,11 +242,32 @@ func shellForm(v *value) string {
 				i += 3
 				continue
 			}
+			// $name inside a command (sh$xx -c, |$u wget): an unset
+			// variable expands to nothing and splits no word.
+			if j := shellVarEnd(src, i+1); j > i+1 {
+				i = j - 1
+				continue
+			}
 		}
 		b = append(b, c)
 	}
 	v.sc.shell = b
 	return bstr(b)
+}
+
+// shellVarEnd returns the end of the shell variable name at s[i:] (a
+// letter or '_', then letters, digits, '_'), or i when there is none.
+func shellVarEnd(s string, i int) int {
+	j := i
+	for j < len(s) {
+		c := s[j]
+		if c >= 'a' && c <= 'z' || c == '_' || j > i && c >= '0' && c <= '9' {
+			j++
+			continue
+		}
+		break
+	}
+	return j
 }
 
 // newlinesAsSeparators: a line break is a command separator too, but norm

