@@ -146,7 +146,7 @@ var ruleTable = [numRules]RuleInfo{
 	rSSTIEngine:           {"ssti-engine", CatSSTI, 5, 1, "template engine internals (__class__, __globals__, freemarker Execute, T(java.lang.Runtime), #set($, Twig _self.env and filter('system') …)"},
 	rNoSQLOperator:        {"nosql-operator", CatNoSQL, 5, 1, "MongoDB query operator ($ne, $gt, $where, $regex …) in a name or as an object key"},
 	rNoSQLJS:              {"nosql-js-injection", CatNoSQL, 5, 1, "server-side JavaScript injection (db.x.y(…), do{…}while(…), sleep(n) in a $where string)"},
-	rLDAPFilter:           {"ldap-filter-injection", CatLDAP, 5, 1, "LDAP filter composition ((&(…)(…)), )(|(, objectClass=*, extensible match :oid:=)"},
+	rLDAPFilter:           {"ldap-filter-injection", CatLDAP, 5, 1, "LDAP filter composition ((&(…)(…)), )(|(, x)(sn~=y, objectClass=*, extensible match :oid:=); one whole well-formed filter passes"},
 	rXXEEntity:            {"xxe-external-entity", CatXXE, 5, 1, "<!ENTITY … SYSTEM|PUBLIC> or a parameter entity"},
 	rXXEDoctype:           {"xxe-doctype", CatXXE, 5, 1, "DOCTYPE with an internal subset or an external identifier"},
 	rXXEXInclude:          {"xxe-xinclude", CatXXE, 5, 1, "XInclude or XML Schema include of a remote resource"},
