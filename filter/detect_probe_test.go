@@ -105,6 +105,14 @@ func probeCases() []langCase {
 	for _, p := range []string{"/proc/version", "../../proc/cpuinfo", "/sys/class/net", "/sys/kernel/", "~/.docker/config.json", "/root/.kube/config", "../../.mysql_history"} {
 		out = append(out, langCase{KindQueryValue, "file", p, "lfi-sensitive-file"})
 	}
+	// A file-reading command and the file as the whole value; credential
+	// files of cloud and database clients.
+	for _, p := range []string{"cat /proc/net/tcp", "tail /proc/sys/kernel/randomize_va_space", "cat /etc/apache2/apache2.conf", "/root/.aws/credentials", "../../.git-credentials", "/home/app/.pgpass"} {
+		out = append(out, langCase{KindUserAgent, "User-Agent", p, "lfi-sensitive-file"})
+	}
+	for _, b := range []string{"see /etc/apache2/apache2.conf", "edit /etc/apache2/apache2.conf then reload", "configure .aws credentials", "proc sys kernel", "more info: /proc/net/tcp docs"} {
+		out = append(out, langCase{KindQueryValue, "q", b, ""})
+	}
 	for _, p := range []string{"http://metadata.packet.net/metadata", "http://192.0.0.192/latest/"} {
 		out = append(out, langCase{KindQueryValue, "u", p, "ssrf-cloud-metadata"})
 	}

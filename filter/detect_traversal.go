@@ -9,11 +9,15 @@ import (
 var (
 	// Files an attacker reads once a traversal or inclusion works. Matched
 	// on the normalised value, where '\' is already '/'.
-	reLFIFile = regexp.MustCompile(`(?:^|[/ =:'"(])(?:etc/(?:passwd|shadow|master\.passwd|sudoers|security/|ssh/|\.?htpasswd)|proc/(?:self|\d+)/(?:environ|cmdline|fd|maps|mem|status|cwd|root|exe)|(?:boot|win|system)\.ini\b|windows/(?:system32|win\.ini|repair|panther|debug)|\.ssh/(?:id_|authorized_keys|known_hosts)|\.bash_history|\.htpasswd|wp-config\.php|\.git/(?:config|head|index)\b|ntuser\.dat|var/run/secrets|dev/tcp/|etc/pass|\.docker/(?:config\.json|secrets)|\.kube/config\b|\.(?:zsh|sh|mysql|psql|python|node_repl|sqlite|rediscli)_history\b)`)
+	reLFIFile = regexp.MustCompile(`(?:^|[/ =:'"(])(?:etc/(?:passwd|shadow|master\.passwd|sudoers|security/|ssh/|\.?htpasswd)|proc/(?:self|\d+)/(?:environ|cmdline|fd|maps|mem|status|cwd|root|exe)|(?:boot|win|system)\.ini\b|windows/(?:system32|win\.ini|repair|panther|debug)|\.ssh/(?:id_|authorized_keys|known_hosts)|\.bash_history|\.htpasswd|wp-config\.php|\.git/(?:config|head|index)\b|ntuser\.dat|var/run/secrets|dev/tcp/|etc/pass|\.docker/(?:config\.json|secrets)|\.kube/config\b|\.aws/credentials\b|\.git-credentials\b|\.pgpass\b|\.(?:zsh|sh|mysql|psql|python|node_repl|sqlite|rediscli)_history\b)`)
 	// The kernel's information files and sysfs: code and docs name them
 	// (a CPU feature probe reads /proc/cpuinfo), so they count as the
 	// whole value only, after at most a traversal or file://.
-	reLFIKernel = regexp.MustCompile(`^(?:file://)?(?:\.\./)*/?(?:proc/(?:version|cpuinfo|meminfo|interrupts|mounts|modules|kallsyms|partitions|sched_debug|net/(?:tcp|udp|arp|route|fib_trie))|sys/(?:class|kernel|devices|firmware|module|bus|block))(?:/[\w.-]*)*$`)
+	// A value that is only a file-reading command and one absolute path.
+	reFileRead = regexp.MustCompile(`^(?:cat|head|tail|less|more|strings|xxd|od|nl|tac|base64) +/[^\s;|&]+$`)
+	// A file-reading command before the path ("cat /proc/net/tcp") is
+	// the same request made through a shell.
+	reLFIKernel = regexp.MustCompile(`^(?:(?:cat|head|tail|less|more|strings|xxd|od|nl|tac|base64) +)?(?:file://)?(?:\.\./)*/?(?:proc/(?:version|cpuinfo|meminfo|interrupts|mounts|modules|kallsyms|partitions|sched_debug|net/(?:tcp|udp|arp|route|fib_trie)|sys/(?:kernel|net|vm|fs))|sys/(?:class|kernel|devices|firmware|module|bus|block))(?:/[\w.-]*)*$`)
 	// Configuration and log files: named in support tickets and docs too,
 	// so a weak signal that needs a traversal or a second hint.
 	reLFIConfig = regexp.MustCompile(`(?:^|[/ =:'"(])(?:etc/(?:group|hosts|issue|hostname|crontab|httpd/|apache2/|nginx/|mysql/)|winnt/|inetpub/|\.htaccess|web\.config\b|\.svn/|/\.env\b|var/log/(?:apache|httpd|nginx|auth\.log|secure|messages|syslog|mail)|usr/local/etc/)`)
@@ -35,7 +39,7 @@ var (
 var wrapperWords = []string{"data://", "file:", "php:", "phar:", "zip:", "expect:", "glob:", "zlib:", "compress.", "ogg:", "rar:", "ssh2.", "jar:", "netdoc:"}
 
 // lfiWords gate reLFIFile.
-var lfiWords = []string{"etc/", "proc/", ".ini", "windows/", "winnt", "inetpub", ".ssh", "bash_history", ".htaccess", ".htpasswd", "web.config", "wp-config", ".git/", ".svn", ".env", "ntuser", "var/", "dev/tcp", "usr/local", "sys/", ".docker/", ".kube/", "_history"}
+var lfiWords = []string{"etc/", "proc/", ".ini", "windows/", "winnt", "inetpub", ".ssh", "bash_history", ".htaccess", ".htpasswd", "web.config", "wp-config", ".git/", ".svn", ".env", "ntuser", "var/", "dev/tcp", "usr/local", "sys/", ".docker/", ".kube/", "_history", ".aws/", "-credentials", ".pgpass"}
 
 // uncToNetworkHost: a UNC path to a dotted host name or an IP in a value
 // meant to name a file (file=, include=, a file name, the path), or a
@@ -104,7 +108,12 @@ func detectTraversal(e *emitter, v *value) {
 			if reLFIFile.MatchString(target) || v.kind != KindPath && reLFIKernel.MatchString(strings.TrimSpace(target)) {
 				e.hit(rLFIFile)
 			} else if reLFIConfig.MatchString(target) {
-				e.hit(rLFIConfig)
+				if reFileRead.MatchString(strings.TrimSpace(target)) {
+					// The whole value is a command that prints the file.
+					e.hit(rLFIFile)
+				} else {
+					e.hit(rLFIConfig)
+				}
 			}
 		}
 		if strings.Contains(n, "//") && strings.Contains(n, "$") && reLFIUNC.MatchString(n) {
