@@ -283,8 +283,9 @@ func (w *walker) badEncoding(loc, frag string) {
 	w.add(Match{Rule: "protocol-bad-encoding", Category: CatProtocol, Score: ScoreNotice, Location: loc, Fragment: frag})
 }
 
-// sessionHint: the query string holds "sess", "sid" or "cf" (CFID,
-// CFTOKEN), in any case; one pass, no allocation.
+// sessionHint: the query string holds "ses", "sid", "cfi"/"cft" (CFID,
+// CFTOKEN), "cak" (CakePHP) or "met" (Meteor), in any case; one pass, no
+// allocation. Every name sessionParam accepts holds one of them.
 func sessionHint(s string) bool {
 	for i := 0; i+2 < len(s); i++ {
 		switch s[i] | 0x20 {
@@ -293,7 +294,11 @@ func sessionHint(s string) bool {
 				return true
 			}
 		case 'c':
-			if s[i+1]|0x20 == 'f' && (s[i+2]|0x20 == 'i' || s[i+2]|0x20 == 't') {
+			if a, b := s[i+1]|0x20, s[i+2]|0x20; a == 'f' && (b == 'i' || b == 't') || a == 'a' && b == 'k' {
+				return true
+			}
+		case 'm':
+			if s[i+1]|0x20 == 'e' && s[i+2]|0x20 == 't' { // meteor_login_token
 				return true
 			}
 		}
@@ -303,14 +308,22 @@ func sessionHint(s string) bool {
 
 // sessionParam reports a query parameter named like a session cookie of a
 // common framework (PHPSESSID, JSESSIONID, ASPSESSIONID…, laravel_session,
-// next-auth.session-token, connect.sid, CFID/CFTOKEN).
+// next-auth.session-token, connect.sid, rack.session, koa.sess, CakePHP,
+// Meteor's login token, CFID/CFTOKEN), or named as a session id by the
+// usual conventions (…sessionid, …session_id, …session-id, …sessid).
 func sessionParam(name string) bool {
 	n := strings.ToLower(name)
 	switch n {
-	case "phpsessid", "jsessionid", "sessionid", "session_id", "sessid", "sess_id", "cfid", "cftoken", "connect.sid", "asp.net_sessionid", "weblogicsession", "sid_session":
+	case "cfid", "cftoken", "connect.sid", "sails.sid", "asp.net_sessionid", "weblogicsession", "jservsession", "jwsession",
+		"sid_session", "rack.session", "koa.sess", "koa:sess", "cakephp", "meteor_login_token":
 		return true
 	}
-	return strings.HasPrefix(n, "aspsessionid") || strings.HasSuffix(n, "_session") || strings.HasSuffix(n, ".session-token") || strings.HasSuffix(n, "-session-token")
+	for _, suffix := range [...]string{"sessionid", "session_id", "session-id", "sessid", "sess_id", "_session", ".session-token", "-session-token"} {
+		if strings.HasSuffix(n, suffix) {
+			return true
+		}
+	}
+	return strings.HasPrefix(n, "aspsessionid")
 }
 
 // sessionFixation flags a session identifier set through the query string
