@@ -125,8 +125,9 @@ func detectJavaName(e *emitter, v *value) {
 // of a string literal or a variable (PHP and JavaScript alike); and
 // variable functions, a call through a variable, array element or
 // braced expression at the start of a statement ($f(1), $$g(2),
-// $_[0](3), ${'a'}['b'](4)), PHP's way of calling a function without
-// naming it.
+// $_[0](3), ${'a'}['b'](4)), after PHP's error-silencing assignment
+// ($x=@$f(1)) or as a method or static call through a variable
+// ($o->$m(), Foo::$m()): PHP's way of calling a function without naming it.
 var (
 	rePHPNamedCall = regexp.MustCompile(`\b(?:base64_decode|gzinflate|gzuncompress|gzdecode|bzdecompress|zlib_decode|str_rot13|convert_uudecode|hex2bin|fsockopen|pfsockopen|stream_socket_client|call_user_func(?:_array)?|create_function|register_shutdown_function|array_filter_callback|proc_open|shell_exec|pcntl_exec|phpinfo|php_uname|posix_\w+|file_get_contents|file_put_contents|highlight_file|show_source|get_defined_vars|ini_set|move_uploaded_file|preg_replace_callback|assert_options|unserialize|mb_ereg_replace) ?\(|\bchr ?\( ?\d+ ?\) ?\. ?chr ?\(|\beval ?\( ?(?:["'\x60]|\$[a-z_])`)
 	// A function called through a string: a quoted execution function
@@ -135,7 +136,7 @@ var (
 	// command word ("system"('id'), ('sys'.'tem')('id'), [system][0]('ls'),
 	// system(whoami)).
 	rePHPStringCall = regexp.MustCompile(`["'](?:system|exec|passthru|shell_exec|popen|proc_open|pcntl_exec|assert|eval|phpinfo|create_function|call_user_func|base64_decode) *["'] ?\)? ?\(|["'][\w\\]{0,20}["'] ?\. ?["'][\w\\]{0,20}["'](?: ?\. ?["'][\w\\]{0,20}["'])* ?\)? ?\(|\[ ?["']?(?:system|exec|passthru|shell_exec|popen|assert|eval)["']? ?\] ?\)? ?\[ ?\d+ ?\] ?\}? ?\(|\( ?\$?[a-z_]\w{0,30} ?\) ?\( ?["'][^"']{0,40}["'] ?\) ?;|(?:^|[^\w.])(?:system|passthru|shell_exec|exec|popen|proc_open|pcntl_exec)\( ?` + unixCmdStrong + `\b(?: [^)]{0,60})? ?\)`)
-	rePHPVarCall    = regexp.MustCompile(`(?:^|[;{}] ?)@?\$+(?:[a-z_]\w*|\{[^{}]{1,60}\})(?: ?(?:\[(?:[^\[\]]|\[[^\[\]]{0,20}\]){0,40}\]|\{[^{}]{1,40}\}))* ?\(`)
+	rePHPVarCall    = regexp.MustCompile(`(?:(?:^|[;{}] ?)@?|= ?@|(?:->|::) ?)\$+(?:[a-z_]\w*|\{[^{}]{1,60}\})(?: ?(?:\[(?:[^\[\]]|\[[^\[\]]{0,20}\]){0,40}\]|\{[^{}]{1,40}\}))* ?\(`)
 )
 
 // phpCallWords gate rePHPNamedCall (keyword group kwPHPCall): for each

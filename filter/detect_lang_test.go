@@ -35,12 +35,12 @@ func langCases() []langCase {
 			out = append(out, langCase{KindQueryValue, "q", f + args, "rce-code-injection"})
 		}
 	}
-	for _, p := range []string{"$a(1)", "$$b(2)", "$_[0]('id')", "$__[$_[1]](7)", "${'a'}['b'](4)", "$OOO000000{0}(15)", "1;$f($_GET[1])", "chr(112).chr(104)",
+	for _, p := range []string{"$x=@$f(22)", "$foo->$funcname()", "Foo::$variable()", "$a(1)", "$$b(2)", "$_[0]('id')", "$__[$_[1]](7)", "${'a'}['b'](4)", "$OOO000000{0}(15)", "1;$f($_GET[1])", "chr(112).chr(104)",
 		`"system"('id');`, `('sys'.'tem')('id')`, `"sy"."st"."em" ('id')`, "[system][0]('ls')", "system(whoami)", "exec(id)", "eval($foo)", `eval("echo 1;");`, "eval('2 + 2')", "eval(`x`)", "($y)('uname');", "(x) ('uname');", "(string){[system][0]}('uname');", "passthru(cat /etc/hosts)", "<? php echo 1;", "<?\tphp echo 1;"} {
 		out = append(out, langCase{KindQueryValue, "q", p, "rce-code-injection"}, langCase{KindBodyValue, "code", p, "rce-code-injection"})
 	}
 	for _, b := range []string{"$(document).ready(init)", "$.ajax({url: '/x'})", "price $5 (incl. tax)", "$a{}()", "Costs $10 (approx)", "the system (whoami) command", "decode with base64_decode in php",
-		"stmt.exec(id)", "re.exec(host)", `He said "yes". Then left (quietly)`, "use str_rot13 to encode", "$var = 1;", "total: $sum", "The Fast (2019)"} {
+		"stmt.exec(id)", "re.exec(host)", `He said "yes". Then left (quietly)`, "use str_rot13 to encode", "$var = 1;", "total: $sum", "The Fast (2019)", "x = $timeout(fn, 10)", "$scope.load = $http(cfg)"} {
 		out = append(out, langCase{KindQueryValue, "q", b, ""}, langCase{KindBodyValue, "text", b, ""})
 	}
 	// Node.js.
