@@ -585,6 +585,9 @@ var (
 			".htpasswd .htaccess .aws .ssh .npmrc .pypirc .netrc .pgpass .my.cnf .dockercfg .docker .kube .bash_history .zsh_history " +
 			".mysql_history .psql_history id_rsa id_dsa id_ecdsa id_ed25519 .boto .s3cfg .terraform terraform.tfstate .vault-token " +
 			"credentials.json secrets.yml secrets.yaml .secrets .ds_store web.config wp-config.php localsettings.php .idea .vscode " +
+			// Application configuration that holds database passwords and
+			// signing keys: Rails, ASP.NET Core, Django, Compose, FrontPage.
+			"database.yml appsettings.json settings.py docker-compose.yml docker-compose.yaml _vti_pvt " +
 			// AI coding agents' configuration: MCP server definitions with
 			// their tokens, agent rules and chat histories.
 			".cursor .cursorrules .cursorignore .aider .aider.conf.yml .roo .roomodes .cline .clinerules .kiro .windsurf .windsurfrules .junie " +

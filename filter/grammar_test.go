@@ -121,7 +121,7 @@ func grammarAttacks() map[string][]string {
 // spellings that reach them past a naive prefix match.
 func grammarPaths() []string {
 	var out []string
-	for _, f := range []string{".git/config", ".git/HEAD", ".svn/entries", ".svn/wc.db", ".hg/hgrc", ".env", ".env.production", ".aws/credentials", ".ssh/id_rsa", ".htpasswd", "WEB-INF/web.xml", "META-INF/MANIFEST.MF", "backup.zip", "db.sql", "dump.sql.gz", "site.tar.gz", "wp-config.php.bak", "index.php~", "config.php.swp", "server-status", "actuator/env", "actuator/heapdump", "phpinfo.php", ".DS_Store", "terraform.tfstate", "jmx-console/", "manager/html"} {
+	for _, f := range []string{".git/config", ".git/HEAD", ".svn/entries", ".svn/wc.db", ".hg/hgrc", ".env", ".env.production", ".aws/credentials", ".ssh/id_rsa", ".htpasswd", "WEB-INF/web.xml", "META-INF/MANIFEST.MF", "backup.zip", "db.sql", "dump.sql.gz", "site.tar.gz", "wp-config.php.bak", "index.php~", "config.php.swp", "server-status", "actuator/env", "actuator/heapdump", "phpinfo.php", ".DS_Store", "terraform.tfstate", "jmx-console/", "manager/html", "config/database.yml", "appsettings.json", "app/settings.py", "docker-compose.yml", "_vti_pvt/service.pwd"} {
 		out = append(out, "/"+f, "/app/"+f, "/static/..;/"+f, "/%2e/"+f, "/./"+f, "/"+strings.ToUpper(f[:1])+f[1:])
 	}
 	for _, d := range []string{".vscode", ".idea", ".config/gcloud", ".someagent", ".tool"} {
