@@ -147,6 +147,7 @@ var benignValues = []benignValue{
 	{KindQueryValue, "redirect_uri", "http://localhost:8080/callback"},
 	{KindQueryValue, "redirect_uri", "https://app.example.com/oauth/callback?state=xyz"},
 	{KindQueryValue, "return_to", "/account/orders?page=2&sort=desc"},
+	{KindQueryValue, "next", "https://app.example.com/search?q=a%40b&from=mail@x"},
 	{KindQueryValue, "next", "/dashboard"},
 	{KindQueryValue, "callback", "jQuery3600123456789_1700000000000"},
 	{KindQueryValue, "gclid", "Cj0KCQiA0MD_BhCnARIsAJv1nBx3A2xgN2v7yqOZGq7dD9v8Xk0pV7n2ZQ1a2s3d4f5g6h7j8k9lAAaA_EALw_wcB"},

