@@ -187,7 +187,9 @@ func (w *walker) clientHint(name, v string) bool {
 		return false
 	}
 	for _, s := range items {
-		w.detect(tHeader, KindHeaderValue, name, s)
+		if !clientHintClean(s) {
+			w.detect(tHeader, KindHeaderValue, name, s)
+		}
 	}
 	if len(w.e.custom[tHeader]) > 0 {
 		// Custom rules see the header as sent.

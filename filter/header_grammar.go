@@ -240,3 +240,66 @@ var negotiationByte = func() (t [256]bool) {
 }()
 
 func isDigitByte(c byte) bool { return c >= '0' && c <= '9' }
+
+// clientHintClean reports whether an item of a client-hint list is one
+// browsers send: a version number, a brand or platform name of the closed
+// list below, or Chromium's GREASE brand ("Not_A Brand", "Not)A;Brand", an
+// older " Not A;Brand"). Such items skip the detectors, like the
+// negotiation vocabulary; any other item is inspected.
+// TestClientHintVocabularyClean checks every name and GREASE spelling at
+// paranoia 4, FuzzClientHintVersionClean the version form.
+func clientHintClean(s string) bool {
+	switch {
+	case s == "":
+		return true
+	case isDigitByte(s[0]):
+		return versionNumber(s)
+	}
+	if g := strings.TrimPrefix(s, " "); len(g) == 11 && g[:3] == "Not" && g[4] == 'A' && g[6:] == "Brand" &&
+		strings.IndexByte(greaseBytes, g[3]) >= 0 && strings.IndexByte(greaseBytes, g[5]) >= 0 {
+		return true
+	}
+	return clientHintNames[s]
+}
+
+// greaseBytes are the separators Chromium draws for its GREASE brand.
+const greaseBytes = " ()-./:;=?_"
+
+// versionNumber: a major version ("120": one to five digits) or a full
+// Chromium version whose build number cannot be an IPv4 octet
+// ("120.0.6099.130"). Other dotted numbers may be addresses (127.1,
+// 169.254.169.254) and get the full inspection.
+func versionNumber(s string) bool {
+	parts, run, val, big := 1, 0, 0, false
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case isDigitByte(c):
+			run++
+			val = val*10 + int(c-'0')
+			if run > 5 {
+				return false
+			}
+		case c == '.' && run > 0 && parts < 4:
+			big = big || val > 255
+			parts++
+			run, val = 0, 0
+		default:
+			return false
+		}
+	}
+	big = big || val > 255
+	return run > 0 && (parts == 1 || parts == 4 && big)
+}
+
+// clientHintNames are the brands, platforms and architectures of the
+// client-hint headers (Sec-CH-UA, -Full-Version-List, -Platform, -Arch).
+var clientHintNames = func() map[string]bool {
+	m := map[string]bool{}
+	for _, w := range strings.Split("Chromium|Google Chrome|Microsoft Edge|Opera|Opera GX|Brave|Vivaldi|Yandex|YaBrowser|"+
+		"Samsung Internet|Android WebView|HeadlessChrome|Avast Secure Browser|DuckDuckGo|Whale|"+
+		"Windows|macOS|Linux|Android|Chrome OS|Chromium OS|iOS|Fuchsia|Unknown|"+
+		"x86|arm|arm64", "|") {
+		m[w] = true
+	}
+	return m
+}()

