@@ -216,6 +216,7 @@ var benignValues = []benignValue{
 	{KindBodyValue, "code", "def greet(name):\n    return f\"Hello, {name}!\""},
 	{KindBodyValue, "template", "Hello {{ user.first_name }}, your order {{ order.id }} has shipped."},
 	{KindBodyValue, "template", "Dear ${firstName}, your balance is ${balance}."},
+	{KindBodyValue, "template", "row-${i%2} ${this.#count} ${!done} ${a, b} ${#dates.format(d)}"},
 	{KindBodyValue, "query", "query GetUser($id: ID!) { user(id: $id) { id name email posts(first: 10) { title } } }"},
 	{KindBodyValue, "query", "mutation { createPost(input: {title: \"Hello\", body: \"World\"}) { id } }"},
 	{KindBodyValue, "address", "123 Union St., Apt #4B, Springfield, IL 62701"},

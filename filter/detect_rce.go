@@ -141,7 +141,13 @@ var (
 	reRCEShellshock = regexp.MustCompile(`\(\) ?\{ ?(?::|[a-z_]+) ?; ?\} ?;|^ ?\(\) ?\{ ?(?:$|:)`)
 	reRCESSI        = regexp.MustCompile(`<!--# ?(?:exec|include|echo|config|set|printenv|fsize|flastmod|if|elif)\b`)
 	reRCECode       = regexp.MustCompile(`<\?php|<\?=|\beval ?\( ?\$_|\b(?:system|passthru|shell_exec|proc_open|popen|pcntl_exec|create_function|call_user_func(?:_array)?|file_put_contents|fsockopen|base64_decode) ?\( ?(?:["'$]|\w+ ?\()|\$\{@|\$_(?:get|post|request|cookie|server|files)\[|\b__import__ ?\(|\bos\.(?:system|popen|exec\w*) ?\(|\bsubprocess\.\w+ ?\(|!!python/|!!javax?\.|!!ruby/|\bjava\.lang\.(?:runtime|processbuilder)|\bruntime\.getruntime ?\(|\bnew processbuilder\b|\bwscript\.shell\b|\bserver\.createobject\b|\bcreateobject ?\(|\bresponse\.write\b|\bon error resume next\b|\bexecute ?\( ?["']|\bro0ab[a-z0-9+/]|\baced0005|\bo:\d+:"[\w\\]+":\d+:\{|\b(?:phpinfo|print|md5|die|exit|var_dump|print_r) ?\( ?\$?\w*\(? ?\d*\)? ?\) ?;|\bchild_process\b|\b(?:process\.spawn|kernel\.(?:exec|system|spawn)|io\.popen|open3\.(?:popen\w*|capture\w*)|pty\.spawn) ?\(|\brequire ?\( ?["']child_process|\bprocess\.mainmodule\b`)
-	reRCEEvasion    = regexp.MustCompile(`\$\{?ifs\}?|\$\{[a-z_]+:\d+:\d+\}|\{(?:cat|ls|id|wget|curl|bash|sh|nc|echo|ping),[^}]*\}|\$'[\\/]x[0-9a-f]{2}|\$\(\(\s*\d+\s*[*+]\s*\d+\s*\)\)|(?:^|[;|&\n\x60(] ?)/(?:[a-z]*\?+[a-z?]*|(?:usr/)?s?bin)/[a-z]*[?*][a-z?*]*(?: |$)`)
+	// Bash parameter-expansion operators that trim or change case
+	// (${x#a}, ${PATH##*/}, ${x^^}, ${x,,}): ways to spell a command or a
+	// '/' without writing it. JavaScript template literals cannot hold
+	// them: an identifier followed by '#', "%%", "^^" or ",," is not an
+	// expression (this.#x has a dot before the '#').
+	reShellParamOp = regexp.MustCompile(`\$\{[a-z_]\w{0,30}(?:##?|%%|\^\^|,,)[^{}]{0,40}(?:\{\}[^{}]{0,20})?\}`)
+	reRCEEvasion   = regexp.MustCompile(`\$\{?ifs\}?|\$\{[a-z_]+:\d+:\d+\}|\{(?:cat|ls|id|wget|curl|bash|sh|nc|echo|ping),[^}]*\}|\$'[\\/]x[0-9a-f]{2}|\$\(\(\s*\d+\s*[*+]\s*\d+\s*\)\)|(?:^|[;|&\n\x60(] ?)/(?:[a-z]*\?+[a-z?]*|(?:usr/)?s?bin)/[a-z]*[?*][a-z?*]*(?: |$)`)
 )
 
 // Keywords without which the corresponding regexp cannot match: a cheap
@@ -179,6 +185,9 @@ func detectRCE(e *emitter, v *value) {
 		}
 	}
 	if v.kw&kwEvasion != 0 && v.cls&cDollar == 0 && reRCEEvasion.MatchString(n) {
+		e.hit(rRCEEvasion)
+	}
+	if v.cls&(cDollar|cBrace) == cDollar|cBrace && strings.Contains(n, "${") && reShellParamOp.MatchString(n) {
 		e.hit(rRCEEvasion)
 	}
 	shkw := v.kw

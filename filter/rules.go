@@ -133,7 +133,7 @@ var ruleTable = [numRules]RuleInfo{
 	rRCEShellshock:        {"rce-shellshock", CatRCE, 5, 1, "Shellshock function definition () { :; };"},
 	rRCESSI:               {"rce-ssi", CatRCE, 5, 1, "server-side include directive <!--#exec …"},
 	rRCECode:              {"rce-code-injection", CatRCE, 5, 1, "code injection or deserialisation (PHP system()/eval($_, PHP open tags with a statement, variable variables, calls split by comments, ASP Execute, !!python/, __import__, Java process and gadget classes, Fastjson @type; PHP-only functions called by name (base64_decode(, fsockopen(, unserialize( …), variable functions ($a(1), $_[0](…), $x=@$f(1), $o->$m(), Foo::$m()), calls through strings (\"system\"('id'), ('sys'.'tem')(…), [system][0](…)), system(whoami), eval of a string or a variable …)"},
-	rRCEEvasion:           {"rce-shell-evasion", CatRCE, 5, 1, "shell evasion ($IFS, ${IFS}, ${PATH:0:1}, brace expansion {cat,/etc/passwd}, globbed binaries /???/??t)"},
+	rRCEEvasion:           {"rce-shell-evasion", CatRCE, 5, 1, "shell evasion ($IFS, ${IFS}, ${PATH:0:1}, trimming and case operators ${x#a} ${x%%a} ${x^^} ${x,,}, brace expansion {cat,/etc/passwd}, globbed binaries /???/??t)"},
 	rJNDILookup:           {"jndi-lookup", CatJNDI, 5, 1, "Log4Shell ${jndi:…} lookup, after resolving ${lower:}/${::-x} obfuscation"},
 	rJNDIObfuscated:       {"jndi-lookup-obfuscated", CatJNDI, 5, 1, "Log4j lookup used for exfiltration or obfuscation (${env:…}, ${sys:…}, ${lower:…}, ${::-…})"},
 	rSSRFMetadata:         {"ssrf-cloud-metadata", CatSSRF, 5, 1, "URL targets a cloud metadata service (169.254.169.254, fd00:ec2::254, metadata.google.internal …)"},
