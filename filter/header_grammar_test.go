@@ -94,10 +94,7 @@ func FuzzNegotiationHeaderClean(f *testing.F) {
 	for _, s := range negotiationSeeds {
 		f.Add(s)
 	}
-	in, err := NewInspector(InspectorOptions{Paranoia: 4})
-	if err != nil {
-		f.Fatal(err)
-	}
+	in := strictInspector(f)
 	f.Fuzz(func(t *testing.T, v string) {
 		if !negotiationClean(v) {
 			return
@@ -114,10 +111,7 @@ func FuzzNegotiationHeaderClean(f *testing.F) {
 // the client-hint shortcut accepts is one the detectors, at paranoia 4,
 // find nothing in; attacks in a brand are still inspected.
 func TestClientHintVocabularyClean(t *testing.T) {
-	in, err := NewInspector(InspectorOptions{Paranoia: 4})
-	if err != nil {
-		t.Fatal(err)
-	}
+	in := strictInspector(t)
 	var accepted []string
 	for w := range clientHintNames {
 		accepted = append(accepted, w)
@@ -159,10 +153,7 @@ func FuzzClientHintVersionClean(f *testing.F) {
 	for _, s := range []string{"8", "120.0.6099.130", "127.0.0.1", "0.0.0.0", "99999.99999.99999.99999", "Not)A;Brand"} {
 		f.Add(s)
 	}
-	in, err := NewInspector(InspectorOptions{Paranoia: 4})
-	if err != nil {
-		f.Fatal(err)
-	}
+	in := strictInspector(f)
 	f.Fuzz(func(t *testing.T, s string) {
 		if !clientHintClean(s) {
 			return
@@ -171,4 +162,14 @@ func FuzzClientHintVersionClean(f *testing.F) {
 			t.Fatalf("%q skips the detectors but %v finds it", s, hits)
 		}
 	})
+}
+
+// strictInspector is an Inspector at the highest paranoia, the one the
+// header shortcuts are proved against.
+func strictInspector(tb testing.TB) *Inspector {
+	in, err := NewInspector(InspectorOptions{Paranoia: 4})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return in
 }
