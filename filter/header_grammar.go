@@ -71,7 +71,7 @@ func negotiationClean(v string) bool {
 			typ := v[s:i]
 			i++
 			s = i
-			if !word() || v[s:i] == "*" && !mediaTopLevel[strings.ToLower(typ)] {
+			if !word() || v[s:i] == "*" && !inVocabulary(mediaTopLevel, typ) {
 				return false
 			}
 		}
@@ -89,7 +89,7 @@ func negotiationClean(v string) bool {
 			for i < n && negotiationByte[v[i]] {
 				i++
 			}
-			if !negotiationParams[strings.ToLower(v[s:i])] {
+			if !inVocabulary(negotiationParams, v[s:i]) {
 				return false
 			}
 			ows()
@@ -122,7 +122,7 @@ func negotiationWord(w string) bool {
 		return true
 	case isDigitByte(w[0]):
 		return shortNumber(w)
-	case len(w) <= maxVocabularyWord && negotiationWords[strings.ToLower(w)]:
+	case inVocabulary(negotiationWords, w):
 		return true
 	}
 	return languageTag(w)
@@ -208,7 +208,7 @@ var negotiationWords = func() map[string]bool {
 		no-cache no-store max-age max-stale min-fresh no-transform only-if-cached
 		must-revalidate proxy-revalidate public private immutable stale-while-revalidate stale-if-error
 		document empty navigate same-origin same-site cross-site none cors no-cors websocket
-		script style iframe frame image worker sharedworker serviceworker manifest object embed report
+		script style iframe frame worker sharedworker serviceworker manifest object embed report
 		q v b3 u i charset level utf-8 iso-8859-1 us-ascii`) {
 		m[w] = true
 	}
@@ -219,8 +219,28 @@ var negotiationWords = func() map[string]bool {
 // language ranges.
 var negotiationParams = map[string]bool{"q": true, "v": true, "charset": true, "level": true}
 
-// maxVocabularyWord is the longest word of negotiationWords.
+// maxVocabularyWord bounds the words of negotiationWords, negotiationParams
+// and mediaTopLevel (TestNegotiationVocabularyFits): longer words cannot be
+// in them.
 const maxVocabularyWord = 24
+
+// inVocabulary looks w up in a lower-case word set, ignoring ASCII case,
+// without allocating (strings.ToLower copies any word with a capital, and
+// "en-US" has one).
+func inVocabulary(set map[string]bool, w string) bool {
+	var buf [maxVocabularyWord]byte
+	if len(w) > len(buf) {
+		return false
+	}
+	for i := 0; i < len(w); i++ {
+		c := w[i]
+		if c >= 'A' && c <= 'Z' {
+			c |= 0x20
+		}
+		buf[i] = c
+	}
+	return set[string(buf[:len(w)])]
+}
 
 // mediaTopLevel are the top-level media types a wildcard subtype may
 // follow ("text/*"), and "*" itself ("*/*").

@@ -2,6 +2,7 @@ package filter
 
 import (
 	"net/http"
+	"strings"
 	"testing"
 )
 
@@ -172,4 +173,16 @@ func strictInspector(tb testing.TB) *Inspector {
 		tb.Fatal(err)
 	}
 	return in
+}
+
+// TestNegotiationVocabularyFits: every word of the vocabularies is lower
+// case and fits inVocabulary's buffer, so a lookup can find it.
+func TestNegotiationVocabularyFits(t *testing.T) {
+	for _, set := range []map[string]bool{negotiationWords, negotiationParams, mediaTopLevel} {
+		for w := range set {
+			if len(w) > maxVocabularyWord || strings.ToLower(w) != w || !inVocabulary(set, strings.ToUpper(w)) {
+				t.Errorf("vocabulary word %q: longer than %d bytes or not lower case", w, maxVocabularyWord)
+			}
+		}
+	}
 }
