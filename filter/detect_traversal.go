@@ -14,10 +14,10 @@ var (
 	// (a CPU feature probe reads /proc/cpuinfo), so they count as the
 	// whole value only, after at most a traversal or file://.
 	// A value that is only a file-reading command and one absolute path.
-	reFileRead = regexp.MustCompile(`^(?:cat|head|tail|less|more|strings|xxd|od|nl|tac|base64) +/[^\s;|&]+$`)
+	reFileRead = regexp.MustCompile(`^` + fileReader + ` +/[^\s;|&]+$`)
 	// A file-reading command before the path ("cat /proc/net/tcp") is
 	// the same request made through a shell.
-	reLFIKernel = regexp.MustCompile(`^(?:(?:cat|head|tail|less|more|strings|xxd|od|nl|tac|base64) +)?(?:file://)?(?:\.\./)*/?(?:proc/(?:version|cpuinfo|meminfo|interrupts|mounts|modules|kallsyms|partitions|sched_debug|net/(?:tcp|udp|arp|route|fib_trie)|sys/(?:kernel|net|vm|fs))|sys/(?:class|kernel|devices|firmware|module|bus|block))(?:/[\w.-]*)*$`)
+	reLFIKernel = regexp.MustCompile(`^(?:` + fileReader + ` +)?(?:file://)?(?:\.\./)*/?(?:proc/(?:version|cpuinfo|meminfo|interrupts|mounts|modules|kallsyms|partitions|sched_debug|net/(?:tcp|udp|arp|route|fib_trie)|sys/(?:kernel|net|vm|fs))|sys/(?:class|kernel|devices|firmware|module|bus|block))(?:/[\w.-]*)*$`)
 	// Configuration and log files: named in support tickets and docs too,
 	// so a weak signal that needs a traversal or a second hint.
 	reLFIConfig = regexp.MustCompile(`(?:^|[/ =:'"(])(?:etc/(?:group|hosts|issue|hostname|crontab|httpd/|apache2/|nginx/|mysql/)|winnt/|inetpub/|\.htaccess|web\.config\b|\.svn/|/\.env\b|var/log/(?:apache|httpd|nginx|auth\.log|secure|messages|syslog|mail)|usr/local/etc/)`)
@@ -34,6 +34,10 @@ var (
 	// Parameter names that hand a file or page to an include().
 	reRFIName = regexp.MustCompile(`^(?:include|inc|file|filename|template|tpl|folder|root|dir|module|mod|conf|config|read|require|import)$`)
 )
+
+// fileReader: the commands that print a file, for the whole-value forms
+// above.
+const fileReader = `(?:cat|head|tail|less|more|strings|xxd|od|nl|tac|base64)`
 
 // wrapperWords gate reLFIWrap and reLFIFileURI.
 var wrapperWords = []string{"data://", "file:", "php:", "phar:", "zip:", "expect:", "glob:", "zlib:", "compress.", "ogg:", "rar:", "ssh2.", "jar:", "netdoc:"}
@@ -105,10 +109,11 @@ func detectTraversal(e *emitter, v *value) {
 			tkw = keywords.scan(target)
 		}
 		if tkw&kwLFI != 0 {
-			if reLFIFile.MatchString(target) || v.kind != KindPath && reLFIKernel.MatchString(strings.TrimSpace(target)) {
+			whole := strings.TrimSpace(target)
+			if reLFIFile.MatchString(target) || v.kind != KindPath && reLFIKernel.MatchString(whole) {
 				e.hit(rLFIFile)
 			} else if reLFIConfig.MatchString(target) {
-				if reFileRead.MatchString(strings.TrimSpace(target)) {
+				if reFileRead.MatchString(whole) {
 					// The whole value is a command that prints the file.
 					e.hit(rLFIFile)
 				} else {
