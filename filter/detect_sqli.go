@@ -63,10 +63,10 @@ func detectSQLi(e *emitter, v *value) {
 				unquoted.cls &^= cQuote
 				judged = &unquoted
 			}
-			ok, fp := libinjection.IsSQLi(d)
+			ok, fp := isSQLi(v.sc, d)
 			if !ok && v.cls&cPlus != 0 && v.cls&cSpace == 0 {
 				// "1+or+1=1": a form-encoded space nothing decoded.
-				ok, fp = libinjection.IsSQLi(plusAsSpace(v))
+				ok, fp = isSQLi(v.sc, plusAsSpace(v))
 			}
 			if ok && !phraseSearch(fp, judged) {
 				if strongFingerprint(fp, judged) {
@@ -277,6 +277,44 @@ func hasBoolOp(n string) bool {
 
 func isWordByte(c byte) bool {
 	return c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '_'
+}
+
+// isSQLi is libinjection's verdict on d, asked in upper case. libinjection
+// upper-cases every word it looks up in its keyword table with
+// strings.ToUpper, which allocates a copy of each word with a lower-case
+// letter; a word already in upper case is returned as is. Its verdict does
+// not depend on letter case except in three places, where d is passed as
+// given: "\N" (MySQL's NULL, capital only), the tags of PostgreSQL
+// dollar-quoted strings ($a$…$a$, case-sensitive) and the "sp_password"
+// audit-log evasion (matched in lower case). FuzzSQLiUpperCase checks the
+// two verdicts are the same.
+func isSQLi(sc *scratch, d string) (bool, string) {
+	return libinjection.IsSQLi(sqliUpper(sc, d))
+}
+
+// sqliUpper returns d with its ASCII letters upper-cased (in sc.upper), or
+// d itself where case matters to libinjection or nothing is lower case.
+func sqliUpper(sc *scratch, d string) string {
+	lower := false
+	for i := 0; i < len(d); i++ {
+		switch c := d[i]; {
+		case c == '\\' || c == '$':
+			return d
+		case 'a' <= c && c <= 'z':
+			lower = true
+		}
+	}
+	if !lower || strings.Contains(d, "sp_password") {
+		return d
+	}
+	b := append(sc.upper[:0], d...)
+	for i, c := range b {
+		if 'a' <= c && c <= 'z' {
+			b[i] = c - ('a' - 'A')
+		}
+	}
+	sc.upper = b
+	return bstr(b)
 }
 
 // plusAsSpace copies dec with '+' as ' '.

@@ -37,7 +37,7 @@ const maxPooledScratch = 1 << 20
 
 // scratch holds the buffers of one InspectValue call.
 type scratch struct {
-	dec, tmp, norm, shell, b64, aux []byte
+	dec, tmp, norm, shell, b64, aux, upper []byte
 }
 
 // value is one value under inspection, in its three forms.
