@@ -29,6 +29,29 @@ func wordSet(s string) map[string]bool {
 	return m
 }
 
+// cmdKinds has the lists above a word is in, for one map lookup per
+// separator.
+var cmdKinds = func() map[string]uint8 {
+	m := map[string]uint8{}
+	add := func(set map[string]bool, kind uint8) {
+		for w := range set {
+			m[w] |= kind
+		}
+	}
+	add(strongCmds, cmdStrong)
+	add(weakCmds, cmdWeak)
+	add(aloneCmds, cmdAlone)
+	add(listWords, cmdList)
+	return m
+}()
+
+const (
+	cmdStrong = 1 << iota
+	cmdWeak
+	cmdAlone
+	cmdList
+)
+
 // reShellArg is what follows a command in a real command line.
 var reShellArg = regexp.MustCompile(`^ +(?:-{1,2}[a-z]|/|~|\.{1,2}/|\$|[a-z]:/|%[a-z]+%|\d+\*\d+|\d+\.\d+\.\d+\.\d+|[a-z0-9.-]+\.(?:com|net|org|io|sh|me|site|xyz|ru|cn)\b|(?:user|localgroup|view|share) |\d+ ?(?:$|[;|&\x60)#]))`)
 
@@ -103,13 +126,14 @@ func commandAfterSeparator(sh string) bool {
 			continue
 		}
 		tok, after := rest[:k], rest[k:]
-		if strongCmds[tok] && (after == "" || strings.IndexByte(" ;|&<>)`", after[0]) >= 0) {
+		kind := cmdKinds[tok]
+		if kind&cmdStrong != 0 && (after == "" || strings.IndexByte(" ;|&<>)`", after[0]) >= 0) {
 			return true
 		}
-		if weakCmds[tok] && reShellArg.MatchString(after) {
+		if kind&cmdWeak != 0 && after != "" && after[0] == ' ' && reShellArg.MatchString(after) {
 			return true
 		}
-		if c != '\n' && plainPrefix(sh[:i]) && optionAfter(after) {
+		if c != '\n' && optionAfter(after) && plainPrefix(sh[:i]) {
 			// "; flock -u /", "1| cpulimit -l 100", "8.8.8.8&& ansible
 			// all -m ping": the value starts with a shell separator (after
 			// at most a number or an address), then a word and (after at
@@ -119,11 +143,11 @@ func commandAfterSeparator(sh string) bool {
 			// command lists.
 			return true
 		}
-		if aloneCmds[tok] {
+		if kind&cmdAlone != 0 {
 			a := strings.TrimPrefix(after, " ")
 			// "name;id", "sort=name;dir": field lists end with these
 			// words; after ';' they must be followed by a separator.
-			if a == "" && !(c == ';' && listWords[tok]) || a != "" && strings.IndexByte(";&`)", a[0]) >= 0 {
+			if a == "" && !(c == ';' && kind&cmdList != 0) || a != "" && strings.IndexByte(";&`)", a[0]) >= 0 {
 				return true
 			}
 		}

@@ -519,12 +519,25 @@ func indexFrom(s string, from int, sub string) int {
 
 func isalpha(c byte) bool { return ('a' <= c && c <= 'z') || ('A' <= c && c <= 'Z') }
 
+// decodeLead are the bytes needsDecode looks further at: most bytes of
+// a value are none of them, and a table test per byte is cheaper than the
+// switch.
+var decodeLead = func() (t [256]bool) {
+	for _, c := range []byte{'%', '&', '\\', 0, 0xC0, 0xC1, 0xC2, 0xE0, 0xE2, 0xE3, 0xEF} {
+		t[c] = true
+	}
+	return t
+}()
+
 // needsDecode is the fast path of decode: it reports whether s has any
 // sequence decode would change. Ordinary text with '&', '%' or non-ASCII
 // letters usually has none.
 func needsDecode(s string) bool {
 	for i := 0; i < len(s); i++ {
 		c := s[i]
+		if !decodeLead[c] {
+			continue
+		}
 		switch {
 		case c == '%':
 			if i+2 < len(s) && hexdigit.Is(s[i+1]) && hexdigit.Is(s[i+2]) || i+5 < len(s) && (s[i+1] == 'u' || s[i+1] == 'U') {
