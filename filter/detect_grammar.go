@@ -1009,20 +1009,20 @@ func detectSSRFTarget(e *emitter, v *value) {
 	} else {
 		return
 	}
-	if !fetchParam(v.name) {
-		return
-	}
-	switch {
-	case loopbackName(host) || host == "0",
-		strings.HasSuffix(host, ".internal") || strings.HasSuffix(host, ".cluster.local") || strings.HasSuffix(host, ".svc") || host == "kubernetes.default" || strings.HasPrefix(host, "kubernetes.default."):
-		e.hit(rSSRFInternal)
-		return
-	}
-	if ip, _, ok := parseHostIP(host); ok {
-		ip = ip.Unmap()
-		if ip.IsLoopback() || ip.IsUnspecified() || ip.IsPrivate() || ip.IsLinkLocalUnicast() {
-			e.hit(rSSRFInternal)
+	// The host is judged first: it is cheaper than the name, and most
+	// are public.
+	internal := loopbackName(host) || host == "0" ||
+		strings.HasSuffix(host, ".internal") || strings.HasSuffix(host, ".cluster.local") || strings.HasSuffix(host, ".svc") || host == "kubernetes.default" || strings.HasPrefix(host, "kubernetes.default.")
+	if !internal {
+		ip, _, ok := parseHostIP(host)
+		if !ok {
+			return
 		}
+		ip = ip.Unmap()
+		internal = ip.IsLoopback() || ip.IsUnspecified() || ip.IsPrivate() || ip.IsLinkLocalUnicast()
+	}
+	if internal && fetchParam(v.name) {
+		e.hit(rSSRFInternal)
 	}
 }
 

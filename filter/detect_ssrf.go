@@ -69,9 +69,9 @@ func detectSSRFLiterals(e *emitter, v *value) {
 
 // urlHost extracts the host of an authority ("user@host:port/…").
 func urlHost(s string) string {
-	end := strings.IndexAny(s, "/?#\\ \"'<>")
-	if end < 0 {
-		end = len(s)
+	end := 0
+	for end < len(s) && !authorityEnd[s[end]] {
+		end++
 	}
 	auth := s[:end]
 	if at := strings.LastIndexByte(auth, '@'); at >= 0 {
@@ -88,6 +88,15 @@ func urlHost(s string) string {
 	}
 	return strings.TrimSuffix(auth, ".")
 }
+
+// authorityEnd are the bytes that end a URL's authority for urlHost (a
+// table: strings.IndexAny builds its set on every call).
+var authorityEnd = func() (t [256]bool) {
+	for _, c := range []byte("/?#\\ \"'<>") {
+		t[c] = true
+	}
+	return t
+}()
 
 // classifyHost scores a URL host; raw is the value as sent, to tell an IP
 // spelled with Unicode look-alikes (①②⑦.⓪.⓪.①, 127。0。0。1) from a

@@ -63,6 +63,42 @@ func uncToNetworkHost(v *value) bool {
 	return err == nil && strings.HasPrefix(v.dec, `\\`)
 }
 
+// needsCollapse: s holds a "/./" or a "//" that detectTraversal's collapse
+// removes (not the "//" after a scheme's colon, which every URL has).
+func needsCollapse(s string) bool {
+	for i := strings.IndexByte(s, '/'); i >= 0 && i+1 < len(s); {
+		switch {
+		case s[i+1] == '/' && !(i >= 1 && s[i-1] == ':'):
+			return true
+		case s[i+1] == '.' && i+2 < len(s) && s[i+2] == '/':
+			return true
+		}
+		j := strings.IndexByte(s[i+1:], '/')
+		if j < 0 {
+			return false
+		}
+		i += 1 + j
+	}
+	return false
+}
+
+// collapseSlashes appends s to dst with "/./" and "//" (but the "//"
+// after a scheme's colon) collapsed to "/".
+func collapseSlashes(dst []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c == '/' && i+2 < len(s) && s[i+1] == '.' && s[i+2] == '/' {
+			i++
+			continue
+		}
+		if c == '/' && len(dst) > 0 && dst[len(dst)-1] == '/' && !(i >= 2 && s[i-2] == ':') {
+			continue
+		}
+		dst = append(dst, c)
+	}
+	return dst
+}
+
 // detectTraversal covers path traversal, local file inclusion (sensitive
 // files, UNC shares, stream wrappers) and remote file inclusion.
 func detectTraversal(e *emitter, v *value) {
@@ -88,21 +124,9 @@ func detectTraversal(e *emitter, v *value) {
 	if v.cls&cSlash != 0 || v.cls&cBackslash != 0 {
 		target := n
 		// Collapse "/./" and "//" so that /etc/./passwd and /etc//passwd match.
-		if strings.Contains(target, "/./") || strings.Contains(target, "//") {
-			b := v.sc.aux[:0]
-			for i := 0; i < len(target); i++ {
-				c := target[i]
-				if c == '/' && i+2 < len(target) && target[i+1] == '.' && target[i+2] == '/' {
-					i++
-					continue
-				}
-				if c == '/' && len(b) > 0 && b[len(b)-1] == '/' && !(i >= 2 && target[i-2] == ':') {
-					continue
-				}
-				b = append(b, c)
-			}
-			v.sc.aux = b
-			target = bstr(b)
+		if needsCollapse(target) {
+			v.sc.aux = collapseSlashes(v.sc.aux[:0], target)
+			target = bstr(v.sc.aux)
 		}
 		tkw := v.kw
 		if target != n {

@@ -249,3 +249,16 @@ func FuzzInspectValue(f *testing.F) {
 		}
 	})
 }
+
+// FuzzNeedsCollapse: detectTraversal skips the slash collapse exactly when
+// it would change nothing.
+func FuzzNeedsCollapse(f *testing.F) {
+	for _, s := range []string{"https://a.b/c", "/etc/./passwd", "/etc//passwd", "file:///etc", "a/./", "//x", ":/", "x://", "/.", "http://a//b", "a:/./b"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if changed := string(collapseSlashes(nil, s)) != s; needsCollapse(s) != changed {
+			t.Fatalf("needsCollapse(%q) = %v, collapse changes it: %v", s, !changed, changed)
+		}
+	})
+}
