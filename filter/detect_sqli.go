@@ -295,25 +295,22 @@ func isSQLi(sc *scratch, d string) (bool, string) {
 // sqliUpper returns d with its ASCII letters upper-cased (in sc.upper), or
 // d itself where case matters to libinjection or nothing is lower case.
 func sqliUpper(sc *scratch, d string) string {
-	lower := false
-	for i := 0; i < len(d); i++ {
-		switch c := d[i]; {
-		case c == '\\' || c == '$':
+	b := append(sc.upper[:0], d...)
+	sc.upper = b
+	var lower byte
+	for i, c := range b {
+		if c == '\\' || c == '$' {
 			return d
-		case 'a' <= c && c <= 'z':
-			lower = true
+		}
+		l := c - 'a'
+		if l < 26 {
+			b[i] = c - ('a' - 'A')
+			lower = 1
 		}
 	}
-	if !lower || strings.Contains(d, "sp_password") {
+	if lower == 0 || strings.Contains(d, "sp_password") {
 		return d
 	}
-	b := append(sc.upper[:0], d...)
-	for i, c := range b {
-		if 'a' <= c && c <= 'z' {
-			b[i] = c - ('a' - 'A')
-		}
-	}
-	sc.upper = b
 	return bstr(b)
 }
 

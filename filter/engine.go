@@ -114,6 +114,9 @@ func (e *Engine) Inspect(r *http.Request) (Decision, error) {
 func (e *Engine) InspectRequest(r *http.Request, info RequestInfo) (d Decision, err error) {
 	w := &walker{e: e, all: info.All || e.cfg.DetectOnly}
 	defer func() {
+		if w.sc != nil {
+			e.insp.putScratch(w.sc)
+		}
 		// Last line of defence: a bug in a detector must not turn into a
 		// crash or a 500; fail closed.
 		if p := recover(); p != nil {
@@ -199,6 +202,10 @@ type walker struct {
 	// allocating until a match needs it.
 	jsonPath    []byte
 	useJSONPath bool
+
+	// sc is the inspector's scratch, taken at the first value inspected
+	// and given back when the request is decided.
+	sc *scratch
 }
 
 // value inspects one value: the detectors, then the custom rules of its
@@ -222,7 +229,10 @@ func (w *walker) detect(t target, kind Kind, name, v string) {
 			return
 		}
 	}
-	w.hits = w.e.insp.InspectValue(w.hits[:0], kind, name, v)
+	if w.sc == nil {
+		w.sc = w.e.insp.getScratch()
+	}
+	w.hits = w.e.insp.inspectValue(w.sc, w.hits[:0], kind, name, v)
 	if table != nil && len(w.hits) == 0 {
 		remember(table, h1, h2)
 	}

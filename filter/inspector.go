@@ -118,17 +118,35 @@ func (in *Inspector) InspectValue(dst []Hit, kind Kind, name, value string) []Hi
 	if value == "" {
 		return dst
 	}
-	sc := in.pool.Get().(*scratch)
+	sc := in.getScratch()
+	dst = in.inspectValue(sc, dst, kind, name, value)
+	in.putScratch(sc)
+	return dst
+}
+
+// getScratch takes a scratch from the pool; a caller inspecting many
+// values (one request's) keeps it for all of them and gives it back with
+// putScratch.
+func (in *Inspector) getScratch() *scratch { return in.pool.Get().(*scratch) }
+
+// putScratch gives sc back to the pool, unless it holds the buffers of an
+// exceptionally large value: the next ordinary values do not need them.
+func (in *Inspector) putScratch(sc *scratch) {
+	if cap(sc.dec)+cap(sc.tmp)+cap(sc.norm)+cap(sc.shell)+cap(sc.aux)+cap(sc.b64)+cap(sc.upper) <= maxPooledScratch {
+		in.pool.Put(sc)
+	}
+}
+
+// inspectValue is InspectValue with the caller's scratch.
+func (in *Inspector) inspectValue(sc *scratch, dst []Hit, kind Kind, name, value string) []Hit {
+	if value == "" {
+		return dst
+	}
 	e := emitter{in: in, dst: dst}
 	if kind == KindBodyRaw {
 		in.inspectRaw(&e, sc, name, value)
 	} else {
 		in.inspect(&e, sc, kind, name, value, false)
-	}
-	// Do not keep the buffers of an exceptionally large value alive in
-	// the pool: the next ordinary values do not need them.
-	if cap(sc.dec)+cap(sc.tmp)+cap(sc.norm)+cap(sc.shell)+cap(sc.aux)+cap(sc.b64) <= maxPooledScratch {
-		in.pool.Put(sc)
 	}
 	return e.dst
 }
