@@ -27,14 +27,20 @@ import (
 // values' hashes, which no third value matches.
 type cleanCache struct {
 	seed1, seed2 maphash.Seed
-	slots        [cleanCacheSlots]cleanSlot // header and cookie values
-	values       [cleanCacheSlots]cleanSlot // query and body values
+	slots        []cleanSlot // header and cookie values, cleanCacheSlots
+	values       []cleanSlot // query and body values, cleanValueSlots
 }
 
 type cleanSlot struct{ h1, h2 atomic.Uint64 }
 
 const (
-	cleanCacheSlots = 4096 // 64 KiB per table, two tables per engine
+	// cleanCacheSlots (64 KiB) hold the header and cookie values of a
+	// few thousand clients; cleanValueSlots (256 KiB) the values an API's
+	// bodies repeat, a catalogue of some thousand product references
+	// among them (a direct-mapped table thrashes well before it is full).
+	// Both are powers of two.
+	cleanCacheSlots = 4096
+	cleanValueSlots = 16384
 	// cleanCacheMin is the shortest header value worth remembering:
 	// shorter ones cost less to inspect than to hash twice.
 	cleanCacheMin = 48
@@ -47,23 +53,26 @@ const (
 )
 
 func newCleanCache() *cleanCache {
-	return &cleanCache{seed1: maphash.MakeSeed(), seed2: maphash.MakeSeed()}
+	return &cleanCache{
+		seed1: maphash.MakeSeed(), seed2: maphash.MakeSeed(),
+		slots: make([]cleanSlot, cleanCacheSlots), values: make([]cleanSlot, cleanValueSlots),
+	}
 }
 
 // table picks the slots that remember a value of kind k and length n:
 // nil when such values are not worth remembering.
-func (c *cleanCache) table(k Kind, n int) *[cleanCacheSlots]cleanSlot {
+func (c *cleanCache) table(k Kind, n int) []cleanSlot {
 	if c == nil || n > cleanCacheMax {
 		return nil
 	}
 	switch k {
 	case KindHeaderValue, KindUserAgent, KindCookieValue:
 		if n >= cleanCacheMin {
-			return &c.slots
+			return c.slots
 		}
 	case KindQueryValue, KindBodyValue:
 		if n >= cleanValueMin {
-			return &c.values
+			return c.values
 		}
 	}
 	return nil
@@ -82,14 +91,14 @@ func (c *cleanCache) hashes(k Kind, name, v string) (uint64, uint64) {
 
 // clean says whether the value of hashes (h1, h2) was inspected before and
 // found clean.
-func clean(t *[cleanCacheSlots]cleanSlot, h1, h2 uint64) bool {
-	s := &t[h1%cleanCacheSlots]
+func clean(t []cleanSlot, h1, h2 uint64) bool {
+	s := &t[h1&uint64(len(t)-1)]
 	return s.h1.Load() == h1 && s.h2.Load() == h2
 }
 
 // remember records the value of hashes (h1, h2) as clean.
-func remember(t *[cleanCacheSlots]cleanSlot, h1, h2 uint64) {
-	s := &t[h1%cleanCacheSlots]
+func remember(t []cleanSlot, h1, h2 uint64) {
+	s := &t[h1&uint64(len(t)-1)]
 	s.h2.Store(0) // a reader between the stores sees no match
 	s.h1.Store(h1)
 	s.h2.Store(h2)

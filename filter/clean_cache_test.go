@@ -36,7 +36,7 @@ func TestCleanCache(t *testing.T) {
 		}
 	}
 	h1, h2 := e.clean.hashes(KindHeaderValue, "Authorization", token)
-	if !clean(&e.clean.slots, h1, h2) {
+	if !clean(e.clean.slots, h1, h2) {
 		t.Fatal("clean token not remembered")
 	}
 	for _, c := range []struct {
@@ -48,7 +48,7 @@ func TestCleanCache(t *testing.T) {
 		{KindUserAgent, "Authorization", token},
 		{KindHeaderValue, "X-Search", attack},
 	} {
-		if h1, h2 := e.clean.hashes(c.kind, c.name, c.value); clean(&e.clean.slots, h1, h2) || clean(&e.clean.values, h1, h2) {
+		if h1, h2 := e.clean.hashes(c.kind, c.name, c.value); clean(e.clean.slots, h1, h2) || clean(e.clean.values, h1, h2) {
 			t.Errorf("%v %q %q: taken for the remembered token", c.kind, c.name, c.value)
 		}
 	}
@@ -121,14 +121,14 @@ func TestCleanCacheBodyValues(t *testing.T) {
 		{KindQueryValue, "status", "shipped"},
 	} {
 		h1, h2 := e.clean.hashes(c.kind, c.name, c.value)
-		if !clean(&e.clean.values, h1, h2) {
+		if !clean(e.clean.values, h1, h2) {
 			t.Errorf("%v %s=%q not remembered", c.kind, c.name, c.value)
 		}
-		if clean(&e.clean.slots, h1, h2) {
+		if clean(e.clean.slots, h1, h2) {
 			t.Errorf("%v %s=%q remembered in the header table", c.kind, c.name, c.value)
 		}
 	}
-	if h1, h2 := e.clean.hashes(KindBodyValue, "currency", "EUR"); clean(&e.clean.values, h1, h2) {
+	if h1, h2 := e.clean.hashes(KindBodyValue, "currency", "EUR"); clean(e.clean.values, h1, h2) {
 		t.Error("a value shorter than cleanValueMin was remembered")
 	}
 }
