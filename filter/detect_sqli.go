@@ -47,37 +47,8 @@ func detectSQLi(e *emitter, v *value) {
 	if len(n) < 4 {
 		return
 	}
-	quoted := v.cls&(cQuote|cBacktick) != 0
-	if v.kind != KindUserAgent || quoted {
-		// A value without letters only injects with symbols: 1 || 1=1.
-		symbolic := v.cls&(cLower|cUpper) == 0 && v.cls&(cPipe|cAmp) != 0 && v.cls&cEq != 0
-		if quoted || symbolic || v.kw&kwSQLGate != 0 || v.cls&cHash != 0 || v.cls&cStar != 0 && hasSQLComment(v.dec) {
-			d, judged := v.dec, v
-			if v.cls&cQuote != 0 && v.cls&cSpace != 0 && onlyApostrophes(d) {
-				// Prose: every quote is an apostrophe inside a word
-				// (it's, they've, O'Brien, l'hôtel); a tokenizer that
-				// reads them as string delimiters sees SQL in English,
-				// and no literal is broken out of.
-				d = withoutApostrophes(v)
-				unquoted := *v
-				unquoted.cls &^= cQuote
-				judged = &unquoted
-			}
-			ok, fp := isSQLi(v.sc, d)
-			if !ok && v.cls&cPlus != 0 && v.cls&cSpace == 0 {
-				// "1+or+1=1": a form-encoded space nothing decoded.
-				ok, fp = isSQLi(v.sc, plusAsSpace(v))
-			}
-			if ok && !phraseSearch(fp, judged) {
-				if strongFingerprint(fp, judged) {
-					e.hit(rSQLiLibinjection)
-				} else if judged == v {
-					// A weak fingerprint of prose (its apostrophes
-					// dropped) is how English reads: no signal.
-					e.hit(rSQLiLibinjectionWeak)
-				}
-			}
-		}
+	if v.kind != KindUserAgent || v.cls&(cQuote|cBacktick) != 0 {
+		detectSQLiLibinjection(e, v)
 	}
 	// Tautologies first: "1 || 1=1" has no letter.
 	if v.kw&kwBool != 0 && (v.cls&(cEq|cLT|cGT) != 0 || v.kw&kwSQLCmp != 0) && hasBoolOp(n) {
@@ -113,6 +84,45 @@ func detectSQLi(e *emitter, v *value) {
 	}
 	if sqlWords && !e.in.off[rSQLiKeywords] && reSQLiKeywords.MatchString(n) {
 		e.hit(rSQLiKeywords)
+	}
+}
+
+// detectSQLiLibinjection asks libinjection about values with something of
+// SQL in them: a quote, a keyword, a comment opener, or only symbols.
+func detectSQLiLibinjection(e *emitter, v *value) {
+	quoted := v.cls&(cQuote|cBacktick) != 0
+	// A value without letters only injects with symbols: 1 || 1=1.
+	symbolic := v.cls&(cLower|cUpper) == 0 && v.cls&(cPipe|cAmp) != 0 && v.cls&cEq != 0
+	if !quoted && !symbolic && v.kw&kwSQLGate == 0 && v.cls&cHash == 0 && !(v.cls&cStar != 0 && hasSQLComment(v.dec)) {
+		return
+	}
+	d, judged := v.dec, v
+	if v.cls&cQuote != 0 && v.cls&cSpace != 0 && onlyApostrophes(d) {
+		// Prose: every quote is an apostrophe inside a word (it's,
+		// they've, O'Brien, l'hôtel); a tokenizer that reads them as
+		// string delimiters sees SQL in English, and no literal is broken
+		// out of.
+		d = withoutApostrophes(v)
+		if !e.in.askProse && proseCannotInject(v, d) {
+			return
+		}
+		unquoted := *v
+		unquoted.cls &^= cQuote
+		judged = &unquoted
+	}
+	ok, fp := isSQLi(v.sc, d)
+	if !ok && v.cls&cPlus != 0 && v.cls&cSpace == 0 {
+		// "1+or+1=1": a form-encoded space nothing decoded.
+		ok, fp = isSQLi(v.sc, plusAsSpace(v))
+	}
+	if ok && !phraseSearch(fp, judged) {
+		if strongFingerprint(fp, judged) {
+			e.hit(rSQLiLibinjection)
+		} else if judged == v {
+			// A weak fingerprint of prose (its apostrophes dropped) is
+			// how English reads: no signal.
+			e.hit(rSQLiLibinjectionWeak)
+		}
 	}
 }
 
@@ -277,6 +287,89 @@ func hasBoolOp(n string) bool {
 
 func isWordByte(c byte) bool {
 	return c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '_'
+}
+
+// proseCannotInject: d is prose with its apostrophes dropped, judged as
+// a value without quotes, where only the token classes of
+// strongFingerprint that need no quote count: a logic operator or a
+// variable, UNION before a query, a statement separator, a comment. When d
+// holds none of the bytes and words those tokens are made of, whatever
+// libinjection says cannot count, and it is not asked (names and sentences
+// with apostrophes are common in bodies). FuzzProseSkip checks the hits
+// are the same as when it is asked.
+func proseCannotInject(v *value, d string) bool {
+	if containsAny(v.norm, "select", "values", "table") {
+		return false
+	}
+	for i := 0; i < len(d); {
+		c := d[i]
+		switch {
+		case proseSQLByte[c],
+			c == '-' && i+1 < len(d) && d[i+1] == '-',
+			c == '/' && i+1 < len(d) && d[i+1] == '*',
+			// ı and ſ are upper-cased to I and S, which libinjection then
+			// looks up as ASCII words.
+			c == 0xC4 && i+1 < len(d) && d[i+1] == 0xB1,
+			c == 0xC5 && i+1 < len(d) && d[i+1] == 0xBF:
+			return false
+		case sqlWordByte(c):
+			j := i + 1
+			for j < len(d) && sqlWordByte(d[j]) {
+				j++
+			}
+			// After a digit, libinjection's number may take the first
+			// letters (0x1f, 1e5, 1d): its word is then any tail of the
+			// run.
+			afterDigit := i > 0 && '0' <= d[i-1] && d[i-1] <= '9'
+			for k := i; k < j && (k == i || afterDigit); k++ {
+				if sqlOperandWord(d[k:j]) {
+					return false
+				}
+			}
+			i = j
+			continue
+		}
+		i++
+	}
+	return true
+}
+
+// proseSQLByte are the bytes of libinjection's logic operators (&&, ||),
+// variables (@), statement separators, comments (#) and of what
+// libinjection reads differently in upper case ($, \) or as a string
+// (", `).
+var proseSQLByte = func() (t [256]bool) {
+	for _, c := range []byte("&|@;#$\\\"`'") {
+		t[c] = true
+	}
+	return t
+}()
+
+// sqlWordByte: the bytes of a word as proseCannotInject splits them, a
+// subset of libinjection's (which also takes digits, and stops at fewer
+// bytes): a keyword libinjection reads is one of these runs, or the tail of
+// one after a number.
+func sqlWordByte(c byte) bool {
+	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || c == '_'
+}
+
+// sqlOperandWord: w is one of libinjection's logic operators (AND, OR,
+// XOR) or variable keywords (NULL, UNKNOWN, LOCALTIME…, CURRENT_…), in any
+// case.
+func sqlOperandWord(w string) bool {
+	if len(w) < 2 || len(w) > 14 {
+		return false
+	}
+	var buf [14]byte
+	for i := 0; i < len(w); i++ {
+		buf[i] = w[i] | 0x20
+	}
+	l := string(buf[:len(w)])
+	switch l {
+	case "and", "or", "xor", "null", "unknown", "localtime", "localtimestamp":
+		return true
+	}
+	return strings.HasPrefix(l, "current")
 }
 
 // isSQLi is libinjection's verdict on d, asked in upper case. libinjection

@@ -76,3 +76,57 @@ func isASCII(s string) bool {
 	}
 	return true
 }
+
+// proseSeeds are sentences with apostrophes, some of them holding what
+// libinjection's strong fingerprints are made of.
+var proseSeeds = []string{
+	"Seán O'Brien", "It's on the left, don't ring", "it's 5 o'clock or later", "O'Brien and null",
+	"don't union select it", "we're current_user now", "can't localtıme it", "it's ſelect time",
+	"she's @home; call", "isn't it -- maybe", "I'd say it's # one", "they've x=1 or 1=1",
+	"it's OR 1=1", "l'hôtel d'Orsay", "rock 'n' roll isn't dead", "I'm sure it's UNKNOWN",
+	"it's 1 xor 1", "won't drop table users", "we'll see values", "it's a \\N test",
+}
+
+// FuzzProseSkip: the hits of a value are the same whether or not
+// proseCannotInject spares libinjection a prose value.
+func FuzzProseSkip(f *testing.F) {
+	for _, s := range proseSeeds {
+		f.Add(s)
+	}
+	fast, err := NewInspector(InspectorOptions{Paranoia: 4})
+	if err != nil {
+		f.Fatal(err)
+	}
+	asked, _ := NewInspector(InspectorOptions{Paranoia: 4})
+	asked.askProse = true
+	f.Fuzz(func(t *testing.T, s string) { checkProseSkip(t, fast, asked, s) })
+}
+
+func TestProseSkip(t *testing.T) {
+	fast, _ := NewInspector(InspectorOptions{Paranoia: 4})
+	asked, _ := NewInspector(InspectorOptions{Paranoia: 4})
+	asked.askProse = true
+	for _, s := range proseSeeds {
+		checkProseSkip(t, fast, asked, s)
+	}
+	// The skip must happen, or it saves nothing.
+	v := value{dec: "Seán OBrien", norm: "seán obrien"}
+	if !proseCannotInject(&v, v.dec) {
+		t.Fatal("a name with an apostrophe is still sent to libinjection")
+	}
+}
+
+func checkProseSkip(t *testing.T, fast, asked *Inspector, s string) {
+	t.Helper()
+	for _, kind := range []Kind{KindBodyValue, KindQueryValue, KindHeaderValue} {
+		got, want := fast.InspectValue(nil, kind, "comment", s), asked.InspectValue(nil, kind, "comment", s)
+		if len(got) != len(want) {
+			t.Fatalf("%q (%v): %v with the prose skip, %v without", s, kind, got, want)
+		}
+		for i := range got {
+			if got[i] != want[i] {
+				t.Fatalf("%q (%v): %v with the prose skip, %v without", s, kind, got, want)
+			}
+		}
+	}
+}

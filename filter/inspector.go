@@ -30,6 +30,10 @@ type Inspector struct {
 	off      [numRules]bool
 	noBase64 bool
 	pool     sync.Pool // *scratch, per-call buffers; nothing survives a call
+
+	// askProse makes detectSQLi ask libinjection about every prose value
+	// (tests compare the verdicts with and without proseCannotInject).
+	askProse bool
 }
 
 // maxPooledScratch bounds the buffer bytes a pooled scratch may hold.
