@@ -71,7 +71,7 @@ func negotiationClean(v string) bool {
 			typ := v[s:i]
 			i++
 			s = i
-			if !word() || v[s:i] == "*" && !inVocabulary(mediaTopLevel, typ) {
+			if !word() || v[s:i] == "*" && !mediaTopLevel.has(typ) {
 				return false
 			}
 		}
@@ -89,7 +89,7 @@ func negotiationClean(v string) bool {
 			for i < n && negotiationByte[v[i]] {
 				i++
 			}
-			if !inVocabulary(negotiationParams, v[s:i]) {
+			if !negotiationParams.has(v[s:i]) {
 				return false
 			}
 			ows()
@@ -122,7 +122,7 @@ func negotiationWord(w string) bool {
 		return true
 	case isDigitByte(w[0]):
 		return shortNumber(w)
-	case inVocabulary(negotiationWords, w):
+	case negotiationWords.has(w):
 		return true
 	}
 	return languageTag(w)
@@ -197,9 +197,7 @@ func letters(s string, lo, hi int) bool {
 // negotiationWords are the registered tokens of the negotiation headers
 // (media types and subtypes, content codings, cache directives, Sec-Fetch
 // values, parameter names), lower case.
-var negotiationWords = func() map[string]bool {
-	m := map[string]bool{}
-	for _, w := range strings.Fields(`
+var negotiationWords = newVocabulary(`
 		text html xhtml+xml xml json plain css javascript csv event-stream
 		application image audio video font multipart form-data x-www-form-urlencoded
 		octet-stream signed-exchange problem+json ld+json avif webp apng png jpeg gif svg+xml
@@ -209,45 +207,81 @@ var negotiationWords = func() map[string]bool {
 		must-revalidate proxy-revalidate public private immutable stale-while-revalidate stale-if-error
 		document empty navigate same-origin same-site cross-site none cors no-cors websocket
 		script style iframe frame worker sharedworker serviceworker manifest object embed report
-		q v b3 u i charset level utf-8 iso-8859-1 us-ascii`) {
-		m[w] = true
-	}
-	return m
-}()
+		q v b3 u i charset level utf-8 iso-8859-1 us-ascii`)
 
 // negotiationParams are the parameter names of media ranges and
 // language ranges.
-var negotiationParams = map[string]bool{"q": true, "v": true, "charset": true, "level": true}
+var negotiationParams = newVocabulary("q v charset level")
 
 // maxVocabularyWord bounds the words of negotiationWords, negotiationParams
 // and mediaTopLevel (TestNegotiationVocabularyFits): longer words cannot be
 // in them.
 const maxVocabularyWord = 24
 
-// inVocabulary looks w up in a lower-case word set, ignoring ASCII case,
-// without allocating (strings.ToLower copies any word with a capital, and
-// "en-US" has one).
-func inVocabulary(set map[string]bool, w string) bool {
-	var buf [maxVocabularyWord]byte
-	if len(w) > len(buf) {
+// vocabulary is a set of lower-case words looked up ignoring ASCII case,
+// without allocating: an open-addressing table whose hash is computed
+// while the word is lower-cased, cheaper per lookup than a map's (the
+// negotiation headers of one browser request take two dozen).
+type vocabulary struct {
+	slots [vocabularySlots]string
+}
+
+// vocabularySlots is a power of two, at least four times the largest
+// vocabulary (TestNegotiationVocabularyFits).
+const vocabularySlots = 512
+
+func newVocabulary(words string) *vocabulary {
+	v := &vocabulary{}
+	for _, w := range strings.Fields(words) {
+		if len(w) > maxVocabularyWord || strings.ToLower(w) != w {
+			panic("filter: vocabulary word " + w + " is too long or not lower case")
+		}
+		i := vocabularyHash(w)
+		for v.slots[i] != "" && v.slots[i] != w {
+			i = (i + 1) & (vocabularySlots - 1)
+		}
+		v.slots[i] = w
+	}
+	return v
+}
+
+// vocabularyHash is FNV-1a of w (lower case), as a slot index; has
+// computes the same while lower-casing.
+func vocabularyHash(w string) uint32 {
+	h := uint32(2166136261)
+	for i := 0; i < len(w); i++ {
+		h = (h ^ uint32(w[i])) * 16777619
+	}
+	return h & (vocabularySlots - 1)
+}
+
+// has looks w up ignoring ASCII case.
+func (v *vocabulary) has(w string) bool {
+	if len(w) == 0 || len(w) > maxVocabularyWord {
 		return false
 	}
+	var buf [maxVocabularyWord]byte
+	h := uint32(2166136261)
 	for i := 0; i < len(w); i++ {
 		c := w[i]
-		if c >= 'A' && c <= 'Z' {
+		if 'A' <= c && c <= 'Z' {
 			c |= 0x20
 		}
 		buf[i] = c
+		h = (h ^ uint32(c)) * 16777619
 	}
-	return set[string(buf[:len(w)])]
+	lw := buf[:len(w)]
+	for i := h & (vocabularySlots - 1); v.slots[i] != ""; i = (i + 1) & (vocabularySlots - 1) {
+		if v.slots[i] == string(lw) {
+			return true
+		}
+	}
+	return false
 }
 
 // mediaTopLevel are the top-level media types a wildcard subtype may
 // follow ("text/*"), and "*" itself ("*/*").
-var mediaTopLevel = map[string]bool{
-	"*": true, "text": true, "image": true, "audio": true, "video": true, "application": true,
-	"font": true, "model": true, "multipart": true, "message": true,
-}
+var mediaTopLevel = newVocabulary("* text image audio video application font model multipart message")
 
 // negotiationByte are the bytes a word of the form may hold.
 var negotiationByte = func() (t [256]bool) {

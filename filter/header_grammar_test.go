@@ -175,14 +175,27 @@ func strictInspector(tb testing.TB) *Inspector {
 	return in
 }
 
-// TestNegotiationVocabularyFits: every word of the vocabularies is lower
-// case and fits inVocabulary's buffer, so a lookup can find it.
+// TestNegotiationVocabularyFits: every word of the vocabularies is found
+// in any case, and each table is at most a quarter full.
 func TestNegotiationVocabularyFits(t *testing.T) {
-	for _, set := range []map[string]bool{negotiationWords, negotiationParams, mediaTopLevel} {
-		for w := range set {
-			if len(w) > maxVocabularyWord || strings.ToLower(w) != w || !inVocabulary(set, strings.ToUpper(w)) {
-				t.Errorf("vocabulary word %q: longer than %d bytes or not lower case", w, maxVocabularyWord)
+	for _, voc := range []*vocabulary{negotiationWords, negotiationParams, mediaTopLevel} {
+		n := 0
+		for _, w := range voc.slots {
+			if w == "" {
+				continue
 			}
+			n++
+			if !voc.has(w) || !voc.has(strings.ToUpper(w)) {
+				t.Errorf("vocabulary word %q not found", w)
+			}
+		}
+		if n == 0 || n > vocabularySlots/4 {
+			t.Errorf("vocabulary of %d words in %d slots", n, vocabularySlots)
+		}
+	}
+	for _, w := range []string{"", "tex", "htmlx", "TEXT/", "application+", strings.Repeat("a", 40)} {
+		if negotiationWords.has(w) {
+			t.Errorf("%q found in the vocabulary", w)
 		}
 	}
 }
