@@ -1362,9 +1362,23 @@ func orderByNumber(n string) bool {
 }
 
 // cmdBatch: cmd.exe FOR and IF syntax and substring expansion.
+//
+// FOR: an optional run of switches (/d, /f with its quoted options, /l,
+// /r with a root), a loop variable (%i in a command line, %%i in a batch
+// file; a bare %% only after a switch: the payload whose variable letter
+// was lost), IN, a parenthesised set and DO. IF: /i (also glued, if/i),
+// NOT, then EXIST/DEFINED/ERRORLEVEL with a command, or a comparison with
+// == and a command, or with EQU…GEQ. Operands wrapped in the same
+// brackets on both sides ((%1)==(x), {%1}=={}, [a]==[b]) are the batch
+// idiom that protects an empty argument; with a %variable inside no
+// command needs to follow. An operand ending in punctuation is prose
+// ("if a == b, fine").
+var reBatchIf = regexp.MustCompile(`^if ?(?:/i +| +)(?:not +)?(?:(?:exist|defined|errorlevel|cmdextversion) +\S+ +(?:\(|echo\b|@echo\b|goto\b|set\b|call\b|cmd\b|del\b|copy\b|type\b|start\b|exit\b|if\b|[a-z]+$)|(?:(?:"[^"]{0,40}"|[^\s({\[]\S*) ?== ?(?:"[^"]{0,40}"|\S*[^\s,.;:!?])|\([^()\s]{0,40}\) ?== ?\([^()\s]{0,40}\)|\{[^{}\s]{0,40}\} ?== ?\{[^{}\s]{0,40}\}|\[[^\[\]\s]{0,40}\] ?== ?\[[^\[\]\s]{0,40}\]|\S+ (?:equ|neq|lss|leq|gtr|geq) \S+) +\S|(?:\([^()\s%]{0,20}%[^()\s]{1,20}\) ?== ?\([^()\s]{0,40}\)|\{[^{}\s%]{0,20}%[^{}\s]{1,20}\} ?== ?\{[^{}\s]{0,40}\}|\[[^\[\]\s%]{0,20}%[^\[\]\s]{1,20}\] ?== ?\[[^\[\]\s]{0,40}\]) ?$)`)
+
 var cmdBatch = []anchored{
-	{"for ", regexp.MustCompile(`^for +(?:/[dflr] +(?:"[^"]*" +|[a-z]:/\S* +)?)*%%?[^ %]{1,24} +in +\([^)]*\) ?do\b`), 200, true, []string{"%", " in ", "do"}, 0, ""},
-	{"if ", regexp.MustCompile(`^if +(?:/i +)?(?:not +)?(?:(?:exist|defined|errorlevel|cmdextversion) +\S+ +(?:\(|echo\b|@echo\b|goto\b|set\b|call\b|cmd\b|del\b|copy\b|type\b|start\b|exit\b|if\b|[a-z]+$)|(?:(?:"[^"]{0,40}"|[^\s(]\S*) ?== ?(?:"[^"]{0,40}"|\S+)|\S+ (?:equ|neq|lss|leq|gtr|geq) \S+) +\S)`), 100, true, nil, 0, ""},
+	{"for ", regexp.MustCompile(`^for +(?:(?:/[dflr] +(?:"[^"]*" +|[a-z]:/\S* +)?)+%%|(?:/[dflr] +(?:"[^"]*" +|[a-z]:/\S* +)?)*%%?[^ %]{1,24}) +in +\([^)]*\) ?do\b`), 200, true, []string{"%", " in ", "do"}, 0, ""},
+	{"if ", reBatchIf, 100, true, nil, 0, ""},
+	{"if/i ", reBatchIf, 100, true, nil, 0, ""},
 	{"%", regexp.MustCompile(`^%[a-z_]\w*:~-?\d+(?:,-?\d+)?%`), 24, false, []string{":~"}, 0, ""},
 }
 

@@ -95,6 +95,17 @@ func langCases() []langCase {
 	for _, b := range []string{"Set $SHELL to zsh", "costs ${price} -c", "(see above) ('quoted');", "(a)('b')", "echo $SHELL", "I graduated from program 'Data Science'", "the eval (evaluation) phase", "medieval('x')", "retrieval(\"x\")"} {
 		out = append(out, langCase{KindQueryValue, "q", b, ""}, langCase{KindBodyValue, "text", b, ""})
 	}
+	// cmd.exe batch: FOR with switches, a loop variable, IN (…) DO; IF
+	// with /i (spaced or glued), NOT, and operands in matching brackets.
+	for _, p := range []string{`for /f "tokens=2 delims=:" %%a in (report.log) do set v=%%a`, `FOR /F "tokens=1,2* delims=," %% IN (C:\data\list.txt) DO ECHO %%`,
+		"for /d %%d in (*) do rd /s /q %%d", "for /l %n in (1,1,9) do ping -n 1 10.0.0.%n", `for /r C:\ %%f in (*.ini) do type %%f`,
+		"if (%2)==(run) start calc", "IF (BB) == (BB) echo ok", "if not {%3} == {}", "if [%1]==[] goto usage", `if/i %x%==yes del c:\tmp\x`, "if /i q==q dir", `if "%~1"=="" exit /b`} {
+		out = append(out, langCase{KindQueryValue, "cmd", p, "rce-command-line"}, langCase{KindBodyValue, "cmd", p, "rce-command-line"})
+	}
+	for _, b := range []string{"if you want (this) == that", "for the record in (brackets) do this", "if (this) == that do it", "if {a} == {b}", "if (x) == (y)",
+		"for all users in (group A) do review", "For /f see the docs", "if a == b, fine", "if/when needed", "for 100% in (stock) do call"} {
+		out = append(out, langCase{KindQueryValue, "q", b, ""}, langCase{KindBodyValue, "text", b, ""})
+	}
 	// PostgreSQL file and large-object access.
 	for _, p := range []string{"lo_import('/etc/passwd')", "1;select lo_get(16400)", "pg_read_file('/etc/passwd')", "';copy t from program 'id'--"} {
 		out = append(out, langCase{KindQueryValue, "id", p, "sqli-function"})
