@@ -2,6 +2,7 @@ package filter
 
 import (
 	"regexp"
+	"slices"
 	"strings"
 )
 
@@ -129,15 +130,153 @@ func detectJavaName(e *emitter, v *value) {
 // ($x=@$f(1)) or as a method or static call through a variable
 // ($o->$m(), Foo::$m()): PHP's way of calling a function without naming it.
 var (
-	rePHPNamedCall = regexp.MustCompile(`\b(?:base64_decode|gzinflate|gzuncompress|gzdecode|bzdecompress|zlib_decode|str_rot13|convert_uudecode|hex2bin|fsockopen|pfsockopen|stream_socket_client|call_user_func(?:_array)?|create_function|register_shutdown_function|array_filter_callback|proc_open|shell_exec|pcntl_exec|phpinfo|php_uname|posix_\w+|file_get_contents|file_put_contents|highlight_file|show_source|get_defined_vars|ini_set|move_uploaded_file|preg_replace_callback|assert_options|unserialize|mb_ereg_replace) ?\(|\bchr ?\( ?\d+ ?\) ?\. ?chr ?\(|\beval ?\( ?(?:["'\x60]|\$[a-z_])`)
+	rePHPNamedCall = regexp.MustCompile(`\b(?:hex2bin|highlight_file|show_source|ini_set|array_filter_callback|posix_\w+|assert_options|unserialize|mb_ereg_replace) ?\(|(?:^|[^_])(?:` + phpGluedNames + `) ?(?:= ?)?\(|\bchr ?\( ?\d+ ?\) ?\. ?chr ?\(|\beval ?\( ?(?:["'\x60]|\$[a-z_])`)
 	// A function called through a string: a quoted execution function
 	// name, quoted strings joined by PHP's "." (a name split to hide it),
 	// an array holding the name, or an execution function given a bare
 	// command word ("system"('id'), ('sys'.'tem')('id'), [system][0]('ls'),
 	// system(whoami)).
 	rePHPStringCall = regexp.MustCompile(`["'](?:system|exec|passthru|shell_exec|popen|proc_open|pcntl_exec|assert|eval|phpinfo|create_function|call_user_func|base64_decode) *["'] ?\)? ?\(|["'][\w\\]{0,20}["'] ?\. ?["'][\w\\]{0,20}["'](?: ?\. ?["'][\w\\]{0,20}["'])* ?\)? ?\(|\[ ?["']?(?:system|exec|passthru|shell_exec|popen|assert|eval)["']? ?\] ?\)? ?\[ ?\d+ ?\] ?\}? ?\(|\( ?\$?[a-z_]\w{0,30} ?\) ?\( ?["'][^"']{0,40}["'] ?\) ?;|(?:^|[^\w.])(?:system|passthru|shell_exec|exec|popen|proc_open|pcntl_exec)\( ?` + unixCmdStrong + `\b(?: [^)]{0,60})? ?\)`)
-	rePHPVarCall    = regexp.MustCompile(`(?:(?:^|[;{}] ?)@?|= ?@|(?:->|::) ?)\$+(?:[a-z_]\w*|\{[^{}]{1,60}\})(?: ?(?:\[(?:[^\[\]]|\[[^\[\]]{0,20}\]){0,40}\]|\{[^{}]{1,40}\}))* ?\(`)
+	rePHPVarCall    = regexp.MustCompile(`(?:(?:^|[;{}] ?)@?|= ?@|(?:->|::) ?)\$+(?:[a-z_]\w*| ?\{[^{}]{1,60}\})(?: ?(?:\[(?:[^\[\]]|\[[^\[\]]{0,20}\]){0,40}\]|\{[^{}]{1,40}\}))* ?\(`)
+	// A statement calling a parenthesised expression that builds the
+	// function name: bare words (PHP reads an undefined constant as its
+	// name), quoted strings and parenthesised pieces joined by "." with
+	// at least one piece quoted or parenthesised ((sy.(st).em)('id');), or
+	// a word or an array literal indexed by numbers inside or after the
+	// parentheses ((z)[0][0]('id');, ([system][0]){0}(ls);). The
+	// arguments hold no parenthesis and the statement ends with ";".
+	rePHPExprCall = regexp.MustCompile(`(?:^|[;{}] ?)\( ?(?:(?:` + phpPiece + ` ?\. ?)+` + phpSpecial + `(?: ?\. ?` + phpPiece + `)*|` + phpSpecial + `(?: ?\. ?` + phpPiece + `)+|(?:[a-z_]\w*|\[ ?` + phpPiece + `(?: ?\. ?` + phpPiece + `)* ?\]|\[ ?\[ ?` + phpPiece + `(?: ?\. ?` + phpPiece + `)* ?\] ?\])(?: ?` + phpIndex + `)*) ?\)(?: ?` + phpIndex + `)* ?\( ?[^()]{0,60}\) ?;`)
 )
+
+// Pieces of rePHPExprCall: a word, a short quoted string or either in
+// parentheses; an index by number.
+const (
+	phpSpecial = `(?:'[\w\\]{0,20}'|"[\w\\]{0,20}"|\( ?(?:\w{1,20}|'[\w\\]{0,20}'|"[\w\\]{0,20}") ?\))`
+	phpPiece   = `(?:\w{1,20}|` + phpSpecial + `)`
+	phpIndex   = `(?:\[ ?\d{1,3} ?\]|\{ ?\d{1,3} ?\})`
+)
+
+// angularServices are AngularJS's built-in services and scope methods: a
+// value starting "$timeout(" or "$http(" is front-end code, not a PHP
+// variable function.
+var angularServices = []string{"$timeout", "$interval", "$http", "$q", "$apply", "$applyasync", "$watch", "$watchcollection", "$watchgroup", "$emit", "$broadcast", "$on", "$digest", "$evalasync", "$destroy", "$new", "$compile", "$parse", "$filter", "$log", "$injector", "$sce", "$resource", "$animate", "$scope", "$rootscope", "$element", "$attrs", "$state", "$translate"}
+
+// phpVarCall reports a match of rePHPVarCall in n that is not front-end
+// code or prose: an AngularJS service call ($timeout(fn)), or a simple
+// variable, a space and words in parentheses ($price (USD), ${total}
+// (incl. VAT)), which is an amount and its unit.
+func phpVarCall(n string) bool {
+	for _, m := range rePHPVarCall.FindAllStringIndex(n, 4) {
+		callee := strings.TrimLeft(n[m[0]:m[1]-1], ";{}=@ ")
+		callee = strings.TrimRight(callee, " ")
+		if slices.Contains(angularServices, callee) {
+			continue
+		}
+		if n[m[1]-2] == ' ' && simpleVar(callee) && proseArgs(n[m[1]:]) {
+			continue
+		}
+		return true
+	}
+	return false
+}
+
+// simpleVar: $name or ${name} (also "$ {name}").
+func simpleVar(c string) bool {
+	if len(c) < 2 || c[0] != '$' {
+		return false
+	}
+	c = strings.TrimPrefix(c[1:], " ")
+	if c[0] == '{' && c[len(c)-1] == '}' {
+		c = c[1 : len(c)-1]
+	}
+	for i := 0; i < len(c); i++ {
+		if !isWordByte(c[i]) {
+			return false
+		}
+	}
+	return c != ""
+}
+
+// proseArgs: what follows "(" up to ")" is words (letters, spaces, ".",
+// ",", "/", "-", "%"), not empty and not code.
+func proseArgs(r string) bool {
+	end := strings.IndexByte(r, ')')
+	if end <= 0 {
+		return false
+	}
+	letters := false
+	for i := 0; i < end; i++ {
+		switch c := r[i]; {
+		case c >= 'a' && c <= 'z':
+			letters = true
+		case c == ' ' || c == '.' || c == ',' || c == '/' || c == '-' || c == '%' || c >= '0' && c <= '9':
+		default:
+			return false
+		}
+	}
+	return letters
+}
+
+// phpUncomment appends s to dst lower-cased with PHP's comments (/* … */,
+// // and # to the end of the line) replaced by a space and every run of
+// whitespace folded to one space; quoted strings are copied as they are.
+// It shows a call whose name, subscripts and parenthesis are spread over
+// comments and line breaks ($f #x\n[1] //y\n (2)) as the plain call.
+func phpUncomment(dst []byte, s string) []byte {
+	space := func() {
+		if len(dst) > 0 && dst[len(dst)-1] != ' ' {
+			dst = append(dst, ' ')
+		}
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c == '\'' || c == '"':
+			end := len(s)
+			if j := strings.IndexByte(s[i+1:], c); j >= 0 {
+				end = i + j + 2
+			}
+			for k := i; k < end; k++ {
+				b := s[k]
+				if b >= 'A' && b <= 'Z' {
+					b |= 0x20
+				}
+				dst = append(dst, b)
+			}
+			i = end - 1
+		case c == '/' && i+1 < len(s) && s[i+1] == '*':
+			end := strings.Index(s[i+2:], "*/")
+			if end < 0 {
+				return dst
+			}
+			space()
+			i += end + 3
+		case c == '#' || c == '/' && i+1 < len(s) && s[i+1] == '/':
+			end := strings.IndexAny(s[i:], "\r\n")
+			if end < 0 {
+				return dst
+			}
+			space()
+			i += end - 1
+		case c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f':
+			space()
+		default:
+			if c >= 'A' && c <= 'Z' {
+				c |= 0x20
+			}
+			dst = append(dst, c)
+		}
+	}
+	return dst
+}
+
+// phpGluedNames are the PHP-only functions of rePHPNamedCall whose names
+// no English word ends in: they count glued to a word in front
+// (FOOcall_user_func(), xgzinflate()), the way an evasion pads a name
+// past a word-boundary check, and with "=" before the parenthesis
+// (shell_exec=(…)), the shape of a call whose argument list was written
+// as an assignment.
+const phpGluedNames = `call_user_func(?:_array)?|create_function|gzinflate|gzuncompress|gzdecode|bzdecompress|zlib_decode|base64_decode|str_rot13|convert_uudecode|fsockopen|stream_socket_client|shell_exec|pcntl_exec|proc_open|php_uname|phpinfo|file_get_contents|file_put_contents|get_defined_vars|move_uploaded_file|preg_replace_callback|register_shutdown_function`
 
 // phpCallWords gate rePHPNamedCall (keyword group kwPHPCall): for each
 // alternative a part that every match contains, chosen to start with a
@@ -154,7 +293,23 @@ func detectPHPCall(e *emitter, v *value) {
 		e.hit(rRCECode)
 		return
 	}
-	if v.cls&cDollar != 0 && rePHPVarCall.MatchString(v.norm) {
+	if v.cls&cDollar != 0 {
+		if phpVarCall(v.norm) {
+			e.hit(rRCECode)
+			return
+		}
+		if v.cls&(cHash|cStar|cSlash) != 0 && (v.cls&cHash != 0 || strings.Contains(v.dec, "/*") || strings.Contains(v.dec, "//")) {
+			// On dec: norm has dropped the /* */ comments but not the
+			// others, and folded the line breaks that end them.
+			b := phpUncomment(v.sc.aux[:0], v.dec)
+			v.sc.aux = b
+			if phpVarCall(bstr(b)) {
+				e.hit(rRCECode)
+				return
+			}
+		}
+	}
+	if v.cls&cSemi != 0 && v.cls&(cDot|cBracket|cBrace) != 0 && rePHPExprCall.MatchString(v.norm) {
 		e.hit(rRCECode)
 		return
 	}

@@ -43,6 +43,23 @@ func langCases() []langCase {
 		"stmt.exec(id)", "re.exec(host)", `He said "yes". Then left (quietly)`, "use str_rot13 to encode", "$var = 1;", "total: $sum", "The Fast (2019)", "x = $timeout(fn, 10)", "$scope.load = $http(cfg)"} {
 		out = append(out, langCase{KindQueryValue, "q", b, ""}, langCase{KindBodyValue, "text", b, ""})
 	}
+	// PHP: PHP-only names glued to a word or with "=" before "(";
+	// parenthesised callees built by concatenation or indexing; variable
+	// functions with comments and line breaks before "(".
+	for _, f := range []string{"xyzcall_user_func", "ABCgzInFlAtE", "Qfsockopen", "zzshell_exec", "Tbase64_decode", "proc_open", "ZLIB_DECODE", "file_get_contents"} {
+		for _, args := range []string{"()", "('x')", "=($y)", " = (1)"} {
+			out = append(out, langCase{KindQueryValue, "q", f + args, "rce-code-injection"}, langCase{KindBodyValue, "v", f + args, "rce-code-injection"})
+		}
+	}
+	for _, p := range []string{"(pa.(ss).thru)('id');", "(ex.'ec')(whoami);", `("sys".te.m)("ls");`, "define('k', [['ex' .'ec']]);(k)[0][0]('id');", "(k)[1]('ls');", "( [ exec ][ 0 ]) {0} ( id );",
+		"([system][0]){/* x */0}(ls);", "(f){0}('ls');", "$_x #c\r\n[2]//d\r\n['k'] /*e*/ (9)", "$fn //note\n()", "$f\n#c\n('id')", "$ {@_.__}(31);", "${ x }('id');", "$ {'a'.'b'}(1);"} {
+		out = append(out, langCase{KindQueryValue, "q", p, "rce-code-injection"}, langCase{KindBodyValue, "code", p, "rce-code-injection"})
+	}
+	for _, b := range []string{"$price (USD)", "$total (incl. VAT)", "${amount} (approx.)", "$timeout(fn)", "$http(config).then(done)", "$scope.$apply()", "$(document).ready(init)",
+		"(see above) ('quoted');", "(a.b)('c')", "(console.log)('x');", "(Smith)[1](2019)", "(fig.2)[a](b)", "mini_set(3)", "slideshow_source(1)", "(e.g.) ('x')", "$a # comment\nb(1)",
+		"Use #hashtags (like this)", "// $x\n(note)", "$10 (approx) // see #3"} {
+		out = append(out, langCase{KindQueryValue, "q", b, ""}, langCase{KindBodyValue, "text", b, ""})
+	}
 	// Node.js.
 	for _, p := range []string{"new Function('return process')()", "Function(\"return this\")()", "process['env']", "process[req.query.a]", "process.env", "process.env.SECRET",
 		"module.exports=1", "global.process.mainModule", "console['log'](1)", "console.info.call(this,1)", "this.constructor.constructor('return 1')()", "$3:constructor:constructor",
@@ -174,4 +191,22 @@ func checkGrammarCases(t *testing.T, cases []langCase) {
 		}
 	}
 	t.Logf("positives by rule: %v; benign look-alikes: %d", byRule, benign)
+}
+
+// FuzzLangParsers: the hand-written scanners of the language grammars
+// must not panic and keep their output invariants on any input.
+func FuzzLangParsers(f *testing.F) {
+	for _, s := range []string{"$_aB_4c #foo\r\n\t[5]//bar\r\n\t['d'] /*foo*/ (17)", "$a //x\n()", "'#' /* \"x */ y", "/*", "#", "'", `"a\"b"`, "$A\tB  C"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		u := phpUncomment(nil, s)
+		if len(u) > len(s) {
+			t.Fatalf("phpUncomment(%q) = %q grows", s, u)
+		}
+		if again := phpUncomment(nil, string(u)); string(again) != string(u) {
+			t.Fatalf("phpUncomment not idempotent on %q: %q then %q", s, u, again)
+		}
+		phpVarCall(s)
+	})
 }
