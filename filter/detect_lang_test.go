@@ -123,6 +123,21 @@ func langCases() []langCase {
 		"for all users in (group A) do review", "For /f see the docs", "if a == b, fine", "if/when needed", "for 100% in (stock) do call"} {
 		out = append(out, langCase{KindQueryValue, "q", b, ""}, langCase{KindBodyValue, "text", b, ""})
 	}
+	// MongoDB operators: the wider query, update and stage vocabulary as
+	// a key or name; a bracketed operator as or at the start of a value.
+	for _, op := range []string{"$text", "$mod", "$size", "$geoWithin", "$nearSphere", "$bitsAnySet", "$inc", "$rename", "$addToSet", "$push", "$unionWith", "$out"} {
+		out = append(out, langCase{KindBodyName, "", op, "nosql-operator"}, langCase{KindQueryName, "", "user[" + op + "]", "nosql-operator"},
+			langCase{KindBodyValue, "filter", `{"` + op + `": {"x": 1}}`, "nosql-operator"})
+	}
+	for _, p := range []string{"[$lte]asdf", "[$ne]1", "u_id[$ne]", "user[name][$regex]", "pass[$gt]=", "[$where]sleep(1)"} {
+		out = append(out, langCase{KindQueryValue, "q", p, "nosql-operator"}, langCase{KindBodyValue, "a@probe", p, "nosql-operator"})
+	}
+	for _, b := range []string{"$search", "$filter", "$select", "$count", "$top", "$set", "$unset", "$comment", "$oid", "$date", "$textual", "$pops"} {
+		out = append(out, langCase{KindQueryName, "", b, ""}, langCase{KindBodyName, "", b, ""})
+	}
+	for _, b := range []string{`{"$set": {"plan": "pro"}, "$distinct_id": "u1"}`, `{"$schema": "http://json-schema.org/draft-07/schema#", "$comment": "x"}`, "Price [$USD]", "see [$5] deal", "mongodb $text operator", "[$] dollar", "tags[$]"} {
+		out = append(out, langCase{KindBodyValue, "doc", b, ""}, langCase{KindQueryValue, "q", b, ""})
+	}
 	// PostgreSQL file and large-object access.
 	for _, p := range []string{"lo_import('/etc/passwd')", "1;select lo_get(16400)", "pg_read_file('/etc/passwd')", "';copy t from program 'id'--"} {
 		out = append(out, langCase{KindQueryValue, "id", p, "sqli-function"})
