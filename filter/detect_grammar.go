@@ -349,6 +349,10 @@ func detectRCEGrammar(e *emitter, v *value) {
 			e.hit(rRCECommandLine)
 			return
 		}
+		if v.cls&cBang != 0 && line != "" && line[0] == '!' && historyExpansion(line) {
+			e.hit(rRCECommandLine)
+			return
+		}
 		// A command name split by quotes or backslashes ('wh'oami,
 		// \ls, "w"get host): only evasion writes a name so.
 		if sh != n && !wholeQuoted(n) {
@@ -384,6 +388,90 @@ func detectRCEGrammar(e *emitter, v *value) {
 			e.hit(rRCECommandLine)
 		}
 	}
+}
+
+// historyExpansion reports a value that is only bash history expansions:
+// events (!!, !n, !-n, and !$, !^, !* for words of the last command),
+// each with optional word designators and modifiers (:0, :$, :2-3, :h,
+// :p, :s/a/b/, :gs/a/b/), side by side or separated by spaces. It
+// re-runs earlier commands of an interactive shell, so it counts when it
+// holds a relative event (!-1), a designator or modifier, or at least two
+// events of which one is numbered or a word (!1!2, !!!$); "!!", "!!!!"
+// and "!1" alone stay prose.
+func historyExpansion(s string) bool {
+	s = strings.TrimRight(s, " ")
+	events, rel, num, words, desig := 0, 0, 0, 0, 0
+	digits := func(i int) int {
+		j := i
+		for j < len(s) && j-i < 5 && s[j] >= '0' && s[j] <= '9' {
+			j++
+		}
+		return j
+	}
+	for i := 0; i < len(s); {
+		if s[i] == ' ' && events > 0 {
+			i++
+			continue
+		}
+		if s[i] != '!' || i+1 >= len(s) {
+			return false
+		}
+		i++
+		switch c := s[i]; {
+		case c == '!':
+			i++
+		case c == '-' && i+1 < len(s) && s[i+1] >= '0' && s[i+1] <= '9':
+			i = digits(i + 1)
+			rel++
+		case c >= '0' && c <= '9':
+			i = digits(i)
+			num++
+		case c == '$' || c == '^' || c == '*':
+			i++
+			words++
+		default:
+			return false
+		}
+		events++
+		for i < len(s) && s[i] == ':' {
+			i++
+			if i >= len(s) {
+				return false
+			}
+			switch c := s[i]; {
+			case c >= '0' && c <= '9':
+				i = digits(i)
+				if i < len(s) && s[i] == '-' {
+					i = digits(i + 1)
+				}
+			case c == '$' || c == '^' || c == '*' || c == '-' || c == '&' || strings.IndexByte("htrepqx", c) >= 0 && (i+1 == len(s) || !isWordByte(s[i+1])):
+				i++
+			case c == 's' || c == 'g' && i+1 < len(s) && s[i+1] == 's':
+				if c == 'g' {
+					i++
+				}
+				// s/old/new/: the delimiter is the byte after s.
+				if i+1 >= len(s) {
+					return false
+				}
+				d := s[i+1]
+				j := strings.IndexByte(s[i+2:], d)
+				if d == ' ' || j < 0 {
+					return false
+				}
+				k := strings.IndexByte(s[i+3+j:], d)
+				if k < 0 {
+					i = len(s)
+				} else {
+					i += 4 + j + k
+				}
+			default:
+				return false
+			}
+			desig++
+		}
+	}
+	return rel > 0 || desig > 0 || events >= 2 && num+words > 0
 }
 
 // jqueryCall: "$(document)", "$(this)", "$(function" are jQuery, not
@@ -1120,7 +1208,7 @@ var systemDirs = []string{"etc", "bin", "sbin", "usr", "proc", "dev", "tmp", "va
 // /b*n/): only a shell expands those, and only evasion writes them.
 func globbedSystemPath(n string) bool {
 	for i := 0; i < len(n); i++ {
-		if n[i] != '/' || i > 0 && !strings.ContainsRune(" ;|&=`(\"'", rune(n[i-1])) {
+		if n[i] != '/' || i > 0 && !strings.ContainsRune(" ;|&=`(\"'{,", rune(n[i-1])) {
 			continue
 		}
 		// The path's segments; a [...] class is one unit, a '/' in it

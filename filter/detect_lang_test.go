@@ -138,6 +138,17 @@ func langCases() []langCase {
 	for _, b := range []string{`{"$set": {"plan": "pro"}, "$distinct_id": "u1"}`, `{"$schema": "http://json-schema.org/draft-07/schema#", "$comment": "x"}`, "Price [$USD]", "see [$5] deal", "mongodb $text operator", "[$] dollar", "tags[$]"} {
 		out = append(out, langCase{KindBodyValue, "doc", b, ""}, langCase{KindQueryValue, "q", b, ""})
 	}
+	// Bash history expansion as the whole value; brace expansion whose
+	// alternative is a globbed system path.
+	for _, p := range []string{"!-1!-2", "!-3", "!!:p", "!!:s/ls/id/", "!-2:gs/a/b/", "!1!2", "!5:0-2", "!!!$", "!-1 !-2", "!$:h"} {
+		out = append(out, langCase{KindQueryValue, "rce", p, "rce-command-line"}, langCase{KindBodyValue, "a@probe", p, "rce-command-line"})
+	}
+	for _, p := range []string{"{/?s?/?i?/c?t,}", "{,/?s?/b??/id}", "{/e?c/p?ss??,x}", "{/u?r/b?n/w?oami,}"} {
+		out = append(out, langCase{KindQueryValue, "x", p, "rce-command-line"})
+	}
+	for _, b := range []string{"!!", "!!!!", "!1", "!$", "!important", "!! great", "!!! wow !!!", "!x", "!-", "!:", "{a,}", "{/list*,path}", "{?x,y}", "{count,plural}", "!1 is not 2"} {
+		out = append(out, langCase{KindQueryValue, "q", b, ""}, langCase{KindBodyValue, "text", b, ""})
+	}
 	// PostgreSQL file and large-object access.
 	for _, p := range []string{"lo_import('/etc/passwd')", "1;select lo_get(16400)", "pg_read_file('/etc/passwd')", "';copy t from program 'id'--"} {
 		out = append(out, langCase{KindQueryValue, "id", p, "sqli-function"})
@@ -211,7 +222,7 @@ func checkGrammarCases(t *testing.T, cases []langCase) {
 // FuzzLangParsers: the hand-written scanners of the language grammars
 // must not panic and keep their output invariants on any input.
 func FuzzLangParsers(f *testing.F) {
-	for _, s := range []string{"$_aB_4c #foo\r\n\t[5]//bar\r\n\t['d'] /*foo*/ (17)", "$a //x\n()", "'#' /* \"x */ y", "/*", "#", "'", `"a\"b"`, "$A\tB  C"} {
+	for _, s := range []string{"$_aB_4c #foo\r\n\t[5]//bar\r\n\t['d'] /*foo*/ (17)", "$a //x\n()", "'#' /* \"x */ y", "/*", "#", "'", `"a\"b"`, "$A\tB  C", "!-1!-2", "!!:s/a/b/", "!!:gs", "!1:2-", "!$:"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
@@ -223,5 +234,6 @@ func FuzzLangParsers(f *testing.F) {
 			t.Fatalf("phpUncomment not idempotent on %q: %q then %q", s, u, again)
 		}
 		phpVarCall(s)
+		historyExpansion(s)
 	})
 }
