@@ -1529,9 +1529,12 @@ func uploadNameHeader(name string) bool {
 var (
 	rePHPTag    = regexp.MustCompile(`<\?\s*(?:php)?\s*(?:echo|print|exec|system|passthru|shell_exec|eval|assert|include|require|include_once|require_once|phpinfo|file_get_contents|fopen|readfile|\$_?[a-z]\w*)\b|\[php\].{0,200}?(?:\[/php\]|echo|\$|\()|\{php\}|\{/php\}`)
 	rePHPVarVar = regexp.MustCompile(`\$ *\{ *['"][^'"]{0,40}['"] *(?:\.|\})|\$[a-z_]\w*(?: ?\[ ?['"]?\w{0,20}['"]? ?\])+ ?\(|\$_+ ?\(`)
-	// Perl's interpolated code block @{[ … ]} and a function called by a
-	// parenthesised or cast name ((system)('id'), (string){…}('id')).
-	rePerlBlock    = regexp.MustCompile(`@\{ ?\[[^\]]{1,200}\] ?\}`)
+	// Perl's interpolated code block @{[ … ]} (the array reference is
+	// built, so the code runs, whatever follows its "]": the closing brace
+	// may be cut off or the block followed by more text) and a function
+	// called by a parenthesised or cast name ((system)('id'),
+	// (string){…}('id')).
+	rePerlBlock    = regexp.MustCompile(`@\{ ?\[ ?[^\]\s][^\]]{0,200}\]`)
 	rePHPParenCall = regexp.MustCompile(`\( ?(?:system|exec|passthru|shell_exec|assert|eval|popen|proc_open|phpinfo|base64_decode|str_rot13|create_function|call_user_func) ?\) ?\(|\((?:string|array|object)\) ?\{ ?\[`)
 	// rePHPAtCall is tried at each '@'; rePHPSplitCall only when a PHP
 	// function name (keyword group kwPHPFunc) and a comment or line break

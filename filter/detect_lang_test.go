@@ -149,6 +149,14 @@ func langCases() []langCase {
 	for _, b := range []string{"!!", "!!!!", "!1", "!$", "!important", "!! great", "!!! wow !!!", "!x", "!-", "!:", "{a,}", "{/list*,path}", "{?x,y}", "{count,plural}", "!1 is not 2"} {
 		out = append(out, langCase{KindQueryValue, "q", b, ""}, langCase{KindBodyValue, "text", b, ""})
 	}
+	// Perl's @{[ … ]} code interpolation, closed, cut off or followed by
+	// text.
+	for _, p := range []string{"@{[system 'id']}", "@{[system 'id']", "@{[ `id` ]}x", "@{[test][test2]}", "Hi @{[ qx(uname) ]} there", "@{[print 1]}"} {
+		out = append(out, langCase{KindQueryValue, "x", p, "rce-code-injection"}, langCase{KindBodyValue, "x", p, "rce-code-injection"})
+	}
+	for _, b := range []string{"mail me @{domain}", "@{user}", "@[mention] thanks", "@{ }", "@{[ ]}", "@{[]}", "cc @team [urgent]"} {
+		out = append(out, langCase{KindQueryValue, "q", b, ""}, langCase{KindBodyValue, "text", b, ""})
+	}
 	// PostgreSQL file and large-object access.
 	for _, p := range []string{"lo_import('/etc/passwd')", "1;select lo_get(16400)", "pg_read_file('/etc/passwd')", "';copy t from program 'id'--"} {
 		out = append(out, langCase{KindQueryValue, "id", p, "sqli-function"})
