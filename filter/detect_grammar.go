@@ -1206,12 +1206,23 @@ func loopbackName(host string) bool {
 	return strings.HasSuffix(host, ".localhost") || strings.HasSuffix(host, ".localtest.me") || strings.HasSuffix(host, ".lvh.me")
 }
 
-// detectSSRFTarget flags an internal target in a fetch-like parameter.
+// detectSSRFTarget flags an internal target in a fetch-like parameter, or
+// in any parameter when the URL is written without the slashes after its
+// scheme.
 func detectSSRFTarget(e *emitter, v *value) {
-	if v.kind != KindQueryValue && v.kind != KindBodyValue || v.cls&cColon == 0 && v.cls&cSlash == 0 {
+	if v.kind != KindQueryValue && v.kind != KindBodyValue && v.kind != KindCookieValue || v.cls&cColon == 0 && v.cls&cSlash == 0 {
 		return
 	}
 	n := v.norm
+	if v.cls&cColon != 0 && (n[0] == 'h' || n[0] == 'f' || n[0] == 'w') {
+		if host, ok := slashlessURLHost(n); ok && canonicalHost(host) && internalHost(host) {
+			e.hit(rSSRFInternal)
+			return
+		}
+	}
+	if v.kind == KindCookieValue {
+		return
+	}
 	var host string
 	if isURLValue(n) {
 		i := strings.Index(n, "//")
@@ -1224,19 +1235,62 @@ func detectSSRFTarget(e *emitter, v *value) {
 	}
 	// The host is judged first: it is cheaper than the name, and most
 	// are public.
-	internal := loopbackName(host) || host == "0" ||
-		strings.HasSuffix(host, ".internal") || strings.HasSuffix(host, ".cluster.local") || strings.HasSuffix(host, ".svc") || host == "kubernetes.default" || strings.HasPrefix(host, "kubernetes.default.")
-	if !internal {
-		ip, _, ok := parseHostIP(host)
-		if !ok {
-			return
-		}
-		ip = ip.Unmap()
-		internal = ip.IsLoopback() || ip.IsUnspecified() || ip.IsPrivate() || ip.IsLinkLocalUnicast()
-	}
-	if internal && fetchParam(v.name) {
+	if internalHost(host) && fetchParam(v.name) {
 		e.hit(rSSRFInternal)
 	}
+}
+
+// internalHost: a loopback, unspecified, private or link-local address in
+// any spelling, a loopback name, or a cluster-internal name.
+func internalHost(host string) bool {
+	switch {
+	case loopbackName(host) || host == "0",
+		strings.HasSuffix(host, ".internal") || strings.HasSuffix(host, ".cluster.local") || strings.HasSuffix(host, ".svc") || host == "kubernetes.default" || strings.HasPrefix(host, "kubernetes.default."):
+		return true
+	}
+	if ip, _, ok := parseHostIP(host); ok {
+		ip = ip.Unmap()
+		return ip.IsLoopback() || ip.IsUnspecified() || ip.IsPrivate() || ip.IsLinkLocalUnicast()
+	}
+	return false
+}
+
+// slashlessURLHost returns the host of a value that is a URL of a special
+// scheme (http, https, ftp, ws, wss) written without the "//" after the
+// scheme, or with one "/" (http:127.0.0.1, https:/10.0.0.5/admin): URL
+// parsers of the WHATWG standard read the host from it all the same; a
+// client that means a URL writes the slashes.
+func slashlessURLHost(n string) (string, bool) {
+	i := strings.IndexByte(n, ':')
+	if i < 2 || i > 5 || strings.IndexByte(n, ' ') >= 0 {
+		return "", false
+	}
+	switch n[:i] {
+	case "http", "https", "ftp", "ws", "wss":
+	default:
+		return "", false
+	}
+	rest := n[i+1:]
+	if strings.HasPrefix(rest, "//") {
+		return "", false
+	}
+	rest = strings.TrimPrefix(rest, "/")
+	if rest == "" || !hostStart(rest) {
+		return "", false
+	}
+	h := urlHost(rest)
+	return h, h != ""
+}
+
+// canonicalHost: a host name, a dotted-quad IPv4 address in decimal or a
+// bracketed IPv6 address, not one of the inet_aton spellings
+// (0xA9.0xFE.0xA9, 2130706433) that ssrf-obfuscated-ip judges in a URL
+// with its slashes.
+func canonicalHost(h string) bool {
+	if _, obfuscated, ok := parseHostIP(h); ok {
+		return !obfuscated
+	}
+	return true
 }
 
 // cdThenCommand: the value changes to an absolute, home or parent

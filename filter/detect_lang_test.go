@@ -171,6 +171,22 @@ func langCases() []langCase {
 		"document.title = My page", `document.getElementById("demo").innerHTML = "Hello JavaScript!";`, "document.body.textContent = 'Saved';", "document.body.textContent == x", "Set document.cookie = in the console", "the document.querySelector(p).innerHTML property", "self.href=x"} {
 		out = append(out, langCase{KindQueryValue, "q", b, ""}, langCase{KindBodyValue, "text", b, ""})
 	}
+	// URLs: a special scheme without its slashes to an internal host, in
+	// any parameter; a whole data: URL of a text or code type (PHP's data
+	// wrapper reads it without "//").
+	for _, p := range []string{"http:127.0.0.1", "https:/10.0.0.5/admin", "http:localhost:8080/", "ftp:192.168.1.1", "ws:[::1]:9000", "https:metadata.svc/x"} {
+		out = append(out, langCase{KindQueryValue, "ssrf", p, "ssrf-internal-target"}, langCase{KindBodyValue, "q", p, "ssrf-internal-target"}, langCase{KindCookieValue, "next", p, "ssrf-internal-target"})
+	}
+	for _, b := range []string{"http:80", "https:443", "http:example.com", "http: localhost", "http:", "https:www.example.org/page", "ftp:files.example.com", "news:10.0.0.1", "wss:", "http:0xA9.0xFE.0xA9"} {
+		out = append(out, langCase{KindQueryValue, "q", b, ""}, langCase{KindBodyValue, "text", b, ""})
+	}
+	for _, p := range []string{"data:text/plain;base64,SSBsb3ZlIFBIUAo=", "data:text/plain", "data:;base64,PD9waHA=", "data:text/html;charset=utf-8;base64,aGk=", "data:application/x-httpd-php;base64,PD8=", "data:image/svg+xml;base64,PHN2Zz4=", "DATA:Text/Plain;Base64,eA==", "data:text/x-php"} {
+		out = append(out, langCase{KindQueryValue, "ssrf", p, "lfi-stream-wrapper"}, langCase{KindBodyValue, "a@probe", p, "lfi-stream-wrapper"}, langCase{KindBodyName, "", p, "lfi-stream-wrapper"})
+	}
+	for _, b := range []string{"data:image/png;base64,iVBORw0KGgo=", "data:application/pdf;base64,JVBERi0=", "data:font/woff2;base64,d09GMgAB", "data:audio/mpeg;base64,SUQz", "data: 5", "data:", "data:,",
+		"metadata:text/plain", "data:text", "data:text/plain; see below", "data:text/csv;base64,YSxi", "the data:text/plain form", "data:application/json,{}", "data:text/plain,Stuff", "data:,#x", "data:;base64,"} {
+		out = append(out, langCase{KindQueryValue, "q", b, ""}, langCase{KindBodyValue, "text", b, ""})
+	}
 	// PostgreSQL file and large-object access.
 	for _, p := range []string{"lo_import('/etc/passwd')", "1;select lo_get(16400)", "pg_read_file('/etc/passwd')", "';copy t from program 'id'--"} {
 		out = append(out, langCase{KindQueryValue, "id", p, "sqli-function"})
@@ -244,7 +260,7 @@ func checkGrammarCases(t *testing.T, cases []langCase) {
 // FuzzLangParsers: the hand-written scanners of the language grammars
 // must not panic and keep their output invariants on any input.
 func FuzzLangParsers(f *testing.F) {
-	for _, s := range []string{"$_aB_4c #foo\r\n\t[5]//bar\r\n\t['d'] /*foo*/ (17)", "$a //x\n()", "'#' /* \"x */ y", "/*", "#", "'", `"a\"b"`, "$A\tB  C", "!-1!-2", "!!:s/a/b/", "!!:gs", "!1:2-", "!$:", "+!![]", "[][(![] [])[ []]]", "((((", "[(])"} {
+	for _, s := range []string{"$_aB_4c #foo\r\n\t[5]//bar\r\n\t['d'] /*foo*/ (17)", "$a //x\n()", "'#' /* \"x */ y", "/*", "#", "'", `"a\"b"`, "$A\tB  C", "!-1!-2", "!!:s/a/b/", "!!:gs", "!1:2-", "!$:", "+!![]", "[][(![] [])[ []]]", "((((", "[(])", "data:text/plain;charset=utf-8;base64,", "data:;", "http:/[::1", "https:a@10.0.0.1"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
@@ -257,6 +273,12 @@ func FuzzLangParsers(f *testing.F) {
 		}
 		phpVarCall(s)
 		historyExpansion(s)
+		if strings.HasPrefix(s, "data:") {
+			dataURLText(s)
+		}
+		if h, ok := slashlessURLHost(s); ok && !strings.Contains(s, h) {
+			t.Fatalf("slashlessURLHost(%q) = %q, not in the value", s, h)
+		}
 		if jsfuckValue(s) && strings.Trim(s, "[]()!+ ") != "" {
 			t.Fatalf("jsfuckValue(%q) outside the alphabet", s)
 		}

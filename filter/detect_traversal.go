@@ -153,6 +153,10 @@ func detectTraversal(e *emitter, v *value) {
 		}
 	}
 	if v.cls&cColon != 0 {
+		if v.kind != KindPath && v.kind != KindHeaderValue && v.kind != KindUserAgent && strings.HasPrefix(n, "data:") && dataURLText(strings.ToLower(strings.TrimSpace(v.dec))) {
+			// On dec: norm reads the "+" of svg+xml as a space.
+			e.hit(rLFIWrapper)
+		}
 		if v.kw&kwWrapper != 0 {
 			if reLFIWrap.MatchString(n) {
 				e.hit(rLFIWrapper)
@@ -188,4 +192,84 @@ func fileURIGlob(n string) bool {
 		p = p[:j]
 	}
 	return strings.ContainsAny(p, "*?[")
+}
+
+// dataURLText reports a value that is a whole data: URL (RFC 2397:
+// data:type/subtype, parameters, ";base64", then "," and the data, which
+// may be cut off) with a media type that a server-side include runs or a
+// browser renders as a document: plain text (also the empty type, which
+// means text/plain), HTML, XML, SVG, JavaScript, PHP, shell; and whose
+// content is hidden: Base64-encoded, or not there at all (the probe
+// data:text/plain). PHP's data wrapper reads data:text/plain;base64,… as
+// the source of an include without the "//" of data://. Content sent in
+// the clear (data:text/plain,Stuff, the test vectors of URL parsers) is
+// left to the detectors that read it. Images, audio, video, fonts, PDF
+// and other file types are uploads (readAsDataURL, avatars) and do not
+// count, nor does "data:" in text (no media type right after it).
+func dataURLText(n string) bool {
+	rest := n[len("data:"):]
+	end := strings.IndexByte(rest, ',')
+	meta := rest
+	if end >= 0 {
+		meta = rest[:end]
+	} else if strings.IndexByte(rest, ' ') >= 0 {
+		return false
+	}
+	mt, params, _ := strings.Cut(meta, ";")
+	b64 := false
+	for params != "" {
+		var p string
+		p, params, _ = strings.Cut(params, ";")
+		if p == "base64" {
+			b64 = true
+		} else if !dataParam(p) {
+			return false
+		}
+	}
+	if mt == "" {
+		// data:;base64,…: the default type, with encoded data.
+		return b64 && end > 0 && end+1 < len(rest)
+	}
+	if end >= 0 && !b64 {
+		return false
+	}
+	typ, sub, ok := strings.Cut(mt, "/")
+	if !ok || !mediaToken(typ) || !mediaToken(sub) {
+		return false
+	}
+	switch typ {
+	case "text":
+		switch sub {
+		case "plain", "html", "xml", "javascript", "ecmascript", "x-php", "php", "x-python", "x-perl", "x-sh", "x-shellscript", "vbscript", "jscript":
+			return true
+		}
+	case "application":
+		switch sub {
+		case "javascript", "x-javascript", "ecmascript", "x-httpd-php", "x-php", "php", "xhtml+xml", "xml", "x-sh", "x-shellscript", "hta":
+			return true
+		}
+	case "image":
+		return sub == "svg+xml"
+	}
+	return false
+}
+
+// mediaToken: a type or subtype of a media type (letters, digits and
+// "+.-_"), not empty.
+func mediaToken(s string) bool {
+	if s == "" || len(s) > 64 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '+' || c == '.' || c == '-' || c == '_') {
+			return false
+		}
+	}
+	return true
+}
+
+// dataParam: attribute=value of a data URL's media type (charset=utf-8).
+func dataParam(p string) bool {
+	a, val, ok := strings.Cut(p, "=")
+	return ok && mediaToken(a) && val != "" && len(val) <= 64 && strings.IndexAny(val, " <>\"'") < 0
 }
