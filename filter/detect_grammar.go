@@ -1640,7 +1640,7 @@ func orderByNumber(n string) bool {
 // idiom that protects an empty argument; with a %variable inside no
 // command needs to follow. An operand ending in punctuation is prose
 // ("if a == b, fine").
-var reBatchIf = regexp.MustCompile(`^if ?(?:/i +| +)(?:not +)?(?:(?:exist|defined|errorlevel|cmdextversion) +\S+ +(?:\(|echo\b|@echo\b|goto\b|set\b|call\b|cmd\b|del\b|copy\b|type\b|start\b|exit\b|if\b|[a-z]+$)|(?:(?:"[^"]{0,40}"|[^\s({\[]\S*) ?== ?(?:"[^"]{0,40}"|\S*[^\s,.;:!?])|\([^()\s]{0,40}\) ?== ?\([^()\s]{0,40}\)|\{[^{}\s]{0,40}\} ?== ?\{[^{}\s]{0,40}\}|\[[^\[\]\s]{0,40}\] ?== ?\[[^\[\]\s]{0,40}\]|\S+ (?:equ|neq|lss|leq|gtr|geq) \S+) +\S|(?:\([^()\s%]{0,20}%[^()\s]{1,20}\) ?== ?\([^()\s]{0,40}\)|\{[^{}\s%]{0,20}%[^{}\s]{1,20}\} ?== ?\{[^{}\s]{0,40}\}|\[[^\[\]\s%]{0,20}%[^\[\]\s]{1,20}\] ?== ?\[[^\[\]\s]{0,40}\]) ?$)`)
+var reBatchIf = regexp.MustCompile(`^if ?(?:/i +| +)(?:not +)?(?:(?:exist|defined|errorlevel|cmdextversion) +\S+ +(?:\(|echo\b|@echo\b|goto\b|set\b|call\b|cmd\b|del\b|copy\b|type\b|start\b|exit\b|if\b|[a-z]+$)|(?:(?:"[^"]{0,40}"|[^\s({\[]\S*) ?== ?(?:"[^"]{0,40}"|\S*[^\s,.;:!])|\([^()\s]{0,40}\) ?== ?\([^()\s]{0,40}\)|\{[^{}\s]{0,40}\} ?== ?\{[^{}\s]{0,40}\}|\[[^\[\]\s]{0,40}\] ?== ?\[[^\[\]\s]{0,40}\]|\S+ (?:equ|neq|lss|leq|gtr|geq) \S+) +\S|(?:\([^()\s%]{0,20}%[^()\s]{1,20}\) ?== ?\([^()\s]{0,40}\)|\{[^{}\s%]{0,20}%[^{}\s]{1,20}\} ?== ?\{[^{}\s]{0,40}\}|\[[^\[\]\s%]{0,20}%[^\[\]\s]{1,20}\] ?== ?\[[^\[\]\s]{0,40}\]) ?$)`)
 
 var cmdBatch = []anchored{
 	{"for ", regexp.MustCompile(`^for +(?:(?:/[dflr] +(?:"[^"]*" +|[a-z]:/\S* +)?)+%%|(?:/[dflr] +(?:"[^"]*" +|[a-z]:/\S* +)?)*%%?[^ %]{1,24}) +in +\([^)]*\) ?do\b`), 200, true, []string{"%", " in ", "do"}, 0, ""},

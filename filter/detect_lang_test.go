@@ -116,7 +116,7 @@ func langCases() []langCase {
 	// with /i (spaced or glued), NOT, and operands in matching brackets.
 	for _, p := range []string{`for /f "tokens=2 delims=:" %%a in (report.log) do set v=%%a`, `FOR /F "tokens=1,2* delims=," %% IN (C:\data\list.txt) DO ECHO %%`,
 		"for /d %%d in (*) do rd /s /q %%d", "for /l %n in (1,1,9) do ping -n 1 10.0.0.%n", `for /r C:\ %%f in (*.ini) do type %%f`,
-		"if (%2)==(run) start calc", "IF (BB) == (BB) echo ok", "if not {%3} == {}", "if [%1]==[] goto usage", `if/i %x%==yes del c:\tmp\x`, "if /i q==q dir", `if "%~1"=="" exit /b`} {
+		"if (%2)==(run) start calc", "IF (BB) == (BB) echo ok", "if not {%3} == {}", "if [%1]==[] goto usage", `if/i %x%==yes del c:\tmp\x`, "if /i q==q dir", "IF X%1==X/? GOTO help", `if "%~1"=="" exit /b`} {
 		out = append(out, langCase{KindQueryValue, "cmd", p, "rce-command-line"}, langCase{KindBodyValue, "cmd", p, "rce-command-line"})
 	}
 	for _, b := range []string{"if you want (this) == that", "for the record in (brackets) do this", "if (this) == that do it", "if {a} == {b}", "if (x) == (y)",
