@@ -156,6 +156,26 @@ const (
 	phpIndex   = `(?:\[ ?\d{1,3} ?\]|\{ ?\d{1,3} ?\})`
 )
 
+// callAfterClose: n has "(" right after ")", "]" or "}" (one space
+// allowed): an argument list applied to an expression, which every match
+// of rePHPExprCall holds. A browser's User-Agent or Accept header has
+// none.
+func callAfterClose(n string) bool {
+	for i := 1; i < len(n); i++ {
+		if n[i] != '(' {
+			continue
+		}
+		j := i - 1
+		if n[j] == ' ' && j > 0 {
+			j--
+		}
+		if c := n[j]; c == ')' || c == ']' || c == '}' {
+			return true
+		}
+	}
+	return false
+}
+
 // angularServices are AngularJS's built-in services and scope methods: a
 // value starting "$timeout(" or "$http(" is front-end code, not a PHP
 // variable function.
@@ -309,7 +329,7 @@ func detectPHPCall(e *emitter, v *value) {
 			}
 		}
 	}
-	if v.cls&cSemi != 0 && v.cls&(cDot|cBracket|cBrace) != 0 && rePHPExprCall.MatchString(v.norm) {
+	if v.cls&cSemi != 0 && v.cls&(cDot|cBracket|cBrace) != 0 && callAfterClose(v.norm) && rePHPExprCall.MatchString(v.norm) {
 		e.hit(rRCECode)
 		return
 	}
