@@ -630,7 +630,7 @@ var sstiProbeWords = []string{"{{", "{$smarty", "{php", "{fetch", "{math", "{eva
 
 // detectSSTIGrammar flags template expressions that are not arithmetic.
 func detectSSTIGrammar(e *emitter, v *value) {
-	if v.cls&(cBrace|cLT|cParen) == 0 {
+	if v.cls&sstiClasses == 0 {
 		return
 	}
 	n := v.norm
@@ -690,13 +690,18 @@ func redirectParam(name string) bool {
 	return strings.Contains(ln, "redirect") || strings.Contains(ln, "return") || strings.HasSuffix(ln, "_url") && (strings.Contains(ln, "next") || strings.Contains(ln, "back") || strings.Contains(ln, "continue") || strings.Contains(ln, "success") || strings.Contains(ln, "cancel"))
 }
 
+// redirectClasses: a URL, a path or a user part; a value with none of these
+// classes gives detectRedirect nothing to find, and runDetectors does not
+// call it.
+const redirectClasses = cSlash | cBackslash | cColon | cAt
+
 // detectRedirect flags evasive redirect targets in redirect-like
 // parameters.
 func detectRedirect(e *emitter, v *value) {
 	if v.kind != KindQueryValue && v.kind != KindBodyValue {
 		return
 	}
-	if v.cls&(cSlash|cBackslash|cColon|cAt) == 0 || !redirectShape(v.dec) || !redirectParam(v.name) {
+	if v.cls&redirectClasses == 0 || !redirectShape(v.dec) || !redirectParam(v.name) {
 		return
 	}
 	d := v.dec
@@ -992,9 +997,14 @@ const (
 	graphqlMaxBatch   = 10
 )
 
+// graphQLQueryClasses: a selection set; a value with none of these classes
+// gives detectGraphQLQuery nothing to find, and runDetectors does not call
+// it.
+const graphQLQueryClasses = cBrace
+
 // detectGraphQLQuery inspects a value that is a GraphQL document.
 func detectGraphQLQuery(e *emitter, v *value) {
-	if v.cls&cBrace == 0 {
+	if v.cls&graphQLQueryClasses == 0 {
 		return
 	}
 	n := v.norm
@@ -1206,11 +1216,16 @@ func loopbackName(host string) bool {
 	return strings.HasSuffix(host, ".localhost") || strings.HasSuffix(host, ".localtest.me") || strings.HasSuffix(host, ".lvh.me")
 }
 
+// ssrfTargetClasses: a URL or a host:port; a value with none of these
+// classes gives detectSSRFTarget nothing to find, and runDetectors does not
+// call it.
+const ssrfTargetClasses = cColon | cSlash
+
 // detectSSRFTarget flags an internal target in a fetch-like parameter, or
 // in any parameter when the URL is written without the slashes after its
 // scheme.
 func detectSSRFTarget(e *emitter, v *value) {
-	if v.kind != KindQueryValue && v.kind != KindBodyValue && v.kind != KindCookieValue || v.cls&cColon == 0 && v.cls&cSlash == 0 {
+	if v.kind != KindQueryValue && v.kind != KindBodyValue && v.kind != KindCookieValue || v.cls&ssrfTargetClasses == 0 {
 		return
 	}
 	n := v.norm
@@ -1775,9 +1790,14 @@ var (
 // kwPHPFunc).
 var phpFuncWords = []string{"exec", "system", "passthru", "eval", "assert", "popen", "proc_open", "base64_decode", "gzinflate", "gzuncompress", "gzdecode", "str_rot13", "call_user_func", "create_function", "file_get_contents", "file_put_contents", "phpinfo", "chr(", "chr (", "strrev", "zlib_decode", "get_defined_vars", "posix_"}
 
+// phpClasses: a tag, a variable or a call; a value with none of these
+// classes gives detectPHPGrammar nothing to find, and runDetectors does not
+// call it.
+const phpClasses = cLT | cBracket | cBrace | cDollar | cAt | cParen
+
 // detectPHPGrammar flags PHP code by its syntax.
 func detectPHPGrammar(e *emitter, v *value) {
-	if v.cls&(cLT|cBracket|cBrace|cDollar|cAt|cParen) == 0 {
+	if v.cls&phpClasses == 0 {
 		return
 	}
 	if v.cls&(cLT|cBracket|cBrace) != 0 && (strings.Contains(v.norm, "<?") || strings.Contains(v.norm, "php")) && rePHPTag.MatchString(v.norm) {
@@ -1830,9 +1850,13 @@ func detectPHPGrammar(e *emitter, v *value) {
 // the shape of a remote file inclusion (http://203.0.113.5/shell.txt).
 var reRFIScript = regexp.MustCompile(`^(?:https?|ftps?)://(?:[^/@]*@)?(?:\d{1,3}(?:\.\d{1,3}){3}|\[[0-9a-f:.]+\]|[0-9a-f]{1,4}(?::[0-9a-f]{0,4}){2,7})(?::\d+)?/[^?#\s]*\.(?:php\d?|phtml|txt|sh|pl|py|jsp|asp|aspx|cgi|inc)(?:[?#].*)?$`)
 
+// rfiClasses: a scheme; a value with none of these classes gives
+// detectRFIScript nothing to find, and runDetectors does not call it.
+const rfiClasses = cColon
+
 // detectRFIScript flags remote scripts on IP-literal hosts.
 func detectRFIScript(e *emitter, v *value) {
-	if v.kind != KindQueryValue && v.kind != KindBodyValue && v.kind != KindCookieValue || v.cls&cColon == 0 || v.cls&cDigit == 0 {
+	if v.kind != KindQueryValue && v.kind != KindBodyValue && v.kind != KindCookieValue || v.cls&rfiClasses == 0 || v.cls&cDigit == 0 {
 		return
 	}
 	if strings.Contains(v.norm, "://") && reRFIScript.MatchString(v.norm) {
@@ -1859,10 +1883,15 @@ var javaExecClasses = []string{
 // javaWords gate the Java class search (keyword group kwJava).
 var javaWords = []string{"java.", "javax.", "org.apache", "org.spring", "org.codehaus", "org.yaml", "com.sun", "com.opensymphony", "com.thoughtworks", "com.mchange", "transformer", "closure", "factory", "groovy", "bsh.", "ognl", "memberaccess", "sun.", "jdk.", "@type"}
 
+// javaClassClasses: a qualified name or a member reference; a value with
+// none of these classes gives detectJavaClass nothing to find, and
+// runDetectors does not call it.
+const javaClassClasses = cDot | cHash
+
 // detectJavaClass flags the classes above, and Fastjson's "@type" naming a
 // class.
 func detectJavaClass(e *emitter, v *value) {
-	if v.cls&cDot == 0 && v.cls&cHash == 0 {
+	if v.cls&javaClassClasses == 0 {
 		return
 	}
 	n := v.norm

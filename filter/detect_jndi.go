@@ -9,11 +9,15 @@ import (
 // to spell "jndi" without writing it.
 var reJNDIObf = regexp.MustCompile(`\$\{(?:env|sys|java|ctx|main|bundle|k8s|docker|spring|log4j|sd|web|jvmrunargs|date|lower|upper|base64|marker|event|map|lookup|hostname)?:`)
 
+// jndiClasses: a lookup starts with ${; a value with none of these classes
+// gives detectJNDI nothing to find, and runDetectors does not call it.
+const jndiClasses = cDollar
+
 // detectJNDI resolves the Log4j lookups that only rewrite text
 // (${lower:J}, ${upper:n}, ${::-d}, ${env:X:-i}, ${date:'I'}) from the
 // innermost out, then looks for ${jndi:.
 func detectJNDI(e *emitter, v *value) {
-	if v.cls&cDollar == 0 || v.cls&cBrace == 0 {
+	if v.cls&jndiClasses == 0 || v.cls&cBrace == 0 {
 		return
 	}
 	d := v.norm

@@ -13,9 +13,14 @@ var reLDAP = regexp.MustCompile(`\)[&|!]?\([a-z][\w-]*(?:;[\w-]+)*[~<>]?=(?:[^>=
 // ldapWords gate reLDAP.
 var ldapWords = []string{")(", ") (", "(&", "(|", "(!", "( &", "( |", "( !", ")&(", ")|(", ")!(", "objectclass", ":="}
 
+// ldapClasses: a filter's parentheses or an extensible match; a value with
+// none of these classes gives detectLDAP nothing to find, and runDetectors
+// does not call it.
+const ldapClasses = cParen | cColon
+
 // detectLDAP flags LDAP filter injection.
 func detectLDAP(e *emitter, v *value) {
-	if v.cls&(cParen|cColon) == 0 || v.cls&(cAmp|cPipe|cBang|cStar|cColon|cEq) == 0 {
+	if v.cls&ldapClasses == 0 || v.cls&(cAmp|cPipe|cBang|cStar|cColon|cEq) == 0 {
 		return
 	}
 	if v.cls&cEq == 0 && v.cls&(cAmp|cPipe|cBang) == 0 {

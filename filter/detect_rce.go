@@ -185,11 +185,16 @@ var (
 // binary without spelling it.
 var evasionWords = []string{"/??", "/?/", "bin/", "${path:", "${home:", "${shell:", "${pwd:", "${ls_colors:", "${ps1:", "${ps4:", "$ifs", "${ifs", "$'/x", "$((", "{cat,", "{ls,", "{id,", "{wget,", "{curl,", "{bash,", "{sh,", "{nc,", "{echo,", "{ping,"}
 
+// rceClasses: a separator, a substitution, a redirection or a variable; a
+// value with none of these classes gives detectRCE nothing to find, and
+// runDetectors does not call it.
+const rceClasses = cSemi | cPipe | cAmp | cBacktick | cDollar | cNL | cParen | cLT | cPercent | cColon | cBang | cBrace
+
 // detectRCE covers Unix and Windows OS command injection, Shellshock, SSI
 // and code injection. Quotes and backslashes inside words are dropped first
 // ("c'a't /e\tc/pa”sswd"), as the shell drops them.
 func detectRCE(e *emitter, v *value) {
-	if v.cls&(cSemi|cPipe|cAmp|cBacktick|cDollar|cNL|cParen|cLT|cPercent|cColon|cBang|cBrace) == 0 {
+	if v.cls&rceClasses == 0 {
 		return
 	}
 	n := v.norm

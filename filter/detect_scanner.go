@@ -29,9 +29,14 @@ func detectScanner(e *emitter, v *value) {
 // oastWords gate oastDomains.
 var oastWords = []string{"oast", "burpcollaborator", "interact", "dnslog", "ceye", "requestrepo", "bxss", "xss.ht", "canarytoken"}
 
+// oastClasses: an out-of-band host has a dot; a value with none of these
+// classes gives detectOAST nothing to find, and runDetectors does not call
+// it.
+const oastClasses = cDot
+
 // detectOAST flags out-of-band interaction domains in any value.
 func detectOAST(e *emitter, v *value) {
-	if v.cls&cDot == 0 || len(v.norm) < 8 {
+	if v.cls&oastClasses == 0 || len(v.norm) < 8 {
 		return
 	}
 	if v.kw&kwOAST != 0 && containsAnyFold(v.norm, oastDomains) {

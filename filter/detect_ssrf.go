@@ -12,9 +12,13 @@ import (
 // application has a reason to name them.
 var metadataHosts = []string{"169.254.169.254", "fd00:ec2::254", "metadata.google.internal", "100.100.100.200", "169.254.170.2", "metadata.azure.internal", "instance-data.ec2.internal", "[::ffff:a9fe:a9fe]", "[::ffff:169.254.169.254]", "metadata.packet.net", "metadata.platformequinix.com", "192.0.0.192"}
 
+// ssrfClasses: an address or a scheme; a value with none of these classes
+// gives detectSSRF nothing to find, and runDetectors does not call it.
+const ssrfClasses = cDot | cColon
+
 // detectSSRF looks at the host of every URL in the value.
 func detectSSRF(e *emitter, v *value) {
-	if v.cls&(cDot|cColon) == 0 {
+	if v.cls&ssrfClasses == 0 {
 		return
 	}
 	n := v.norm

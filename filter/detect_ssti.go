@@ -12,9 +12,14 @@ var (
 	reSSTIEngine = regexp.MustCompile(`<#assign\b|<#(?:list|if|include)\b[^>]*\?(?:new|api|eval)|freemarker\.template\.utility|\?new ?\( ?\)|[$#*]\{ ?t ?\( ?java\.|\bt ?\( ?java\.lang\.|#set ?\( ?\$|\$class\.inspect|\{\{[^}]*__(?:class|mro|subclasses|globals|builtins|init|import|base|dict)__|\{\{[^}]*\b(?:lipsum|cycler|joiner|namespace|url_for|get_flashed_messages)\b[^}]*\.__|\{\{ ?(?:self|config|request)(?:\.|\[|\|)[^}]*(?:__|environ|application|items ?\(\))|\{\{ ?config ?\}\}|\{php\}|\{\{ ?constructor\.constructor|\bclass\.forname ?\(|\.getclass ?\( ?\) ?\.forname|\.getruntime ?\( ?\)|\{% ?(?:import|include) ?['"]?(?:os|subprocess)\b|\b_self\.env\.|registerundefinedfiltercallback|\{\{[^}]*\| ?(?:filter|map|reduce|sort) ?\( ?['"](?:system|exec|passthru|shell_exec|popen|proc_open)['"]`)
 )
 
+// sstiClasses: a template's delimiters (detectSSTIGrammar's too); a value
+// with none of these classes gives detectSSTI nothing to find, and
+// runDetectors does not call it.
+const sstiClasses = cBrace | cLT | cParen
+
 // detectSSTI flags server-side template injection probes.
 func detectSSTI(e *emitter, v *value) {
-	if v.cls&(cBrace|cLT|cParen) == 0 {
+	if v.cls&sstiClasses == 0 {
 		return
 	}
 	n := v.norm

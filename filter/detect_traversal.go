@@ -99,11 +99,16 @@ func collapseSlashes(dst []byte, s string) []byte {
 	return dst
 }
 
+// traversalClasses: a path, a share, a wrapper or a variable; a value with
+// none of these classes gives detectTraversal nothing to find, and
+// runDetectors does not call it.
+const traversalClasses = cDot | cSlash | cBackslash | cColon | cDollar
+
 // detectTraversal covers path traversal, local file inclusion (sensitive
 // files, UNC shares, stream wrappers) and remote file inclusion.
 func detectTraversal(e *emitter, v *value) {
 	n := v.norm
-	if v.cls&(cDot|cSlash|cBackslash|cColon|cDollar) == 0 {
+	if v.cls&traversalClasses == 0 {
 		return
 	}
 	if strings.Contains(n, "..") {
