@@ -34,6 +34,8 @@ var (
 )
 
 // detectNoSQL flags MongoDB operator injection and server-side JavaScript.
+// runDetectors calls it only when one of the three tests below can hold:
+// keep its test in step with them.
 func detectNoSQL(e *emitter, v *value) {
 	if v.cls&cDollar != 0 {
 		switch v.kind {

@@ -226,14 +226,18 @@ func runDetectors(e *emitter, v *value) {
 	if v.cls&sstiClasses != 0 {
 		detectSSTI(e, v)
 	}
-	detectNoSQL(e, v)
+	if v.cls&cDollar != 0 || v.ncls&cDollar != 0 || v.kw&kwNoSQLJS != 0 {
+		detectNoSQL(e, v)
+	}
 	if v.cls&ldapClasses != 0 {
 		detectLDAP(e, v)
 	}
 	if v.cls&xxeClasses != 0 {
 		detectXXE(e, v)
 	}
-	detectCRLF(e, v)
+	if v.cls&crlfClasses != 0 {
+		detectCRLF(e, v)
+	}
 	if v.kw&kwDunder != 0 {
 		detectGraphQL(e, v)
 	}
