@@ -18,6 +18,14 @@ type langCase struct {
 // benign ones share their words and symbols.
 func langCases() []langCase {
 	var out []langCase
+	// A relative traversal to a file of secrets or source, as a parameter
+	// value; relative links, code and prose that quote such a path pass.
+	for _, c := range []string{"../.env", "../../.env.production", `..\web.config`, "../.aws/credentials", "../../app/.git/config", "..;/.htpasswd", "../../../.ssh/id_ed25519", "./../.history"} {
+		out = append(out, langCase{KindQueryValue, "file", c, "lfi-sensitive-file"}, langCase{KindBodyValue, "path", c, "lfi-sensitive-file"})
+	}
+	for _, b := range []string{"../images/logo.png", "../account", "../.well-known/openid-configuration", "require('../.env')", "copy ../.env.example to .env", "../docs/environment.md", "../envoy/config.yaml"} {
+		out = append(out, langCase{KindQueryValue, "file", b, ""}, langCase{KindBodyValue, "path", b, ""})
+	}
 	// Java class names as a whole value, key or cookie, in the JDK's
 	// sensitive packages, with and without descriptors.
 	for _, c := range []string{"java.lang.Runtime", "java.io.FileOutputStream", "java.lang.reflect.Method", "java.net.URLClassLoader", "javax.naming.InitialContext",

@@ -63,6 +63,36 @@ func uncToNetworkHost(v *value) bool {
 	return err == nil && strings.HasPrefix(v.dec, `\\`)
 }
 
+// traversalToSensitive: the path after n's last "../" (or "..;/") names,
+// in one of its segments, a file or directory of the curated sensitive
+// list (sensitiveSegment), or a secrets file in a hidden directory. n is
+// normalised: a backslash is already a slash.
+func traversalToSensitive(n string) bool {
+	i := strings.LastIndex(n, "../")
+	if j := strings.LastIndex(n, "..;/"); j > i {
+		i = j + 1
+	}
+	if i < 0 {
+		return false
+	}
+	rest := n[i+3:]
+	if k := strings.IndexAny(rest, "?#& \"'"); k >= 0 {
+		rest = rest[:k]
+	}
+	for rest != "" {
+		seg, after, _ := strings.Cut(rest, "/")
+		switch {
+		case seg == "" || seg == "." || seg == "..":
+		case sensitiveSegment(seg):
+			return true
+		case seg[0] == '.' && seg != ".well-known" && after != "" && secretishName(after[strings.LastIndexByte(after, '/')+1:]):
+			return true
+		}
+		rest = after
+	}
+	return false
+}
+
 // needsCollapse: s holds a "/./" or a "//" that detectTraversal's collapse
 // removes (not the "//" after a scheme's colon, which every URL has).
 func needsCollapse(s string) bool {
@@ -115,6 +145,13 @@ func detectTraversal(e *emitter, v *value) {
 		dd := strings.Count(n, "../") + strings.Count(n, "..;/")
 		if strings.HasSuffix(n, "/..") || n == ".." {
 			dd++
+		}
+		if dd > 0 && v.kind != KindPath && strings.IndexAny(n, " '\"()") < 0 && traversalToSensitive(n) {
+			// "../.env", "..\\web.config", "../../.git/config": a value
+			// that is a path (not code or prose quoting one) out of the
+			// directory the application reads from, to a file of
+			// secrets or source (the same list as for request paths).
+			e.hit(rLFIFile)
 		}
 		switch {
 		case dd == 0:
