@@ -290,25 +290,32 @@ func (s *Stream) stringEnd(b []byte, p int) (z, first int, esc bool) {
 			}
 			continue
 		}
+		// prefilter's first test, the byte after the trigger, holds for
+		// every class and configuration: decided here for all of them.
+		k := tab[b[p]]
+		if p+1 < n {
+			if nc := b[p+1]; pair[k][nc>>6]&(1<<(nc&63)) == 0 {
+				p++
+				continue
+			}
+		}
+		if k == clAt {
+			goto candidate // prefilter passes every '@'
+		}
 		if !r.on[detIP] {
 			// The commonest triggers (the digits and dashes of ids, dates
-			// and UUIDs), decided here as prefilter decides them but
-			// without the call; anything else, and every trigger when IP
+			// and UUIDs, the capitals of codes and names, the colons of
+			// times), decided here as prefilter decides them but without
+			// the call; anything else, and every trigger when IP
 			// addresses are detected, goes to prefilter.
-			switch k := tab[b[p]]; k {
+			switch k {
 			case clDash:
 				if (p+1 >= n || b[p+1] != '-') && !(p-4 >= lo && b[p-4] == 'x' && b[p-3] == 'o' && b[p-2] == 'x') {
 					p++
 					continue
 				}
 			case clDigit:
-				if p+1 < n {
-					if nc := b[p+1]; pair[k][nc>>6]&(1<<(nc&63)) == 0 {
-						p++
-						continue
-					}
-				}
-				if r.on[detIBAN] && ibanMaybeQuick(b, lo, p, n, k, false) {
+				if r.on[detIBAN] && ibanMaybeQuick(b, lo, p, n, k, false) && ibanMaybe(b, lo, p, n, k, false) {
 					break
 				}
 				if p > lo && wordByte[b[p-1]] {
@@ -321,12 +328,43 @@ func (s *Stream) stringEnd(b []byte, p int) (z, first int, esc bool) {
 					p = j
 					continue
 				}
+			case clUpper:
+				// Without IP addresses ibanMaybeQuick is false for
+				// capitals: the word test, then prefilter's own shapes.
+				if p > lo && wordByte[b[p-1]] {
+					if p-2 < lo || b[p-2] != '\\' {
+						for p++; p < n && wordRest[b[p]]; p++ {
+						}
+						continue
+					}
+					break
+				}
+				var nc, nc2 byte
+				if p+1 < n {
+					nc = b[p+1]
+				}
+				if p+2 < n {
+					nc2 = b[p+2]
+				}
+				if c := b[p]; !(c == 'A' && (nc == 'K' || nc == 'S' || nc == 'I')) &&
+					!(alphaASCII(nc) && (isDig(nc2) || isIBANSep(nc2))) && !(c == 'B' && isBearerWord(b, p)) {
+					p++
+					continue
+				}
+				goto candidate
+			case clAssign:
+				if !assignMaybe(b, lo, p) {
+					p++
+					continue
+				}
+				goto candidate
 			}
 		}
 		if next := s.prefilter(b, lo, p); next > p {
 			p = next
 			continue
 		}
+	candidate:
 		z, esc = closingQuote(b, p)
 		return z, p, esc
 	}

@@ -64,8 +64,9 @@ func stringEndConfigs(t testing.TB) []*Stream {
 }
 
 // stringEndAlphabet is rich in what the inline paths decide: digits,
-// dashes, hex letters, word bytes, escapes, IBAN country codes, "xox".
-const stringEndAlphabet = "0123456789--abcdefxoxDEGBT_ :.\\\"/u+@ Jey"
+// dashes, hex letters, word bytes, escapes, IBAN country codes, "xox",
+// capitals of AKIA/ASIA/AIza and Bearer, secret names before '=' and ':'.
+const stringEndAlphabet = "0123456789--abcdefxoxDEGBT_ :.\\\"/u+@ JeyAKSIzr=pwd"
 
 func checkStringEnd(t *testing.T, ss []*Stream, b []byte) {
 	t.Helper()
@@ -96,6 +97,12 @@ func TestStringEndMatchesPrefilter(t *testing.T) {
 		`SKU-12345-A7"`,
 		`Customer 5"`,
 		`ab12cd-99"`,
+		`SKU-000861"`,
+		`AKIAIOSFODNN7EXAMPLE AIzaX ASIA"`,
+		`Bearer abc BEARER bearer x"`,
+		`password=hunter2 token: x 10:05:00"`,
+		`jane@example.com"`,
+		`Ab\nKS\tAK"`,
 	} {
 		checkStringEnd(t, ss, []byte(v))
 	}
