@@ -26,8 +26,22 @@ func (s *Stream) jsonFast() {
 	if len(s.levels) > 0 {
 		top = &s.levels[len(s.levels)-1]
 	}
+	run := r.words && !rules
 loop:
 	for i < n {
+		if run && top != nil {
+			// Everything jsonRun can take, without a call per token.
+			j.pos, j.state = i+base, state
+			s.jsonRun()
+			i, state = j.pos-base, j.state
+			top = nil
+			if len(s.levels) > 0 {
+				top = &s.levels[len(s.levels)-1]
+			}
+			if i >= n {
+				break
+			}
+		}
 		c := b[i]
 		if c <= ' ' && isSpace(c) {
 			i++
@@ -244,6 +258,12 @@ func closingQuoteSlow(b []byte, p int) (int, bool) {
 // needs no scan) and whether the string holds a \u or \/ escape after
 // it. Custom detectors need every string scanned.
 func (s *Stream) stringEnd(b []byte, p int) (z, first int, esc bool) {
+	return s.stringEndAt(b, p, p)
+}
+
+// stringEndAt is stringEnd for the string whose content starts at lo, from
+// p on: nothing in b[lo:p] is in stab.
+func (s *Stream) stringEndAt(b []byte, lo, p int) (z, first int, esc bool) {
 	r := s.r
 	if len(r.custom) > 0 {
 		z, esc = closingQuote(b, p)
@@ -251,7 +271,6 @@ func (s *Stream) stringEnd(b []byte, p int) (z, first int, esc bool) {
 	}
 	stab, tab, pair := &r.stab, &r.tab, &r.pair
 	n := len(b)
-	lo := p
 	for {
 		// Triggers come in runs (the digits and dashes of ids, dates and
 		// UUIDs): where a rejected trigger is followed by another, the
@@ -471,4 +490,233 @@ func (s *Stream) numberCard(a, z int) {
 func lanes4(tab *[256]uint8, q []byte) uint64 {
 	_ = q[3]
 	return uint64(tab[q[0]]) | uint64(tab[q[1]])<<8 | uint64(tab[q[2]])<<16 | uint64(tab[q[3]])<<24
+}
+
+// numByte is isNumByte as a table.
+var numByte = func() (t [256]bool) {
+	for c := range 256 {
+		t[c] = isNumByte(byte(c))
+	}
+	return t
+}()
+
+// jsonRun is the innermost loop of jsonFast, for configurations without
+// field rules or custom detectors whose string bytes the word test covers
+// (Redactor.words). Each state is a label (no dispatch on a state
+// variable), and the common tokens make no call: whitespace, structure
+// inside a container, strings with no flagged byte before their closing
+// quote (keys and values: no trigger, nothing to scan), numbers and
+// literals. A string with a flagged byte continues in stringEndAt from
+// that byte, and is scanned, a number of a card's or a phone's length is
+// checked, and a value whose key may name a secret goes to secretJSON,
+// all exactly as in jsonFast. It returns, leaving position and state for
+// jsonFast, at the top level, at a level the stack has no room for, at
+// the end of the buffer and at anything malformed.
+func (s *Stream) jsonRun() {
+	j := &s.js
+	b := s.buf
+	n := len(b)
+	i := j.pos - s.base
+	lv := s.levels
+	d := len(lv)
+	st := j.state
+	if d == 0 || i < 0 || i > n {
+		return
+	}
+	r := s.r
+	secrets, card, phone := r.on[detSecret], r.on[detCard], r.on[detPhone]
+	var (
+		c   byte
+		q   int
+		top *level
+	)
+	switch st {
+	case jValue:
+		goto value
+	case jValueOrEnd:
+		goto valueOrEnd
+	case jKeyOrEnd:
+		goto keyOrEnd
+	case jKey:
+		goto key
+	case jColon:
+		goto colon
+	case jCommaOrEnd:
+		goto commaOrEnd
+	}
+	return
+
+keyOrEnd:
+	for i < n && b[i] <= ' ' && isSpace(b[i]) {
+		i++
+	}
+	st = jKeyOrEnd
+	if i < n && b[i] == '}' {
+		i++
+		goto pop
+	}
+	goto keyString
+key:
+	for i < n && b[i] <= ' ' && isSpace(b[i]) {
+		i++
+	}
+	st = jKey
+keyString:
+	if i >= n || b[i] != '"' {
+		goto out
+	}
+	if q = wordSkip(b, i+1); q >= 0 && b[q] == '"' && q-i-1 <= maxKey {
+		top = &lv[d-1]
+		kl := q - i - 1
+		sec := false
+		if secrets && kl >= 3 {
+			sec = secretKeyEnd(b[q-3:q]) || isDig(b[q-1]) && secretNumberedEnd(b, q-kl, q)
+		}
+		top.keyAbs, top.keyLen, top.keyMat, top.longKey, top.secret = i+1+s.base, kl, false, false, sec
+		i = q + 1
+	} else {
+		// A key with a flagged byte: stringEnd's decisions from there,
+		// then as in jsonFast.
+		if q < 0 {
+			q = i + 1
+		}
+		z, ft, esc := s.stringEndAt(b, i+1, q)
+		if z < 0 {
+			goto out
+		}
+		top = &lv[d-1]
+		kl := min(z-i-1, maxKey)
+		top.keyAbs, top.keyLen, top.keyMat, top.longKey = i+1+s.base, kl, false, z-i-1 > maxKey
+		top.secret = secrets && kl >= 3 && !top.longKey && (secretKeyEnd(b[z-3:z]) || isDig(b[z-1]) && secretNumberedEnd(b, z-kl, z))
+		if ft >= 0 {
+			s.levels = lv[:d]
+			s.scanString(i+1+s.base, z+s.base, ft+s.base, esc)
+		}
+		i = z + 1
+	}
+	st = jColon
+colon:
+	for i < n && b[i] <= ' ' && isSpace(b[i]) {
+		i++
+	}
+	if i >= n || b[i] != ':' {
+		st = jColon
+		goto out
+	}
+	i++
+value:
+	for i < n && b[i] <= ' ' && isSpace(b[i]) {
+		i++
+	}
+	st = jValue
+	goto valueAt
+valueOrEnd:
+	for i < n && b[i] <= ' ' && isSpace(b[i]) {
+		i++
+	}
+	st = jValueOrEnd
+	if i < n && b[i] == ']' {
+		i++
+		goto pop
+	}
+valueAt:
+	if i >= n {
+		goto out
+	}
+	switch c = b[i]; {
+	case c == '"':
+		if q = wordSkip(b, i+1); q < 0 || b[q] != '"' {
+			if q < 0 {
+				q = i + 1
+			}
+			z, ft, esc := s.stringEndAt(b, i+1, q)
+			if z < 0 {
+				goto out
+			}
+			s.levels = lv[:d]
+			if secrets && z-i-1 >= passwordMinLen && s.secretKeyHint() && s.secretJSON(i+1+s.base, z+s.base) {
+				// The whole value is masked: nothing inside it is
+				// scanned.
+			} else if ft >= 0 {
+				s.scanString(i+1+s.base, z+s.base, ft+s.base, esc)
+			}
+			i = z + 1
+		} else {
+			if secrets && q-i-1 >= passwordMinLen {
+				if top = &lv[d-1]; !top.arr && top.secret {
+					s.levels = lv[:d]
+					s.secretJSON(i+1+s.base, q+s.base)
+				}
+			}
+			i = q + 1
+		}
+	case c == '{' || c == '[':
+		if d >= maxDepth || d == cap(lv) {
+			goto out
+		}
+		lv = lv[:d+1]
+		top = &lv[d]
+		*top = level{}
+		top.arr = c == '['
+		d++
+		i++
+		if c == '[' {
+			goto valueOrEnd
+		}
+		goto keyOrEnd
+	case c == '-' || isDig(c):
+		q = i + 1
+		for q < n && numByte[b[q]] {
+			q++
+		}
+		if q == n {
+			goto out
+		}
+		if l := q - i; card && l >= 13 && l <= 19 || phone && l >= 8 && l <= 15 {
+			s.levels = lv[:d]
+			if card && l >= 13 && l <= 19 {
+				s.numberCard(i+s.base, q+s.base)
+			}
+			if phone && l >= 8 && l <= 15 {
+				s.numberPhone(i+s.base, q+s.base)
+			}
+		}
+		i = q
+	case c == 't' && n-i >= 4 && string(b[i:i+4]) == "true",
+		c == 'n' && n-i >= 4 && string(b[i:i+4]) == "null":
+		i += 4
+	case c == 'f' && n-i >= 5 && string(b[i:i+5]) == "false":
+		i += 5
+	default:
+		goto out
+	}
+commaOrEnd:
+	for i < n && b[i] <= ' ' && isSpace(b[i]) {
+		i++
+	}
+	st = jCommaOrEnd
+	if i >= n {
+		goto out
+	}
+	top = &lv[d-1]
+	switch c = b[i]; {
+	case c == ',':
+		i++
+		if top.arr {
+			goto value
+		}
+		goto key
+	case c == ']' && top.arr, c == '}' && !top.arr:
+		i++
+		goto pop
+	}
+	goto out
+pop:
+	if d--; d > 0 {
+		goto commaOrEnd
+	}
+	st = jTop
+out:
+	j.pos, j.state = i+s.base, st
+	s.levels = lv[:d]
 }

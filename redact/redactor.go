@@ -51,7 +51,10 @@ type Redactor struct {
 	// pair filters a trigger by the byte after it (bit c of pair[class]):
 	// "e" only matters before "y" (eyJ), "s" before "k" (sk_live_) …
 	pair [16][4]uint64
-	on   [detBuiltinEnd]bool
+	// words: stab is within what wordFlags flags, and no custom detector
+	// needs every string scanned (the word-at-a-time search applies).
+	words bool
+	on    [detBuiltinEnd]bool
 
 	names  []string // detector id → name
 	styles []style  // detector id → style
@@ -274,6 +277,7 @@ func (r *Redactor) buildTriggers() {
 	}
 	r.stab = r.tab
 	r.stab['"'], r.stab['\\'] = 0xff, 0xff
+	r.words = len(r.custom) == 0 && wordSet(&r.stab)
 	allow := func(k uint8, next string) {
 		for i := 0; i < len(next); i++ {
 			c := next[i]

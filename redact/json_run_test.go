@@ -1,0 +1,80 @@
+package redact
+
+import (
+	"bytes"
+	"math/rand/v2"
+	"reflect"
+	"testing"
+)
+
+// jsonRunPairs returns redactors that take jsonRun (Redactor.words) with a
+// copy of each that does not: the same configuration through jsonFast
+// alone.
+func jsonRunPairs(t testing.TB) [][2]*Redactor {
+	var ps [][2]*Redactor
+	for _, cfg := range []Config{
+		{WindowBytes: MinWindowBytes},
+		{},
+		{Disable: []string{DetPrivateKey, DetSlackToken}},
+		{Disable: []string{DetSecret}},
+		{Disable: []string{DetCreditCard, DetPhone}},
+		{Styles: map[string]Style{DetEmail: {Kind: StyleRemove}, DetCreditCard: {KeepFirst: 6, KeepLast: 4}}},
+	} {
+		r := mustNew(t, cfg)
+		if !r.words {
+			t.Fatalf("config %+v: no word test", cfg)
+		}
+		off := *r
+		off.words = false
+		ps = append(ps, [2]*Redactor{r, &off})
+	}
+	return ps
+}
+
+// checkJSONRun: the body masks the same with and without jsonRun, whole
+// and in the given pieces, with the same findings.
+func checkJSONRun(t *testing.T, ps [][2]*Redactor, body []byte, cuts []int) {
+	t.Helper()
+	for pi, p := range ps {
+		for _, c := range [][]int{nil, cuts} {
+			got, gf := maskChunked(t, p[0], KindJSON, body, c, nil)
+			want, wf := maskChunked(t, p[1], KindJSON, body, c, nil)
+			if !bytes.Equal(got, want) {
+				t.Fatalf("config %d, cuts %v: with jsonRun differs at %d\nwith:    %q\nwithout: %q",
+					pi, c, firstDiff(got, want), got, want)
+			}
+			if !reflect.DeepEqual(gf, wf) {
+				t.Fatalf("config %d, cuts %v: findings %+v with jsonRun, %+v without", pi, c, gf, wf)
+			}
+		}
+	}
+}
+
+func TestJSONRunMatchesJSONFast(t *testing.T) {
+	ps := jsonRunPairs(t)
+	rng := rand.New(rand.NewPCG(3, 5))
+	bodies := [][]byte{benchOrders(16 << 10), benchJSON(60, false), benchJSON(30, true), randomJSONBody(rng, 6)}
+	for _, s := range fuzzSeeds {
+		bodies = append(bodies, []byte(s))
+	}
+	bodies = append(bodies,
+		[]byte(`{"password":"hunter22","token":"abcdefgh","secret2":"Zk3hQ9xL2mT7vB4nR8sW","pwd":["x"]}`),
+		[]byte(`[{"a":{"b":{"c":[[[{"d":4111111111111111,"e":4155552671,"f":-1.5e3}]]]}}}, {"k": [ true , false , null ] } ]`),
+		[]byte(" {\n\t\"a\" :\r\n \"b\" , \"cc\":[ ] ,\"d\":{ } }\n[1,2]\n\"x\"\n3"),
+	)
+	for _, body := range bodies {
+		checkJSONRun(t, ps, body, randomCuts(rng, len(body), 1+rng.IntN(12)))
+	}
+}
+
+func FuzzJSONRun(f *testing.F) {
+	for i, s := range fuzzSeeds {
+		f.Add([]byte(s), uint64(i))
+	}
+	f.Add(benchOrders(2<<10), uint64(7))
+	ps := jsonRunPairs(f)
+	f.Fuzz(func(t *testing.T, body []byte, seed uint64) {
+		rng := rand.New(rand.NewPCG(seed, seed>>9))
+		checkJSONRun(t, ps, body, randomCuts(rng, len(body), 1+rng.IntN(16)))
+	})
+}
