@@ -515,20 +515,20 @@ var numByte = func() (t [256]bool) {
 func (s *Stream) jsonRun() {
 	j := &s.js
 	b := s.buf
-	n := len(b)
 	i := j.pos - s.base
 	lv := s.levels
 	d := len(lv)
 	st := j.state
-	if d == 0 || i < 0 || i > n {
+	if d == 0 || uint(i) > uint(len(b)) {
 		return
 	}
-	r := s.r
-	secrets, card, phone := r.on[detSecret], r.on[detCard], r.on[detPhone]
+	// Positions are compared as unsigned (uint(i) < uint(len(b))), which
+	// spares the bounds checks; the detector switches are read where used
+	// (s.r.on), not kept in locals: fewer live values, fewer spills.
 	var (
 		c   byte
 		q   int
-		top *level
+		top = &lv[d-1]
 	)
 	switch st {
 	case jValue:
@@ -547,29 +547,28 @@ func (s *Stream) jsonRun() {
 	return
 
 keyOrEnd:
-	for i < n && b[i] <= ' ' && isSpace(b[i]) {
+	for uint(i) < uint(len(b)) && b[i] <= ' ' && isSpace(b[i]) {
 		i++
 	}
 	st = jKeyOrEnd
-	if i < n && b[i] == '}' {
+	if uint(i) < uint(len(b)) && b[i] == '}' {
 		i++
 		goto pop
 	}
 	goto keyString
 key:
-	for i < n && b[i] <= ' ' && isSpace(b[i]) {
+	for uint(i) < uint(len(b)) && b[i] <= ' ' && isSpace(b[i]) {
 		i++
 	}
 	st = jKey
 keyString:
-	if i >= n || b[i] != '"' {
+	if uint(i) >= uint(len(b)) || b[i] != '"' {
 		goto out
 	}
 	if q = wordSkip(b, i+1); q >= 0 && b[q] == '"' && q-i-1 <= maxKey {
-		top = &lv[d-1]
 		kl := q - i - 1
 		sec := false
-		if secrets && kl >= 3 {
+		if kl >= 3 && s.r.on[detSecret] {
 			sec = secretKeyEnd(b[q-3:q]) || isDig(b[q-1]) && secretNumberedEnd(b, q-kl, q)
 		}
 		top.keyAbs, top.keyLen, top.keyMat, top.longKey, top.secret = i+1+s.base, kl, false, false, sec
@@ -584,10 +583,9 @@ keyString:
 		if z < 0 {
 			goto out
 		}
-		top = &lv[d-1]
 		kl := min(z-i-1, maxKey)
 		top.keyAbs, top.keyLen, top.keyMat, top.longKey = i+1+s.base, kl, false, z-i-1 > maxKey
-		top.secret = secrets && kl >= 3 && !top.longKey && (secretKeyEnd(b[z-3:z]) || isDig(b[z-1]) && secretNumberedEnd(b, z-kl, z))
+		top.secret = kl >= 3 && s.r.on[detSecret] && !top.longKey && (secretKeyEnd(b[z-3:z]) || isDig(b[z-1]) && secretNumberedEnd(b, z-kl, z))
 		if ft >= 0 {
 			s.levels = lv[:d]
 			s.scanString(i+1+s.base, z+s.base, ft+s.base, esc)
@@ -596,31 +594,31 @@ keyString:
 	}
 	st = jColon
 colon:
-	for i < n && b[i] <= ' ' && isSpace(b[i]) {
+	for uint(i) < uint(len(b)) && b[i] <= ' ' && isSpace(b[i]) {
 		i++
 	}
-	if i >= n || b[i] != ':' {
+	if uint(i) >= uint(len(b)) || b[i] != ':' {
 		st = jColon
 		goto out
 	}
 	i++
 value:
-	for i < n && b[i] <= ' ' && isSpace(b[i]) {
+	for uint(i) < uint(len(b)) && b[i] <= ' ' && isSpace(b[i]) {
 		i++
 	}
 	st = jValue
 	goto valueAt
 valueOrEnd:
-	for i < n && b[i] <= ' ' && isSpace(b[i]) {
+	for uint(i) < uint(len(b)) && b[i] <= ' ' && isSpace(b[i]) {
 		i++
 	}
 	st = jValueOrEnd
-	if i < n && b[i] == ']' {
+	if uint(i) < uint(len(b)) && b[i] == ']' {
 		i++
 		goto pop
 	}
 valueAt:
-	if i >= n {
+	if uint(i) >= uint(len(b)) {
 		goto out
 	}
 	switch c = b[i]; {
@@ -634,7 +632,7 @@ valueAt:
 				goto out
 			}
 			s.levels = lv[:d]
-			if secrets && z-i-1 >= passwordMinLen && s.secretKeyHint() && s.secretJSON(i+1+s.base, z+s.base) {
+			if z-i-1 >= passwordMinLen && s.r.on[detSecret] && s.secretKeyHint() && s.secretJSON(i+1+s.base, z+s.base) {
 				// The whole value is masked: nothing inside it is
 				// scanned.
 			} else if ft >= 0 {
@@ -642,16 +640,14 @@ valueAt:
 			}
 			i = z + 1
 		} else {
-			if secrets && q-i-1 >= passwordMinLen {
-				if top = &lv[d-1]; !top.arr && top.secret {
-					s.levels = lv[:d]
-					s.secretJSON(i+1+s.base, q+s.base)
-				}
+			if q-i-1 >= passwordMinLen && !top.arr && top.secret && s.r.on[detSecret] {
+				s.levels = lv[:d]
+				s.secretJSON(i+1+s.base, q+s.base)
 			}
 			i = q + 1
 		}
 	case c == '{' || c == '[':
-		if d >= maxDepth || d == cap(lv) {
+		if d >= maxDepth || d >= cap(lv) {
 			goto out
 		}
 		lv = lv[:d+1]
@@ -666,39 +662,38 @@ valueAt:
 		goto keyOrEnd
 	case c == '-' || isDig(c):
 		q = i + 1
-		for q < n && numByte[b[q]] {
+		for uint(q) < uint(len(b)) && numByte[b[q]] {
 			q++
 		}
-		if q == n {
+		if q == len(b) {
 			goto out
 		}
-		if l := q - i; card && l >= 13 && l <= 19 || phone && l >= 8 && l <= 15 {
+		if l := q - i; l >= 8 && l <= 19 {
 			s.levels = lv[:d]
-			if card && l >= 13 && l <= 19 {
+			if l >= 13 && s.r.on[detCard] {
 				s.numberCard(i+s.base, q+s.base)
 			}
-			if phone && l >= 8 && l <= 15 {
+			if l <= 15 && s.r.on[detPhone] {
 				s.numberPhone(i+s.base, q+s.base)
 			}
 		}
 		i = q
-	case c == 't' && n-i >= 4 && string(b[i:i+4]) == "true",
-		c == 'n' && n-i >= 4 && string(b[i:i+4]) == "null":
+	case c == 't' && len(b)-i >= 4 && string(b[i:i+4]) == "true",
+		c == 'n' && len(b)-i >= 4 && string(b[i:i+4]) == "null":
 		i += 4
-	case c == 'f' && n-i >= 5 && string(b[i:i+5]) == "false":
+	case c == 'f' && len(b)-i >= 5 && string(b[i:i+5]) == "false":
 		i += 5
 	default:
 		goto out
 	}
 commaOrEnd:
-	for i < n && b[i] <= ' ' && isSpace(b[i]) {
+	for uint(i) < uint(len(b)) && b[i] <= ' ' && isSpace(b[i]) {
 		i++
 	}
 	st = jCommaOrEnd
-	if i >= n {
+	if uint(i) >= uint(len(b)) {
 		goto out
 	}
-	top = &lv[d-1]
 	switch c = b[i]; {
 	case c == ',':
 		i++
@@ -713,6 +708,7 @@ commaOrEnd:
 	goto out
 pop:
 	if d--; d > 0 {
+		top = &lv[d-1]
 		goto commaOrEnd
 	}
 	st = jTop

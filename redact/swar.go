@@ -45,11 +45,10 @@ func wordSet(tab *[256]uint8) bool {
 // wordSkip returns the first position q >= p with a flagged byte (every
 // byte of b[p:q] is outside the set) among the whole words from p, or -1.
 func wordSkip(b []byte, p int) int {
-	for p+8 <= len(b) {
-		if m := wordFlags(binary.LittleEndian.Uint64(b[p:])); m != 0 {
-			return p + bits.TrailingZeros64(m)>>3
+	for t := b[p:]; len(t) >= 8; t = t[8:] {
+		if m := wordFlags(binary.LittleEndian.Uint64(t)); m != 0 {
+			return len(b) - len(t) + bits.TrailingZeros64(m)>>3
 		}
-		p += 8
 	}
 	return -1
 }
