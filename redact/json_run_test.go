@@ -61,6 +61,9 @@ func TestJSONRunMatchesJSONFast(t *testing.T) {
 		[]byte(`{"password":"hunter22","token":"abcdefgh","secret2":"Zk3hQ9xL2mT7vB4nR8sW","pwd":["x"]}`),
 		[]byte(`[{"a":{"b":{"c":[[[{"d":4111111111111111,"e":4155552671,"f":-1.5e3}]]]}}}, {"k": [ true , false , null ] } ]`),
 		[]byte(" {\n\t\"a\" :\r\n \"b\" , \"cc\":[ ] ,\"d\":{ } }\n[1,2]\n\"x\"\n3"),
+		// 'b' (Bearer, Belgian IBANs) in every lane of a word.
+		[]byte(`["bearer abcdefghijklmnop1234","xbearer abcdefghijklmnop1234","be68 5390 0754 7034","abcdefgbe68539007547034"]`),
+		[]byte(`{"authorization":"bearer abcdefghijklmnop1234","iban":"be68539007547034","x":"xxxxxxxbe68 5390 0754 7034"}`),
 	)
 	for _, body := range bodies {
 		checkJSONRun(t, ps, body, randomCuts(rng, len(body), 1+rng.IntN(12)))
