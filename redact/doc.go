@@ -97,13 +97,32 @@
 // ghp_, sk_live_, github_pat_ are checked backwards from _; xoxb- from -),
 // by word starts, and by a two-group digit shape test, before any detector
 // runs. Validators run only on candidates. No regular expression is used for
-// built-in detectors, and nothing is allocated per byte or per token. JSON
-// strings are delimited and pre-filtered in one pass, and strings without a
-// real candidate are never handed to the detectors. Masking a value is one
-// table load per byte when nothing is kept and the value has no escapes, and
-// the IBAN country table is an array. Custom (RE2) detectors run over each
-// region with the regexp engine after the built-in pass; they are not on the
-// fast path, and built-in matches win overlaps.
+// built-in detectors, and nothing is allocated per byte or per token.
+//
+// JSON strings are delimited and pre-filtered in one pass (stringEnd), and
+// strings without a real candidate are never handed to the detectors. The
+// commonest triggers are decided there without a call, exactly as prefilter
+// decides them (a test compares the two on random and fuzzed strings): the
+// byte after every trigger, the digits and dashes of ids, dates and UUIDs,
+// capitals (a word test, then AKIA/ASIA/AIza, an IBAN head or Bearer), '@'
+// (always a candidate) and the '=' and ':' of secret assignments.
+//
+// With any selection of built-in detectors but IP addresses, and no field
+// rules or custom detectors, the tokenizer runs an inner loop (jsonRun)
+// with one label per state and no call for the common tokens: whitespace,
+// structure, numbers, literals and clean strings. Every byte that matters
+// inside a string (the triggers, '"' and '\\') lies in '"'..'_' or is the
+// 'b' of Bearer, so a range and an equality test on a 64-bit word
+// (wordFlags) find the first such byte eight at a time without a table
+// load; where it is the closing quote the string needs nothing more (most
+// keys and words), anywhere else stringEnd continues from it. A test compares output and findings with
+// and without this loop, whole and chunked, and fuzzes it (FuzzJSONRun).
+//
+// Masking a value is one table load per byte when nothing is kept and the
+// value has no escapes, and the IBAN country table is an array. Custom
+// (RE2) detectors run over each region with the regexp engine after the
+// built-in pass; they are not on the fast path, and built-in matches win
+// overlaps.
 //
 // # Regression inputs
 //
