@@ -1111,8 +1111,23 @@ func detectUploadName(e *emitter, v *value) {
 	}
 	if phpSessionFile(n) {
 		e.hit(rUploadScript)
+		return
+	}
+	// An upload named like a file that controls the server or holds a
+	// credential: written where the name says, it replaces it.
+	if base := n[strings.LastIndexByte(n, '/')+1:]; uploadTargetNames[base] {
+		e.hit(rPathSensitive)
 	}
 }
+
+// uploadTargetNames are the files an upload overwrites to take a server
+// or an account over: server and interpreter configuration, SSH keys and
+// authorised keys, shell start-up files and histories, tool credentials.
+// Application sources and configuration (settings.py, docker-compose.yml,
+// credentials.json) are uploaded to code and CI services every day and are
+// not listed.
+var uploadTargetNames = wordSet(".htpasswd web.config .user.ini authorized_keys authorized_keys2 id_rsa id_dsa id_ecdsa id_ed25519 " +
+	".bashrc .bash_profile .profile .zshrc .bash_history .zsh_history .boto .s3cfg .netrc .pgpass .npmrc .pypirc .git-credentials .vault-token .my.cnf")
 
 // phpSessionFile: the base name is that of a PHP session file (sess_ and
 // a session id of at least 20 characters), which an upload overwrites to

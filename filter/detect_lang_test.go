@@ -18,6 +18,14 @@ type langCase struct {
 // benign ones share their words and symbols.
 func langCases() []langCase {
 	var out []langCase
+	// An upload named like a file that controls the server or holds a
+	// credential.
+	for _, c := range []string{".boto", "web.config", "authorized_keys", "../.ssh/authorized_keys", ".bashrc", "id_ed25519"} {
+		out = append(out, langCase{KindFileName, "file", c, "path-sensitive-file"}, langCase{KindHeaderValue, "X-File-Name", c, "path-sensitive-file"})
+	}
+	for _, b := range []string{"settings.py", "docker-compose.yml", "credentials.json", "id_rsa.pub", "bashrc.txt", "web.config.example"} {
+		out = append(out, langCase{KindFileName, "file", b, ""}, langCase{KindHeaderValue, "X-File-Name", b, ""})
+	}
 	// A relative traversal to a file of secrets or source, as a parameter
 	// value; relative links, code and prose that quote such a path pass.
 	for _, c := range []string{"../.env", "../../.env.production", `..\web.config`, "../.aws/credentials", "../../app/.git/config", "..;/.htpasswd", "../../../.ssh/id_ed25519", "./../.history"} {
