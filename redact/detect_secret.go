@@ -195,13 +195,25 @@ func (s *Stream) secretKeyHint() bool {
 // secretKeyEnd: the last three bytes of a key that may name a secret
 // ("…ret", "…ord", "…key", "…ken", …), in any case.
 func secretKeyEnd(t []byte) bool {
+	_ = t[2]
 	switch t[2] | 0x20 {
 	case 't', 'd', 'e', 'y', 'n', 's':
 	default:
 		return false
 	}
-	switch string([]byte{t[0] | 0x20, t[1] | 0x20, t[2] | 0x20}) {
-	case "ret", "ord", "swd", "pwd", "ase", "ass", "key", "ken":
+	// The three bytes as one integer: compares, not a string switch.
+	const (
+		ret = 'r' | 'e'<<8 | 't'<<16
+		ord = 'o' | 'r'<<8 | 'd'<<16
+		swd = 's' | 'w'<<8 | 'd'<<16
+		pwd = 'p' | 'w'<<8 | 'd'<<16
+		ase = 'a' | 's'<<8 | 'e'<<16
+		ass = 'a' | 's'<<8 | 's'<<16
+		key = 'k' | 'e'<<8 | 'y'<<16
+		ken = 'k' | 'e'<<8 | 'n'<<16
+	)
+	switch uint32(t[0]|0x20) | uint32(t[1]|0x20)<<8 | uint32(t[2]|0x20)<<16 {
+	case ret, ord, swd, pwd, ase, ass, key, ken:
 		return true
 	}
 	return false

@@ -189,3 +189,22 @@ func TestSecretNamesWithDigits(t *testing.T) {
 		}
 	}
 }
+
+// TestSecretKeyEnd: secretKeyEnd decides every three bytes as the string
+// switch it replaced.
+func TestSecretKeyEnd(t *testing.T) {
+	ref := func(t []byte) bool {
+		switch string([]byte{t[0] | 0x20, t[1] | 0x20, t[2] | 0x20}) {
+		case "ret", "ord", "swd", "pwd", "ase", "ass", "key", "ken":
+			return true
+		}
+		return false
+	}
+	var w [3]byte
+	for v := range 1 << 24 {
+		w[0], w[1], w[2] = byte(v), byte(v>>8), byte(v>>16)
+		if got, want := secretKeyEnd(w[:]), ref(w[:]); got != want {
+			t.Fatalf("%q: %v, want %v", w, got, want)
+		}
+	}
+}
