@@ -88,6 +88,8 @@ type HeaderPolicy struct {
 
 // HeaderRules is a compiled HeaderPolicy; immutable and safe for concurrent use.
 type HeaderRules struct {
+	// The compiled patterns: exact names in canonical form, prefixes
+	// lower-cased.
 	removeExact  map[string]struct{}
 	removePrefix []string
 	maskExact    map[string]struct{}
@@ -95,6 +97,41 @@ type HeaderRules struct {
 	scanExact    map[string]struct{}
 	scanPrefix   []string
 	maskWith     string
+
+	// actions is what the patterns say of every configured exact name
+	// and of the common response header names (commonResponseHeaders),
+	// computed once, so that a response's headers each cost one map
+	// lookup. Other names are matched against the patterns (action).
+	actions map[string]headerAction
+	// prefixFirst has bit c&63 set for the lower-cased first byte c of
+	// every prefix: a name whose first byte is not in it matches none.
+	prefixFirst uint64
+}
+
+// headerAction is what the rules do with one header name.
+type headerAction uint8
+
+const (
+	actRemove headerAction = 1 << iota
+	actMask
+	actScan
+)
+
+// commonResponseHeaders are response header names whose action is
+// precomputed, besides the configured ones: what most responses carry.
+var commonResponseHeaders = []string{
+	"Accept-Ranges", "Access-Control-Allow-Credentials", "Access-Control-Allow-Headers",
+	"Access-Control-Allow-Methods", "Access-Control-Allow-Origin", "Access-Control-Expose-Headers",
+	"Access-Control-Max-Age", "Age", "Allow", "Alt-Svc", "Cache-Control", "Connection",
+	"Content-Disposition", "Content-Encoding", "Content-Language", "Content-Length",
+	"Content-Location", "Content-Range", "Content-Security-Policy", "Content-Type",
+	"Cross-Origin-Embedder-Policy", "Cross-Origin-Opener-Policy", "Cross-Origin-Resource-Policy",
+	"Date", "Etag", "Expires", "Keep-Alive", "Last-Modified", "Link", "Location", "Permissions-Policy",
+	"Pragma", "Ratelimit", "Ratelimit-Limit", "Ratelimit-Policy", "Ratelimit-Remaining", "Ratelimit-Reset",
+	"Referrer-Policy", "Refresh", "Retry-After", "Server", "Server-Timing", "Set-Cookie",
+	"Strict-Transport-Security", "Trailer", "Transfer-Encoding", "Vary", "Via", "Www-Authenticate",
+	"X-Content-Type-Options", "X-Correlation-Id", "X-Frame-Options", "X-Ratelimit-Limit",
+	"X-Ratelimit-Remaining", "X-Ratelimit-Reset", "X-Request-Id", "X-Trace-Id", "X-Xss-Protection",
 }
 
 // DefaultMaskWith is the replacement value of masked headers.
@@ -147,7 +184,74 @@ func CompileHeaderRules(p HeaderPolicy) (*HeaderRules, error) {
 			return nil, fmt.Errorf("header scan: %w", err)
 		}
 	}
+	for _, pre := range [...][]string{h.removePrefix, h.maskPrefix, h.scanPrefix} {
+		for _, p := range pre {
+			h.prefixFirst |= 1 << (p[0] & 63)
+		}
+	}
+	h.actions = make(map[string]headerAction, len(h.removeExact)+len(h.maskExact)+len(h.scanExact)+len(commonResponseHeaders))
+	for _, set := range [...]map[string]struct{}{h.removeExact, h.maskExact, h.scanExact} {
+		for n := range set {
+			h.actions[n] = h.patternAction(n)
+		}
+	}
+	for _, n := range commonResponseHeaders {
+		h.actions[n] = h.patternAction(n)
+	}
 	return h, nil
+}
+
+// patternAction is what the patterns say of header name key (canonical or
+// not): exact names match it in canonical form, prefixes in any case.
+func (h *HeaderRules) patternAction(key string) headerAction {
+	var a headerAction
+	if h.matches(key, h.removeExact, h.removePrefix) {
+		a |= actRemove
+	}
+	if h.matches(key, h.maskExact, h.maskPrefix) {
+		a |= actMask
+	}
+	if h.matches(key, h.scanExact, h.scanPrefix) {
+		a |= actScan
+	}
+	return a
+}
+
+// action is patternAction(key), precomputed for the usual names: one map
+// lookup for a canonical key (as net/http keeps them), two for a name
+// whose canonical form is precomputed; any other name is matched against
+// the prefixes only, since every exact name is in actions.
+func (h *HeaderRules) action(key string) headerAction {
+	if a, ok := h.actions[key]; ok {
+		return a
+	}
+	if ck := textproto.CanonicalMIMEHeaderKey(key); ck != key {
+		// Canonicalisation only changes the case of ASCII letters, which
+		// neither exact (canonical) nor prefix (case-insensitive) matching
+		// sees: the action of key is that of ck.
+		if a, ok := h.actions[ck]; ok {
+			return a
+		}
+	}
+	return h.prefixAction(key)
+}
+
+// prefixAction is what the prefix patterns alone say of key.
+func (h *HeaderRules) prefixAction(key string) headerAction {
+	if key == "" || h.prefixFirst&(1<<(lowerASCII(key[0])&63)) == 0 {
+		return 0
+	}
+	var a headerAction
+	if hasPrefixFold(key, h.removePrefix) {
+		a |= actRemove
+	}
+	if hasPrefixFold(key, h.maskPrefix) {
+		a |= actMask
+	}
+	if hasPrefixFold(key, h.scanPrefix) {
+		a |= actScan
+	}
+	return a
 }
 
 // normalizeHeaderPattern canonicalises a header name or "prefix*" pattern.
@@ -197,12 +301,13 @@ func isTokenChar(c byte) bool {
 // canonical form, as net/http keeps them.
 func (h *HeaderRules) Apply(hdr http.Header) (removed, masked int) {
 	for k, vv := range hdr {
-		if h.matches(k, h.removeExact, h.removePrefix) {
+		a := h.action(k)
+		if a&actRemove != 0 {
 			delete(hdr, k)
 			removed++
 			continue
 		}
-		if h.matches(k, h.maskExact, h.maskPrefix) {
+		if a&actMask != 0 {
 			for i := range vv {
 				vv[i] = h.maskWith
 			}
@@ -226,7 +331,7 @@ func (h *HeaderRules) ScanValues(hdr http.Header, r *Redactor) Findings {
 		return all
 	}
 	for k, vv := range hdr {
-		if !h.matches(k, h.scanExact, h.scanPrefix) {
+		if h.action(k)&actScan == 0 {
 			continue
 		}
 		for i, v := range vv {
@@ -258,6 +363,12 @@ func (h *HeaderRules) matches(key string, exact map[string]struct{}, prefixes []
 	if _, ok := exact[textproto.CanonicalMIMEHeaderKey(key)]; ok {
 		return true
 	}
+	return hasPrefixFold(key, prefixes)
+}
+
+// hasPrefixFold reports whether key starts with one of prefixes, ignoring
+// case.
+func hasPrefixFold(key string, prefixes []string) bool {
 	for _, p := range prefixes {
 		if len(key) >= len(p) && strings.EqualFold(key[:len(p)], p) {
 			return true

@@ -3,6 +3,7 @@ package redact
 import (
 	"net/http"
 	"reflect"
+	"strings"
 	"testing"
 )
 
@@ -153,5 +154,44 @@ func TestHeaderScanValues(t *testing.T) {
 	}
 	if (&HeaderRules{}).Scans() {
 		t.Error("empty rules scan")
+	}
+}
+
+// TestHeaderRulesActionTable: the precomputed action of a header name is
+// what the patterns say of it (patternAction, the matching Apply did
+// before the table), for canonical, lower-, upper- and mixed-case names,
+// names with invalid bytes, and names only a prefix matches.
+func TestHeaderRulesActionTable(t *testing.T) {
+	policies := []HeaderPolicy{
+		{},
+		{Keep: []string{"Server", "X-Debug*"}, Remove: []string{"X-Internal-*", "Content-*", "Via"}},
+		{KeepDefaults: true, Mask: []string{"x-user-email", "Set-Cookie", "X-*"}, Scan: []string{"Location", "X-User-*"}},
+		{Remove: []string{"Date"}, Mask: []string{"Date", "x-request-*"}, Scan: []string{"Date", "Link"}},
+	}
+	var names []string
+	add := func(n string) {
+		names = append(names, n, strings.ToLower(n), strings.ToUpper(n), strings.ToLower(n[:1])+n[1:])
+	}
+	for _, n := range append(DefaultRevealingHeaders(), commonResponseHeaders...) {
+		add(strings.TrimSuffix(n, "*") + "Extra")
+		add(strings.TrimSuffix(n, "*"))
+	}
+	for _, n := range []string{
+		"X-User-Email", "X-User-Card", "X-Internal-Host", "X-Request-Id-Extra", "X-Other",
+		"x debug", "X-Debug Token", "X_Debug_Token", "X-Débug", "\u212a-Debug", "Ｘ-Debug",
+		"Content-Type\x00", "-", "X", "x-", "Phpdebugbar-Id",
+	} {
+		add(n)
+	}
+	for i, p := range policies {
+		rules, err := CompileHeaderRules(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, n := range names {
+			if got, want := rules.action(n), rules.patternAction(n); got != want {
+				t.Errorf("policy %d: action(%q) = %b, patterns say %b", i, n, got, want)
+			}
+		}
 	}
 }
