@@ -311,26 +311,39 @@ func restoreUpstreamHeaders(h http.Header, s savedHeaders) {
 	}
 }
 
-// kindFor reports whether a response of Content-Type ct is masked, and how.
+// kindFor reports whether a response of Content-Type ct is masked, and how
+// (kind, ok), whether a 5xx body of that type is vetted as an error page
+// (scan, see scannable) and whether it is sniffed for JSON (untyped).
 // An upstream answers with one or two Content-Types over and over: the last
 // answer is kept, since parsing the media type is an allocation per response.
-func (h *ResponseRedact) kindFor(ct string) (redact.BodyKind, bool) {
+func (h *ResponseRedact) kindFor(ct string) kindAnswer {
 	if h.lastKind == nil {
-		return h.kindForUncached(ct)
+		return h.kindAnswer(ct)
 	}
 	if last := h.lastKind.Load(); last != nil && last.ct == ct {
-		return last.kind, last.ok
+		return *last
 	}
-	kind, ok := h.kindForUncached(ct)
-	h.lastKind.Store(&kindAnswer{ct: ct, kind: kind, ok: ok})
-	return kind, ok
+	a := h.kindAnswer(ct)
+	h.lastKind.Store(&a)
+	return a
 }
 
 // kindAnswer is one answer of kindFor.
 type kindAnswer struct {
-	ct   string
-	kind redact.BodyKind
-	ok   bool
+	ct      string
+	kind    redact.BodyKind
+	ok      bool
+	scan    bool // scannable(ct)
+	untyped bool // no Content-Type, or application/octet-stream
+}
+
+func (h *ResponseRedact) kindAnswer(ct string) kindAnswer {
+	kind, ok := h.kindForUncached(ct)
+	return kindAnswer{
+		ct: ct, kind: kind, ok: ok,
+		scan:    scannable(ct),
+		untyped: strings.TrimSpace(ct) == "" || mediaType(ct) == "application/octet-stream",
+	}
 }
 
 func (h *ResponseRedact) kindForUncached(ct string) (redact.BodyKind, bool) {

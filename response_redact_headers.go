@@ -210,13 +210,10 @@ func (h *ResponseRedact) jsonInScope() bool {
 	return false
 }
 
-// sniffs reports whether the body of this response (Content-Type ct) is
-// sniffed for JSON.
-func (w *redactWriter) sniffs(ct string) bool {
+// sniffs reports whether the body of this response, untyped or
+// application/octet-stream (see kindAnswer), is sniffed for JSON.
+func (w *redactWriter) sniffs() bool {
 	if w.h.Sniff == sniffOff || !w.h.jsonInScope() {
-		return false
-	}
-	if strings.TrimSpace(ct) != "" && mediaType(ct) != "application/octet-stream" {
 		return false
 	}
 	code := w.status

@@ -125,11 +125,11 @@ func (w *redactWriter) WriteHeader(code int) {
 // decide picks the mode of a final response from its status and header.
 func (w *redactWriter) decide(hdr http.Header) {
 	ct := firstHeader(hdr, "Content-Type")
-	kind, typeOK := w.h.kindFor(ct)
-	if w.sniffs(ct) && w.startSniff(hdr, kind, typeOK) {
+	a := w.h.kindFor(ct)
+	if a.untyped && w.sniffs() && w.startSniff(hdr, a.kind, a.ok) {
 		return
 	}
-	w.begin(hdr, ct, kind, typeOK, scannable(ct))
+	w.begin(hdr, ct, a.kind, a.ok, a.scan)
 }
 
 // begin sets the mode of a final response whose body kind is known.
