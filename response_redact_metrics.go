@@ -2,6 +2,7 @@ package gatehouse
 
 import (
 	"errors"
+	"sync"
 
 	"github.com/prometheus/client_golang/prometheus"
 )
@@ -11,6 +12,29 @@ import (
 type redactMetrics struct {
 	responses *prometheus.CounterVec // result
 	findings  *prometheus.CounterVec // type
+
+	// The counters of the label values seen so far, so that counting a
+	// response is not a WithLabelValues (label hashing under the vector's
+	// lock) each time.
+	byResult, byType counterCache
+}
+
+// counterCache keeps the children of one single-label CounterVec once
+// resolved. A child is created on first use, as with WithLabelValues, so
+// that the exposed series are the same. The label sets are bounded (see
+// redactMetrics), and so is the cache.
+type counterCache struct {
+	vec *prometheus.CounterVec
+	m   sync.Map // label value → prometheus.Counter
+}
+
+func (c *counterCache) get(label string) prometheus.Counter {
+	if v, ok := c.m.Load(label); ok {
+		return v.(prometheus.Counter)
+	}
+	ctr := c.vec.WithLabelValues(label)
+	c.m.Store(label, ctr)
+	return ctr
 }
 
 // Outcomes of one response, the values of the "result" label.
@@ -47,7 +71,9 @@ func newRedactMetrics(reg prometheus.Registerer) (*redactMetrics, error) {
 	if findings, err = registerCounterVec(reg, findings); err != nil {
 		return nil, err
 	}
-	return &redactMetrics{responses: responses, findings: findings}, nil
+	m := &redactMetrics{responses: responses, findings: findings}
+	m.byResult.vec, m.byType.vec = responses, findings
+	return m, nil
 }
 
 // registerCounterVec registers c, or returns the identical collector a

@@ -695,10 +695,10 @@ func (w *redactWriter) record() {
 			result, w.result = resultMasked, resultMasked
 		}
 	}
-	w.h.metrics.responses.WithLabelValues(result).Inc()
+	w.h.metrics.byResult.get(result).Inc()
 	n := w.findings.Total
 	for typ, c := range w.findings.Types {
-		w.h.metrics.findings.WithLabelValues(typ).Add(float64(c))
+		w.h.metrics.byType.get(typ).Add(float64(c))
 	}
 	if extra, ok := w.req.Context().Value(caddyhttp.ExtraLogFieldsCtxKey).(*caddyhttp.ExtraLogFields); ok {
 		extra.Set(zap.String("redact_result", result))
