@@ -29,8 +29,11 @@
 // large buffers (input window and output) come from a pool of the
 // Redactor's and go back to it zeroed (every byte ever written to them)
 // when the stream closes, so a large response costs no buffer growth and
-// no byte of one response ever sits in memory another stream can reach;
-// everything else is garbage once the response is done.
+// no byte of one response ever sits in memory another stream can reach.
+// For a body whose first write is 256 bytes or less, they start in storage
+// inside the Stream itself (with its first JSON levels and finding
+// counts), so a small body costs one allocation; everything but the
+// pooled buffers is garbage once the response is done.
 //
 // # Streaming, window and chunking
 //

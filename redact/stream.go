@@ -75,15 +75,33 @@ type Stream struct {
 
 	err    error
 	closed bool
+
+	// Inline storage, so that a small body costs one allocation (the
+	// Stream) instead of one per slice: the finding counts of the
+	// built-in detectors, the first JSON levels, and buf and out of a
+	// body whose first write is at most smallPiece bytes (half of small
+	// each; they move to the heap if they outgrow it).
+	types0  [detBuiltinEnd]int
+	levels0 [4]level
+	small   [2 * smallPiece]byte
 }
+
+// smallPiece is the longest first write whose input and output buffers
+// start in the Stream's inline storage.
+const smallPiece = 256
 
 // NewStream starts masking one body into dst.
 func (r *Redactor) NewStream(dst io.Writer, kind BodyKind) *Stream {
 	s := &Stream{r: r, dst: dst, kind: kind}
-	s.found0.types = make([]int, len(r.names))
+	if len(r.names) <= len(s.types0) {
+		s.found0.types = s.types0[:len(r.names)]
+	} else {
+		s.found0.types = make([]int, len(r.names))
+	}
 	s.tx.reset(0, false)
 	if kind == KindJSON {
 		s.js.init()
+		s.levels = s.levels0[:0]
 	}
 	return s
 }
@@ -101,8 +119,13 @@ func (s *Stream) Write(p []byte) (int, error) {
 	for len(p) > 0 {
 		piece := p[:min(len(p), maxPiece)]
 		p = p[len(piece):]
-		if s.buf == nil && len(piece) >= pooledPiece {
-			s.buf, s.out, s.pooled = s.r.bufs.get(), s.r.bufs.get(), true
+		if s.buf == nil {
+			switch {
+			case len(piece) >= pooledPiece:
+				s.buf, s.out, s.pooled = s.r.bufs.get(), s.r.bufs.get(), true
+			case len(piece) <= smallPiece && s.out == nil:
+				s.buf, s.out = s.small[:0:smallPiece], s.small[smallPiece:smallPiece:2*smallPiece]
+			}
 		}
 		s.buf = append(s.buf, piece...)
 		s.bufHW = max(s.bufHW, len(s.buf))
