@@ -721,3 +721,30 @@ func TestResponseRedactScanHeaders(t *testing.T) {
 		t.Errorf("skipped responses = %v, want 1", v)
 	}
 }
+
+// TestRedactContentLengthReuse: a held body gets the upstream's own
+// Content-Length value back only when it says exactly the masked length.
+func TestRedactContentLengthReuse(t *testing.T) {
+	for _, tt := range []struct {
+		declared []string
+		n        int
+		reused   bool
+	}{
+		{[]string{"200"}, 200, true},
+		{[]string{"0"}, 0, true},
+		{[]string{"201"}, 200, false},
+		{[]string{"0200"}, 200, false},
+		{[]string{" 200"}, 200, false},
+		{[]string{"200", "200"}, 200, false},
+		{nil, 200, false},
+	} {
+		w := &redactWriter{declaredLen: tt.declared}
+		got := w.contentLength(tt.n)
+		if len(got) != 1 || got[0] != strconv.Itoa(tt.n) {
+			t.Errorf("declared %q, %d bytes: Content-Length %q", tt.declared, tt.n, got)
+		}
+		if reused := len(tt.declared) > 0 && &got[0] == &tt.declared[0]; reused != tt.reused {
+			t.Errorf("declared %q, %d bytes: reused %v, want %v", tt.declared, tt.n, reused, tt.reused)
+		}
+	}
+}

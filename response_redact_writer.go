@@ -82,6 +82,9 @@ type redactWriter struct {
 	hold        []byte
 	holdFull    bool
 	out         []byte // masked output not yet written on (≤ outBufSize)
+	// declaredLen is the upstream's Content-Length value, removed from the
+	// header (stripRepresentationHeaders) until the masked length is known.
+	declaredLen []string
 
 	// modeSniff: what the Content-Type alone would give, and the
 	// (decoded) bytes held until the first non-whitespace one.
@@ -156,6 +159,7 @@ func (w *redactWriter) begin(hdr http.Header, ct string, kind redact.BodyKind, t
 		return
 	}
 
+	w.declaredLen = hdr["Content-Length"]
 	declaredLen := firstHeader(hdr, "Content-Length")
 	codings, encErr := redact.ParseContentEncoding(hdr["Content-Encoding"])
 	stripRepresentationHeaders(hdr)
@@ -481,6 +485,17 @@ func parseContentLength(v string) (int64, error) {
 
 var errNoContentLength = errors.New("no Content-Length")
 
+// contentLength is the Content-Length header value of an n-byte body: the
+// upstream's own value when it says exactly that (nothing was masked, and
+// nothing is allocated), else a new one.
+func (w *redactWriter) contentLength(n int) []string {
+	var buf [20]byte
+	if v := w.declaredLen; len(v) == 1 && v[0] == string(strconv.AppendInt(buf[:0], int64(n), 10)) {
+		return v
+	}
+	return []string{strconv.Itoa(n)}
+}
+
 // finish completes the response once the upstream handler is done.
 // aborted means the upstream panicked with http.ErrAbortHandler after we
 // refused its body.
@@ -552,7 +567,7 @@ func (w *redactWriter) finish(nextErr error, aborted bool) error {
 	if hdr := w.Header(); err == nil && !w.sentHeader && hdr["Trailer"] == nil {
 		// The whole masked body is held: say its length, as the upstream
 		// did, rather than make the client read it chunked.
-		hdr["Content-Length"] = []string{strconv.Itoa(len(w.out))}
+		hdr["Content-Length"] = w.contentLength(len(w.out))
 	}
 	if err == nil {
 		err = w.flushOut()
