@@ -284,10 +284,16 @@ func (h *ResponseRedact) serveNext(rw *redactWriter, r *http.Request, next caddy
 // sent. In place rather than on a copy of the request: a copy is one of
 // the largest allocations of a small proxied request.
 func upstreamHeaders(h http.Header) (saved savedHeaders) {
-	saved = savedHeaders{h["Accept-Encoding"], h["Range"], h["If-Range"]}
+	rng, hasRange := h["Range"]
+	ifRange, hasIfRange := h["If-Range"]
+	saved = savedHeaders{h["Accept-Encoding"], rng, ifRange}
 	h["Accept-Encoding"] = identityEncoding
-	delete(h, "Range")
-	delete(h, "If-Range")
+	if hasRange { // (most requests have neither: no delete to hash)
+		delete(h, "Range")
+	}
+	if hasIfRange {
+		delete(h, "If-Range")
+	}
 	return saved
 }
 

@@ -160,7 +160,10 @@ func (w *redactWriter) begin(hdr http.Header, ct string, kind redact.BodyKind, t
 	}
 
 	w.declaredLen = hdr["Content-Length"]
-	declaredLen := firstHeader(hdr, "Content-Length")
+	var declaredLen string
+	if len(w.declaredLen) > 0 {
+		declaredLen = w.declaredLen[0]
+	}
 	codings, encErr := redact.ParseContentEncoding(hdr["Content-Encoding"])
 	stripRepresentationHeaders(hdr)
 
