@@ -73,6 +73,8 @@ type decisionLog struct {
 	sampler *logSampler // nil: every line is written
 	metrics *decisionMetrics
 	allow   prometheus.Counter // pre-resolved: allow is the hot path
+	// messages[i] is the log message of decisionNames[i].
+	messages [len(decisionNames)]string
 
 	monitorDefault bool // the gatehouse app's monitor setting
 }
@@ -131,7 +133,24 @@ func newDecisionLogWith(module string, logger *zap.Logger, rate int, m *decision
 		l.sampler = newLogSampler(rate, time.Now)
 	}
 	l.allow = m.decisions.WithLabelValues(module, decisionAllow, "")
+	for i, d := range decisionNames {
+		l.messages[i] = module + ": " + d
+	}
 	return l
+}
+
+// decisionNames are the decisions whose log message ("module: decision")
+// is built once per module instead of once per line.
+var decisionNames = [...]string{decisionAllow, decisionBlock, decisionWouldBlock, decisionMask, decisionWouldMask}
+
+// message is the log message of decision.
+func (l *decisionLog) message(decision string) string {
+	for i, d := range decisionNames {
+		if d == decision && l.messages[i] != "" {
+			return l.messages[i]
+		}
+	}
+	return l.module + ": " + decision
 }
 
 // allowed counts a request the module let through untouched.
@@ -149,7 +168,7 @@ func (l *decisionLog) record(r *http.Request, d decision, extra ...zap.Field) {
 	if d.Decision == decisionBlock {
 		level = zapcore.WarnLevel
 	}
-	ce := l.logger.Check(level, l.module+": "+d.Decision)
+	ce := l.logger.Check(level, l.message(d.Decision))
 	if ce == nil {
 		return
 	}
@@ -314,8 +333,11 @@ func notifyDecisionObservers(r *http.Request, module string, d *decision) {
 	if p == nil {
 		return
 	}
+	// Observers get a copy: handing them d itself would move every
+	// caller's decision to the heap, observed or not.
+	dc := *d
 	for _, o := range *p {
-		o.observeDecision(r, module, d)
+		o.observeDecision(r, module, &dc)
 	}
 }
 
