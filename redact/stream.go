@@ -78,12 +78,15 @@ type Stream struct {
 
 	// Inline storage, so that a small body costs one allocation (the
 	// Stream) instead of one per slice: the finding counts of the
-	// built-in detectors, the first JSON levels, and buf and out of a
-	// body whose first write is at most smallPiece bytes (half of small
-	// each; they move to the heap if they outgrow it).
-	types0  [detBuiltinEnd]int
-	levels0 [4]level
-	small   [2 * smallPiece]byte
+	// built-in detectors, the first pending matches, finding paths and
+	// JSON levels, and buf and out of a body whose first write is at most
+	// smallPiece bytes (half of small each). A slice that outgrows its
+	// inline storage moves to the heap.
+	types0   [detBuiltinEnd]int
+	pending0 [2]match
+	paths0   [2]pathCount
+	levels0  [4]level
+	small    [2 * smallPiece]byte
 }
 
 // smallPiece is the longest first write whose input and output buffers
@@ -98,6 +101,7 @@ func (r *Redactor) NewStream(dst io.Writer, kind BodyKind) *Stream {
 	} else {
 		s.found0.types = make([]int, len(r.names))
 	}
+	s.pending, s.found0.paths = s.pending0[:0], s.paths0[:0]
 	s.tx.reset(0, false)
 	if kind == KindJSON {
 		s.js.init()
