@@ -106,6 +106,18 @@ type HeaderRules struct {
 	// prefixFirst has bit c&63 set for the lower-cased first byte c of
 	// every prefix: a name whose first byte is not in it matches none.
 	prefixFirst uint64
+	// exactFilter has bit exactBit(n) set for every exact name n: a name
+	// whose bit is clear (most names: Content-Type, Date …) equals no
+	// exact name in any case, and only the prefixes can match it.
+	exactFilter [16]uint64
+}
+
+// exactBit is a bit of HeaderRules.exactFilter for a non-empty name: its
+// length and last byte, case-insensitively, so that a name and its
+// canonical form (which differ only in the case of ASCII letters) share
+// it.
+func exactBit(name string) uint {
+	return uint(len(name)&31)<<5 | uint(lowerASCII(name[len(name)-1])&31)
 }
 
 // headerAction is what the rules do with one header name.
@@ -193,6 +205,8 @@ func CompileHeaderRules(p HeaderPolicy) (*HeaderRules, error) {
 	for _, set := range [...]map[string]struct{}{h.removeExact, h.maskExact, h.scanExact} {
 		for n := range set {
 			h.actions[n] = h.patternAction(n)
+			b := exactBit(n)
+			h.exactFilter[b>>6] |= 1 << (b & 63)
 		}
 	}
 	for _, n := range commonResponseHeaders {
@@ -217,11 +231,19 @@ func (h *HeaderRules) patternAction(key string) headerAction {
 	return a
 }
 
-// action is patternAction(key), precomputed for the usual names: one map
-// lookup for a canonical key (as net/http keeps them), two for a name
-// whose canonical form is precomputed; any other name is matched against
-// the prefixes only, since every exact name is in actions.
+// action is patternAction(key), precomputed for the usual names: a name
+// that no exact name can be (exactFilter) is matched against the prefixes
+// only; otherwise one map lookup for a canonical key (as net/http keeps
+// them), two for a name whose canonical form is precomputed; any other
+// name is matched against the prefixes only, since every exact name is in
+// actions.
 func (h *HeaderRules) action(key string) headerAction {
+	if key == "" {
+		return 0
+	}
+	if b := exactBit(key); h.exactFilter[b>>6]&(1<<(b&63)) == 0 {
+		return h.prefixAction(key)
+	}
 	if a, ok := h.actions[key]; ok {
 		return a
 	}
@@ -238,7 +260,7 @@ func (h *HeaderRules) action(key string) headerAction {
 
 // prefixAction is what the prefix patterns alone say of key.
 func (h *HeaderRules) prefixAction(key string) headerAction {
-	if key == "" || h.prefixFirst&(1<<(lowerASCII(key[0])&63)) == 0 {
+	if h.prefixFirst&(1<<(lowerASCII(key[0])&63)) == 0 {
 		return 0
 	}
 	var a headerAction
