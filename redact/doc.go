@@ -30,10 +30,12 @@
 // Redactor's and go back to it zeroed (every byte ever written to them)
 // when the stream closes, so a large response costs no buffer growth and
 // no byte of one response ever sits in memory another stream can reach.
-// For a body whose first write is 256 bytes or less, they start in storage
-// inside the Stream itself (with its first JSON levels and finding
-// counts), so a small body costs one allocation; everything but the
-// pooled buffers is garbage once the response is done.
+// For a body whose first write is 256 bytes or less, they are the two
+// halves of a 512-byte array from a second pool of the Redactor's, zeroed
+// whole when the stream closes; the Stream keeps its first JSON levels,
+// pending matches and finding counts inline, so a small body costs one
+// allocation, the Stream. Everything but the pooled buffers is garbage
+// once the response is done.
 //
 // # Streaming, window and chunking
 //

@@ -79,18 +79,19 @@ type Stream struct {
 	// Inline storage, so that a small body costs one allocation (the
 	// Stream) instead of one per slice: the finding counts of the
 	// built-in detectors, the first pending matches, finding paths and
-	// JSON levels, and buf and out of a body whose first write is at most
-	// smallPiece bytes (half of small each). A slice that outgrows its
-	// inline storage moves to the heap.
+	// JSON levels. A slice that outgrows its inline storage moves to the
+	// heap.
 	types0   [detBuiltinEnd]int
 	pending0 [2]match
 	paths0   [2]pathCount
 	levels0  [4]level
-	small    [2 * smallPiece]byte
+	// small is a pooled array (r.bufs.small) whose halves are buf and
+	// out of a body whose first write is at most smallPiece bytes.
+	small *[2 * smallPiece]byte
 }
 
 // smallPiece is the longest first write whose input and output buffers
-// start in the Stream's inline storage.
+// start in a small pooled array.
 const smallPiece = 256
 
 // NewStream starts masking one body into dst.
@@ -128,6 +129,7 @@ func (s *Stream) Write(p []byte) (int, error) {
 			case len(piece) >= pooledPiece:
 				s.buf, s.out, s.pooled = s.r.bufs.get(), s.r.bufs.get(), true
 			case len(piece) <= smallPiece && s.out == nil:
+				s.small = s.r.bufs.getSmall()
 				s.buf, s.out = s.small[:0:smallPiece], s.small[smallPiece:smallPiece:2*smallPiece]
 			}
 		}
@@ -174,6 +176,10 @@ func (s *Stream) Close() error {
 	if s.pooled {
 		s.r.bufs.put(s.buf, max(s.bufHW, len(s.buf)))
 		s.r.bufs.put(s.out, max(s.outHW, len(s.out)))
+	}
+	if s.small != nil {
+		s.r.bufs.putSmall(s.small)
+		s.small = nil
 	}
 	s.buf, s.pending, s.out = nil, nil, nil
 	return s.err
@@ -324,6 +330,7 @@ type bufPool struct {
 	pool    sync.Pool // of *[]byte
 	size    int       // capacity of a new buffer
 	maxSize int       // largest capacity pooled
+	small   sync.Pool // of *[2 * smallPiece]byte: buf and out of a small body
 }
 
 func newBufPool(window int) *bufPool {
@@ -345,4 +352,18 @@ func (bp *bufPool) put(b []byte, used int) {
 	clear(b[:used])
 	b = b[:0]
 	bp.pool.Put(&b)
+}
+
+func (bp *bufPool) getSmall() *[2 * smallPiece]byte {
+	if a, ok := bp.small.Get().(*[2 * smallPiece]byte); ok {
+		return a
+	}
+	return new([2 * smallPiece]byte)
+}
+
+// putSmall zeroes a and pools it. The whole array is cleared: zeroing 512
+// bytes costs less than tracking what was written.
+func (bp *bufPool) putSmall(a *[2 * smallPiece]byte) {
+	clear(a[:])
+	bp.small.Put(a)
 }
