@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"math/rand/v2"
 	"strings"
 	"sync"
@@ -207,6 +208,51 @@ func TestLongValuesAcrossWindow(t *testing.T) {
 			if bytes.Contains(out, []byte("eyJzdWIiOiIx")) || bytes.Contains(out, []byte("MIIEvQ")) || bytes.Contains(out, []byte("sig_sig")) {
 				t.Errorf("kind %d: long value leaked: %q", kind, excerpt(out, bytes.Index(out, []byte("MIIE"))))
 			}
+		}
+	}
+}
+
+// TestStreamPooledBuffersZeroed: the buffers a stream gives back to its
+// Redactor's pools (a small body's array, a large body's input and output
+// buffers) hold no byte of the body afterwards.
+func TestStreamPooledBuffersZeroed(t *testing.T) {
+	r, err := New(Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	small := []byte(`{"email":"alice.smith@example.org","n":1}`)
+	s := r.NewStream(io.Discard, KindJSON)
+	if _, err := s.Write(small); err != nil {
+		t.Fatal(err)
+	}
+	arr := s.small
+	if arr == nil {
+		t.Fatal("a small body took no pooled array")
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	for i, c := range arr {
+		if c != 0 {
+			t.Fatalf("small array byte %d = %q after Close", i, c)
+		}
+	}
+
+	large := bytes.Repeat([]byte("mail alice.smith@example.org now\n"), 300)
+	s = r.NewStream(io.Discard, KindText)
+	if _, err := s.Write(large); err != nil {
+		t.Fatal(err)
+	}
+	if !s.pooled {
+		t.Fatal("a large body took no pooled buffers")
+	}
+	buf, out := s.buf[:cap(s.buf)], s.out[:cap(s.out)]
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	for _, b := range [][]byte{buf, out} {
+		if i := bytes.IndexFunc(b, func(r rune) bool { return r != 0 }); i >= 0 {
+			t.Fatalf("pooled buffer byte %d non-zero after Close", i)
 		}
 	}
 }
