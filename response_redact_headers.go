@@ -276,7 +276,7 @@ func (w *redactWriter) endSniff() error {
 		// Decoded already: pass the decoded bytes on, unmasked.
 		w.kind, w.mode, w.passing, w.closed, w.result = kind, modeMask, true, true, resultSkipped
 	} else {
-		w.begin(hdr, ct, kind, typeOK, scan)
+		w.begin(hdr, ct, kind, typeOK, scan, allMarks) // hdr may have changed since WriteHeader
 	}
 	switch w.mode {
 	case modeFail:

@@ -161,3 +161,22 @@ func provisionAndValidate(t *testing.T, h *ResponseRedact) error {
 	}
 	return h.Validate()
 }
+
+// TestHeaderMarks: every field the writer looks up or deletes only when
+// applyHeaderRules marked it present has a mark, and fields are marked
+// only under their canonical key (the one looked up).
+func TestHeaderMarks(t *testing.T) {
+	names := append([]string{"Content-Type", "Content-Length", "Content-Encoding", "Etag", "Set-Cookie"}, representationHeaders[:]...)
+	names = append(names, urlHeaderNames...)
+	for _, n := range names {
+		if headerMark(n) == 0 {
+			t.Errorf("%s has no mark", n)
+		}
+		if headerMark(strings.ToLower(n)) != 0 {
+			t.Errorf("%s marked under a non-canonical key", strings.ToLower(n))
+		}
+	}
+	if headerMark("Date") != 0 || headerMark("X-Request-Id") != 0 {
+		t.Error("unneeded fields marked")
+	}
+}

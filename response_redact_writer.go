@@ -113,7 +113,7 @@ func (w *redactWriter) WriteHeader(code int) {
 		return // superfluous, as net/http would say
 	}
 	hdr := w.Header()
-	w.applyHeaderRules(hdr)
+	marks := w.applyHeaderRules(hdr)
 	if code < 200 {
 		if code == http.StatusSwitchingProtocols {
 			w.status, w.mode, w.result, w.sentHeader = code, modePass, resultSkipped, true
@@ -122,22 +122,27 @@ func (w *redactWriter) WriteHeader(code int) {
 		return
 	}
 	w.status = code
-	w.decide(hdr)
+	w.decide(hdr, marks)
 }
 
-// decide picks the mode of a final response from its status and header.
-func (w *redactWriter) decide(hdr http.Header) {
-	ct := firstHeader(hdr, "Content-Type")
+// decide picks the mode of a final response from its status and header;
+// marks says which header fields it has (applyHeaderRules).
+func (w *redactWriter) decide(hdr http.Header, marks headerMarks) {
+	var ct string
+	if marks&markContentType != 0 {
+		ct = firstHeader(hdr, "Content-Type")
+	}
 	a := w.h.kindFor(ct)
 	if a.untyped && w.sniffs() && w.startSniff(hdr, a.kind, a.ok) {
 		return
 	}
-	w.begin(hdr, ct, a.kind, a.ok, a.scan)
+	w.begin(hdr, ct, a.kind, a.ok, a.scan, marks)
 }
 
 // begin sets the mode of a final response whose body kind is known.
-// scan says whether a 5xx body may be vetted as an error page.
-func (w *redactWriter) begin(hdr http.Header, ct string, kind redact.BodyKind, typeOK, scan bool) {
+// scan says whether a 5xx body may be vetted as an error page; marks which
+// header fields hdr has (allMarks when not known).
+func (w *redactWriter) begin(hdr http.Header, ct string, kind redact.BodyKind, typeOK, scan bool, marks headerMarks) {
 	code := w.status
 	w.kind = kind
 	w.maskBody = typeOK && w.h.statuses.match(code)
@@ -159,18 +164,27 @@ func (w *redactWriter) begin(hdr http.Header, ct string, kind redact.BodyKind, t
 		return
 	}
 
-	w.declaredLen = hdr["Content-Length"]
+	// (Fields that marks says are absent are not looked up or deleted.)
+	if marks&markContentLength != 0 {
+		w.declaredLen = hdr["Content-Length"]
+	}
 	var declaredLen string
 	if len(w.declaredLen) > 0 {
 		declaredLen = w.declaredLen[0]
 	}
-	codings, encErr := redact.ParseContentEncoding(hdr["Content-Encoding"])
-	stripRepresentationHeaders(hdr)
+	var codings []string
+	var encErr error
+	if marks&markContentEncoding != 0 {
+		codings, encErr = redact.ParseContentEncoding(hdr["Content-Encoding"])
+	}
+	if marks&(markContentLength|markRepresentation) != 0 {
+		stripRepresentationHeaders(hdr)
+	}
 
 	bodyless := w.req.Method == http.MethodHead || code == http.StatusNoContent || code == http.StatusNotModified
 	if bodyless {
 		// The same headers as the masked GET would have.
-		if encErr == nil {
+		if encErr == nil && marks&markContentEncoding != 0 {
 			delete(hdr, "Content-Encoding")
 		}
 		w.mode, w.result = modeNoBody, resultNoBody
@@ -181,7 +195,9 @@ func (w *redactWriter) begin(hdr http.Header, ct string, kind redact.BodyKind, t
 		w.fail(encErr, resultUnknownEncoding)
 		return
 	}
-	delete(hdr, "Content-Encoding")
+	if marks&markContentEncoding != 0 {
+		delete(hdr, "Content-Encoding")
+	}
 
 	if errorPage {
 		w.mode = modeHold
@@ -204,20 +220,58 @@ func (w *redactWriter) begin(hdr http.Header, ct string, kind redact.BodyKind, t
 
 // applyHeaderRules removes and masks headers and runs the detectors over
 // the values of the headers configured for scanning (1xx headers too: they
-// reach the client as well).
-func (w *redactWriter) applyHeaderRules(hdr http.Header) {
-	w.h.headerRule.Apply(hdr)
+// reach the client as well). It returns which of the fields the handler
+// looks at are left in hdr; the answer holds until hdr's keys change.
+func (w *redactWriter) applyHeaderRules(hdr http.Header) headerMarks {
+	var marks headerMarks
+	w.h.headerRule.ApplyEach(hdr, func(k string) { marks |= headerMark(k) })
 	if w.h.headerRule.Scans() {
 		w.addHeaderFindings(w.h.headerRule.ScanValues(hdr, w.h.redactor))
 	}
-	if w.h.URLHeaders != urlHeadersOff {
+	if w.h.URLHeaders != urlHeadersOff && marks&markURL != 0 {
 		w.addHeaderFindings(scanURLHeaders(hdr, w.h.redactor, w.h.maskWith))
 	}
-	if w.h.cookies != nil {
+	if w.h.cookies != nil && marks&markSetCookie != 0 {
 		if n := w.h.cookies.maskCookies(hdr, w.h.cookieRepl); n > 0 {
 			w.addHeaderFindings(redact.Findings{Total: n, Types: map[string]int{"cookie": n}})
 		}
 	}
+	return marks
+}
+
+// headerMarks says which of the response header fields the handler looks
+// up or deletes are present (under their canonical keys, the only ones it
+// looks up), so that absent ones cost nothing.
+type headerMarks uint8
+
+const (
+	markContentType     headerMarks = 1 << iota
+	markContentLength               // Content-Length
+	markContentEncoding             // Content-Encoding
+	markRepresentation              // representationHeaders but Content-Length
+	markURL                         // urlHeaderNames
+	markSetCookie                   // Set-Cookie
+
+	allMarks headerMarks = 1<<iota - 1
+)
+
+// headerMark is the mark of header key k, 0 for the others.
+func headerMark(k string) headerMarks {
+	switch k {
+	case "Content-Type":
+		return markContentType
+	case "Content-Length":
+		return markContentLength
+	case "Content-Encoding":
+		return markContentEncoding
+	case "Content-Md5", "Digest", "Content-Digest", "Repr-Digest", "Accept-Ranges", "Etag":
+		return markRepresentation
+	case "Location", "Content-Location", "Refresh", "Link":
+		return markURL
+	case "Set-Cookie":
+		return markSetCookie
+	}
+	return 0
 }
 
 // addHeaderFindings counts values masked in header values.
@@ -776,16 +830,17 @@ func (w *redactWriter) recordDecision(result string, n int) {
 // promise of ranges. Weak ETags stay: the masked body is semantically the
 // same representation.
 func stripRepresentationHeaders(hdr http.Header) {
-	delete(hdr, "Content-Length")
-	delete(hdr, "Content-Md5")
-	delete(hdr, "Digest")
-	delete(hdr, "Content-Digest")
-	delete(hdr, "Repr-Digest")
-	delete(hdr, "Accept-Ranges")
+	for _, k := range representationHeaders {
+		delete(hdr, k)
+	}
 	if etag := firstHeader(hdr, "Etag"); etag != "" && !strings.HasPrefix(etag, "W/") {
 		delete(hdr, "Etag")
 	}
 }
+
+// representationHeaders are the fields stripRepresentationHeaders always
+// drops (a strong Etag goes too).
+var representationHeaders = [...]string{"Content-Length", "Content-Md5", "Digest", "Content-Digest", "Repr-Digest", "Accept-Ranges"}
 
 // clearEntityHeaders drops the upstream's description of a body that is
 // not sent (the response becomes a 502 or a generic error).

@@ -322,6 +322,13 @@ func isTokenChar(c byte) bool {
 // header fields were removed and masked. Keys of hdr are expected in
 // canonical form, as net/http keeps them.
 func (h *HeaderRules) Apply(hdr http.Header) (removed, masked int) {
+	return h.ApplyEach(hdr, nil)
+}
+
+// ApplyEach is Apply, calling kept (unless nil) with the key of every
+// header field left in hdr, so that the caller learns which fields are
+// there without looking each one up.
+func (h *HeaderRules) ApplyEach(hdr http.Header, kept func(key string)) (removed, masked int) {
 	for k, vv := range hdr {
 		a := h.action(k)
 		if a&actRemove != 0 {
@@ -334,6 +341,9 @@ func (h *HeaderRules) Apply(hdr http.Header) (removed, masked int) {
 				vv[i] = h.maskWith
 			}
 			masked++
+		}
+		if kept != nil {
+			kept(k)
 		}
 	}
 	return removed, masked
