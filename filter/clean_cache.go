@@ -21,8 +21,9 @@ import (
 // The cache holds no value, only two 64-bit hashes of it under seeds
 // chosen when the engine is built (so nothing secret stays in memory, and
 // no one can craft a value that collides with a cached one without
-// knowing the seeds: 2^-128 per lookup). It is direct-mapped with a fixed
-// number of slots: bounded memory, no locks, no eviction bookkeeping; a
+// knowing the seeds: 2^-127 per lookup). It is two-way set-associative with
+// a fixed number of slots: bounded memory, no locks, no eviction
+// bookkeeping beyond moving a pair's first slot to its second; a
 // slot written by two requests at once can only hold a mix of two clean
 // values' hashes, which no third value matches.
 type cleanCache struct {
@@ -41,13 +42,15 @@ const (
 	// Both are powers of two.
 	cleanCacheSlots = 4096
 	cleanValueSlots = 16384
-	// cleanCacheMin is the shortest header value worth remembering:
-	// shorter ones cost less to inspect than to hash twice.
-	cleanCacheMin = 48
-	// cleanValueMin is the same for query and body values, which cost
-	// more per byte (every detector runs on them, not the header
-	// fast paths): a four-byte word takes several times the two hashes.
-	cleanValueMin = 4
+	// cleanCacheMin is the shortest header value worth remembering: a
+	// Host or Content-Type value costs some hundred nanoseconds to
+	// inspect, ten times its two hashes.
+	cleanCacheMin = 8
+	// cleanValueMin is the same for query and body values and request
+	// paths, which cost more per byte (every detector runs on them, not
+	// the header fast paths): a three-letter currency code takes several
+	// times the two hashes.
+	cleanValueMin = 3
 	// cleanCacheMax bounds the value hashed on every lookup.
 	cleanCacheMax = 8 << 10
 )
@@ -70,7 +73,7 @@ func (c *cleanCache) table(k Kind, n int) []cleanSlot {
 		if n >= cleanCacheMin {
 			return c.slots
 		}
-	case KindQueryValue, KindBodyValue:
+	case KindQueryValue, KindBodyValue, KindPath:
 		if n >= cleanValueMin {
 			return c.values
 		}
@@ -90,16 +93,32 @@ func (c *cleanCache) hashes(k Kind, name, v string) (uint64, uint64) {
 }
 
 // clean says whether the value of hashes (h1, h2) was inspected before and
-// found clean.
+// found clean. The table is two-way set-associative: a value may sit in
+// either slot of its pair (adjacent, one cache line), so two busy values
+// whose hashes pick the same pair do not keep evicting each other.
 func clean(t []cleanSlot, h1, h2 uint64) bool {
-	s := &t[h1&uint64(len(t)-1)]
-	return s.h1.Load() == h1 && s.h2.Load() == h2
+	i := h1 & uint64(len(t)-2)
+	s, o := &t[i], &t[i+1]
+	return s.h1.Load() == h1 && s.h2.Load() == h2 || o.h1.Load() == h1 && o.h2.Load() == h2
 }
 
-// remember records the value of hashes (h1, h2) as clean.
+// remember records the value of hashes (h1, h2) as clean, in the first
+// slot of its pair; what was there moves to the second, and what was in
+// the second is forgotten (the most recently found clean value is kept
+// first).
 func remember(t []cleanSlot, h1, h2 uint64) {
-	s := &t[h1&uint64(len(t)-1)]
-	s.h2.Store(0) // a reader between the stores sees no match
+	i := h1 & uint64(len(t)-2)
+	s, o := &t[i], &t[i+1]
+	if p1, p2 := s.h1.Load(), s.h2.Load(); p1 != h1 || p2 != h2 {
+		store(o, p1, p2)
+	}
+	store(s, h1, h2)
+}
+
+// store writes (h1, h2) into slot s; a reader between the stores sees no
+// match.
+func store(s *cleanSlot, h1, h2 uint64) {
+	s.h2.Store(0)
 	s.h1.Store(h1)
 	s.h2.Store(h2)
 }

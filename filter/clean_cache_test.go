@@ -103,7 +103,7 @@ func TestCleanCacheBodyValues(t *testing.T) {
 		return d
 	}
 	for i := range 3 {
-		if d := send("status=shipped", `{"note":"gift wrap, ring the bell","currency":"EUR"}`); d.Blocked {
+		if d := send("status=shipped", `{"note":"gift wrap, ring the bell","currency":"EUR","ok":"no"}`); d.Blocked {
 			t.Fatalf("round %d: clean body blocked: %+v", i, d)
 		}
 		if d := send("status=1%27%20OR%20%271%27=%271", `{"note":"gift wrap, ring the bell"}`); !d.Blocked {
@@ -128,7 +128,42 @@ func TestCleanCacheBodyValues(t *testing.T) {
 			t.Errorf("%v %s=%q remembered in the header table", c.kind, c.name, c.value)
 		}
 	}
-	if h1, h2 := e.clean.hashes(KindBodyValue, "currency", "EUR"); clean(e.clean.values, h1, h2) {
+	if h1, h2 := e.clean.hashes(KindPath, "", "/orders"); !clean(e.clean.values, h1, h2) {
+		t.Error("the request path was not remembered")
+	}
+	for i := range 2 {
+		r := httptest.NewRequest("GET", "/orders/..%2f..%2f..%2fetc%2fpasswd", nil)
+		if d, err := e.InspectRequest(r, RequestInfo{All: true}); err != nil || !d.Blocked {
+			t.Fatalf("round %d: path attack passed: %+v %v", i, d, err)
+		}
+	}
+	if h1, h2 := e.clean.hashes(KindBodyValue, "currency", "EUR"); !clean(e.clean.values, h1, h2) {
+		t.Error("a three-letter code was not remembered")
+	}
+	if h1, h2 := e.clean.hashes(KindBodyValue, "ok", "no"); clean(e.clean.values, h1, h2) {
 		t.Error("a value shorter than cleanValueMin was remembered")
+	}
+}
+
+// TestCleanCacheTwoWays: two values whose hashes pick the same pair of
+// slots are both remembered; a third one keeps the two most recent.
+func TestCleanCacheTwoWays(t *testing.T) {
+	tab := make([]cleanSlot, 8)
+	a, b, c := uint64(0x10), uint64(0x11), uint64(0x90) // one pair: index 0
+	remember(tab, a, 1)
+	remember(tab, b, 3)
+	if !clean(tab, a, 1) || !clean(tab, b, 3) {
+		t.Fatal("two values of one pair: not both remembered")
+	}
+	remember(tab, b, 3) // again: a must stay
+	if !clean(tab, a, 1) {
+		t.Fatal("remembering a value twice evicted its neighbour")
+	}
+	remember(tab, c, 5)
+	if !clean(tab, c, 5) || !clean(tab, b, 3) || clean(tab, a, 1) {
+		t.Fatal("a third value of the pair: the two most recent are not the ones kept")
+	}
+	if clean(tab, a, 3) || clean(tab, b, 1) {
+		t.Fatal("a slot matched another value's second hash")
 	}
 }
