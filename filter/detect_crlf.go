@@ -18,9 +18,9 @@ var (
 	aloneCommands = []string{"quit", "data", "stat", "noop", "logout"}
 )
 
-// crlfClasses: a line break, or a character that one encodes (U+560A …);
-// a value with none of these classes gives detectCRLF nothing to find, and
-// runDetectors does not call it.
+// crlfClasses: a line break, or a character that one encodes (U+560A …),
+// the classes detectCRLF's first test needs one of; runDetectors does not
+// call it for a value with neither.
 const crlfClasses = cNL | cHigh
 
 // detectCRLF flags a line break (also the U+560A/U+560D trick, whose low
@@ -28,7 +28,7 @@ const crlfClasses = cNL | cHigh
 // mail protocol command.
 func detectCRLF(e *emitter, v *value) {
 	d := v.dec
-	if v.cls&crlfClasses == 0 || v.cls&cNL == 0 && !(v.cls&cHigh != 0 && (strings.Contains(d, "\u560a") || strings.Contains(d, "\u560d") || strings.Contains(d, "\u010a") || strings.Contains(d, "\u010d"))) {
+	if v.cls&cNL == 0 && !(v.cls&cHigh != 0 && (strings.Contains(d, "\u560a") || strings.Contains(d, "\u560d") || strings.Contains(d, "\u010a") || strings.Contains(d, "\u010d"))) {
 		return
 	}
 	strictPlace := v.kind != KindBodyValue && v.kind != KindBodyRaw

@@ -338,12 +338,7 @@ func proseCannotInject(v *value, d string) bool {
 // variables (@), statement separators, comments (#) and of what
 // libinjection reads differently in upper case ($, \) or as a string
 // (", `).
-var proseSQLByte = func() (t [256]bool) {
-	for _, c := range []byte("&|@;#$\\\"`'") {
-		t[c] = true
-	}
-	return t
-}()
+var proseSQLByte = byteSet("&|@;#$\\\"`'")
 
 // sqlWordByte: the bytes of a word as proseCannotInject splits them, a
 // subset of libinjection's (which also takes digits, and stops at fewer

@@ -95,12 +95,7 @@ func urlHost(s string) string {
 
 // authorityEnd are the bytes that end a URL's authority for urlHost (a
 // table: strings.IndexAny builds its set on every call).
-var authorityEnd = func() (t [256]bool) {
-	for _, c := range []byte("/?#\\ \"'<>") {
-		t[c] = true
-	}
-	return t
-}()
+var authorityEnd = byteSet("/?#\\ \"'<>")
 
 // classifyHost scores a URL host; raw is the value as sent, to tell an IP
 // spelled with Unicode look-alikes (①②⑦.⓪.⓪.①, 127。0。0。1) from a

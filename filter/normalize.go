@@ -517,17 +517,21 @@ func indexFrom(s string, from int, sub string) int {
 	return -1
 }
 
+// byteSet is the table of the bytes of s, for a per-byte test without the
+// set strings.IndexAny builds on every call.
+func byteSet(s string) (t [256]bool) {
+	for i := 0; i < len(s); i++ {
+		t[s[i]] = true
+	}
+	return t
+}
+
 func isalpha(c byte) bool { return ('a' <= c && c <= 'z') || ('A' <= c && c <= 'Z') }
 
 // decodeLead are the bytes needsDecode looks further at: most bytes of
 // a value are none of them, and a table test per byte is cheaper than the
 // switch.
-var decodeLead = func() (t [256]bool) {
-	for _, c := range []byte{'%', '&', '\\', 0, 0xC0, 0xC1, 0xC2, 0xE0, 0xE2, 0xE3, 0xEF} {
-		t[c] = true
-	}
-	return t
-}()
+var decodeLead = byteSet("%&\\\x00\xC0\xC1\xC2\xE0\xE2\xE3\xEF")
 
 // needsDecode is the fast path of decode: it reports whether s has any
 // sequence decode would change. Ordinary text with '&', '%' or non-ASCII
