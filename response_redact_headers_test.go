@@ -180,3 +180,23 @@ func TestHeaderMarks(t *testing.T) {
 		t.Error("unneeded fields marked")
 	}
 }
+
+// TestHeaderMarkCoversLists: every field the handler strips or scans by
+// list has the mark that makes it look the field up.
+func TestHeaderMarkCoversLists(t *testing.T) {
+	for _, k := range representationHeaders {
+		if headerMark(k)&(markContentLength|markRepresentation) == 0 {
+			t.Errorf("%s: no representation mark", k)
+		}
+	}
+	for _, k := range urlHeaderNames {
+		if headerMark(k)&markURL == 0 {
+			t.Errorf("%s: no URL mark", k)
+		}
+	}
+	for k, m := range map[string]headerMarks{"Content-Type": markContentType, "Content-Encoding": markContentEncoding, "Set-Cookie": markSetCookie, "Etag": markRepresentation} {
+		if headerMark(k)&m == 0 {
+			t.Errorf("%s: mark %b missing", k, m)
+		}
+	}
+}

@@ -255,7 +255,10 @@ const (
 	allMarks headerMarks = 1<<iota - 1
 )
 
-// headerMark is the mark of header key k, 0 for the others.
+// headerMark is the mark of header key k, 0 for the others. A switch, not
+// a map built from representationHeaders and urlHeaderNames: it runs for
+// every header of every response. TestHeaderMarkCoversLists keeps it in
+// step with those lists.
 func headerMark(k string) headerMarks {
 	switch k {
 	case "Content-Type":
