@@ -98,10 +98,10 @@ type HeaderRules struct {
 	scanPrefix   []string
 	maskWith     string
 
-	// actions is what the patterns say of every configured exact name
-	// and of the common response header names (commonResponseHeaders),
-	// computed once, so that a response's headers each cost one map
-	// lookup. Other names are matched against the patterns (action).
+	// actions is what the patterns say of every configured exact name,
+	// computed once, so that a response's header that may be one costs
+	// one map lookup. Other names are matched against the prefixes only
+	// (action).
 	actions map[string]headerAction
 	// prefixFirst has bit c&63 set for the lower-cased first byte c of
 	// every prefix: a name whose first byte is not in it matches none.
@@ -128,23 +128,6 @@ const (
 	actMask
 	actScan
 )
-
-// commonResponseHeaders are response header names whose action is
-// precomputed, besides the configured ones: what most responses carry.
-var commonResponseHeaders = []string{
-	"Accept-Ranges", "Access-Control-Allow-Credentials", "Access-Control-Allow-Headers",
-	"Access-Control-Allow-Methods", "Access-Control-Allow-Origin", "Access-Control-Expose-Headers",
-	"Access-Control-Max-Age", "Age", "Allow", "Alt-Svc", "Cache-Control", "Connection",
-	"Content-Disposition", "Content-Encoding", "Content-Language", "Content-Length",
-	"Content-Location", "Content-Range", "Content-Security-Policy", "Content-Type",
-	"Cross-Origin-Embedder-Policy", "Cross-Origin-Opener-Policy", "Cross-Origin-Resource-Policy",
-	"Date", "Etag", "Expires", "Keep-Alive", "Last-Modified", "Link", "Location", "Permissions-Policy",
-	"Pragma", "Ratelimit", "Ratelimit-Limit", "Ratelimit-Policy", "Ratelimit-Remaining", "Ratelimit-Reset",
-	"Referrer-Policy", "Refresh", "Retry-After", "Server", "Server-Timing", "Set-Cookie",
-	"Strict-Transport-Security", "Trailer", "Transfer-Encoding", "Vary", "Via", "Www-Authenticate",
-	"X-Content-Type-Options", "X-Correlation-Id", "X-Frame-Options", "X-Ratelimit-Limit",
-	"X-Ratelimit-Remaining", "X-Ratelimit-Reset", "X-Request-Id", "X-Trace-Id", "X-Xss-Protection",
-}
 
 // DefaultMaskWith is the replacement value of masked headers.
 const DefaultMaskWith = "[REDACTED]"
@@ -201,16 +184,13 @@ func CompileHeaderRules(p HeaderPolicy) (*HeaderRules, error) {
 			h.prefixFirst |= 1 << (p[0] & 63)
 		}
 	}
-	h.actions = make(map[string]headerAction, len(h.removeExact)+len(h.maskExact)+len(h.scanExact)+len(commonResponseHeaders))
+	h.actions = make(map[string]headerAction, len(h.removeExact)+len(h.maskExact)+len(h.scanExact))
 	for _, set := range [...]map[string]struct{}{h.removeExact, h.maskExact, h.scanExact} {
 		for n := range set {
 			h.actions[n] = h.patternAction(n)
 			b := exactBit(n)
 			h.exactFilter[b>>6] |= 1 << (b & 63)
 		}
-	}
-	for _, n := range commonResponseHeaders {
-		h.actions[n] = h.patternAction(n)
 	}
 	return h, nil
 }
@@ -231,12 +211,12 @@ func (h *HeaderRules) patternAction(key string) headerAction {
 	return a
 }
 
-// action is patternAction(key), precomputed for the usual names: a name
-// that no exact name can be (exactFilter) is matched against the prefixes
-// only; otherwise one map lookup for a canonical key (as net/http keeps
-// them), two for a name whose canonical form is precomputed; any other
-// name is matched against the prefixes only, since every exact name is in
-// actions.
+// action is patternAction(key), precomputed for the configured exact
+// names: a name that no exact name can be (exactFilter) is matched against
+// the prefixes only; otherwise one map lookup for a canonical key (as
+// net/http keeps them), two for a name whose canonical form is
+// precomputed; any other name is matched against the prefixes only, since
+// every exact name is in actions.
 func (h *HeaderRules) action(key string) headerAction {
 	if key == "" {
 		return 0

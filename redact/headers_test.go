@@ -195,3 +195,19 @@ func TestHeaderRulesActionTable(t *testing.T) {
 		}
 	}
 }
+
+// commonResponseHeaders are what most responses carry.
+var commonResponseHeaders = []string{
+	"Accept-Ranges", "Access-Control-Allow-Credentials", "Access-Control-Allow-Headers",
+	"Access-Control-Allow-Methods", "Access-Control-Allow-Origin", "Access-Control-Expose-Headers",
+	"Access-Control-Max-Age", "Age", "Allow", "Alt-Svc", "Cache-Control", "Connection",
+	"Content-Disposition", "Content-Encoding", "Content-Language", "Content-Length",
+	"Content-Location", "Content-Range", "Content-Security-Policy", "Content-Type",
+	"Cross-Origin-Embedder-Policy", "Cross-Origin-Opener-Policy", "Cross-Origin-Resource-Policy",
+	"Date", "Etag", "Expires", "Keep-Alive", "Last-Modified", "Link", "Location", "Permissions-Policy",
+	"Pragma", "Ratelimit", "Ratelimit-Limit", "Ratelimit-Policy", "Ratelimit-Remaining", "Ratelimit-Reset",
+	"Referrer-Policy", "Refresh", "Retry-After", "Server", "Server-Timing", "Set-Cookie",
+	"Strict-Transport-Security", "Trailer", "Transfer-Encoding", "Vary", "Via", "Www-Authenticate",
+	"X-Content-Type-Options", "X-Correlation-Id", "X-Frame-Options", "X-Ratelimit-Limit",
+	"X-Ratelimit-Remaining", "X-Ratelimit-Reset", "X-Request-Id", "X-Trace-Id", "X-Xss-Protection",
+}
