@@ -275,7 +275,7 @@ func assignMaybe(b []byte, lo, i int) bool {
 	if j > lo && (b[j-1] == '"' || b[j-1] == '\'') {
 		j--
 	}
-	return j-3 >= lo && (secretKeyEnd(b[j-3:j]) || isDig(b[j-1]) && secretNumberedEnd(b, lo, j))
+	return secretNameEnd(b, lo, j)
 }
 
 // tryAssign is triggered at '=' or ':' in text: a secret name before it
