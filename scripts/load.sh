@@ -244,26 +244,40 @@ run() {
 
 median() { sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 
-echo "# wrk -t$threads -c$conns -d${dur}s, $rounds interleaved rounds, medians; ratio = rps / plain rps"
-printf '%-12s %-12s %10s %7s %9s %9s\n' workload config rps ratio p50_ms p99_ms
+echo "# wrk -t$threads -c$conns -d${dur}s, $rounds interleaved rounds, medians"
+echo "# ratio: median over rounds of rps / plain rps in the same round (paired, so drift"
+echo "# of the machine between rounds cancels); range: lowest and highest round"
+printf '%-12s %-12s %10s %7s %11s %9s %9s\n' workload config rps ratio range p50_ms p99_ms
 for w in $workloads; do
 	# Warm every path (connection pools, token cache).
 	for c in $configs; do wrk -t1 -c4 -d1s -s "$work/$w.lua" "http://127.0.0.1:${port[$c]}" >/dev/null 2>&1; done
-	declare -A rps=() p50=() p99=()
-	for _ in $(seq 1 "$rounds"); do
-		for c in $configs; do
+	declare -A rps=() p50=() p99=() ratio=()
+	for k in $(seq 1 "$rounds"); do
+		declare -A round=()
+		# Every other round runs the configurations in reverse, so that
+		# none is always measured first after a pause or last after a run.
+		order=$configs
+		[ $((k % 2)) = 0 ] && order=$(tr ' ' '\n' <<<"$configs" | grep . | tac | tr '\n' ' ')
+		for c in $order; do
 			read -r r a b < <(run "$w" "$c")
 			rps[$c]+="$r " p50[$c]+="$a " p99[$c]+="$b "
+			round[$c]=$r
 		done
+		for c in $configs; do
+			ratio[$c]+="$(awk -v r="${round[$c]}" -v b="${round[plain]}" 'BEGIN { printf "%.4f", (b > 0 ? r / b : 0) }') "
+		done
+		unset round
 	done
-	base=$(tr ' ' '\n' <<<"${rps[plain]}" | grep . | median)
 	for c in $configs; do
 		r=$(tr ' ' '\n' <<<"${rps[$c]}" | grep . | median)
+		x=$(tr ' ' '\n' <<<"${ratio[$c]}" | grep . | median)
+		lo=$(tr ' ' '\n' <<<"${ratio[$c]}" | grep . | sort -g | head -1)
+		hi=$(tr ' ' '\n' <<<"${ratio[$c]}" | grep . | sort -g | tail -1)
 		a=$(tr ' ' '\n' <<<"${p50[$c]}" | grep . | median)
 		b=$(tr ' ' '\n' <<<"${p99[$c]}" | grep . | median)
-		printf '%-12s %-12s %10.0f %7.2f %9.3f %9.3f\n' "$w" "$c" "$r" "$(awk -v r="$r" -v b="$base" 'BEGIN { print r / b }')" "$a" "$b"
+		printf '%-12s %-12s %10.0f %7.2f %5.2f-%-5.2f %9.3f %9.3f\n' "$w" "$c" "$r" "$x" "$lo" "$hi" "$a" "$b"
 	done
-	unset rps p50 p99
+	unset rps p50 p99 ratio
 done
 
 echo
