@@ -8,6 +8,7 @@ import (
 	"mime"
 	"net/http"
 	"strings"
+	"unsafe"
 )
 
 // bodyType is how a body is parsed for inspection.
@@ -150,9 +151,12 @@ func (w *walker) body(r *http.Request) error {
 			w.add(Match{Rule: "protocol-body-over-limit", Category: CatProtocol, Score: 0, Location: "body", Fragment: fmt.Sprintf("only the first %d bytes inspected", limit)})
 		}
 	}
-	// One copy makes every extracted value a substring, with no further
-	// allocation unless it has escapes to decode.
-	s := string(prefix)
+	// The body seen as a string without a copy, so every extracted value
+	// is a substring of the bytes read (no allocation unless it has
+	// escapes to decode). prefix is never written again: it is only read,
+	// here and by the replayed body (io.Writer may not modify what a
+	// bytes.Reader hands it).
+	s := unsafe.String(unsafe.SliceData(prefix), len(prefix))
 	if mislabelled && bt != bodyText {
 		// A body not in the encoding it claims is read by lenient
 		// backends in ways a parser cannot guess (a form whose command
