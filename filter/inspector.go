@@ -271,6 +271,9 @@ func runDetectors(e *emitter, v *value) {
 	if v.cls&cDot != 0 {
 		detectJavaName(e, v)
 	}
+	if v.cls&(cDot|cBracket) != 0 {
+		detectBeanPath(e, v)
+	}
 	if v.cls&cParen != 0 {
 		detectPHPCall(e, v)
 	}
