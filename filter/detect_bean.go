@@ -66,14 +66,10 @@ func beanNextSegment(s string) (string, bool) {
 	for j < len(s) && (s[j] == '\'' || s[j] == '"' || s[j] == ']') {
 		j++
 	}
-	switch {
-	case j < len(s) && s[j] == '.':
-		j++
-	case j < len(s) && s[j] == '[':
-		j++
-	default:
+	if j == len(s) || s[j] != '.' && s[j] != '[' {
 		return "", false
 	}
+	j++
 	for j < len(s) && (s[j] == '\'' || s[j] == '"' || s[j] == '[') {
 		j++
 	}
