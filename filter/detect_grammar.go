@@ -822,6 +822,10 @@ var (
 			// Application configuration that holds database passwords and
 			// signing keys: Rails, ASP.NET Core, Django, Compose, FrontPage.
 			"database.yml appsettings.json settings.py docker-compose.yml docker-compose.yaml _vti_pvt " +
+			// Spring and Rails configuration and keys, cluster and cloud
+			// credentials, the saved logins of FTP and SFTP clients.
+			"application.properties application.yml application.yaml master.key credentials.yml.enc secrets.json kubeconfig terraform.tfvars my.cnf " +
+			"sftp-config.json .ftpconfig .remote-sync.json filezilla.xml sitemanager.xml ws_ftp.ini winscp.ini error_log " +
 			// AI coding agents' configuration: MCP server definitions with
 			// their tokens, agent rules and chat histories.
 			".cursor .cursorrules .cursorignore .aider .aider.conf.yml .roo .roomodes .cline .clinerules .kiro .windsurf .windsurfrules .junie " +
@@ -830,11 +834,16 @@ var (
 			"web-inf meta-inf " +
 			// Debugging and administration surfaces.
 			"server-status server-info phpinfo.php info.php jolokia heapdump jmx-console web-console phpmyadmin pma adminer.php adminer " +
-			"elmah.axd trace.axd _profiler app_dev.php _debugbar eval-stdin.php xmlrpc.php hnap1 boaform goform setup.cgi")
+			"elmah.axd trace.axd _profiler app_dev.php _debugbar eval-stdin.php xmlrpc.php hnap1 boaform goform setup.cgi " +
+			// WebLogic, JBoss, Tomcat connectors, H2, Axis2, the debug
+			// toolbars of Django, Symfony and Laravel, Jenkins' script
+			// console, Cisco ASA's portal, GPON routers.
+			"wls-wsat _async bea_wls_deployment_internal bea_wls_internal uddiexplorer console.portal loginform.jsp admin-console jkstatus jkmanager " +
+			"h2-console axis2-admin __debug__ _wdt __clockwork scripttext cscoe cscol cscou gponform " +
+			"myadmin mysqladmin dbadmin sqladmin")
 	// sensitivePairs: a segment followed by one of the listed ones
 	// ("actuator/env"); "*" accepts any next segment.
 	sensitivePairs = map[string][]string{
-		"actuator":     {"env", "heapdump", "threaddump", "jolokia", "gateway", "configprops", "mappings", "logfile", "shutdown", "restart", "loggers"},
 		"manager":      {"html", "text", "status"},
 		"host-manager": {"*"},
 		"debug":        {"pprof", "vars"},
@@ -842,21 +851,42 @@ var (
 		"horizon":      {"api"},
 		"solr":         {"admin"},
 		"jenkins":      {"script"},
-		"cgi-bin":      {"php", "php5", "php-cgi", "test-cgi"},
+		"cgi-bin":      {"php", "php5", "php-cgi", "test-cgi", "test.cgi", "printenv"},
 		"vendor":       {"phpunit"},
 		"wp-admin":     {"install.php", "setup-config.php"},
 		"_ignition":    {"execute-solution"},
 		"invoker":      {"jmxinvokerservlet"},
 		"cvs":          {"entries", "root"},
-		"druid":        {"index.html"},
+		"druid":        {"index.html", "login.html", "websession.html", "sql.html", "datasource.html", "weburi.html", "webapp.html", "spring.html", "basic.json"},
 		"nacos":        {"v1"},
+		"mgmt":         {"tm", "shared"},
+		"jsonws":       {"invoke"},
+		"webtools":     {"control"},
+		"cmdb":         {"*"},
+		"rails":        {"info"},
+		"manage":       {"script"},
+		"etc":          {"local.xml", "env.php"},
+		"default":      {"settings.php"},
 	}
+	// springRoot: the endpoints Spring Boot 1 served at the root, which
+	// count as the whole path only (/env, /configprops).
+	springRoot = wordSet("env configprops autoconfig threaddump beans")
 	// At the end of the path: backup and dump extensions, editor swap
 	// files.
-	backupSuffixes = []string{".bak", ".backup", ".old", ".orig", ".save", ".swp", ".swo", ".tmp", "~", ".sql", ".sql.gz", ".sql.bz2", ".sql.zip", ".sql.tar.gz", ".dump", ".mdb", ".sqlite", ".sqlite3", ".db", ".kdbx", ".pem", ".key", ".p12", ".pfx", ".jks", ".keystore", ".log"}
+	backupSuffixes = []string{".bak", ".backup", ".old", ".orig", ".save", ".swp", ".swo", ".tmp", "~", ".sql", ".sql.gz", ".sql.bz2", ".sql.zip", ".sql.tar.gz", ".dump", ".mdb", ".sqlite", ".sqlite3", ".db", ".kdbx", ".pem", ".key", ".p12", ".pfx", ".jks", ".keystore", ".log", ".rdb", ".tfvars", ".ovpn", ".ppk"}
 	// Archives count when their base name says backup or site copy.
 	archiveSuffixes = []string{".zip", ".tar", ".tar.gz", ".tgz", ".gz", ".rar", ".7z", ".tar.bz2", ".bz2", ".war", ".jar"}
-	archiveBases    = []string{"backup", "backups", "bak", "db", "database", "dump", "site", "www", "wwwroot", "htdocs", "public_html", "webroot", "sql", "mysql", "old", "archive"}
+	archiveBases    = []string{"backup", "backups", "bak", "db", "database", "dump", "site", "www", "wwwroot", "htdocs", "public_html", "webroot", "sql", "mysql", "old", "archive", "web", "src", "source", "sources", "code", "html", "public", "webapp", "website", "wordpress", "httpdocs", "inetpub"}
+	// dbBases: names that say a database file is the application's own.
+	dbBases = []string{"data", "app", "main", "prod", "production", "users", "admin", "store", "local", "dev"}
+	// sourceExts are files a server runs or reads its settings from; one
+	// more extension after them (index.php.1, config.php.txt) is a copy
+	// that the server now serves as text.
+	sourceExts = wordSet("php php3 php4 php5 php7 phtml inc asp aspx asa jsp jspx cfm py rb pl cgi conf config cnf ini env yml yaml properties sql sh htaccess htpasswd")
+	copyExts   = wordSet("copy bk bkp bck bac back txt zip gz tgz tar rar 7z tmp temp")
+	// tlds are the last labels of the host names a site copy is named
+	// after (example.com.zip).
+	tlds = wordSet("com net org io info biz us uk de fr ru cn jp br in eu nl it es ca au pl ch se local corp lan xyz")
 )
 
 // sensitiveSegment: a segment named in sensitiveNames, or an environment
@@ -917,7 +947,14 @@ func detectSensitivePath(e *emitter, v *value) {
 		if seg == "" || seg == "." {
 			continue
 		}
-		if sensitiveSegment(seg) {
+		if seg != ".." && (seg[len(seg)-1] == '.' || seg[len(seg)-1] == ' ' || seg[0] == ' ') {
+			// Windows drops trailing dots and spaces: WEB-INF./ is
+			// WEB-INF/. (A '+' reads as a space here: +CSCOE+.)
+			if t := strings.TrimRight(strings.TrimLeft(seg, " "), ". "); t != "" {
+				seg = t
+			}
+		}
+		if sensitiveSegment(seg) || sensitivePrefix(seg) {
 			e.hit(rPathSensitive)
 			return
 		}
@@ -932,6 +969,12 @@ func detectSensitivePath(e *emitter, v *value) {
 			}
 			e.hit(rPathHidden)
 		}
+		if prev == "actuator" && seg != "health" && seg != "info" || (prev == "logs" || prev == "log") && strings.HasSuffix(seg, ".log") {
+			// Every Spring actuator endpoint but the two meant for load
+			// balancers; an application's log files.
+			e.hit(rPathSensitive)
+			return
+		}
 		if prev != "" {
 			for _, next := range sensitivePairs[prev] {
 				if next == "*" || next == seg {
@@ -945,20 +988,25 @@ func detectSensitivePath(e *emitter, v *value) {
 	if base == "" || strings.HasSuffix(p, "/") {
 		return
 	}
-	if base[0] == '.' && len(base) > 1 && base != ".well-known" {
-		// Any other hidden file: a weak signal.
-		e.hit(rPathHidden)
+	if springRoot[base] && strings.Trim(p, "/") == base {
+		e.hit(rPathSensitive)
 		return
 	}
+	hidden := base[0] == '.' && len(base) > 1 && base != ".well-known"
 	if strings.IndexByte(base, '.') < 0 && base[len(base)-1] != '~' {
 		return // no extension: neither a backup nor an archive
+	}
+	if sourceCopy(base) {
+		e.hit(rPathSensitive)
+		return
 	}
 	for _, s := range backupSuffixes {
 		if strings.HasSuffix(base, s) && len(base) > len(s) {
 			if s == ".log" || s == ".db" || s == ".key" || s == ".pem" || s == ".tmp" {
 				// Also ordinary downloads: only by a telling name.
-				if !archiveBase(strings.TrimSuffix(base, s)) && !strings.Contains(base, "error") && !strings.Contains(base, "debug") && !strings.Contains(base, "access") && !strings.Contains(base, "private") && !strings.Contains(base, "server") {
-					return
+				stem := strings.TrimSuffix(base, s)
+				if !archiveBase(stem) && !(s == ".db" && slices.Contains(dbBases, stem)) && !strings.Contains(base, "error") && !strings.Contains(base, "debug") && !strings.Contains(base, "access") && !strings.Contains(base, "private") && !strings.Contains(base, "privkey") && !strings.Contains(base, "server") {
+					break
 				}
 			}
 			e.hit(rPathSensitive)
@@ -967,12 +1015,61 @@ func detectSensitivePath(e *emitter, v *value) {
 	}
 	for _, s := range archiveSuffixes {
 		if strings.HasSuffix(base, s) {
-			if archiveBase(strings.TrimSuffix(base, s)) {
+			if b := strings.TrimSuffix(base, s); archiveBase(b) || hostNamed(b) {
 				e.hit(rPathSensitive)
+				return
 			}
-			return
+			break
 		}
 	}
+	if hidden {
+		// Any other hidden file: a weak signal.
+		e.hit(rPathHidden)
+	}
+}
+
+// sensitivePrefix: a segment named for a family of admin and debug
+// scripts whatever its version or suffix (phpinfo2.php, php_info.php,
+// adminer-4.8.1.php, phpMyAdmin-5.2.1), or for an ASP.NET environment's
+// settings (appsettings.Production.json).
+func sensitivePrefix(seg string) bool {
+	switch seg[0] {
+	case 'p':
+		return (strings.HasPrefix(seg, "phpinfo") || strings.HasPrefix(seg, "php_info") || strings.HasPrefix(seg, "php-info")) && strings.HasSuffix(seg, ".php") ||
+			strings.HasPrefix(seg, "phpmyadmin")
+	case 'a':
+		return strings.HasPrefix(seg, "adminer") && strings.HasSuffix(seg, ".php") ||
+			strings.HasPrefix(seg, "appsettings.") && strings.HasSuffix(seg, ".json") ||
+			strings.HasPrefix(seg, "application-") && (strings.HasSuffix(seg, ".yml") || strings.HasSuffix(seg, ".yaml") || strings.HasSuffix(seg, ".properties"))
+	}
+	return false
+}
+
+// sourceCopy: a file name with a source or settings extension and then a
+// copy's extension (index.php.1, config.php.txt, settings.ini.copy), or
+// named as Windows and editors name copies ("index - copy.php", "copy of
+// index.php").
+func sourceCopy(base string) bool {
+	if strings.Contains(base, " - copy") || strings.HasPrefix(base, "copy of ") {
+		return true
+	}
+	i := strings.LastIndexByte(base, '.')
+	j := strings.LastIndexByte(base[:max(i, 0)], '.')
+	if i <= 0 || j < 0 || i == len(base)-1 {
+		return false
+	}
+	outer := base[i+1:]
+	if !copyExts[outer] && strings.Trim(outer, "0123456789") != "" {
+		return false
+	}
+	return sourceExts[base[j+1:i]]
+}
+
+// hostNamed: an archive base that is a host name (example.com,
+// www.shop.example.org), as site copies are named.
+func hostNamed(b string) bool {
+	i := strings.LastIndexByte(b, '.')
+	return i > 0 && tlds[b[i+1:]] && strings.IndexAny(b, " /") < 0
 }
 
 // archiveBase: "backup", "db_2024-01-01", "www", "site-backup".
