@@ -656,7 +656,8 @@ func hasAny(s string, subs []string) bool {
 // (https://site@evil). A plain absolute or protocol-relative URL is not
 // judged: OAuth, payment and single sign-on flows send cross-site return
 // URLs every day, and the value layer does not know the site's host.
-var redirectNames = []string{"redirect", "redir", "return", "returnto", "return_to", "returnurl", "return_url", "next", "url", "goto", "go", "dest", "destination", "continue", "target", "rurl", "forward", "callback", "to", "out", "view", "login_url", "logout", "checkout_url", "success_url", "fail_url", "u", "r", "q_url", "jump", "nav", "back", "backurl", "back_url"}
+var redirectNames = []string{"redirect", "redir", "return", "returnto", "return_to", "returnurl", "return_url", "next", "url", "goto", "go", "go_to", "dest", "destination", "continue", "target", "rurl", "forward", "callback", "to", "out", "view", "login_url", "logout", "checkout_url", "success_url", "fail_url", "u", "r", "q_url", "jump", "nav", "back", "backurl", "back_url",
+	"link", "relaystate", "service", "landing", "landing_page", "exit", "wreply", "ru"}
 
 var redirectNameSet = func() map[string]bool {
 	m := map[string]bool{}
@@ -687,7 +688,35 @@ func redirectParam(name string) bool {
 	if redirectNameSet[ln] {
 		return true
 	}
-	return strings.Contains(ln, "redirect") || strings.Contains(ln, "return") || strings.HasSuffix(ln, "_url") && (strings.Contains(ln, "next") || strings.Contains(ln, "back") || strings.Contains(ln, "continue") || strings.Contains(ln, "success") || strings.Contains(ln, "cancel"))
+	if strings.Contains(ln, "redirect") || strings.Contains(ln, "return") {
+		return true
+	}
+	// successUrl, cancel_uri, afterLoginUrl, logout-url: a URL the flow
+	// sends the browser to once a step is over.
+	stem, ok := strings.CutSuffix(ln, "url")
+	if !ok {
+		stem, ok = strings.CutSuffix(ln, "uri")
+	}
+	if !ok {
+		return false
+	}
+	for _, w := range [...]string{"next", "back", "continue", "success", "cancel", "fail", "error", "done", "finish", "complete", "login", "logout", "signin", "signout", "exit", "landing", "dest", "goto", "after"} {
+		if strings.Contains(stem, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// specialScheme: s (up to "//") starts with a scheme whose authority is a
+// host to connect to.
+func specialScheme(s string) bool {
+	for _, p := range [...]string{"http:", "https:", "ws:", "wss:", "ftp:", "gopher:", "dict:"} {
+		if s == p {
+			return true
+		}
+	}
+	return false
 }
 
 // redirectClasses: a URL, a path or a user part; a value with none of these
@@ -735,6 +764,10 @@ func detectRedirect(e *emitter, v *value) {
 	t := strings.TrimLeft(d, " \t\r\n\x00\x0b\x0c")
 	lead := len(t) < len(d)
 	lt := strings.ToLower(t)
+	if redirectAuthority(lt, v.raw) {
+		e.hit(rRedirectOpen)
+		return
+	}
 	switch {
 	case lead && (strings.HasPrefix(lt, "//") || strings.HasPrefix(lt, "\\")),
 		strings.HasPrefix(lt, "///"), strings.HasPrefix(lt, "//%2f"), strings.HasPrefix(lt, "//%5c"), strings.HasPrefix(lt, "//\\"),
@@ -763,6 +796,94 @@ func detectRedirect(e *emitter, v *value) {
 	}
 }
 
+// redirectAuthority judges the shapes of a redirect target that name
+// another host by what parsers disagree on (lt is the decoded value,
+// lower case, leading blanks removed; raw as sent):
+//   - a protocol-relative URL (//host) with user-info or a backslash in
+//     its authority (//site@evil, //evil\@site); a plain //host is not
+//     judged, as plain https://host is not;
+//   - a path whose dot segments resolve to "//host" (/%2e%2e//evil);
+//   - a leading '@' before a dotted host: appended to the site's origin,
+//     the site becomes the user-info (https://site@evil);
+//   - an authority with control characters, percent signs left after
+//     decoding, or the look-alikes that fold to '.', '/' or letters
+//     (evil。com), or followed at once by "#." "?." "#@" (evil#.site: a
+//     suffix check passes, the browser goes to evil).
+func redirectAuthority(lt, raw string) bool {
+	if strings.HasPrefix(lt, "@") {
+		h := lt[1:]
+		if i := strings.IndexAny(h, "/?#:"); i >= 0 {
+			h = h[:i]
+		}
+		return strings.IndexByte(h, '.') > 0 && strings.IndexByte(h, '@') < 0 && hostLike(h)
+	}
+	if strings.HasPrefix(lt, "/.") {
+		r := lt
+		for {
+			if x, ok := strings.CutPrefix(r, "/./"); ok {
+				r = "/" + x
+			} else if x, ok := strings.CutPrefix(r, "/../"); ok {
+				r = "/" + x
+			} else {
+				break
+			}
+		}
+		if r != lt && (strings.HasPrefix(r, "//") || strings.HasPrefix(r, "/\\")) {
+			return true
+		}
+	}
+	rest := lt
+	if r, ok := cutScheme(lt); ok {
+		rest = r
+	}
+	if !strings.HasPrefix(rest, "//") {
+		return false
+	}
+	auth := rest[2:]
+	end := strings.IndexAny(auth, "/?#")
+	if end >= 0 {
+		auth = auth[:end]
+	}
+	if auth == "" {
+		return false
+	}
+	if rest == lt && (strings.IndexByte(auth, '@') >= 0 || strings.IndexByte(auth, '\\') >= 0) {
+		return true
+	}
+	if end >= 0 && end+3 < len(rest) {
+		if c, n := rest[2+end], rest[3+end]; (c == '#' || c == '?') && (n == '.' || n == '@') {
+			return true
+		}
+	}
+	if oddAuthority(raw) {
+		return true
+	}
+	return false
+}
+
+// oddAuthority: the authority of raw (after "//") holds a control
+// character, a '%' (hosts are not percent-encoded in a link), or a
+// Unicode look-alike of '.', '/', '\\' or of ASCII letters and digits
+// (full-width, circled), which URL parsers fold and filters do not.
+func oddAuthority(raw string) bool {
+	i := strings.Index(raw, "//")
+	if i < 0 || i > 8 {
+		return false
+	}
+	a := raw[i+2:]
+	for _, r := range a {
+		switch {
+		case r == '/' || r == '?' || r == '#' || r == '\\':
+			return false
+		case r < 0x20 || r == 0x7f || r == '%':
+			return true
+		case r == 0x3002 || r == 0xff61 || r == 0xff0e || r == 0x2215 || r == 0x2044 || r == 0x2216 || r == 0xfe68 || r >= 0xff01 && r <= 0xff5e || r >= 0x2460 && r <= 0x24ff:
+			return true
+		}
+	}
+	return false
+}
+
 // encodedUserinfo: the authority of a URL, as sent, holds an '@' after a
 // percent-encoded byte (https://evil.example%2f@site.example): a validator
 // that reads the text after '@' as the host sees the site, the browser
@@ -787,7 +908,7 @@ func redirectShape(d string) bool {
 		return false
 	}
 	switch t[0] | 0x20 {
-	case '/', '\\', 'h', 'j', 'd', 'v':
+	case '/', '\\', 'h', 'j', 'd', 'v', '@' | 0x20:
 		return true
 	}
 	return t[0] == '\\'
@@ -1280,6 +1401,12 @@ func inertJSURI(s string) bool {
 // setups point them at localhost.
 var fetchNames = []string{"url", "uri", "src", "source", "webhook", "hook", "endpoint", "feed", "rss", "proxy", "image", "img", "avatar", "icon", "fetch", "load", "file", "document", "download", "import", "preview", "remote", "upstream", "resource", "ping", "notify", "dest"}
 
+// fetchExactNames hold a URL or a host the server connects to as
+// link-preview, crawler, health-check and integration endpoints name them,
+// but only as the whole name: a profile's "website" or "homepage" is a
+// link people click, and may well be a router's address.
+var fetchExactNames = wordSet("link domain server page html reference")
+
 // fetchParam reports whether a parameter name says it holds a URL the
 // server fetches ("url", "image_url", "webhookUri", "feed-src").
 func fetchParam(name string) bool {
@@ -1295,6 +1422,9 @@ func fetchParam(name string) bool {
 		buf[i] = c
 	}
 	ln := bstr(buf[:len(name)])
+	if fetchExactNames[ln] {
+		return true
+	}
 	for _, w := range [...]string{"redirect", "redir", "return", "callback", "next", "continue", "back", "goto", "login", "logout", "success", "cancel", "fail"} {
 		if strings.Contains(ln, w) {
 			return false
@@ -1351,12 +1481,32 @@ func detectSSRFTarget(e *emitter, v *value) {
 		return
 	}
 	var host string
+	if !isURLValue(n) && v.cls&(cSpace|cNL) != 0 && strings.Contains(n, "://") {
+		// A line break or space inside the URL (…:25/%0D%0AHELO smuggles
+		// a protocol command): the URL is what comes before it.
+		if u, _, _ := strings.Cut(n, " "); isURLValue(u) {
+			n = u
+		}
+	}
 	if isURLValue(n) {
 		i := strings.Index(n, "//")
-		host = urlHost(n[i+2:])
+		// WHATWG parsers skip any run of slashes (and backslashes, here
+		// already slashes) after a special scheme: http:////127.0.0.1.
+		rest := strings.TrimLeft(n[i+2:], "/")
+		if authorityInternal(rest, specialScheme(n[:i])) && fetchParam(v.name) {
+			e.hit(rSSRFInternal)
+			return
+		}
+		host = urlHost(rest)
 	} else if strings.IndexByte(n, ' ') < 0 && (strings.IndexByte(n, '/') > 0 || strings.IndexByte(n, ':') > 0) && hostStart(n) {
 		// A bare host[:port]/path: fetch libraries prepend a scheme.
 		host = urlHost(n)
+		if h, port, ok := strings.Cut(strings.TrimPrefix(n, host), ":"); ok && h == "" && port != "" && port[0] >= '1' && port[0] <= '9' && strings.IndexByte(host, '.') < 0 && strings.IndexByte(host, ':') < 0 && host[0] >= 'a' && host[0] <= 'z' && fetchParam(v.name) && !fetchExactNames[strings.ToLower(v.name)] {
+			// redis:6379/…: a single-label name and a port, which only
+			// internal DNS resolves.
+			e.hit(rSSRFInternal)
+			return
+		}
 	} else {
 		return
 	}
@@ -1368,16 +1518,66 @@ func detectSSRFTarget(e *emitter, v *value) {
 }
 
 // internalHost: a loopback, unspecified, private or link-local address in
-// any spelling, a loopback name, or a cluster-internal name.
+// any spelling, a loopback name, a cluster-internal name, a name under
+// the suffixes private networks and service discovery use (.local mDNS,
+// .lan, .corp, .home.arpa, .localdomain, .consul), a wildcard-DNS name
+// of an internal address (10-0-0-1.sslip.io).
 func internalHost(host string) bool {
 	switch {
 	case loopbackName(host) || host == "0",
 		strings.HasSuffix(host, ".internal") || strings.HasSuffix(host, ".cluster.local") || strings.HasSuffix(host, ".svc") || host == "kubernetes.default" || strings.HasPrefix(host, "kubernetes.default."):
 		return true
 	}
+	for _, z := range [...]string{".local", ".lan", ".corp", ".intranet", ".home.arpa", ".localdomain", ".consul", ".home"} {
+		if strings.HasSuffix(host, z) && len(host) > len(z) {
+			return true
+		}
+	}
 	if ip, _, ok := parseHostIP(host); ok {
-		ip = ip.Unmap()
+		ip = unembed(ip)
 		return ip.IsLoopback() || ip.IsUnspecified() || ip.IsPrivate() || ip.IsLinkLocalUnicast()
+	}
+	return wildcardDNSHost(host)
+}
+
+// authorityInternal: rest is a URL after its "//"; one of the hosts URL
+// parsers may read in its authority is internal. Parsers disagree on an
+// authority with several '@' (foo@127.0.0.1:80@evil), with a '#' or '?'
+// before an '@' (evil#@127.0.0.1) or a backslash: each piece between
+// '@'s, cut at the first of "#?\\" and the port, is a host some
+// parser connects to. The metadata services' own names count here (after
+// a scheme: "metadata/…" alone is a relative path). A single-label name after a scheme of the web or
+// of SSRF's usual tools (http://redis:6379, gopher://mysql/) resolves only
+// through an internal DNS search domain (s3://bucket is no host).
+func authorityInternal(rest string, special bool) bool {
+	end := 0
+	for end < len(rest) && rest[end] != '/' && rest[end] != ' ' {
+		end++
+	}
+	auth := rest[:end]
+	if auth == "" || len(auth) > 255 {
+		return false
+	}
+	for auth != "" {
+		var piece string
+		if i := strings.IndexByte(auth, '@'); i >= 0 {
+			piece, auth = auth[:i], auth[i+1:]
+		} else {
+			piece, auth = auth, ""
+		}
+		if i := strings.IndexAny(piece, "#?\\"); i >= 0 {
+			piece = piece[:i]
+		}
+		h := urlHost(piece)
+		if h == "" {
+			continue
+		}
+		if internalHost(h) || h == "metadata" || h == "instance-data" || h == "rancher-metadata" {
+			return true
+		}
+		if special && auth == "" && strings.IndexByte(h, '.') < 0 && strings.IndexByte(h, ':') < 0 && h[0] >= 'a' && h[0] <= 'z' {
+			return true
+		}
 	}
 	return false
 }
