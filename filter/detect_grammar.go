@@ -656,7 +656,8 @@ func hasAny(s string, subs []string) bool {
 // (https://site@evil). A plain absolute or protocol-relative URL is not
 // judged: OAuth, payment and single sign-on flows send cross-site return
 // URLs every day, and the value layer does not know the site's host.
-var redirectNames = []string{"redirect", "redir", "return", "returnto", "return_to", "returnurl", "return_url", "next", "url", "goto", "go", "dest", "destination", "continue", "target", "rurl", "forward", "callback", "to", "out", "view", "login_url", "logout", "checkout_url", "success_url", "fail_url", "u", "r", "q_url", "jump", "nav", "back", "backurl", "back_url"}
+var redirectNames = []string{"redirect", "redir", "return", "returnto", "return_to", "returnurl", "return_url", "next", "url", "goto", "go", "go_to", "dest", "destination", "continue", "target", "rurl", "forward", "callback", "to", "out", "view", "login_url", "logout", "checkout_url", "success_url", "fail_url", "u", "r", "q_url", "jump", "nav", "back", "backurl", "back_url",
+	"link", "relaystate", "service", "landing", "landing_page", "exit", "wreply", "ru"}
 
 var redirectNameSet = func() map[string]bool {
 	m := map[string]bool{}
@@ -687,7 +688,35 @@ func redirectParam(name string) bool {
 	if redirectNameSet[ln] {
 		return true
 	}
-	return strings.Contains(ln, "redirect") || strings.Contains(ln, "return") || strings.HasSuffix(ln, "_url") && (strings.Contains(ln, "next") || strings.Contains(ln, "back") || strings.Contains(ln, "continue") || strings.Contains(ln, "success") || strings.Contains(ln, "cancel"))
+	if strings.Contains(ln, "redirect") || strings.Contains(ln, "return") {
+		return true
+	}
+	// successUrl, cancel_uri, afterLoginUrl, logout-url: a URL the flow
+	// sends the browser to once a step is over.
+	stem, ok := strings.CutSuffix(ln, "url")
+	if !ok {
+		stem, ok = strings.CutSuffix(ln, "uri")
+	}
+	if !ok {
+		return false
+	}
+	for _, w := range [...]string{"next", "back", "continue", "success", "cancel", "fail", "error", "done", "finish", "complete", "login", "logout", "signin", "signout", "exit", "landing", "dest", "goto", "after"} {
+		if strings.Contains(stem, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// specialScheme: s (up to "//") starts with a scheme whose authority is a
+// host to connect to.
+func specialScheme(s string) bool {
+	for _, p := range [...]string{"http:", "https:", "ws:", "wss:", "ftp:", "gopher:", "dict:"} {
+		if s == p {
+			return true
+		}
+	}
+	return false
 }
 
 // redirectClasses: a URL, a path or a user part; a value with none of these
@@ -735,6 +764,10 @@ func detectRedirect(e *emitter, v *value) {
 	t := strings.TrimLeft(d, " \t\r\n\x00\x0b\x0c")
 	lead := len(t) < len(d)
 	lt := strings.ToLower(t)
+	if redirectAuthority(lt, v.raw) {
+		e.hit(rRedirectOpen)
+		return
+	}
 	switch {
 	case lead && (strings.HasPrefix(lt, "//") || strings.HasPrefix(lt, "\\")),
 		strings.HasPrefix(lt, "///"), strings.HasPrefix(lt, "//%2f"), strings.HasPrefix(lt, "//%5c"), strings.HasPrefix(lt, "//\\"),
@@ -763,6 +796,94 @@ func detectRedirect(e *emitter, v *value) {
 	}
 }
 
+// redirectAuthority judges the shapes of a redirect target that name
+// another host by what parsers disagree on (lt is the decoded value,
+// lower case, leading blanks removed; raw as sent):
+//   - a protocol-relative URL (//host) with user-info or a backslash in
+//     its authority (//site@evil, //evil\@site); a plain //host is not
+//     judged, as plain https://host is not;
+//   - a path whose dot segments resolve to "//host" (/%2e%2e//evil);
+//   - a leading '@' before a dotted host: appended to the site's origin,
+//     the site becomes the user-info (https://site@evil);
+//   - an authority with control characters, percent signs left after
+//     decoding, or the look-alikes that fold to '.', '/' or letters
+//     (evil。com), or followed at once by "#." "?." "#@" (evil#.site: a
+//     suffix check passes, the browser goes to evil).
+func redirectAuthority(lt, raw string) bool {
+	if strings.HasPrefix(lt, "@") {
+		h := lt[1:]
+		if i := strings.IndexAny(h, "/?#:"); i >= 0 {
+			h = h[:i]
+		}
+		return strings.IndexByte(h, '.') > 0 && strings.IndexByte(h, '@') < 0 && hostLike(h)
+	}
+	if strings.HasPrefix(lt, "/.") {
+		r := lt
+		for {
+			if x, ok := strings.CutPrefix(r, "/./"); ok {
+				r = "/" + x
+			} else if x, ok := strings.CutPrefix(r, "/../"); ok {
+				r = "/" + x
+			} else {
+				break
+			}
+		}
+		if r != lt && (strings.HasPrefix(r, "//") || strings.HasPrefix(r, "/\\")) {
+			return true
+		}
+	}
+	rest := lt
+	if r, ok := cutScheme(lt); ok {
+		rest = r
+	}
+	if !strings.HasPrefix(rest, "//") {
+		return false
+	}
+	auth := rest[2:]
+	end := strings.IndexAny(auth, "/?#")
+	if end >= 0 {
+		auth = auth[:end]
+	}
+	if auth == "" {
+		return false
+	}
+	if rest == lt && (strings.IndexByte(auth, '@') >= 0 || strings.IndexByte(auth, '\\') >= 0) {
+		return true
+	}
+	if end >= 0 && end+3 < len(rest) {
+		if c, n := rest[2+end], rest[3+end]; (c == '#' || c == '?') && (n == '.' || n == '@') {
+			return true
+		}
+	}
+	if oddAuthority(raw) {
+		return true
+	}
+	return false
+}
+
+// oddAuthority: the authority of raw (after "//") holds a control
+// character, a '%' (hosts are not percent-encoded in a link), or a
+// Unicode look-alike of '.', '/', '\\' or of ASCII letters and digits
+// (full-width, circled), which URL parsers fold and filters do not.
+func oddAuthority(raw string) bool {
+	i := strings.Index(raw, "//")
+	if i < 0 || i > 8 {
+		return false
+	}
+	a := raw[i+2:]
+	for _, r := range a {
+		switch {
+		case r == '/' || r == '?' || r == '#' || r == '\\':
+			return false
+		case r < 0x20 || r == 0x7f || r == '%':
+			return true
+		case r == 0x3002 || r == 0xff61 || r == 0xff0e || r == 0x2215 || r == 0x2044 || r == 0x2216 || r == 0xfe68 || r >= 0xff01 && r <= 0xff5e || r >= 0x2460 && r <= 0x24ff:
+			return true
+		}
+	}
+	return false
+}
+
 // encodedUserinfo: the authority of a URL, as sent, holds an '@' after a
 // percent-encoded byte (https://evil.example%2f@site.example): a validator
 // that reads the text after '@' as the host sees the site, the browser
@@ -787,7 +908,7 @@ func redirectShape(d string) bool {
 		return false
 	}
 	switch t[0] | 0x20 {
-	case '/', '\\', 'h', 'j', 'd', 'v':
+	case '/', '\\', 'h', 'j', 'd', 'v', '@' | 0x20:
 		return true
 	}
 	return t[0] == '\\'
@@ -822,6 +943,10 @@ var (
 			// Application configuration that holds database passwords and
 			// signing keys: Rails, ASP.NET Core, Django, Compose, FrontPage.
 			"database.yml appsettings.json settings.py docker-compose.yml docker-compose.yaml _vti_pvt " +
+			// Spring and Rails configuration and keys, cluster and cloud
+			// credentials, the saved logins of FTP and SFTP clients.
+			"application.properties application.yml application.yaml master.key credentials.yml.enc secrets.json kubeconfig terraform.tfvars my.cnf " +
+			"sftp-config.json .ftpconfig .remote-sync.json filezilla.xml sitemanager.xml ws_ftp.ini winscp.ini error_log " +
 			// AI coding agents' configuration: MCP server definitions with
 			// their tokens, agent rules and chat histories.
 			".cursor .cursorrules .cursorignore .aider .aider.conf.yml .roo .roomodes .cline .clinerules .kiro .windsurf .windsurfrules .junie " +
@@ -830,11 +955,16 @@ var (
 			"web-inf meta-inf " +
 			// Debugging and administration surfaces.
 			"server-status server-info phpinfo.php info.php jolokia heapdump jmx-console web-console phpmyadmin pma adminer.php adminer " +
-			"elmah.axd trace.axd _profiler app_dev.php _debugbar eval-stdin.php xmlrpc.php hnap1 boaform goform setup.cgi")
+			"elmah.axd trace.axd _profiler app_dev.php _debugbar eval-stdin.php xmlrpc.php hnap1 boaform goform setup.cgi " +
+			// WebLogic, JBoss, Tomcat connectors, H2, Axis2, the debug
+			// toolbars of Django, Symfony and Laravel, Jenkins' script
+			// console, Cisco ASA's portal, GPON routers.
+			"wls-wsat _async bea_wls_deployment_internal bea_wls_internal uddiexplorer console.portal loginform.jsp admin-console jkstatus jkmanager " +
+			"h2-console axis2-admin __debug__ _wdt __clockwork scripttext cscoe cscol cscou gponform " +
+			"myadmin mysqladmin dbadmin sqladmin")
 	// sensitivePairs: a segment followed by one of the listed ones
 	// ("actuator/env"); "*" accepts any next segment.
 	sensitivePairs = map[string][]string{
-		"actuator":     {"env", "heapdump", "threaddump", "jolokia", "gateway", "configprops", "mappings", "logfile", "shutdown", "restart", "loggers"},
 		"manager":      {"html", "text", "status"},
 		"host-manager": {"*"},
 		"debug":        {"pprof", "vars"},
@@ -842,21 +972,42 @@ var (
 		"horizon":      {"api"},
 		"solr":         {"admin"},
 		"jenkins":      {"script"},
-		"cgi-bin":      {"php", "php5", "php-cgi", "test-cgi"},
+		"cgi-bin":      {"php", "php5", "php-cgi", "test-cgi", "test.cgi", "printenv"},
 		"vendor":       {"phpunit"},
 		"wp-admin":     {"install.php", "setup-config.php"},
 		"_ignition":    {"execute-solution"},
 		"invoker":      {"jmxinvokerservlet"},
 		"cvs":          {"entries", "root"},
-		"druid":        {"index.html"},
+		"druid":        {"index.html", "login.html", "websession.html", "sql.html", "datasource.html", "weburi.html", "webapp.html", "spring.html", "basic.json"},
 		"nacos":        {"v1"},
+		"mgmt":         {"tm", "shared"},
+		"jsonws":       {"invoke"},
+		"webtools":     {"control"},
+		"cmdb":         {"*"},
+		"rails":        {"info"},
+		"manage":       {"script"},
+		"etc":          {"local.xml", "env.php"},
+		"default":      {"settings.php"},
 	}
+	// springRoot: the endpoints Spring Boot 1 served at the root, which
+	// count as the whole path only (/env, /configprops).
+	springRoot = wordSet("env configprops autoconfig threaddump beans")
 	// At the end of the path: backup and dump extensions, editor swap
 	// files.
-	backupSuffixes = []string{".bak", ".backup", ".old", ".orig", ".save", ".swp", ".swo", ".tmp", "~", ".sql", ".sql.gz", ".sql.bz2", ".sql.zip", ".sql.tar.gz", ".dump", ".mdb", ".sqlite", ".sqlite3", ".db", ".kdbx", ".pem", ".key", ".p12", ".pfx", ".jks", ".keystore", ".log"}
+	backupSuffixes = []string{".bak", ".backup", ".old", ".orig", ".save", ".swp", ".swo", ".tmp", "~", ".sql", ".sql.gz", ".sql.bz2", ".sql.zip", ".sql.tar.gz", ".dump", ".mdb", ".sqlite", ".sqlite3", ".db", ".kdbx", ".pem", ".key", ".p12", ".pfx", ".jks", ".keystore", ".log", ".rdb", ".tfvars", ".ovpn", ".ppk"}
 	// Archives count when their base name says backup or site copy.
 	archiveSuffixes = []string{".zip", ".tar", ".tar.gz", ".tgz", ".gz", ".rar", ".7z", ".tar.bz2", ".bz2", ".war", ".jar"}
-	archiveBases    = []string{"backup", "backups", "bak", "db", "database", "dump", "site", "www", "wwwroot", "htdocs", "public_html", "webroot", "sql", "mysql", "old", "archive"}
+	archiveBases    = []string{"backup", "backups", "bak", "db", "database", "dump", "site", "www", "wwwroot", "htdocs", "public_html", "webroot", "sql", "mysql", "old", "archive", "web", "src", "source", "sources", "code", "html", "public", "webapp", "website", "wordpress", "httpdocs", "inetpub"}
+	// dbBases: names that say a database file is the application's own.
+	dbBases = []string{"data", "app", "main", "prod", "production", "users", "admin", "store", "local", "dev"}
+	// sourceExts are files a server runs or reads its settings from; one
+	// more extension after them (index.php.1, config.php.txt) is a copy
+	// that the server now serves as text.
+	sourceExts = wordSet("php php3 php4 php5 php7 phtml inc asp aspx asa jsp jspx cfm py rb pl cgi conf config cnf ini env yml yaml properties sql sh htaccess htpasswd")
+	copyExts   = wordSet("copy bk bkp bck bac back txt zip gz tgz tar rar 7z tmp temp")
+	// tlds are the last labels of the host names a site copy is named
+	// after (example.com.zip).
+	tlds = wordSet("com net org io info biz us uk de fr ru cn jp br in eu nl it es ca au pl ch se local corp lan xyz")
 )
 
 // sensitiveSegment: a segment named in sensitiveNames, or an environment
@@ -917,7 +1068,14 @@ func detectSensitivePath(e *emitter, v *value) {
 		if seg == "" || seg == "." {
 			continue
 		}
-		if sensitiveSegment(seg) {
+		if seg != ".." && (seg[len(seg)-1] == '.' || seg[len(seg)-1] == ' ' || seg[0] == ' ') {
+			// Windows drops trailing dots and spaces: WEB-INF./ is
+			// WEB-INF/. (A '+' reads as a space here: +CSCOE+.)
+			if t := strings.TrimRight(strings.TrimLeft(seg, " "), ". "); t != "" {
+				seg = t
+			}
+		}
+		if sensitiveSegment(seg) || sensitivePrefix(seg) {
 			e.hit(rPathSensitive)
 			return
 		}
@@ -932,6 +1090,12 @@ func detectSensitivePath(e *emitter, v *value) {
 			}
 			e.hit(rPathHidden)
 		}
+		if prev == "actuator" && seg != "health" && seg != "info" || (prev == "logs" || prev == "log") && strings.HasSuffix(seg, ".log") {
+			// Every Spring actuator endpoint but the two meant for load
+			// balancers; an application's log files.
+			e.hit(rPathSensitive)
+			return
+		}
 		if prev != "" {
 			for _, next := range sensitivePairs[prev] {
 				if next == "*" || next == seg {
@@ -945,20 +1109,25 @@ func detectSensitivePath(e *emitter, v *value) {
 	if base == "" || strings.HasSuffix(p, "/") {
 		return
 	}
-	if base[0] == '.' && len(base) > 1 && base != ".well-known" {
-		// Any other hidden file: a weak signal.
-		e.hit(rPathHidden)
+	if springRoot[base] && strings.Trim(p, "/") == base {
+		e.hit(rPathSensitive)
 		return
 	}
+	hidden := base[0] == '.' && len(base) > 1 && base != ".well-known"
 	if strings.IndexByte(base, '.') < 0 && base[len(base)-1] != '~' {
 		return // no extension: neither a backup nor an archive
+	}
+	if sourceCopy(base) {
+		e.hit(rPathSensitive)
+		return
 	}
 	for _, s := range backupSuffixes {
 		if strings.HasSuffix(base, s) && len(base) > len(s) {
 			if s == ".log" || s == ".db" || s == ".key" || s == ".pem" || s == ".tmp" {
 				// Also ordinary downloads: only by a telling name.
-				if !archiveBase(strings.TrimSuffix(base, s)) && !strings.Contains(base, "error") && !strings.Contains(base, "debug") && !strings.Contains(base, "access") && !strings.Contains(base, "private") && !strings.Contains(base, "server") {
-					return
+				stem := strings.TrimSuffix(base, s)
+				if !archiveBase(stem) && !(s == ".db" && slices.Contains(dbBases, stem)) && !strings.Contains(base, "error") && !strings.Contains(base, "debug") && !strings.Contains(base, "access") && !strings.Contains(base, "private") && !strings.Contains(base, "privkey") && !strings.Contains(base, "server") {
+					break
 				}
 			}
 			e.hit(rPathSensitive)
@@ -967,12 +1136,61 @@ func detectSensitivePath(e *emitter, v *value) {
 	}
 	for _, s := range archiveSuffixes {
 		if strings.HasSuffix(base, s) {
-			if archiveBase(strings.TrimSuffix(base, s)) {
+			if b := strings.TrimSuffix(base, s); archiveBase(b) || hostNamed(b) {
 				e.hit(rPathSensitive)
+				return
 			}
-			return
+			break
 		}
 	}
+	if hidden {
+		// Any other hidden file: a weak signal.
+		e.hit(rPathHidden)
+	}
+}
+
+// sensitivePrefix: a segment named for a family of admin and debug
+// scripts whatever its version or suffix (phpinfo2.php, php_info.php,
+// adminer-4.8.1.php, phpMyAdmin-5.2.1), or for an ASP.NET environment's
+// settings (appsettings.Production.json).
+func sensitivePrefix(seg string) bool {
+	switch seg[0] {
+	case 'p':
+		return (strings.HasPrefix(seg, "phpinfo") || strings.HasPrefix(seg, "php_info") || strings.HasPrefix(seg, "php-info")) && strings.HasSuffix(seg, ".php") ||
+			strings.HasPrefix(seg, "phpmyadmin")
+	case 'a':
+		return strings.HasPrefix(seg, "adminer") && strings.HasSuffix(seg, ".php") ||
+			strings.HasPrefix(seg, "appsettings.") && strings.HasSuffix(seg, ".json") ||
+			strings.HasPrefix(seg, "application-") && (strings.HasSuffix(seg, ".yml") || strings.HasSuffix(seg, ".yaml") || strings.HasSuffix(seg, ".properties"))
+	}
+	return false
+}
+
+// sourceCopy: a file name with a source or settings extension and then a
+// copy's extension (index.php.1, config.php.txt, settings.ini.copy), or
+// named as Windows and editors name copies ("index - copy.php", "copy of
+// index.php").
+func sourceCopy(base string) bool {
+	if strings.Contains(base, " - copy") || strings.HasPrefix(base, "copy of ") {
+		return true
+	}
+	i := strings.LastIndexByte(base, '.')
+	j := strings.LastIndexByte(base[:max(i, 0)], '.')
+	if i <= 0 || j < 0 || i == len(base)-1 {
+		return false
+	}
+	outer := base[i+1:]
+	if !copyExts[outer] && strings.Trim(outer, "0123456789") != "" {
+		return false
+	}
+	return sourceExts[base[j+1:i]]
+}
+
+// hostNamed: an archive base that is a host name (example.com,
+// www.shop.example.org), as site copies are named.
+func hostNamed(b string) bool {
+	i := strings.LastIndexByte(b, '.')
+	return i > 0 && tlds[b[i+1:]] && strings.IndexAny(b, " /") < 0
 }
 
 // archiveBase: "backup", "db_2024-01-01", "www", "site-backup".
@@ -1183,6 +1401,12 @@ func inertJSURI(s string) bool {
 // setups point them at localhost.
 var fetchNames = []string{"url", "uri", "src", "source", "webhook", "hook", "endpoint", "feed", "rss", "proxy", "image", "img", "avatar", "icon", "fetch", "load", "file", "document", "download", "import", "preview", "remote", "upstream", "resource", "ping", "notify", "dest"}
 
+// fetchExactNames hold a URL or a host the server connects to as
+// link-preview, crawler, health-check and integration endpoints name them,
+// but only as the whole name: a profile's "website" or "homepage" is a
+// link people click, and may well be a router's address.
+var fetchExactNames = wordSet("link domain server page html reference")
+
 // fetchParam reports whether a parameter name says it holds a URL the
 // server fetches ("url", "image_url", "webhookUri", "feed-src").
 func fetchParam(name string) bool {
@@ -1198,6 +1422,9 @@ func fetchParam(name string) bool {
 		buf[i] = c
 	}
 	ln := bstr(buf[:len(name)])
+	if fetchExactNames[ln] {
+		return true
+	}
 	for _, w := range [...]string{"redirect", "redir", "return", "callback", "next", "continue", "back", "goto", "login", "logout", "success", "cancel", "fail"} {
 		if strings.Contains(ln, w) {
 			return false
@@ -1254,12 +1481,32 @@ func detectSSRFTarget(e *emitter, v *value) {
 		return
 	}
 	var host string
+	if !isURLValue(n) && v.cls&(cSpace|cNL) != 0 && strings.Contains(n, "://") {
+		// A line break or space inside the URL (…:25/%0D%0AHELO smuggles
+		// a protocol command): the URL is what comes before it.
+		if u, _, _ := strings.Cut(n, " "); isURLValue(u) {
+			n = u
+		}
+	}
 	if isURLValue(n) {
 		i := strings.Index(n, "//")
-		host = urlHost(n[i+2:])
+		// WHATWG parsers skip any run of slashes (and backslashes, here
+		// already slashes) after a special scheme: http:////127.0.0.1.
+		rest := strings.TrimLeft(n[i+2:], "/")
+		if authorityInternal(rest, specialScheme(n[:i])) && fetchParam(v.name) {
+			e.hit(rSSRFInternal)
+			return
+		}
+		host = urlHost(rest)
 	} else if strings.IndexByte(n, ' ') < 0 && (strings.IndexByte(n, '/') > 0 || strings.IndexByte(n, ':') > 0) && hostStart(n) {
 		// A bare host[:port]/path: fetch libraries prepend a scheme.
 		host = urlHost(n)
+		if h, port, ok := strings.Cut(strings.TrimPrefix(n, host), ":"); ok && h == "" && port != "" && port[0] >= '1' && port[0] <= '9' && strings.IndexByte(host, '.') < 0 && strings.IndexByte(host, ':') < 0 && host[0] >= 'a' && host[0] <= 'z' && fetchParam(v.name) && !fetchExactNames[strings.ToLower(v.name)] {
+			// redis:6379/…: a single-label name and a port, which only
+			// internal DNS resolves.
+			e.hit(rSSRFInternal)
+			return
+		}
 	} else {
 		return
 	}
@@ -1271,16 +1518,66 @@ func detectSSRFTarget(e *emitter, v *value) {
 }
 
 // internalHost: a loopback, unspecified, private or link-local address in
-// any spelling, a loopback name, or a cluster-internal name.
+// any spelling, a loopback name, a cluster-internal name, a name under
+// the suffixes private networks and service discovery use (.local mDNS,
+// .lan, .corp, .home.arpa, .localdomain, .consul), a wildcard-DNS name
+// of an internal address (10-0-0-1.sslip.io).
 func internalHost(host string) bool {
 	switch {
 	case loopbackName(host) || host == "0",
 		strings.HasSuffix(host, ".internal") || strings.HasSuffix(host, ".cluster.local") || strings.HasSuffix(host, ".svc") || host == "kubernetes.default" || strings.HasPrefix(host, "kubernetes.default."):
 		return true
 	}
+	for _, z := range [...]string{".local", ".lan", ".corp", ".intranet", ".home.arpa", ".localdomain", ".consul", ".home"} {
+		if strings.HasSuffix(host, z) && len(host) > len(z) {
+			return true
+		}
+	}
 	if ip, _, ok := parseHostIP(host); ok {
-		ip = ip.Unmap()
+		ip = unembed(ip)
 		return ip.IsLoopback() || ip.IsUnspecified() || ip.IsPrivate() || ip.IsLinkLocalUnicast()
+	}
+	return wildcardDNSHost(host)
+}
+
+// authorityInternal: rest is a URL after its "//"; one of the hosts URL
+// parsers may read in its authority is internal. Parsers disagree on an
+// authority with several '@' (foo@127.0.0.1:80@evil), with a '#' or '?'
+// before an '@' (evil#@127.0.0.1) or a backslash: each piece between
+// '@'s, cut at the first of "#?\\" and the port, is a host some
+// parser connects to. The metadata services' own names count here (after
+// a scheme: "metadata/…" alone is a relative path). A single-label name after a scheme of the web or
+// of SSRF's usual tools (http://redis:6379, gopher://mysql/) resolves only
+// through an internal DNS search domain (s3://bucket is no host).
+func authorityInternal(rest string, special bool) bool {
+	end := 0
+	for end < len(rest) && rest[end] != '/' && rest[end] != ' ' {
+		end++
+	}
+	auth := rest[:end]
+	if auth == "" || len(auth) > 255 {
+		return false
+	}
+	for auth != "" {
+		var piece string
+		if i := strings.IndexByte(auth, '@'); i >= 0 {
+			piece, auth = auth[:i], auth[i+1:]
+		} else {
+			piece, auth = auth, ""
+		}
+		if i := strings.IndexAny(piece, "#?\\"); i >= 0 {
+			piece = piece[:i]
+		}
+		h := urlHost(piece)
+		if h == "" {
+			continue
+		}
+		if internalHost(h) || h == "metadata" || h == "instance-data" || h == "rancher-metadata" {
+			return true
+		}
+		if special && auth == "" && strings.IndexByte(h, '.') < 0 && strings.IndexByte(h, ':') < 0 && h[0] >= 'a' && h[0] <= 'z' {
+			return true
+		}
 	}
 	return false
 }

@@ -27,12 +27,14 @@ func detectJNDI(e *emitter, v *value) {
 	if v.kw&kwJNDI != 0 && reJNDIObf.MatchString(d) {
 		e.hit(rJNDIObfuscated)
 	}
-	if !strings.Contains(d, "ndi") && !strings.Contains(d, "${${") {
+	// "jndi" spelled through lookups may leave no "ndi" and no "${${"
+	// (${j${x:-n}d${x:-i}:…}): any nested lookup is resolved.
+	if !strings.Contains(d, "ndi") && strings.Count(d, "${") < 2 {
 		return
 	}
 	r := resolveLookups(v.sc.aux[:0], d)
 	v.sc.aux = r
-	if strings.Contains(bstr(r), "${jndi:") {
+	if rs := bstr(r); strings.Contains(rs, "${jndi:") || strings.Contains(rs, "${ jndi:") {
 		e.hit(rJNDILookup)
 	}
 }

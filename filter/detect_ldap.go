@@ -1,6 +1,9 @@
 package filter
 
-import "regexp"
+import (
+	"regexp"
+	"strings"
+)
 
 // reLDAP matches filter composition that closes the application's filter
 // and opens new terms: "(&(", ")(|(", "*)(uid=*", objectClass=*, and an
@@ -21,6 +24,10 @@ const ldapClasses = cParen | cColon
 // detectLDAP flags LDAP filter injection.
 func detectLDAP(e *emitter, v *value) {
 	if v.cls&ldapClasses == 0 || v.cls&(cAmp|cPipe|cBang|cStar|cColon|cEq) == 0 {
+		return
+	}
+	if v.cls&cParen != 0 && v.cls&cStar != 0 && len(v.norm) <= 40 && ldapProbe(v) {
+		e.hit(rLDAPFilter)
 		return
 	}
 	if v.cls&cEq == 0 && v.cls&(cAmp|cPipe|cBang) == 0 {
@@ -208,4 +215,56 @@ func ldapAttr(s string, i int) (int, bool) {
 
 func isLDAPKeyChar(c byte) bool {
 	return c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-'
+}
+
+// ldapProbe: the short values that test a directory filter without
+// composing a new term, which reLDAP needs:
+//   - a closing parenthesis then a NUL byte ("*))%00"): the NUL cuts off
+//     the rest of the application's filter in C-based servers;
+//   - a value made only of filter metacharacters ("*()|&'"), the fuzz
+//     string that shows which of them reach the filter unescaped;
+//   - one presence test as the whole value ("(uid=*)"), which matches
+//     every entry where a name was expected.
+func ldapProbe(v *value) bool {
+	if v.kind != KindQueryValue && v.kind != KindBodyValue && v.kind != KindCookieValue {
+		return false
+	}
+	if i := strings.IndexByte(v.raw, ')'); i >= 0 {
+		r := v.raw[i:]
+		if strings.Contains(r, ")\x00") || strings.Contains(strings.ToLower(r), ")%00") {
+			return true
+		}
+	}
+	n := strings.TrimSpace(v.norm)
+	meta, ops := true, false
+	for i := 0; i < len(n); i++ {
+		switch n[i] {
+		case '|', '&':
+			ops = true
+		case '*', '(', ')', '!', '\'', '"', '=', ' ':
+		default:
+			meta = false
+		}
+	}
+	if meta && ops && len(n) >= 4 {
+		return true
+	}
+	if len(n) < 5 || n[0] != '(' || !strings.HasSuffix(n, "*)") {
+		return false
+	}
+	body := strings.TrimSpace(strings.TrimSuffix(n[1:len(n)-2], " "))
+	attr, ok := strings.CutSuffix(body, "=")
+	if !ok {
+		return false
+	}
+	attr = strings.TrimSpace(attr)
+	if attr == "" || attr[0] < 'a' || attr[0] > 'z' {
+		return false
+	}
+	for i := 0; i < len(attr); i++ {
+		if !isLDAPKeyChar(attr[i]) {
+			return false
+		}
+	}
+	return true
 }

