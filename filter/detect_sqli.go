@@ -45,6 +45,9 @@ var (
 func detectSQLi(e *emitter, v *value) {
 	n := v.norm
 	if len(n) < 4 {
+		if v.cls&cQuote != 0 && quoteOperatorQuote(v.dec) {
+			e.hit(rSQLiBreakout)
+		}
 		return
 	}
 	if v.kind != KindUserAgent || v.cls&(cQuote|cBacktick) != 0 {
@@ -52,7 +55,7 @@ func detectSQLi(e *emitter, v *value) {
 	}
 	// Tautologies first: "1 || 1=1" has no letter.
 	if v.kw&kwBool != 0 && (v.cls&(cEq|cLT|cGT) != 0 || v.kw&kwSQLCmp != 0) && hasBoolOp(n) {
-		if reSQLiBreakout.MatchString(n) {
+		if reSQLiBreakout.MatchString(n) || reSQLiLeadingTautology.MatchString(n) {
 			e.hit(rSQLiBreakout)
 		} else if reSQLiTautology.MatchString(n) {
 			e.hit(rSQLiTautology)
@@ -79,12 +82,42 @@ func detectSQLi(e *emitter, v *value) {
 	if v.cls&cParen != 0 && strings.Contains(n, "json") && reSQLiJSONFunc.MatchString(n) {
 		e.hit(rSQLiBreakout)
 	}
+	if v.cls&cQuote != 0 && v.kw&kwBool != 0 && v.cls&cParen != 0 && (strings.Contains(n, "--") || v.cls&cHash != 0 || strings.Contains(v.dec, "/*")) && reSQLiQuoteCallComment.MatchString(n) {
+		e.hit(rSQLiBreakout)
+	}
 	if v.cls&cStar != 0 && strings.Contains(v.dec, "/*!") {
 		e.hit(rSQLiComment)
 	}
 	if sqlWords && !e.in.off[rSQLiKeywords] && reSQLiKeywords.MatchString(n) {
 		e.hit(rSQLiKeywords)
 	}
+}
+
+// reSQLiLeadingTautology: the whole value is a boolean operator and a
+// comparison of literals, perhaps closed by a comment (OR 1=1, and 2>1--):
+// the fragment appended to a condition, with nothing of a sentence around
+// it.
+var reSQLiLeadingTautology = regexp.MustCompile(`^ ?(?:and|or|xor|&&|\|\|) \(? ?(?:\d+|'[^']*'|"[^"]*") ?(?:=|<>|!=|<=?|>=?| like ) ?(?:\d+|'[^']*'|"[^"]*") ?\)? ?(?:(?:--|#|/\*|;).*)?$`)
+
+// reSQLiQuoteCallComment: the value opens by closing a literal (after at
+// most one word), then a
+// boolean operator, a function call and a comment that cuts the rest of
+// the query (' OR json_valid('{}')--; norm drops an unclosed /* and
+// what follows it, so the value ends there): the call is the condition.
+var reSQLiQuoteCallComment = regexp.MustCompile(`^ ?[\w@.-]{0,40}['"\x60]\)* ?(?:or|and|xor|&&|\|\|) (?:not )?[a-z_]\w* ?\((?:[^()]{0,60}|[^()]{0,30}\([^()]{0,30}\)[^()]{0,30})\) ?\)* ?(?:--|#|/\*| ?$)`)
+
+// quoteOperatorQuote: the whole value is a quote, one SQL operator and a
+// quote ('=', '-', '||'): spliced into WHERE u='…' it compares two empty
+// strings (”=”) and the condition holds for every row.
+func quoteOperatorQuote(d string) bool {
+	if len(d) < 3 || d[0] != '\'' || d[len(d)-1] != '\'' {
+		return false
+	}
+	switch d[1 : len(d)-1] {
+	case "=", "-", "+", "*", "/", "%", "&", "^", "|", "||", "<>", "!=", "<":
+		return true
+	}
+	return false
 }
 
 // detectSQLiLibinjection asks libinjection about values with something of
