@@ -89,9 +89,36 @@ func detectXSS(e *emitter, v *value) {
 	if v.kw&kwJSExfil != 0 && v.cls&(cPlus|cParen|cEq) != 0 && (reXSSExfil.MatchString(n) || dialogAlias(n)) {
 		e.hit(rXSSJSSink)
 	}
+	if v.cls&(cQuote|cBacktick) != 0 && v.cls&(cParen|cEq|cBacktick) != 0 && quoteFirst(v.dec) && reJSBreakout.MatchString(v.dec) {
+		e.hit(rXSSJSExpr)
+	}
 	if v.kw&kwProto != 0 && reXSSProto.MatchString(n) {
 		e.hit(rXSSProto)
 	}
+}
+
+// reJSBreakout: a value that closes the script string it is written
+// into (after at most a word) and goes on as a statement or an operand:
+// a separator or an operator, a call or a tagged template of any name or
+// an assignment to a property or a navigating global (a bare key=value
+// after a quote is a parameter list: "; charset=utf-8"), then the rest of the line commented out or an operator and
+// a quote that reopen the string (';location=name;//, "-f(x)-"). Which
+// function is called does not matter: the string was left. It reads dec:
+// norm turns the '+' operator into a space.
+var reJSBreakout = regexp.MustCompile(`(?i)^[\w.@-]{0,30}['"\x60]\s*\)*(?:\s*;|\s*[-+*/|&^%]{1,2})\s*(?:[a-z_$][\w$]*(?:\s*\.\s*[a-z_$][\w$]*|\[[^\]]{1,40}\])*\s*(?:\([^;]{0,120}\)|\x60[^\x60]{0,80}\x60)|(?:[a-z_$][\w$]*(?:\s*\.\s*[a-z_$][\w$]*|\[[^\]]{1,40}\])+|location|onerror|onload|name|opener)\s*=[^;=]{1,120})(?:\s*;)?\s*(?://.*|<!--.*|[-+*/|&^%]{1,2}\s*['"\x60]|;?\s*['"\x60]?)$`)
+
+// quoteFirst: n has a quote within its first 31 bytes with only word
+// bytes before it, where reJSBreakout starts.
+func quoteFirst(n string) bool {
+	for i := 0; i < len(n) && i <= 30; i++ {
+		switch c := n[i]; {
+		case c == '\'' || c == '"' || c == '`':
+			return true
+		case !isWordByte(c) && c != '.' && c != '@' && c != '-':
+			return false
+		}
+	}
+	return false
 }
 
 // reXSSExfil: the cookie or web storage read into a URL being built (norm

