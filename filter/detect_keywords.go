@@ -38,9 +38,12 @@ const (
 	kwProto
 	kwDunder
 	kwSQLFuncCall
+	kwInterp
+	kwWinGrammar
+	kwJSExfil
 	// kwLastStatic is the last static bit; anchored matchers take the
 	// bits after it.
-	kwLastStatic = kwSQLFuncCall
+	kwLastStatic = kwJSExfil
 )
 
 // kwGroup is a set of keywords that share a feature bit.
@@ -83,6 +86,9 @@ var kwGroups = append([]kwGroup{
 	{kwProto, []string{"__proto__", "prototype"}},
 	{kwDunder, []string{"__"}},
 	{kwSQLFuncCall, sqlFuncCallWords},
+	{kwInterp, interpWords},
+	{kwWinGrammar, winGrammarWords},
+	{kwJSExfil, jsExfilWords},
 }, anchoredGroups()...)
 
 // anchoredGroups gives every anchored matcher a feature bit of its own

@@ -14,9 +14,9 @@ const unixCmdStrong = `(?:printf|wget|curl|whoami|uname|getent|nslookup|ifconfig
 // boundary). weakCmds are also English words ("cat", "set", "ping"): they
 // need a shell-looking argument. aloneCmds may stand alone ("; id;").
 var (
-	strongCmds  = wordSet("wget curl whoami uname getent nslookup ifconfig ipconfig netstat bash zsh ksh csh tcsh ncat netcat telnet python python2 python3 perl ruby chmod chown passwd base64 xxd busybox systeminfo tasklist taskkill powershell powershell.exe pwsh certutil certutil.exe bitsadmin mshta rundll32 regsvr32 wmic cscript nohup crontab useradd mkfifo socat tftp gawk printenv printf cmd.exe ansible ansible-playbook ansible-vault ansible-galaxy ansible-config ansible-console ansible-doc ansible-inventory ansible-pull chef-client chef-shell chef-run chef-solo chef-vault knife salt-call salt-run visudo sudoedit cscli regedit regedit.exe bcdboot bcdedit vssadmin wevtutil schtasks icacls takeown")
+	strongCmds  = wordSet("wget curl whoami uname getent nslookup ifconfig ipconfig netstat bash zsh ksh csh tcsh ncat netcat telnet python python2 python3 perl ruby chmod chown passwd base64 xxd busybox systeminfo tasklist taskkill powershell powershell.exe pwsh certutil certutil.exe bitsadmin mshta rundll32 regsvr32 wmic cscript nohup crontab useradd mkfifo socat tftp gawk printenv printf cmd.exe ansible ansible-playbook ansible-vault ansible-galaxy ansible-config ansible-console ansible-doc ansible-inventory ansible-pull chef-client chef-shell chef-run chef-solo chef-vault knife salt-call salt-run visudo sudoedit cscli regedit regedit.exe bcdboot bcdedit vssadmin wevtutil schtasks icacls takeown systemctl journalctl iptables ip6tables pkill killall modprobe insmod rmmod nmap openssl gcc mknod qwinsta quser msiexec installutil regasm regsvcs odbcconf cmstp esentutl wscript gwmi nbtstat")
 	weakCmds    = wordSet("cat ls id ps rm cp mv echo set ping sleep env kill touch mkdir dir type find grep head tail more less sort cut rev time wait exec eval export source read which whereis pwd who last net reg copy del ver start call timeout expr host dig tee sh nc php node python perl ruby bash curl wget cmd")
-	aloneCmds   = wordSet("id ls pwd whoami uname ps env dir ver ifconfig ipconfig netstat lastlog htop uptime lsof lsblk lscpu lsmod dmesg who aptitude dpkg arp getenforce sestatus lsb_release")
+	aloneCmds   = wordSet("su id ls pwd whoami uname ps env dir ver ifconfig ipconfig netstat lastlog htop uptime lsof lsblk lscpu lsmod dmesg who aptitude dpkg arp getenforce sestatus lsb_release")
 	listWords   = wordSet("id dir ver env ps")
 	binPrefixes = []string{"/usr/local/bin/", "/usr/local/sbin/", "/usr/bin/", "/usr/sbin/", "/bin/", "/sbin/", "c:/windows/system32/"}
 )
@@ -53,7 +53,7 @@ const (
 )
 
 // reShellArg is what follows a command in a real command line.
-var reShellArg = regexp.MustCompile(`^ +(?:-{1,2}[a-z]|/|~|\.{1,2}/|\$|[a-z]:/|%[a-z]+%|\d+\*\d+|\d+\.\d+\.\d+\.\d+|[a-z0-9.-]+\.(?:com|net|org|io|sh|me|site|xyz|ru|cn)\b|(?:user|localgroup|view|share) |\d+ ?(?:$|[;|&\x60)#]))`)
+var reShellArg = regexp.MustCompile(`^ +(?:-{1,2}[a-z]|-\d{1,2} |/|~|\.{1,2}/|\$|[a-z]:/|%[a-z]+%|\d+\*\d+|\d+\.\d+\.\d+\.\d+|[a-z0-9.-]+\.(?:com|net|org|io|sh|me|site|xyz|ru|cn)\b|(?:user|localgroup|view|share) |\d+ ?(?:$|[;|&\x60)#]))`)
 
 // plainPrefix: s is empty or a number, an address or a port (what a
 // parameter that is passed to a command holds before the injection).
@@ -94,6 +94,46 @@ func optionAfter(after string) bool {
 	return false
 }
 
+// commandPrefixes run the command that follows them: after a separator
+// the word after one of them is the command.
+var commandPrefixes = []string{"sudo ", "exec ", "eval ", "nohup ", "nice ", "command ", "builtin ", "doas ", "setsid "}
+
+// skipCommandPrefixes drops up to three command prefixes from the start
+// of s.
+func skipCommandPrefixes(s string) string {
+	for n := 0; n < 3 && s != ""; n++ {
+		if c := s[0]; c != 's' && c != 'e' && c != 'n' && c != 'c' && c != 'b' && c != 'd' {
+			return s
+		}
+		p := ""
+		for _, w := range commandPrefixes {
+			if strings.HasPrefix(s, w) {
+				p = w
+				break
+			}
+		}
+		if p == "" {
+			return s
+		}
+		s = s[len(p):]
+	}
+	return s
+}
+
+// prefixedCommand: what follows a command prefix is a command (a word of
+// the command lists, a path, an option, a variable, a redirection), not
+// the next cell of a Markdown table ("| Command | Purpose |").
+func prefixedCommand(rest string) bool {
+	if strings.IndexByte("-/$.~`<>0123456789", rest[0]) >= 0 {
+		return true
+	}
+	k := 0
+	for k < len(rest) && (rest[k] >= 'a' && rest[k] <= 'z' || rest[k] >= '0' && rest[k] <= '9' || rest[k] == '_' || rest[k] == '-' || rest[k] == '.') {
+		k++
+	}
+	return k > 0 && cmdKinds[rest[:k]] != 0
+}
+
 // commandAfterSeparator reports a command right after a shell separator
 // (; | & || && newline $( ). Code, not a regexp: separators are common in
 // ordinary values (User-Agent, Accept) and the check per separator is one
@@ -108,8 +148,23 @@ func commandAfterSeparator(sh string) bool {
 		for j < len(sh) && (sh[j] == ' ' || sh[j] == '|' || sh[j] == '&' || sh[j] == '(') {
 			j++
 		}
-		rest := sh[j:]
-		rest = strings.TrimPrefix(rest, "sudo ")
+		rest := skipCommandPrefixes(sh[j:])
+		if len(rest) < len(sh)-j && rest != "" && plainPrefix(sh[:i]) && prefixedCommand(rest) {
+			// ";sudo -l", ";nohup ./x &", ";exec 5<>…": a value that
+			// starts by running something through a command prefix.
+			return true
+		}
+		if rest != "" && rest[0] == '>' && plainPrefix(sh[:i]) {
+			// ";>/tmp/x": a redirection alone truncates or creates a
+			// file; a value that starts with it left an argument.
+			if r := strings.TrimLeft(rest, "> "); r != "" && (r[0] == '/' || r[0] == '~') {
+				return true
+			}
+		}
+		if strings.HasPrefix(rest, ". /") || strings.HasPrefix(rest, ". ~") || strings.HasPrefix(rest, ". ./") {
+			// "; . /tmp/x": the shell's source command.
+			return true
+		}
 		if rest != "" && (rest[0] == '/' || rest[0] == 'c') {
 			for _, p := range binPrefixes {
 				if strings.HasPrefix(rest, p) {
@@ -150,6 +205,11 @@ func commandAfterSeparator(sh string) bool {
 			if a == "" && !(c == ';' && kind&cmdList != 0) || a != "" && strings.IndexByte(";&`)", a[0]) >= 0 {
 				return true
 			}
+			if a != "" && a[0] == '#' && plainPrefix(sh[:i]) {
+				// ";id #": the rest of the original command line
+				// commented out.
+				return true
+			}
 		}
 	}
 	return false
@@ -171,8 +231,13 @@ var (
 	// them: an identifier followed by '#', "%%", "^^" or ",," is not an
 	// expression (this.#x has a dot before the '#').
 	reShellParamOp = regexp.MustCompile(`\$\{[a-z_]\w{0,30}(?:##?|%%|\^\^|,,)[^{}]{0,40}(?:\{\}[^{}]{0,20})?\}`)
-	reRCEEvasion   = regexp.MustCompile(`\$\{?ifs\}?|\$\{[a-z_]+:\d+:\d+\}|\{(?:cat|ls|id|wget|curl|bash|sh|nc|echo|ping),[^}]*\}|\$'[\\/]x[0-9a-f]{2}|\$\(\(\s*\d+\s*[*+]\s*\d+\s*\)\)|(?:^|[;|&\n\x60(] ?)/(?:[a-z]*\?+[a-z?]*|(?:usr/)?s?bin)/[a-z]*[?*][a-z?*]*(?: |$)`)
+	reRCEEvasion   = regexp.MustCompile(`\$\{?ifs\}?|\$\{[a-z_]+:\d+:\d+\}|\{(?:cat|ls|id|wget|curl|bash|sh|nc|echo|ping),[^}]*\}|\$'[\\/]x[0-9a-f]{2}|\$\(\(\s*\d+\s*[*+]\s*\d+\s*\)\)|(?:^|[;|&\n\x60(] ?)/(?:[a-z]*\?+[a-z?]*|(?:usr/)?s?bin)/[a-z]*[?*][a-z?*]*(?: |$)|(?:^|[;|&\n\x60(] ?)/\*/(?:s?bin/)?[a-z]+(?: |$)`)
 )
+
+// reGTFOOption: options of archivers and clients that run a command of
+// the caller's choosing (tar --checkpoint-action=exec=…, ssh -o
+// ProxyCommand=…).
+var reGTFOOption = regexp.MustCompile(`--(?:checkpoint-action ?= ?exec|use-compress-program|to-command|rsh-command|info-script|new-volume-script) ?=|-o ?proxycommand ?=`)
 
 // Keywords without which the corresponding regexp cannot match: a cheap
 // prefilter for ordinary values.
@@ -235,6 +300,29 @@ func detectRCE(e *emitter, v *value) {
 	if v.cls&(cParen|cLT|cDollar|cBang|cColon) != 0 && v.kw&kwCode != 0 && reRCECode.MatchString(n) {
 		e.hit(rRCECode)
 	}
+	detectInterpCode(e, v)
+	if v.cls&cStar != 0 && v.cls&(cSemi|cPipe|cAmp|cBacktick|cNL) != 0 && strings.Contains(v.dec, "/*") && !hasSQLComment(v.dec) {
+		// norm drops an unclosed "/*" and all after it, as SQL would;
+		// to a shell it is a glob (;/*/bin/id).
+		if d := newlinesAsSeparators(v); commandAfterSeparator(d) || reRCEEvasion.MatchString(d) {
+			e.hit(rRCEUnix)
+		}
+	}
+	if v.cls&(cDash|cEq) == cDash|cEq && strings.Contains(n, "--") && reGTFOOption.MatchString(n) {
+		e.hit(rRCEUnix)
+	}
+	detectWinGrammar(e, v, sh, shkw)
+	if v.cls&(cSemi|cAmp|cPipe|cNL) != 0 && (leadingCommand(sh) || sh != n && leadingCommand(n)) {
+		e.hit(rRCEUnix)
+	}
+	if v.cls&cDollar != 0 && v.cls&cEq != 0 && v.cls&(cSemi|cAmp|cPipe|cNL) != 0 && varCommand(n) {
+		e.hit(rRCEUnix)
+	}
+	if v.cls&cCaret != 0 && v.cls&(cAmp|cPipe|cSemi) != 0 {
+		if c := dropCarets(v, sh); len(c) != len(sh) && (commandAfterSeparator(c) || reRCEWindows.MatchString(c)) {
+			e.hit(rRCEWindows)
+		}
+	}
 	if sh != n && (v.cls&cSlash != 0) && shkw&kwLFI != 0 && reLFIFile.MatchString(sh) {
 		e.hit(rLFIFile)
 	}
@@ -266,6 +354,17 @@ func shellForm(v *value) string {
 				continue
 			}
 		case '$':
+			if strings.HasPrefix(src[i:], "$0") && (i+2 == len(src) || src[i+2] == ' ' || src[i+2] == ';') {
+				// $0 is the name of the running shell.
+				b = append(b, 's', 'h')
+				i++
+				continue
+			}
+			if strings.HasPrefix(src[i:], "$()") {
+				// An empty substitution splits no word (who$()ami).
+				i += 2
+				continue
+			}
 			if i+1 < len(src) && (src[i+1] == '@' || (src[i+1] >= '0' && src[i+1] <= '9')) {
 				i++
 				continue

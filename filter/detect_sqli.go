@@ -9,7 +9,7 @@ import (
 
 // sqlGateWords make a value without quotes worth the libinjection call
 // (about 1.5 µs): numeric injections need one of these.
-var sqlGateWords = []string{"select", "union", "sleep", "benchmark", "waitfor", "exec", "drop ", "insert", "delete", "update", "having", "order by", "group by", " or ", " and ", "xor", "--", "procedure", "declare", "case when"}
+var sqlGateWords = []string{"select", "union", "sleep", "benchmark", "waitfor", "exec", "drop ", "insert", "delete", "update", "having", "order by", "group by", " or ", " and ", "xor", "--", "procedure", "declare", "case when", "truncate"}
 
 var (
 	// UNION with any query expression after it: SELECT, and the
@@ -45,6 +45,9 @@ var (
 func detectSQLi(e *emitter, v *value) {
 	n := v.norm
 	if len(n) < 4 {
+		if v.cls&cQuote != 0 && quoteOperatorQuote(v.dec) {
+			e.hit(rSQLiBreakout)
+		}
 		return
 	}
 	if v.kind != KindUserAgent || v.cls&(cQuote|cBacktick) != 0 {
@@ -52,7 +55,7 @@ func detectSQLi(e *emitter, v *value) {
 	}
 	// Tautologies first: "1 || 1=1" has no letter.
 	if v.kw&kwBool != 0 && (v.cls&(cEq|cLT|cGT) != 0 || v.kw&kwSQLCmp != 0) && hasBoolOp(n) {
-		if reSQLiBreakout.MatchString(n) {
+		if reSQLiBreakout.MatchString(n) || reSQLiLeadingTautology.MatchString(n) {
 			e.hit(rSQLiBreakout)
 		} else if reSQLiTautology.MatchString(n) {
 			e.hit(rSQLiTautology)
@@ -79,12 +82,61 @@ func detectSQLi(e *emitter, v *value) {
 	if v.cls&cParen != 0 && strings.Contains(n, "json") && reSQLiJSONFunc.MatchString(n) {
 		e.hit(rSQLiBreakout)
 	}
+	if v.cls&cQuote != 0 && v.kw&kwBool != 0 && v.cls&cParen != 0 && (strings.Contains(n, "--") || v.cls&cHash != 0 || strings.Contains(v.dec, "/*")) && reSQLiQuoteCallComment.MatchString(n) {
+		e.hit(rSQLiBreakout)
+	}
+	if sqlWords && v.cls&cNL == 0 && len(n) <= 240 && reSQLiWholeStatement.MatchString(n) {
+		e.hit(rSQLiFragment)
+	}
 	if v.cls&cStar != 0 && strings.Contains(v.dec, "/*!") {
 		e.hit(rSQLiComment)
 	}
 	if sqlWords && !e.in.off[rSQLiKeywords] && reSQLiKeywords.MatchString(n) {
 		e.hit(rSQLiKeywords)
 	}
+}
+
+// reSQLiLeadingTautology: the whole value is a boolean operator and a
+// comparison of literals, perhaps closed by a comment (OR 1=1, and 2>1--):
+// the fragment appended to a condition, with nothing of a sentence around
+// it.
+var reSQLiLeadingTautology = regexp.MustCompile(`^ ?(?:and|or|xor|&&|\|\|) \(? ?(?:\d+|'[^']*'|"[^"]*") ?(?:=|<>|!=|<=?|>=?| like ) ?(?:\d+|'[^']*'|"[^"]*") ?\)? ?(?:(?:--|#|/\*|;).*)?$`)
+
+// reSQLiWholeStatement: the whole value is one statement that destroys
+// all of a table, closed by ';', '#' or a final "--" (DROP TABLE t;,
+// DELETE FROM t;), one whose condition is a tautology (DELETE FROM t
+// WHERE 1=1, UPDATE … SET … WHERE 'a'='a'; documentation's UPDATE t SET
+// x = 1 WHERE y = 2; compares a column), an INSERT with its VALUES list, or a number then a
+// stacked statement (1;SELECT *): where a parameter was expected, only an
+// injection sends it. A "--" inside is prose's dash; the bare statement
+// ("DROP TABLE users") reads like a search for the syntax, and read-only
+// SELECTs are left to sqli-keywords (search boxes of SQL tutorials send
+// them).
+var reSQLiWholeStatement = regexp.MustCompile(`^ ?(?:(?:drop (?:table|database|schema|view|user)(?: if exists)? [\w.\x60"\[\]]+(?: cascade)?|truncate(?: table)? [\w.\x60"\[\]]+|delete from [\w.\x60"\[\]]+) ?` + sqlStmtEnd + `|(?:delete from [\w.\x60"\[\]]+|update [\w.\x60"\[\]]+ set [\w\x60"]+ ?= ?[^;]{1,80}) where (?:.* )?(?:\d+|'[^']*') ?(?:=|<>|!=|>|<) ?(?:\d+|'[^']*') ?` + sqlStmtEnd + `?|insert into [\w.\x60"\[\]]+ ?(?:\([^()]*\) ?)?values ?\([^;]*\) ?` + sqlStmtEnd + `?|[\d.]+['")]* ?; ?(?:select (?:\*|@@|\d|null\b|[a-z_]\w* ?\(|[a-z_][\w.]* ?,|[a-z_][\w.]* from\b)|delete from\b|update \w+ set\b|insert into\b|drop (?:table|database)\b|exec(?:ute)?\b ?[\w@(]|declare @|create (?:table|user|database|function|procedure)\b|alter (?:table|user)\b|truncate\b|shutdown\b|waitfor (?:delay|time)\b).*)$`)
+
+// sqlStmtEnd is how an injected statement ends: a separator or '#' and
+// anything, or "--" at the very end.
+const sqlStmtEnd = `(?:[;#].*|-- ?[-+]?)`
+
+// reSQLiQuoteCallComment: the value opens by closing a literal (after at
+// most one word), then a
+// boolean operator, a function call and a comment that cuts the rest of
+// the query (' OR json_valid('{}')--; norm drops an unclosed /* and
+// what follows it, so the value ends there): the call is the condition.
+var reSQLiQuoteCallComment = regexp.MustCompile(`^ ?[\w@.-]{0,40}['"\x60]\)* ?(?:or|and|xor|&&|\|\|) (?:not )?[a-z_]\w* ?\((?:[^()]{0,60}|[^()]{0,30}\([^()]{0,30}\)[^()]{0,30})\) ?\)* ?(?:--|#|/\*| ?$)`)
+
+// quoteOperatorQuote: the whole value is a quote, one SQL operator and a
+// quote ('=', '-', '||'): spliced into WHERE u='…' it compares two empty
+// strings (”=”) and the condition holds for every row.
+func quoteOperatorQuote(d string) bool {
+	if len(d) < 3 || d[0] != '\'' || d[len(d)-1] != '\'' {
+		return false
+	}
+	switch d[1 : len(d)-1] {
+	case "=", "-", "+", "*", "/", "%", "&", "^", "|", "||", "<>", "!=", "<":
+		return true
+	}
+	return false
 }
 
 // detectSQLiLibinjection asks libinjection about values with something of

@@ -86,9 +86,106 @@ func detectXSS(e *emitter, v *value) {
 			e.hit(rXSSJSWeak)
 		}
 	}
+	if v.kw&kwJSExfil != 0 && v.cls&(cPlus|cParen|cEq) != 0 && (reXSSExfil.MatchString(n) || dialogAlias(n)) {
+		e.hit(rXSSJSSink)
+	}
+	if v.cls&(cQuote|cBacktick) != 0 && v.cls&(cParen|cEq|cBacktick) != 0 && quoteFirst(v.dec) && reJSBreakout.MatchString(v.dec) {
+		e.hit(rXSSJSExpr)
+	}
 	if v.kw&kwProto != 0 && reXSSProto.MatchString(n) {
 		e.hit(rXSSProto)
 	}
+}
+
+// reJSBreakout: a value that closes the script string it is written
+// into (after at most a word) and goes on as a statement or an operand:
+// a separator or an operator, a call or a tagged template of any name or
+// an assignment to a property or a navigating global (a bare key=value
+// after a quote is a parameter list: "; charset=utf-8"), then the rest of the line commented out or an operator and
+// a quote that reopen the string (';location=name;//, "-f(x)-"). Which
+// function is called does not matter: the string was left. It reads dec:
+// norm turns the '+' operator into a space.
+var reJSBreakout = regexp.MustCompile(`(?i)^[\w.@-]{0,30}['"\x60]\s*\)*(?:\s*;|\s*[-+*/|&^%]{1,2})\s*(?:[a-z_$][\w$]*(?:\s*\.\s*[a-z_$][\w$]*|\[[^\]]{1,40}\])*\s*(?:\([^;]{0,120}\)|\x60[^\x60]{0,80}\x60)|(?:[a-z_$][\w$]*(?:\s*\.\s*[a-z_$][\w$]*|\[[^\]]{1,40}\])+|location|onerror|onload|name|opener)\s*=[^;=]{1,120})(?:\s*;)?\s*(?://.*|<!--.*|[-+*/|&^%]{1,2}\s*['"\x60]|;?\s*['"\x60]?)$`)
+
+// quoteFirst: n has a quote within its first 31 bytes with only word
+// bytes before it, where reJSBreakout starts.
+func quoteFirst(n string) bool {
+	for i := 0; i < len(n) && i <= 30; i++ {
+		switch c := n[i]; {
+		case c == '\'' || c == '"' || c == '`':
+			return true
+		case !isWordByte(c) && c != '.' && c != '@' && c != '-':
+			return false
+		}
+	}
+	return false
+}
+
+// reXSSExfil: the cookie or web storage read into a URL being built (norm
+// folds the '+' into a space) or
+// handed to a request ('//x/?'+document.cookie, sendBeacon(u,
+// document.cookie)), and a dialog reached through Reflect: what a script
+// does with a page once it runs. Code that sets a cookie assigns to it;
+// it does not concatenate a string with it.
+var reXSSExfil = regexp.MustCompile(`["'\x60](?: ?\+ ?| )(?:(?:window|self|top|parent|frames) ?\. ?)?document ?\. ?cookie\b|\b(?:fetch|sendbeacon|send|postmessage) ?\([^()]{0,80}\b(?:document ?\. ?cookie|localstorage|sessionstorage)\b|\breflect ?\. ?(?:apply|construct) ?\( ?(?:alert|prompt|confirm|eval|function)\b`)
+
+// jsExfilWords gate reXSSExfil and dialogAlias (keyword group kwJSExfil).
+var jsExfilWords = []string{"cookie", "storage", "reflect", "=alert", "= alert", "=prompt", "= prompt", "=confirm", "= confirm", "=eval", "= eval"}
+
+// dialogAlias reports a dialog or eval assigned to a name that is then
+// called (a=alert,a(1); p=prompt;p`1`): the call never names the
+// function. A setting such as level=alert is not followed by a call of
+// its name.
+func dialogAlias(n string) bool {
+	for off := 0; off < len(n); {
+		i := strings.IndexByte(n[off:], '=')
+		if i < 0 {
+			return false
+		}
+		i += off
+		off = i + 1
+		r := strings.TrimPrefix(n[i+1:], " ")
+		w := 0
+		for w < len(r) && r[w] >= 'a' && r[w] <= 'z' {
+			w++
+		}
+		switch r[:w] {
+		case "alert", "prompt", "confirm", "eval":
+		default:
+			continue
+		}
+		r = strings.TrimPrefix(r[w:], " ")
+		if r == "" || r[0] != ',' && r[0] != ';' {
+			continue
+		}
+		// The name assigned: the identifier before '='.
+		k := strings.TrimRight(n[:i], " ")
+		j := len(k)
+		for j > 0 && (isWordByte(k[j-1]) || k[j-1] == '$') {
+			j--
+		}
+		name := k[j:]
+		if name == "" || name[0] >= '0' && name[0] <= '9' {
+			continue
+		}
+		rest := r[1:]
+		for {
+			c := strings.Index(rest, name)
+			if c < 0 {
+				break
+			}
+			if c > 0 && (isWordByte(rest[c-1]) || rest[c-1] == '.' || rest[c-1] == '$') {
+				rest = rest[c+len(name):]
+				continue
+			}
+			a := strings.TrimPrefix(rest[c+len(name):], " ")
+			if a != "" && (a[0] == '(' || a[0] == '`') {
+				return true
+			}
+			rest = rest[c+len(name):]
+		}
+	}
+	return false
 }
 
 // stripShortTags removes tags of at most 8 bytes ("<x>", "</b>") from norm.
