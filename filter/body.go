@@ -167,7 +167,10 @@ func (w *walker) body(r *http.Request) error {
 	case bodyForm:
 		w.pairs(s, '&', tBodyName, tBody, KindBodyName, KindBodyValue)
 	case bodyJSON:
+		// CSP level 2 reports and the Reporting API's.
+		w.report = mediaType == "application/csp-report" || mediaType == "application/reports+json"
 		w.json(s, truncated)
+		w.report = false
 	case bodyMultipart:
 		w.multipart(s, params["boundary"], truncated)
 	case bodyXML:

@@ -206,14 +206,74 @@ func ctrlAfterLT(d string) bool {
 	return false
 }
 
+// jsBracketCall is reJSBracketCall except in Markdown links ("this
+// [page](https://…)", "the parent [docs/](../)"): a link target right
+// after "](" (an anchor, a relative path, a URL) is no argument list that
+// JavaScript parses, so nothing is called.
+func jsBracketCall(n string) bool {
+	if !reJSBracketCall.MatchString(n) {
+		return false // FindAll allocates even when nothing matches
+	}
+	for _, m := range reJSBracketCall.FindAllStringIndex(n, -1) {
+		if !markdownLinkTarget(n, m[1]) {
+			return true
+		}
+	}
+	return false
+}
+
+// markdownLinkTarget: n[:end] ends in "](" and a link target follows. A
+// path starting with '/' counts unless it reads as a regular expression
+// literal (/x/, /x/g), which a call may take.
+func markdownLinkTarget(n string, end int) bool {
+	if end < 2 || n[end-1] != '(' || n[end-2] != ']' {
+		return false
+	}
+	t := n[end:]
+	switch {
+	case strings.HasPrefix(t, "#"), strings.HasPrefix(t, "./"), strings.HasPrefix(t, "../"),
+		strings.HasPrefix(t, "http://"), strings.HasPrefix(t, "https://"), strings.HasPrefix(t, "mailto:"):
+		return true
+	case strings.HasPrefix(t, "/") && len(t) > 1 && t[1] != '/' && t[1] != '*':
+		t, _, _ = strings.Cut(t, ")")
+		last := strings.LastIndexByte(t, '/')
+		return last == 0 || strings.Trim(t[last+1:], "dgimsuvy") != ""
+	}
+	return false
+}
+
+// jsTemplCall is reJSTemplCall except where the backtick closes Markdown
+// inline code around the name (`DB.Open`, `promptui.Prompt`,
+// `FUNCTION`): going back over the name and its dotted members reaches the
+// backtick that opened the span. A tag glued to a backtick before it would
+// follow a template literal, which JavaScript does not parse.
+func jsTemplCall(n string) bool {
+	if !reJSTemplCall.MatchString(n) {
+		return false
+	}
+	for _, m := range reJSTemplCall.FindAllStringIndex(n, -1) {
+		if n[m[1]-1] != '`' {
+			return true // a template that interpolates a global
+		}
+		i := m[0]
+		for i > 0 && (isWordByte(n[i-1]) || n[i-1] == '.' || n[i-1] == '$') {
+			i--
+		}
+		if i == 0 || n[i-1] != '`' {
+			return true
+		}
+	}
+	return false
+}
+
 // detectXSSGrammar runs the JavaScript-expression and loader checks.
 func detectXSSGrammar(e *emitter, v *value) {
 	n := v.norm
 	if v.cls&(cBracket|cBacktick) != 0 {
-		if v.cls&cBracket != 0 && v.cls&(cParen|cBacktick) != 0 && reJSBracketCall.MatchString(n) {
+		if v.cls&cBracket != 0 && v.cls&(cParen|cBacktick) != 0 && jsBracketCall(n) {
 			e.hit(rXSSJSExpr)
 		}
-		if v.cls&cBacktick != 0 && reJSTemplCall.MatchString(n) {
+		if v.cls&cBacktick != 0 && jsTemplCall(n) {
 			e.hit(rXSSJSExpr)
 		}
 		if v.cls&cBracket != 0 && v.cls&cParen != 0 && v.cls&cBang != 0 && jsfuckRun(v.dec) {

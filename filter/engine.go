@@ -190,7 +190,10 @@ type walker struct {
 	// lenientEnc: the pairs being walked were not declared form-encoded
 	// (a body without Content-Type); malformed escapes are not noted.
 	lenientEnc bool
-	cleanPath  string
+	// report: the body is a browser's violation report (see
+	// reportSample).
+	report    bool
+	cleanPath string
 	// counted is, per rule that matched, the score it added: a rule counts
 	// once per request, at its highest score, so that one weak signal
 	// repeated (two embedded videos in a CMS page) is still one weak
@@ -237,11 +240,28 @@ func (w *walker) detect(t target, kind Kind, name, v string) {
 		remember(table, h1, h2)
 	}
 	for i, h := range w.hits {
-		if dupHit(w.hits[:i], h.Rule) {
+		if dupHit(w.hits[:i], h.Rule) || w.report && reportSample(t, name, h.Rule) {
 			continue
 		}
 		w.add(Match{Rule: h.Rule, Category: h.Category, Score: h.Score, Location: w.location(t, name), Fragment: w.fragmentAt(t, name, v)})
 	}
+}
+
+// reportSample: a JavaScript-only finding in the script sample of a CSP
+// violation report. The browser puts there the first 40 characters of the
+// script it refused to run (an inline handler, an extension's injected
+// code): JavaScript is what the field is for, and what the sample quotes
+// did not run. Markup in a sample (a tag, a handler attribute) still
+// counts, as does everything else in the report.
+func reportSample(t target, name, rule string) bool {
+	if t != tBody || name != "script-sample" && name != "sample" {
+		return false
+	}
+	switch rule {
+	case "xss-js-sink", "xss-js-weak", "xss-js-expression", "node-code-injection":
+		return true
+	}
+	return false
 }
 
 func dupHit(hits []Hit, rule string) bool {

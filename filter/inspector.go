@@ -62,10 +62,16 @@ type emitter struct {
 	in   *Inspector
 	dst  []Hit
 	seen [(numRules + 63) / 64]uint64
+	// sqlText: the value is an SQL query written for an SQL field (see
+	// sqlEditorValue); the SQL shape rules say nothing about it then.
+	sqlText bool
 }
 
 func (e *emitter) hit(r ruleID) {
 	if e.in.off[r] {
+		return
+	}
+	if e.sqlText && ruleTable[r].Category == CatSQLi && r != rSQLiFunction && r != rSQLiComment {
 		return
 	}
 	w, b := r/64, uint64(1)<<(r%64)
@@ -175,7 +181,10 @@ func (in *Inspector) inspect(e *emitter, sc *scratch, kind Kind, name, raw strin
 		v.norm = bstr(sc.norm)
 	}
 	v.kw = keywords.scan(v.norm)
+	outer := e.sqlText
+	e.sqlText = outer || (kind == KindBodyValue || kind == KindQueryValue) && sqlEditorValue(name, v.dec)
 	runDetectors(e, &v)
+	e.sqlText = outer
 	// Base64 text has no byte outside these classes ('_' has none).
 	const base64Classes = cLower | cUpper | cDigit | cPlus | cSlash | cSpace | cDash | cEq
 	if !decoded && !in.noBase64 && v.cls&^base64Classes == 0 {

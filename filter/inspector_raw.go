@@ -1,9 +1,6 @@
 package filter
 
-import (
-	"encoding/json"
-	"strings"
-)
+import "strings"
 
 // maxRawSegments bounds the number of text nodes, attribute values, keys
 // and strings of a raw body inspected one by one; past it the whole body is
@@ -120,58 +117,37 @@ func walkXML(s string, fn func(string) bool) {
 	}
 }
 
-// inspectRawJSON inspects a raw body that is a JSON document (sent without
-// a JSON content type, as GraphQL and some mobile clients do) key by key
+// inspectRawJSON inspects a raw body that is JSON (sent without a JSON
+// content type, as GraphQL, beacons and some mobile clients do) key by key
 // and string by string, like the request layer does for typed JSON: SQL
 // and XSS rules over the JSON syntax itself only find quotes and braces.
-// It reports false, having inspected nothing, when the body is not valid
-// JSON.
+// Several documents in a row count as JSON too: crash reporters, RUM and
+// analytics SDKs post newline-delimited batches (Sentry envelopes, Datadog,
+// Segment) as text/plain so that browsers send them without a preflight.
+// It reports false, having inspected nothing, when the body is not a
+// sequence of valid JSON documents.
 func (in *Inspector) inspectRawJSON(e *emitter, sc *scratch, s string) bool {
-	if !json.Valid([]byte(s)) {
+	if walkJSON(s, maxJSONDepthCap, func(bool, []byte, string, string) bool { return true }) != nil {
 		return false
 	}
-	d := json.NewDecoder(strings.NewReader(s))
-	// Object keys and values alternate; track whether the next string in
-	// an object is a key.
-	type frame struct{ object, wantKey bool }
-	var stack []frame
-	key := ""
+	// The walk's callback escapes to the heap; a copy of the emitter goes
+	// with it, so that e (on the caller's stack for every other value)
+	// does not.
+	he := new(emitter)
+	*he = *e
 	n := 0
-	for {
-		if n >= maxRawSegments {
-			in.inspect(e, sc, KindBodyValue, "", s, false)
-			break
+	_ = walkJSON(s, maxJSONDepthCap, func(isKey bool, _ []byte, name, v string) bool {
+		if n++; n > maxRawSegments {
+			in.inspect(he, sc, KindBodyValue, "", s, false)
+			return false
 		}
-		tok, err := d.Token()
-		if err != nil {
-			break
+		if isKey {
+			in.inspect(he, sc, KindBodyName, "", v, false)
+		} else if v != "" {
+			in.inspect(he, sc, KindBodyValue, name, v, false)
 		}
-		top := len(stack) - 1
-		switch t := tok.(type) {
-		case json.Delim:
-			switch t {
-			case '{', '[':
-				if top >= 0 && stack[top].object {
-					stack[top].wantKey = true
-				}
-				stack = append(stack, frame{object: t == '{', wantKey: t == '{'})
-			default:
-				stack = stack[:top]
-			}
-			continue
-		case string:
-			n++
-			if top >= 0 && stack[top].object && stack[top].wantKey {
-				key = t
-				stack[top].wantKey = false
-				in.inspect(e, sc, KindBodyName, "", t, false)
-				continue
-			}
-			in.inspect(e, sc, KindBodyValue, key, t, false)
-		}
-		if top >= 0 && stack[top].object {
-			stack[top].wantKey = true
-		}
-	}
+		return true
+	})
+	*e = *he
 	return true
 }
