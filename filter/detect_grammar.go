@@ -1532,9 +1532,22 @@ func detectSSRFTarget(e *emitter, v *value) {
 	}
 	n := v.norm
 	if v.cls&cColon != 0 && (n[0] == 'h' || n[0] == 'f' || n[0] == 'w') {
-		if host, ok := slashlessURLHost(n); ok && canonicalHost(host) && internalHost(host) {
-			e.hit(rSSRFInternal)
-			return
+		if host, ok := slashlessURLHost(n); ok {
+			if !canonicalHost(host) {
+				// http:2852039166: an IP in an inet_aton spelling that
+				// names the metadata service or loopback is judged as in
+				// a URL with its slashes; other spellings read as a
+				// scheme and a port or a number (http:80, https:443).
+				if slashlessStrongTarget(host) {
+					classifyHost(e, host, true, v.raw)
+					return
+				}
+				return
+			}
+			if internalHost(host) {
+				e.hit(rSSRFInternal)
+				return
+			}
 		}
 	}
 	if v.kind == KindCookieValue {

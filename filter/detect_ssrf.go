@@ -49,6 +49,9 @@ func detectSSRF(e *emitter, v *value) {
 		} else if scheme != "" {
 			continue // not a URL authority ("a//b")
 		}
+		if h, ok := spacedUserinfoHost(rest); ok && (internalHost(h) || h == "169.254.169.254") {
+			e.hit(rSSRFObfuscatedIP)
+		}
 		host := urlHost(rest)
 		if host == "" {
 			continue
@@ -93,6 +96,26 @@ func urlHost(s string) string {
 	return strings.TrimSuffix(auth, ".")
 }
 
+// spacedUserinfoHost returns the host after the last '@' of an
+// authority that has a blank before that '@'
+// (google.com:80 &@127.0.0.1:22/): a parser that stops at the blank
+// connects to the first host, one that reads on to the '@' to the second,
+// so a check by one parser sends the other to an internal address. rest
+// is the URL after its "//".
+func spacedUserinfoHost(rest string) (string, bool) {
+	end := 0
+	for end < len(rest) && end < 256 && rest[end] != '/' && rest[end] != '?' && rest[end] != '#' && rest[end] != '\\' {
+		end++
+	}
+	auth := rest[:end]
+	at := strings.LastIndexByte(auth, '@')
+	if at < 0 || strings.IndexAny(auth[:at], " \t") < 0 {
+		return "", false
+	}
+	h := urlHost(auth[at+1:])
+	return h, h != ""
+}
+
 // authorityEnd are the bytes that end a URL's authority for urlHost (a
 // table: strings.IndexAny builds its set on every call).
 var authorityEnd = byteSet("/?#\\ \"'<>")
@@ -106,6 +129,10 @@ func classifyHost(e *emitter, host string, urlish bool, raw string) {
 		return
 	}
 	ip, obfuscated, ok := parseHostIP(host)
+	if !ok {
+		ip, ok = wrappedIP(host)
+		obfuscated = ok
+	}
 	if !ok {
 		if urlish && (host == "localhost" || strings.HasSuffix(host, ".localhost")) {
 			e.hit(rSSRFLoopback)
@@ -143,7 +170,9 @@ func parseHostIP(h string) (netip.Addr, bool, bool) {
 		// ::ffff:7f00:1, the deprecated ::127.0.0.1, the translated
 		// forms of NAT64 and SIIT) only serves to slip past a filter
 		// that checks the dotted form.
-		return a, a.Is4In6() || isV4Compatible(a) || unembed(a) != a, true
+		// A zone (fe80::1%eth0) names one of the server's own
+		// interfaces: only a request for its link-local network has one.
+		return a, a.Is4In6() || isV4Compatible(a) || unembed(a) != a || a.Zone() != "", true
 	}
 	if h == "" || !(h[0] >= '0' && h[0] <= '9') {
 		return netip.Addr{}, false, false
@@ -186,6 +215,45 @@ func parseHostIP(h string) (netip.Addr, bool, bool) {
 	}
 	ip |= vals[last]
 	return netip.AddrFrom4([4]byte{byte(ip >> 24), byte(ip >> 16), byte(ip >> 8), byte(ip)}), true, true
+}
+
+// wrappedIP reads a host that is one decimal or 0x-hex number too large
+// for IPv4 (7147006462, 0x41414141A9FEA9FE) as the address of its low 32
+// bits, which parsers that keep a number in a machine word connect to.
+// No DNS name is all digits, so only an evasion writes one.
+func wrappedIP(h string) (netip.Addr, bool) {
+	base, p := 10, h
+	if strings.HasPrefix(h, "0x") {
+		base, p = 16, h[2:]
+	}
+	if p == "" || len(p) > 20 {
+		return netip.Addr{}, false
+	}
+	for i := 0; i < len(p); i++ {
+		if c := p[i]; !(c >= '0' && c <= '9' || base == 16 && c >= 'a' && c <= 'f') {
+			return netip.Addr{}, false
+		}
+	}
+	x, err := strconv.ParseUint(p, base, 64)
+	if err != nil || x < 1<<32 {
+		// Beyond 64 bits, or a plain number parseHostIP has judged.
+		return netip.Addr{}, false
+	}
+	return netip.AddrFrom4([4]byte{byte(x >> 24), byte(x >> 16), byte(x >> 8), byte(x)}), true
+}
+
+// slashlessStrongTarget: h, an inet_aton spelling or a number too large
+// for IPv4, is the metadata service's address or loopback.
+func slashlessStrongTarget(h string) bool {
+	ip, _, ok := parseHostIP(h)
+	if !ok {
+		ip, ok = wrappedIP(h)
+	}
+	if !ok {
+		return false
+	}
+	ip = unembed(ip)
+	return ip.IsLoopback() || ip == netip.AddrFrom4([4]byte{169, 254, 169, 254}) || ip == netip.AddrFrom4([4]byte{100, 100, 100, 200})
 }
 
 // hasNonASCII reports a byte above 0x7f, or with pct a percent-encoded

