@@ -239,6 +239,9 @@ func plainToken(s string) bool {
 		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '-') {
 			return false
 		}
+		if c == '_' && i > 0 && s[i-1] == '_' {
+			return false // an ORM lookup path (user__password__startswith)
+		}
 	}
 	return s != ""
 }

@@ -283,6 +283,9 @@ func runDetectors(e *emitter, v *value) {
 	if v.cls&(cDot|cBracket) != 0 {
 		detectBeanPath(e, v)
 	}
+	if v.kind == KindQueryName || v.kind == KindBodyName || v.kind == KindCookieName {
+		detectORMFilter(e, v)
+	}
 	if v.cls&cParen != 0 {
 		detectPHPCall(e, v)
 	}
