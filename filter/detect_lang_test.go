@@ -276,7 +276,7 @@ func checkGrammarCases(t *testing.T, cases []langCase) {
 // FuzzLangParsers: the hand-written scanners of the language grammars
 // must not panic and keep their output invariants on any input.
 func FuzzLangParsers(f *testing.F) {
-	for _, s := range []string{"$_aB_4c #foo\r\n\t[5]//bar\r\n\t['d'] /*foo*/ (17)", "$a //x\n()", "'#' /* \"x */ y", "/*", "#", "'", `"a\"b"`, "$A\tB  C", "!-1!-2", "!!:s/a/b/", "!!:gs", "!1:2-", "!$:", "+!![]", "[][(![] [])[ []]]", "((((", "[(])", "data:text/plain;charset=utf-8;base64,", "data:;", "http:/[::1", "https:a@10.0.0.1", "a.example:80 &@127.0.0.1:22/#", "7147006462", "0x41414141a9fea9fe"} {
+	for _, s := range []string{"$_aB_4c #foo\r\n\t[5]//bar\r\n\t['d'] /*foo*/ (17)", "$a //x\n()", "'#' /* \"x */ y", "/*", "#", "'", `"a\"b"`, "$A\tB  C", "!-1!-2", "!!:s/a/b/", "!!:gs", "!1:2-", "!$:", "+!![]", "[][(![] [])[ []]]", "((((", "[(])", "data:text/plain;charset=utf-8;base64,", "data:;", "http:/[::1", "https:a@10.0.0.1", "a.example:80 &@127.0.0.1:22/#", "7147006462", "0x41414141a9fea9fe", "UN/**/ION", "/*", "a/**/"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
@@ -302,6 +302,9 @@ func FuzzLangParsers(f *testing.F) {
 			t.Fatalf("wrappedIP(%q) read a non-number", s)
 		}
 		slashlessStrongTarget(s)
+		if commentSplitsKeyword(s) && !strings.Contains(s, "*/") {
+			t.Fatalf("commentSplitsKeyword(%q) without a closed comment", s)
+		}
 		if jsfuckValue(s) && strings.Trim(s, "[]()!+ ") != "" {
 			t.Fatalf("jsfuckValue(%q) outside the alphabet", s)
 		}

@@ -88,7 +88,7 @@ func detectSQLi(e *emitter, v *value) {
 	if sqlWords && v.cls&cNL == 0 && len(n) <= 240 && reSQLiWholeStatement.MatchString(n) {
 		e.hit(rSQLiFragment)
 	}
-	if v.cls&cStar != 0 && strings.Contains(v.dec, "/*!") {
+	if v.cls&cStar != 0 && strings.Contains(v.dec, "/*") && (strings.Contains(v.dec, "/*!") || commentSplitsKeyword(v.dec)) {
 		e.hit(rSQLiComment)
 	}
 	if sqlWords && !e.in.off[rSQLiKeywords] && reSQLiKeywords.MatchString(n) {

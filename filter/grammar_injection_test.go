@@ -76,6 +76,9 @@ func injectionAttacks() map[string][]string {
 	}
 	m["sqli"] = append(m["sqli"], cross("", []string{"1", "1'", "2)"}, []string{";", "; "}, []string{"SELECT *", "select @@version", "SELECT 1,2", "select user()", "DELETE FROM users", "DROP TABLE users", "exec xp_cmdshell 'dir'", "DECLARE @x int", "WAITFOR DELAY '0:0:5'", "shutdown"})...)
 
+	// SQL keywords split by comments, for code that strips comments.
+	m["sqli"] = append(m["sqli"], "UN/**/ION SEL/**/ECT 1,2", "1 un/*x*/ion all sel/*x*/ect null--", "' or 1=1 ord/**/er by 1", "sl/**/eep(5)", "ben/**/chmark(1000000,md5(1))")
+
 	// JavaScript that sends the page's cookie away or calls a dialog
 	// through an alias.
 	for _, sink := range []string{"new Image().src=%s", "location=%s", "fetch(%s)", "document.location.href=%s"} {
@@ -116,6 +119,8 @@ var injectionBenign = []string{
 	"New-York-Style Pizza", "get-started guide", "sc query is a Windows command", "netsh is used for network configuration", "findstr /i is like grep", "net use Z: \\\\server\\share", "copy /b file1+file2 out",
 	// SQL words and quotes in prose.
 	"OR 1=1 explained", "and 1 more", "or 2 others", "a = 5 or b = 6", "'-' means no value", "'=' is the assignment operator", "'*' wildcard", "it's 'x' or 'y' -- maybe",
+	// Comments and globs between words.
+	"src/**/index.js", "glob src/**/*.ts", "a/*b*/c", "/* select */ from the menu", "word/* note */s",
 	// Whole statements of documentation, labels and quoted parameters.
 	"Delete from cart", "delete from favorites", "Drop table tennis", "drop database connection", "Update profile set", "truncate table in mysql tutorial", "DROP TABLE syntax", "Insert into cart",
 	"UPDATE point SET x = 1 WHERE y = 2;", "10;select the best", "3.5; delete me", "delete from list -- keep the rest", "INSERT INTO is used to add rows",
