@@ -43,15 +43,7 @@ func TestGrammarTargetAttacks(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	check := func(place, name, v string) {
-		d, err := eng.Inspect(sendIn(place, name, v))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if !d.Blocked {
-			t.Errorf("%s=%q in %s passed: %v", name, v, place, d.Matches)
-		}
-	}
+	check := func(place, name, v string) { expectBlocked(t, eng, place, name, v, true) }
 	for _, ps := range targetAttacks() {
 		for _, p := range ps {
 			for _, place := range []string{"query", "form", "json"} {
@@ -83,15 +75,7 @@ func TestGrammarTargetBenign(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	check := func(place, name, v string) {
-		d, err := eng.Inspect(sendIn(place, name, v))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if d.Blocked {
-			t.Errorf("benign %s=%q in %s blocked: %v", name, v, place, d.Matches)
-		}
-	}
+	check := func(place, name, v string) { expectBlocked(t, eng, place, name, v, false) }
 	for _, place := range []string{"query", "form", "json"} {
 		for _, v := range targetBenign {
 			check(place, "template", v)
@@ -111,5 +95,21 @@ func TestGrammarTargetBenign(t *testing.T) {
 		if d.Score > 0 {
 			t.Errorf("benign path %q scored %d: %v", p, d.Score, d.Matches)
 		}
+	}
+}
+
+// expectBlocked sends name=v in place and reports a verdict other than
+// want.
+func expectBlocked(t *testing.T, eng *Engine, place, name, v string, want bool) {
+	t.Helper()
+	d, err := eng.Inspect(sendIn(place, name, v))
+	if err != nil {
+		t.Fatal(err)
+	}
+	switch {
+	case want && !d.Blocked:
+		t.Errorf("%s=%q in %s passed: %v", name, v, place, d.Matches)
+	case !want && d.Blocked:
+		t.Errorf("benign %s=%q in %s blocked: %v", name, v, place, d.Matches)
 	}
 }
