@@ -97,6 +97,8 @@ const (
 	rSQLiCallProbe
 	rPHPCallProbe
 	rJavaBeanPath
+	rSQLiSplit
+	rXSSSplit
 	numRules
 )
 
@@ -175,6 +177,8 @@ var ruleTable = [numRules]RuleInfo{
 	rSQLiCallProbe:             {"sqli-call-probe", CatSQLi, 5, 1, "a value that is only a call of an SQL builtin, closed or left open to provoke an error (concat(, benchmark(, unhex(, substring('a',1,1), , find_in_set('2', c)), or only a system catalogue name (information_schema, pg_catalog, mysql.user, msysobjects, tempdb, msdb)"},
 	rPHPCallProbe:              {"php-probe", CatRCE, 5, 1, "a value (or the last path segment) that is only a call of a PHP builtin that executes, decodes, reads or echoes (print_r(), strrev( ), intval($x), file_exists(, chr(123), get_defined_functions()[0]), or only a php.ini directive assignment of the directives that change what PHP runs, includes or allows (auto_prepend_file=…, allow_url_include=1, opcache.*=, memory_limit = 512M)"},
 	rJavaBeanPath:              {"java-classloader-path", CatRCE, 5, 1, "a parameter or cookie name that binds a bean property path through class to its ClassLoader, module or protection domain (class.module.classLoader.*, class.classLoader.*, class['classLoader'], top['class']['classLoader']): Spring4Shell and the Struts 2 ClassLoader manipulations"},
+	rSQLiSplit:                 {"sqli-split-keyword", CatSQLi, 5, 1, "an SQL keyword or injection function spelled in pieces that SQL joins: string literals concatenated with ||, + or CONCAT(…), adjacent literals, CHAR()/CHR() codes ('UNI'||'ON SELECT', 'sel'+'ect', CONCAT('DRO','P'), CHAR(83)+CHAR(69)+CHAR(76)…)"},
+	rXSSSplit:                  {"xss-split-name", CatXSS, 5, 1, "a JavaScript dialog, evaluator, DOM sink or global spelled in pieces that JavaScript joins: string literals concatenated with + or .concat(…) (\"al\"+\"ert\"(1), ['ev'+'al'], 'coo'.concat('kie'))"},
 	rUploadScript:              {"upload-script-file", CatRCE, 5, 1, "uploaded file name with a server-side script extension (.php, .phtml, .phar, .jsp, .jspx, .asp, .aspx, .ashx, .cfm, .shtml, .htaccess …), trailing dots and spaces ignored, or a PHP session file name (sess_<id>)"},
 }
 
