@@ -192,7 +192,7 @@ func (in *Inspector) inspect(e *emitter, sc *scratch, kind Kind, name, raw strin
 	e.sqlText = outer || (kind == KindBodyValue || kind == KindQueryValue) && sqlEditorValue(name, v.dec)
 	runDetectors(e, &v)
 	e.sqlText = outer
-	if views&viewJoined == 0 && joinCandidate(v.cls, v.dec, v.norm) {
+	if views&viewJoined == 0 && v.cls&(cQuote|cBacktick|cParen) != 0 && joinCandidate(v.cls, v.dec, v.norm) {
 		var j joined
 		sc.join = joinLiterals(sc.join[:0], v.dec, &j)
 		if j.n > 0 {
