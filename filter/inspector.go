@@ -254,7 +254,7 @@ func runDetectors(e *emitter, v *value) {
 	if v.cls&sstiClasses != 0 {
 		detectSSTI(e, v)
 	}
-	if v.cls&cDollar != 0 || v.ncls&cDollar != 0 || v.kw&kwNoSQLJS != 0 {
+	if v.cls&cDollar != 0 || v.ncls&cDollar != 0 || v.kw&kwNoSQLJS != 0 || v.cls&cEq != 0 && len(v.norm) <= maxJSTautology {
 		detectNoSQL(e, v)
 	}
 	if v.cls&ldapClasses != 0 {
