@@ -1,5 +1,7 @@
 package filter
 
+import "strings"
+
 // Keywords split by string concatenation: 'UNI'||'ON SELECT', 'sel'+'ect',
 // CONCAT('DRO','P TABLE t'), CHAR(83)+CHAR(69)…, "al"+"ert"(1),
 // 'al'.concat('ert'), the same with JSON-escaped quotes (\"UNI\"+\"ON\").
@@ -56,12 +58,12 @@ func isAlnumByte(c byte) bool {
 }
 
 // joinCandidate is the cheap test before joinLiterals, on a value's
-// classes, decoded and normalised forms: a quote with a joint operator or
-// a space next to it, or a CHAR()/CHR() call with something to join it
-// to. Values without quotes and parentheses (nearly all) fail on the
+// classes, decoded and normalised forms: a quote with a joint operator, a
+// space or a comment next to it, or a CHAR()/CHR() call with something to
+// join it to. Values without quotes and parentheses (nearly all) fail on the
 // class bits.
 func joinCandidate(cls uint64, dec, norm string) bool {
-	if cls&(cQuote|cBacktick) != 0 && cls&(cPlus|cPipe|cSpace|cComma|cDot) != 0 && hasLiteralJoint(dec) {
+	if cls&(cQuote|cBacktick) != 0 && cls&(cPlus|cPipe|cSpace|cComma|cDot|cStar) != 0 && hasLiteralJoint(dec) {
 		return true
 	}
 	return cls&cParen != 0 && cls&(cPlus|cPipe|cComma) != 0 && hasCharCall(norm)
@@ -75,10 +77,7 @@ func hasLiteralJoint(s string) bool {
 		if !isQuoteByte(q) {
 			continue
 		}
-		j := i + 1
-		for j < len(s) && (s[j] == ' ' || s[j] == '\t') {
-			j++
-		}
+		j := skipGap(s, i+1)
 		switch {
 		case j < len(s) && (s[j] == '+' || s[j] == ','):
 			j++
@@ -89,9 +88,7 @@ func hasLiteralJoint(s string) bool {
 		case j == i+1:
 			continue
 		}
-		for j < len(s) && (s[j] == ' ' || s[j] == '\t') {
-			j++
-		}
+		j = skipGap(s, j)
 		if j < len(s) && s[j] == '\\' {
 			j++
 		}
@@ -305,9 +302,45 @@ func tagNameTail(b []byte) bool {
 	return k > 0 && b[k-1] == '<'
 }
 
+// maxGapComment bounds a comment taken for a space around a joint.
+const maxGapComment = 32
+
+// skipGap skips spaces, tabs and short SQL comments from s[i]:
+// 'UNI'/**/||/**/'ON' is a joint as 'UNI' || 'ON' is.
+func skipGap(s string, i int) int {
+	for i < len(s) {
+		switch {
+		case s[i] == ' ' || s[i] == '\t':
+			i++
+		case s[i] == '/' && i+1 < len(s) && s[i+1] == '*':
+			e := strings.Index(s[i+2:min(len(s), i+2+maxGapComment)], "*/")
+			if e < 0 {
+				return i
+			}
+			i += 2 + e + 2
+		default:
+			return i
+		}
+	}
+	return i
+}
+
+// skipSpaceBack is skipGap backwards from b[k-1].
 func skipSpaceBack(b []byte, k int) int {
-	for k > 0 && (b[k-1] == ' ' || b[k-1] == '\t') {
-		k--
+	for k > 0 {
+		switch {
+		case b[k-1] == ' ' || b[k-1] == '\t':
+			k--
+		case k >= 4 && b[k-1] == '/' && b[k-2] == '*':
+			lo := max(0, k-2-maxGapComment)
+			o := strings.LastIndex(bstr(b[lo:k-2]), "/*")
+			if o < 0 {
+				return k
+			}
+			k = lo + o
+		default:
+			return k
+		}
 	}
 	return k
 }

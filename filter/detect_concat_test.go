@@ -41,7 +41,7 @@ func splitAttacks() map[string]string {
 	sql := []string{"UNION SELECT", "SELECT", "DROP TABLE users", "xp_cmdshell", "WAITFOR DELAY", "information_schema", "EXEC"}
 	for _, w := range sql {
 		for _, n := range []int{2, 3} {
-			for _, j := range [][2]string{{"'", "||"}, {"'", "+"}, {"'", " || "}, {"\"", "+"}, {`\"`, "+"}, {"'", " "}} {
+			for _, j := range [][2]string{{"'", "||"}, {"'", "+"}, {"'", " || "}, {"\"", "+"}, {`\"`, "+"}, {"'", " "}, {"'", "/**/||/**/"}, {"'", "+/*x*/"}} {
 				m[splitPieces(w, n, j[0], j[1])] = "sqli-split-keyword"
 			}
 			m["CONCAT('"+w[:n]+"','"+w[n:]+"')"] = "sqli-split-keyword"
@@ -148,6 +148,9 @@ func TestJoinLiterals(t *testing.T) {
 		{`'it\'s'+'x'`, `'it\'sx'`},
 		{"CHAR(39)+CHAR(83)", "CHAR(39)+'S'"},
 		{"'UNION ' || ' SELECT'", "'UNION ' || ' SELECT'"},
+		{"'UNI'/**/||/**/'ON'", "'UNION'"},
+		{"'sel'/*x*/'ect'", "'select'"},
+		{"'a' /* x */ 'b /* c'", "'ab /* c'"},
 	} {
 		var j joined
 		if got := string(joinLiterals(nil, c.in, &j)); got != c.want {
@@ -167,6 +170,7 @@ func FuzzJoinLiterals(f *testing.F) {
 		f.Add(v)
 	}
 	f.Add("char(")
+	f.Add("'sel'/**/'ect'")
 	f.Add("'a'.concat('b'")
 	f.Add("\\'a\\'+\\'")
 	f.Fuzz(func(t *testing.T, s string) {
