@@ -25,6 +25,11 @@ type joined struct {
 }
 
 func (j *joined) add(off, op int) {
+	// A cut that reaches back past earlier joints removed them with
+	// the text they were in ('a' /*'b' 'c'*/ 'd').
+	for j.n > 0 && j.n <= maxJoints && int(j.pos[j.n-1]) > off {
+		j.n--
+	}
 	if j.n < maxJoints {
 		j.pos[j.n] = int32(off)
 		j.op[j.n] = uint8(op)
@@ -334,7 +339,9 @@ func skipSpaceBack(b []byte, k int) int {
 		case k >= 4 && b[k-1] == '/' && b[k-2] == '*':
 			lo := max(0, k-2-maxGapComment)
 			o := strings.LastIndex(bstr(b[lo:k-2]), "/*")
-			if o < 0 {
+			if o < 0 || strings.Contains(bstr(b[lo+o+2:k-2]), "*/") {
+				// No comment opens here, or an earlier one closes
+				// first: "/**/x*/" ends in text, not in a comment.
 				return k
 			}
 			k = lo + o
@@ -503,6 +510,9 @@ func detectSplitKeywords(e *emitter, b []byte, j *joined) {
 	var low [24]byte
 	for k, p := range j.pos[:min(j.n, maxJoints)] {
 		a, z := int(p), int(p)
+		if a > len(b) {
+			continue
+		}
 		for a > 0 && isWordChar(b[a-1]) {
 			a--
 		}
