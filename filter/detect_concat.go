@@ -94,7 +94,7 @@ func hasLiteralJoint(s string) bool {
 			continue
 		}
 		j = skipGap(s, j)
-		if j < len(s) && s[j] == '\\' {
+		if j < len(s) && (s[j] == '\\' || s[j]|0x20 == 'n' && q == '\'') {
 			j++
 		}
 		if j < len(s) && s[j] == q {
@@ -154,13 +154,15 @@ func joinLiterals(dst []byte, s string, j *joined) []byte {
 	var closeQ byte
 	for i := 0; i < len(s); {
 		c := s[i]
-		if isQuoteByte(c) || c == '\\' && i+1 < len(s) && isQuoteByte(s[i+1]) {
+		// An MSSQL Unicode literal opens with N' (N'sel'+N'ect').
+		nchar := c|0x20 == 'n' && i+1 < len(s) && s[i+1] == '\'' && (i == 0 || !isWordChar(s[i-1]))
+		if isQuoteByte(c) || c == '\\' && i+1 < len(s) && isQuoteByte(s[i+1]) || nchar {
 			w, q := 1, c
-			if c == '\\' {
+			if c == '\\' || nchar {
 				w, q = 2, s[i+1]
 			}
 			if i+w < len(s) {
-				if cut, op := jointTail(dst, q, w == 2, concatDepth >= 0 && concatDepth == depth, q != '`', s[i+w]); op != opNone {
+				if cut, op := jointTail(dst, q, c == '\\', concatDepth >= 0 && concatDepth == depth, q != '`' && !nchar, s[i+w]); op != opNone {
 					dst = dst[:cut]
 					j.add(len(dst), op)
 					if op == opConcat {

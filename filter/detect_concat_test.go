@@ -55,6 +55,8 @@ func splitAttacks() map[string]string {
 	m["CHAR(0x53)+CHAR(0x45)+CHAR(0x4c)+CHAR(0x45)+CHAR(0x43)+CHAR(0x54)"] = "sqli-split-keyword"
 	m["CONCAT(CHAR(83),CHAR(69),CHAR(76),CHAR(69),CHAR(67),CHAR(84))"] = "sqli-split-keyword"
 	m["'UN'+'ION ALL SE'+'LECT 1'"] = "sqli-split-keyword"
+	m["N'SEL'+N'ECT'"] = "sqli-split-keyword"
+	m["EXEC(N'DR'+N'OP TABLE t')"] = "sqli-split-keyword"
 	for _, w := range []string{"alert", "eval", "confirm", "prompt", "cookie", "fromCharCode", "constructor", "setTimeout"} {
 		for _, j := range [][2]string{{"'", "+"}, {"\"", " + "}, {"`", "+"}, {"'", ".concat("}} {
 			p := splitPieces(w, 2, j[0], j[1])
@@ -150,6 +152,8 @@ func TestJoinLiterals(t *testing.T) {
 		{"'UNION ' || ' SELECT'", "'UNION ' || ' SELECT'"},
 		{"'UNI'/**/||/**/'ON'", "'UNION'"},
 		{"'sel'/*x*/'ect'", "'select'"},
+		{"N'sel'+N'ect'", "N'select'"},
+		{"rock 'n' roll", "rock 'n' roll"},
 		{"'a' /* x */ 'b /* c'", "'ab /* c'"},
 	} {
 		var j joined
