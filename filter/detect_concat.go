@@ -105,14 +105,17 @@ func hasLiteralJoint(s string) bool {
 }
 
 // hasCharCall finds "char(" or "chr(" (a space allowed before the
-// parenthesis) in a normalised value.
+// parenthesis) in a normalised value. strings.Index finds the "ch"
+// candidates: a User-Agent with parentheses and commas passes this test
+// on every request.
 func hasCharCall(n string) bool {
-	for i := 0; i+4 < len(n); i++ {
-		if n[i] != 'c' || n[i+1] != 'h' {
-			continue
+	for i := 0; ; {
+		k := strings.Index(n[i:], "ch")
+		if k < 0 {
+			return false
 		}
-		j := i + 2
-		if n[j] == 'a' {
+		j := i + k + 2
+		if j < len(n) && n[j] == 'a' {
 			j++
 		}
 		if j < len(n) && n[j] == 'r' {
@@ -124,8 +127,8 @@ func hasCharCall(n string) bool {
 				return true
 			}
 		}
+		i += k + 2
 	}
-	return false
 }
 
 func asciiEqualFold(s, lower string) bool {

@@ -195,3 +195,11 @@ func FuzzJoinLiterals(f *testing.F) {
 		detectSplitKeywords(&e, out, &j)
 	})
 }
+
+func TestHasCharCall(t *testing.T) {
+	for s, want := range map[string]bool{"char(83)": true, "x chr (83)": true, "nchar(1)": true, "mozilla/5.0 (x11; linux x86_64) applewebkit/537.36 (khtml, like gecko) chrome/126": false, "ch": false, "cha": false, "chr": false, "search(x)": false, "chchar(": true} {
+		if got := hasCharCall(s); got != want {
+			t.Errorf("hasCharCall(%q) = %v, want %v", s, got, want)
+		}
+	}
+}
