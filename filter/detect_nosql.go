@@ -30,12 +30,24 @@ var (
 	// syntax of PHP and Express query parsers, sent where a value was
 	// expected or re-parsed from one).
 	reNoSQLBracket = regexp.MustCompile(`^(?:[a-z_][\w-]{0,40})?(?:\[[\w-]{0,40}\])*\[\$(?:` + nosqlOps + `)\]`)
-	reNoSQLJS      = regexp.MustCompile(`\bdb\.[a-z_][\w]*\.(?:insert|find|remove|drop|update|delete|aggregate|count|save|mapreduce)\w* ?\(|\bdo ?\{.*\} ?while ?\(|\bthis\.\w+ ?(?:==|!=|>|<)|\bsleep ?\( ?\d+ ?\)|\bwhile ?\( ?(?:true|1) ?\)|new date ?\( ?\) ?-|['"] ?; ?return (?:true|false|1|0|this\b|[a-z_]+ ?(?:==|!=|>|<))`)
+	// Server-side JavaScript of a $where clause, a mapReduce or the
+	// shell: collection methods and the shell's database methods
+	// (db.getCollection('u').find(), db.getSiblingDB(…), db.runCommand(…));
+	// busy loops and sleeps; a document field compared, indexed or
+	// matched (this.a == 1, this.password[0] == 'a',
+	// this.password.match(/.*/)) and an anonymous function returning a
+	// constant or a field, as the whole value or after a string broken
+	// out of (' || this.…); return after a broken-out string or a number,
+	// of a constant, a field or a comparison ('; return 'a'=='a').
+	reNoSQLJS = regexp.MustCompile(`\bdb\.[a-z_][\w]*\.(?:insert|find|remove|drop|update|delete|aggregate|count|save|mapreduce)\w* ?\(|\bdb\.(?:getcollection|getsiblingdb|getmongo|runcommand|admincommand|eval|dropdatabase|createuser|getcollectionnames|currentop|killop|shutdownserver|fsynclock) ?\(|\bdo ?\{.*\} ?while ?\(|\bthis\.\w+ ?(?:==|!=|>|<)|` +
+		`(?:^|['"] ?(?:;|\|\||&&) ?)(?:return )?this\.\w+(?:\.\w+)*(?: ?(?:==|!=|>|<)|\[\d+\]|\.(?:match|test|search|startswith|endswith|includes|indexof|charat|charcodeat|substr|substring|slice) ?\()|` +
+		`(?:^|['"] ?(?:;|\|\||&&|,) ?)function ?\( ?\) ?\{ ?return (?:true|false|!0|!1|1|0|this\.)|` +
+		`\bsleep ?\( ?\d+ ?\)|\bwhile ?\( ?(?:true|1) ?\)|new date ?\( ?\) ?-|(?:['"]|^\d+) ?; ?return (?:true|false|1|0|this\b|[a-z_]+ ?(?:==|!=|>|<)|'[^']*' ?[=!]=|"[^"]*" ?[=!]=|\d+ ?(?:[=!]=|>|<))`)
 )
 
 // detectNoSQL flags MongoDB operator injection and server-side JavaScript.
-// runDetectors calls it only when one of the three tests below can hold:
-// keep its test in step with them.
+// runDetectors calls it only when one of the tests below can hold: keep
+// its test in step with them.
 func detectNoSQL(e *emitter, v *value) {
 	if v.cls&cDollar != 0 {
 		switch v.kind {
@@ -55,10 +67,51 @@ func detectNoSQL(e *emitter, v *value) {
 	if v.kw&kwNoSQLJS != 0 && reNoSQLJS.MatchString(v.norm) {
 		e.hit(rNoSQLJS)
 	}
+	if v.cls&cEq != 0 && len(v.norm) <= maxJSTautology && jsTautology(v.norm) {
+		e.hit(rNoSQLJS)
+	}
+}
+
+// maxJSTautology bounds the values jsTautology looks at: a probe is short.
+const maxJSTautology = 40
+
+// jsTautology: the whole value is a JavaScript comparison of a literal
+// with itself (1==1, 'a'==='a', true == true), perhaps closed by ';' or a
+// comment: the probe of a $where clause, which runs a string as
+// JavaScript. A filter language compares a field with a value (id==1), and
+// a sum with its result (1+1==2) is arithmetic; neither is matched.
+func jsTautology(n string) bool {
+	i := strings.Index(n, "==")
+	if i <= 0 {
+		return false
+	}
+	l := strings.TrimSpace(n[:i])
+	r := strings.TrimLeft(n[i+2:], "=")
+	if len(n[i+2:])-len(r) > 1 {
+		return false
+	}
+	r = strings.TrimSpace(r)
+	r = strings.TrimSpace(strings.TrimSuffix(strings.TrimSuffix(r, "//"), ";"))
+	if l == "" || l != r {
+		return false
+	}
+	switch l {
+	case "true", "false", "null":
+		return true
+	}
+	if q := l[0]; q == '\'' || q == '"' {
+		return len(l) >= 2 && l[len(l)-1] == q && !strings.ContainsAny(l[1:len(l)-1], "'\"")
+	}
+	for j := 0; j < len(l); j++ {
+		if l[j] < '0' || l[j] > '9' {
+			return false
+		}
+	}
+	return true
 }
 
 // nosqlJSWords gate reNoSQLJS.
-var nosqlJSWords = []string{"db.", "while", "this.", "sleep", "new date", "return"}
+var nosqlJSWords = []string{"db.", "while", "this.", "sleep", "new date", "return", "function"}
 
 // nosqlOpWords gate reNoSQLValue.
 var nosqlOpWords = []string{"$ne", "$eq", "$gt", "$lt", "$in", "$nin", "$or", "$and", "$nor", "$not", "$where", "$regex", "$expr", "$exists", "$elemmatch", "$all", "$size", "$mod", "$text", "$jsonschema", "$function", "$accumulator", "$geo", "$near", "$bits",

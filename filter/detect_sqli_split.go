@@ -2,12 +2,12 @@ package filter
 
 import "strings"
 
-// splitKeywords are the SQL words an evasion splits with a comment
+// commentSplitWords are the SQL words an evasion splits with a comment
 // (UN/**/ION SEL/**/ECT): for SQL itself a comment separates tokens, so
 // the split words reach the database only through code that strips
 // comments before it builds the query, which is what the attacker counts
 // on; no text splits these words so.
-var splitKeywords = map[string]bool{
+var commentSplitWords = map[string]bool{
 	"select": true, "union": true, "insert": true, "update": true, "delete": true, "from": true, "where": true,
 	"sleep": true, "benchmark": true, "waitfor": true, "concat": true, "group_concat": true, "having": true,
 	"order": true, "information_schema": true, "database": true, "version": true, "substring": true, "char": true,
@@ -16,7 +16,7 @@ var splitKeywords = map[string]bool{
 
 // commentSplitsKeyword reports a /*…*/ comment (not MySQL's executable
 // /*!…*/) between two runs of letters that together spell one of
-// splitKeywords (s is the decoded value; the comment may be empty).
+// commentSplitWords (s is the decoded value; the comment may be empty).
 func commentSplitsKeyword(s string) bool {
 	for i := 0; ; {
 		k := strings.Index(s[i:], "/*")
@@ -44,7 +44,7 @@ func commentSplitsKeyword(s string) bool {
 			continue
 		}
 		w := strings.ToLower(s[a:k] + s[i:b])
-		if splitKeywords[w] && !splitKeywords[strings.ToLower(s[a:k])] && !splitKeywords[strings.ToLower(s[i:b])] {
+		if commentSplitWords[w] && !commentSplitWords[strings.ToLower(s[a:k])] && !commentSplitWords[strings.ToLower(s[i:b])] {
 			return true
 		}
 	}

@@ -73,6 +73,14 @@
 //     Base64-encoded into parameters and paths that some backends do decode
 //     (JSON-in-Base64 state parameters, "data" fields).
 //     InspectorOptions.NoBase64 turns it off.
+//   - Joined literals (detect_concat.go): a value in which a string
+//     literal closes, a concatenation operator follows (+, ||, "," inside
+//     CONCAT(, .concat(, or spaces alone) and a literal of the same quote
+//     opens, or that holds CHAR()/CHR() codes, is inspected a second time
+//     with the joints removed ('UNI'||'ON SELECT' → 'UNION SELECT',
+//     CHAR(83)+CHAR(69) → 'SE'): SQL and JavaScript join literals before
+//     anything reads a keyword. The test is on class bits first, so a
+//     value without a quote or a parenthesis costs nothing.
 //   - Raw bodies (KindBodyRaw, inspector_raw.go): when the body looks like
 //     XML, document-level detectors (XXE, SSI, Log4Shell, OAST, metadata
 //     addresses) see the whole document and every text node, CDATA section

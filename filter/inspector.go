@@ -41,7 +41,7 @@ const maxPooledScratch = 1 << 20
 
 // scratch holds the buffers of one InspectValue call.
 type scratch struct {
-	dec, tmp, norm, shell, b64, aux, upper []byte
+	dec, tmp, norm, shell, b64, aux, upper, join []byte
 }
 
 // value is one value under inspection, in its three forms.
@@ -142,7 +142,7 @@ func (in *Inspector) getScratch() *scratch { return in.pool.Get().(*scratch) }
 // putScratch gives sc back to the pool, unless it holds the buffers of an
 // exceptionally large value: the next ordinary values do not need them.
 func (in *Inspector) putScratch(sc *scratch) {
-	if cap(sc.dec)+cap(sc.tmp)+cap(sc.norm)+cap(sc.shell)+cap(sc.aux)+cap(sc.b64)+cap(sc.upper) <= maxPooledScratch {
+	if cap(sc.dec)+cap(sc.tmp)+cap(sc.norm)+cap(sc.shell)+cap(sc.aux)+cap(sc.b64)+cap(sc.upper)+cap(sc.join) <= maxPooledScratch {
 		in.pool.Put(sc)
 	}
 }
@@ -156,14 +156,21 @@ func (in *Inspector) inspectValue(sc *scratch, dst []Hit, kind Kind, name, value
 	if kind == KindBodyRaw {
 		in.inspectRaw(&e, sc, name, value)
 	} else {
-		in.inspect(&e, sc, kind, name, value, false)
+		in.inspect(&e, sc, kind, name, value, 0)
 	}
 	return e.dst
 }
 
-// inspect runs the detectors over one value; decoded is true when value is
-// itself the result of a Base64 decoding (no second round then).
-func (in *Inspector) inspect(e *emitter, sc *scratch, kind Kind, name, raw string, decoded bool) {
+// Derived views of a value, inspected after the value itself; views says
+// which ones a value already is, so that none is derived twice.
+const (
+	viewBase64 uint8 = 1 << iota // a Base64 decoding
+	viewJoined                   // literal joints removed (joinLiterals)
+)
+
+// inspect runs the detectors over one value; views is 0 for a value as
+// extracted, else the derived views it is (see viewBase64).
+func (in *Inspector) inspect(e *emitter, sc *scratch, kind Kind, name, raw string, views uint8) {
 	v := value{kind: kind, name: name, raw: raw, dec: raw, sc: sc, ncls: classify(name)}
 	rc := classify(raw)
 	v.cls = rc
@@ -185,14 +192,26 @@ func (in *Inspector) inspect(e *emitter, sc *scratch, kind Kind, name, raw strin
 	e.sqlText = outer || (kind == KindBodyValue || kind == KindQueryValue) && sqlEditorValue(name, v.dec)
 	runDetectors(e, &v)
 	e.sqlText = outer
+	if views&viewJoined == 0 && v.cls&(cQuote|cBacktick|cParen) != 0 && joinCandidate(v.cls, v.dec, v.norm) {
+		var j joined
+		sc.join = joinLiterals(sc.join[:0], v.dec, &j)
+		if j.n > 0 {
+			detectSplitKeywords(e, sc.join, &j)
+			// The nested call reuses dec/tmp/norm: v is no longer used
+			// (a value with a joint has a quote or a parenthesis, so it
+			// is not Base64 below).
+			in.inspect(e, sc, kind, name, bstr(sc.join), views|viewJoined)
+			return
+		}
+	}
 	// Base64 text has no byte outside these classes ('_' has none).
 	const base64Classes = cLower | cUpper | cDigit | cPlus | cSlash | cSpace | cDash | cEq
-	if !decoded && !in.noBase64 && v.cls&^base64Classes == 0 {
+	if views == 0 && !in.noBase64 && v.cls&^base64Classes == 0 {
 		// The decoded form: Base64 may itself be percent-encoded (%2B).
 		if b, ok := base64Text(sc.b64[:0], kind, v.dec); ok {
 			sc.b64 = b
 			// The nested call reuses dec/tmp/norm: v is no longer used.
-			in.inspect(e, sc, kind, name, bstr(b), true)
+			in.inspect(e, sc, kind, name, bstr(b), viewBase64)
 		}
 	}
 }
@@ -235,7 +254,7 @@ func runDetectors(e *emitter, v *value) {
 	if v.cls&sstiClasses != 0 {
 		detectSSTI(e, v)
 	}
-	if v.cls&cDollar != 0 || v.ncls&cDollar != 0 || v.kw&kwNoSQLJS != 0 {
+	if v.cls&cDollar != 0 || v.ncls&cDollar != 0 || v.kw&kwNoSQLJS != 0 || v.cls&cEq != 0 && len(v.norm) <= maxJSTautology {
 		detectNoSQL(e, v)
 	}
 	if v.cls&ldapClasses != 0 {

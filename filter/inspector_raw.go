@@ -19,7 +19,7 @@ func (in *Inspector) inspectRaw(e *emitter, sc *scratch, name, raw string) {
 		return
 	}
 	if !strings.HasPrefix(t, "<") {
-		in.inspect(e, sc, KindBodyValue, name, raw, false)
+		in.inspect(e, sc, KindBodyValue, name, raw, 0)
 		return
 	}
 	// Whole-document pass.
@@ -47,11 +47,11 @@ func (in *Inspector) inspectRaw(e *emitter, sc *scratch, name, raw string) {
 		if n > maxRawSegments {
 			return false
 		}
-		in.inspect(e, sc, KindBodyValue, name, seg, false)
+		in.inspect(e, sc, KindBodyValue, name, seg, 0)
 		return true
 	})
 	if n > maxRawSegments {
-		in.inspect(e, sc, KindBodyValue, name, raw, false)
+		in.inspect(e, sc, KindBodyValue, name, raw, 0)
 	}
 }
 
@@ -138,13 +138,13 @@ func (in *Inspector) inspectRawJSON(e *emitter, sc *scratch, s string) bool {
 	n := 0
 	_ = walkJSON(s, maxJSONDepthCap, func(isKey bool, _ []byte, name, v string) bool {
 		if n++; n > maxRawSegments {
-			in.inspect(he, sc, KindBodyValue, "", s, false)
+			in.inspect(he, sc, KindBodyValue, "", s, 0)
 			return false
 		}
 		if isKey {
-			in.inspect(he, sc, KindBodyName, "", v, false)
+			in.inspect(he, sc, KindBodyName, "", v, 0)
 		} else if v != "" {
-			in.inspect(he, sc, KindBodyValue, name, v, false)
+			in.inspect(he, sc, KindBodyValue, name, v, 0)
 		}
 		return true
 	})

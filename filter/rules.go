@@ -98,6 +98,8 @@ const (
 	rPHPCallProbe
 	rJavaBeanPath
 	rORMFilterLeak
+	rSQLiSplit
+	rXSSSplit
 	numRules
 )
 
@@ -147,7 +149,7 @@ var ruleTable = [numRules]RuleInfo{
 	rSSTIExpr:             {"ssti-expression", CatSSTI, 5, 1, "template expression probe ({{7*7}}, ${7*7}, #{7*7}, <%= 7*7 %>)"},
 	rSSTIEngine:           {"ssti-engine", CatSSTI, 5, 1, "template engine internals (__class__, __globals__, freemarker Execute, T(java.lang.Runtime), #set($, Twig _self.env and filter('system') …)"},
 	rNoSQLOperator:        {"nosql-operator", CatNoSQL, 5, 1, "MongoDB query operator ($ne, $gt, $where, $regex …) in a name or as an object key"},
-	rNoSQLJS:              {"nosql-js-injection", CatNoSQL, 5, 1, "server-side JavaScript injection (db.x.y(…), do{…}while(…), sleep(n) in a $where string)"},
+	rNoSQLJS:              {"nosql-js-injection", CatNoSQL, 5, 1, "server-side JavaScript injection (db.x.y(…), db.getCollection(…), do{…}while(…), sleep(n) in a $where string; this.password.match(/.*/), function(){return true} or 1==1 as the value or after a broken-out string)"},
 	rLDAPFilter:           {"ldap-filter-injection", CatLDAP, 5, 1, "LDAP filter composition ((&(…)(…)), )(|(, x)(sn~=y, objectClass=*, extensible match :oid:=); one whole well-formed filter passes"},
 	rXXEEntity:            {"xxe-external-entity", CatXXE, 5, 1, "<!ENTITY … SYSTEM|PUBLIC> or a parameter entity"},
 	rXXEDoctype:           {"xxe-doctype", CatXXE, 5, 1, "DOCTYPE with an internal subset or an external identifier"},
@@ -177,6 +179,8 @@ var ruleTable = [numRules]RuleInfo{
 	rPHPCallProbe:              {"php-probe", CatRCE, 5, 1, "a value (or the last path segment) that is only a call of a PHP builtin that executes, decodes, reads or echoes (print_r(), strrev( ), intval($x), file_exists(, chr(123), get_defined_functions()[0]), or only a php.ini directive assignment of the directives that change what PHP runs, includes or allows (auto_prepend_file=…, allow_url_include=1, opcache.*=, memory_limit = 512M)"},
 	rJavaBeanPath:              {"java-classloader-path", CatRCE, 5, 1, "a parameter or cookie name that binds a bean property path through class to its ClassLoader, module or protection domain (class.module.classLoader.*, class.classLoader.*, class['classLoader'], top['class']['classLoader']): Spring4Shell and the Struts 2 ClassLoader manipulations"},
 	rORMFilterLeak:             {"orm-filter-leak", CatSQLi, 5, 1, "a parameter name that is an ORM filter through a credential field or across the schema: Django lookups (user__password__startswith, reset_token__isnull, a path of four fields or more ending in a lookup) and Ransack predicates on a credential (q[password_digest_start]); the ORM leak that tests a secret one character at a time"},
+	rSQLiSplit:                 {"sqli-split-keyword", CatSQLi, 5, 1, "an SQL keyword or injection function spelled in pieces that SQL joins: string literals concatenated with ||, + or CONCAT(…), adjacent literals, CHAR()/CHR() codes ('UNI'||'ON SELECT', 'sel'+'ect', CONCAT('DRO','P'), CHAR(83)+CHAR(69)+CHAR(76)…)"},
+	rXSSSplit:                  {"xss-split-name", CatXSS, 5, 1, "a JavaScript dialog, evaluator, DOM sink or global spelled in pieces that JavaScript joins: string literals concatenated with + or .concat(…) (\"al\"+\"ert\"(1), ['ev'+'al'], 'coo'.concat('kie'))"},
 	rUploadScript:              {"upload-script-file", CatRCE, 5, 1, "uploaded file name with a server-side script extension (.php, .phtml, .phar, .jsp, .jspx, .asp, .aspx, .ashx, .cfm, .shtml, .htaccess …), trailing dots and spaces ignored, or a PHP session file name (sess_<id>)"},
 }
 

@@ -1,0 +1,170 @@
+package filter
+
+import (
+	"net/url"
+	"strings"
+	"testing"
+)
+
+// NoSQL injection by its two grammars: MongoDB operators where the query
+// builder of the application takes a name or an object key, and the
+// JavaScript of a $where clause where it takes a string; and look-alikes
+// that share the '$' (prices, template placeholders, jQuery, JSON Schema
+// and OData keys) or the JavaScript words.
+
+// nosqlOperatorsTested are operators of every class: comparison, array,
+// element, evaluation, the JavaScript ones and the stages that reach
+// other collections.
+var nosqlOperatorsTested = []string{"$ne", "$gt", "$gte", "$lt", "$in", "$nin", "$exists", "$regex", "$where", "$expr", "$function", "$accumulator", "$elemMatch", "$or", "$nor", "$not", "$size", "$lookup", "$unionWith", "$jsonSchema"}
+
+// nosqlWhereBodies are the JavaScript a $where clause runs: a field
+// matched, measured, compared or indexed, a sleep, a constant function, a
+// literal tautology, the shell's database object, a busy loop.
+var nosqlWhereBodies = []string{"this.password.match(/.*/)", "this.password.match(/^a/)", "this.password.length > 0", "this.role == 'admin'", "this.password[0] == 'a'", "sleep(5000)",
+	"function(){return true}", "function() { return this.a == 1 }", "1==1", "'a'=='a'", "db.getCollection('users').find()", "db.getSiblingDB('admin').getUsers()", "while(true){}"}
+
+func nosqlAttackValues() []string {
+	var out []string
+	for _, op := range nosqlOperatorsTested {
+		// An operator object as JSON text in a string, and the bracket
+		// name syntax sent where a value was expected.
+		out = append(out, `{"`+op+`": ""}`, `{"user":{"`+op+`":1}}`, "["+op+"]=x", "password["+op+"]=.*")
+	}
+	for _, b := range nosqlWhereBodies {
+		out = append(out, b, "' || "+b+"//", `{"$where": "`+strings.ReplaceAll(b, `"`, `\"`)+`"}`, "true, $where: '"+strings.ReplaceAll(b, "'", `"`)+"'")
+		if !strings.HasPrefix(b, "function") {
+			out = append(out, "'; return "+b+"; var x='")
+		}
+	}
+	return append(out, "0;return true", "1; return this.a", "'; db.dropDatabase(); '", `'; db.runCommand({shutdown: 1}); '`)
+}
+
+// nosqlAttackNames are query, form and JSON names with an operator.
+func nosqlAttackNames() []string {
+	var out []string
+	for _, op := range nosqlOperatorsTested {
+		out = append(out, "user["+op+"]", "a[b]["+op+"]", op, "filter[0]["+op+"][]")
+	}
+	return out
+}
+
+var nosqlBenignValues = []string{
+	"$5", "Price: $5 or $10", "$ne", "$regex", "the $ne corner (north-east)", "NE ($ne) region", "${name}", "Hello ${user.name}", "$(document).ready(function(){ init(); })", "$('#id').hide()", "$.ajax({url: '/x'})",
+	`{"$schema":"http://json-schema.org/draft-07/schema#"}`, `{"$ref":"#/definitions/a"}`, `{"$id":"urn:x","$type":"Order"}`, "$filter=Price lt 5&$top=10", "$select=Name,Price",
+	"id==1", "1+1==2", "a==a", "status==active;type==open", "abc==", "x == 'x'", "2==2 is true", "==",
+	"Use this.value.match(/\\d/) to check", "this.value", "this.props.onChange(e)", "this.setState({a: 1})", "function() { return this; }", "function(){ init(); }", "return true", "return to sender",
+	"The function returns true", "sleep well", "db.example.com", "Call db.getCollection in the mongo shell", "while you wait",
+}
+
+var nosqlBenignNames = []string{"$schema", "$ref", "$id", "$type", "$comment", "$filter", "$top", "$skip", "$select", "$expand", "$orderby", "$count", "$search", "$format", "price$", "a$b", "items[$index]", "amount[$]"}
+
+func TestNoSQLGrammar(t *testing.T) {
+	eng, err := New(Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	blocked := func(place, name, v string) (bool, []Match) {
+		d, err := eng.Inspect(sendIn(place, name, v))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return d.Blocked, d.Matches
+	}
+	attacks := nosqlAttackValues()
+	for _, v := range attacks {
+		for _, place := range []string{"query", "form", "json"} {
+			if b, m := blocked(place, "q", v); !b {
+				t.Errorf("%q in %s passed: %v", v, place, m)
+			}
+		}
+	}
+	names := nosqlAttackNames()
+	for _, n := range names {
+		for _, place := range []string{"query", "form", "json"} {
+			if b, m := blocked(place, n, "x"); !b {
+				t.Errorf("name %q in %s passed: %v", n, place, m)
+			}
+		}
+		// Percent-encoded brackets and dollar in a raw query and a form
+		// body: password%5B%24regex%5D=.*
+		enc := strings.NewReplacer("[", "%5B", "]", "%5D", "$", "%24").Replace(n) + "=.*"
+		for _, r := range []*httpCase{{"GET", "http://app.example.com/s?" + enc, "", ""}, {"POST", "http://app.example.com/s", "application/x-www-form-urlencoded", enc}} {
+			d, err := eng.Inspect(newReq(r.method, r.target, r.ctype, r.body))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !d.Blocked {
+				t.Errorf("encoded name %q (%s) passed: %v", enc, r.method, d.Matches)
+			}
+		}
+	}
+	// Operators as JSON keys, nested and in arrays.
+	for _, op := range nosqlOperatorsTested {
+		for _, body := range []string{`{"user":{"` + op + `":null}}`, `{"pipeline":[{"` + op + `":{}}]}`, `{"` + op + `":"x"}`} {
+			d, err := eng.Inspect(newReq("POST", "http://app.example.com/api", "application/json", body))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !d.Blocked {
+				t.Errorf("JSON %s passed: %v", body, d.Matches)
+			}
+		}
+	}
+	for _, v := range nosqlBenignValues {
+		for _, place := range []string{"query", "form", "json"} {
+			if b, m := blocked(place, "q", v); b {
+				t.Errorf("benign %q in %s blocked: %v", v, place, m)
+			}
+		}
+	}
+	for _, n := range nosqlBenignNames {
+		for _, place := range []string{"query", "form", "json"} {
+			if b, m := blocked(place, n, "x"); b {
+				t.Errorf("benign name %q in %s blocked: %v", n, place, m)
+			}
+		}
+		body := `{"` + n + `":"x","a":{"` + n + `":1}}`
+		d, err := eng.Inspect(newReq("POST", "http://app.example.com/api", "application/json", body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if d.Blocked {
+			t.Errorf("benign JSON %s blocked: %v", body, d.Matches)
+		}
+		q := url.Values{n: {"x"}}.Encode()
+		if d, _ := eng.Inspect(newReq("GET", "http://app.example.com/s?"+q, "", "")); d.Blocked {
+			t.Errorf("benign query %s blocked: %v", q, d.Matches)
+		}
+	}
+	t.Logf("%d values and %d names blocked; %d values and %d names pass", len(attacks), len(names), len(nosqlBenignValues), len(nosqlBenignNames))
+}
+
+type httpCase struct{ method, target, ctype, body string }
+
+func TestJSTautology(t *testing.T) {
+	for s, want := range map[string]bool{
+		"1==1": true, "1 == 1": true, "1===1": true, "'a'=='a'": true, `"x" === "x"`: true, "true==true": true, "1==1//": true, "1==1;": true,
+		"1==2": false, "id==1": false, "a==a": false, "1+1==2": false, "1====1": false, "==": false, "'a'=='b'": false, "'a'b'=='a'b'": false, "'": false, "1==": false,
+	} {
+		if got := jsTautology(s); got != want {
+			t.Errorf("jsTautology(%q) = %v, want %v", s, got, want)
+		}
+	}
+}
+
+// FuzzJSTautology: a tautology holds "==", and spaces around the whole
+// value do not change the verdict.
+func FuzzJSTautology(f *testing.F) {
+	for _, s := range []string{"1==1", "'a'==='a'", "true == true;", "id==1", "=="} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		got := jsTautology(s)
+		if got && !strings.Contains(s, "==") {
+			t.Fatalf("jsTautology(%q) without ==", s)
+		}
+		if jsTautology(" "+s+" ") != got {
+			t.Fatalf("jsTautology(%q) = %v, but not with spaces around", s, got)
+		}
+	})
+}
