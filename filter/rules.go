@@ -97,6 +97,7 @@ const (
 	rSQLiCallProbe
 	rPHPCallProbe
 	rJavaBeanPath
+	rLFISystemPath
 	numRules
 )
 
@@ -175,6 +176,7 @@ var ruleTable = [numRules]RuleInfo{
 	rSQLiCallProbe:             {"sqli-call-probe", CatSQLi, 5, 1, "a value that is only a call of an SQL builtin, closed or left open to provoke an error (concat(, benchmark(, unhex(, substring('a',1,1), , find_in_set('2', c)), or only a system catalogue name (information_schema, pg_catalog, mysql.user, msysobjects, tempdb, msdb)"},
 	rPHPCallProbe:              {"php-probe", CatRCE, 5, 1, "a value (or the last path segment) that is only a call of a PHP builtin that executes, decodes, reads or echoes (print_r(), strrev( ), intval($x), file_exists(, chr(123), get_defined_functions()[0]), or only a php.ini directive assignment of the directives that change what PHP runs, includes or allows (auto_prepend_file=…, allow_url_include=1, opcache.*=, memory_limit = 512M)"},
 	rJavaBeanPath:              {"java-classloader-path", CatRCE, 5, 1, "a parameter or cookie name that binds a bean property path through class to its ClassLoader, module or protection domain (class.module.classLoader.*, class.classLoader.*, class['classLoader'], top['class']['classLoader']): Spring4Shell and the Struts 2 ClassLoader manipulations"},
+	rLFISystemPath:             {"lfi-system-path", CatTraversal, 5, 1, "a parameter value that is only an absolute path (after at most file://, a drive letter, %SYSTEMROOT% or a traversal) into the system's configuration, log, database or process directories: /etc/…, /var/log/…, /var/lib/mysql/…, /proc/…, /usr/local/etc/…, C:/Windows/…, C:/inetpub/… (a file a traversal or an inclusion reads; user files and paths named inside text are not matched)"},
 	rUploadScript:              {"upload-script-file", CatRCE, 5, 1, "uploaded file name with a server-side script extension (.php, .phtml, .phar, .jsp, .jspx, .asp, .aspx, .ashx, .cfm, .shtml, .htaccess …), trailing dots and spaces ignored, or a PHP session file name (sess_<id>)"},
 }
 
