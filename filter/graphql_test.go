@@ -223,6 +223,11 @@ func FuzzGraphQL(f *testing.F) {
 	f.Add(`{ a(b: """x\"""y""") }`)
 	f.Add("{ a(b: \"unterminated\n) }")
 	f.Add(strings.Repeat("{", 200))
+	f.Add(`{"query": "{ a(b: \"c\") { d } }"}`)
+	in, err := NewInspector(InspectorOptions{})
+	if err != nil {
+		f.Fatal(err)
+	}
 	f.Fuzz(func(t *testing.T, doc string) {
 		start := time.Now()
 		a, b := walkGraphQL(doc, true), walkGraphQL(doc, false)
@@ -230,6 +235,9 @@ func FuzzGraphQL(f *testing.F) {
 		if fmt.Sprint(a) != fmt.Sprint(b) {
 			t.Fatalf("%q: %+v vs %+v", doc, a, b)
 		}
+		// Through the inspector: the document, then its arguments.
+		in.InspectValue(nil, KindQueryValue, "query", doc)
+		in.InspectValue(nil, KindBodyRaw, "", doc)
 		if el := time.Since(start); el > time.Second && len(doc) < 1<<16 {
 			t.Fatalf("%d bytes took %v", len(doc), el)
 		}
