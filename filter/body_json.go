@@ -391,18 +391,22 @@ func (w *walker) json(s string, truncated bool) {
 	// how often one document repeats (the same login mutation with other
 	// variables is brute force; a batching link sends different queries).
 	batch := len(s) > 0 && strings.TrimLeft(s, " \t\r\n")[0] == '['
-	ops, same := 0, 0
-	var seen map[uint64]int
+	// One struct: the callback escapes, and what it writes goes to the
+	// heap with it (one allocation, not one per counter).
+	var bc struct {
+		ops, same int
+		seen      map[uint64]int
+	}
 	err := walkJSON(s, w.e.cfg.MaxJSONDepth, func(isKey bool, path []byte, name, v string) bool {
 		w.jsonPath = path
 		if batch && !isKey && name == "query" && string(path) == "query" {
-			ops++
-			if seen == nil {
-				seen = make(map[uint64]int)
+			bc.ops++
+			if bc.seen == nil {
+				bc.seen = make(map[uint64]int)
 			}
 			h := fnv64(v)
-			seen[h]++
-			same = max(same, seen[h])
+			bc.seen[h]++
+			bc.same = max(bc.same, bc.seen[h])
 		}
 		if isKey {
 			w.name(tBodyName, KindBodyName, v, plainToken(v))
@@ -413,8 +417,8 @@ func (w *walker) json(s string, truncated bool) {
 	})
 	w.useJSONPath = false
 	w.jsonPath = nil
-	if ops > graphqlMaxBatch || same > graphqlMaxSameBatch {
-		w.add(Match{Rule: ruleTable[rGraphQLAbuse].ID, Category: ruleTable[rGraphQLAbuse].Category, Score: ScoreCritical, Location: "body", Fragment: fmt.Sprintf("%d GraphQL operations in one batch, %d of one document", ops, same)})
+	if bc.ops > graphqlMaxBatch || bc.same > graphqlMaxSameBatch {
+		w.add(Match{Rule: ruleTable[rGraphQLAbuse].ID, Category: ruleTable[rGraphQLAbuse].Category, Score: ScoreCritical, Location: "body", Fragment: fmt.Sprintf("%d GraphQL operations in one batch, %d of one document", bc.ops, bc.same)})
 	}
 	var se *jsonSyntaxError
 	switch {

@@ -1291,20 +1291,32 @@ func detectGraphQLQuery(e *emitter, v *value) []gqlArg {
 		// The whole JSON request in the query parameter ({"query": "…"}),
 		// which some servers accept on GET: its documents are the
 		// "query" members.
-		var args []gqlArg
-		visit := func(isKey bool, _ []byte, name, s string) bool {
-			if !isKey && name == "query" && graphqlDocument(s, name) {
-				args = append(args, graphQLVerdict(e, walkGraphQL(s, true))...)
-			}
-			return len(args) < graphqlMaxArgs
-		}
-		if walkJSON(v.dec, maxJSONDepthCap, visit) != nil && strings.IndexByte(v.dec, '+') >= 0 {
-			// Encoded twice as a form: the spaces are still '+'.
-			_ = walkJSON(strings.ReplaceAll(v.dec, "+", " "), maxJSONDepthCap, visit)
-		}
-		return args
+		return graphQLInJSON(e, v.dec)
 	}
 	return nil
+}
+
+// graphQLInJSON judges the "query" members of a JSON request and returns
+// their arguments.
+func graphQLInJSON(e *emitter, s string) []gqlArg {
+	// The walk's callback escapes to the heap; a copy of the emitter goes
+	// with it, so that e (on the caller's stack for every other value)
+	// does not.
+	he := new(emitter)
+	*he = *e
+	var args []gqlArg
+	visit := func(isKey bool, _ []byte, name, doc string) bool {
+		if !isKey && name == "query" && graphqlDocument(doc, name) {
+			args = append(args, graphQLVerdict(he, walkGraphQL(doc, true))...)
+		}
+		return len(args) < graphqlMaxArgs
+	}
+	if walkJSON(s, maxJSONDepthCap, visit) != nil && strings.IndexByte(s, '+') >= 0 {
+		// Encoded twice as a form: the spaces are still '+'.
+		_ = walkJSON(strings.ReplaceAll(s, "+", " "), maxJSONDepthCap, visit)
+	}
+	*e = *he
+	return args
 }
 
 // graphQLVerdict reports what the walk of one document found.
