@@ -387,13 +387,26 @@ func (p *jsonParser) hex4(j int) (rune, error) {
 // json inspects a JSON body: every member name and string value.
 func (w *walker) json(s string, truncated bool) {
 	w.useJSONPath = true
-	// A top-level array of GraphQL operations is a batch: count them.
+	// A top-level array of GraphQL operations is a batch: count them, and
+	// how often one document repeats (the same login mutation with other
+	// variables is brute force; a batching link sends different queries).
 	batch := len(s) > 0 && strings.TrimLeft(s, " \t\r\n")[0] == '['
-	ops := 0
+	// One struct: the callback escapes, and what it writes goes to the
+	// heap with it (one allocation, not one per counter).
+	var bc struct {
+		ops, same int
+		seen      map[uint64]int
+	}
 	err := walkJSON(s, w.e.cfg.MaxJSONDepth, func(isKey bool, path []byte, name, v string) bool {
 		w.jsonPath = path
 		if batch && !isKey && name == "query" && string(path) == "query" {
-			ops++
+			bc.ops++
+			if bc.seen == nil {
+				bc.seen = make(map[uint64]int)
+			}
+			h := fnv64(v)
+			bc.seen[h]++
+			bc.same = max(bc.same, bc.seen[h])
 		}
 		if isKey {
 			w.name(tBodyName, KindBodyName, v, plainToken(v))
@@ -404,8 +417,8 @@ func (w *walker) json(s string, truncated bool) {
 	})
 	w.useJSONPath = false
 	w.jsonPath = nil
-	if ops > graphqlMaxBatch {
-		w.add(Match{Rule: ruleTable[rGraphQLAbuse].ID, Category: ruleTable[rGraphQLAbuse].Category, Score: ScoreCritical, Location: "body", Fragment: fmt.Sprintf("%d GraphQL operations in one batch", ops)})
+	if bc.ops > graphqlMaxBatch || bc.same > graphqlMaxSameBatch {
+		w.add(Match{Rule: ruleTable[rGraphQLAbuse].ID, Category: ruleTable[rGraphQLAbuse].Category, Score: ScoreCritical, Location: "body", Fragment: fmt.Sprintf("%d GraphQL operations in one batch, %d of one document", bc.ops, bc.same)})
 	}
 	var se *jsonSyntaxError
 	switch {
@@ -418,4 +431,14 @@ func (w *walker) json(s string, truncated bool) {
 		w.malformed("json", err)
 		w.value(tBodyRaw, KindBodyRaw, "", s)
 	}
+}
+
+// fnv64 is FNV-1a: a key for counting equal strings without keeping them.
+func fnv64(s string) uint64 {
+	h := uint64(14695981039346656037)
+	for i := 0; i < len(s); i++ {
+		h ^= uint64(s[i])
+		h *= 1099511628211
+	}
+	return h
 }

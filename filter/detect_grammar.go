@@ -1266,79 +1266,97 @@ func archiveBase(b string) bool {
 
 // GraphQL: introspection (the schema is the map of the attack surface),
 // batches of many operations in one request, alias abuse (one field asked
-// for hundreds of times, the brute-force and DoS amplifier) and excessive
-// depth. Limits are generous: clients generated from real schemas stay
-// well below them.
-const (
-	graphqlMaxAliases = 30
-	graphqlMaxDepth   = 15
-	graphqlMaxBatch   = 10
-)
+// for hundreds of times, the brute-force and DoS amplifier), excessive
+// depth (also through fragments), fragment cycles, directive overloading
+// and field duplication. The limits (graphql.go) are generous: clients
+// generated from real schemas stay well below them.
 
 // graphQLQueryClasses: a selection set; a value with none of these classes
-// gives detectGraphQLQuery nothing to find, and runDetectors does not call
-// it.
+// gives detectGraphQLQuery nothing to find, and inspect does not call it.
 const graphQLQueryClasses = cBrace
 
-// detectGraphQLQuery inspects a value that is a GraphQL document.
-func detectGraphQLQuery(e *emitter, v *value) {
+// detectGraphQLQuery inspects a value that is a GraphQL document and
+// returns the string literals of its arguments: injection inside a
+// document is inside those, and inspect runs the detectors over each one
+// as a value of its own, named by its argument (url:, path:, filter:), so
+// that the rules that judge a whole parameter value see it whole.
+func detectGraphQLQuery(e *emitter, v *value) []gqlArg {
 	if v.cls&graphQLQueryClasses == 0 {
-		return
+		return nil
 	}
-	n := v.norm
-	if !graphqlDocument(n) && !strings.EqualFold(v.name, "query") {
-		return
+	if graphqlDocument(v.dec, v.name) {
+		return graphQLVerdict(e, walkGraphQL(v.dec, true))
 	}
-	if strings.Contains(n, "__schema") || strings.Contains(n, "__type(") || strings.Contains(n, "__type (") {
-		e.hit(rGraphQLIntrospectionQuery)
+	if v.kind == KindQueryValue && strings.EqualFold(v.name, "query") && strings.Contains(v.dec, `"query"`) {
+		// The whole JSON request in the query parameter ({"query": "…"}),
+		// which some servers accept on GET: its documents are the
+		// "query" members.
+		return graphQLInJSON(e, v.dec)
 	}
-	depth, maxDepth, aliases, ops := 0, 0, 0, 0
-	inStr := false
-	for i := 0; i < len(n); i++ {
-		c := n[i]
-		if inStr {
-			if c == '\\' {
-				i++
-			} else if c == '"' {
-				inStr = false
-			}
-			continue
-		}
-		switch c {
-		case '"':
-			inStr = true
-		case '{':
-			if depth == 0 {
-				ops++
-			}
-			depth++
-			maxDepth = max(maxDepth, depth)
-		case '}':
-			depth = max(depth-1, 0)
-		case ':':
-			// alias: name: field (not an argument, which sits in parens)
-			j := i - 1
-			for j >= 0 && n[j] == ' ' {
-				j--
-			}
-			if j >= 0 && (isWordByte(n[j])) && depth > 0 && !inParens(n, i) {
-				aliases++
-			}
-		}
-	}
-	if maxDepth > graphqlMaxDepth || aliases > graphqlMaxAliases || ops > graphqlMaxBatch {
-		e.hit(rGraphQLAbuse)
-	}
+	return nil
 }
 
-// graphqlDocument: the value starts like a GraphQL document.
-func graphqlDocument(n string) bool {
-	t := strings.TrimLeft(n, " \t\r\n")
+// graphQLInJSON judges the "query" members of a JSON request and returns
+// their arguments.
+func graphQLInJSON(e *emitter, s string) []gqlArg {
+	// The walk's callback escapes to the heap; a copy of the emitter goes
+	// with it, so that e (on the caller's stack for every other value)
+	// does not.
+	he := new(emitter)
+	*he = *e
+	var args []gqlArg
+	visit := func(isKey bool, _ []byte, name, doc string) bool {
+		if !isKey && name == "query" && graphqlDocument(doc, name) {
+			args = append(args, graphQLVerdict(he, walkGraphQL(doc, true))...)
+		}
+		return len(args) < graphqlMaxArgs
+	}
+	if walkJSON(s, maxJSONDepthCap, visit) != nil && strings.IndexByte(s, '+') >= 0 {
+		// Encoded twice as a form: the spaces are still '+'.
+		_ = walkJSON(strings.ReplaceAll(s, "+", " "), maxJSONDepthCap, visit)
+	}
+	*e = *he
+	return args
+}
+
+// graphQLVerdict reports what the walk of one document found.
+func graphQLVerdict(e *emitter, st gqlStats) []gqlArg {
+	if st.introspection {
+		e.hit(rGraphQLIntrospectionQuery)
+	}
+	if st.abuse() {
+		e.hit(rGraphQLAbuse)
+	}
+	return st.args
+}
+
+// graphqlDocument: the value starts like a GraphQL document (after
+// comments, which a GraphQL server ignores), or is the query parameter of
+// GET and JSON transports and not itself JSON.
+func graphqlDocument(s, name string) bool {
+	t := s
+	for {
+		t = strings.TrimLeft(t, " \t\r\n,\ufeff")
+		if !strings.HasPrefix(t, "#") {
+			break
+		}
+		i := strings.IndexAny(t, "\r\n")
+		if i < 0 {
+			return false
+		}
+		t = t[i:]
+	}
 	if strings.HasPrefix(t, "{") {
 		// A selection set starts with a field name, never a string: a
 		// brace then a quote is JSON (one object, or a stream of them).
 		u := strings.TrimLeft(t[1:], " \t\r\n")
 		return u == "" || u[0] != '"'
+	}
+	if strings.HasPrefix(t, "[") {
+		return false
+	}
+	if strings.EqualFold(name, "query") {
+		return true
 	}
 	if strings.HasPrefix(t, "query") || strings.HasPrefix(t, "mutation") || strings.HasPrefix(t, "subscription") || strings.HasPrefix(t, "fragment") {
 		return true
@@ -1349,25 +1367,6 @@ func graphqlDocument(n string) bool {
 		i++
 	}
 	return i > 0 && i < len(t) && (t[i] == '{' || t[i] == ' ' && i+1 < len(t) && t[i+1] == '{')
-}
-
-// inParens reports whether position i sits inside an argument list.
-func inParens(n string, i int) bool {
-	d := 0
-	for j := i - 1; j >= 0 && j > i-400; j-- {
-		switch n[j] {
-		case ')':
-			d++
-		case '(':
-			if d == 0 {
-				return true
-			}
-			d--
-		case '{', '}':
-			return false
-		}
-	}
-	return false
 }
 
 // scriptExtensions are file types a web server runs rather than serves.

@@ -21,7 +21,14 @@ var (
 	// Configuration and log files: named in support tickets and docs too,
 	// so a weak signal that needs a traversal or a second hint.
 	reLFIConfig = regexp.MustCompile(`(?:^|[/ =:'"(])(?:etc/(?:group|hosts|issue|hostname|crontab|httpd/|apache2/|nginx/|mysql/)|winnt/|inetpub/|\.htaccess|web\.config\b|\.svn/|/\.env\b|var/log/(?:apache|httpd|nginx|auth\.log|secure|messages|syslog|mail)|usr/local/etc/)`)
-	reLFIUNC    = regexp.MustCompile(`(?:^|[ "'=])//[^/ ]+/(?:[a-z]\$|admin\$|ipc\$)(?:/|$)`)
+	// A whole value that is an absolute path into the system's own
+	// directories: what a file parameter holds when it is aimed at the
+	// server rather than at the application's files. Prose that names
+	// one has spaces around it, and user files live elsewhere (/home,
+	// /tmp, C:/Users). file: URIs are left to lfi-file-uri and to what
+	// their path names: documents and settings link local files so.
+	reLFISystemPath = regexp.MustCompile(`^(?:(?:\.\./)+|(?:[a-z]:|%(?:systemroot|windir|systemdrive)%|~)?/+)(?:etc|private/etc|opt/lampp/etc|usr/local/etc|var/(?:log|mail|spool/cron|lib/(?:mysql|pgsql|postgresql|redis|docker|kubelet))|proc|windows|winnt|inetpub)(?:/+[^/\s'"<>;|&]+)+$`)
+	reLFIUNC        = regexp.MustCompile(`(?:^|[ "'=])//[^/ ]+/(?:[a-z]\$|admin\$|ipc\$)(?:/|$)`)
 	// A UNC path to a network host (dotted name or IP, optional @port or
 	// @SSL): opening it makes a Windows server authenticate to that host.
 	// Matched on the decoded value: in norm it is a protocol-relative URL.
@@ -179,6 +186,9 @@ func detectTraversal(e *emitter, v *value) {
 		}
 		if tkw&kwLFI != 0 {
 			whole := strings.TrimSpace(target)
+			if (v.kind == KindQueryValue || v.kind == KindBodyValue || v.kind == KindCookieValue) && systemPathValue(whole) {
+				e.hit(rLFISystemPath)
+			}
 			if reLFIFile.MatchString(target) || v.kind != KindPath && reLFIKernel.MatchString(whole) {
 				e.hit(rLFIFile)
 			} else if reLFIConfig.MatchString(target) {
@@ -224,6 +234,55 @@ func detectTraversal(e *emitter, v *value) {
 			}
 		}
 	}
+}
+
+// systemPathValue: whole (a normalised value) is only an absolute path
+// into the system's directories (reLFISystemPath), that stays there (a
+// "/var/log/../run/x.sock" climbing back out is a relative path written
+// by a program; traversal rules judge it) and is not a dated log.
+func systemPathValue(whole string) bool {
+	if !reLFISystemPath.MatchString(whole) {
+		return false
+	}
+	t := whole
+	for strings.HasPrefix(t, "../") {
+		t = t[3:]
+	}
+	return !strings.Contains(t, "/..") && !datedLog(t) && !placeholderSegment(t)
+}
+
+// placeholderSegment: a path segment that is only a bracketed name
+// (/etc/[name]/config, /var/log/{app}/x.log), the way documentation and
+// templates write a part to fill in; a glob inside a name (/etc/pass[w]d)
+// is not one.
+func placeholderSegment(p string) bool {
+	for _, seg := range strings.Split(p, "/") {
+		if len(seg) > 2 && (seg[0] == '[' && seg[len(seg)-1] == ']' || seg[0] == '{' && seg[len(seg)-1] == '}') && strings.Trim(seg[1:len(seg)-1], "abcdefghijklmnopqrstuvwxyz_-") == "" {
+			return true
+		}
+	}
+	return false
+}
+
+// datedLog: a log file named by a date or a timestamp
+// (/var/log/myapp/app-2025-04-30T15-00-00.log), which an application
+// writes and rotates itself: an inclusion aims at a file whose name it can
+// know in advance (access.log, auth.log, syslog).
+func datedLog(p string) bool {
+	if !strings.Contains(p, "var/log/") {
+		return false
+	}
+	run := 0
+	for i := 0; i < len(p); i++ {
+		if p[i] >= '0' && p[i] <= '9' {
+			if run++; run == 4 {
+				return true
+			}
+		} else {
+			run = 0
+		}
+	}
+	return false
 }
 
 // fileURIGlob reports a file: URI whose path holds glob characters.

@@ -65,6 +65,9 @@ type emitter struct {
 	// sqlText: the value is an SQL query written for an SQL field (see
 	// sqlEditorValue); the SQL shape rules say nothing about it then.
 	sqlText bool
+	// inGraphQL: the value is an argument of a GraphQL document, inspected
+	// on its own; a document inside it is not walked again.
+	inGraphQL bool
 }
 
 func (e *emitter) hit(r ruleID) {
@@ -214,6 +217,19 @@ func (in *Inspector) inspect(e *emitter, sc *scratch, kind Kind, name, raw strin
 			in.inspect(e, sc, kind, name, bstr(b), viewBase64)
 		}
 	}
+	if v.cls&graphQLQueryClasses != 0 && !e.inGraphQL && (kind == KindQueryValue || kind == KindBodyValue) {
+		// Documents travel in a query parameter, a JSON member or a raw
+		// body (inspectRaw passes it on as a body value).
+		// After the document's own pass: the arguments are copies, and
+		// inspecting them reuses the buffers v points into.
+		if args := detectGraphQLQuery(e, &v); len(args) > 0 {
+			e.inGraphQL = true
+			for _, a := range args {
+				in.inspect(e, sc, kind, a.name, a.value, false)
+			}
+			e.inGraphQL = false
+		}
+	}
 }
 
 // runDetectors calls every detector; each one checks its own cheap
@@ -282,9 +298,6 @@ func runDetectors(e *emitter, v *value) {
 	}
 	if v.kind == KindPath {
 		detectSensitivePath(e, v)
-	}
-	if v.cls&graphQLQueryClasses != 0 {
-		detectGraphQLQuery(e, v)
 	}
 	if v.cls&phpClasses != 0 {
 		detectPHPGrammar(e, v)

@@ -174,6 +174,30 @@ func benchEnginePOST(b *testing.B, eng *Engine) {
 	}
 }
 
+// BenchmarkEnginePOSTGraphQL: an Apollo client's query (fragments,
+// variables, __typename in every selection set), the document read by the
+// GraphQL walker and its string arguments inspected one by one.
+func BenchmarkEnginePOSTGraphQL(b *testing.B) { coldAndWarm(b, benchEngineGraphQL) }
+
+func benchEngineGraphQL(b *testing.B, eng *Engine) {
+	body := `{"operationName":"ProductPage","variables":{"slug":"red-t-shirt","first":12,"after":null,"locale":"en-US"},` +
+		`"query":"query ProductPage($slug: String!, $first: Int = 12, $after: String, $locale: String) {\n  product(slug: $slug, locale: $locale) {\n    __typename\n    ...ProductFields\n    reviews(first: $first, after: $after, orderBy: {field: CREATED_AT, direction: DESC}) {\n      __typename\n      edges { __typename node { __typename id rating body author { __typename ...UserFields } } }\n      pageInfo { __typename hasNextPage endCursor }\n    }\n    related: recommendations(limit: 4, strategy: \"similar\") { __typename ...ProductFields }\n  }\n}\nfragment ProductFields on Product { __typename id name slug price { __typename amount currency } image(size: \"medium\") { __typename url alt } }\nfragment UserFields on User { __typename id displayName avatarUrl(size: 48) }"}`
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		r, _ := http.NewRequest("POST", "http://api.example.com/graphql", strings.NewReader(body))
+		r.RemoteAddr = "198.51.100.7:51234"
+		r.Header.Set("Content-Type", "application/json")
+		r.Header.Set("User-Agent", "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Safari/605.1.15")
+		r.Header.Set("Accept", "application/graphql-response+json, application/json")
+		r.Header.Set("Apollographql-Client-Name", "web")
+		d, err := eng.Inspect(r)
+		if err != nil || d.Blocked {
+			b.Fatal(err, d)
+		}
+	}
+}
+
 // BenchmarkEnginePOSTOrders: the 1 KB order bodies of scripts/load.sh's
 // post_1k workload (1000 orders, 13 lines each out of a catalogue of 5000
 // SKUs, a few notes and customers), sent in turn through one engine: the

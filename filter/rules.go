@@ -100,6 +100,7 @@ const (
 	rORMFilterLeak
 	rSQLiSplit
 	rXSSSplit
+	rLFISystemPath
 	numRules
 )
 
@@ -170,7 +171,7 @@ var ruleTable = [numRules]RuleInfo{
 	rPathSensitive:             {"path-sensitive-file", CatTraversal, 5, 1, "request path names a sensitive file or admin surface: VCS metadata (.git/, .svn/), secrets (.env, .htpasswd, .aws/, .ssh/, id_rsa, terraform.tfstate), AI coding agents' configuration (.cursor/, .aider, .cline/, .kiro/, .windsurf/, mcp.json), /WEB-INF/ and /META-INF/ (also through ..;/ or /%2e/), debug and admin endpoints (actuator/env, server-status, phpinfo.php, jmx-console, manager/html …), backups and dumps (*.bak, *.sql, *.swp, backup.zip, db.tar.gz)"},
 	rPathHidden:                {"path-hidden-file", CatTraversal, 3, 1, "request path ends in a hidden file or directory other than /.well-known (a weak signal alone)"},
 	rGraphQLIntrospectionQuery: {"graphql-introspection-query", CatScanner, 5, 1, "a GraphQL document queries the schema (__schema, __type(…)): production APIs do not serve introspection to clients"},
-	rGraphQLAbuse:              {"graphql-abuse", CatProtocol, 5, 1, "GraphQL document beyond sane limits: more than 30 aliases, nesting deeper than 15, or more than 10 operations (batching and alias brute force, depth DoS)"},
+	rGraphQLAbuse:              {"graphql-abuse", CatProtocol, 5, 1, "GraphQL document beyond sane limits, read token by token with its fragments expanded: more than 30 aliases, nesting deeper than 15, more than 20 operations in a document or a JSON batch (or one document more than 10 times in a batch), more than 10 directives on one field, one field more than 20 times in a selection set, more than 10000 selections, or a fragment cycle (batching and alias brute force, depth, directive and duplication DoS)"},
 	rSSRFInternal:              {"ssrf-internal-target", CatSSRF, 5, 1, "a parameter named for a URL the server fetches (url, webhook, image_url, feed, proxy, endpoint …) holds a loopback, unspecified, private or link-local target, in any IP spelling, localhost, or a cluster-internal name (*.internal, *.svc, *.cluster.local), loopback aliases (localhost.localdomain, ip6-loopback, lvh.me), with or without a scheme"},
 	rRFIScript:                 {"rfi-script-url", CatRFI, 5, 1, "a parameter holds the URL of a script or text file on an IP-literal host (http://203.0.113.5/shell.txt), the shape of a remote file inclusion; or a URL in a PHP path configuration variable (mosConfig_absolute_path, _CONF[path], include_path)"},
 	rJavaClassName:             {"java-class-name", CatRCE, 5, 1, "a value or name that is only a fully qualified Java class or package name of the JDK's process, I/O, reflection, network, RMI, bean, script, naming or internal packages, CORBA, Commons, Groovy or Xalan (java.io.FileOutputStream, com.sun.org.apache…, Ljava.lang.Runtime;): the class a deserialiser or reflection call is handed; exception and error classes excepted"},
@@ -181,6 +182,7 @@ var ruleTable = [numRules]RuleInfo{
 	rORMFilterLeak:             {"orm-filter-leak", CatSQLi, 5, 1, "a parameter name that is an ORM filter through a credential field or across the schema: Django lookups (user__password__startswith, reset_token__isnull, a path of four fields or more ending in a lookup) and Ransack predicates on a credential (q[password_digest_start]); the ORM leak that tests a secret one character at a time"},
 	rSQLiSplit:                 {"sqli-split-keyword", CatSQLi, 5, 1, "an SQL keyword or injection function spelled in pieces that SQL joins: string literals concatenated with ||, + or CONCAT(…), adjacent literals, CHAR()/CHR() codes ('UNI'||'ON SELECT', 'sel'+'ect', CONCAT('DRO','P'), CHAR(83)+CHAR(69)+CHAR(76)…)"},
 	rXSSSplit:                  {"xss-split-name", CatXSS, 5, 1, "a JavaScript dialog, evaluator, DOM sink or global spelled in pieces that JavaScript joins: string literals concatenated with + or .concat(…) (\"al\"+\"ert\"(1), ['ev'+'al'], 'coo'.concat('kie'))"},
+	rLFISystemPath:             {"lfi-system-path", CatTraversal, 5, 1, "a parameter value that is only an absolute path (after at most file://, a drive letter, %SYSTEMROOT% or a traversal) into the system's configuration, log, database or process directories: /etc/…, /var/log/…, /var/lib/mysql/…, /proc/…, /usr/local/etc/…, C:/Windows/…, C:/inetpub/… (a file a traversal or an inclusion reads; user files and paths named inside text are not matched)"},
 	rUploadScript:              {"upload-script-file", CatRCE, 5, 1, "uploaded file name with a server-side script extension (.php, .phtml, .phar, .jsp, .jspx, .asp, .aspx, .ashx, .cfm, .shtml, .htaccess …), trailing dots and spaces ignored, or a PHP session file name (sess_<id>)"},
 }
 

@@ -1,0 +1,411 @@
+package filter
+
+import (
+	"strings"
+	"unicode/utf8"
+
+	"github.com/gatehouse-dev/caddy-gatehouse/internal/hexdigit"
+)
+
+// A GraphQL document read token by token (the executable grammar of the
+// GraphQL specification, October 2021): comments, commas and block strings
+// are what a byte scan gets wrong, and fragments are what it cannot see
+// through. The walk is one pass over at most graphqlMaxTokens tokens with a
+// nesting stack of graphqlMaxNesting entries; the fragment graph it builds
+// is resolved once, each fragment visited once. Malformed input is read
+// as far as it goes: a server rejects it, and a lenient one reads it the
+// same way.
+
+// Limits past which a document is abuse rather than a client's query.
+// Batching links send a dozen different operations at once; a brute force
+// sends one document many times with other variables. The others are an
+// order of magnitude above what generated clients (Apollo, Relay, urql,
+// graphql-request) send, and far below what the amplification attacks
+// need.
+const (
+	graphqlMaxAliases    = 30
+	graphqlMaxDepth      = 15
+	graphqlMaxBatch      = 20    // operations in one document or one JSON batch
+	graphqlMaxSameBatch  = 10    // copies of one document in a JSON batch
+	graphqlMaxDirectives = 10    // on one field, spread or fragment
+	graphqlMaxDuplicates = 20    // the same response key in one selection set
+	graphqlMaxFields     = 10000 // selections once every fragment is expanded
+
+	graphqlMaxTokens    = 1 << 17
+	graphqlMaxNesting   = 64
+	graphqlMaxDefs      = 256
+	graphqlMaxSpreads   = 4096
+	graphqlMaxArgs      = 512
+	graphqlMaxArgLength = 1 << 16
+)
+
+// Token kinds of gqlLexer; punctuators are their own byte.
+const (
+	gqlEOF    = 0
+	gqlName   = 'n'
+	gqlString = 's'
+	gqlNumber = '0'
+	gqlSpread = '.' // "..."
+)
+
+type gqlLexer struct {
+	s string
+	i int
+}
+
+// next returns the next token's kind and text; a string's text is its
+// content between the quotes, still escaped (block is true for """…""").
+func (l *gqlLexer) next() (kind byte, text string, block bool) {
+	s := l.s
+	for l.i < len(s) {
+		c := s[l.i]
+		switch {
+		case c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == ',':
+			l.i++
+		case c == '#':
+			for l.i < len(s) && s[l.i] != '\n' && s[l.i] != '\r' {
+				l.i++
+			}
+		case c == 0xef && strings.HasPrefix(s[l.i:], "\ufeff"):
+			l.i += 3
+		case c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z':
+			j := l.i
+			for l.i < len(s) && (isWordByte(s[l.i]) || s[l.i] >= 'A' && s[l.i] <= 'Z') {
+				l.i++
+			}
+			return gqlName, s[j:l.i], false
+		case c == '-' || c >= '0' && c <= '9':
+			j := l.i
+			l.i++
+			for l.i < len(s) && (s[l.i] >= '0' && s[l.i] <= '9' || s[l.i] == '.' || s[l.i] == 'e' || s[l.i] == 'E' || s[l.i] == '+' || s[l.i] == '-') {
+				l.i++
+			}
+			return gqlNumber, s[j:l.i], false
+		case c == '"':
+			if strings.HasPrefix(s[l.i:], `"""`) {
+				j := l.i + 3
+				for k := j; k < len(s); k++ {
+					if s[k] == '\\' && strings.HasPrefix(s[k:], `\"""`) {
+						k += 3
+						continue
+					}
+					if strings.HasPrefix(s[k:], `"""`) {
+						l.i = k + 3
+						return gqlString, s[j:k], true
+					}
+				}
+				l.i = len(s)
+				return gqlString, s[j:], true
+			}
+			j := l.i + 1
+			for k := j; k < len(s); k++ {
+				switch s[k] {
+				case '\\':
+					k++
+				case '"':
+					l.i = k + 1
+					return gqlString, s[j:k], false
+				case '\n', '\r':
+					// An unterminated string ends at the line.
+					l.i = k
+					return gqlString, s[j:k], false
+				}
+			}
+			l.i = len(s)
+			return gqlString, s[min(j, len(s)):], false
+		case c == '.':
+			if strings.HasPrefix(s[l.i:], "...") {
+				l.i += 3
+				return gqlSpread, "...", false
+			}
+			l.i++
+			return '.', ".", false
+		default:
+			l.i++
+			return c, s[l.i-1 : l.i], false
+		}
+	}
+	return gqlEOF, "", false
+}
+
+// gqlDef is an operation or a fragment definition.
+type gqlDef struct {
+	name    string // fragment name; "" for an operation
+	depth   int    // deepest selection set, its own
+	fields  int    // selections, its own
+	spreads []gqlSpreadAt
+	state   uint8 // resolution: 0 new, 1 on the path, 2 done
+	eDepth  int   // with the fragments it spreads
+	eFields int
+}
+
+type gqlSpreadAt struct {
+	name  string
+	depth int // selection sets around the spread
+}
+
+// gqlArg is a string literal argument: its name and unescaped value.
+type gqlArg struct{ name, value string }
+
+// gqlStats is what walkGraphQL found.
+type gqlStats struct {
+	ops, aliases, depth, directives, duplicates, fields int
+	introspection, cycle                                bool
+	args                                                []gqlArg
+}
+
+func (st *gqlStats) abuse() bool {
+	return st.ops > graphqlMaxBatch || st.aliases > graphqlMaxAliases || st.depth > graphqlMaxDepth ||
+		st.directives > graphqlMaxDirectives || st.duplicates > graphqlMaxDuplicates ||
+		st.fields > graphqlMaxFields || st.cycle
+}
+
+type gqlKey struct {
+	set  int
+	name string
+}
+
+// walkGraphQL reads doc as a GraphQL executable document. With args, the
+// string literals of arguments (and of input objects and lists inside
+// them) are collected, unescaped, named by the nearest argument or input
+// field name.
+func walkGraphQL(doc string, args bool) gqlStats {
+	var st gqlStats
+	l := gqlLexer{s: doc}
+	var stack [graphqlMaxNesting]byte // 's' selection set, 'o' object value
+	var setIDs [graphqlMaxNesting]int
+	sp, paren, sel, nextSet := 0, 0, 0, 0
+	var defs []gqlDef
+	cur := -1
+	pending := false   // an operation or fragment keyword waits for its "{"
+	fragName := false  // the next name is a fragment's name
+	afterDots := false // the next token follows "..."
+	skipName := false  // the next name is a type condition or directive name
+	dirs := 0
+	var prev byte
+	argName := ""
+	var dup map[gqlKey]int
+	newDef := func(name string) {
+		if len(defs) < graphqlMaxDefs {
+			defs = append(defs, gqlDef{name: name})
+			cur = len(defs) - 1
+		}
+	}
+	for n := 0; n < graphqlMaxTokens; n++ {
+		kind, text, block := l.next()
+		if kind == gqlEOF {
+			break
+		}
+		inSel := sp > 0 && stack[sp-1] == 's' && paren == 0
+		switch kind {
+		case '{':
+			if sp == graphqlMaxNesting {
+				st.depth = max(st.depth, graphqlMaxNesting)
+				n = graphqlMaxTokens // too deep to be a query: stop here
+				continue
+			}
+			if paren > 0 {
+				stack[sp] = 'o'
+			} else {
+				if sp == 0 && !pending {
+					st.ops++
+					newDef("")
+				}
+				pending = false
+				stack[sp] = 's'
+				nextSet++
+				setIDs[sp] = nextSet
+				sel++
+				if cur >= 0 {
+					defs[cur].depth = max(defs[cur].depth, sel)
+				}
+			}
+			sp++
+			afterDots, skipName = false, false
+			dirs = 0
+		case '}':
+			if sp > 0 {
+				sp--
+				if stack[sp] == 's' {
+					sel--
+				}
+			}
+		case '(':
+			paren++
+		case ')':
+			paren = max(paren-1, 0)
+		case '@':
+			if paren == 0 {
+				dirs++
+				st.directives = max(st.directives, dirs)
+				skipName = true
+			}
+		case ':':
+			// Inside parentheses a colon follows an argument, variable or
+			// input field name (argName holds it); in a selection set it
+			// follows an alias.
+			if paren == 0 && inSel && prev == gqlName {
+				st.aliases++
+			}
+		case gqlSpread:
+			if inSel {
+				afterDots = true
+				dirs = 0
+			}
+		case gqlString:
+			if args && paren > 0 && len(st.args) < graphqlMaxArgs && text != "" {
+				st.args = append(st.args, gqlArg{argName, gqlUnescape(text, block)})
+			}
+		case gqlName:
+			switch {
+			case paren > 0:
+				argName = text
+			case sp == 0:
+				switch {
+				case fragName:
+					fragName = false
+					if cur >= 0 && defs[cur].name == "\x00" {
+						defs[cur].name = text
+					}
+				case text == "query" || text == "mutation" || text == "subscription":
+					if !pending {
+						st.ops++
+						newDef("")
+						pending = true
+					}
+				case text == "fragment":
+					newDef("\x00")
+					pending, fragName = true, true
+				}
+			case !inSel:
+			case skipName:
+				skipName = false
+			case afterDots:
+				afterDots = false
+				if text == "on" {
+					skipName = true // inline fragment: its type condition
+				} else if cur >= 0 && len(defs[cur].spreads) < graphqlMaxSpreads {
+					defs[cur].spreads = append(defs[cur].spreads, gqlSpreadAt{text, sel})
+				}
+			case prev == ':':
+				// The field behind an alias.
+				st.introspection = st.introspection || text == "__schema" || text == "__type"
+			default:
+				st.introspection = st.introspection || text == "__schema" || text == "__type"
+				dirs = 0
+				if cur >= 0 {
+					defs[cur].fields++
+				}
+				if dup == nil {
+					dup = make(map[gqlKey]int)
+				}
+				k := gqlKey{setIDs[sp-1], text}
+				dup[k]++
+				st.duplicates = max(st.duplicates, dup[k])
+			}
+		}
+		prev = kind
+	}
+	// Resolve fragments: effective depth and size, and cycles.
+	var index map[string]int
+	for i := range defs {
+		if defs[i].name != "" {
+			if index == nil {
+				index = make(map[string]int)
+			}
+			if _, ok := index[defs[i].name]; !ok {
+				index[defs[i].name] = i
+			}
+		}
+	}
+	var resolve func(i int)
+	resolve = func(i int) {
+		d := &defs[i]
+		if d.state == 2 {
+			return
+		}
+		if d.state == 1 {
+			st.cycle = true
+			return
+		}
+		d.state = 1
+		d.eDepth, d.eFields = d.depth, d.fields
+		for _, s := range d.spreads {
+			j, ok := index[s.name]
+			if !ok {
+				continue
+			}
+			resolve(j)
+			if defs[j].state != 2 {
+				continue // on the cycle
+			}
+			// The fragment's selection set merges into the one around
+			// the spread: its outer braces add no level.
+			d.eDepth = max(d.eDepth, s.depth+defs[j].eDepth-1)
+			d.eFields = min(d.eFields+defs[j].eFields, graphqlMaxFields+1)
+		}
+		d.state = 2
+	}
+	for i := range defs {
+		resolve(i)
+		st.depth = max(st.depth, defs[i].eDepth)
+		if defs[i].name == "" {
+			st.fields = max(st.fields, defs[i].eFields)
+		}
+	}
+	return st
+}
+
+// gqlUnescape decodes a GraphQL string literal's escapes (\" \\ \/ \b \f
+// \n \r \t \uXXXX); a block string only knows \""".
+func gqlUnescape(s string, block bool) string {
+	if block {
+		// A copy: s may sit in a buffer the next value reuses.
+		return strings.Clone(strings.ReplaceAll(s, `\"""`, `"""`))
+	}
+	if strings.IndexByte(s, '\\') < 0 {
+		return strings.Clone(s)
+	}
+	b := make([]byte, 0, len(s))
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c != '\\' || i+1 == len(s) {
+			b = append(b, c)
+			continue
+		}
+		i++
+		switch s[i] {
+		case 'n':
+			b = append(b, '\n')
+		case 'r':
+			b = append(b, '\r')
+		case 't':
+			b = append(b, '\t')
+		case 'b':
+			b = append(b, '\b')
+		case 'f':
+			b = append(b, '\f')
+		case 'u':
+			if i+4 < len(s) {
+				var r rune
+				ok := true
+				for _, h := range []byte(s[i+1 : i+5]) {
+					if !hexdigit.Is(h) {
+						ok = false
+						break
+					}
+					r = r<<4 | rune(hexdigit.Val(h))
+				}
+				if ok {
+					b = utf8.AppendRune(b, r)
+					i += 4
+					continue
+				}
+			}
+			b = append(b, '\\', 'u')
+		default:
+			b = append(b, s[i])
+		}
+	}
+	return string(b)
+}

@@ -1,0 +1,245 @@
+package filter
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+)
+
+// gqlTransports are the ways a GraphQL document reaches a server: a JSON
+// body, an application/graphql body, the query parameter of a GET, and a
+// JSON batch of one operation, and the whole JSON request as the query
+// parameter of a GET (which some servers accept).
+var gqlTransports = []string{"json", "graphql", "get", "batch", "getjson"}
+
+// gqlSend builds the request that carries doc (and variables) in transport tr.
+func gqlSend(tr, doc string, vars map[string]any) *http.Request {
+	body := map[string]any{"query": doc}
+	if vars != nil {
+		body["variables"] = vars
+	}
+	b, _ := json.Marshal(body)
+	switch tr {
+	case "graphql":
+		return newReq("POST", "http://api.example.com/graphql", "application/graphql", doc)
+	case "get":
+		q := "query=" + url.QueryEscape(doc)
+		if vars != nil {
+			v, _ := json.Marshal(vars)
+			q += "&variables=" + url.QueryEscape(string(v))
+		}
+		return newReq("GET", "http://api.example.com/graphql?"+q, "", "")
+	case "getjson":
+		return newReq("GET", "http://api.example.com/graphql?query="+url.QueryEscape(string(b)), "", "")
+	case "batch":
+		return newReq("POST", "http://api.example.com/graphql", "application/json", "["+string(b)+"]")
+	}
+	return newReq("POST", "http://api.example.com/graphql", "application/json", string(b))
+}
+
+// repeatJoin: n copies of f(i) joined by sep.
+func repeatJoin(n int, sep string, f func(i int) string) string {
+	parts := make([]string, n)
+	for i := range parts {
+		parts[i] = f(i)
+	}
+	return strings.Join(parts, sep)
+}
+
+// gqlAttacks are documents built from the grammar's parts: an operation
+// wrapper around one abusive shape, or an injection in a string argument.
+func gqlAttacks() map[string][]string {
+	m := map[string][]string{}
+	// Injection inside string arguments and input objects, each named
+	// as a server's resolver would read it.
+	for _, arg := range []string{
+		`name: "' OR 1=1--"`, `id: "1 AND 1=1"`, `where: "1' UNION SELECT password FROM users--"`,
+		`body: "<script>alert(1)</script>"`, `title: "<img src=x onerror=alert(1)>"`,
+		`host: "127.0.0.1; cat /etc/passwd"`, `cmd: "$(id)"`,
+		`filter: "{\"$where\": \"sleep(5000)\"}"`, `pass: "{\"$ne\": null}"`,
+		`url: "http://169.254.169.254/latest/meta-data/"`, `webhook: "http://127.0.0.1:6379/"`,
+		`path: "../../../../etc/passwd"`, `input: {email: "x' OR '1'='1"}`, `ids: ["1", "2 OR 1=1--"]`,
+		`note: """<svg onload=alert(1)>"""`, `q: "\u003cscript\u003ealert(1)\u003c/script\u003e"`,
+	} {
+		m["injection"] = append(m["injection"], "{ user("+arg+") { id } }", "mutation M { update("+arg+") { ok } }")
+	}
+	// Introspection in disguise.
+	m["introspection"] = []string{
+		`{ __schema { types { name } } }`, `{ s: __schema { types { name } } }`,
+		"# a comment\n{ __schema\n { queryType { name } } }", "{ #x\n __schema #y\n { types { name } } }",
+		`{ __type(name: "User") { fields { name } } }`, `query { ...F } fragment F on Query { __schema { types { name } } }`,
+		"{\n\t__schema\n{types{name}}}", `query { me { id } t: __type(name: "Admin") { name } }`,
+		`{ ... on Query { __schema { directives { name } } } }`,
+	}
+	m["abuse"] = []string{
+		// Batching: many operations in one document.
+		repeatJoin(50, "\n", func(i int) string { return fmt.Sprintf("query Q%d { me { id } }", i) }),
+		// Alias brute force.
+		"mutation {" + repeatJoin(100, " ", func(i int) string {
+			return fmt.Sprintf(`a%d: login(user: "admin", password: "p%d") { token }`, i, i)
+		}) + "}",
+		// Depth, directly and through fragments.
+		"{" + strings.Repeat("a{", 30) + "id" + strings.Repeat("}", 30) + "}",
+		"query { ...F0 } " + repeatJoin(20, " ", func(i int) string {
+			return fmt.Sprintf("fragment F%d on T { f { ...F%d } }", i, i+1)
+		}) + " fragment F20 on T { id }",
+		// Fragment cycles.
+		`query { ...A } fragment A on T { id ...B } fragment B on T { name ...A }`,
+		`fragment A on T { ...A } query { ...A }`,
+		// Fragment fan-out: 10^5 selections from a few lines.
+		"query { ...F5 } fragment F0 on T { id } " + repeatJoin(5, " ", func(i int) string {
+			return fmt.Sprintf("fragment F%d on T { %s }", i+1, strings.Repeat(fmt.Sprintf("...F%d ", i), 10))
+		}),
+		// Directive overloading and field duplication.
+		"{ me " + strings.Repeat("@include(if: true) ", 300) + "{ id } }",
+		"{ me { " + strings.Repeat("id ", 1000) + "} }",
+		"{ me { " + strings.Repeat("id name ", 200) + "} }",
+	}
+	return m
+}
+
+// gqlBenign: what real clients send, next to each attack shape.
+func gqlBenign() []string {
+	return []string{
+		`query{__typename}`,
+		// Apollo Client: fragments, __typename in every selection set.
+		`query GetFeed($first: Int = 10, $after: String) { feed(first: $first, after: $after) { __typename edges { __typename node { __typename ...PostFields author { __typename ...UserFields } } } pageInfo { __typename hasNextPage endCursor } } } fragment PostFields on Post { __typename id title excerpt createdAt } fragment UserFields on User { __typename id name avatarUrl(size: 64) }`,
+		// Relay: fragment spreads with arguments and directives.
+		`query AppQuery($id: ID!) { node(id: $id) { ...Profile_user @arguments(count: 5) ...Avatar_user @defer(label: "avatar") } } fragment Profile_user on User @argumentDefinitions(count: {type: "Int", defaultValue: 3}) { friends(first: $count) @connection(key: "Profile_friends") { edges { node { id } } } } fragment Avatar_user on User { avatar { url } }`,
+		// Ten aliases, depth ten, a few directives, a repeated field.
+		"{" + repeatJoin(10, " ", func(i int) string { return fmt.Sprintf(`p%d: product(sku: "SKU-%d") { id price }`, i, i) }) + "}",
+		"{" + strings.Repeat("a{", 9) + "id" + strings.Repeat("}", 9) + "}",
+		`{ me @include(if: $a) @skip(if: $b) { id name id } }`,
+		// A dozen operations in one document.
+		repeatJoin(12, "\n", func(i int) string { return fmt.Sprintf("query Q%d { item(id: %d) { id } }", i, i) }),
+		// Arguments that are ordinary text, URLs and paths.
+		`mutation { createPost(input: {title: "Don't panic: it's 1=1 in the docs", body: "See https://example.com/a?b=1 and /home/alice/report.pdf"}) { id } }`,
+		`mutation { setAvatar(url: "https://cdn.example.com/u/42.png") { ok } }`,
+		`{ search(q: "select the best option or two") { hits } }`,
+		"# GraphiQL default\n{ viewer { login } }",
+		`query Search { search(text: """multi-line "quoted" text""") { id } }`,
+	}
+}
+
+func TestGraphQLAttacks(t *testing.T) {
+	eng := mustEngine(t, Config{})
+	for class, docs := range gqlAttacks() {
+		missed, total := 0, 0
+		for _, doc := range docs {
+			for _, tr := range gqlTransports {
+				total++
+				d, err := eng.Inspect(gqlSend(tr, doc, nil))
+				if err != nil {
+					t.Fatal(err)
+				}
+				if !d.Blocked {
+					missed++
+					t.Errorf("%s over %s passed: %.120q (score %d %v)", class, tr, doc, d.Score, d.Matches)
+				}
+			}
+		}
+		t.Logf("%-13s %d/%d blocked", class, total-missed, total)
+	}
+	// Injection in variables, and batches of many operations.
+	for _, v := range []string{`' OR 1=1--`, `<script>alert(1)</script>`, `;cat /etc/passwd`, "http://169.254.169.254/latest/meta-data/"} {
+		for _, tr := range gqlTransports {
+			d, _ := eng.Inspect(gqlSend(tr, "query($n: String) { user(name: $n) { id } }", map[string]any{"n": v}))
+			if tr != "graphql" && !d.Blocked {
+				t.Errorf("variable %q over %s passed: %v", v, tr, d.Matches)
+			}
+		}
+	}
+	op := `{"query":"{ me { id } }"}`
+	if d, _ := eng.Inspect(newReq("POST", "/graphql", "application/json", "["+strings.Repeat(op+",", 49)+op+"]")); !d.Blocked {
+		t.Errorf("a batch of 50 operations passed: %v", d.Matches)
+	}
+}
+
+func TestGraphQLBenign(t *testing.T) {
+	eng := mustEngine(t, Config{})
+	for _, doc := range gqlBenign() {
+		for _, tr := range gqlTransports {
+			d, err := eng.Inspect(gqlSend(tr, doc, map[string]any{"first": 10, "after": "YXJyYXljb25uZWN0aW9uOjk="}))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if d.Blocked {
+				t.Errorf("benign over %s blocked: %.120q %v", tr, doc, d.Matches)
+			}
+		}
+	}
+	// Persisted queries carry a hash instead of a document; a dozen
+	// batched operations is what batching links send.
+	pq := `{"operationName":"GetFeed","variables":{"first":10},"extensions":{"persistedQuery":{"version":1,"sha256Hash":"ecf4edb46db40b5132295c0291d62fb65d6759a9eedfa4d5d612dd5ec54a6b38"}}}`
+	ops := "[" + repeatJoin(12, ",", func(i int) string {
+		return fmt.Sprintf(`{"operationName":"Q%d","query":"query Q%d($id: ID!) { item%d(id: $id) { __typename id name } }","variables":{"id":"%d"}}`, i, i, i, i)
+	}) + "]"
+	for _, body := range []string{pq, "[" + strings.Repeat(pq+",", 11) + pq + "]", ops} {
+		if d, _ := eng.Inspect(newReq("POST", "/graphql", "application/json", body)); d.Blocked {
+			t.Errorf("benign %.80q blocked: %v", body, d.Matches)
+		}
+	}
+	if d, _ := eng.Inspect(newReq("GET", "/graphql?operationName=GetFeed&extensions="+url.QueryEscape(`{"persistedQuery":{"version":1,"sha256Hash":"ecf4edb46db40b5132295c0291d62fb65d6759a9eedfa4d5d612dd5ec54a6b38"}}`), "", "")); d.Blocked {
+		t.Errorf("persisted GET blocked: %v", d.Matches)
+	}
+}
+
+func TestWalkGraphQL(t *testing.T) {
+	for _, c := range []struct {
+		doc  string
+		want gqlStats
+	}{
+		{`{ a: me { id } b: me { id } }`, gqlStats{ops: 1, aliases: 2, depth: 2, duplicates: 1, fields: 4}},
+		{`query Q($x: Int = 1) @live { me(x: $x) @include(if: true) @skip(if: false) { id id } }`, gqlStats{ops: 1, depth: 2, directives: 2, duplicates: 2, fields: 3}},
+		{`query { ...A } fragment A on T { b { ...B } } fragment B on T { c { d } }`, gqlStats{ops: 1, depth: 3, duplicates: 1, fields: 3}},
+		{`query { ...A } fragment A on T { ...B } fragment B on T { ...A }`, gqlStats{ops: 1, depth: 1, cycle: true}},
+		{`{ f(a: {b: {c: "x"}}) { id } }`, gqlStats{ops: 1, depth: 2, duplicates: 1, fields: 2, args: []gqlArg{{"c", "x"}}}},
+		{"{ f(s: \"a\\\"b\\u0041\") # (s: \"no\")\n { id } }", gqlStats{ops: 1, depth: 2, duplicates: 1, fields: 2, args: []gqlArg{{"s", `a"bA`}}}},
+		{`{ __typename x: __type(name: "T") { name } }`, gqlStats{ops: 1, aliases: 1, depth: 2, duplicates: 1, fields: 3, introspection: true, args: []gqlArg{{"name", "T"}}}},
+		{`query { a } mutation { b } { c }`, gqlStats{ops: 3, depth: 1, duplicates: 1, fields: 1}},
+	} {
+		got := walkGraphQL(c.doc, true)
+		if fmt.Sprint(got) != fmt.Sprint(c.want) {
+			t.Errorf("%q:\n got %+v\nwant %+v", c.doc, got, c.want)
+		}
+	}
+}
+
+// FuzzGraphQL: the lexer and walker never panic, stay linear, and see a
+// document the same whether its arguments are collected or not.
+func FuzzGraphQL(f *testing.F) {
+	for _, docs := range gqlAttacks() {
+		for _, d := range docs {
+			f.Add(d)
+		}
+	}
+	for _, d := range gqlBenign() {
+		f.Add(d)
+	}
+	f.Add(`{ a(b: """x\"""y""") }`)
+	f.Add("{ a(b: \"unterminated\n) }")
+	f.Add(strings.Repeat("{", 200))
+	f.Add(`{"query": "{ a(b: \"c\") { d } }"}`)
+	in, err := NewInspector(InspectorOptions{})
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, doc string) {
+		start := time.Now()
+		a, b := walkGraphQL(doc, true), walkGraphQL(doc, false)
+		a.args = nil
+		if fmt.Sprint(a) != fmt.Sprint(b) {
+			t.Fatalf("%q: %+v vs %+v", doc, a, b)
+		}
+		// Through the inspector: the document, then its arguments.
+		in.InspectValue(nil, KindQueryValue, "query", doc)
+		in.InspectValue(nil, KindBodyRaw, "", doc)
+		if el := time.Since(start); el > time.Second && len(doc) < 1<<16 {
+			t.Fatalf("%d bytes took %v", len(doc), el)
+		}
+	})
+}
