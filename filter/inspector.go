@@ -195,6 +195,13 @@ func (in *Inspector) inspect(e *emitter, sc *scratch, kind Kind, name, raw strin
 	e.sqlText = outer || (kind == KindBodyValue || kind == KindQueryValue) && sqlEditorValue(name, v.dec)
 	runDetectors(e, &v)
 	e.sqlText = outer
+	// Documents travel in a query parameter, a JSON member or a raw body
+	// (inspectRaw passes it on as a body value); their arguments are
+	// inspected last, after every view of the document itself.
+	var gqlArgs []gqlArg
+	if v.cls&graphQLQueryClasses != 0 && !e.inGraphQL && (kind == KindQueryValue || kind == KindBodyValue) {
+		gqlArgs = detectGraphQLQuery(e, &v)
+	}
 	if views&viewJoined == 0 && v.cls&(cQuote|cBacktick|cParen) != 0 && joinCandidate(v.cls, v.dec, v.norm) {
 		var j joined
 		sc.join = joinLiterals(sc.join[:0], v.dec, &j)
@@ -204,6 +211,7 @@ func (in *Inspector) inspect(e *emitter, sc *scratch, kind Kind, name, raw strin
 			// (a value with a joint has a quote or a parenthesis, so it
 			// is not Base64 below).
 			in.inspect(e, sc, kind, name, bstr(sc.join), views|viewJoined)
+			in.inspectGraphQLArgs(e, sc, kind, gqlArgs)
 			return
 		}
 	}
@@ -217,19 +225,21 @@ func (in *Inspector) inspect(e *emitter, sc *scratch, kind Kind, name, raw strin
 			in.inspect(e, sc, kind, name, bstr(b), viewBase64)
 		}
 	}
-	if v.cls&graphQLQueryClasses != 0 && !e.inGraphQL && (kind == KindQueryValue || kind == KindBodyValue) {
-		// Documents travel in a query parameter, a JSON member or a raw
-		// body (inspectRaw passes it on as a body value).
-		// After the document's own pass: the arguments are copies, and
-		// inspecting them reuses the buffers v points into.
-		if args := detectGraphQLQuery(e, &v); len(args) > 0 {
-			e.inGraphQL = true
-			for _, a := range args {
-				in.inspect(e, sc, kind, a.name, a.value, false)
-			}
-			e.inGraphQL = false
-		}
+	in.inspectGraphQLArgs(e, sc, kind, gqlArgs)
+}
+
+// inspectGraphQLArgs inspects the string arguments of a GraphQL document
+// as values of their own. They are copies: inspecting them reuses the
+// buffers the document's value pointed into.
+func (in *Inspector) inspectGraphQLArgs(e *emitter, sc *scratch, kind Kind, args []gqlArg) {
+	if len(args) == 0 {
+		return
 	}
+	e.inGraphQL = true
+	for _, a := range args {
+		in.inspect(e, sc, kind, a.name, a.value, 0)
+	}
+	e.inGraphQL = false
 }
 
 // runDetectors calls every detector; each one checks its own cheap
