@@ -567,7 +567,7 @@ func detectRCEGrammar(e *emitter, v *value) {
 	}
 	if v.cls&(cParen|cBrace|cBracket|cEq) != 0 && v.kind != KindBodyRaw {
 		shape := v.kw&kwCmdShape != 0 && anyAnchored(sh, v.kw|keywordsIf(sh != n, sh), cmdShapes) && !jqueryCall(sh) ||
-			v.cls&cBrace != 0 && v.cls&cParen != 0 && (strings.Contains(sh, "){") || strings.Contains(sh, ") {")) && reForkBomb.MatchString(sh) ||
+			v.cls&cBrace != 0 && v.cls&cParen != 0 && containsAny(sh, "(){", "() {", "( ){", "( ) {") && reForkBomb.MatchString(sh) ||
 			v.cls&cBrace != 0 && v.cls&cComma != 0 && strings.IndexByte(sh, ' ') < 0 && reBraceWord.MatchString(sh)
 		if shape {
 			e.hit(rRCECommandLine)

@@ -186,6 +186,9 @@ var angularServices = []string{"$timeout", "$interval", "$http", "$q", "$apply",
 // variable, a space and words in parentheses ($price (USD), ${total}
 // (incl. VAT)), which is an amount and its unit.
 func phpVarCall(n string) bool {
+	if !phpVarCallAnchor(n) {
+		return false
+	}
 	for _, m := range rePHPVarCall.FindAllStringIndex(n, 4) {
 		callee := strings.TrimLeft(n[m[0]:m[1]-1], ";{}=@ ")
 		callee = strings.TrimRight(callee, " ")
@@ -196,6 +199,73 @@ func phpVarCall(n string) bool {
 			continue
 		}
 		return true
+	}
+	return false
+}
+
+// phpVarCallAnchor: a '$' where rePHPVarCall can start one, at the start
+// or after ';', '{', '}', '=' or '@' (one space between), or after "->" or
+// "::". The regexp's bounded repetitions make it slow on a long value;
+// this scan spares it the values (GraphQL documents and their $variables)
+// where no '$' stands there.
+func phpVarCallAnchor(n string) bool {
+	for i := strings.IndexByte(n, '$'); i >= 0; {
+		j := i
+		if j > 0 && n[j-1] == '@' {
+			j--
+		}
+		if j > 0 && n[j-1] == ' ' {
+			j--
+		}
+		if j == 0 {
+			return true
+		}
+		switch n[j-1] {
+		case ';', '{', '}', '=', '@':
+			return true
+		case '>', ':':
+			if j >= 2 && (n[j-2] == '-' || n[j-2] == ':') {
+				return true // -> or ::
+			}
+		}
+		k := strings.IndexByte(n[i+1:], '$')
+		if k < 0 {
+			break
+		}
+		i += 1 + k
+	}
+	return false
+}
+
+// phpStringCallWords: the execution functions rePHPStringCall names.
+var phpStringCallWords = []string{"system", "exec", "passthru", "popen", "proc_open", "assert", "eval", "phpinfo", "create_function", "call_user_func", "base64_decode"}
+
+// phpStringCallShape: n has what one of rePHPStringCall's branches needs:
+// an execution function's name, quoted strings joined by '.' ('sys'.'tem')
+// or a call of a call's result ("(…)(").
+func phpStringCallShape(n string) bool {
+	return containsAny(n, phpStringCallWords...) || strings.Contains(n, ")(") || strings.Contains(n, ") (") || quoteDotQuote(n)
+}
+
+// quoteDotQuote: a quote, '.', a quote, a space allowed on either side of
+// the '.'.
+func quoteDotQuote(n string) bool {
+	for i := strings.IndexByte(n, '.'); i >= 0; {
+		a, b := i-1, i+1
+		if a >= 0 && n[a] == ' ' {
+			a--
+		}
+		if b < len(n) && n[b] == ' ' {
+			b++
+		}
+		if a >= 0 && b < len(n) && (n[a] == '\'' || n[a] == '"') && (n[b] == '\'' || n[b] == '"') {
+			return true
+		}
+		k := strings.IndexByte(n[i+1:], '.')
+		if k < 0 {
+			break
+		}
+		i += 1 + k
 	}
 	return false
 }
@@ -333,7 +403,7 @@ func detectPHPCall(e *emitter, v *value) {
 		e.hit(rRCECode)
 		return
 	}
-	if (v.cls&(cQuote|cBracket) != 0 || v.kw&kwCode != 0) && rePHPStringCall.MatchString(v.norm) {
+	if (v.cls&(cQuote|cBracket) != 0 || v.kw&kwCode != 0) && phpStringCallShape(v.norm) && rePHPStringCall.MatchString(v.norm) {
 		e.hit(rRCECode)
 	}
 }

@@ -310,3 +310,29 @@ func FuzzLangParsers(f *testing.F) {
 		}
 	})
 }
+
+// FuzzRegexpGates: each cheap test that spares a slow regexp holds
+// wherever that regexp matches, so no gate hides a match.
+func FuzzRegexpGates(f *testing.F) {
+	for _, s := range []string{"{{ self.__init__.__globals__ }}", "<#assign x=\"freemarker.template.utility.execute\"?new()>", "#set($x=1)", "${t(java.lang.runtime)}", "{% import os %}", "a|filter('system')", "${.now}", "#if(1)x#end",
+		"$f(1)", "x;$g($h)", "$o->$m()", "foo::$m()", "=@$f(1)", "${'a'}['b'](4)", "'sys'.'tem'('id')", "\"system\"('id')", "[system][0]('ls')", "(x)('a');", "system(whoami)",
+		":(){ :|:& };:", "bomb() { bomb|bomb& }; bomb", "@system.diagnostics.process", "root.process"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		n := strings.ToLower(s)
+		cls := classify(n)
+		if (reSSTIEngine.MatchString(n) || reSSTILang.MatchString(n)) && !sstiSyntax(cls, n) {
+			t.Fatalf("SSTI regexp matches %q, sstiSyntax says no", n)
+		}
+		if rePHPVarCall.MatchString(n) && !phpVarCallAnchor(n) {
+			t.Fatalf("rePHPVarCall matches %q, phpVarCallAnchor says no", n)
+		}
+		if rePHPStringCall.MatchString(n) && !phpStringCallShape(n) {
+			t.Fatalf("rePHPStringCall matches %q, phpStringCallShape says no", n)
+		}
+		if reForkBomb.MatchString(n) && !containsAny(n, "(){", "() {", "( ){", "( ) {") {
+			t.Fatalf("reForkBomb matches %q without an empty parameter list", n)
+		}
+	})
+}

@@ -31,13 +31,31 @@ func detectSSTI(e *emitter, v *value) {
 	} else if v.cls&cLT != 0 && strings.Contains(n, "<%") && arithmetic(n) && reSSTIExpr.MatchString(n) {
 		e.hit(rSSTIExpr)
 	}
+	if v.kw&(kwSSTIEngine|kwSSTIProbe) == 0 || !sstiSyntax(v.cls, n) {
+		return
+	}
 	if v.kw&kwSSTIEngine != 0 && reSSTIEngine.MatchString(n) {
 		e.hit(rSSTIEngine)
 		return
 	}
-	if v.kw&(kwSSTIEngine|kwSSTIProbe) != 0 && (reSSTILang.MatchString(n) || v.cls&cNL == 0 && strings.Contains(n, "{{") && reSSTIGo.MatchString(n)) {
+	if reSSTILang.MatchString(n) || v.cls&cNL == 0 && strings.Contains(n, "{{") && reSSTIGo.MatchString(n) {
 		e.hit(rSSTIEngine)
 	}
+}
+
+// sstiSyntaxWords: every branch of reSSTIEngine and reSSTILang needs one of
+// these (a template delimiter, a Velocity directive, a reflection call),
+// or a '|' or '?' (filters, FreeMarker builtins), which sstiSyntax tests
+// by class. The keyword gate alone lets through values that merely name
+// an engine's internals: a GraphQL document full of __typename ran both
+// regexps, whose bounded repetitions make them slow on a long value.
+var sstiSyntaxWords = []string{"{{", "{%", "<#", "${", "#{", "*{", "@{", "~{", "#set", "#if", "#foreach", "#elseif", "#evaluate", "#parse", "#define", "#macro", "#include",
+	"$class", "java.", "forname", "getclass", "getruntime", "{php}", "_self.env", "registerundefinedfiltercallback", "app.request.server", "root.process", "system.", "freemarker"}
+
+// sstiSyntax reports whether n (normalised, classes cls) has what the
+// engine regexps need.
+func sstiSyntax(cls uint64, n string) bool {
+	return cls&(cPipe|cQuestion) != 0 || containsAny(n, sstiSyntaxWords...)
 }
 
 // reSSTILang: what each engine's grammar lets a probe say without the
