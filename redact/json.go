@@ -75,6 +75,11 @@ func (j *jsonState) init() {
 }
 
 func (s *Stream) keyOf(lv *level) []byte {
+	if lv.keyLen == 0 {
+		// No key yet (the first key of an object is being scanned):
+		// keyAbs points nowhere.
+		return nil
+	}
 	if lv.keyMat {
 		return s.keys[lv.keyOff : lv.keyOff+lv.keyLen]
 	}
