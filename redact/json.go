@@ -47,9 +47,10 @@ type level struct {
 	keyLen  int
 	keyMat  bool
 	longKey bool
-	secret  bool // the key may name a secret (secretKeyEnd)
-	members int  // members kept so far (to re-insert commas)
-	comma   bool // a comma was dropped, pending the next member
+	secret  bool  // the key may name a secret (secretKeyEnd)
+	members int   // members kept so far (to re-insert commas)
+	ord     uint8 // keys seen so far by jsonRun (the key memo's slot)
+	comma   bool  // a comma was dropped, pending the next member
 }
 
 type jsonState struct {

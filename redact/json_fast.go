@@ -2,6 +2,7 @@ package redact
 
 import (
 	"bytes"
+	"encoding/binary"
 	"math/bits"
 )
 
@@ -532,7 +533,12 @@ func (s *Stream) jsonRun() {
 		c   byte
 		q   int
 		top = &lv[d-1]
+		km  = s.memo
 	)
+	if km == nil && len(b) >= memoMinBuf {
+		km = new([memoSlots]memo)
+		s.memo = km
+	}
 	switch st {
 	case jValue:
 		goto value
@@ -568,6 +574,20 @@ keyString:
 	if uint(i) >= uint(len(b)) || b[i] != '"' {
 		goto out
 	}
+	if km != nil && uint(i+17) <= uint(len(b)) {
+		// The key the same member of the previous object had (arrays of
+		// records repeat their keys): one or two word compares instead
+		// of the word test, and the colon with it.
+		m := &km[memoSlot(d, top.ord)]
+		if w := binary.LittleEndian.Uint64(b[i+1:]); w&m.mask0 == m.w0 && m.n != 0 &&
+			binary.LittleEndian.Uint64(b[i+9:])&m.mask1 == m.w1 {
+			kl := int(m.n) - 2
+			top.keyAbs, top.keyLen, top.keyMat, top.longKey, top.secret = i+1+s.base, kl, false, false, m.secret
+			top.ord++
+			i += kl + 3
+			goto value
+		}
+	}
 	if q = wordSkip(b, i+1); q >= 0 && b[q] == '"' && q-i-1 <= maxKey {
 		kl := q - i - 1
 		sec := false // secretNameEnd(b, q-kl, q), written out (see jsonFast)
@@ -575,6 +595,10 @@ keyString:
 			sec = secretKeyEnd(b[q-3:q]) || isDig(b[q-1]) && secretNumberedEnd(b, q-kl, q)
 		}
 		top.keyAbs, top.keyLen, top.keyMat, top.longKey, top.secret = i+1+s.base, kl, false, false, sec
+		if km != nil && kl+2 <= 16 && q+1 < len(b) && b[q+1] == ':' && uint(i+17) <= uint(len(b)) {
+			km[memoSlot(d, top.ord)].set(b[i+1:i+17], kl+2, sec)
+		}
+		top.ord++
 		i = q + 1
 	} else {
 		// A key with a flagged byte: stringEnd's decisions from there,
@@ -718,4 +742,47 @@ pop:
 out:
 	j.pos, j.state = i+s.base, st
 	s.levels = lv[:d]
+}
+
+// memo holds one object key with no flagged byte (wordSkip finds its
+// closing quote first) and the `":` after it, as the words that match them
+// from the opening quote + 1, with the key's secret flag (which depends on
+// its bytes alone): arrays of records repeat their keys member by member,
+// and the same bytes again need no word test, no secret-name test and no
+// colon state. A memo is a cache: a miss costs one compare and the usual
+// path.
+type memo struct {
+	w0, w1       uint64 // the bytes, masked
+	mask0, mask1 uint64
+	n            uint8 // how many bytes (2 to 16); 0: empty
+	secret       bool
+}
+
+const (
+	// memoSlots memos: one per member position (up to 8) of the objects
+	// of the first depths (deeper or later members share slots, and their
+	// memos replace each other).
+	memoSlots = 32
+	// memoMinBuf: a body shorter than this in one buffer is tokenized
+	// without memos (their allocation would outweigh what they save).
+	memoMinBuf = 4 << 10
+)
+
+// memoSlot is the slot of the member at position ord of an object at depth d.
+func memoSlot(d int, ord uint8) int { return (d<<3 + int(ord)) & (memoSlots - 1) }
+
+// set memos the n bytes of w (len(w) >= 16) and the key's secret flag.
+func (m *memo) set(w []byte, n int, secret bool) {
+	m.mask0, m.mask1 = lowBytes(min(n, 8)), lowBytes(max(n-8, 0))
+	m.w0 = binary.LittleEndian.Uint64(w) & m.mask0
+	m.w1 = binary.LittleEndian.Uint64(w[8:]) & m.mask1
+	m.n, m.secret = uint8(n), secret
+}
+
+// lowBytes is the mask of the n (0 to 8) low byte lanes of a word.
+func lowBytes(n int) uint64 {
+	if n >= 8 {
+		return ^uint64(0)
+	}
+	return 1<<(8*uint(n)) - 1
 }

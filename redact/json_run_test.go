@@ -66,9 +66,55 @@ func TestJSONRunMatchesJSONFast(t *testing.T) {
 		[]byte(`["bearer abcdefghijklmnop1234","xbearer abcdefghijklmnop1234","be68 5390 0754 7034","abcdefgbe68539007547034"]`),
 		[]byte(`{"authorization":"bearer abcdefghijklmnop1234","iban":"be68539007547034","x":"xxxxxxxbe68 5390 0754 7034"}`),
 	)
+	bodies = append(bodies, memoRecords(rng))
 	for _, body := range bodies {
 		checkJSONRun(t, ps, body, randomCuts(rng, len(body), 1+rng.IntN(12)))
 	}
+}
+
+// memoRecords is a body long enough for jsonRun's key memos (memoMinBuf)
+// whose records, member by member, nearly repeat their neighbours' keys:
+// keys that extend or shorten the memoed one, differ past its first word,
+// name a secret or not, hold a flagged byte, fill the two words or exceed
+// them, with blanks before the colon.
+func memoRecords(rng *rand.Rand) []byte {
+	keys := []string{
+		"id", "idx", "i", "pass", "password", "passwordx", "pwd", "api_key", "apikey2",
+		"customer", "customer_email", "customer_emails", "customer_emailx", "a", "ab",
+		"note", "notes", "k\u0065y", "Key", "key1", "token", "secret_token",
+		"abcdefghijklmn", "abcdefghijklmno", "abcdefghijklmnop", "card", "phone",
+	}
+	values := []string{
+		`1`, `"shipped"`, `"hunter2222"`, `"alice@example.com"`, `"4111 1111 1111 1111"`,
+		`"Zk3hQ9xL2mT7vB4nR8sW"`, `4111111111111111`, `"+44 20 7946 0018"`, `[1,"x"]`,
+		`{"password":"hunter2222","id":3}`, `"left at the front door"`, `null`,
+	}
+	var b bytes.Buffer
+	b.WriteByte('[')
+	for r := 0; b.Len() < 3*memoMinBuf; r++ {
+		if r > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteByte('{')
+		for m := range 1 + rng.IntN(10) {
+			if m > 0 {
+				b.WriteByte(',')
+			}
+			// Mostly the key of the previous record's member, else any.
+			k := keys[(m*3+r/7)%len(keys)]
+			if rng.IntN(4) == 0 {
+				k = keys[rng.IntN(len(keys))]
+			}
+			b.WriteString(`"` + k + `"`)
+			if rng.IntN(9) == 0 {
+				b.WriteString(" \t")
+			}
+			b.WriteString(":" + values[(m+r/5)%len(values)])
+		}
+		b.WriteByte('}')
+	}
+	b.WriteByte(']')
+	return b.Bytes()
 }
 
 func FuzzJSONRun(f *testing.F) {
@@ -80,6 +126,13 @@ func FuzzJSONRun(f *testing.F) {
 	f.Fuzz(func(t *testing.T, body []byte, seed uint64) {
 		rng := rand.New(rand.NewPCG(seed, seed>>9))
 		checkJSONRun(t, ps, body, randomCuts(rng, len(body), 1+rng.IntN(16)))
+		// The same body as the records of an array long enough for the
+		// key memos.
+		if len(body) > 0 && len(body) <= 2<<10 {
+			rec := append(bytes.Repeat(append(append([]byte(nil), body...), ','), memoMinBuf/len(body)+1), body...)
+			rec = append(append([]byte{'['}, rec...), ']')
+			checkJSONRun(t, ps, rec, randomCuts(rng, len(rec), 1+rng.IntN(16)))
+		}
 	})
 }
 

@@ -54,6 +54,7 @@ type Stream struct {
 	// JSON path: one level per open container; keys holds the current key
 	// of every object level, as written (raw) and cut at maxKey bytes.
 	levels []level
+	memo   *[memoSlots]memo // jsonRun's keys of the previous objects
 	keys   []byte
 	keys2  []byte // spare for materializeKeys
 
