@@ -308,80 +308,84 @@ func (p *jsonParser) strEscaped(start, j int) (string, error) {
 			j++
 			continue
 		}
-		if j+1 >= len(s) {
+		r, n, st := unescape(s, j)
+		switch st {
+		case escTruncated:
 			return "", errJSONEOF
-		}
-		switch e := s[j+1]; e {
-		case '"', '\\', '/':
-			b.WriteByte(e)
-		case 'b':
-			b.WriteByte('\b')
-		case 'f':
-			b.WriteByte('\f')
-		case 'n':
-			b.WriteByte('\n')
-		case 'r':
-			b.WriteByte('\r')
-		case 't':
-			b.WriteByte('\t')
-		case 'u':
-			r, n, err := p.unicodeEscape(j)
-			if err != nil {
-				return "", err
-			}
-			b.WriteRune(r)
-			j += n
-			continue
-		default:
+		case escInvalid:
 			p.i = j
 			return "", p.syntax("invalid escape")
 		}
-		j += 2
+		b.WriteRune(r)
+		j += n
 	}
 	return "", errJSONEOF
 }
 
-// unicodeEscape decodes \uXXXX at j (and a following low surrogate),
-// returning the rune and the bytes consumed. Lone surrogates become U+FFFD,
-// as encoding/json does.
-func (p *jsonParser) unicodeEscape(j int) (rune, int, error) {
-	r, err := p.hex4(j + 2)
-	if err != nil {
-		return 0, 0, err
+// escapeStatus says what unescape made of an escape.
+type escapeStatus uint8
+
+const (
+	escOK        escapeStatus = iota
+	escInvalid                // no escape of the grammar
+	escTruncated              // a valid beginning that the input cuts
+)
+
+// unescape decodes the escape at s[j] (a backslash) as JSON strings and
+// GraphQL string literals both define it (\" \\ \/ \b \f \n \r \t \uXXXX):
+// the character and the bytes it takes. A high surrogate followed by a low
+// one is one character; a lone surrogate becomes U+FFFD, as encoding/json
+// makes it.
+func unescape(s string, j int) (rune, int, escapeStatus) {
+	if j+1 >= len(s) {
+		return 0, 0, escTruncated
 	}
-	if !utf16.IsSurrogate(r) {
-		return r, 6, nil
-	}
-	if j+12 <= len(p.s) && p.s[j+6] == '\\' && p.s[j+7] == 'u' {
-		if r2, err := p.hex4(j + 8); err == nil {
-			if dec := utf16.DecodeRune(r, r2); dec != utf8.RuneError {
-				return dec, 12, nil
+	switch e := s[j+1]; e {
+	case '"', '\\', '/':
+		return rune(e), 2, escOK
+	case 'b':
+		return '\b', 2, escOK
+	case 'f':
+		return '\f', 2, escOK
+	case 'n':
+		return '\n', 2, escOK
+	case 'r':
+		return '\r', 2, escOK
+	case 't':
+		return '\t', 2, escOK
+	case 'u':
+		r, st := hex4(s, j+2)
+		if st != escOK {
+			return 0, 0, st
+		}
+		if !utf16.IsSurrogate(r) {
+			return r, 6, escOK
+		}
+		if j+12 <= len(s) && s[j+6] == '\\' && s[j+7] == 'u' {
+			if r2, st := hex4(s, j+8); st == escOK {
+				if dec := utf16.DecodeRune(r, r2); dec != utf8.RuneError {
+					return dec, 12, escOK
+				}
 			}
 		}
+		return utf8.RuneError, 6, escOK
 	}
-	return utf8.RuneError, 6, nil
+	return 0, 0, escInvalid
 }
 
-func (p *jsonParser) hex4(j int) (rune, error) {
-	if j+4 > len(p.s) {
-		for k := j; k < len(p.s); k++ {
-			if !hexdigit.Is(p.s[k]) {
-				p.i = k
-				return 0, p.syntax("invalid \\u escape")
-			}
-		}
-		return 0, errJSONEOF
-	}
+// hex4 reads the four hex digits at s[j:].
+func hex4(s string, j int) (rune, escapeStatus) {
 	var r rune
 	for k := j; k < j+4; k++ {
-		c := p.s[k]
-		if !hexdigit.Is(c) {
-			p.i = k
-			return 0, p.syntax("invalid \\u escape")
+		if k >= len(s) {
+			return 0, escTruncated
 		}
-		r = r<<4 | rune(hexdigit.Val(c))
+		if !hexdigit.Is(s[k]) {
+			return 0, escInvalid
+		}
+		r = r<<4 | rune(hexdigit.Val(s[k]))
 	}
-	return r, nil
+	return r, escOK
 }
 
 // json inspects a JSON body: every member name and string value.

@@ -3,8 +3,6 @@ package filter
 import (
 	"strings"
 	"unicode/utf8"
-
-	"github.com/gatehouse-dev/caddy-gatehouse/internal/hexdigit"
 )
 
 // A GraphQL document read token by token (the executable grammar of the
@@ -367,44 +365,29 @@ func gqlUnescape(s string, block bool) string {
 		return strings.Clone(s)
 	}
 	b := make([]byte, 0, len(s))
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c != '\\' || i+1 == len(s) {
-			b = append(b, c)
+	for i := 0; i < len(s); {
+		if s[i] != '\\' {
+			b = append(b, s[i])
+			i++
 			continue
 		}
-		i++
-		switch s[i] {
-		case 'n':
-			b = append(b, '\n')
-		case 'r':
-			b = append(b, '\r')
-		case 't':
-			b = append(b, '\t')
-		case 'b':
-			b = append(b, '\b')
-		case 'f':
-			b = append(b, '\f')
-		case 'u':
-			if i+4 < len(s) {
-				var r rune
-				ok := true
-				for _, h := range []byte(s[i+1 : i+5]) {
-					if !hexdigit.Is(h) {
-						ok = false
-						break
-					}
-					r = r<<4 | rune(hexdigit.Val(h))
-				}
-				if ok {
-					b = utf8.AppendRune(b, r)
-					i += 4
-					continue
-				}
+		r, n, st := unescape(s, i)
+		switch st {
+		case escOK:
+			b = utf8.AppendRune(b, r)
+			i += n
+		case escInvalid:
+			// Not an escape: the character itself, as lenient
+			// servers read it (\u without four hex digits keeps \u).
+			if s[i+1] == 'u' {
+				b = append(b, '\\', 'u')
+			} else {
+				b = append(b, s[i+1])
 			}
-			b = append(b, '\\', 'u')
+			i += 2
 		default:
-			b = append(b, s[i])
+			b = append(b, s[i:]...)
+			i = len(s)
 		}
 	}
 	return string(b)

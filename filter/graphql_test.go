@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 )
 
 // gqlTransports are the ways a GraphQL document reaches a server: a JSON
@@ -240,6 +241,24 @@ func FuzzGraphQL(f *testing.F) {
 		in.InspectValue(nil, KindBodyRaw, "", doc)
 		if el := time.Since(start); el > time.Second && len(doc) < 1<<16 {
 			t.Fatalf("%d bytes took %v", len(doc), el)
+		}
+	})
+}
+
+// GraphQL string literals escape as JSON strings do: where the literal's
+// content is also a JSON string, both read the same characters.
+func FuzzGraphQLUnescape(f *testing.F) {
+	for _, s := range []string{`a\"b`, `\u0041\n\t\\\/`, `\ud83d\ude00`, `\ud800x`, `\u12`, `\x`, `tail\`, `\u00e9t\u00E9`} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		got := gqlUnescape(s, false)
+		var want string
+		if !utf8.ValidString(s) || json.Unmarshal([]byte(`"`+s+`"`), &want) != nil {
+			return
+		}
+		if got != want {
+			t.Fatalf("gqlUnescape(%q) = %q, encoding/json reads %q", s, got, want)
 		}
 	})
 }
