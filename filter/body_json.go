@@ -394,7 +394,7 @@ func (w *walker) json(s string, truncated bool) {
 	// A top-level array of GraphQL operations is a batch: count them, and
 	// how often one document repeats (the same login mutation with other
 	// variables is brute force; a batching link sends different queries).
-	batch := len(s) > 0 && strings.TrimLeft(s, " \t\r\n")[0] == '['
+	batch := strings.HasPrefix(strings.TrimLeft(s, " \t\r\n"), "[")
 	// One struct: the callback escapes, and what it writes goes to the
 	// heap with it (one allocation, not one per counter).
 	var bc struct {
