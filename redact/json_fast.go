@@ -579,8 +579,9 @@ keyString:
 		// records repeat their keys): one or two word compares instead
 		// of the word test, and the colon with it.
 		m := &km[memoSlot(d, top.ord)]
-		if w := binary.LittleEndian.Uint64(b[i+1:]); w&m.mask0 == m.w0 && m.n != 0 &&
-			binary.LittleEndian.Uint64(b[i+9:])&m.mask1 == m.w1 {
+		w := (*[16]byte)(b[i+1 : i+17])
+		if binary.LittleEndian.Uint64(w[:8])&m.mask0 == m.w0 && m.n != 0 &&
+			binary.LittleEndian.Uint64(w[8:])&m.mask1 == m.w1 {
 			kl := int(m.n) - 2
 			top.keyAbs, top.keyLen, top.keyMat, top.longKey, top.secret = i+1+s.base, kl, false, false, m.secret
 			top.ord++
