@@ -45,9 +45,9 @@ func wordSet(tab *[256]uint8) bool {
 // wordSkip returns the first position q >= p with a flagged byte (every
 // byte of b[p:q] is outside the set) among the whole words from p, or -1.
 func wordSkip(b []byte, p int) int {
-	for t := b[p:]; len(t) >= 8; t = t[8:] {
-		if m := wordFlags(binary.LittleEndian.Uint64(t)); m != 0 {
-			return len(b) - len(t) + bits.TrailingZeros64(m)>>3
+	for ; uint(p+8) <= uint(len(b)); p += 8 {
+		if m := wordFlags(binary.LittleEndian.Uint64((*[8]byte)(b[p : p+8])[:])); m != 0 {
+			return p + bits.TrailingZeros64(m)>>3
 		}
 	}
 	return -1
