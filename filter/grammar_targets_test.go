@@ -1,6 +1,8 @@
 package filter
 
 import (
+	"fmt"
+	"net/http"
 	"net/http/httptest"
 	"testing"
 )
@@ -98,18 +100,28 @@ func TestGrammarTargetBenign(t *testing.T) {
 	}
 }
 
-// expectBlocked sends name=v in place and reports a verdict other than
-// want.
-func expectBlocked(t *testing.T, eng *Engine, place, name, v string, want bool) {
+// expectBlocked sends name=v in place and reports (returning false) a
+// verdict other than want.
+func expectBlocked(t *testing.T, eng *Engine, place, name, v string, want bool) bool {
 	t.Helper()
-	d, err := eng.Inspect(sendIn(place, name, v))
+	return expectVerdict(t, eng, sendIn(place, name, v), fmt.Sprintf("%s=%q in %s", name, v, place), want)
+}
+
+// expectVerdict inspects r, which what describes, and reports (returning
+// false) a verdict other than want.
+func expectVerdict(t *testing.T, eng *Engine, r *http.Request, what string, want bool) bool {
+	t.Helper()
+	d, err := eng.Inspect(r)
 	if err != nil {
 		t.Fatal(err)
 	}
 	switch {
 	case want && !d.Blocked:
-		t.Errorf("%s=%q in %s passed: %v", name, v, place, d.Matches)
+		t.Errorf("%s passed: score %d %v", what, d.Score, d.Matches)
+		return false
 	case !want && d.Blocked:
-		t.Errorf("benign %s=%q in %s blocked: %v", name, v, place, d.Matches)
+		t.Errorf("benign %s blocked: %v", what, d.Matches)
+		return false
 	}
+	return true
 }

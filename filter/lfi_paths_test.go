@@ -1,6 +1,7 @@
 package filter
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -35,19 +36,11 @@ func TestLFIPathAttacks(t *testing.T) {
 	eng := mustEngine(t, Config{})
 	for _, p := range lfiPathAttacks() {
 		for _, place := range []string{"query", "form", "json"} {
-			d, err := eng.Inspect(sendIn(place, "file", p))
-			if err != nil {
-				t.Fatal(err)
-			}
-			if !d.Blocked {
-				t.Errorf("file=%q in %s passed: %v", p, place, d.Matches)
-			}
+			expectBlocked(t, eng, place, "file", p, true)
 		}
 		// The same value as a GraphQL argument.
 		doc := `{ file(path: "` + strings.ReplaceAll(p, `\`, `\\`) + `") { body } }`
-		if d, _ := eng.Inspect(gqlSend("json", doc, nil)); !d.Blocked {
-			t.Errorf("GraphQL argument %q passed: %v", p, d.Matches)
-		}
+		expectVerdict(t, eng, gqlSend("json", doc, nil), fmt.Sprintf("GraphQL argument %q", p), true)
 	}
 }
 
@@ -55,13 +48,7 @@ func TestLFIPathBenign(t *testing.T) {
 	eng := mustEngine(t, Config{})
 	for _, p := range lfiPathBenign {
 		for _, place := range []string{"query", "form", "json"} {
-			d, err := eng.Inspect(sendIn(place, "file", p))
-			if err != nil {
-				t.Fatal(err)
-			}
-			if d.Blocked {
-				t.Errorf("benign file=%q in %s blocked: %v", p, place, d.Matches)
-			}
+			expectBlocked(t, eng, place, "file", p, false)
 		}
 	}
 }
