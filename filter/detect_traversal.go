@@ -9,7 +9,7 @@ import (
 var (
 	// Files an attacker reads once a traversal or inclusion works. Matched
 	// on the normalised value, where '\' is already '/'.
-	reLFIFile = regexp.MustCompile(`(?:^|[/ =:'"(])(?:etc/(?:passwd|shadow|master\.passwd|sudoers|security/|ssh/|\.?htpasswd)|proc/(?:self|\d+)/(?:environ|cmdline|fd|maps|mem|status|cwd|root|exe)|(?:boot|win|system)\.ini\b|windows/(?:system32|win\.ini|repair|panther|debug)|\.ssh/(?:id_|authorized_keys|known_hosts)|\.bash_history|\.htpasswd|wp-config\.php|\.git/(?:config|head|index)\b|ntuser\.dat|var/run/secrets|dev/tcp/|etc/pass|\.docker/(?:config\.json|secrets)|\.kube/config\b|\.aws/credentials\b|\.git-credentials\b|\.pgpass\b|\.(?:zsh|sh|mysql|psql|python|node_repl|sqlite|rediscli)_history\b)`)
+	reLFIFile = regexp.MustCompile(`(?:^|[/ =:'"(])(?:etc/(?:(?:passwd|shadow|master\.passwd|sudoers|\.?htpasswd)(?:$|[^a-z0-9_-]|-(?:$|[^a-z0-9]))|security/|ssh/|pass(?:$|[?*\[]))|proc/(?:self|\d+)/(?:environ|cmdline|fd|maps|mem|status|cwd|root|exe)|(?:boot|win|system)\.ini\b|windows/(?:system32|win\.ini|repair|panther|debug)|\.ssh/(?:id_|authorized_keys|known_hosts)|\.bash_history|\.htpasswd|wp-config\.php|\.git/(?:config|head|index)\b|ntuser\.dat|var/run/secrets|dev/tcp/|\.docker/(?:config\.json|secrets)|\.kube/config\b|\.aws/credentials\b|\.git-credentials\b|\.pgpass\b|\.(?:zsh|sh|mysql|psql|python|node_repl|sqlite|rediscli)_history\b)`)
 	// The kernel's information files and sysfs: code and docs name them
 	// (a CPU feature probe reads /proc/cpuinfo), so they count as the
 	// whole value only, after at most a traversal or file://.
