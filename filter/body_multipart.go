@@ -79,9 +79,10 @@ func rawFileName(cd, parsed string) string {
 // maxFileScan bounds how much of each uploaded file is searched for code.
 const maxFileScan = 64 << 10
 
-// fileContent searches the start of an uploaded file for webshell code.
-// Only that: documents, images and archives carry every byte sequence, so
-// the value detectors (SQL, XSS …) would find attacks in any of them.
+// fileContent searches the start of an uploaded file for webshell code,
+// and an SVG document for script. Only that: documents, images and
+// archives carry every byte sequence, so the value detectors (SQL, XSS …)
+// would find attacks in any of them.
 func (w *walker) fileContent(part *multipart.Part, field string, truncated bool) {
 	if w.stop || w.e.walkOnly || w.e.disabled.has("upload-webshell") {
 		return
@@ -98,5 +99,8 @@ func (w *walker) fileContent(part *multipart.Part, field string, truncated bool)
 	}
 	if webshellCode(bstr(b)) {
 		w.add(Match{Rule: "upload-webshell", Category: CatRCE, Score: ScoreCritical, Location: w.location(tFileName, field), Fragment: "[server-side code in uploaded file]"})
+	}
+	if len(b) > 0 && (b[0] == '<' || b[0] <= ' ' || b[0] == 0xef) && !w.e.disabled.has("upload-svg-script") && svgScript(bstr(b)) {
+		w.add(Match{Rule: "upload-svg-script", Category: CatXSS, Score: ScoreCritical, Location: w.location(tFileName, field), Fragment: "[SVG with script in uploaded file]"})
 	}
 }
