@@ -14,9 +14,9 @@ const unixCmdStrong = `(?:printf|wget|curl|whoami|uname|getent|nslookup|ifconfig
 // boundary). weakCmds are also English words ("cat", "set", "ping"): they
 // need a shell-looking argument. aloneCmds may stand alone ("; id;").
 var (
-	strongCmds  = wordSet("wget curl whoami uname getent nslookup ifconfig ipconfig netstat bash zsh ksh csh tcsh ncat netcat telnet python python2 python3 perl ruby chmod chown passwd base64 xxd busybox systeminfo tasklist taskkill powershell powershell.exe pwsh certutil certutil.exe bitsadmin mshta rundll32 regsvr32 wmic cscript nohup crontab useradd mkfifo socat tftp gawk printenv printf cmd.exe ansible ansible-playbook ansible-vault ansible-galaxy ansible-config ansible-console ansible-doc ansible-inventory ansible-pull chef-client chef-shell chef-run chef-solo chef-vault knife salt-call salt-run visudo sudoedit cscli regedit regedit.exe bcdboot bcdedit vssadmin wevtutil schtasks icacls takeown systemctl journalctl iptables ip6tables pkill killall modprobe insmod rmmod nmap openssl gcc mknod qwinsta quser msiexec installutil regasm regsvcs odbcconf cmstp esentutl wscript gwmi nbtstat")
-	weakCmds    = wordSet("cat ls id ps rm cp mv echo set ping sleep env kill touch mkdir dir type find grep head tail more less sort cut rev time wait exec eval export source read which whereis pwd who last net reg copy del ver start call timeout expr host dig tee sh nc php node python perl ruby bash curl wget cmd")
-	aloneCmds   = wordSet("su id ls pwd whoami uname ps env dir ver ifconfig ipconfig netstat lastlog htop uptime lsof lsblk lscpu lsmod dmesg who aptitude dpkg arp getenforce sestatus lsb_release")
+	strongCmds  = wordSet("wget curl whoami uname getent nslookup ifconfig ipconfig netstat bash zsh ksh csh tcsh ncat netcat telnet python python2 python3 perl ruby chmod chown passwd base64 xxd busybox systeminfo tasklist taskkill powershell powershell.exe pwsh certutil certutil.exe bitsadmin mshta rundll32 regsvr32 wmic cscript nohup crontab useradd mkfifo socat tftp gawk printenv printf cmd.exe ansible ansible-playbook ansible-vault ansible-galaxy ansible-config ansible-console ansible-doc ansible-inventory ansible-pull chef-client chef-shell chef-run chef-solo chef-vault knife salt-call salt-run visudo sudoedit cscli regedit regedit.exe bcdboot bcdedit vssadmin wevtutil schtasks icacls takeown systemctl journalctl iptables ip6tables pkill killall modprobe insmod rmmod nmap openssl gcc mknod qwinsta quser msiexec installutil regasm regsvcs odbcconf cmstp esentutl wscript gwmi nbtstat rsync")
+	weakCmds    = wordSet("cat ls id ps rm cp mv echo set ping sleep env kill touch mkdir dir type find grep head tail more less sort cut rev time wait exec eval export source read which whereis pwd who last net reg copy del ver start call timeout expr host dig tee sh nc php node python perl ruby bash curl wget cmd df du tar dd shutdown ssh scp")
+	aloneCmds   = wordSet("su id ls pwd whoami uname ps env dir ver ifconfig ipconfig netstat lastlog htop uptime lsof lsblk lscpu lsmod dmesg who aptitude dpkg arp getenforce sestatus lsb_release reboot poweroff")
 	listWords   = wordSet("id dir ver env ps")
 	binPrefixes = []string{"/usr/local/bin/", "/usr/local/sbin/", "/usr/bin/", "/usr/sbin/", "/bin/", "/sbin/", "c:/windows/system32/"}
 )
@@ -53,7 +53,7 @@ const (
 )
 
 // reShellArg is what follows a command in a real command line.
-var reShellArg = regexp.MustCompile(`^ +(?:-{1,2}[a-z]|-\d{1,2} |/|~|\.{1,2}/|\$|[a-z]:/|%[a-z]+%|\d+\*\d+|\d+\.\d+\.\d+\.\d+|[a-z0-9.-]+\.(?:com|net|org|io|sh|me|site|xyz|ru|cn)\b|(?:user|localgroup|view|share) |\d+ ?(?:$|[;|&\x60)#]))`)
+var reShellArg = regexp.MustCompile(`^ +(?:-{1,2}[a-z]|[a-z][\w.-]{0,30}@\d+\.\d+\.\d+\.\d+|-\d{1,2} |/|~|\.{1,2}/|\$|[a-z]:/|%[a-z]+%|\d+\*\d+|\d+\.\d+\.\d+\.\d+|[a-z0-9.-]+\.(?:com|net|org|io|sh|me|site|xyz|ru|cn)\b|(?:user|localgroup|view|share) |\d+ ?(?:$|[;|&\x60)#]))`)
 
 // plainPrefix: s is empty or a number, an address or a port (what a
 // parameter that is passed to a command holds before the injection).
@@ -134,6 +134,41 @@ func prefixedCommand(rest string) bool {
 	return k > 0 && cmdKinds[rest[:k]] != 0
 }
 
+// ownArgs: arguments in a command's own syntax that reShellArg does not
+// read as shell arguments: ps's BSD option clusters (ps aux), tar's
+// bundled key letters (tar cf, tar xzvf), dd's operands (dd if=/dev/…).
+func ownArgs(tok, after string) bool {
+	a := strings.TrimLeft(after, " ")
+	switch tok {
+	case "ps":
+		return strings.HasPrefix(a, "aux") || strings.HasPrefix(a, "axjf") || strings.HasPrefix(a, "ajx")
+	case "tar":
+		k := 0
+		if strings.HasPrefix(a, "-") {
+			k = 1
+		}
+		if k >= len(a) || a[k] != 'c' && a[k] != 'x' && a[k] != 't' {
+			return false
+		}
+		for k++; k < len(a) && strings.IndexByte("vzjJfpP", a[k]) >= 0; k++ {
+		}
+		return k < len(a) && a[k] == ' ' && strings.IndexByte(a[:k], 'f') >= 0
+	case "dd":
+		return strings.HasPrefix(a, "if=") || strings.HasPrefix(a, "of=")
+	}
+	return false
+}
+
+// listedCommand: rest starts with a word of the command lists that ends
+// the value or is followed by a blank or a separator.
+func listedCommand(rest string) bool {
+	k := 0
+	for k < len(rest) && (rest[k] >= 'a' && rest[k] <= 'z' || rest[k] >= '0' && rest[k] <= '9' || rest[k] == '_' || rest[k] == '-' || rest[k] == '.') {
+		k++
+	}
+	return k > 0 && cmdKinds[rest[:k]] != 0 && (k == len(rest) || strings.IndexByte(" ;|&<>)`", rest[k]) >= 0)
+}
+
 // commandAfterSeparator reports a command right after a shell separator
 // (; | & || && newline $( ). Code, not a regexp: separators are common in
 // ordinary values (User-Agent, Accept) and the check per separator is one
@@ -149,9 +184,11 @@ func commandAfterSeparator(sh string) bool {
 			j++
 		}
 		rest := skipCommandPrefixes(sh[j:])
-		if len(rest) < len(sh)-j && rest != "" && plainPrefix(sh[:i]) && prefixedCommand(rest) {
+		if len(rest) < len(sh)-j && rest != "" && prefixedCommand(rest) && (plainPrefix(sh[:i]) || listedCommand(rest)) {
 			// ";sudo -l", ";nohup ./x &", ";exec 5<>…": a value that
-			// starts by running something through a command prefix.
+			// starts by running something through a command prefix;
+			// anywhere, a prefix then a listed command ("x;exec sh",
+			// "a; eval id").
 			return true
 		}
 		if rest != "" && rest[0] == '>' && plainPrefix(sh[:i]) {
@@ -193,7 +230,7 @@ func commandAfterSeparator(sh string) bool {
 		if kind&cmdStrong != 0 && (after == "" || strings.IndexByte(" ;|&<>)`", after[0]) >= 0) {
 			return true
 		}
-		if kind&cmdWeak != 0 && after != "" && after[0] == ' ' && reShellArg.MatchString(after) {
+		if kind&cmdWeak != 0 && after != "" && after[0] == ' ' && (reShellArg.MatchString(after) || ownArgs(tok, after)) {
 			return true
 		}
 		if c != '\n' && optionAfter(after) && plainPrefix(sh[:i]) {
