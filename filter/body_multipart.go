@@ -51,8 +51,25 @@ func (w *walker) multipart(s, boundary string, truncated bool) {
 		}
 		if v := val.String(); v != "" {
 			w.value(tBody, KindBodyValue, field, v)
+			if !w.stop && jsonContainer(v) {
+				// A JSON document in a field (the operations of a
+				// GraphQL multipart upload, metadata next to a file):
+				// the backend parses it, so its members are inspected
+				// as a JSON body's.
+				w.json(v, false)
+			}
 		}
 	}
+}
+
+// jsonContainer: v is a whole JSON object or array (checked by a parse
+// that keeps nothing, after a first-byte test).
+func jsonContainer(v string) bool {
+	t := strings.TrimLeft(v, " \t\r\n")
+	if t == "" || t[0] != '{' && t[0] != '[' {
+		return false
+	}
+	return walkJSON(t, maxJSONDepthCap, func(bool, []byte, string, string) bool { return true }) == nil
 }
 
 // rawFileName extracts the filename parameter of a Content-Disposition
