@@ -826,7 +826,7 @@ func detectRedirect(e *emitter, v *value) {
 	t := strings.TrimLeft(d, " \t\r\n\x00\x0b\x0c")
 	lead := len(t) < len(d)
 	lt := strings.ToLower(t)
-	if redirectAuthority(lt, v.raw) {
+	if redirectAuthority(lt, v.raw) || numericRedirectHost(lt) {
 		e.hit(rRedirectOpen)
 		return
 	}
@@ -856,6 +856,28 @@ func detectRedirect(e *emitter, v *value) {
 			}
 		}
 	}
+}
+
+// numericRedirectHost: a protocol-relative or http(s) target whose host is
+// an IPv4 address spelled as one number, in hex or in octal
+// (//3627734734, https://0x7f000001/): a spelling only filter evasion
+// uses, since no site links to its own or a partner's address so.
+func numericRedirectHost(lt string) bool {
+	s, _ := cutScheme(lt)
+	s, ok := strings.CutPrefix(s, "//")
+	if !ok || s == "" || s[0] < '0' || s[0] > '9' {
+		return false
+	}
+	end := 0
+	for end < len(s) && !authorityEnd[s[end]] {
+		end++
+	}
+	h := s[:end]
+	if i := strings.LastIndexByte(h, ':'); i >= 0 {
+		h = h[:i]
+	}
+	_, obfuscated, ok := parseHostIP(h)
+	return ok && obfuscated
 }
 
 // redirectAuthority judges the shapes of a redirect target that name

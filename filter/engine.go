@@ -209,12 +209,19 @@ type walker struct {
 	// sc is the inspector's scratch, taken at the first value inspected
 	// and given back when the request is decided.
 	sc *scratch
+
+	// site is the request's host, lower case, without its port (for
+	// siteLookalike).
+	site string
 }
 
 // value inspects one value: the detectors, then the custom rules of its
 // target.
 func (w *walker) value(t target, kind Kind, name, v string) {
 	w.detect(t, kind, name, v)
+	if (kind == KindQueryValue || kind == KindBodyValue) && w.site != "" && len(v) > len(w.site)+2 && !w.stop {
+		w.siteLookalike(t, name, v)
+	}
 	if len(w.e.custom[t]) > 0 {
 		w.custom(t, name, v)
 	}

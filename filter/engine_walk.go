@@ -2,6 +2,7 @@ package filter
 
 import (
 	"net/http"
+	"regexp"
 	"strings"
 )
 
@@ -54,6 +55,7 @@ func (w *walker) walk(r *http.Request, uri string) {
 	if w.stop {
 		return
 	}
+	w.site = siteHost(r.Host)
 	if _, ok := e.methods[r.Method]; !ok {
 		w.add(Match{Rule: "protocol-method", Category: CatProtocol, Score: ScoreCritical, Block: true, Location: "method", Fragment: fragment(r.Method)})
 	}
@@ -409,3 +411,67 @@ func lastLabels(h string, n int) string {
 	}
 	return h[i+1:]
 }
+
+// siteHost is a Host header's host in lower case, without a port; "" when
+// it is an IP literal or has no dot (nothing to imitate).
+func siteHost(h string) string {
+	if i := strings.LastIndexByte(h, ':'); i >= 0 && strings.IndexByte(h, ']') < 0 {
+		h = h[:i]
+	}
+	if strings.IndexByte(h, '.') < 0 || h[0] == '[' {
+		return ""
+	}
+	for i := 0; i < len(h); i++ {
+		if c := h[i]; c >= 'A' && c <= 'Z' {
+			return strings.ToLower(h)
+		}
+	}
+	return h
+}
+
+// siteLookalike flags a redirect target whose host starts with the site's
+// own host and goes on (https://app.example.com.evil.example/,
+// //app.example.com-evil.example): the bypass of a check that the target
+// starts with the site's URL. Only the request layer knows the site, so
+// this runs here, after the value's own detectors. A country-code domain
+// of the same name (example.com.au for example.com) is another site of the
+// same owner more often than not and passes.
+func (w *walker) siteLookalike(t target, name, v string) {
+	c := v[0]
+	if c != '/' && c != 'h' && c != 'H' && c != ' ' {
+		return
+	}
+	s := strings.TrimLeft(v, " \t")
+	i := strings.Index(s, "//")
+	if i < 0 || i > 6 {
+		return
+	}
+	if sch := strings.ToLower(s[:i]); sch != "" && sch != "http:" && sch != "https:" {
+		return
+	}
+	s = s[i+2:]
+	end := strings.IndexAny(s, "/?#\\")
+	if end < 0 {
+		end = len(s)
+	}
+	host := s[:end]
+	if j := strings.LastIndexByte(host, '@'); j >= 0 {
+		host = host[j+1:]
+	}
+	if j := strings.LastIndexByte(host, ':'); j >= 0 {
+		host = host[:j]
+	}
+	if len(host) <= len(w.site) || !strings.EqualFold(host[:len(w.site)], w.site) {
+		return
+	}
+	rest := strings.ToLower(host[len(w.site):])
+	if reCountryDomain.MatchString(rest) || !redirectParam(name) {
+		return
+	}
+	r := &ruleTable[rRedirectOpen]
+	w.add(Match{Rule: r.ID, Category: r.Category, Score: r.Score, Location: w.location(t, name), Fragment: w.fragmentAt(t, name, v)})
+}
+
+// reCountryDomain: the rest of a host after a site's name that makes it
+// the same name under a country code (.au, .co.uk, .com.br).
+var reCountryDomain = regexp.MustCompile(`^\.(?:(?:co|com|org|net)\.)?[a-z]{2}\.?$`)
