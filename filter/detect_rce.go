@@ -14,10 +14,15 @@ const unixCmdStrong = `(?:printf|wget|curl|whoami|uname|getent|nslookup|ifconfig
 // boundary). weakCmds are also English words ("cat", "set", "ping"): they
 // need a shell-looking argument. aloneCmds may stand alone ("; id;").
 var (
-	strongCmds  = wordSet("wget curl whoami uname getent nslookup ifconfig ipconfig netstat bash zsh ksh csh tcsh ncat netcat telnet python python2 python3 perl ruby chmod chown passwd base64 xxd busybox systeminfo tasklist taskkill powershell powershell.exe pwsh certutil certutil.exe bitsadmin mshta rundll32 regsvr32 wmic cscript nohup crontab useradd mkfifo socat tftp gawk printenv printf cmd.exe ansible ansible-playbook ansible-vault ansible-galaxy ansible-config ansible-console ansible-doc ansible-inventory ansible-pull chef-client chef-shell chef-run chef-solo chef-vault knife salt-call salt-run visudo sudoedit cscli regedit regedit.exe bcdboot bcdedit vssadmin wevtutil schtasks icacls takeown systemctl journalctl iptables ip6tables pkill killall modprobe insmod rmmod nmap openssl gcc mknod qwinsta quser msiexec installutil regasm regsvcs odbcconf cmstp esentutl wscript gwmi nbtstat rsync")
-	weakCmds    = wordSet("cat ls id ps rm cp mv echo set ping sleep env kill touch mkdir dir type find grep head tail more less sort cut rev time wait exec eval export source read which whereis pwd who last net reg copy del ver start call timeout expr host dig tee sh nc php node python perl ruby bash curl wget cmd df du tar dd shutdown ssh scp")
-	aloneCmds   = wordSet("su id ls pwd whoami uname ps env dir ver ifconfig ipconfig netstat lastlog htop uptime lsof lsblk lscpu lsmod dmesg who aptitude dpkg arp getenforce sestatus lsb_release reboot poweroff")
-	listWords   = wordSet("id dir ver env ps")
+	strongCmds = wordSet("wget curl whoami uname getent nslookup ifconfig ipconfig netstat bash zsh ksh csh tcsh ncat netcat telnet python python2 python3 perl ruby chmod chown passwd base64 xxd busybox systeminfo tasklist taskkill powershell powershell.exe pwsh certutil certutil.exe bitsadmin mshta rundll32 regsvr32 wmic cscript nohup crontab useradd mkfifo socat tftp gawk printenv printf cmd.exe ansible ansible-playbook ansible-vault ansible-galaxy ansible-config ansible-console ansible-doc ansible-inventory ansible-pull chef-client chef-shell chef-run chef-solo chef-vault knife salt-call salt-run visudo sudoedit cscli regedit regedit.exe bcdboot bcdedit vssadmin wevtutil schtasks icacls takeown systemctl journalctl iptables ip6tables pkill killall modprobe insmod rmmod nmap openssl gcc mknod qwinsta quser msiexec installutil regasm regsvcs odbcconf cmstp esentutl wscript gwmi nbtstat rsync")
+	weakCmds   = wordSet("cat ls id ps rm cp mv echo set ping sleep env kill touch mkdir dir type find grep head tail more less sort cut rev time wait exec eval export source read which whereis pwd who last net reg copy del ver start call timeout expr host dig tee sh nc php node python perl ruby bash curl wget cmd")
+	aloneCmds  = wordSet("su id ls pwd whoami uname ps env dir ver ifconfig ipconfig netstat lastlog htop uptime lsof lsblk lscpu lsmod dmesg who aptitude dpkg arp getenforce sestatus lsb_release reboot poweroff")
+	listWords  = wordSet("id dir ver env ps")
+	// tokenCmds are weak commands that count only after a prefix of one
+	// token (a file name, a host, an id: "report.pdf;tar cf x /etc"), not
+	// after words of a sentence, where a separator joins the steps of
+	// instructions ("then unpack it;tar -xzf a.tgz").
+	tokenCmds   = wordSet("df du tar dd shutdown ssh scp")
 	binPrefixes = []string{"/usr/local/bin/", "/usr/local/sbin/", "/usr/bin/", "/usr/sbin/", "/bin/", "/sbin/", "c:/windows/system32/"}
 )
 
@@ -42,6 +47,7 @@ var cmdKinds = func() map[string]uint8 {
 	add(weakCmds, cmdWeak)
 	add(aloneCmds, cmdAlone)
 	add(listWords, cmdList)
+	add(tokenCmds, cmdToken)
 	return m
 }()
 
@@ -50,6 +56,7 @@ const (
 	cmdWeak
 	cmdAlone
 	cmdList
+	cmdToken
 )
 
 // reShellArg is what follows a command in a real command line.
@@ -184,11 +191,11 @@ func commandAfterSeparator(sh string) bool {
 			j++
 		}
 		rest := skipCommandPrefixes(sh[j:])
-		if len(rest) < len(sh)-j && rest != "" && prefixedCommand(rest) && (plainPrefix(sh[:i]) || listedCommand(rest)) {
+		if len(rest) < len(sh)-j && rest != "" && prefixedCommand(rest) && (plainPrefix(sh[:i]) || strings.IndexByte(sh[:i], ' ') < 0 && listedCommand(rest)) {
 			// ";sudo -l", ";nohup ./x &", ";exec 5<>…": a value that
 			// starts by running something through a command prefix;
-			// anywhere, a prefix then a listed command ("x;exec sh",
-			// "a; eval id").
+			// after one token, a prefix then a listed command ("x;exec
+			// sh", "a; eval id").
 			return true
 		}
 		if rest != "" && rest[0] == '>' && plainPrefix(sh[:i]) {
@@ -231,6 +238,9 @@ func commandAfterSeparator(sh string) bool {
 			return true
 		}
 		if kind&cmdWeak != 0 && after != "" && after[0] == ' ' && (reShellArg.MatchString(after) || ownArgs(tok, after)) {
+			return true
+		}
+		if kind&cmdToken != 0 && after != "" && after[0] == ' ' && strings.IndexByte(sh[:i], ' ') < 0 && (reShellArg.MatchString(after) || ownArgs(tok, after)) {
 			return true
 		}
 		if c != '\n' && optionAfter(after) && plainPrefix(sh[:i]) {
