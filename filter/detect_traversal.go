@@ -173,6 +173,9 @@ func detectTraversal(e *emitter, v *value) {
 			e.hit(rTraversalDotDotWeak)
 		}
 	}
+	if v.cls&cDot != 0 && (v.kind == KindQueryValue || v.kind == KindBodyValue || v.kind == KindCookieValue) && len(n) <= 256 && fileParam(v.name) && secretFileValue(n) {
+		e.hit(rLFIFile)
+	}
 	if v.cls&cSlash != 0 || v.cls&cBackslash != 0 {
 		target := n
 		// Collapse "/./" and "//" so that /etc/./passwd and /etc//passwd match.
@@ -377,3 +380,75 @@ func dataParam(p string) bool {
 	a, val, ok := strings.Cut(p, "=")
 	return ok && mediaToken(a) && val != "" && len(val) <= 64 && strings.IndexAny(val, " <>\"'") < 0
 }
+
+// fileParam reports a parameter name that says it names a file the
+// application reads or sends (file, filename, path, page, template,
+// download, include …, or a name ending in "file" or "path": logFile,
+// config_path).
+func fileParam(name string) bool {
+	if len(name) < 3 || len(name) > 40 {
+		return false
+	}
+	var buf [40]byte
+	l := buf[:0]
+	for i := 0; i < len(name); i++ {
+		c := name[i]
+		if c >= 'A' && c <= 'Z' {
+			c |= 0x20
+		}
+		if c == '-' {
+			c = '_'
+		}
+		l = append(l, c)
+	}
+	ln := bstr(l)
+	return fileParamNames[ln] || strings.HasSuffix(ln, "file") || strings.HasSuffix(ln, "path") || strings.HasSuffix(ln, "filename")
+}
+
+var fileParamNames = wordSet("file filename fname path page template tpl include inc doc document download attachment resource read load dir folder")
+
+// secretFileValue: n (normalised) is only a path, with or without a
+// directory, that names a file of secrets or a directory only a server
+// keeps (.env, wp-config.php, WEB-INF/web.xml, .git/config, id_rsa,
+// config/secrets.yml): in a file parameter it is a file read without
+// any traversal, the download of the application's own secrets.
+// Example and template copies (.env.example, .env.dist) hold none.
+func secretFileValue(n string) bool {
+	for i := 0; i < len(n); i++ {
+		c := n[i]
+		if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '.' || c == '/' || c == '_' || c == '-' || c == '~' || c == ':') {
+			return false
+		}
+	}
+	if strings.Contains(n, "://") {
+		return false
+	}
+	rest := strings.Trim(n, "/")
+	last := rest
+	for {
+		seg, after, more := strings.Cut(rest, "/")
+		if !more {
+			last = seg
+			break
+		}
+		if secretDirs[seg] {
+			return true
+		}
+		rest = after
+	}
+	if r, ok := strings.CutPrefix(last, ".env"); ok {
+		switch r {
+		case "", ".local", ".production", ".prod", ".dev", ".development", ".staging", ".test", ".bak", ".old", ".save", ".backup", ".swp":
+			return true
+		}
+		return false
+	}
+	return secretFiles[last]
+}
+
+// secretDirs hold nothing but server internals and secrets; secretFiles
+// are files of credentials and keys.
+var (
+	secretDirs  = wordSet("web-inf meta-inf .git .svn .hg .ssh .aws .docker .kube .gnupg")
+	secretFiles = wordSet(".htpasswd wp-config.php wp-config.php.bak localsettings.php id_rsa id_dsa id_ecdsa id_ed25519 .npmrc .pypirc .pgpass .netrc .git-credentials .my.cnf secrets.yml secrets.yaml secrets.json master.key credentials.yml.enc .vault-token terraform.tfstate .bash_history .zsh_history web.config")
+)
