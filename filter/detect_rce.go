@@ -166,6 +166,48 @@ func ownArgs(tok, after string) bool {
 	return false
 }
 
+// splitCommandAfterSeparator reports a word of the command lists written
+// with quotes or backslashes inside it right after a shell separator
+// (x;i”d, a|w"h"oami, b&&\ls): the shell joins the pieces, and only
+// evasion splits a command's name. A word wholly in quotes ("; 'id'
+// column") is a quoted word, not a split one. d is the decoded value.
+func splitCommandAfterSeparator(d string) bool {
+	for i := 0; i < len(d); i++ {
+		if c := d[i]; c != ';' && c != '|' && c != '&' && c != '\n' {
+			continue
+		}
+		j := i + 1
+		for j < len(d) && (d[j] == ' ' || d[j] == '|' || d[j] == '&') {
+			j++
+		}
+		var buf [24]byte
+		w := buf[:0]
+		split := false
+		k := j
+		for ; k < len(d) && k-j < 32 && len(w) < len(buf); k++ {
+			ch := d[k]
+			if ch == '\'' || ch == '"' || ch == '\\' {
+				split = true
+				continue
+			}
+			if ch >= 'A' && ch <= 'Z' {
+				ch |= 0x20
+			}
+			if !(ch >= 'a' && ch <= 'z' || ch >= '0' && ch <= '9' || ch == '_' || ch == '-' || ch == '.') {
+				break
+			}
+			w = append(w, ch)
+		}
+		if !split || len(w) == 0 || wholeQuoted(d[j:k]) || k < len(d) && strings.IndexByte(" ;|&<>)`#\n", d[k]) < 0 {
+			continue
+		}
+		if cmdKinds[bstr(w)] != 0 {
+			return true
+		}
+	}
+	return false
+}
+
 // listedCommand: rest starts with a word of the command lists that ends
 // the value or is followed by a blank or a separator.
 func listedCommand(rest string) bool {
@@ -333,6 +375,9 @@ func detectRCE(e *emitter, v *value) {
 			e.hit(rRCESubshell)
 		}
 		if v.kw&kwEvasion != 0 && reRCEEvasion.MatchString(n) {
+			e.hit(rRCEEvasion)
+		}
+		if v.cls&(cQuote|cBackslash) != 0 && splitCommandAfterSeparator(v.dec) {
 			e.hit(rRCEEvasion)
 		}
 	}
