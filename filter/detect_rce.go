@@ -168,9 +168,10 @@ func ownArgs(tok, after string) bool {
 
 // splitCommandAfterSeparator reports a word of the command lists written
 // with quotes or backslashes inside it right after a shell separator
-// (x;i”d, a|w"h"oami, b&&\ls): the shell joins the pieces, and only
+// (x;i""d, a|w"h"oami, b&&\ls): the shell joins the pieces, and only
 // evasion splits a command's name. A word wholly in quotes ("; 'id'
-// column") is a quoted word, not a split one. d is the decoded value.
+// column") is a quoted word, and one with a lone apostrophe (I'd) prose,
+// not a split one. d is the decoded value.
 func splitCommandAfterSeparator(d string) bool {
 	for i := 0; i < len(d); i++ {
 		if c := d[i]; c != ';' && c != '|' && c != '&' && c != '\n' {
@@ -182,11 +183,26 @@ func splitCommandAfterSeparator(d string) bool {
 		}
 		var buf [24]byte
 		w := buf[:0]
-		split := false
+		split, literal := false, false
+		sq, dq := 0, 0
 		k := j
 		for ; k < len(d) && k-j < 32 && len(w) < len(buf); k++ {
 			ch := d[k]
-			if ch == '\'' || ch == '"' || ch == '\\' {
+			switch ch {
+			case '\'':
+				sq++
+				split = true
+				continue
+			case '"':
+				dq++
+				split = true
+				continue
+			case '\\':
+				// \x drops the backslash; \" and \' are literal
+				// quotes, which no command name holds.
+				if k+1 < len(d) && (d[k+1] == '"' || d[k+1] == '\'') {
+					literal = true
+				}
 				split = true
 				continue
 			}
@@ -198,7 +214,9 @@ func splitCommandAfterSeparator(d string) bool {
 			}
 			w = append(w, ch)
 		}
-		if !split || len(w) == 0 || wholeQuoted(d[j:k]) || k < len(d) && strings.IndexByte(" ;|&<>)`#\n", d[k]) < 0 {
+		// Quotes that split a word come in pairs: a lone one is an
+		// apostrophe (damaged; I'd like).
+		if !split || literal || sq%2 != 0 || dq%2 != 0 || len(w) == 0 || wholeQuoted(d[j:k]) || k < len(d) && strings.IndexByte(" ;|&<>)`#\n", d[k]) < 0 {
 			continue
 		}
 		if cmdKinds[bstr(w)] != 0 {
