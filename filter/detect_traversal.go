@@ -173,7 +173,7 @@ func detectTraversal(e *emitter, v *value) {
 			e.hit(rTraversalDotDotWeak)
 		}
 	}
-	if v.cls&cDot != 0 && (v.kind == KindQueryValue || v.kind == KindBodyValue || v.kind == KindCookieValue) && len(n) <= 256 && fileParam(v.name) && secretFileValue(n) {
+	if v.cls&(cDot|cSlash) != 0 && (v.kind == KindQueryValue || v.kind == KindBodyValue || v.kind == KindCookieValue) && len(n) <= 256 && fileParam(v.name) && secretFileValue(n) {
 		e.hit(rLFIFile)
 	}
 	if v.cls&cSlash != 0 || v.cls&cBackslash != 0 {

@@ -19,7 +19,9 @@ import (
 // attacker puts it, and benign look-alikes of each class as production
 // traffic holds them. No value is taken from a corpus or another table: the
 // table measures how the detectors generalise, so it is not to be tuned
-// value by value.
+// value by value. Every attack must block and no look-alike may, but the
+// few listed in heldoutLimits (documented trade-offs); the per-class
+// counts are logged (go test -run TestHeldout -v ./filter/ | grep HELDOUT).
 
 // hoCase is one request of the held-out table.
 type hoCase struct {
@@ -42,9 +44,6 @@ type hoCase struct {
 	place string
 	name  string
 	v     string
-	// limit, when set, says why the case is not expected to be decided
-	// as the table says: a documented trade-off (docs/detection.md).
-	limit string
 }
 
 func (c hoCase) String() string { return fmt.Sprintf("%s %s[%s]=%q", c.class, c.place, c.name, c.v) }
@@ -1087,6 +1086,16 @@ func heldoutBenign() []hoCase {
 	return out
 }
 
+// heldoutLimits are the cases decided against the table for a documented
+// trade-off (docs/detection.md, Known limits), by class and value.
+var heldoutLimits = map[[2]string]string{
+	{"redirect", "//evil.example"}:                                 "a plain protocol-relative target is not judged: sign-on and payment flows send them",
+	{"redirect", "//evil.example/%2f.."}:                           "a plain protocol-relative target is not judged: sign-on and payment flows send them",
+	{"redirect", "//evil.example:443/"}:                            "a plain protocol-relative target is not judged: sign-on and payment flows send them",
+	{"xss", "<button onClick={() => setOpen(true)}>Open</button>"}: "code in a free-text body is detected as what it is",
+	{"ssrf", "https://www.google.com/search?q=169.254.169.254"}:    "a metadata address counts anywhere in a value (redirect chains put it in a URL's query)",
+}
+
 // hoRun inspects every case and returns, per class, the cases decided
 // against want.
 func hoRun(t *testing.T, eng *Engine, cases []hoCase, want bool) (wrong map[string][]hoCase, total map[string]int) {
@@ -1101,8 +1110,10 @@ func hoRun(t *testing.T, eng *Engine, cases []hoCase, want bool) (wrong map[stri
 		total[c.class]++
 		if d.Blocked != want {
 			wrong[c.class] = append(wrong[c.class], c)
-			if c.limit == "" {
-				t.Logf("  %v: blocked=%v %v", c, d.Blocked, d.Matches)
+			if why := heldoutLimits[[2]string{c.class, c.v}]; why != "" {
+				t.Logf("  known limit (%s): %v", why, c)
+			} else {
+				t.Errorf("%v: blocked=%v, want %v: %v", c, d.Blocked, want, d.Matches)
 			}
 		}
 	}
