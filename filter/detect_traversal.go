@@ -173,7 +173,10 @@ func detectTraversal(e *emitter, v *value) {
 			e.hit(rTraversalDotDotWeak)
 		}
 	}
-	if v.cls&(cDot|cSlash) != 0 && (v.kind == KindQueryValue || v.kind == KindBodyValue || v.kind == KindCookieValue) && len(n) <= 256 && fileParam(v.name) && secretFileValue(n) {
+	// A path and nothing else: the classes secretFileValue accepts ('_'
+	// has none), tested before the parameter's name.
+	const pathClasses = cLower | cUpper | cDigit | cDot | cSlash | cBackslash | cDash | cTilde | cColon
+	if v.cls&(cDot|cSlash) != 0 && v.cls&^pathClasses == 0 && (v.kind == KindQueryValue || v.kind == KindBodyValue || v.kind == KindCookieValue) && len(n) <= 256 && fileParam(v.name) && secretFileValue(n) {
 		e.hit(rLFIFile)
 	}
 	if v.cls&cSlash != 0 || v.cls&cBackslash != 0 {
