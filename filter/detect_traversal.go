@@ -176,7 +176,7 @@ func detectTraversal(e *emitter, v *value) {
 	// A path and nothing else: the classes secretFileValue accepts ('_'
 	// has none), tested before the parameter's name.
 	const pathClasses = cLower | cUpper | cDigit | cDot | cSlash | cBackslash | cDash | cTilde | cColon
-	if v.cls&(cDot|cSlash) != 0 && v.cls&^pathClasses == 0 && (v.kind == KindQueryValue || v.kind == KindBodyValue || v.kind == KindCookieValue) && len(n) <= 256 && fileParam(v.name) && secretFileValue(n) {
+	if v.cls&(cDot|cSlash) != 0 && v.cls&^pathClasses == 0 && (v.kind == KindQueryValue || v.kind == KindBodyValue || v.kind == KindCookieValue) && len(n) <= 256 && secretFileValue(n) && fileParam(v.name) {
 		e.hit(rLFIFile)
 	}
 	if v.cls&cSlash != 0 || v.cls&cBackslash != 0 {
@@ -417,6 +417,12 @@ var fileParamNames = wordSet("file filename fname path page template tpl include
 // any traversal, the download of the application's own secrets.
 // Example and template copies (.env.example, .env.dist) hold none.
 func secretFileValue(n string) bool {
+	// Without a directory, the value is one of the file names, and each
+	// starts with one of these bytes (prices, dates and counts start with
+	// a digit).
+	if n == "" || strings.IndexByte(n, '/') < 0 && strings.IndexByte(".wlismct", n[0]) < 0 {
+		return false
+	}
 	for i := 0; i < len(n); i++ {
 		c := n[i]
 		if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '.' || c == '/' || c == '_' || c == '-' || c == '~' || c == ':') {

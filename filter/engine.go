@@ -210,16 +210,19 @@ type walker struct {
 	// and given back when the request is decided.
 	sc *scratch
 
-	// site is the request's host, lower case, without its port (for
-	// siteLookalike).
-	site string
+	// host is the request's Host header; site its host in lower case,
+	// without the port, worked out by siteLookalike when first needed
+	// (siteSet).
+	host    string
+	site    string
+	siteSet bool
 }
 
 // value inspects one value: the detectors, then the custom rules of its
 // target.
 func (w *walker) value(t target, kind Kind, name, v string) {
 	w.detect(t, kind, name, v)
-	if (kind == KindQueryValue || kind == KindBodyValue) && w.site != "" && len(v) > len(w.site)+2 && !w.stop {
+	if len(v) > 8 && (v[0] == 'h' || v[0] == '/' || v[0] == 'H' || v[0] == ' ') && w.host != "" && (kind == KindQueryValue || kind == KindBodyValue) && !w.stop {
 		w.siteLookalike(t, name, v)
 	}
 	if len(w.e.custom[t]) > 0 {

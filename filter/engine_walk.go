@@ -55,7 +55,7 @@ func (w *walker) walk(r *http.Request, uri string) {
 	if w.stop {
 		return
 	}
-	w.site = siteHost(r.Host)
+	w.host = r.Host
 	if _, ok := e.methods[r.Method]; !ok {
 		w.add(Match{Rule: "protocol-method", Category: CatProtocol, Score: ScoreCritical, Block: true, Location: "method", Fragment: fragment(r.Method)})
 	}
@@ -415,16 +415,24 @@ func lastLabels(h string, n int) string {
 // siteHost is a Host header's host in lower case, without a port; "" when
 // it is an IP literal or has no dot (nothing to imitate).
 func siteHost(h string) string {
-	if i := strings.LastIndexByte(h, ':'); i >= 0 && strings.IndexByte(h, ']') < 0 {
-		h = h[:i]
-	}
-	if strings.IndexByte(h, '.') < 0 || h[0] == '[' {
+	if h == "" || h[0] == '[' {
 		return ""
 	}
+	dot, upper := false, false
 	for i := 0; i < len(h); i++ {
-		if c := h[i]; c >= 'A' && c <= 'Z' {
-			return strings.ToLower(h)
+		c := h[i]
+		if c == ':' {
+			h = h[:i]
+			break
 		}
+		dot = dot || c == '.'
+		upper = upper || c >= 'A' && c <= 'Z'
+	}
+	if !dot {
+		return ""
+	}
+	if upper {
+		return strings.ToLower(h)
 	}
 	return h
 }
@@ -437,29 +445,46 @@ func siteHost(h string) string {
 // of the same name (example.com.au for example.com) is another site of the
 // same owner more often than not and passes.
 func (w *walker) siteLookalike(t target, name, v string) {
-	c := v[0]
-	if c != '/' && c != 'h' && c != 'H' && c != ' ' {
+	if !w.siteSet {
+		w.site, w.siteSet = siteHost(w.host), true
+	}
+	if w.site == "" {
 		return
 	}
-	s := strings.TrimLeft(v, " \t")
-	i := strings.Index(s, "//")
-	if i < 0 || i > 6 {
+	s := v
+	for s != "" && (s[0] == ' ' || s[0] == '\t') {
+		s = s[1:]
+	}
+	switch {
+	case len(s) > 8 && strings.EqualFold(s[:8], "https://"):
+		s = s[8:]
+	case len(s) > 7 && strings.EqualFold(s[:7], "http://"):
+		s = s[7:]
+	case strings.HasPrefix(s, "//"):
+		s = s[2:]
+	default:
 		return
 	}
-	if sch := strings.ToLower(s[:i]); sch != "" && sch != "http:" && sch != "https:" {
+	if len(s) <= len(w.site) || !strings.EqualFold(s[:len(w.site)], w.site) {
 		return
 	}
-	s = s[i+2:]
-	end := strings.IndexAny(s, "/?#\\")
-	if end < 0 {
-		end = len(s)
+	// The authority, its user-info and port dropped.
+	end := 0
+	for end < len(s) && s[end] != '/' && s[end] != '?' && s[end] != '#' && s[end] != '\\' {
+		end++
 	}
 	host := s[:end]
-	if j := strings.LastIndexByte(host, '@'); j >= 0 {
-		host = host[j+1:]
+	for j := len(host) - 1; j >= 0; j-- {
+		if host[j] == '@' {
+			host = host[j+1:]
+			break
+		}
 	}
-	if j := strings.LastIndexByte(host, ':'); j >= 0 {
-		host = host[:j]
+	for j := len(host) - 1; j >= 0; j-- {
+		if host[j] == ':' {
+			host = host[:j]
+			break
+		}
 	}
 	if len(host) <= len(w.site) || !strings.EqualFold(host[:len(w.site)], w.site) {
 		return
