@@ -51,6 +51,7 @@ func (w *walker) multipart(s, boundary string, truncated bool) {
 		}
 		if v := val.String(); v != "" {
 			w.value(tBody, KindBodyValue, field, v)
+			w.siteValue(tBody, field, v)
 			if !w.stop && jsonContainer(v) {
 				// A JSON document in a field (the operations of a
 				// GraphQL multipart upload, metadata next to a file):

@@ -210,9 +210,8 @@ type walker struct {
 	// and given back when the request is decided.
 	sc *scratch
 
-	// host is the request's Host header; site its host in lower case,
-	// without the port, worked out by siteLookalike when first needed
-	// (siteSet).
+	// host is the request's Host header; site its host without the port,
+	// worked out by siteLookalike when first needed (siteSet).
 	host    string
 	site    string
 	siteSet bool
@@ -222,9 +221,6 @@ type walker struct {
 // target.
 func (w *walker) value(t target, kind Kind, name, v string) {
 	w.detect(t, kind, name, v)
-	if len(v) > 8 && (v[0] == 'h' || v[0] == '/' || v[0] == 'H' || v[0] == ' ') && w.host != "" && (kind == KindQueryValue || kind == KindBodyValue) && !w.stop {
-		w.siteLookalike(t, name, v)
-	}
 	if len(w.e.custom[t]) > 0 {
 		w.custom(t, name, v)
 	}

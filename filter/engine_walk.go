@@ -271,6 +271,7 @@ func (w *walker) pairs(s string, sep byte, tn, tv target, kn, kv Kind) {
 		w.name(tn, kn, name, plainToken(name))
 		if val != "" {
 			w.value(tv, kv, name, val)
+			w.siteValue(tv, name, val)
 		}
 	}
 }
@@ -412,30 +413,53 @@ func lastLabels(h string, n int) string {
 	return h[i+1:]
 }
 
-// siteHost is a Host header's host in lower case, without a port; "" when
-// it is an IP literal or has no dot (nothing to imitate).
+// siteHost is a Host header's host without its port; "" when it is an IP
+// literal or has no dot (nothing to imitate). Its case is left as sent:
+// siteLookalike compares without case.
 func siteHost(h string) string {
 	if h == "" || h[0] == '[' {
 		return ""
 	}
-	dot, upper := false, false
-	for i := 0; i < len(h); i++ {
-		c := h[i]
-		if c == ':' {
-			h = h[:i]
-			break
-		}
-		dot = dot || c == '.'
-		upper = upper || c >= 'A' && c <= 'Z'
+	if i := strings.IndexByte(h, ':'); i >= 0 {
+		h = h[:i]
 	}
-	if !dot {
+	if strings.IndexByte(h, '.') < 0 {
 		return ""
-	}
-	if upper {
-		return strings.ToLower(h)
 	}
 	return h
 }
+
+// hasPrefixFold: s starts with prefix, ASCII letters in any case.
+func hasPrefixFold(s, prefix string) bool {
+	if len(s) < len(prefix) {
+		return false
+	}
+	for i := 0; i < len(prefix); i++ {
+		c, p := s[i], prefix[i]
+		if c >= 'A' && c <= 'Z' {
+			c |= 0x20
+		}
+		if p >= 'A' && p <= 'Z' {
+			p |= 0x20
+		}
+		if c != p {
+			return false
+		}
+	}
+	return true
+}
+
+// siteValue runs siteLookalike on a query or body value that may be a URL
+// (a cheap test of its first byte, inlined at the callers).
+func (w *walker) siteValue(t target, name, v string) {
+	if len(v) > 8 && urlLead[v[0]] {
+		w.siteLookalike(t, name, v)
+	}
+}
+
+// urlLead are the first bytes of an absolute or protocol-relative URL
+// (leading blanks included).
+var urlLead = byteSet("hH/ \t")
 
 // siteLookalike flags a redirect target whose host starts with the site's
 // own host and goes on (https://app.example.com.evil.example/,
@@ -445,10 +469,7 @@ func siteHost(h string) string {
 // of the same name (example.com.au for example.com) is another site of the
 // same owner more often than not and passes.
 func (w *walker) siteLookalike(t target, name, v string) {
-	if !w.siteSet {
-		w.site, w.siteSet = siteHost(w.host), true
-	}
-	if w.site == "" {
+	if w.host == "" || w.stop {
 		return
 	}
 	s := v
@@ -456,16 +477,19 @@ func (w *walker) siteLookalike(t target, name, v string) {
 		s = s[1:]
 	}
 	switch {
-	case len(s) > 8 && strings.EqualFold(s[:8], "https://"):
+	case hasPrefixFold(s, "https://"):
 		s = s[8:]
-	case len(s) > 7 && strings.EqualFold(s[:7], "http://"):
+	case hasPrefixFold(s, "http://"):
 		s = s[7:]
 	case strings.HasPrefix(s, "//"):
 		s = s[2:]
 	default:
 		return
 	}
-	if len(s) <= len(w.site) || !strings.EqualFold(s[:len(w.site)], w.site) {
+	if !w.siteSet {
+		w.site, w.siteSet = siteHost(w.host), true
+	}
+	if w.site == "" || len(s) <= len(w.site) || !hasPrefixFold(s, w.site) {
 		return
 	}
 	// The authority, its user-info and port dropped.
@@ -486,7 +510,7 @@ func (w *walker) siteLookalike(t target, name, v string) {
 			break
 		}
 	}
-	if len(host) <= len(w.site) || !strings.EqualFold(host[:len(w.site)], w.site) {
+	if len(host) <= len(w.site) || !hasPrefixFold(host, w.site) {
 		return
 	}
 	rest := strings.ToLower(host[len(w.site):])
