@@ -469,7 +469,7 @@ var urlLead = byteSet("hH/ \t")
 // of the same name (example.com.au for example.com) is another site of the
 // same owner more often than not and passes.
 func (w *walker) siteLookalike(t target, name, v string) {
-	if w.host == "" || w.stop {
+	if w.host == "" || w.stop || w.e.walkOnly {
 		return
 	}
 	s := v
