@@ -416,6 +416,7 @@ func (w *walker) json(s string, truncated bool) {
 			w.name(tBodyName, KindBodyName, v, plainToken(v))
 		} else if v != "" {
 			w.value(tBody, KindBodyValue, name, v)
+			w.siteValue(tBody, name, v)
 		}
 		return !w.stop
 	})

@@ -51,8 +51,26 @@ func (w *walker) multipart(s, boundary string, truncated bool) {
 		}
 		if v := val.String(); v != "" {
 			w.value(tBody, KindBodyValue, field, v)
+			w.siteValue(tBody, field, v)
+			if !w.stop && jsonContainer(v) {
+				// A JSON document in a field (the operations of a
+				// GraphQL multipart upload, metadata next to a file):
+				// the backend parses it, so its members are inspected
+				// as a JSON body's.
+				w.json(v, false)
+			}
 		}
 	}
+}
+
+// jsonContainer: v is a whole JSON object or array (checked by a parse
+// that keeps nothing, after a first-byte test).
+func jsonContainer(v string) bool {
+	t := strings.TrimLeft(v, " \t\r\n")
+	if t == "" || t[0] != '{' && t[0] != '[' {
+		return false
+	}
+	return walkJSON(t, maxJSONDepthCap, func(bool, []byte, string, string) bool { return true }) == nil
 }
 
 // rawFileName extracts the filename parameter of a Content-Disposition
@@ -79,9 +97,10 @@ func rawFileName(cd, parsed string) string {
 // maxFileScan bounds how much of each uploaded file is searched for code.
 const maxFileScan = 64 << 10
 
-// fileContent searches the start of an uploaded file for webshell code.
-// Only that: documents, images and archives carry every byte sequence, so
-// the value detectors (SQL, XSS …) would find attacks in any of them.
+// fileContent searches the start of an uploaded file for webshell code,
+// and an SVG document for script. Only that: documents, images and
+// archives carry every byte sequence, so the value detectors (SQL, XSS …)
+// would find attacks in any of them.
 func (w *walker) fileContent(part *multipart.Part, field string, truncated bool) {
 	if w.stop || w.e.walkOnly || w.e.disabled.has("upload-webshell") {
 		return
@@ -98,5 +117,8 @@ func (w *walker) fileContent(part *multipart.Part, field string, truncated bool)
 	}
 	if webshellCode(bstr(b)) {
 		w.add(Match{Rule: "upload-webshell", Category: CatRCE, Score: ScoreCritical, Location: w.location(tFileName, field), Fragment: "[server-side code in uploaded file]"})
+	}
+	if len(b) > 0 && (b[0] == '<' || b[0] <= ' ' || b[0] == 0xef) && !w.e.disabled.has("upload-svg-script") && svgScript(bstr(b)) {
+		w.add(Match{Rule: "upload-svg-script", Category: CatXSS, Score: ScoreCritical, Location: w.location(tFileName, field), Fragment: "[SVG with script in uploaded file]"})
 	}
 }

@@ -678,12 +678,15 @@ func wholeQuoted(n string) bool {
 
 // Template expressions of the common engines that probe or reach the
 // engine without arithmetic: Jinja2/Twig objects ({{self}}, {{config}},
-// {{_self}}), Smarty ({$smarty.version}, {php}), Freemarker/Velocity/
+// {{_self}}, Flask's globals alone: {{request}}, {{url_for}}, {{lipsum}},
+// request.environ), a method called on a string literal ({{'a'.upper()}}), Smarty ({$smarty.version}, {php}), Freemarker/Velocity/
 // Thymeleaf/Spring EL (${T(…)}, #{…}, *{…}, [[${…}]], $!{…}), ERB and JSP
 // (<%= … %>), the Handlebars helper of the known RCE chain ({{#with}}),
-// Razor (@(…)), and
-// expressions with a space where a form '+' was (${7 7} from ${7+7}).
-var reSSTIProbe = regexp.MustCompile(`\{\{[-~]? ?(?:self|_self|config|dump|debug)\b[^}]{0,80}\}\}|\{\{#(?:with|blockhelpermissing)\b|\{\$smarty\.|\{(?:php|fetch|math|eval)\b[^}]{0,80}\}|\{%[-+]? ?(?:debug|import|php)\b[^%]{0,120}%\}|[$#*@]\{ ?(?:\d+ +\d+|\d+ ?[*+/%-] ?\d+|[a-z_][\w.]*\.(?:getclass|class|forname|getruntime|exec|invoke|getenv|getproperty|version|product)\b|t ?\(|new |request\b|session\b|application\b|param\.|header\.|cookie\.|pagecontext\b|facescontext\b|\d+ ?\. ?\d+|"[^"]{0,40}"\.|'[^']{0,40}'\.)|\[\[ ?[$*#]\{|\$!\{|<%=? ?[^%]{1,120}%>|\{\{ ?['"]?\w*['"]? ?\* ?['"]\d+['"] ?\}\}|\$\{\{|#\{ ?[a-z_]\w*(?: ?\(|\.)|@\( ?\d+ ?[*+/-] ?\d+ ?\)|@\( ?\d+ \d+ ?\)|\{\{ ?(?:\d+ +\d+|[a-z_]\w* ?\|[ a-z_]+ ?\(?)\}\}`)
+// Razor (@(…)), ${{ followed by markup or a digit (the polyglot
+// ${{<%[%'"}}%\.; CI workflow expressions, ${{ secrets.TOKEN }},
+// ${{ !cancelled() }}, are content), and expressions with a space where a
+// form '+' was (${7 7} from ${7+7}).
+var reSSTIProbe = regexp.MustCompile(`\{\{[-~]? ?(?:self|_self|config|dump|debug)\b[^}]{0,80}\}\}|\{\{ ?(?:request|url_for|get_flashed_messages|lipsum|cycler|joiner) ?\}\}|\{\{ ?request ?\. ?(?:environ|application)\b|\{\{ ?['"][^'"{}]{0,20}['"] ?\. ?[a-z_]\w* ?\(|\{\{#(?:with|blockhelpermissing)\b|\{\$smarty\.|\{(?:php|fetch|math|eval)\b[^}]{0,80}\}|\{%[-+]? ?(?:debug|import|php)\b[^%]{0,120}%\}|[$#*@]\{ ?(?:\d+ +\d+|\d+ ?[*+/%-] ?\d+|[a-z_][\w.]*\.(?:getclass|class|forname|getruntime|exec|invoke|getenv|getproperty|version|product)\b|t ?\(|new |request\b|session\b|application\b|param\.|header\.|cookie\.|pagecontext\b|facescontext\b|\d+ ?\. ?\d+|"[^"]{0,40}"\.|'[^']{0,40}'\.)|\[\[ ?[$*#]\{|\$!\{|<%=? ?[^%]{1,120}%>|\{\{ ?['"]?\w*['"]? ?\* ?['"]\d+['"] ?\}\}|\$\{\{ ?[^a-z_ !('"]|#\{ ?[a-z_]\w*(?: ?\(|\.)|@\( ?\d+ ?[*+/-] ?\d+ ?\)|@\( ?\d+ \d+ ?\)|\{\{ ?(?:\d+ +\d+|[a-z_]\w* ?\|[ a-z_]+ ?\(?)\}\}`)
 
 // sstiProbeWords gate reSSTIProbe.
 var sstiProbeWords = []string{"{{", "{$smarty", "{php", "{fetch", "{math", "{eval", "{%", "${", "#{", "*{", "@{", "[[", "$!{", "<%", "@("}
@@ -824,7 +827,7 @@ func detectRedirect(e *emitter, v *value) {
 	t := strings.TrimLeft(d, " \t\r\n\x00\x0b\x0c")
 	lead := len(t) < len(d)
 	lt := strings.ToLower(t)
-	if redirectAuthority(lt, v.raw) {
+	if redirectAuthority(lt, v.raw) || numericRedirectHost(lt) {
 		e.hit(rRedirectOpen)
 		return
 	}
@@ -854,6 +857,28 @@ func detectRedirect(e *emitter, v *value) {
 			}
 		}
 	}
+}
+
+// numericRedirectHost: a protocol-relative or http(s) target whose host is
+// an IPv4 address spelled as one number, in hex or in octal
+// (//3627734734, https://0x7f000001/): a spelling only filter evasion
+// uses, since no site links to its own or a partner's address so.
+func numericRedirectHost(lt string) bool {
+	s, _ := cutScheme(lt)
+	s, ok := strings.CutPrefix(s, "//")
+	if !ok || s == "" || s[0] < '0' || s[0] > '9' {
+		return false
+	}
+	end := 0
+	for end < len(s) && !authorityEnd[s[end]] {
+		end++
+	}
+	h := s[:end]
+	if i := strings.LastIndexByte(h, ':'); i >= 0 {
+		h = h[:i]
+	}
+	_, obfuscated, ok := parseHostIP(h)
+	return ok && obfuscated
 }
 
 // redirectAuthority judges the shapes of a redirect target that name
@@ -1374,17 +1399,21 @@ var scriptExtensions = []string{".php", ".php3", ".php4", ".php5", ".php7", ".ph
 
 // detectUploadName flags an uploaded file whose name makes it a server
 // script. Trailing dots, spaces and slashes are ignored (Windows and some
-// servers drop them).
+// servers drop them), and so is what follows a NUL or a ';' (C string
+// APIs stop at the NUL, IIS reads "shell.asp;.jpg" as shell.asp).
 func detectUploadName(e *emitter, v *value) {
-	n := strings.TrimRight(strings.ReplaceAll(v.norm, " ", ""), "./")
+	n := strings.ReplaceAll(v.norm, " ", "")
 	if i := strings.IndexByte(n, 0); i >= 0 {
 		n = n[:i]
 	}
-	for _, x := range scriptExtensions {
-		if strings.HasSuffix(n, x) || strings.Contains(n, x+".") && !strings.HasSuffix(n, ".txt") {
-			e.hit(rUploadScript)
-			return
-		}
+	n = strings.TrimRight(n, "./")
+	if scriptName(n) {
+		e.hit(rUploadScript)
+		return
+	}
+	if i := strings.IndexByte(n, ';'); i > 0 && scriptName(strings.TrimRight(n[:i], "./")) {
+		e.hit(rUploadScript)
+		return
 	}
 	if phpSessionFile(n) {
 		e.hit(rUploadScript)
@@ -1395,6 +1424,18 @@ func detectUploadName(e *emitter, v *value) {
 	if base := n[strings.LastIndexByte(n, '/')+1:]; uploadTargetNames[base] {
 		e.hit(rPathSensitive)
 	}
+}
+
+// scriptName: a file name (lower case, trimmed) that ends in a script
+// extension or carries one before another extension (shell.php.jpg, which
+// Apache's multiple-extension handling runs as PHP).
+func scriptName(n string) bool {
+	for _, x := range scriptExtensions {
+		if strings.HasSuffix(n, x) || strings.Contains(n, x+".") && !strings.HasSuffix(n, ".txt") {
+			return true
+		}
+	}
+	return false
 }
 
 // uploadTargetNames are the files an upload overwrites to take a server
@@ -1423,19 +1464,67 @@ func phpSessionFile(n string) bool {
 	return true
 }
 
-// reWebshell finds server-side code that runs what the request says or
-// obfuscates what it runs, inside an uploaded file: the PHP open tag (or
-// <script language="php">), JSP and ASP blocks, then an execution or
-// decoding primitive.
-var reWebshell = regexp.MustCompile(`(?s)(?:<\?(?:php|=)?|<script[^>]+language\s*=\s*["']?php)\s.*?\b(?:eval|assert|system|exec|shell_exec|passthru|popen|proc_open|pcntl_exec|create_function|call_user_func(?:_array)?|base64_decode|gzinflate|gzuncompress|str_rot13|move_uploaded_file|file_put_contents|fsockopen|preg_replace)\s*\(|<\?(?:php|=)?\s.*?\$_(?:get|post|request|cookie|server|files)\s*\[|<%@?\s.*?(?:runtime\.getruntime\(\)|processbuilder|request\.getparameter|class\.forname|defineclass|scriptengine)|<%.*?\b(?:eval|execute)\s*\(?\s*request|wscript\.shell|server\.createobject|<script[^>]+runat\s*=\s*["']?server`)
+// reWebshell finds server-side code that runs what the request says,
+// reads files, or obfuscates what it runs, inside an uploaded file. The
+// block openers: PHP's "<?php", "<?=" and "<? " (not "<?xml"), <script
+// language="php">; JSP's and ASP's "<%" and <jsp:scriptlet>. Then, in
+// PHP, an execution, decoding, file-reading or callback primitive called,
+// an include of a variable, a request superglobal, a variable-variable
+// call (${'_'.$_}['_'](…)) or string literals XORed together (how
+// alphanumeric-free shells spell their function names); in JSP and ASP,
+// the process and reflection classes or the request's input read.
+var reWebshell = regexp.MustCompile(`(?s)` +
+	`(?:<\?(?:php\b|=|\s)|<script[^>]{0,60}\blanguage\s*=\s*["']?php\b)` +
+	`.*?(?:\b(?:eval|assert|system|exec|shell_exec|passthru|popen|proc_open|pcntl_exec|create_function|call_user_func(?:_array)?|base64_decode|gzinflate|gzuncompress|gzdecode|str_rot13|move_uploaded_file|file_put_contents|file_get_contents|readfile|highlight_file|show_source|fsockopen|pfsockopen|stream_socket_client|preg_replace|array_map|array_filter|array_walk|uasort|uksort|usort|register_shutdown_function|ob_start)\s*\(` +
+	`|\b(?:include|require)(?:_once)?\s*\(?\s*\$` +
+	`|\$_(?:get|post|request|cookie|server|files|env)\s*[\[{]` +
+	`|\$\{[^{}]{1,60}\}\s*(?:\[[^\]]{0,20}\]\s*)*\(` +
+	`|['"][^'"\n]{1,8}['"]\s*\^\s*['"])` +
+	`|(?:<%|<jsp:(?:scriptlet|expression|declaration)>).*?(?:runtime\.getruntime\(\)|processbuilder|request\.getparameter|class\.forname|defineclass|scriptengine|process\.start\s*\(|\b(?:eval|execute)\s*\(?\s*request|request\s*(?:\.\s*(?:form|querystring|item|params)\s*)?[\[(]\s*["'])` +
+	`|wscript\.shell|server\.createobject|<script[^>]+runat\s*=\s*["']?server`)
 
 // webshellCode reports server-side code in an uploaded file's content
 // (lower-cased by the caller); polyglots (GIF89a<?php …) count.
 func webshellCode(lc string) bool {
-	if !strings.Contains(lc, "<?") && !strings.Contains(lc, "<%") && !strings.Contains(lc, "runat") && !strings.Contains(lc, "wscript.shell") && !strings.Contains(lc, "language") {
+	if !strings.Contains(lc, "<?") && !strings.Contains(lc, "<%") && !strings.Contains(lc, "runat") && !strings.Contains(lc, "wscript.shell") && !strings.Contains(lc, "language") && !strings.Contains(lc, "<jsp:") {
 		return false
 	}
 	return reWebshell.MatchString(lc)
+}
+
+// reSVGActive: what makes an SVG document run script when the site
+// serves it: a script element, an event handler attribute, a javascript:
+// URI.
+var reSVGActive = regexp.MustCompile(`<script\b|\son[a-z]{3,40}\s*=|javascript\s*:`)
+
+// svgScript reports an uploaded file (lower-cased) that is an SVG
+// document carrying script. An SVG is an image to the upload form and a
+// page to the browser that opens it from the site: stored XSS. Only a
+// file whose first element is <svg> counts (after the XML declaration,
+// a doctype and comments): an HTML page that draws inline icons is not
+// an image.
+func svgScript(lc string) bool {
+	t := strings.TrimLeft(lc, " \t\r\n\ufeff")
+	for range 8 {
+		switch {
+		case strings.HasPrefix(t, "<?"), strings.HasPrefix(t, "<!doctype"):
+			i := strings.IndexByte(t, '>')
+			if i < 0 {
+				return false
+			}
+			t = t[i+1:]
+		case strings.HasPrefix(t, "<!--"):
+			i := strings.Index(t, "-->")
+			if i < 0 {
+				return false
+			}
+			t = t[i+3:]
+		default:
+			return strings.HasPrefix(t, "<svg") && reSVGActive.MatchString(t)
+		}
+		t = strings.TrimLeft(t, " \t\r\n")
+	}
+	return false
 }
 
 // inertJSURI: javascript: URLs that run nothing (void(0), an empty

@@ -179,7 +179,21 @@ func callAfterClose(n string) bool {
 // angularServices are AngularJS's built-in services and scope methods: a
 // value starting "$timeout(" or "$http(" is front-end code, not a PHP
 // variable function.
-var angularServices = []string{"$timeout", "$interval", "$http", "$q", "$apply", "$applyasync", "$watch", "$watchcollection", "$watchgroup", "$emit", "$broadcast", "$on", "$digest", "$evalasync", "$destroy", "$new", "$compile", "$parse", "$filter", "$log", "$injector", "$sce", "$resource", "$animate", "$scope", "$rootscope", "$element", "$attrs", "$state", "$translate"}
+var angularServices = []string{"$timeout", "$interval", "$http", "$q", "$apply", "$applyasync", "$watch", "$watchcollection", "$watchgroup", "$emit", "$broadcast", "$on", "$digest", "$evalasync", "$destroy", "$new", "$compile", "$parse", "$filter", "$log", "$injector", "$sce", "$resource", "$animate", "$scope", "$rootscope", "$element", "$attrs", "$state", "$translate",
+	// Vue's instance methods.
+	"$nexttick", "$forceupdate", "$set", "$delete", "$off", "$once", "$mount"}
+
+// vueI18nHelpers are vue-i18n's translation and formatting functions
+// ({{ $t('nav.home') }}). Their names are as short as a webshell's
+// variable, so they count as front-end code inside a {{ … }}
+// interpolation only, where PHP code does not stand.
+var vueI18nHelpers = []string{"$t", "$tc", "$te", "$tm", "$rt", "$d", "$n"}
+
+// inInterpolation reports whether offset i of n is inside a {{ … }}.
+func inInterpolation(n string, i int) bool {
+	open := strings.LastIndex(n[:i], "{{")
+	return open >= 0 && strings.LastIndex(n[:i], "}}") < open && strings.Contains(n[i:], "}}")
+}
 
 // phpVarCall reports a match of rePHPVarCall in n that is not front-end
 // code or prose: an AngularJS service call ($timeout(fn)), or a simple
@@ -192,7 +206,7 @@ func phpVarCall(n string) bool {
 	for _, m := range rePHPVarCall.FindAllStringIndex(n, 4) {
 		callee := strings.TrimLeft(n[m[0]:m[1]-1], ";{}=@ ")
 		callee = strings.TrimRight(callee, " ")
-		if slices.Contains(angularServices, callee) {
+		if slices.Contains(angularServices, callee) || slices.Contains(vueI18nHelpers, callee) && inInterpolation(n, m[0]+strings.IndexByte(n[m[0]:m[1]], '$')) {
 			continue
 		}
 		if n[m[1]-2] == ' ' && simpleVar(callee) && proseArgs(n[m[1]:]) {

@@ -14,10 +14,15 @@ const unixCmdStrong = `(?:printf|wget|curl|whoami|uname|getent|nslookup|ifconfig
 // boundary). weakCmds are also English words ("cat", "set", "ping"): they
 // need a shell-looking argument. aloneCmds may stand alone ("; id;").
 var (
-	strongCmds  = wordSet("wget curl whoami uname getent nslookup ifconfig ipconfig netstat bash zsh ksh csh tcsh ncat netcat telnet python python2 python3 perl ruby chmod chown passwd base64 xxd busybox systeminfo tasklist taskkill powershell powershell.exe pwsh certutil certutil.exe bitsadmin mshta rundll32 regsvr32 wmic cscript nohup crontab useradd mkfifo socat tftp gawk printenv printf cmd.exe ansible ansible-playbook ansible-vault ansible-galaxy ansible-config ansible-console ansible-doc ansible-inventory ansible-pull chef-client chef-shell chef-run chef-solo chef-vault knife salt-call salt-run visudo sudoedit cscli regedit regedit.exe bcdboot bcdedit vssadmin wevtutil schtasks icacls takeown systemctl journalctl iptables ip6tables pkill killall modprobe insmod rmmod nmap openssl gcc mknod qwinsta quser msiexec installutil regasm regsvcs odbcconf cmstp esentutl wscript gwmi nbtstat")
-	weakCmds    = wordSet("cat ls id ps rm cp mv echo set ping sleep env kill touch mkdir dir type find grep head tail more less sort cut rev time wait exec eval export source read which whereis pwd who last net reg copy del ver start call timeout expr host dig tee sh nc php node python perl ruby bash curl wget cmd")
-	aloneCmds   = wordSet("su id ls pwd whoami uname ps env dir ver ifconfig ipconfig netstat lastlog htop uptime lsof lsblk lscpu lsmod dmesg who aptitude dpkg arp getenforce sestatus lsb_release")
-	listWords   = wordSet("id dir ver env ps")
+	strongCmds = wordSet("wget curl whoami uname getent nslookup ifconfig ipconfig netstat bash zsh ksh csh tcsh ncat netcat telnet python python2 python3 perl ruby chmod chown passwd base64 xxd busybox systeminfo tasklist taskkill powershell powershell.exe pwsh certutil certutil.exe bitsadmin mshta rundll32 regsvr32 wmic cscript nohup crontab useradd mkfifo socat tftp gawk printenv printf cmd.exe ansible ansible-playbook ansible-vault ansible-galaxy ansible-config ansible-console ansible-doc ansible-inventory ansible-pull chef-client chef-shell chef-run chef-solo chef-vault knife salt-call salt-run visudo sudoedit cscli regedit regedit.exe bcdboot bcdedit vssadmin wevtutil schtasks icacls takeown systemctl journalctl iptables ip6tables pkill killall modprobe insmod rmmod nmap openssl gcc mknod qwinsta quser msiexec installutil regasm regsvcs odbcconf cmstp esentutl wscript gwmi nbtstat rsync")
+	weakCmds   = wordSet("cat ls id ps rm cp mv echo set ping sleep env kill touch mkdir dir type find grep head tail more less sort cut rev time wait exec eval export source read which whereis pwd who last net reg copy del ver start call timeout expr host dig tee sh nc php node python perl ruby bash curl wget cmd")
+	aloneCmds  = wordSet("su id ls pwd whoami uname ps env dir ver ifconfig ipconfig netstat lastlog htop uptime lsof lsblk lscpu lsmod dmesg who aptitude dpkg arp getenforce sestatus lsb_release reboot poweroff")
+	listWords  = wordSet("id dir ver env ps")
+	// tokenCmds are weak commands that count only after a prefix of one
+	// token (a file name, a host, an id: "report.pdf;tar cf x /etc"), not
+	// after words of a sentence, where a separator joins the steps of
+	// instructions ("then unpack it;tar -xzf a.tgz").
+	tokenCmds   = wordSet("df du tar dd shutdown ssh scp")
 	binPrefixes = []string{"/usr/local/bin/", "/usr/local/sbin/", "/usr/bin/", "/usr/sbin/", "/bin/", "/sbin/", "c:/windows/system32/"}
 )
 
@@ -42,6 +47,7 @@ var cmdKinds = func() map[string]uint8 {
 	add(weakCmds, cmdWeak)
 	add(aloneCmds, cmdAlone)
 	add(listWords, cmdList)
+	add(tokenCmds, cmdToken)
 	return m
 }()
 
@@ -50,10 +56,11 @@ const (
 	cmdWeak
 	cmdAlone
 	cmdList
+	cmdToken
 )
 
 // reShellArg is what follows a command in a real command line.
-var reShellArg = regexp.MustCompile(`^ +(?:-{1,2}[a-z]|-\d{1,2} |/|~|\.{1,2}/|\$|[a-z]:/|%[a-z]+%|\d+\*\d+|\d+\.\d+\.\d+\.\d+|[a-z0-9.-]+\.(?:com|net|org|io|sh|me|site|xyz|ru|cn)\b|(?:user|localgroup|view|share) |\d+ ?(?:$|[;|&\x60)#]))`)
+var reShellArg = regexp.MustCompile(`^ +(?:-{1,2}[a-z]|[a-z][\w.-]{0,30}@\d+\.\d+\.\d+\.\d+|-\d{1,2} |/|~|\.{1,2}/|\$|[a-z]:/|%[a-z]+%|\d+\*\d+|\d+\.\d+\.\d+\.\d+|[a-z0-9.-]+\.(?:com|net|org|io|sh|me|site|xyz|ru|cn)\b|(?:user|localgroup|view|share) |\d+ ?(?:$|[;|&\x60)#]))`)
 
 // plainPrefix: s is empty or a number, an address or a port (what a
 // parameter that is passed to a command holds before the injection).
@@ -134,6 +141,101 @@ func prefixedCommand(rest string) bool {
 	return k > 0 && cmdKinds[rest[:k]] != 0
 }
 
+// ownArgs: arguments in a command's own syntax that reShellArg does not
+// read as shell arguments: ps's BSD option clusters (ps aux), tar's
+// bundled key letters (tar cf, tar xzvf), dd's operands (dd if=/dev/…).
+func ownArgs(tok, after string) bool {
+	a := strings.TrimLeft(after, " ")
+	switch tok {
+	case "ps":
+		return strings.HasPrefix(a, "aux") || strings.HasPrefix(a, "axjf") || strings.HasPrefix(a, "ajx")
+	case "tar":
+		k := 0
+		if strings.HasPrefix(a, "-") {
+			k = 1
+		}
+		if k >= len(a) || a[k] != 'c' && a[k] != 'x' && a[k] != 't' {
+			return false
+		}
+		for k++; k < len(a) && strings.IndexByte("vzjJfpP", a[k]) >= 0; k++ {
+		}
+		return k < len(a) && a[k] == ' ' && strings.IndexByte(a[:k], 'f') >= 0
+	case "dd":
+		return strings.HasPrefix(a, "if=") || strings.HasPrefix(a, "of=")
+	}
+	return false
+}
+
+// splitCommandAfterSeparator reports a word of the command lists written
+// with quotes or backslashes inside it right after a shell separator
+// (x;i""d, a|w"h"oami, b&&\ls): the shell joins the pieces, and only
+// evasion splits a command's name. A word wholly in quotes ("; 'id'
+// column") is a quoted word, and one with a lone apostrophe (I'd) prose,
+// not a split one. d is the decoded value.
+func splitCommandAfterSeparator(d string) bool {
+	for i := 0; i < len(d); i++ {
+		if c := d[i]; c != ';' && c != '|' && c != '&' && c != '\n' {
+			continue
+		}
+		j := i + 1
+		for j < len(d) && (d[j] == ' ' || d[j] == '|' || d[j] == '&') {
+			j++
+		}
+		var buf [24]byte
+		w := buf[:0]
+		split, literal := false, false
+		sq, dq := 0, 0
+		k := j
+		for ; k < len(d) && k-j < 32 && len(w) < len(buf); k++ {
+			ch := d[k]
+			switch ch {
+			case '\'':
+				sq++
+				split = true
+				continue
+			case '"':
+				dq++
+				split = true
+				continue
+			case '\\':
+				// \x drops the backslash; \" and \' are literal
+				// quotes, which no command name holds.
+				if k+1 < len(d) && (d[k+1] == '"' || d[k+1] == '\'') {
+					literal = true
+				}
+				split = true
+				continue
+			}
+			if ch >= 'A' && ch <= 'Z' {
+				ch |= 0x20
+			}
+			if !(ch >= 'a' && ch <= 'z' || ch >= '0' && ch <= '9' || ch == '_' || ch == '-' || ch == '.') {
+				break
+			}
+			w = append(w, ch)
+		}
+		// Quotes that split a word come in pairs: a lone one is an
+		// apostrophe (damaged; I'd like).
+		if !split || literal || sq%2 != 0 || dq%2 != 0 || len(w) == 0 || wholeQuoted(d[j:k]) || k < len(d) && strings.IndexByte(" ;|&<>)`#\n", d[k]) < 0 {
+			continue
+		}
+		if cmdKinds[bstr(w)] != 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// listedCommand: rest starts with a word of the command lists that ends
+// the value or is followed by a blank or a separator.
+func listedCommand(rest string) bool {
+	k := 0
+	for k < len(rest) && (rest[k] >= 'a' && rest[k] <= 'z' || rest[k] >= '0' && rest[k] <= '9' || rest[k] == '_' || rest[k] == '-' || rest[k] == '.') {
+		k++
+	}
+	return k > 0 && cmdKinds[rest[:k]] != 0 && (k == len(rest) || strings.IndexByte(" ;|&<>)`", rest[k]) >= 0)
+}
+
 // commandAfterSeparator reports a command right after a shell separator
 // (; | & || && newline $( ). Code, not a regexp: separators are common in
 // ordinary values (User-Agent, Accept) and the check per separator is one
@@ -149,9 +251,11 @@ func commandAfterSeparator(sh string) bool {
 			j++
 		}
 		rest := skipCommandPrefixes(sh[j:])
-		if len(rest) < len(sh)-j && rest != "" && plainPrefix(sh[:i]) && prefixedCommand(rest) {
+		if len(rest) < len(sh)-j && rest != "" && prefixedCommand(rest) && (plainPrefix(sh[:i]) || strings.IndexByte(sh[:i], ' ') < 0 && listedCommand(rest)) {
 			// ";sudo -l", ";nohup ./x &", ";exec 5<>…": a value that
-			// starts by running something through a command prefix.
+			// starts by running something through a command prefix;
+			// after one token, a prefix then a listed command ("x;exec
+			// sh", "a; eval id").
 			return true
 		}
 		if rest != "" && rest[0] == '>' && plainPrefix(sh[:i]) {
@@ -165,10 +269,12 @@ func commandAfterSeparator(sh string) bool {
 			// "; . /tmp/x": the shell's source command.
 			return true
 		}
+		pathed := false
 		if rest != "" && (rest[0] == '/' || rest[0] == 'c') {
 			for _, p := range binPrefixes {
 				if strings.HasPrefix(rest, p) {
 					rest = rest[len(p):]
+					pathed = true
 					break
 				}
 			}
@@ -181,11 +287,20 @@ func commandAfterSeparator(sh string) bool {
 			continue
 		}
 		tok, after := rest[:k], rest[k:]
+		if pathed && (after == "" || strings.IndexByte(" ;|&<>)`#", after[0]) >= 0) {
+			// ";/usr/bin/id", "|/sbin/ifconfig": a program named by its
+			// path in a binary directory, whatever its name; no field
+			// list or prose puts one after a separator.
+			return true
+		}
 		kind := cmdKinds[tok]
 		if kind&cmdStrong != 0 && (after == "" || strings.IndexByte(" ;|&<>)`", after[0]) >= 0) {
 			return true
 		}
-		if kind&cmdWeak != 0 && after != "" && after[0] == ' ' && reShellArg.MatchString(after) {
+		if kind&cmdWeak != 0 && after != "" && after[0] == ' ' && (reShellArg.MatchString(after) || ownArgs(tok, after)) {
+			return true
+		}
+		if kind&cmdToken != 0 && after != "" && after[0] == ' ' && strings.IndexByte(sh[:i], ' ') < 0 && (reShellArg.MatchString(after) || ownArgs(tok, after)) {
 			return true
 		}
 		if c != '\n' && optionAfter(after) && plainPrefix(sh[:i]) {
@@ -224,7 +339,10 @@ var (
 	reRCEWindows    = regexp.MustCompile(`\bcmd(?:\.exe)? +/[ckr]\b|%comspec%|\bpowershell(?:\.exe)? +(?:-|/)\w|\b(?:iex|invoke-expression|invoke-webrequest|downloadstring|downloadfile|start-process) ?\(|(?:^|[;|&\n]) ?(?:invoke-(?:webrequest|restmethod|expression|command|wmimethod)|start-bitstransfer|iwr|irm) +(?:-[a-z]|https?://|\S+\.ps1\b)|\bnew-object +(?:system\.)?net\.webclient|(?:^|[;|&\n]) ?(?:set +/[ap] |dir +[a-z]:|type +[a-z]:|net +(?:user|localgroup|view|share)\b|ping +-n +\d|copy +/b|del +/[fqs]|reg +(?:add|query|delete)\b|wmic +\w|certutil +-|bitsadmin +/)`)
 	reRCEShellshock = regexp.MustCompile(`\(\) ?\{ ?(?::|[a-z_]+) ?; ?\} ?;|^ ?\(\) ?\{ ?(?:$|:)`)
 	reRCESSI        = regexp.MustCompile(`<!--# ?(?:exec|include|echo|config|set|printenv|fsize|flastmod|if|elif)\b`)
-	reRCECode       = regexp.MustCompile(`<\?php|<\?=|\beval ?\( ?\$_|\b(?:system|passthru|shell_exec|proc_open|popen|pcntl_exec|create_function|call_user_func(?:_array)?|file_put_contents|fsockopen|base64_decode) ?\( ?(?:["'$]|\w+ ?\()|\$\{@|\$_(?:get|post|request|cookie|server|files)\[|\b__import__ ?\(|\bos\.(?:system|popen|exec\w*) ?\(|\bsubprocess\.\w+ ?\(|!!python/|!!javax?\.|!!ruby/|\bjava\.lang\.(?:runtime|processbuilder)|\bruntime\.getruntime ?\(|\bnew processbuilder\b|\bwscript\.shell\b|\bserver\.createobject\b|\bcreateobject ?\(|\bresponse\.write\b|\bon error resume next\b|\bexecute ?\( ?["']|\bro0ab[a-z0-9+/]|\baced0005|\bo:\d+:"[\w\\]+":\d+:\{|\b(?:phpinfo|print|md5|die|exit|var_dump|print_r) ?\( ?\$?\w*\(? ?\d*\)? ?\) ?;|\bchild_process\b|\b(?:process\.spawn|kernel\.(?:exec|system|spawn)|io\.popen|open3\.(?:popen\w*|capture\w*)|pty\.spawn) ?\(|\brequire ?\( ?["']child_process|\bprocess\.mainmodule\b`)
+	// child_process counts as a name, not after a '/': Node's stack
+	// frames of every failed spawn name the module's file
+	// ("at … (node:internal/child_process:284:19)").
+	reRCECode = regexp.MustCompile(`<\?php|<\?=|\beval ?\( ?\$_|\b(?:system|passthru|shell_exec|proc_open|popen|pcntl_exec|create_function|call_user_func(?:_array)?|file_put_contents|fsockopen|base64_decode) ?\( ?(?:["'$]|\w+ ?\()|\$\{@|\$_(?:get|post|request|cookie|server|files)\[|\b__import__ ?\(|\bos\.(?:system|popen|exec\w*) ?\(|\bsubprocess\.\w+ ?\(|!!python/|!!javax?\.|!!ruby/|\bjava\.lang\.(?:runtime|processbuilder)|\bruntime\.getruntime ?\(|\bnew processbuilder\b|\bwscript\.shell\b|\bserver\.createobject\b|\bcreateobject ?\(|\bresponse\.write\b|\bon error resume next\b|\bexecute ?\( ?["']|\bro0ab[a-z0-9+/]|\baced0005|\bo:\d+:"[\w\\]+":\d+:\{|\b(?:phpinfo|print|md5|die|exit|var_dump|print_r) ?\( ?\$?\w*\(? ?\d*\)? ?\) ?;|(?:^|[^/\w])child_process\b|\b(?:process\.spawn|kernel\.(?:exec|system|spawn)|io\.popen|open3\.(?:popen\w*|capture\w*)|pty\.spawn) ?\(|\brequire ?\( ?["']child_process|\bprocess\.mainmodule\b`)
 	// Bash parameter-expansion operators that trim or change case
 	// (${x#a}, ${PATH##*/}, ${x^^}, ${x,,}): ways to spell a command or a
 	// '/' without writing it. JavaScript template literals cannot hold
@@ -275,6 +393,9 @@ func detectRCE(e *emitter, v *value) {
 			e.hit(rRCESubshell)
 		}
 		if v.kw&kwEvasion != 0 && reRCEEvasion.MatchString(n) {
+			e.hit(rRCEEvasion)
+		}
+		if v.cls&(cQuote|cBackslash) != 0 && splitCommandAfterSeparator(v.dec) {
 			e.hit(rRCEEvasion)
 		}
 	}
@@ -354,6 +475,18 @@ func shellForm(v *value) string {
 				continue
 			}
 		case '$':
+			if i+1 < len(src) && (src[i+1] == '\'' || src[i+1] == '"') {
+				// $'…' (ANSI-C quoting) and $"…" (locale quoting) are
+				// quoted words: $'\151\144' is "id". The decoder has
+				// already read \xHH; octal escapes are read here.
+				if src[i+1] == '\'' && d != "" {
+					if j, nb, ok := ansiCQuoted(d, i+2, b); ok {
+						b, i = nb, j
+						continue
+					}
+				}
+				continue
+			}
 			if strings.HasPrefix(src[i:], "$0") && (i+2 == len(src) || src[i+2] == ' ' || src[i+2] == ';') {
 				// $0 is the name of the running shell.
 				b = append(b, 's', 'h')
@@ -390,6 +523,49 @@ func shellForm(v *value) string {
 	}
 	v.sc.shell = b
 	return bstr(b)
+}
+
+// ansiCQuoted decodes the body of a $'…' word of d starting at i (after
+// the quote) into b: octal escapes (\NNN) become their byte, other
+// characters stay. It returns the index of the closing quote; ok is false
+// when there is none or the body has no octal escape (the quotes are then
+// dropped like any others).
+func ansiCQuoted(d string, i int, b []byte) (int, []byte, bool) {
+	end := strings.IndexByte(d[i:], '\'')
+	if end < 0 || end > 256 {
+		return 0, b, false
+	}
+	body := d[i : i+end]
+	if !strings.Contains(body, "\\") {
+		return 0, b, false
+	}
+	n0 := len(b)
+	octal := false
+	for k := 0; k < len(body); k++ {
+		c := body[k]
+		if c == '\\' && k+1 < len(body) && body[k+1] >= '0' && body[k+1] <= '7' {
+			v, m := 0, k+1
+			for m < len(body) && m < k+4 && body[m] >= '0' && body[m] <= '7' {
+				v = v*8 + int(body[m]-'0')
+				m++
+			}
+			if v >= 'A' && v <= 'Z' {
+				v |= 0x20
+			}
+			b = append(b, byte(v))
+			k = m - 1
+			octal = true
+			continue
+		}
+		if c >= 'A' && c <= 'Z' {
+			c |= 0x20
+		}
+		b = append(b, c)
+	}
+	if !octal {
+		return 0, b[:n0], false
+	}
+	return i + end, b, true
 }
 
 // shellVarEnd returns the end of the shell variable name at s[i:] (a

@@ -216,11 +216,15 @@ func strongFingerprint(fp string, v *value) bool {
 
 // queryLanguage recognises the filter languages of ordinary applications
 // (project = WEB AND status in (…): JQL, Lucene, OData), which libinjection
-// reads as a logical operator between bare words. They lack what an
-// injection needs to run (a function, a keyword, a comment, a statement
-// separator, a number): a weak signal only.
+// reads as a logical operator between bare words, and search groups made
+// of nothing else ((a) or (b), (red OR blue) AND (shoes)). They lack what
+// an injection needs to run (a function, a keyword, a comment, a statement
+// separator, a number, a literal): a weak signal only.
 func queryLanguage(fp string) bool {
-	return len(fp) >= 3 && fp[0] == 'n' && fp[1] == '&' && fp[2] == 'n' && !strings.ContainsAny(fp, "1cv;UEkfTBA")
+	if len(fp) >= 3 && fp[0] == 'n' && fp[1] == '&' && fp[2] == 'n' && !strings.ContainsAny(fp, "1cv;UEkfTBA") {
+		return true
+	}
+	return strings.IndexByte(fp, '&') >= 0 && strings.Trim(fp, "n&()") == ""
 }
 
 // phraseSearch recognises a search engine phrase query ("union station"

@@ -42,7 +42,11 @@ func detectSSRF(e *emitter, v *value) {
 		if strings.HasSuffix(scheme, ":") {
 			switch strings.TrimSuffix(scheme, ":") {
 			case "gopher", "dict", "tftp", "ldap", "ldaps", "sftp", "jar", "netdoc":
-				if urlish || scheme == "gopher:" || scheme == "dict:" {
+				// A parameter named for the scheme (ldap_url, sftpHost)
+				// is a directory or transfer setting: its URL is what it
+				// asks for. Internal targets there are still judged
+				// (ssrf-internal-target).
+				if urlish && !nameHasScheme(v.name, strings.TrimSuffix(strings.TrimSuffix(scheme, ":"), "s")) || scheme == "gopher:" || scheme == "dict:" {
 					e.hit(rSSRFScheme)
 				}
 			}
@@ -58,6 +62,20 @@ func detectSSRF(e *emitter, v *value) {
 		}
 		classifyHost(e, host, urlish, v.raw)
 	}
+}
+
+// nameHasScheme reports whether a parameter name holds the scheme word
+// (ldap_url, ldapServer, sftp-host), in any case.
+func nameHasScheme(name, scheme string) bool {
+	if len(name) < len(scheme) || len(name) > 40 {
+		return false
+	}
+	for i := 0; i+len(scheme) <= len(name); i++ {
+		if strings.EqualFold(name[i:i+len(scheme)], scheme) {
+			return true
+		}
+	}
+	return false
 }
 
 // detectSSRFLiterals flags a metadata address anywhere in the value.

@@ -9,7 +9,7 @@ import (
 var (
 	// Files an attacker reads once a traversal or inclusion works. Matched
 	// on the normalised value, where '\' is already '/'.
-	reLFIFile = regexp.MustCompile(`(?:^|[/ =:'"(])(?:etc/(?:passwd|shadow|master\.passwd|sudoers|security/|ssh/|\.?htpasswd)|proc/(?:self|\d+)/(?:environ|cmdline|fd|maps|mem|status|cwd|root|exe)|(?:boot|win|system)\.ini\b|windows/(?:system32|win\.ini|repair|panther|debug)|\.ssh/(?:id_|authorized_keys|known_hosts)|\.bash_history|\.htpasswd|wp-config\.php|\.git/(?:config|head|index)\b|ntuser\.dat|var/run/secrets|dev/tcp/|etc/pass|\.docker/(?:config\.json|secrets)|\.kube/config\b|\.aws/credentials\b|\.git-credentials\b|\.pgpass\b|\.(?:zsh|sh|mysql|psql|python|node_repl|sqlite|rediscli)_history\b)`)
+	reLFIFile = regexp.MustCompile(`(?:^|[/ =:'"(])(?:etc/(?:(?:passwd|shadow|master\.passwd|sudoers|\.?htpasswd)(?:$|[^a-z0-9_-]|-(?:$|[^a-z0-9]))|security/|ssh/|pass(?:$|[?*\[]))|proc/(?:self|\d+)/(?:environ|cmdline|fd|maps|mem|status|cwd|root|exe)|(?:boot|win|system)\.ini\b|windows/(?:system32|win\.ini|repair|panther|debug)|\.ssh/(?:id_|authorized_keys|known_hosts)|\.bash_history|\.htpasswd|wp-config\.php|\.git/(?:config|head|index)\b|ntuser\.dat|var/run/secrets|dev/tcp/|\.docker/(?:config\.json|secrets)|\.kube/config\b|\.aws/credentials\b|\.git-credentials\b|\.pgpass\b|\.(?:zsh|sh|mysql|psql|python|node_repl|sqlite|rediscli)_history\b)`)
 	// The kernel's information files and sysfs: code and docs name them
 	// (a CPU feature probe reads /proc/cpuinfo), so they count as the
 	// whole value only, after at most a traversal or file://.
@@ -172,6 +172,12 @@ func detectTraversal(e *emitter, v *value) {
 		default:
 			e.hit(rTraversalDotDotWeak)
 		}
+	}
+	// A path and nothing else: the classes secretFileValue accepts ('_'
+	// has none), tested before the parameter's name.
+	const pathClasses = cLower | cUpper | cDigit | cDot | cSlash | cBackslash | cDash | cTilde | cColon
+	if v.cls&(cDot|cSlash) != 0 && v.cls&^pathClasses == 0 && (v.kind == KindQueryValue || v.kind == KindBodyValue || v.kind == KindCookieValue) && len(n) <= 256 && secretFileValue(n) && fileParam(v.name) {
+		e.hit(rLFIFile)
 	}
 	if v.cls&cSlash != 0 || v.cls&cBackslash != 0 {
 		target := n
@@ -377,3 +383,81 @@ func dataParam(p string) bool {
 	a, val, ok := strings.Cut(p, "=")
 	return ok && mediaToken(a) && val != "" && len(val) <= 64 && strings.IndexAny(val, " <>\"'") < 0
 }
+
+// fileParam reports a parameter name that says it names a file the
+// application reads or sends (file, filename, path, page, template,
+// download, include …, or a name ending in "file" or "path": logFile,
+// config_path).
+func fileParam(name string) bool {
+	if len(name) < 3 || len(name) > 40 {
+		return false
+	}
+	var buf [40]byte
+	l := buf[:0]
+	for i := 0; i < len(name); i++ {
+		c := name[i]
+		if c >= 'A' && c <= 'Z' {
+			c |= 0x20
+		}
+		if c == '-' {
+			c = '_'
+		}
+		l = append(l, c)
+	}
+	ln := bstr(l)
+	return fileParamNames[ln] || strings.HasSuffix(ln, "file") || strings.HasSuffix(ln, "path") || strings.HasSuffix(ln, "filename")
+}
+
+var fileParamNames = wordSet("file filename fname path page template tpl include inc doc document download attachment resource read load dir folder")
+
+// secretFileValue: n (normalised) is only a path, with or without a
+// directory, that names a file of secrets or a directory only a server
+// keeps (.env, wp-config.php, WEB-INF/web.xml, .git/config, id_rsa,
+// config/secrets.yml): in a file parameter it is a file read without
+// any traversal, the download of the application's own secrets.
+// Example and template copies (.env.example, .env.dist) hold none.
+func secretFileValue(n string) bool {
+	// Without a directory, the value is one of the file names, and each
+	// starts with one of these bytes (prices, dates and counts start with
+	// a digit).
+	if n == "" || strings.IndexByte(n, '/') < 0 && strings.IndexByte(".wlismct", n[0]) < 0 {
+		return false
+	}
+	for i := 0; i < len(n); i++ {
+		c := n[i]
+		if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '.' || c == '/' || c == '_' || c == '-' || c == '~' || c == ':') {
+			return false
+		}
+	}
+	if strings.Contains(n, "://") {
+		return false
+	}
+	rest := strings.Trim(n, "/")
+	last := rest
+	for {
+		seg, after, more := strings.Cut(rest, "/")
+		if !more {
+			last = seg
+			break
+		}
+		if secretDirs[seg] {
+			return true
+		}
+		rest = after
+	}
+	if r, ok := strings.CutPrefix(last, ".env"); ok {
+		switch r {
+		case "", ".local", ".production", ".prod", ".dev", ".development", ".staging", ".test", ".bak", ".old", ".save", ".backup", ".swp":
+			return true
+		}
+		return false
+	}
+	return secretFiles[last]
+}
+
+// secretDirs hold nothing but server internals and secrets; secretFiles
+// are files of credentials and keys.
+var (
+	secretDirs  = wordSet("web-inf meta-inf .git .svn .hg .ssh .aws .docker .kube .gnupg")
+	secretFiles = wordSet(".htpasswd wp-config.php wp-config.php.bak localsettings.php id_rsa id_dsa id_ecdsa id_ed25519 .npmrc .pypirc .pgpass .netrc .git-credentials .my.cnf secrets.yml secrets.yaml secrets.json master.key credentials.yml.enc .vault-token terraform.tfstate .bash_history .zsh_history web.config")
+)

@@ -209,6 +209,12 @@ type walker struct {
 	// sc is the inspector's scratch, taken at the first value inspected
 	// and given back when the request is decided.
 	sc *scratch
+
+	// host is the request's Host header; site its host without the port,
+	// worked out by siteLookalike when first needed (siteSet).
+	host    string
+	site    string
+	siteSet bool
 }
 
 // value inspects one value: the detectors, then the custom rules of its

@@ -2,6 +2,7 @@ package filter
 
 import (
 	"net/http"
+	"regexp"
 	"strings"
 )
 
@@ -54,6 +55,7 @@ func (w *walker) walk(r *http.Request, uri string) {
 	if w.stop {
 		return
 	}
+	w.host = r.Host
 	if _, ok := e.methods[r.Method]; !ok {
 		w.add(Match{Rule: "protocol-method", Category: CatProtocol, Score: ScoreCritical, Block: true, Location: "method", Fragment: fragment(r.Method)})
 	}
@@ -269,6 +271,7 @@ func (w *walker) pairs(s string, sep byte, tn, tv target, kn, kv Kind) {
 		w.name(tn, kn, name, plainToken(name))
 		if val != "" {
 			w.value(tv, kv, name, val)
+			w.siteValue(tv, name, val)
 		}
 	}
 }
@@ -409,3 +412,115 @@ func lastLabels(h string, n int) string {
 	}
 	return h[i+1:]
 }
+
+// siteHost is a Host header's host without its port; "" when it is an IP
+// literal or has no dot (nothing to imitate). Its case is left as sent:
+// siteLookalike compares without case.
+func siteHost(h string) string {
+	if h == "" || h[0] == '[' {
+		return ""
+	}
+	if i := strings.IndexByte(h, ':'); i >= 0 {
+		h = h[:i]
+	}
+	if strings.IndexByte(h, '.') < 0 {
+		return ""
+	}
+	return h
+}
+
+// hasPrefixFold: s starts with prefix, ASCII letters in any case.
+func hasPrefixFold(s, prefix string) bool {
+	if len(s) < len(prefix) {
+		return false
+	}
+	for i := 0; i < len(prefix); i++ {
+		c, p := s[i], prefix[i]
+		if c >= 'A' && c <= 'Z' {
+			c |= 0x20
+		}
+		if p >= 'A' && p <= 'Z' {
+			p |= 0x20
+		}
+		if c != p {
+			return false
+		}
+	}
+	return true
+}
+
+// siteValue runs siteLookalike on a query or body value that may be a URL
+// (a cheap test of its first byte, inlined at the callers).
+func (w *walker) siteValue(t target, name, v string) {
+	if len(v) > 8 && urlLead[v[0]] {
+		w.siteLookalike(t, name, v)
+	}
+}
+
+// urlLead are the first bytes of an absolute or protocol-relative URL
+// (leading blanks included).
+var urlLead = byteSet("hH/ \t")
+
+// siteLookalike flags a redirect target whose host starts with the site's
+// own host and goes on (https://app.example.com.evil.example/,
+// //app.example.com-evil.example): the bypass of a check that the target
+// starts with the site's URL. Only the request layer knows the site, so
+// this runs here, after the value's own detectors. A country-code domain
+// of the same name (example.com.au for example.com) is another site of the
+// same owner more often than not and passes.
+func (w *walker) siteLookalike(t target, name, v string) {
+	if w.host == "" || w.stop || w.e.walkOnly {
+		return
+	}
+	s := v
+	for s != "" && (s[0] == ' ' || s[0] == '\t') {
+		s = s[1:]
+	}
+	switch {
+	case hasPrefixFold(s, "https://"):
+		s = s[8:]
+	case hasPrefixFold(s, "http://"):
+		s = s[7:]
+	case strings.HasPrefix(s, "//"):
+		s = s[2:]
+	default:
+		return
+	}
+	if !w.siteSet {
+		w.site, w.siteSet = siteHost(w.host), true
+	}
+	if w.site == "" || len(s) <= len(w.site) || !hasPrefixFold(s, w.site) {
+		return
+	}
+	// The authority, its user-info and port dropped.
+	end := 0
+	for end < len(s) && s[end] != '/' && s[end] != '?' && s[end] != '#' && s[end] != '\\' {
+		end++
+	}
+	host := s[:end]
+	for j := len(host) - 1; j >= 0; j-- {
+		if host[j] == '@' {
+			host = host[j+1:]
+			break
+		}
+	}
+	for j := len(host) - 1; j >= 0; j-- {
+		if host[j] == ':' {
+			host = host[:j]
+			break
+		}
+	}
+	if len(host) <= len(w.site) || !hasPrefixFold(host, w.site) {
+		return
+	}
+	rest := strings.ToLower(host[len(w.site):])
+	if reCountryDomain.MatchString(rest) || !redirectParam(name) {
+		return
+	}
+	r := &ruleTable[rRedirectOpen]
+	w.add(Match{Rule: r.ID, Category: r.Category, Score: r.Score, Location: w.location(t, name), Fragment: w.fragmentAt(t, name, v)})
+}
+
+// reCountryDomain: the rest of a host after a site's name that makes it
+// the same name under a country code (.au, .co.uk, .com.br).
+var reCountryDomain = regexp.MustCompile(`^\.(?:(?:co|com|org|net)\.)?[a-z]{2}\.?$`)
