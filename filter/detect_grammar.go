@@ -730,13 +730,10 @@ var redirectNameSet = func() map[string]bool {
 	return m
 }()
 
-// redirectParam reports whether a parameter name is redirect-like.
-func redirectParam(name string) bool {
-	if name == "" || len(name) > 40 {
-		return false
-	}
-	var buf [40]byte
-	l := buf[:0]
+// foldParamName appends name to dst in lower case with '-' as '_', the
+// form the parameter-name sets are written in (returnUrl, Return-URL and
+// return_url are one name).
+func foldParamName(dst []byte, name string) []byte {
 	for i := 0; i < len(name); i++ {
 		c := name[i]
 		if c >= 'A' && c <= 'Z' {
@@ -745,9 +742,18 @@ func redirectParam(name string) bool {
 		if c == '-' {
 			c = '_'
 		}
-		l = append(l, c)
+		dst = append(dst, c)
 	}
-	ln := bstr(l)
+	return dst
+}
+
+// redirectParam reports whether a parameter name is redirect-like.
+func redirectParam(name string) bool {
+	if name == "" || len(name) > 40 {
+		return false
+	}
+	var buf [40]byte
+	ln := bstr(foldParamName(buf[:0], name))
 	if redirectNameSet[ln] {
 		return true
 	}

@@ -393,18 +393,7 @@ func fileParam(name string) bool {
 		return false
 	}
 	var buf [40]byte
-	l := buf[:0]
-	for i := 0; i < len(name); i++ {
-		c := name[i]
-		if c >= 'A' && c <= 'Z' {
-			c |= 0x20
-		}
-		if c == '-' {
-			c = '_'
-		}
-		l = append(l, c)
-	}
-	ln := bstr(l)
+	ln := bstr(foldParamName(buf[:0], name))
 	return fileParamNames[ln] || strings.HasSuffix(ln, "file") || strings.HasSuffix(ln, "path") || strings.HasSuffix(ln, "filename")
 }
 
