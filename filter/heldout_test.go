@@ -109,13 +109,19 @@ func gqlRepeat(n int, sep string, f func(i int) string) string {
 	return strings.Join(parts, sep)
 }
 
-func heldoutAttacks() []hoCase {
-	var out []hoCase
-	add := func(class, place, name string, vs ...string) {
-		for _, v := range vs {
-			out = append(out, hoCase{class: class, place: place, name: name, v: v})
-		}
+// hoTable collects the cases of a table.
+type hoTable []hoCase
+
+// add puts every value of vs, of class, in place under the name.
+func (t *hoTable) add(class, place, name string, vs ...string) {
+	for _, v := range vs {
+		*t = append(*t, hoCase{class: class, place: place, name: name, v: v})
 	}
+}
+
+func heldoutAttacks() []hoCase {
+	var out hoTable
+	add := out.add
 
 	// SQL injection: sqlmap's techniques (boolean, error, time, UNION,
 	// stacked) per DBMS, through its tampers (space2comment, randomcase,
@@ -832,12 +838,8 @@ func heldoutAttacks() []hoCase {
 }
 
 func heldoutBenign() []hoCase {
-	var out []hoCase
-	add := func(class, place, name string, vs ...string) {
-		for _, v := range vs {
-			out = append(out, hoCase{class: class, place: place, name: name, v: v})
-		}
-	}
+	var out hoTable
+	add := out.add
 	add("sqli", "query", "q",
 		"select a plan that fits your team",
 		"O'Reilly books on databases",
