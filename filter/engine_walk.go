@@ -467,7 +467,8 @@ var urlLead = byteSet("hH/ \t")
 // starts with the site's URL. Only the request layer knows the site, so
 // this runs here, after the value's own detectors. A country-code domain
 // of the same name (example.com.au for example.com) is another site of the
-// same owner more often than not and passes.
+// same owner more often than not and passes, and so does the site's own
+// name written as an absolute DNS name (app.example.com.).
 func (w *walker) siteLookalike(t target, name, v string) {
 	if w.host == "" || w.stop || w.e.walkOnly {
 		return
@@ -514,7 +515,7 @@ func (w *walker) siteLookalike(t target, name, v string) {
 		return
 	}
 	rest := strings.ToLower(host[len(w.site):])
-	if reCountryDomain.MatchString(rest) || !redirectParam(name) {
+	if rest == "." || reCountryDomain.MatchString(rest) || !redirectParam(name) {
 		return
 	}
 	r := &ruleTable[rRedirectOpen]

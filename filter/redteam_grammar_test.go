@@ -103,6 +103,7 @@ func TestRedteamRequests(t *testing.T) {
 		{hoCase{place: "gqlupload", v: "mutation($file: Upload!) { upload(file: $file) { id url } }"}, false},
 		{hoCase{place: "query", name: "next", v: "https://app.example.com/settings"}, false},
 		{hoCase{place: "query", name: "next", v: "https://app.example.com.au/"}, false},
+		{hoCase{place: "query", name: "next", v: "https://app.example.com./settings"}, false},
 		{hoCase{place: "query", name: "next", v: "https://app.example.com.co.uk/shop"}, false},
 		{hoCase{place: "query", name: "q", v: "https://app.example.com.evil.example/"}, false},
 	} {
