@@ -371,6 +371,15 @@ func (s *Stream) stringEndAt(b []byte, lo, p int) (z, first int, esc bool) {
 				}
 				if c := b[p]; !(c == 'A' && (nc == 'K' || nc == 'S' || nc == 'I')) &&
 					!(alphaASCII(nc) && (isDig(nc2) || isIBANSep(nc2))) && !(c == 'B' && isBearerWord(b, p)) {
+					// A capital after it is inside the word: the next
+					// turn would skip the word from there once its pair
+					// test passes (codes and ids: EUR, SKU-…).
+					if p+1 < n && tab[nc] == clUpper && (p == lo || b[p-1] != '\\') &&
+						(p+2 >= n || pair[clUpper][nc2>>6]&(1<<(nc2&63)) != 0) {
+						for p += 2; p < n && wordRest[b[p]]; p++ {
+						}
+						continue
+					}
 					p++
 					continue
 				}
