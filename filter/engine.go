@@ -210,11 +210,8 @@ type walker struct {
 	// and given back when the request is decided.
 	sc *scratch
 
-	// host is the request's Host header; site its host without the port,
-	// worked out by siteLookalike when first needed (siteSet).
-	host    string
-	site    string
-	siteSet bool
+	// host is the request's Host header (siteLookalike).
+	host string
 }
 
 // value inspects one value: the detectors, then the custom rules of its

@@ -487,10 +487,8 @@ func (w *walker) siteLookalike(t target, name, v string) {
 	default:
 		return
 	}
-	if !w.siteSet {
-		w.site, w.siteSet = siteHost(w.host), true
-	}
-	if w.site == "" || len(s) <= len(w.site) || !hasPrefixFold(s, w.site) {
+	site := siteHost(w.host)
+	if site == "" || len(s) <= len(site) || !hasPrefixFold(s, site) {
 		return
 	}
 	// The authority, its user-info and port dropped.
@@ -511,10 +509,10 @@ func (w *walker) siteLookalike(t target, name, v string) {
 			break
 		}
 	}
-	if len(host) <= len(w.site) || !hasPrefixFold(host, w.site) {
+	if len(host) <= len(site) || !hasPrefixFold(host, site) {
 		return
 	}
-	rest := strings.ToLower(host[len(w.site):])
+	rest := strings.ToLower(host[len(site):])
 	if rest == "." || reCountryDomain.MatchString(rest) || !redirectParam(name) {
 		return
 	}
