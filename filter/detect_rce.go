@@ -127,6 +127,20 @@ func skipCommandPrefixes(s string) string {
 	return s
 }
 
+// cmdWordByte: c may stand in a command's name (lower case).
+func cmdWordByte(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '_' || c == '-' || c == '.'
+}
+
+// cmdWordEnd is the length of the command name that s starts with.
+func cmdWordEnd(s string) int {
+	k := 0
+	for k < len(s) && cmdWordByte(s[k]) {
+		k++
+	}
+	return k
+}
+
 // prefixedCommand: what follows a command prefix is a command (a word of
 // the command lists, a path, an option, a variable, a redirection), not
 // the next cell of a Markdown table ("| Command | Purpose |").
@@ -134,10 +148,7 @@ func prefixedCommand(rest string) bool {
 	if strings.IndexByte("-/$.~`<>0123456789", rest[0]) >= 0 {
 		return true
 	}
-	k := 0
-	for k < len(rest) && (rest[k] >= 'a' && rest[k] <= 'z' || rest[k] >= '0' && rest[k] <= '9' || rest[k] == '_' || rest[k] == '-' || rest[k] == '.') {
-		k++
-	}
+	k := cmdWordEnd(rest)
 	return k > 0 && cmdKinds[rest[:k]] != 0
 }
 
@@ -209,7 +220,7 @@ func splitCommandAfterSeparator(d string) bool {
 			if ch >= 'A' && ch <= 'Z' {
 				ch |= 0x20
 			}
-			if !(ch >= 'a' && ch <= 'z' || ch >= '0' && ch <= '9' || ch == '_' || ch == '-' || ch == '.') {
+			if !cmdWordByte(ch) {
 				break
 			}
 			w = append(w, ch)
@@ -229,10 +240,7 @@ func splitCommandAfterSeparator(d string) bool {
 // listedCommand: rest starts with a word of the command lists that ends
 // the value or is followed by a blank or a separator.
 func listedCommand(rest string) bool {
-	k := 0
-	for k < len(rest) && (rest[k] >= 'a' && rest[k] <= 'z' || rest[k] >= '0' && rest[k] <= '9' || rest[k] == '_' || rest[k] == '-' || rest[k] == '.') {
-		k++
-	}
+	k := cmdWordEnd(rest)
 	return k > 0 && cmdKinds[rest[:k]] != 0 && (k == len(rest) || strings.IndexByte(" ;|&<>)`", rest[k]) >= 0)
 }
 
@@ -279,10 +287,7 @@ func commandAfterSeparator(sh string) bool {
 				}
 			}
 		}
-		k := 0
-		for k < len(rest) && (rest[k] >= 'a' && rest[k] <= 'z' || rest[k] >= '0' && rest[k] <= '9' || rest[k] == '_' || rest[k] == '-' || rest[k] == '.') {
-			k++
-		}
+		k := cmdWordEnd(rest)
 		if k == 0 || k > 20 {
 			continue
 		}
