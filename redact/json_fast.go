@@ -605,7 +605,7 @@ keyString:
 			sec = secretKeyEnd(b[q-3:q]) || isDig(b[q-1]) && secretNumberedEnd(b, q-kl, q)
 		}
 		top.keyAbs, top.keyLen, top.keyMat, top.longKey, top.secret = i+1+s.base, kl, false, false, sec
-		if km != nil && kl+2 <= 16 && q+1 < len(b) && b[q+1] == ':' && uint(i+17) <= uint(len(b)) {
+		if km != nil && kl+2 <= 16 && uint(i+17) <= uint(len(b)) && b[q+1] == ':' { // q+1 <= i+16
 			km[memoSlot(d, top.ord)].set(b[i+1:i+17], kl+2, sec)
 		}
 		top.ord++
