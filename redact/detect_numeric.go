@@ -68,6 +68,15 @@ func digitReject(b []byte, lo, i, n int, phone bool) (int, bool) {
 	return g2, true
 }
 
+// digitRunSep holds the bytes after a digit run that may continue it into a
+// card, SSN or phone number (cardSepLead, and the '/' of "030/12345678"):
+// digitReject looks further only where one of them follows a short run.
+var digitRunSep = func() (t [256]bool) {
+	t = cardSepLead
+	t['/'] = true
+	return t
+}()
+
 // tryDigits tests the numeric values that start with a digit at b[i]:
 // cards, SSNs and IPv4 addresses (tryNumbers), then phone numbers
 // (tryPhone).

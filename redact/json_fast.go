@@ -347,9 +347,27 @@ func (s *Stream) stringEndAt(b []byte, lo, p int) (z, first int, esc bool) {
 						}
 						continue
 					}
-				} else if j, ok := digitReject(b, lo, p, n, r.on[detPhone]); ok && j > p {
-					p = j
-					continue
+				} else {
+					// digitReject's commonest verdict without the call: a
+					// run of fewer than eight digits that no separator
+					// continues (counts, the digits of codes: "SKU-000007")
+					// starts no numeric value, unless a short local phone
+					// number stands there.
+					j := p + 1
+					for j < n && isDig(b[j]) {
+						j++
+					}
+					if l := j - p; l < 8 && (j >= n || !digitRunSep[b[j]]) &&
+						(l < minShortLocal || !r.on[detPhone] || !shortLocalAt(b, lo, p, j, n)) {
+						for ; j < n && wordRest[b[j]]; j++ {
+						}
+						p = j
+						continue
+					}
+					if j, ok := digitReject(b, lo, p, n, r.on[detPhone]); ok && j > p {
+						p = j
+						continue
+					}
 				}
 			case clUpper:
 				// Without IP addresses ibanMaybeQuick is false for
