@@ -338,8 +338,17 @@ func (s *Stream) stringEndAt(b []byte, lo, p int) (z, first int, esc bool) {
 					continue
 				}
 			case clDigit:
-				if r.on[detIBAN] && ibanMaybeQuick(b, lo, p, n, k, false) && ibanMaybe(b, lo, p, n, k, false) {
-					break
+				if r.on[detIBAN] && ibanMaybeQuick(b, lo, p, n, k, false) {
+					// ibanMaybe only after a country code (ibanCC, inlined
+					// here), directly or across a separator: the letters
+					// of codes ("SKU-000007") stop before the call.
+					x, y := b[p-2], b[p-1]
+					if !alphaASCII(y) && p-3 >= lo {
+						x, y = b[p-3], x
+					}
+					if ibanCC(x, y) && ibanMaybe(b, lo, p, n, k, false) {
+						break
+					}
 				}
 				if p > lo && wordByte[b[p-1]] {
 					if p-2 < lo || b[p-2] != '\\' {
