@@ -696,7 +696,7 @@ valueAt:
 				goto out
 			}
 			s.levels = lv[:d]
-			if z-i-1 >= passwordMinLen && s.r.on[detSecret] && s.secretKeyHint() && s.secretJSON(i+1+s.base, z+s.base) {
+			if z-i-1 >= passwordMinLen && !top.arr && top.secret && s.r.on[detSecret] && s.secretJSON(i+1+s.base, z+s.base) {
 				// The whole value is masked: nothing inside it is
 				// scanned.
 			} else if ft >= 0 {
