@@ -131,22 +131,6 @@ func hasCharCall(n string) bool {
 	}
 }
 
-func asciiEqualFold(s, lower string) bool {
-	if len(s) != len(lower) {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c >= 'A' && c <= 'Z' {
-			c += 'a' - 'A'
-		}
-		if c != lower[i] {
-			return false
-		}
-	}
-	return true
-}
-
 // joinLiterals appends to dst the view of s with its literal joints
 // removed ('UNI'||'ON' → 'UNION', CHAR(83)+CHAR(69) → 'SE') and records
 // the joints in j. It is one pass over s, without backtracking.

@@ -67,15 +67,7 @@ func detectSSRF(e *emitter, v *value) {
 // nameHasScheme reports whether a parameter name holds the scheme word
 // (ldap_url, ldapServer, sftp-host), in any case.
 func nameHasScheme(name, scheme string) bool {
-	if len(name) < len(scheme) || len(name) > 40 {
-		return false
-	}
-	for i := 0; i+len(scheme) <= len(name); i++ {
-		if strings.EqualFold(name[i:i+len(scheme)], scheme) {
-			return true
-		}
-	}
-	return false
+	return len(name) <= 40 && containsFold(name, scheme)
 }
 
 // detectSSRFLiterals flags a metadata address anywhere in the value.

@@ -429,26 +429,6 @@ func siteHost(h string) string {
 	return h
 }
 
-// hasPrefixFold: s starts with prefix, ASCII letters in any case.
-func hasPrefixFold(s, prefix string) bool {
-	if len(s) < len(prefix) {
-		return false
-	}
-	for i := 0; i < len(prefix); i++ {
-		c, p := s[i], prefix[i]
-		if c >= 'A' && c <= 'Z' {
-			c |= 0x20
-		}
-		if p >= 'A' && p <= 'Z' {
-			p |= 0x20
-		}
-		if c != p {
-			return false
-		}
-	}
-	return true
-}
-
 // siteValue runs siteLookalike on a query or body value that may be a URL
 // (a cheap test of its first byte, inlined at the callers).
 func (w *walker) siteValue(t target, name, v string) {

@@ -594,3 +594,40 @@ func overlongLen(c byte) int {
 	}
 	return 0
 }
+
+// asciiEqualFold: s and t are equal with ASCII letters in any case (no
+// Unicode folding: names and schemes are ASCII, and a Kelvin sign is not a
+// K to a URL parser).
+func asciiEqualFold(s, t string) bool {
+	if len(s) != len(t) {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c, d := s[i], t[i]
+		if c >= 'A' && c <= 'Z' {
+			c |= 0x20
+		}
+		if d >= 'A' && d <= 'Z' {
+			d |= 0x20
+		}
+		if c != d {
+			return false
+		}
+	}
+	return true
+}
+
+// hasPrefixFold: s starts with prefix, ASCII letters in any case.
+func hasPrefixFold(s, prefix string) bool {
+	return len(s) >= len(prefix) && asciiEqualFold(s[:len(prefix)], prefix)
+}
+
+// containsFold: s contains sub, ASCII letters in any case.
+func containsFold(s, sub string) bool {
+	for i := 0; i+len(sub) <= len(s); i++ {
+		if asciiEqualFold(s[i:i+len(sub)], sub) {
+			return true
+		}
+	}
+	return false
+}
