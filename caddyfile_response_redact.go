@@ -5,6 +5,7 @@ import (
 
 	"github.com/dustin/go-humanize"
 
+	"github.com/caddyserver/caddy/v2"
 	"github.com/caddyserver/caddy/v2/caddyconfig/caddyfile"
 
 	"github.com/gatehouse-dev/caddy-gatehouse/redact"
@@ -30,6 +31,7 @@ import (
 //	    statuses <code|class...>
 //	    max_size <size>
 //	    on_limit fail|pass
+//	    flush_delay <duration>|off
 //
 //	    # 5xx error pages
 //	    error_pages detect|replace|off
@@ -216,6 +218,22 @@ func (h *ResponseRedact) UnmarshalCaddyfile(d *caddyfile.Dispenser) error {
 				return err
 			}
 			h.ErrorPageMaxSize = n
+		case "flush_delay":
+			if !d.NextArg() {
+				return d.ArgErr()
+			}
+			if v := d.Val(); v == "off" || v == "0" {
+				h.FlushDelay = -1 // every flush passes at once
+			} else {
+				dur, err := caddy.ParseDuration(v)
+				if err != nil || dur <= 0 {
+					return d.Errf("flush_delay must be a positive duration or off, not %q", v)
+				}
+				h.FlushDelay = caddy.Duration(dur)
+			}
+			if d.NextArg() {
+				return d.ArgErr()
+			}
 		case "remove_headers":
 			if err := appendArgs(d, &h.headerPolicy().Remove); err != nil {
 				return err

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"sync/atomic"
+	"time"
 
 	"go.uber.org/zap"
 
@@ -19,6 +20,7 @@ import (
 const (
 	defaultRedactMaxSize      = 16 << 20
 	defaultErrorPageMaxSize   = 64 << 10
+	defaultFlushDelay         = 50 * time.Millisecond
 	onLimitFail               = "fail"
 	onLimitPass               = "pass"
 	errorPagesDetect          = "detect"
@@ -67,6 +69,19 @@ type ResponseRedact struct {
 	// detection; a longer 5xx body cannot be vetted and is replaced.
 	// Default: 64 KiB.
 	ErrorPageMaxSize int64 `json:"error_page_max_size,omitempty"`
+
+	// FlushDelay is how long a masked JSON document may be held, up to 64
+	// KiB, after the upstream first asks for a flush. reverse_proxy flushes
+	// after every read of a body of unknown length (the usual chunked
+	// response of an application server), and each flush would cost the
+	// client a chunk and a TCP segment: a document that ends within the
+	// delay goes out whole, with its Content-Length; one that does not
+	// starts streaming when the delay is up. Sequence types (NDJSON, JSON
+	// lines, json-seq), responses whose upstream asks for incremental
+	// delivery (`Incremental: ?1`), text bodies and a document past 64 KiB
+	// pass every flush on at once, and so does every response when
+	// FlushDelay is negative. Default: 50ms.
+	FlushDelay caddy.Duration `json:"flush_delay,omitempty"`
 
 	// ContentTypes limits masking to these media types: exact
 	// ("application/json"), "type/*" ("text/*") or a structured-syntax suffix
@@ -132,6 +147,7 @@ type ResponseRedact struct {
 	metrics    *redactMetrics
 	decisions  *decisionLog
 	logger     *zap.Logger
+	flushDelay time.Duration               // FlushDelay resolved; 0: flushes pass at once
 	lastKind   *atomic.Pointer[kindAnswer] // kindFor's last answer (a pointer: the module is copied by value)
 
 }
@@ -158,6 +174,12 @@ func (h *ResponseRedact) Provision(ctx caddy.Context) error {
 	}
 	if h.ErrorPageMaxSize == 0 {
 		h.ErrorPageMaxSize = defaultErrorPageMaxSize
+	}
+	switch {
+	case h.FlushDelay == 0:
+		h.flushDelay = defaultFlushDelay
+	case h.FlushDelay > 0:
+		h.flushDelay = time.Duration(h.FlushDelay)
 	}
 	if h.URLHeaders == "" {
 		h.URLHeaders = urlHeadersScan
@@ -253,7 +275,7 @@ func (h *ResponseRedact) ServeHTTP(w http.ResponseWriter, r *http.Request, next 
 		return h.serveMonitored(w, r, next)
 	}
 	rw := newRedactWriter(h, w, r)
-	defer rw.release()
+	defer rw.close()
 	defer restoreUpstreamHeaders(r.Header, upstreamHeaders(r.Header))
 	nextErr, aborted := h.serveNext(rw, r, next)
 	return rw.finish(nextErr, aborted)
@@ -269,7 +291,7 @@ func (h *ResponseRedact) serveNext(rw *redactWriter, r *http.Request, next caddy
 				err, aborted = nil, true
 				return
 			}
-			rw.release()
+			rw.close()
 			panic(rec)
 		}
 	}()

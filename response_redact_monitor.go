@@ -21,7 +21,7 @@ func (h *ResponseRedact) serveMonitored(w http.ResponseWriter, r *http.Request, 
 	shadow := newRedactWriter(h, sink, r)
 	shadow.monitor = true
 	tee := &monitorWriter{ResponseWriterWrapper: &caddyhttp.ResponseWriterWrapper{ResponseWriter: w}, shadow: shadow, sink: sink}
-	defer shadow.release()
+	defer shadow.close()
 	err := next.ServeHTTP(tee, r)
 	tee.finishShadow(err)
 	return err

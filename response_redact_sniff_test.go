@@ -90,7 +90,9 @@ func TestResponseRedactSniff(t *testing.T) {
 // TestResponseRedactSniffStreaming: a sniffed body is decided on its
 // first chunk and then streams (flushes reach the client before the end).
 func TestResponseRedactSniffStreaming(t *testing.T) {
-	h := newTestRedact(t, nil)
+	// Flushes pass at once (flush_delay off): what reaches the client at
+	// the first one is what the sniffing let through.
+	h := newTestRedact(t, func(h *ResponseRedact) { h.FlushDelay = -1 })
 	first := `[{"mail":"jane.roe@example.com","n":1},` + strings.Repeat(" ", 9000)
 	rec := &flushRecorder{ResponseRecorder: httptest.NewRecorder()}
 	r := newTestRequest(http.MethodGet, "/stream", rec)

@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 
 	"go.uber.org/zap"
 	"go.uber.org/zap/zapcore"
@@ -58,11 +59,23 @@ func (e downstreamError) Unwrap() error { return e.err }
 // become a clean 502. With a DecodingWriter, inspect, the Stream and
 // downstream run on the decoder's goroutine while the handler's goroutine
 // is blocked in Write; they never run concurrently with the handler.
+//
+// A JSON document is held whole up to coalesceMax, across the upstream's
+// flushes, for at most flush_delay after the first of them: a body that
+// ends by then goes out with its Content-Length in one piece. The timer
+// that sends a held body when the delay is up runs on its own goroutine;
+// mu serialises it with the handler's calls (Write, FlushError, finish,
+// close), which hold mu for their whole run.
 type redactWriter struct {
 	// Embedded by value: one allocation less per response.
 	caddyhttp.ResponseWriterWrapper
 	h   *ResponseRedact
 	req *http.Request
+
+	mu         sync.Mutex
+	coalesce   bool        // a JSON document: held across flushes (see above)
+	flushTimer *time.Timer // armed by the first flush held back
+	done       bool        // finished or released: the timer must not write
 
 	mode       writerMode
 	status     int
@@ -212,6 +225,11 @@ func (w *redactWriter) begin(hdr http.Header, ct string, kind redact.BodyKind, t
 		}
 		w.mode = modeMask
 		w.stream = w.h.redactor.NewStream(downstream{w}, kind)
+		// A sequence of documents (NDJSON, json-seq) is a stream, and so
+		// is a response whose upstream asks for incremental delivery:
+		// their flushes pass at once.
+		w.coalesce = kind == redact.KindJSON && w.h.flushDelay > 0 &&
+			!jsonSequenceType(ct) && !caddyhttp.IsIncremental(hdr)
 	}
 	if len(codings) > 0 {
 		w.dec = redact.NewDecodingWriter(inspector{w}, codings)
@@ -303,6 +321,8 @@ func (w *redactWriter) fail(err error, result string) {
 
 // Write takes a chunk of the upstream's body.
 func (w *redactWriter) Write(p []byte) (int, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
 	if w.mode == modeUndecided {
 		w.WriteHeader(http.StatusOK)
 	}
@@ -364,6 +384,8 @@ func (w *redactWriter) Flush() { _ = w.FlushError() }
 // FlushError is Flush for http.ResponseController. Without it, the
 // controller would unwrap us and flush the raw upstream header.
 func (w *redactWriter) FlushError() error {
+	w.mu.Lock()
+	defer w.mu.Unlock()
 	if w.mode == modeUndecided {
 		w.WriteHeader(http.StatusOK) // as net/http does on Flush
 	}
@@ -386,12 +408,57 @@ func (w *redactWriter) FlushError() error {
 			return err
 		}
 	}
+	if w.coalesce && !w.sentHeader {
+		// reverse_proxy flushes after every read of a body of unknown
+		// length; a document that ends soon goes out whole instead, and
+		// one that does not is sent when the delay is up.
+		if w.flushTimer == nil {
+			w.flushTimer = time.AfterFunc(w.h.flushDelay, w.flushHeld)
+		}
+		return nil
+	}
 	if err := w.flushOut(); err != nil {
 		w.stop(err)
 		return err
 	}
 	w.sendHeader()
 	return http.NewResponseController(w.ResponseWriter).Flush()
+}
+
+// flushHeld sends a held body's header and bytes so far, on the timer's
+// goroutine, when the upstream asked for a flush flush_delay ago and the
+// body has neither ended nor outgrown the hold since.
+func (w *redactWriter) flushHeld() {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.done || w.sentHeader || w.stopErr != nil || w.failErr != nil {
+		return
+	}
+	if err := w.flushOut(); err != nil {
+		w.stop(err)
+		return
+	}
+	w.sendHeader()
+	if err := http.NewResponseController(w.ResponseWriter).Flush(); err != nil {
+		w.stop(downstreamError{err})
+	}
+}
+
+// stopTimer keeps a pending flushHeld from writing (with mu held).
+func (w *redactWriter) stopTimer() {
+	w.done = true
+	if w.flushTimer != nil {
+		w.flushTimer.Stop()
+	}
+}
+
+// close releases the writer's resources once the handler is done with it
+// (deferred by ServeHTTP; safe after finish and more than once).
+func (w *redactWriter) close() {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.stopTimer()
+	w.release()
 }
 
 // inspect counts decoded bytes against the limits and feeds the engine.
@@ -461,11 +528,27 @@ func (w *redactWriter) sendHeader() {
 // more failures can still become a clean 502.
 const outBufSize = 8 << 10
 
+// coalesceMax is how much of a JSON document is held whole (see
+// redactWriter): enough for the usual API response, and bounded, since
+// each response in flight may hold that much.
+const coalesceMax = 64 << 10
+
 // writeDownstream queues masked (or past-limit) bytes for the client.
 func (w *redactWriter) writeDownstream(p []byte) (int, error) {
 	if len(w.out)+len(p) <= outBufSize {
 		if w.out == nil {
 			w.out = getOutBuf()
+		}
+		w.out = append(w.out, p...)
+		return len(p), nil
+	}
+	if w.coalesce && !w.sentHeader && len(w.out)+len(p) <= coalesceMax {
+		if cap(w.out) < coalesceMax {
+			held := w.out
+			w.out = append(getBigOutBuf(), held...)
+			if held != nil {
+				putOutBuf(held)
+			}
 		}
 		w.out = append(w.out, p...)
 		return len(p), nil
@@ -524,15 +607,23 @@ func (w *redactWriter) release() {
 // outBufs recycles the output buffers: one per masked response would
 // otherwise be the largest allocation of a small response. Arrays, not
 // slices, so that Put does not allocate a slice header.
-var outBufs = sync.Pool{New: func() any { return new([outBufSize]byte) }}
+var (
+	outBufs    = sync.Pool{New: func() any { return new([outBufSize]byte) }}
+	bigOutBufs = sync.Pool{New: func() any { return new([coalesceMax]byte) }}
+)
 
 func getOutBuf() []byte { return outBufs.Get().(*[outBufSize]byte)[:0] }
 
+func getBigOutBuf() []byte { return bigOutBufs.Get().(*[coalesceMax]byte)[:0] }
+
 func putOutBuf(b []byte) {
-	if cap(b) != outBufSize {
-		return // not one of ours
+	switch cap(b) {
+	case outBufSize:
+		outBufs.Put((*[outBufSize]byte)(b[:outBufSize]))
+	case coalesceMax:
+		bigOutBufs.Put((*[coalesceMax]byte)(b[:coalesceMax]))
 	}
-	outBufs.Put((*[outBufSize]byte)(b[:outBufSize]))
+	// (anything else is not one of ours)
 }
 
 // parseContentLength reads a Content-Length value; "" is not one.
@@ -560,6 +651,9 @@ func (w *redactWriter) contentLength(n int) []string {
 // aborted means the upstream panicked with http.ErrAbortHandler after we
 // refused its body.
 func (w *redactWriter) finish(nextErr error, aborted bool) error {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.stopTimer()
 	switch w.mode {
 	case modeUndecided:
 		// Nothing was written: net/http (or Caddy's error handling, if
@@ -872,3 +966,14 @@ var (
 	_ http.Flusher        = (*redactWriter)(nil)
 	_ io.ReaderFrom       = (*redactWriter)(nil)
 )
+
+// jsonSequenceType: ct is a media type of JSON texts one after another
+// (NDJSON, JSON lines, RFC 7464 json-seq), which clients read as they come.
+func jsonSequenceType(ct string) bool {
+	_, sub, _ := strings.Cut(mediaType(ct), "/")
+	switch sub {
+	case "x-ndjson", "ndjson", "jsonl", "x-jsonlines", "json-seq":
+		return true
+	}
+	return false
+}
