@@ -163,6 +163,7 @@ func TestFlushPassesAtOnce(t *testing.T) {
 		{"json-seq", "application/json-seq", nil, 0},
 		{"incremental", "application/json", http.Header{"Incremental": {"?1"}}, 0},
 		{"text", "text/plain", nil, 0},
+		{"trailers", "application/json", http.Header{"Trailer": {"X-Checksum"}}, 0},
 		{"flush_delay off", "application/json", nil, -1},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -227,9 +227,11 @@ func (w *redactWriter) begin(hdr http.Header, ct string, kind redact.BodyKind, t
 		w.stream = w.h.redactor.NewStream(downstream{w}, kind)
 		// A sequence of documents (NDJSON, json-seq) is a stream, and so
 		// is a response whose upstream asks for incremental delivery:
-		// their flushes pass at once.
+		// their flushes pass at once. So do those of a response with
+		// trailers, whose values the upstream adds to the header map
+		// after the body, when the timer could be sending the header.
 		w.coalesce = kind == redact.KindJSON && w.h.flushDelay > 0 &&
-			!jsonSequenceType(ct) && !caddyhttp.IsIncremental(hdr)
+			!jsonSequenceType(ct) && !caddyhttp.IsIncremental(hdr) && hdr["Trailer"] == nil
 	}
 	if len(codings) > 0 {
 		w.dec = redact.NewDecodingWriter(inspector{w}, codings)
