@@ -47,6 +47,9 @@ func (b *liveRedactBackend) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case "/api/sse":
 		b.serveSSE(w)
 		return
+	case "/api/chunked", "/api/watch":
+		b.serveChunkedJSON(w, r.URL.Path == "/api/watch")
+		return
 	case "/api/status":
 		code, _ := strconv.Atoi(q.Get("code"))
 		w.Header().Set("Content-Type", "application/json")
@@ -112,6 +115,26 @@ func (b *liveRedactBackend) serveSSE(w http.ResponseWriter) {
 			return // the test reports the missing event
 		}
 	}
+}
+
+// serveChunkedJSON answers a JSON array as an application server does:
+// chunked (no Content-Length), flushed after each half. For a watch, the
+// second half waits until the test has read the first (or 5 s).
+func (b *liveRedactBackend) serveChunkedJSON(w http.ResponseWriter, watch bool) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(http.StatusOK)
+	rc := http.NewResponseController(w)
+	fmt.Fprintf(w, `[{"n":1,"email":"%s","card":"%s"}`, plantedSecrets[5], plantedSecrets[0])
+	_ = rc.Flush()
+	if watch {
+		select {
+		case <-b.sseAck:
+		case <-time.After(5 * time.Second):
+			return // the test reports the missing record
+		}
+	}
+	fmt.Fprintf(w, `,{"n":2,"pad":"%s"}]`, strings.Repeat("x", 20000))
+	_ = rc.Flush()
 }
 
 const liveRedactMaxSize = 128 << 10
@@ -372,5 +395,53 @@ func TestResponseRedactLiveSSE(t *testing.T) {
 				backend.sseAck <- struct{}{}
 			}
 		})
+	}
+}
+
+// TestResponseRedactLiveChunkedJSON: a chunked JSON answer that ends at
+// once reaches the client whole, masked, with its Content-Length; one whose
+// backend pauses after the first record delivers that record (masked) while
+// the backend waits, once flush_delay is up.
+func TestResponseRedactLiveChunkedJSON(t *testing.T) {
+	backend, client := startLiveRedact(t)
+	resp, err := client.Get("http://localhost:9080/plain/api/chunked")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, err := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if resp.ContentLength != int64(len(body)) || len(resp.TransferEncoding) > 0 {
+		t.Errorf("Content-Length %d, Transfer-Encoding %v for a %d-byte body", resp.ContentLength, resp.TransferEncoding, len(body))
+	}
+	if leaked := leakedSecrets(body); len(leaked) > 0 || !bytes.HasSuffix(body, []byte("]")) {
+		t.Errorf("leaked %q, or not whole (%d bytes)", leaked, len(body))
+	}
+
+	resp, err = client.Get("http://localhost:9080/plain/api/watch")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	first := make([]byte, 0, 512)
+	deadline := time.AfterFunc(4*time.Second, func() { resp.Body.Close() })
+	for !bytes.Contains(first, []byte(`"n":1`)) || !bytes.Contains(first, []byte("}")) {
+		buf := make([]byte, 512)
+		n, err := resp.Body.Read(buf)
+		first = append(first, buf[:n]...)
+		if err != nil {
+			t.Fatalf("first record not delivered while the backend waited: %v (have %q)", err, first)
+		}
+	}
+	deadline.Stop()
+	if leaked := leakedSecrets(first); len(leaked) > 0 {
+		t.Errorf("first record leaked %q", leaked)
+	}
+	backend.sseAck <- struct{}{}
+	rest, err := io.ReadAll(resp.Body)
+	if err != nil || !bytes.HasSuffix(rest, []byte("]")) {
+		t.Errorf("rest of the watch: %v (%d bytes)", err, len(rest))
 	}
 }
