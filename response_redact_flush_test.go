@@ -2,6 +2,7 @@ package gatehouse
 
 import (
 	"fmt"
+	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
@@ -206,5 +207,46 @@ func TestFlushDelayPastHold(t *testing.T) {
 	}
 	if strings.Contains(body, "@example.com") || !strings.Contains(body, `"id":1999`) || !strings.HasSuffix(body, "]") {
 		t.Errorf("body not whole or not masked (%d bytes)", len(body))
+	}
+}
+
+// TestFlushTimerInterleaving: however the upstream splits and flushes a
+// body, and whenever the flush timer fires between its writes, the client
+// gets the same masked bytes as from one write.
+func TestFlushTimerInterleaving(t *testing.T) {
+	head, tail := flushBody(1200) // ~90 KB: held, then past the hold
+	body := head + tail
+	serve := func(h *ResponseRedact, parts []string, pause func(int)) string {
+		client := newLockedRecorder()
+		r := newTestRequest(http.MethodGet, "/orders", client)
+		if err := h.ServeHTTP(client, r, chunkedUpstream("application/json", nil, parts, pause)); err != nil {
+			t.Fatal(err)
+		}
+		got, _ := client.seen()
+		return got
+	}
+	want := serve(newTestRedact(t, nil), []string{body}, nil)
+	if strings.Contains(want, "@example.com") {
+		t.Fatal("reference not masked")
+	}
+	rng := rand.New(rand.NewPCG(1, 2))
+	for _, delay := range []time.Duration{time.Microsecond, 200 * time.Microsecond, 50 * time.Millisecond} {
+		h := newTestRedact(t, nil)
+		h.flushDelay = delay
+		for range 20 {
+			var parts []string
+			for rest := body; rest != ""; {
+				n := min(len(rest), 1+rng.IntN(20000))
+				parts, rest = append(parts, rest[:n]), rest[n:]
+			}
+			pause := func(int) {
+				if rng.IntN(3) == 0 {
+					time.Sleep(time.Duration(rng.IntN(300)) * time.Microsecond)
+				}
+			}
+			if got := serve(h, parts, pause); got != want {
+				t.Fatalf("delay %v, %d parts: output differs (%d bytes, want %d)", delay, len(parts), len(got), len(want))
+			}
+		}
 	}
 }
