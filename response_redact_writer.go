@@ -972,6 +972,9 @@ var (
 // jsonSequenceType: ct is a media type of JSON texts one after another
 // (NDJSON, JSON lines, RFC 7464 json-seq), which clients read as they come.
 func jsonSequenceType(ct string) bool {
+	if ct == "application/json" || strings.HasPrefix(ct, "application/json;") {
+		return false // the commonest answer, without parsing
+	}
 	_, sub, _ := strings.Cut(mediaType(ct), "/")
 	switch sub {
 	case "x-ndjson", "ndjson", "jsonl", "x-jsonlines", "json-seq":
