@@ -3,6 +3,7 @@ package gatehouse
 import (
 	"bufio"
 	"bytes"
+	"compress/gzip"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -399,49 +400,81 @@ func TestResponseRedactLiveSSE(t *testing.T) {
 }
 
 // TestResponseRedactLiveChunkedJSON: a chunked JSON answer that ends at
-// once reaches the client whole, masked, with its Content-Length; one whose
-// backend pauses after the first record delivers that record (masked) while
-// the backend waits, once flush_delay is up.
+// once reaches the client whole, masked, with its Content-Length (or
+// compressed whole behind encode); one whose backend pauses after the
+// first record delivers that record (masked) while the backend waits, once
+// flush_delay is up.
 func TestResponseRedactLiveChunkedJSON(t *testing.T) {
 	backend, client := startLiveRedact(t)
-	resp, err := client.Get("http://localhost:9080/plain/api/chunked")
-	if err != nil {
-		t.Fatal(err)
-	}
-	body, err := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if resp.ContentLength != int64(len(body)) || len(resp.TransferEncoding) > 0 {
-		t.Errorf("Content-Length %d, Transfer-Encoding %v for a %d-byte body", resp.ContentLength, resp.TransferEncoding, len(body))
-	}
-	if leaked := leakedSecrets(body); len(leaked) > 0 || !bytes.HasSuffix(body, []byte("]")) {
-		t.Errorf("leaked %q, or not whole (%d bytes)", leaked, len(body))
-	}
+	for _, front := range []string{"plain", "encoded"} {
+		t.Run(front, func(t *testing.T) {
+			get := func(path string) *http.Response {
+				req, _ := http.NewRequest(http.MethodGet, "http://localhost:9080/"+front+path, nil)
+				if front == "encoded" {
+					req.Header.Set("Accept-Encoding", "gzip")
+				}
+				resp, err := client.Do(req)
+				if err != nil {
+					t.Fatal(err)
+				}
+				return resp
+			}
+			// body reads resp's body, decompressed behind encode (which
+			// leaves a stream whose first piece is under its
+			// minimum_length uncompressed, as without response_redact).
+			body := func(resp *http.Response) io.Reader {
+				switch ce := resp.Header.Get("Content-Encoding"); ce {
+				case "":
+					return resp.Body
+				case "gzip":
+				default:
+					t.Fatalf("Content-Encoding %q", ce)
+				}
+				zr, err := gzip.NewReader(resp.Body)
+				if err != nil {
+					t.Fatal(err)
+				}
+				return zr
+			}
 
-	resp, err = client.Get("http://localhost:9080/plain/api/watch")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	first := make([]byte, 0, 512)
-	deadline := time.AfterFunc(4*time.Second, func() { resp.Body.Close() })
-	for !bytes.Contains(first, []byte(`"n":1`)) || !bytes.Contains(first, []byte("}")) {
-		buf := make([]byte, 512)
-		n, err := resp.Body.Read(buf)
-		first = append(first, buf[:n]...)
-		if err != nil {
-			t.Fatalf("first record not delivered while the backend waited: %v (have %q)", err, first)
-		}
-	}
-	deadline.Stop()
-	if leaked := leakedSecrets(first); len(leaked) > 0 {
-		t.Errorf("first record leaked %q", leaked)
-	}
-	backend.sseAck <- struct{}{}
-	rest, err := io.ReadAll(resp.Body)
-	if err != nil || !bytes.HasSuffix(rest, []byte("]")) {
-		t.Errorf("rest of the watch: %v (%d bytes)", err, len(rest))
+			resp := get("/api/chunked")
+			if front == "encoded" && resp.Header.Get("Content-Encoding") != "gzip" {
+				t.Errorf("a whole 20 KB document behind encode is not compressed")
+			}
+			b, err := io.ReadAll(body(resp))
+			resp.Body.Close()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if front == "plain" && (resp.ContentLength != int64(len(b)) || len(resp.TransferEncoding) > 0) {
+				t.Errorf("Content-Length %d, Transfer-Encoding %v for a %d-byte body", resp.ContentLength, resp.TransferEncoding, len(b))
+			}
+			if leaked := leakedSecrets(b); len(leaked) > 0 || !bytes.HasSuffix(b, []byte("]")) {
+				t.Errorf("leaked %q, or not whole (%d bytes)", leaked, len(b))
+			}
+
+			resp = get("/api/watch")
+			defer resp.Body.Close()
+			deadline := time.AfterFunc(4*time.Second, func() { resp.Body.Close() })
+			r := body(resp)
+			var first []byte
+			for !bytes.Contains(first, []byte(`"n":1`)) || !bytes.Contains(first, []byte("}")) {
+				buf := make([]byte, 512)
+				n, err := r.Read(buf)
+				first = append(first, buf[:n]...)
+				if err != nil {
+					t.Fatalf("first record not delivered while the backend waited: %v (have %q)", err, first)
+				}
+			}
+			deadline.Stop()
+			if leaked := leakedSecrets(first); len(leaked) > 0 {
+				t.Errorf("first record leaked %q", leaked)
+			}
+			backend.sseAck <- struct{}{}
+			rest, err := io.ReadAll(r)
+			if err != nil || !bytes.HasSuffix(rest, []byte("]")) {
+				t.Errorf("rest of the watch: %v (%d bytes)", err, len(rest))
+			}
+		})
 	}
 }
