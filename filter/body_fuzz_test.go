@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"math/bits"
 	"slices"
 	"strings"
 	"testing"
@@ -75,7 +76,10 @@ func FuzzXMLBody(f *testing.F) {
 // walks without error and yields the same names and strings, and a document
 // the walker accepts is one encoding/json can stream-decode.
 func FuzzJSONBody(f *testing.F) {
-	for _, s := range []string{`{"a":{"b":[1,{"c":"x"}]},"d":true}`, `{"q":"\u0045\ud83d\ude00\ud800"}`, `[1.5e10,-0,null,false]`, `{"a":1} {"b":2}`, `{"a":`, `"\x"`, `01`, `{"$where":"1"}`, `1E700`} {
+	for _, s := range []string{`{"a":{"b":[1,{"c":"x"}]},"d":true}`, `{"q":"\u0045\ud83d\ude00\ud800"}`, `[1.5e10,-0,null,false]`, `{"a":1} {"b":2}`, `{"a":`, `"\x"`, `01`, `{"$where":"1"}`, `1E700`,
+		// Strings long enough for the eight-byte scan, with the quote,
+		// escape or control byte in each lane.
+		`{"abcdefghijklmno\"pq":"0123456789abcdef\\x","k":"abcdefghi\u00e9jklmnopq"}`, "[\"abcdefgh\x01ijk\"]", `["abcdefg","abcdefgh","abcdefghi"]`} {
 		f.Add([]byte(s))
 	}
 	e := fuzzEngine(f)
@@ -179,4 +183,34 @@ func FuzzSplitSFStrings(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestStrStops: the lowest lane strStops flags is the first quote,
+// backslash or control byte of the word, wherever it sits and whatever
+// bytes (high ones, neighbours of the stops) come before it.
+func TestStrStops(t *testing.T) {
+	fill := []byte{'a', ' ', '!', '#', '[', ']', 0x7f, 0x80, 0xff, 0x21, 0x5b, 0x5d}
+	stops := []byte{'"', '\\', 0x00, 0x01, 0x0a, 0x1f}
+	for _, f := range fill {
+		var w [8]byte
+		for i := range w {
+			w[i] = f
+		}
+		if m := strStops(load64(string(w[:]), 0)); m != 0 {
+			t.Errorf("% x: flagged %#x, no stop in it", w, m)
+		}
+		for pos := range 8 {
+			for _, stop := range stops {
+				v := w
+				v[pos] = stop
+				if pos < 7 {
+					v[7] = '"' // a later stop must not move the first
+				}
+				m := strStops(load64(string(v[:]), 0))
+				if got := bits.TrailingZeros64(m) >> 3; m == 0 || got != pos {
+					t.Errorf("% x: first stop at %d, flagged lane %d", v, pos, got)
+				}
+			}
+		}
+	}
 }

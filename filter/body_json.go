@@ -3,6 +3,7 @@ package filter
 import (
 	"errors"
 	"fmt"
+	"math/bits"
 	"strings"
 	"unicode/utf16"
 	"unicode/utf8"
@@ -273,7 +274,16 @@ func (p *jsonParser) needDigits() error {
 // str reads a string at p.i (which is '"'), decoding escapes.
 func (p *jsonParser) str() (string, error) {
 	start := p.i + 1
-	for j := start; j < len(p.s); j++ {
+	j := start
+	// Eight bytes at a time up to the first quote, backslash or control
+	// byte (strStops), then byte by byte from there.
+	for ; j+8 <= len(p.s); j += 8 {
+		if m := strStops(load64(p.s, j)); m != 0 {
+			j += bits.TrailingZeros64(m) >> 3
+			break
+		}
+	}
+	for ; j < len(p.s); j++ {
 		switch c := p.s[j]; {
 		case c == '"':
 			p.i = j + 1
@@ -286,6 +296,25 @@ func (p *jsonParser) str() (string, error) {
 		}
 	}
 	return "", errJSONEOF
+}
+
+// strStops flags, in the high bit of each byte lane of v (eight string
+// bytes, the first in the low lane), the quotes, backslashes and control
+// bytes: the lowest flagged lane is exact (lanes above it may be flagged
+// falsely by a borrow), which is all str uses.
+func strStops(v uint64) uint64 {
+	const lsb, msb = 0x0101010101010101, 0x8080808080808080
+	q := v ^ '"'*lsb
+	bs := v ^ '\\'*lsb
+	return ((q-lsb)&^q | (bs-lsb)&^bs | (v-0x20*lsb)&^v) & msb
+}
+
+// load64 reads s[i:i+8] as a little-endian word (one load, as the
+// compiler combines the bytes).
+func load64(s string, i int) uint64 {
+	s = s[i : i+8]
+	return uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
+		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
 }
 
 // strEscaped continues str from the first backslash at j.
