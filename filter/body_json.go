@@ -40,7 +40,9 @@ type jsonVisit func(isKey bool, path []byte, name, value string) bool
 // errJSONDepth past maxDepth nested containers, errJSONStop when visit
 // asked to stop, or a *jsonSyntaxError.
 func walkJSON(s string, maxDepth int, visit jsonVisit) error {
-	p := jsonParser{s: s, maxDepth: maxDepth, visit: visit}
+	// Room for the usual paths from the start: growing from nothing was
+	// two or three allocations per body.
+	p := jsonParser{s: s, maxDepth: maxDepth, visit: visit, path: make([]byte, 0, 64)}
 	for {
 		p.ws()
 		if p.i >= len(p.s) {
@@ -454,12 +456,12 @@ func (w *walker) json(s string, truncated bool) {
 	if bc.ops > graphqlMaxBatch || bc.same > graphqlMaxSameBatch {
 		w.add(Match{Rule: ruleTable[rGraphQLAbuse].ID, Category: ruleTable[rGraphQLAbuse].Category, Score: ScoreCritical, Location: "body", Fragment: fmt.Sprintf("%d GraphQL operations in one batch, %d of one document", bc.ops, bc.same)})
 	}
-	var se *jsonSyntaxError
+	_, syntax := err.(*jsonSyntaxError) // never wrapped (walkJSON)
 	switch {
 	case err == nil, err == errJSONStop, err == errJSONEOF && truncated:
 	case err == errJSONDepth:
 		w.add(Match{Rule: "protocol-json-depth", Category: CatProtocol, Score: ScoreCritical, Block: true, Location: "body", Fragment: fmt.Sprintf("deeper than %d levels", w.e.cfg.MaxJSONDepth)})
-	case errors.As(err, &se), err == errJSONEOF:
+	case syntax, err == errJSONEOF:
 		// Not JSON after all: a lenient backend may still read it, so
 		// inspect it whole.
 		w.malformed("json", err)
