@@ -94,7 +94,7 @@ type redactWriter struct {
 	passing     bool // past max_size with on_limit pass
 	hold        []byte
 	holdFull    bool
-	out         []byte // masked output not yet written on (≤ outBufSize)
+	out         []byte // masked output not yet written on (≤ outBufSize, or coalesceMax while held)
 	// declaredLen is the upstream's Content-Length value, removed from the
 	// header (stripRepresentationHeaders) until the masked length is known.
 	declaredLen []string
