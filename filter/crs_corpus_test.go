@@ -1,8 +1,7 @@
 package filter
 
 import (
-	"bytes"
-	"encoding/base64"
+	"bufio"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -11,15 +10,24 @@ import (
 	"strings"
 	"testing"
 
-	"go.yaml.in/yaml/v3"
+	"github.com/gatehouse-dev/caddy-gatehouse/internal/crscorpus"
 )
 
 // The CRS regression replay: every stage of the OWASP CRS regression tests
 // (go-ftw YAML) of the request rule files is rebuilt as the raw request
-// go-ftw sends and run through Engine.Inspect at default settings. A stage
-// whose output expects rule ids is an attack (or anomaly) the filter should
-// block; a stage that only lists ids that must not fire is a benign
-// look-alike that must pass.
+// go-ftw sends and run through Engine.Inspect at default settings.
+//
+// A CRS test only says whether its own rule fires, so what a stage is comes
+// from the whole rule set's verdict on it, recorded in
+// testdata/crs-verdicts.tsv by scripts/crs-oracle: the lowest paranoia level
+// at which CRS blocks the request. A stage CRS blocks at level 1 is an attack
+// a default setting must block, whichever rule's test file it comes from (a
+// negative stage of one rule is often an attack its siblings block); level 2
+// is what paranoia 2 adds; levels 3 and 4 are heuristics (character counts,
+// bare keywords) no default setting in front of an API should block on. A
+// negative stage (no_expect_ids) that CRS never blocks is a benign
+// look-alike that must pass. A stage that expects a rule CRS never scores up
+// to its threshold (a notice, a warning on its own) is counted apart.
 //
 //	GATEHOUSE_CRS=/path/to/crs-regression go test -run TestCRSReplay -v ./filter/
 //
@@ -31,39 +39,6 @@ import (
 // copy next to the repository).
 func crsDir(t testing.TB) string {
 	return sharedCorpusDir(t, "GATEHOUSE_CRS", "crs-regression", filepath.Join("tests", "regression", "tests"))
-}
-
-// crsFile is one go-ftw test file.
-type crsFile struct {
-	RuleID int `yaml:"rule_id"`
-	Tests  []struct {
-		TestID any       `yaml:"test_id"`
-		Desc   string    `yaml:"desc"`
-		Stages []crsStep `yaml:"stages"`
-	} `yaml:"tests"`
-}
-
-type crsStep struct {
-	Input struct {
-		Method         *string           `yaml:"method"`
-		URI            *string           `yaml:"uri"`
-		Version        *string           `yaml:"version"`
-		Headers        map[string]string `yaml:"headers"`
-		Data           string            `yaml:"data"`
-		EncodedRequest string            `yaml:"encoded_request"`
-		Autocomplete   *bool             `yaml:"autocomplete_headers"`
-	} `yaml:"input"`
-	Output struct {
-		Status      any  `yaml:"status"`
-		ExpectError bool `yaml:"expect_error"`
-		Log         struct {
-			ExpectIDs   []int `yaml:"expect_ids"`
-			NoExpectIDs []int `yaml:"no_expect_ids"`
-		} `yaml:"log"`
-		// Older go-ftw spellings.
-		LogContains   string `yaml:"log_contains"`
-		NoLogContains string `yaml:"no_log_contains"`
-	} `yaml:"output"`
 }
 
 // crsFamily names the rule family of a CRS rule id, by its file's range.
@@ -108,68 +83,32 @@ var crsAttackFamilies = map[string]bool{
 	"934 generic": true, "941 XSS": true, "942 SQLi": true, "943 session fixation": true, "944 Java": true,
 }
 
-// crsParanoia is the paranoia level CRS v4 tags its rules with, for the
-// rules of the attack families above level 1 (every other rule is level 1).
-// A rule's level is CRS's own verdict on how often it fires on benign
-// traffic: positives of a level-1 rule are the attacks a default setting
-// must block; level-2 ones are what paranoia 2 adds; level 3 and 4 are
-// heuristics (character counts, bare keywords, Base64 of class names) that
-// no default setting of a gateway in front of an API should block on.
-var crsParanoia = map[int]int{
-	913101: 2, 913102: 2,
-	931130: 2, 931131: 2,
-	932200: 2, 932205: 2, 932206: 2, 932207: 2, 932210: 2, 932220: 2, 932231: 2, 932236: 2, 932239: 2,
-	932240: 2, 932300: 2, 932310: 2, 932320: 2, 932371: 2,
-	932190: 3, 932232: 3, 932237: 3, 932238: 3, 932301: 3, 932311: 3, 932321: 3, 932331: 3,
-	933151: 2,
-	933111: 3, 933131: 3, 933152: 3, 933153: 3, 933161: 3, 933190: 3, 933211: 3,
-	934101: 2, 934120: 2,
-	941101: 2, 941120: 2, 941150: 2, 941181: 2, 941320: 2, 941330: 2, 941340: 2, 941380: 2,
-	942101: 2, 942120: 2, 942130: 2, 942131: 2, 942150: 2, 942152: 2, 942180: 2, 942200: 2, 942210: 2,
-	942260: 2, 942300: 2, 942310: 2, 942321: 2, 942330: 2, 942340: 2, 942361: 2, 942362: 2, 942370: 2,
-	942380: 2, 942390: 2, 942400: 2, 942410: 2, 942430: 2, 942440: 2, 942450: 2, 942470: 2, 942480: 2,
-	942510: 2, 942511: 2, 942520: 2, 942521: 2, 942522: 2, 942530: 2,
-	942251: 3, 942420: 3, 942431: 3, 942460: 3, 942490: 3,
-	942421: 4, 942432: 4,
-	944151: 2, 944200: 2, 944210: 2, 944240: 2, 944250: 2, 944260: 2,
-	944300: 3, 944310: 3, 944320: 3,
-	944152: 4,
-}
-
-// rawFTWRequest renders a stage's input as the bytes go-ftw writes.
-func rawFTWRequest(s *crsStep) ([]byte, error) {
-	in := &s.Input
-	if in.EncodedRequest != "" {
-		return base64.StdEncoding.DecodeString(strings.ReplaceAll(in.EncodedRequest, "\n", ""))
+// crsVerdicts reads testdata/crs-verdicts.tsv: stage id -> the lowest CRS
+// paranoia level that blocks it (0: none).
+func crsVerdicts(t testing.TB) map[string]int {
+	f, err := os.Open(filepath.Join("testdata", "crs-verdicts.tsv"))
+	if err != nil {
+		t.Fatal(err)
 	}
-	method, uri, version := "GET", "/", "HTTP/1.1"
-	if in.Method != nil {
-		method = *in.Method
+	defer f.Close()
+	out := map[string]int{}
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		line := sc.Text()
+		if strings.HasPrefix(line, "#") {
+			continue
+		}
+		id, lv, ok := strings.Cut(line, "\t")
+		n, err := strconv.Atoi(lv)
+		if !ok || err != nil {
+			t.Fatalf("crs-verdicts.tsv: bad line %q", line)
+		}
+		out[id] = n
 	}
-	if in.URI != nil {
-		uri = *in.URI
+	if err := sc.Err(); err != nil {
+		t.Fatal(err)
 	}
-	if in.Version != nil {
-		version = *in.Version
-	}
-	var b bytes.Buffer
-	fmt.Fprintf(&b, "%s %s %s\r\n", method, uri, version)
-	names := make([]string, 0, len(in.Headers))
-	for k := range in.Headers {
-		names = append(names, k)
-	}
-	sort.Strings(names)
-	hasCL := false
-	for _, k := range names {
-		fmt.Fprintf(&b, "%s: %s\r\n", k, in.Headers[k])
-		hasCL = hasCL || strings.EqualFold(k, "Content-Length")
-	}
-	if (in.Autocomplete == nil || *in.Autocomplete) && !hasCL && in.Data != "" {
-		fmt.Fprintf(&b, "Content-Length: %d\r\n", len(in.Data))
-	}
-	b.WriteString("\r\n")
-	b.WriteString(in.Data)
-	return b.Bytes(), nil
+	return out
 }
 
 // missShape drops the header lines every test sends alike, so that a logged
@@ -194,9 +133,30 @@ func missShape(raw []byte) string {
 
 // crsStats counts one family.
 type crsStats struct {
-	pos, posBlocked, neg, negBlocked, skipped int
-	// byPL counts positives by the rule's paranoia level: [level][total, blocked].
+	// byPL counts the stages CRS blocks, by the lowest paranoia level that
+	// blocks them: [level][total, blocked].
 	byPL [5][2]int
+	// benign counts negative stages CRS never blocks; quiet counts stages
+	// that expect a rule CRS never scores up to its threshold: [total, blocked].
+	benign, quiet [2]int
+}
+
+func (s *crsStats) add(o *crsStats) {
+	for l := range s.byPL {
+		s.byPL[l][0] += o.byPL[l][0]
+		s.byPL[l][1] += o.byPL[l][1]
+	}
+	for i := range 2 {
+		s.benign[i] += o.benign[i]
+		s.quiet[i] += o.quiet[i]
+	}
+}
+
+func count(c *[2]int, blocked bool) {
+	c[0]++
+	if blocked {
+		c[1]++
+	}
 }
 
 func pct(n, d int) float64 {
@@ -206,86 +166,69 @@ func pct(n, d int) float64 {
 	return 100 * float64(n) / float64(d)
 }
 
-// replayCRS replays every request rule file through eng.
+// replayCRS replays every request stage through eng and sorts it by CRS's
+// verdict.
 func replayCRS(t testing.TB, eng *Engine, dir string, logMisses bool) map[string]*crsStats {
-	files, err := filepath.Glob(filepath.Join(dir, "REQUEST-9*", "*.yaml"))
-	if err != nil || len(files) == 0 {
-		t.Fatalf("no test files under %s: %v", dir, err)
+	stages, err := crscorpus.Load(dir)
+	if err != nil {
+		t.Fatal(err)
 	}
-	sort.Strings(files)
+	verdicts := crsVerdicts(t)
 	stats := map[string]*crsStats{}
-	for _, f := range files {
-		raw, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
+	unknown := 0
+	for i := range stages {
+		s := &stages[i]
+		if !s.Attack && !s.Benign {
+			continue // status-only or error-only expectation
 		}
-		var cf crsFile
-		if err := yaml.Unmarshal(raw, &cf); err != nil {
-			t.Fatalf("%s: %v", f, err)
+		level, ok := verdicts[s.ID]
+		if !ok {
+			unknown++
+			continue
 		}
-		if cf.RuleID/1000 == 949 || cf.RuleID/1000 == 999 {
-			continue // scoring and exceptions, not detection
-		}
-		fam := crsFamily(cf.RuleID)
+		fam := crsFamily(s.RuleID)
 		st := stats[fam]
 		if st == nil {
 			st = &crsStats{}
 			stats[fam] = st
 		}
-		for _, tc := range cf.Tests {
-			for si := range tc.Stages {
-				s := &tc.Stages[si]
-				o := &s.Output
-				attack := len(o.Log.ExpectIDs) > 0 || o.LogContains != ""
-				benign := !attack && (len(o.Log.NoExpectIDs) > 0 || o.NoLogContains != "")
-				if !attack && !benign {
-					st.skipped++ // status-only or error-only expectation
-					continue
-				}
-				data, err := rawFTWRequest(s)
-				var blocked bool
-				var d Decision
-				if err == nil {
-					req, perr := ParseRawRequest(data)
-					if perr != nil {
-						// A request the parser refuses is one a server
-						// answers 400 to: it is stopped either way.
-						blocked = true
-					} else {
-						req.RemoteAddr = "192.0.2.10:40000"
-						d, err = eng.Inspect(req)
-						blocked = d.Blocked || err != nil
-					}
-				} else {
-					t.Fatalf("%s test %v: %v", f, tc.TestID, err)
-				}
-				if attack {
-					st.pos++
-					pl := max(crsParanoia[cf.RuleID], 1)
-					st.byPL[pl][0]++
-					if blocked {
-						st.posBlocked++
-						st.byPL[pl][1]++
-					}
-				} else {
-					st.neg++
-					if blocked {
-						st.negBlocked++
-					}
-				}
-				if logMisses && blocked != attack {
-					what := "MISS"
-					if benign {
-						what = "FP"
-					}
-					rules := make([]string, 0, len(d.Matches))
-					for _, m := range d.Matches {
-						rules = append(rules, fmt.Sprintf("%s@%s", m.Rule, m.Location))
-					}
-					t.Logf("%s %d-%v PL%d score=%d %v: %.240q", what, cf.RuleID, tc.TestID, max(crsParanoia[cf.RuleID], 1), d.Score, rules, missShape(data))
-				}
+		var blocked bool
+		var d Decision
+		req, perr := ParseRawRequest(s.Raw)
+		if perr != nil {
+			// A request the parser refuses is one a server answers
+			// 400 to: it is stopped either way.
+			blocked = true
+		} else {
+			req.RemoteAddr = "192.0.2.10:40000"
+			d, err = eng.Inspect(req)
+			blocked = d.Blocked || err != nil
+		}
+		var what string
+		switch {
+		case level > 0:
+			count(&st.byPL[level], blocked)
+			if !blocked && level == 1 {
+				what = "MISS"
+			}
+		case s.Attack:
+			count(&st.quiet, blocked)
+		default:
+			count(&st.benign, blocked)
+			if blocked {
+				what = "FP"
 			}
 		}
+		if logMisses && what != "" {
+			rules := make([]string, 0, len(d.Matches))
+			for _, m := range d.Matches {
+				rules = append(rules, fmt.Sprintf("%s@%s", m.Rule, m.Location))
+			}
+			t.Logf("%s %s score=%d %v: %.240q", what, s.ID, d.Score, rules, missShape(s.Raw))
+		}
+	}
+	if unknown > 0 {
+		t.Errorf("%d stages have no CRS verdict: rerun scripts/crs-oracle for this corpus", unknown)
 	}
 	return stats
 }
@@ -305,28 +248,23 @@ func TestCRSReplay(t *testing.T) {
 	var atk, all crsStats
 	for _, k := range fams {
 		s := stats[k]
-		t.Logf("%-22s attacks %4d/%-4d blocked (%5.1f%%)  PL1 %4d/%-4d (%5.1f%%)  PL2 %3d/%-3d  PL3-4 %3d/%-3d  benign %3d/%-3d blocked (%5.1f%%)",
-			k, s.posBlocked, s.pos, pct(s.posBlocked, s.pos), s.byPL[1][1], s.byPL[1][0], pct(s.byPL[1][1], s.byPL[1][0]),
+		t.Logf("%-22s CRS PL1 blocks %4d/%-4d (%5.1f%%)  PL2 %3d/%-3d  PL3-4 %3d/%-3d  benign %3d/%-3d blocked  under CRS threshold %3d/%-3d",
+			k, s.byPL[1][1], s.byPL[1][0], pct(s.byPL[1][1], s.byPL[1][0]),
 			s.byPL[2][1], s.byPL[2][0], s.byPL[3][1]+s.byPL[4][1], s.byPL[3][0]+s.byPL[4][0],
-			s.negBlocked, s.neg, pct(s.negBlocked, s.neg))
-		for _, a := range []*crsStats{&all, &atk} {
-			if a == &atk && !crsAttackFamilies[k] {
-				continue
-			}
-			a.pos += s.pos
-			a.posBlocked += s.posBlocked
-			a.neg += s.neg
-			a.negBlocked += s.negBlocked
-			for l := range a.byPL {
-				a.byPL[l][0] += s.byPL[l][0]
-				a.byPL[l][1] += s.byPL[l][1]
-			}
+			s.benign[1], s.benign[0], s.quiet[1], s.quiet[0])
+		all.add(s)
+		if crsAttackFamilies[k] {
+			atk.add(s)
 		}
 	}
-	t.Logf("SUMMARY attack families: attacks blocked %d/%d (%.1f%%), benign blocked %d/%d (%.1f%%)",
-		atk.posBlocked, atk.pos, pct(atk.posBlocked, atk.pos), atk.negBlocked, atk.neg, pct(atk.negBlocked, atk.neg))
-	t.Logf("SUMMARY attack families, PL1 rules: attacks blocked %d/%d (%.1f%%); PL2 rules: %d/%d (%.1f%%)",
-		atk.byPL[1][1], atk.byPL[1][0], pct(atk.byPL[1][1], atk.byPL[1][0]), atk.byPL[2][1], atk.byPL[2][0], pct(atk.byPL[2][1], atk.byPL[2][0]))
-	t.Logf("SUMMARY all request families: attacks blocked %d/%d (%.1f%%), benign blocked %d/%d (%.1f%%)",
-		all.posBlocked, all.pos, pct(all.posBlocked, all.pos), all.negBlocked, all.neg, pct(all.negBlocked, all.neg))
+	for _, a := range []struct {
+		name string
+		s    *crsStats
+	}{{"attack families", &atk}, {"all request families", &all}} {
+		s := a.s
+		t.Logf("SUMMARY %s: attacks CRS blocks at PL1 %d/%d blocked (%.1f%%), at PL2 %d/%d (%.1f%%); benign %d/%d blocked (%.1f%%)",
+			a.name, s.byPL[1][1], s.byPL[1][0], pct(s.byPL[1][1], s.byPL[1][0]),
+			s.byPL[2][1], s.byPL[2][0], pct(s.byPL[2][1], s.byPL[2][0]),
+			s.benign[1], s.benign[0], pct(s.benign[1], s.benign[0]))
+	}
 }
