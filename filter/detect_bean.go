@@ -14,9 +14,7 @@ import "strings"
 // class path segment followed by classLoader, module or protectionDomain
 // is the attack, in dotted or bracketed notation.
 func detectBeanPath(e *emitter, v *value) {
-	switch v.kind {
-	case KindQueryName, KindBodyName, KindCookieName:
-	default:
+	if !isParamName(v.kind) {
 		return
 	}
 	if len(v.norm) < 12 || !strings.Contains(v.norm, "class") {

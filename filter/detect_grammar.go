@@ -2283,6 +2283,10 @@ func detectPHPGrammar(e *emitter, v *value) {
 		e.hit(rRCECode)
 		return
 	}
+	if v.cls&cDollar != 0 && isParamName(v.kind) && phpSuperglobal(v.norm) {
+		e.hit(rRCECode)
+		return
+	}
 	if v.cls&cDollar != 0 && v.cls&(cBrace|cBracket|cParen) != 0 && rePHPVarVar.MatchString(v.norm) {
 		e.hit(rRCECode)
 		return
@@ -2323,6 +2327,31 @@ func detectPHPGrammar(e *emitter, v *value) {
 			e.hit(rRCECode)
 		}
 	}
+}
+
+// phpSuperglobals are PHP's request and environment arrays, as written in
+// code.
+var phpSuperglobals = [...]string{"$_get", "$_post", "$_cookie", "$_request", "$_server", "$_files", "$_env", "$_session", "$globals", "$http_raw_post_data"}
+
+// phpSuperglobal reports a parameter name (lower-cased) that is a PHP
+// superglobal, alone or indexed ("$_COOKIE", "$_SERVER[x]"): a name only a
+// request that means to overwrite the script's own variables (extract(),
+// register_globals, parse_str) sends.
+func phpSuperglobal(name string) bool {
+	if len(name) < 4 || name[0] != '$' {
+		return false
+	}
+	for _, g := range phpSuperglobals {
+		if strings.HasPrefix(name, g) && (len(name) == len(g) || name[len(g)] == '[') {
+			return true
+		}
+	}
+	return false
+}
+
+// isParamName reports the kinds of value that are parameter names.
+func isParamName(k Kind) bool {
+	return k == KindQueryName || k == KindBodyName || k == KindCookieName
 }
 
 // reRFIScript: a script or text file on a host given as an IP literal,

@@ -16,14 +16,14 @@ import (
 // deserialisation and expression-language chains: the JDK's process,
 // I/O, reflection, network, RMI, bean, script, naming and management
 // APIs, the JDK's and Sun's internal packages (by their sub-packages:
-// sun.com.au is a host name), CORBA, and the Commons, Groovy and
-// Xalan libraries. java.util, java.time and java.math are not in it: their
+// sun.com.au is a host name), CORBA, the Commons, Groovy and Xalan
+// libraries, and Spring's application contexts. java.util, java.time and java.math are not in it: their
 // classes are the data types of ordinary configuration.
 var javaPackages = []string{
 	"java.lang.", "java.io.", "java.nio.", "java.net.", "java.rmi.", "java.beans.", "java.security.",
 	"javax.script.", "javax.naming.", "javax.management.", "javax.el.", "javax.xml.transform.",
 	"jdk.internal.", "jdk.jshell.", "jdk.nashorn.", "sun.misc.", "sun.reflect.", "sun.rmi.", "sun.net.", "sun.nio.", "sun.security.", "sun.tools.", "sun.print.", "com.sun.", "org.omg.", "org.apache.commons.", "org.apache.xalan.", "org.apache.xbean.",
-	"org.codehaus.groovy.", "groovy.lang.", "bsh.",
+	"org.codehaus.groovy.", "groovy.lang.", "bsh.", "org.springframework.context.support.",
 }
 
 // javaClassName reports a value that is only a fully qualified Java class
@@ -103,8 +103,21 @@ func javaExecAlias(n string) bool {
 	return false
 }
 
+// reSpringRemoteContext: Spring's XML application contexts, named in full
+// and handed a URL (…context.support.FileSystemXmlApplicationContext(
+// 'http://…/x.xml'), ["org.springframework…ClassPathXmlApplicationContext",
+// "http://…"]): the class that WebLogic's console, Jackson's and
+// ActiveMQ's gadget chains use to load bean definitions, and the commands
+// in them, from the attacker's server. Code that uses the class names a
+// local file, not a URL.
+var reSpringRemoteContext = regexp.MustCompile(`springframework\.context\.support\.(?:filesystem|classpath)xmlapplicationcontext ?["']? ?[(,] ?["']? ?(?:https?|ftps?|file|jar)://`)
+
 // detectJavaName flags values and names that are a Java class name.
 func detectJavaName(e *emitter, v *value) {
+	if v.cls&cColon != 0 && v.cls&cSlash != 0 && strings.Contains(v.norm, "xmlapplicationcontext") && reSpringRemoteContext.MatchString(v.norm) {
+		e.hit(rJavaClassName)
+		return
+	}
 	if v.cls&cDot == 0 || v.cls&(cSlash|cColon|cEq|cLT|cQuote|cParen|cComma) != 0 {
 		return
 	}

@@ -18,9 +18,7 @@ import "strings"
 //     lookup: a walk across the schema
 //     (created_by__departments__employees__user__username__startswith).
 func detectORMFilter(e *emitter, v *value) {
-	switch v.kind {
-	case KindQueryName, KindBodyName, KindCookieName:
-	default:
+	if !isParamName(v.kind) {
 		return
 	}
 	n := v.norm

