@@ -29,6 +29,8 @@ type Stage struct {
 	// it only lists ids that must not fire. A stage with neither only
 	// expects a status or an error.
 	Attack, Benign bool
+	// NoExpect lists the rules the stage says must not fire.
+	NoExpect []int
 	// Raw is the request as go-ftw writes it on the wire.
 	Raw []byte
 }
@@ -97,12 +99,13 @@ func Load(dir string) ([]Stage, error) {
 					return nil, fmt.Errorf("%s test %v: %w", f, tc.TestID, err)
 				}
 				out = append(out, Stage{
-					ID:     fmt.Sprintf("%d-%v-%d", cf.RuleID, tc.TestID, si),
-					RuleID: cf.RuleID,
-					TestID: fmt.Sprint(tc.TestID),
-					Attack: attack,
-					Benign: !attack && (len(o.Log.NoExpectIDs) > 0 || o.NoLogContains != ""),
-					Raw:    req,
+					ID:       fmt.Sprintf("%d-%v-%d", cf.RuleID, tc.TestID, si),
+					RuleID:   cf.RuleID,
+					TestID:   fmt.Sprint(tc.TestID),
+					Attack:   attack,
+					Benign:   !attack && (len(o.Log.NoExpectIDs) > 0 || o.NoLogContains != ""),
+					NoExpect: o.Log.NoExpectIDs,
+					Raw:      req,
 				})
 			}
 		}
