@@ -32,7 +32,7 @@ var (
 	// A number or a closed literal (not a parenthesis: JavaScript writes
 	// f(x) || true;), then OR TRUE / OR NOT FALSE and the end
 	// of the value or a comment: a tautology without a comparison.
-	reSQLiBoolLiteral = regexp.MustCompile(`(?:^-?\d+|['"\x60]) ?(?:or|\|\|) ?\(? ?(?:true|not ?false)\b ?\)? ?(?:$|--|#|;)`)
+	reSQLiBoolLiteral = regexp.MustCompile(`(?:^-?\d+|['"\x60]) ?(?:or(?: ?\( ?| )|\|\| ?\(? ?)(?:true|not ?false)\b ?\)? ?(?:$|--|#|;)`)
 	// JSON functions compared to a literal right after a number or a quote
 	// (1 and json_extract(doc,'$.role')='admin').
 	reSQLiJSONFunc = regexp.MustCompile(`(?:^-?\d+|['")]) ?(?:and|or|&&|\|\|) ?\(? ?(?:json|jsonb)_[a-z_]+ ?\(.*\) ?(?:=|<>|!=|<|>| like )`)

@@ -74,8 +74,9 @@ func detectXSS(e *emitter, v *value) {
 			e.hit(rXSSJSWeak)
 		}
 	}
-	if v.cls&cColon != 0 && (strings.Contains(n, "ript") || strings.Contains(n, "data")) {
-		if reXSSJSURI.MatchString(n) && !onlyInertJSURIs(n) || splitScriptScheme(v.dec) {
+	if v.cls&cColon != 0 {
+		if (strings.Contains(n, "ript") || strings.Contains(n, "data")) && reXSSJSURI.MatchString(n) && !onlyInertJSURIs(n) ||
+			(v.cls&(cNL|cCtrl) != 0 || v.cls&cSpace != 0 && strings.IndexByte(v.dec, '\t') >= 0) && splitScriptScheme(v.dec) {
 			e.hit(rXSSJSURI)
 		}
 	}
@@ -347,8 +348,9 @@ func splitScriptScheme(dec string) bool {
 	return false
 }
 
-// schemeSplitAt matches word at the start of s with control bytes between
-// its letters (at least one), then a colon after optional spaces.
+// schemeSplitAt matches word at the start of s with control bytes (tab
+// among them) between its letters, at least one, then a colon after
+// optional spaces.
 func schemeSplitAt(s, word string) bool {
 	split := false
 	j := 0

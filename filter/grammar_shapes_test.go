@@ -27,6 +27,8 @@ func TestGrammarShapes(t *testing.T) {
 		{"java&NewLine;script&colon;", true},
 		{"v&newline;b&tab;script&colon;:", true},
 		{"java\x0bscript:x", true},
+		{"v&newline;b&tab;s&newline;c&newline;r&tab;i&tab;p&newline;t&colon;:", true},
+		{"v&Tab;bscript&colon;x", true},
 		{"JavaScript: The Good Parts", false},
 		{"java script: a language", false},
 		{"I learned javascript:\tit is fun", false},
@@ -34,6 +36,10 @@ func TestGrammarShapes(t *testing.T) {
 		{"&#x24;&#00000000000000000000000000000000000000000000000123;jndi:ldap://evil.example/a}", true},
 		{"&#000000000000000000000000000000000060;script>alert(1)&#0000000000000000000000000000000062;/script>", true},
 		{"ticket &#00000000000000000000042; closed", false},
+		// A closed literal OR TRUE, not an identifier that begins so.
+		{"' or true--", true},
+		{"'or(true)#", true},
+		{"'ortrue", false},
 		// Quotes a legacy code page turns into apostrophes.
 		{"1\u2019 OR \u20191\u2019=\u2019x\u2019#;--()", true},
 		{"\u2018 OR \u20181\u2018=\u2018x\u2018--", true},
