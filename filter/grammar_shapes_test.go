@@ -3,6 +3,7 @@ package filter
 import (
 	"net/http"
 	"net/url"
+	"strings"
 	"testing"
 )
 
@@ -107,5 +108,25 @@ func TestGrammarShapes(t *testing.T) {
 	}
 	for _, c := range files {
 		expectVerdict(t, eng, multipartUpload("file", c.name, "plain text"), "upload named "+c.name, c.blocked)
+	}
+}
+
+// TestRawOverlongForms: overlong UTF-8 forms of four, five and six bytes
+// written as raw bytes (not percent-encoded, so nothing else asks for
+// decoding) are folded before detection.
+func TestRawOverlongForms(t *testing.T) {
+	in, err := NewInspector(InspectorOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, dot := range []string{"\xf0\x80\x80\xae", "\xf8\x80\x80\x80\xae", "\xfc\x80\x80\x80\x80\xae"} {
+		v := strings.Repeat(dot+dot+"/", 4) + "img/a.png"
+		score := 0
+		for _, h := range in.InspectValue(nil, KindBodyValue, "file", v) {
+			score += h.Score
+		}
+		if score < DefaultThreshold {
+			t.Errorf("%q: score %d, want a block", v, score)
+		}
 	}
 }

@@ -538,7 +538,7 @@ func isalpha(c byte) bool { return ('a' <= c && c <= 'z') || ('A' <= c && c <= '
 // decodeLead are the bytes needsDecode looks further at: most bytes of
 // a value are none of them, and a table test per byte is cheaper than the
 // switch.
-var decodeLead = byteSet("%&\\\x00\xC0\xC1\xC2\xE0\xE2\xE3\xEF")
+var decodeLead = byteSet("%&\\\x00\xC0\xC1\xC2\xE0\xE2\xE3\xEF\xF0\xF8\xFC")
 
 // needsDecode is the fast path of decode: it reports whether s has any
 // sequence decode would change. Ordinary text with '&', '%' or non-ASCII
@@ -568,6 +568,8 @@ func needsDecode(s string) bool {
 			return true
 		case c >= 0xC0 && c <= 0xC1, c == 0xE0:
 			return true
+		case c == 0xF8 || c == 0xFC, c == 0xF0 && i+1 < len(s) && s[i+1] == 0x80:
+			return true // overlong four-, five- and six-byte forms
 		case c == 0xC2 && i+1 < len(s) && (s[i+1] == 0xA0 || s[i+1] == 0xAD):
 			return true
 		case c == 0xE2 && i+1 < len(s) && (s[i+1] == 0x80 || s[i+1] == 0x81 || s[i+1] == 0x92 || s[i+1] == 0x93):
