@@ -86,7 +86,7 @@ func detectSQLi(e *emitter, v *value) {
 	if v.cls&cParen != 0 && strings.Contains(n, "json") && reSQLiJSONFunc.MatchString(n) {
 		e.hit(rSQLiBreakout)
 	}
-	if v.cls&cQuote != 0 && v.kw&kwBool != 0 && v.cls&cParen != 0 && (strings.Contains(n, "--") || v.cls&cHash != 0 || strings.Contains(v.dec, "/*")) && reSQLiQuoteCallComment.MatchString(n) {
+	if v.cls&cQuote != 0 && v.kw&kwBool != 0 && v.cls&cParen != 0 && (strings.Contains(n, "--") || v.cls&(cHash|cSemi) != 0 || strings.Contains(v.dec, "/*")) && reSQLiQuoteCallComment.MatchString(n) {
 		e.hit(rSQLiBreakout)
 	}
 	if sqlWords && v.cls&cNL == 0 && len(n) <= 240 && reSQLiWholeStatement.MatchString(n) {
@@ -143,8 +143,11 @@ const sqlStmtEnd = `(?:[;#].*|-- ?[-+]?)`
 // most one word), then a
 // boolean operator, a function call and a comment that cuts the rest of
 // the query (' OR json_valid('{}')--; norm drops an unclosed /* and
-// what follows it, so the value ends there): the call is the condition.
-var reSQLiQuoteCallComment = regexp.MustCompile(`^ ?[\w@.-]{0,40}['"\x60]\)* ?(?:or|and|xor|&&|\|\|) (?:not )?[a-z_]\w* ?\((?:[^()]{0,60}|[^()]{0,30}\([^()]{0,30}\)[^()]{0,30})\) ?\)* ?(?:--|#|/\*| ?$)`)
+// what follows it, so the value ends there) or a ';' that ends the
+// statement: the call is the condition. A backslash (a '/' in norm) may
+// precede the quote (x\' or glob(id,id);): against an escaper that adds
+// one before each quote, it escapes the added backslash instead.
+var reSQLiQuoteCallComment = regexp.MustCompile(`^ ?[\w@.-]{0,40}/?['"\x60]\)* ?(?:or|and|xor|&&|\|\|) (?:not )?[a-z_]\w* ?\((?:[^()]{0,60}|[^()]{0,30}\([^()]{0,30}\)[^()]{0,30})\) ?\)* ?(?:--|#|/\*|;| ?$)`)
 
 // quoteOperatorQuote: the whole value is a quote, one SQL operator and a
 // quote ('=', '-', '||'): spliced into WHERE u='…' it compares two empty

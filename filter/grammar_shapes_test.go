@@ -41,6 +41,13 @@ func TestGrammarShapes(t *testing.T) {
 		{"' or true--", true},
 		{"'or(true)#", true},
 		{"'ortrue", false},
+		// A breakout whose condition is a function call, ended by ';',
+		// also behind a backslash that defeats a quote escaper.
+		{"admin@juice-sh.op\\' or glob (id,id);", true},
+		{"x' or json(id);", true},
+		{"x' OR sleep(5);", true},
+		{"I said 'no' or (maybe);", false},
+		{"rock'n' or roll (live);", false},
 		// Quotes a legacy code page turns into apostrophes.
 		{"1\u2019 OR \u20191\u2019=\u2019x\u2019#;--()", true},
 		{"\u2018 OR \u20181\u2018=\u2018x\u2018--", true},
