@@ -461,6 +461,13 @@ func (w *redactWriter) close() {
 	defer w.mu.Unlock()
 	w.stopTimer()
 	w.release()
+	if w.stream != nil && w.closed {
+		// No goroutine writes any more (release waited for the
+		// decoder, stopTimer for the flush timer), and the findings
+		// were copied when the stream closed.
+		w.stream.Release()
+		w.stream = nil
+	}
 }
 
 // inspect counts decoded bytes against the limits and feeds the engine.

@@ -17,7 +17,9 @@ func maskAll(t testing.TB, r *Redactor, kind BodyKind, body []byte) ([]byte, Fin
 	if err := st.Close(); err != nil {
 		t.Fatalf("close: %v", err)
 	}
-	return out.Bytes(), st.Findings()
+	f := st.Findings()
+	st.Release() // the next stream of r reuses it, as a server's would
+	return out.Bytes(), f
 }
 
 // maskChunked writes body in pieces cut at the given offsets (sorted, may
@@ -42,7 +44,9 @@ func maskChunked(t testing.TB, r *Redactor, kind BodyKind, body []byte, cuts []i
 	if err := st.Close(); err != nil {
 		t.Fatalf("close: %v", err)
 	}
-	return out.Bytes(), st.Findings()
+	f := st.Findings()
+	st.Release() // the next stream of r reuses it, as a server's would
+	return out.Bytes(), f
 }
 
 // randomCuts returns n sorted cut offsets in [0, size], biased to include

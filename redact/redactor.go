@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"sync"
 )
 
 // Internal detector ids. Custom detectors follow detBuiltinEnd; detField
@@ -44,6 +45,10 @@ var builtinIDs = map[string]int{
 type Redactor struct {
 	window int
 	bufs   *bufPool // the streams' buffers, zeroed between streams
+	// streams holds released streams (Stream.Release) for NewStream:
+	// the Stream, with its inline storage, is a small response's largest
+	// allocation.
+	streams *sync.Pool
 	// tab maps a byte to its trigger class (0: not a trigger).
 	tab [256]uint8
 	// stab is tab plus the bytes that end or escape a JSON string.
@@ -80,7 +85,7 @@ type customDetector struct {
 
 // New validates cfg and compiles it once.
 func New(cfg Config) (*Redactor, error) {
-	r := &Redactor{window: cfg.WindowBytes, hmac: []byte(cfg.HMACKey)}
+	r := &Redactor{window: cfg.WindowBytes, hmac: []byte(cfg.HMACKey), streams: new(sync.Pool)}
 	if r.window == 0 {
 		r.window = DefaultWindowBytes
 	}
@@ -307,5 +312,7 @@ func (r *Redactor) MaskString(v string) (string, Findings) {
 	st := r.NewStream(&out, KindText)
 	_, _ = st.Write([]byte(v)) // a bytes.Buffer does not fail
 	_ = st.Close()
-	return out.String(), st.Findings()
+	f := st.Findings()
+	st.Release()
+	return out.String(), f
 }

@@ -97,7 +97,11 @@ const smallPiece = 256
 
 // NewStream starts masking one body into dst.
 func (r *Redactor) NewStream(dst io.Writer, kind BodyKind) *Stream {
-	s := &Stream{r: r, dst: dst, kind: kind}
+	s, _ := r.streams.Get().(*Stream) // zeroed by Release but for memo
+	if s == nil {
+		s = new(Stream)
+	}
+	s.r, s.dst, s.kind = r, dst, kind
 	if len(r.names) <= len(s.types0) {
 		s.found0.types = s.types0[:len(r.names)]
 	} else {
@@ -184,6 +188,22 @@ func (s *Stream) Close() error {
 	}
 	s.buf, s.pending, s.out = nil, nil, nil
 	return s.err
+}
+
+// Release hands a closed stream's memory back to its Redactor, for a later
+// NewStream. Nothing of the stream may be used afterwards (Findings are
+// copies and stay valid). A stream that is not closed, or a scratch stream,
+// is left to the garbage collector.
+func (s *Stream) Release() {
+	if !s.closed || s.parent != nil {
+		return
+	}
+	r, km := s.r, s.memo
+	if km != nil {
+		*km = [memoSlots]memo{}
+	}
+	*s = Stream{memo: km}
+	r.streams.Put(s)
 }
 
 // Findings returns what the stream masked so far: counts per detector type
