@@ -1088,6 +1088,15 @@ var (
 	// springRoot: the endpoints Spring Boot 1 served at the root, which
 	// count as the whole path only (/env, /configprops).
 	springRoot = wordSet("env configprops autoconfig threaddump beans")
+	// rootManifests: a project's dependency manifests, lock files and
+	// build and CI definitions. At the root of the site (/composer.lock,
+	// /.gitlab-ci.yml) they are the source tree published by mistake, and
+	// they name every dependency's exact version; deeper in a path they
+	// are what code hosts and package registries serve, and pass.
+	rootManifests = wordSet("composer.json composer.lock package.json package-lock.json npm-shrinkwrap.json yarn.lock pnpm-lock.yaml " +
+		"gemfile gemfile.lock pipfile pipfile.lock poetry.lock pyproject.toml requirements.txt cargo.lock go.mod go.sum " +
+		"dockerfile makefile gruntfile.js gulpfile.js webpack.config.js .travis.yml .gitlab-ci.yml bitbucket-pipelines.yml jenkinsfile " +
+		".gitignore .dockerignore .editorconfig phpunit.xml")
 	// At the end of the path: backup and dump extensions, editor swap
 	// files.
 	backupSuffixes = []string{".bak", ".backup", ".old", ".orig", ".save", ".swp", ".swo", ".tmp", "~", ".sql", ".sql.gz", ".sql.bz2", ".sql.zip", ".sql.tar.gz", ".dump", ".mdb", ".sqlite", ".sqlite3", ".db", ".kdbx", ".pem", ".key", ".p12", ".pfx", ".jks", ".keystore", ".log", ".rdb", ".tfvars", ".ovpn", ".ppk"}
@@ -1205,7 +1214,7 @@ func detectSensitivePath(e *emitter, v *value) {
 	if base == "" || strings.HasSuffix(p, "/") {
 		return
 	}
-	if springRoot[base] && strings.Trim(p, "/") == base {
+	if (springRoot[base] || rootManifests[base]) && strings.Trim(p, "/") == base {
 		e.hit(rPathSensitive)
 		return
 	}

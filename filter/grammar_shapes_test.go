@@ -12,7 +12,8 @@ import (
 // with zeros, SQL breakouts with quotes a legacy code page maps to the
 // apostrophe, Spring's XML contexts handed a URL, reverse shells and
 // commands on system directories, PHP superglobals as parameter names,
-// and a traversal in an uploaded file's name.
+// a project's manifests requested at the site's root, and a traversal in
+// an uploaded file's name.
 func TestGrammarShapes(t *testing.T) {
 	eng, err := New(Config{})
 	if err != nil {
@@ -100,6 +101,25 @@ func TestGrammarShapes(t *testing.T) {
 		} {
 			expectVerdict(t, eng, r, "parameter name "+c.name+" in "+r.Method, c.blocked)
 		}
+	}
+
+	// Manifests, lock files and build definitions at the site's root;
+	// the same names deeper in a path are a code host's or a registry's.
+	for _, c := range []struct {
+		path    string
+		blocked bool
+	}{
+		{"/composer.lock", true},
+		{"/package.json", true},
+		{"/.gitlab-ci.yml", true},
+		{"/Dockerfile", true},
+		{"/Gemfile.lock", true},
+		{"/org/repo/raw/main/package.json", false},
+		{"/api/packages/left-pad/package.json", false},
+		{"/docs/dockerfile", false},
+		{"/package.json.html", false},
+	} {
+		expectVerdict(t, eng, newReq("GET", "http://app.example.com"+c.path, "", ""), "path "+c.path, c.blocked)
 	}
 
 	files := []struct {
