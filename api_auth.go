@@ -622,6 +622,8 @@ func authSanitizeHeader(v string) string {
 type authMetrics struct {
 	requests *prometheus.CounterVec
 	fetches  *prometheus.CounterVec
+	// byResult holds the requests counters by result and reason.
+	byResult counterCache
 }
 
 func newAuthMetrics(reg *prometheus.Registry) *authMetrics {
@@ -639,6 +641,7 @@ func newAuthMetrics(reg *prometheus.Registry) *authMetrics {
 		m.requests = authRegisterCounter(reg, m.requests)
 		m.fetches = authRegisterCounter(reg, m.fetches)
 	}
+	m.byResult.vec = m.requests
 	return m
 }
 
@@ -657,7 +660,7 @@ func authRegisterCounter(reg *prometheus.Registry, c *prometheus.CounterVec) *pr
 }
 
 func (m *authMetrics) count(result, reason string) {
-	m.requests.WithLabelValues(result, reason).Inc()
+	m.byResult.get2(result, reason).Inc()
 }
 
 func (m *authMetrics) observeFetch(result string) {

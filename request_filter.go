@@ -115,7 +115,7 @@ func (h *RequestFilter) ServeHTTP(w http.ResponseWriter, r *http.Request, next c
 	}
 	d, err := h.engine.InspectRequest(r, info)
 	if err != nil {
-		h.metrics.requests.WithLabelValues("error").Inc()
+		h.metrics.byAction.get("error").Inc()
 		return caddyhttp.Error(bodyErrorStatus(err), err)
 	}
 	// A body of unknown length past max_body_size fails while the
@@ -128,9 +128,9 @@ func (h *RequestFilter) ServeHTTP(w http.ResponseWriter, r *http.Request, next c
 	if d.Action == filter.ActionBlock && h.decisions.monitor(r, h.Monitor) {
 		d.Action = filter.ActionDetect
 	}
-	h.metrics.requests.WithLabelValues(string(d.Action)).Inc()
+	h.metrics.byAction.get(string(d.Action)).Inc()
 	for _, m := range d.Matches {
-		h.metrics.matches.WithLabelValues(string(m.Category)).Inc()
+		h.metrics.byCategory.get(string(m.Category)).Inc()
 	}
 	if d.Action == filter.ActionPass || d.Action == filter.ActionBypass {
 		h.decisions.allowed()
@@ -292,6 +292,8 @@ func (m logMatch) MarshalLogObject(enc zapcore.ObjectEncoder) error {
 type requestFilterMetrics struct {
 	requests *prometheus.CounterVec // action: pass, block, detect, bypass, error
 	matches  *prometheus.CounterVec // category
+	// byAction and byCategory hold their counters once resolved.
+	byAction, byCategory counterCache
 }
 
 // newRequestFilterMetrics registers (or, after a reload, reuses) the
@@ -312,7 +314,9 @@ func newRequestFilterMetrics(reg prometheus.Registerer) (*requestFilterMetrics, 
 	if matches, err = registerCounterVec(reg, matches); err != nil {
 		return nil, err
 	}
-	return &requestFilterMetrics{requests: requests, matches: matches}, nil
+	m := &requestFilterMetrics{requests: requests, matches: matches}
+	m.byAction.vec, m.byCategory.vec = requests, matches
+	return m, nil
 }
 
 // Interface guards.

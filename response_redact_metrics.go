@@ -2,7 +2,6 @@ package gatehouse
 
 import (
 	"errors"
-	"sync"
 
 	"github.com/prometheus/client_golang/prometheus"
 )
@@ -17,24 +16,6 @@ type redactMetrics struct {
 	// response is not a WithLabelValues (label hashing under the vector's
 	// lock) each time.
 	byResult, byType counterCache
-}
-
-// counterCache keeps the children of one single-label CounterVec once
-// resolved. A child is created on first use, as with WithLabelValues, so
-// that the exposed series are the same. The label sets are bounded (see
-// redactMetrics), and so is the cache.
-type counterCache struct {
-	vec *prometheus.CounterVec
-	m   sync.Map // label value → prometheus.Counter
-}
-
-func (c *counterCache) get(label string) prometheus.Counter {
-	if v, ok := c.m.Load(label); ok {
-		return v.(prometheus.Counter)
-	}
-	ctr := c.vec.WithLabelValues(label)
-	c.m.Store(label, ctr)
-	return ctr
 }
 
 // Outcomes of one response, the values of the "result" label.
