@@ -1,6 +1,7 @@
 package gatehouse
 
 import (
+	"maps"
 	"sync"
 	"sync/atomic"
 
@@ -51,12 +52,9 @@ func (c *counterCache) lookup(key [2]string, n int) prometheus.Counter {
 	} else {
 		ctr = c.vec.WithLabelValues(key[0], key[1])
 	}
-	next := make(map[[2]string]prometheus.Counter, 1)
+	next := map[[2]string]prometheus.Counter{}
 	if old != nil {
-		next = make(map[[2]string]prometheus.Counter, len(*old)+1)
-		for k, v := range *old {
-			next[k] = v
-		}
+		next = maps.Clone(*old)
 	}
 	next[key] = ctr
 	c.m.Store(&next)

@@ -2376,11 +2376,6 @@ func phpSuperglobal(name string) bool {
 	return false
 }
 
-// isParamName reports the kinds of value that are parameter names.
-func isParamName(k Kind) bool {
-	return k == KindQueryName || k == KindBodyName || k == KindCookieName
-}
-
 // reRFIScript: a script or text file on a host given as an IP literal,
 // the shape of a remote file inclusion (http://203.0.113.5/shell.txt).
 var reRFIScript = regexp.MustCompile(`^(?:https?|ftps?)://(?:[^/@]*@)?(?:\d{1,3}(?:\.\d{1,3}){3}|\[[0-9a-f:.]+\]|[0-9a-f]{1,4}(?::[0-9a-f]{0,4}){2,7})(?::\d+)?/[^?#\s]*\.(?:php\d?|phtml|txt|sh|pl|py|jsp|asp|aspx|cgi|inc)(?:[?#].*)?$`)

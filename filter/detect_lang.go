@@ -17,8 +17,9 @@ import (
 // I/O, reflection, network, RMI, bean, script, naming and management
 // APIs, the JDK's and Sun's internal packages (by their sub-packages:
 // sun.com.au is a host name), CORBA, the Commons, Groovy and Xalan
-// libraries, and Spring's application contexts. java.util, java.time and java.math are not in it: their
-// classes are the data types of ordinary configuration.
+// libraries, and Spring's application contexts. java.util, java.time and
+// java.math are not in it: their classes are the data types of ordinary
+// configuration.
 var javaPackages = []string{
 	"java.lang.", "java.io.", "java.nio.", "java.net.", "java.rmi.", "java.beans.", "java.security.",
 	"javax.script.", "javax.naming.", "javax.management.", "javax.el.", "javax.xml.transform.",

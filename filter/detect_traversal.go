@@ -170,7 +170,7 @@ func detectTraversal(e *emitter, v *value) {
 			// So is an uploaded file's name: browsers send the base
 			// name, and "../x" there is a write outside the upload
 			// directory (zip slip).
-		case dd >= 3 || v.kind == KindPath || v.kind == KindFileName || v.kind == KindQueryName || v.kind == KindBodyName || v.kind == KindCookieName || v.kind == KindHeaderName:
+		case dd >= 3 || v.kind == KindPath || v.kind == KindFileName || isParamName(v.kind) || v.kind == KindHeaderName:
 			e.hit(rTraversalDotDot)
 		default:
 			e.hit(rTraversalDotDotWeak)

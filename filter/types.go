@@ -52,6 +52,11 @@ const (
 	KindBodyRaw                 // a raw body (XML, plain text, unparsed)
 )
 
+// isParamName reports the kinds of value that are parameter names.
+func isParamName(k Kind) bool {
+	return k == KindQueryName || k == KindBodyName || k == KindCookieName
+}
+
 // Hit is one detector finding on one value.
 type Hit struct {
 	// Rule is a stable rule id, e.g. "sqli-libinjection" or "rce-unix-cmd".

@@ -23,8 +23,6 @@ type Stage struct {
 	ID string
 	// RuleID is the CRS rule the test file is about.
 	RuleID int
-	// TestID is the test's id inside its file, as written there.
-	TestID string
 	// Attack is set when the stage expects rule ids to fire; Benign when
 	// it only lists ids that must not fire. A stage with neither only
 	// expects a status or an error.
@@ -101,7 +99,6 @@ func Load(dir string) ([]Stage, error) {
 				out = append(out, Stage{
 					ID:       fmt.Sprintf("%d-%v-%d", cf.RuleID, tc.TestID, si),
 					RuleID:   cf.RuleID,
-					TestID:   fmt.Sprint(tc.TestID),
 					Attack:   attack,
 					Benign:   !attack && (len(o.Log.NoExpectIDs) > 0 || o.NoLogContains != ""),
 					NoExpect: o.Log.NoExpectIDs,
