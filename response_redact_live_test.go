@@ -205,6 +205,13 @@ func TestResponseRedactLiveMatrix(t *testing.T) {
 					}
 					req.Header.Set("Range", "bytes=0-100")
 					resp, err := client.Do(req)
+					if err != nil && size > liveRedactMaxSize {
+						// An aborted stream can end before its header
+						// reaches the client: encode in front holds the
+						// header until it has enough body to decide.
+						t.Logf("%s: over limit: aborted before the header: %v", name, err)
+						continue
+					}
 					if err != nil {
 						t.Fatalf("%s: %v", name, err)
 					}
