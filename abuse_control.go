@@ -996,7 +996,7 @@ func (h *AbuseControl) recordRefusal(r *http.Request, ref abRefusal, monitor boo
 	}
 	fields = append(fields, zap.Int64("retry_after", max(abCeilSeconds(ref.retry), 1)))
 	h.decisions.record(r, d, fields...)
-	if extra, ok := r.Context().Value(caddyhttp.ExtraLogFieldsCtxKey).(*caddyhttp.ExtraLogFields); ok {
+	if extra := accessLogFields(r); extra != nil {
 		extra.Set(zap.String("abuse_reason", ref.reason))
 	}
 }

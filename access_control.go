@@ -597,7 +597,7 @@ func (h *AccessControl) logDecision(r *http.Request, d decision, enforced string
 
 // acAddLogFields puts the decision on the request's access-log line.
 func acAddLogFields(r *http.Request, rule, decision string) {
-	if extra, ok := r.Context().Value(caddyhttp.ExtraLogFieldsCtxKey).(*caddyhttp.ExtraLogFields); ok {
+	if extra := accessLogFields(r); extra != nil {
 		extra.Set(zap.String("access_rule", rule))
 		extra.Set(zap.String("access_decision", decision))
 	}

@@ -521,7 +521,7 @@ func (a *APIAuth) expose(r *http.Request, id *authz.Identity) {
 			r.Header.Set(h, authSanitizeHeader(v))
 		}
 	}
-	if extra, ok := r.Context().Value(caddyhttp.ExtraLogFieldsCtxKey).(*caddyhttp.ExtraLogFields); ok {
+	if extra := accessLogFields(r); extra != nil {
 		extra.Add(zap.String("auth_method", id.Method))
 	}
 }
@@ -566,7 +566,7 @@ func (a *APIAuth) logRejection(r *http.Request, e *authn.Error, status int, meth
 		zap.String("issuer", e.Issuer),
 		zap.String("kid", e.KeyID),
 	)
-	if extra, ok := r.Context().Value(caddyhttp.ExtraLogFieldsCtxKey).(*caddyhttp.ExtraLogFields); ok {
+	if extra := accessLogFields(r); extra != nil {
 		extra.Add(zap.String("auth_reject", string(e.Reason)))
 	}
 }

@@ -383,7 +383,7 @@ func (h *APIContract) ServeHTTP(w http.ResponseWriter, r *http.Request, next cad
 			r.URL.Path, r.URL.RawPath = fwd, ""
 		}
 	}
-	if extra, ok := r.Context().Value(caddyhttp.ExtraLogFieldsCtxKey).(*caddyhttp.ExtraLogFields); ok {
+	if extra := accessLogFields(r); extra != nil {
 		extra.Set(zap.String("contract_operation", op.ID))
 	}
 	return h.pass(w, r, next, op, monitor)

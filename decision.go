@@ -1,6 +1,7 @@
 package gatehouse
 
 import (
+	"fmt"
 	"net/http"
 	"sync"
 	"sync/atomic"
@@ -229,8 +230,13 @@ func decisionClientIP(r *http.Request) string {
 }
 
 // decisionRequestID is Caddy's {http.request.uuid}: the id that
-// Gatehouse's error bodies and Caddy's access log carry.
+// Gatehouse's error bodies and Caddy's access log carry. Once the id exists
+// it is read from the request's variables: asking the replacer again would
+// re-add it to the access-log fields, an allocation per ask.
 func decisionRequestID(r *http.Request) string {
+	if id, ok := caddyhttp.GetVar(r.Context(), caddyRequestIDVar).(fmt.Stringer); ok {
+		return id.String()
+	}
 	if repl, ok := r.Context().Value(caddy.ReplacerCtxKey).(*caddy.Replacer); ok {
 		if id, ok := repl.GetString("http.request.uuid"); ok {
 			return id
@@ -239,14 +245,33 @@ func decisionRequestID(r *http.Request) string {
 	return ""
 }
 
+// caddyRequestIDVar is the request variable in which Caddy keeps the id
+// behind {http.request.uuid} once made.
+const caddyRequestIDVar = "uuid"
+
 // pinRequestID makes Caddy create the request id now. Caddy creates it
 // lazily, in the request's variables, which reverse_proxy's dialer reads
 // from another goroutine: a module that records decisions after the
 // upstream has started (response_redact) must not be the first to ask.
 func pinRequestID(r *http.Request) {
+	if _, ok := caddyhttp.GetVar(r.Context(), caddyRequestIDVar).(fmt.Stringer); ok {
+		return
+	}
 	if repl, ok := r.Context().Value(caddy.ReplacerCtxKey).(*caddy.Replacer); ok {
 		_, _ = repl.Get("http.request.uuid")
 	}
+}
+
+// accessLogFields is the request's extra access-log fields, or nil when
+// the server writes no access log. Every Set on them allocates (Caddy
+// drops its cached log handlers), a cost each request would pay for a line
+// nobody writes.
+func accessLogFields(r *http.Request) *caddyhttp.ExtraLogFields {
+	if srv, ok := r.Context().Value(caddyhttp.ServerCtxKey).(*caddyhttp.Server); ok && srv != nil && srv.Logs == nil {
+		return nil
+	}
+	extra, _ := r.Context().Value(caddyhttp.ExtraLogFieldsCtxKey).(*caddyhttp.ExtraLogFields)
+	return extra
 }
 
 // truncateForLog cuts s to n bytes for a log line.

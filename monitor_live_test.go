@@ -241,6 +241,18 @@ func monitorScrape(t *testing.T) map[string]float64 {
 // monitorLogLines reads the decision lines of a JSON log file.
 func monitorLogLines(t *testing.T, path string) []map[string]any {
 	t.Helper()
+	var out []map[string]any
+	for _, m := range jsonLogLines(t, path) {
+		if m["decision"] != nil {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+// jsonLogLines reads the lines of a JSON log file.
+func jsonLogLines(t *testing.T, path string) []map[string]any {
+	t.Helper()
 	data, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
@@ -248,7 +260,7 @@ func monitorLogLines(t *testing.T, path string) []map[string]any {
 	var out []map[string]any
 	for _, line := range strings.Split(strings.TrimSpace(string(data)), "\n") {
 		var m map[string]any
-		if json.Unmarshal([]byte(line), &m) == nil && m["decision"] != nil {
+		if json.Unmarshal([]byte(line), &m) == nil {
 			out = append(out, m)
 		}
 	}

@@ -231,7 +231,7 @@ func (h *RequestFilter) logDecision(r *http.Request, info filter.RequestInfo, d 
 			top = i
 		}
 	}
-	if extra, ok := r.Context().Value(caddyhttp.ExtraLogFieldsCtxKey).(*caddyhttp.ExtraLogFields); ok {
+	if extra := accessLogFields(r); extra != nil {
 		extra.Set(zap.String("filter_action", string(d.Action)))
 		extra.Set(zap.Int("filter_score", d.Score))
 		extra.Set(zap.Strings("filter_rules", rules))

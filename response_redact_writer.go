@@ -878,7 +878,7 @@ func (w *redactWriter) record() {
 	for typ, c := range w.findings.Types {
 		w.h.metrics.byType.get(typ).Add(float64(c))
 	}
-	if extra, ok := w.req.Context().Value(caddyhttp.ExtraLogFieldsCtxKey).(*caddyhttp.ExtraLogFields); ok {
+	if extra := accessLogFields(w.req); extra != nil {
 		extra.Set(zap.String("redact_result", result))
 		if n > 0 {
 			extra.Set(zap.Int("redact_findings", n))
