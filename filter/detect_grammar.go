@@ -443,8 +443,15 @@ func detectSQLGrammar(e *emitter, v *value) {
 // busybox), batch FOR/IF syntax, process substitution, fork bombs, brace
 // expansion, globbed system paths, quote-split command names.
 var (
-	reCmdLine = regexp.MustCompile(`^(?:(?:sudo|nohup|time|strace|ltrace|env|exec|xargs|busybox|timeout \d+|nice|ionice|command|builtin|stdbuf -\w+|unbuffer) +)*(?:(?:/usr)?(?:/local)?/s?bin/[a-z][\w.+-]{1,30}(?: +[-/~.$"'a-z0-9]|$)|(?:sh|bash|zsh|ksh|dash|csh|tcsh|ash|busybox|python[23]?(?:\.\d+)?|perl|ruby|php|node|lua|pwsh|powershell) +-[a-z]{1,3} +\S|(?:curl|wget) +(?:-[a-z]+ +)*(?:https?|ftp|file)://\S|(?:nc|ncat|netcat|socat|telnet) +(?:-[a-z]+ +)*[\w.-]+ +\d{1,5}\b|(?:cat|head|tail|less|more|base64|xxd|od|strings|ls|find|grep|tar|cp|mv|rm|chmod|chown|du|stat|zcat|zstdcat|bzcat|xzcat|lzcat|lz4cat|zless|zmore|zgrep|(?:gunzip|gzip|bunzip2|bzip2|unxz|xz|zstd|unzstd|lz4) +(?:-[a-z]+ +)*-[a-z]*[cd][a-z]*) +(?:-[a-z]+ +)*/(?:etc|proc|root|home|var|tmp|dev|sys)/|(?:ansible-[a-z]+|chef-[a-z]+|salt-[a-z]+)(?: +[\w./=:@*'"-]+){0,6} *$|cscli +(?:alerts|decisions|bouncers|collections|hub|machines|metrics|parsers|scenarios|lapi|capi|console|config)\b(?: +[\w./=:@*'"-]+){0,5} *$|(?:ansible|knife|visudo|sudoedit)(?: +[\w./=:@*'"-]+){0,3} +-{1,2}[a-z][\w=-]*(?: +[\w./=:@*'"-]+){0,4} *$|(?:ping|nslookup|dig|host|traceroute) +(?:-[a-z] +\d+ +)*[\w-]+(?:\.[\w-]+)+ *$|(?:whoami|ifconfig|ipconfig|uname -a|id -u|netstat -\w+|systeminfo|tasklist|hostname|printenv|visudo|chef-shell|ansible-console)\s*$)`)
+	reCmdLine = regexp.MustCompile(`^(?:(?:sudo|nohup|time|strace|ltrace|env|exec|xargs|busybox|timeout \d+|nice|ionice|command|builtin|stdbuf -\w+|unbuffer) +)*(?:(?:/usr)?(?:/local)?/s?bin/[a-z][\w.+-]{1,30}(?: +[-/~.$"'a-z0-9]|$)|(?:sh|bash|zsh|ksh|dash|csh|tcsh|ash|busybox|python[23]?(?:\.\d+)?|perl|ruby|php|node|lua|pwsh|powershell) +-[a-z]{1,3} +\S|(?:curl|wget) +(?:-[a-z]+ +)*(?:https?|ftp|file)://\S|(?:nc|ncat|netcat|socat|telnet) +(?:-[a-z]+ +)*[\w.-]+ +\d{1,5}\b|(?:cat|head|tail|less|more|base64|xxd|od|strings|ls|ll|find|grep|tar|cp|mv|rm|chmod|chown|du|stat|zcat|zstdcat|bzcat|xzcat|lzcat|lz4cat|zless|zmore|zgrep|(?:gunzip|gzip|bunzip2|bzip2|unxz|xz|zstd|unzstd|lz4) +(?:-[a-z]+ +)*-[a-z]*[cd][a-z]*) +(?:-[a-z]+ +)*/(?:etc|proc|root|home|var|tmp|dev|sys)/|(?:ansible-[a-z]+|chef-[a-z]+|salt-[a-z]+)(?: +[\w./=:@*'"-]+){0,6} *$|cscli +(?:alerts|decisions|bouncers|collections|hub|machines|metrics|parsers|scenarios|lapi|capi|console|config)\b(?: +[\w./=:@*'"-]+){0,5} *$|(?:ansible|knife|visudo|sudoedit)(?: +[\w./=:@*'"-]+){0,3} +-{1,2}[a-z][\w=-]*(?: +[\w./=:@*'"-]+){0,4} *$|(?:ping|nslookup|dig|host|traceroute) +(?:-[a-z] +\d+ +)*[\w-]+(?:\.[\w-]+)+ *$|(?:whoami|ifconfig|ipconfig|uname -a|id -u|netstat -\w+|systeminfo|tasklist|hostname|printenv|visudo|chef-shell|ansible-console)\s*$)`)
 )
+
+// reRunPrefixed: an information, listing or network command behind a
+// prefix that runs it, as the whole value (time who, strace ls, nohup id,
+// time curl example.org): prose puts no command word after "strace" or
+// "nohup" and stops there. nice and env are not among the prefixes here
+// ("nice cat" is prose).
+var reRunPrefixed = regexp.MustCompile(`^(?:(?:sudo|nohup|time|strace|ltrace|timeout \d+|ionice|stdbuf -\w+|unbuffer) +)+(?:id|who|whoami|ls|ll|ps|pwd|uname|hostname|ifconfig|netstat|curl|wget|bsdtar|nc|ncat|bash|sh|python[23]?|perl)(?: +[-\w./:=@~]+){0,3} *$`)
 
 // reCmdLineWin: cmd.exe and PowerShell command lines at the start of the
 // value.
@@ -452,7 +459,7 @@ var reCmdLineWin = regexp.MustCompile(`^(?:cmd(?:\.exe)?|command(?:\.com)?) +/[c
 
 // cmdLineStarts are the first words reCmdLine and reCmdLineWin can match
 // (command prefixes, shells, interpreters, network and reading commands).
-var cmdLineStarts = wordSet("visudo chef-shell ansible-console zcat zstdcat bzcat xzcat lzcat lz4cat zless zmore zgrep gunzip gzip bunzip2 bzip2 unxz xz zstd unzstd lz4 ansible ansible-playbook ansible-vault ansible-galaxy ansible-config ansible-console ansible-doc ansible-inventory ansible-pull chef-client chef-shell chef-run chef-solo chef-vault knife salt-call salt-run salt-key salt-ssh sudoedit cscli sudo nohup time strace ltrace env exec xargs busybox timeout nice ionice command builtin stdbuf unbuffer sh bash zsh ksh dash csh tcsh ash python python2 python3 perl ruby php node lua pwsh powershell powershell.exe pwsh.exe curl wget nc ncat netcat socat telnet cat head tail less more base64 xxd od strings ls find grep tar cp mv rm chmod chown du stat ping nslookup dig host traceroute whoami ifconfig ipconfig uname id netstat systeminfo tasklist hostname printenv cmd cmd.exe command.com invoke-webrequest iwr invoke-restmethod irm invoke-expression iex start-process invoke-command new-object")
+var cmdLineStarts = wordSet("visudo chef-shell ansible-console zcat zstdcat bzcat xzcat lzcat lz4cat zless zmore zgrep gunzip gzip bunzip2 bzip2 unxz xz zstd unzstd lz4 ansible ansible-playbook ansible-vault ansible-galaxy ansible-config ansible-console ansible-doc ansible-inventory ansible-pull chef-client chef-shell chef-run chef-solo chef-vault knife salt-call salt-run salt-key salt-ssh sudoedit cscli sudo nohup time strace ltrace env exec xargs busybox timeout nice ionice command builtin stdbuf unbuffer sh bash zsh ksh dash csh tcsh ash python python2 python3 perl ruby php node lua pwsh powershell powershell.exe pwsh.exe curl wget nc ncat netcat socat telnet cat head tail less more base64 xxd od strings ls ll find grep tar cp mv rm chmod chown du stat ping nslookup dig host traceroute whoami ifconfig ipconfig uname id netstat systeminfo tasklist hostname printenv cmd cmd.exe command.com invoke-webrequest iwr invoke-restmethod irm invoke-expression iex start-process invoke-command new-object")
 
 // cmdStartPair holds the first two bytes of every cmdLineStarts word: most
 // values fail this table lookup before any map lookup.
@@ -523,7 +530,7 @@ func detectRCEGrammar(e *emitter, v *value) {
 	switch v.kind {
 	case KindQueryValue, KindBodyValue, KindCookieValue, KindHeaderValue:
 		line := strings.TrimLeft(sh, " ")
-		if commandStart(line) && (reCmdLine.MatchString(line) || reCmdLineWin.MatchString(line)) && !(v.kind == KindHeaderValue && line[0] == '/') {
+		if commandStart(line) && (reCmdLine.MatchString(line) || reCmdLineWin.MatchString(line) || reRunPrefixed.MatchString(line)) && !(v.kind == KindHeaderValue && line[0] == '/') {
 			e.hit(rRCECommandLine)
 			return
 		}
@@ -1926,7 +1933,9 @@ func globbedSystemPath(n string) bool {
 			continue
 		}
 		first := strings.ReplaceAll(segs[0], "/", "")
-		if k >= 2 && strings.ContainsAny(first, "?*[") {
+		// A class with a slash in it (/[e//]tc) matches no file name
+		// character: only evasion writes one, also as the whole path.
+		if (k >= 2 || globbed && first != segs[0]) && strings.ContainsAny(first, "?*[") {
 			for _, d := range systemDirs {
 				if globMatch(first, d) {
 					return true

@@ -13,10 +13,39 @@ var reJNDIObf = regexp.MustCompile(`\$\{(?:env|sys|java|ctx|main|bundle|k8s|dock
 // gives detectJNDI nothing to find, and runDetectors does not call it.
 const jndiClasses = cDollar
 
+// jndiURLClasses: a JNDI URL of a naming service has a colon and slashes.
+const jndiURLClasses = cColon | cSlash
+
+// jndiRemoteURL finds a JNDI name that is the URL of a remote naming or
+// directory service (jndi:ldap://, jndi:rmi://, jndi:dns://…), however it
+// is wrapped: the payload of Log4Shell and of the JNDI injections of
+// deserialisers and data-source settings, which a lookup filter that waits
+// for ${jndi: misses when the braces are spelled otherwise ($&lbrace;).
+func jndiRemoteURL(n string) bool {
+	for i := strings.Index(n, "jndi:"); i >= 0; {
+		r := strings.TrimLeft(n[i+len("jndi:"):], " ")
+		for _, p := range [...]string{"ldap:", "ldaps:", "rmi:", "dns:", "iiop:", "iiopname:", "corbaname:", "nds:", "nis:", "http:", "https:"} {
+			if strings.HasPrefix(r, p) && strings.HasPrefix(strings.TrimLeft(r[len(p):], " "), "//") {
+				return true
+			}
+		}
+		j := strings.Index(n[i+1:], "jndi:")
+		if j < 0 {
+			return false
+		}
+		i += 1 + j
+	}
+	return false
+}
+
 // detectJNDI resolves the Log4j lookups that only rewrite text
 // (${lower:J}, ${upper:n}, ${::-d}, ${env:X:-i}, ${date:'I'}) from the
 // innermost out, then looks for ${jndi:.
 func detectJNDI(e *emitter, v *value) {
+	if v.cls&jndiURLClasses == jndiURLClasses && jndiRemoteURL(v.norm) {
+		e.hit(rJNDILookup)
+		return
+	}
 	if v.cls&jndiClasses == 0 || v.cls&cBrace == 0 {
 		return
 	}

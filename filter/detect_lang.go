@@ -84,9 +84,12 @@ func javaClassName(n string) bool {
 	return !strings.HasSuffix(n, "exception") && !strings.HasSuffix(n, "error")
 }
 
-// javaExecAlias: "java." followed by the simple name of a process class
-// (java.Runtime, java.ProcessBuilder): the class a gadget chain or a
-// reflection call asks for, written without its package.
+// javaExecAlias: "java." and a package path of any names, ending in the
+// simple name of a process class (java.Runtime, java.ProcessBuilder,
+// java.x.y.Runtime): the class a gadget chain or a reflection call asks
+// for, written without its package or under a made-up one, as filters
+// that match java.lang.Runtime are evaded. java.runtime.version (a
+// system property) does not end in the class name.
 func javaExecAlias(n string) bool {
 	if len(n) < 12 || n[4] != '.' && n[0] != ' ' {
 		return false
@@ -94,14 +97,23 @@ func javaExecAlias(n string) bool {
 	if n[0] == ' ' || n[len(n)-1] == ' ' {
 		n = strings.TrimSpace(n)
 	}
-	if !strings.HasPrefix(n, "java.") {
+	if !strings.HasPrefix(n, "java.") || len(n) > 120 {
 		return false
 	}
-	switch n[len("java."):] {
+	last := n[strings.LastIndexByte(n, '.')+1:]
+	switch last {
 	case "runtime", "processbuilder", "processimpl", "unixprocess":
-		return true
+	default:
+		return false
 	}
-	return false
+	for seg := range strings.SplitSeq(n[len("java."):len(n)-len(last)], ".") {
+		for i := 0; i < len(seg); i++ {
+			if c := seg[i]; !(c >= 'a' && c <= 'z' || c == '_' || c == '$' || i > 0 && c >= '0' && c <= '9') {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // reSpringRemoteContext: Spring's XML application contexts, named in full

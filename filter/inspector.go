@@ -271,7 +271,7 @@ func runDetectors(e *emitter, v *value) {
 	if v.cls&rceClasses != 0 {
 		detectRCE(e, v)
 	}
-	if v.cls&jndiClasses != 0 {
+	if v.cls&jndiClasses != 0 || v.cls&jndiURLClasses == jndiURLClasses {
 		detectJNDI(e, v)
 	}
 	if v.cls&ssrfClasses != 0 {
