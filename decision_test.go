@@ -12,6 +12,7 @@ import (
 	"go.uber.org/zap/zapcore"
 	"go.uber.org/zap/zaptest/observer"
 
+	"github.com/caddyserver/caddy/v2"
 	"github.com/caddyserver/caddy/v2/modules/caddyhttp"
 )
 
@@ -141,6 +142,33 @@ func TestMonitorOnPrecedence(t *testing.T) {
 	for _, tc := range tests {
 		if got := monitorOn(withVar(tc.siteVar), tc.own, tc.appDefault); got != tc.want {
 			t.Errorf("%s: monitorOn = %v, want %v", tc.name, got, tc.want)
+		}
+	}
+}
+
+// TestAccessLogFields: the extra access-log fields are handed out unless
+// the request's server writes no access log, and the request id is the
+// one Caddy made, read again without re-adding it to the log fields.
+func TestAccessLogFields(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		srv  *caddyhttp.Server
+		want bool
+	}{
+		{"no server (a handler outside Caddy's server)", nil, true},
+		{"server without access log", &caddyhttp.Server{}, false},
+		{"server with access log", &caddyhttp.Server{Logs: &caddyhttp.ServerLogConfig{}}, true},
+	} {
+		r := httptest.NewRequest("GET", "/", nil)
+		w := httptest.NewRecorder()
+		r = caddyhttp.PrepareRequest(r, caddy.NewReplacer(), w, tc.srv)
+		if got := accessLogFields(r) != nil; got != tc.want {
+			t.Errorf("%s: fields handed out %v, want %v", tc.name, got, tc.want)
+		}
+		pinRequestID(r)
+		id := decisionRequestID(r)
+		if len(id) != 36 || decisionRequestID(r) != id {
+			t.Errorf("%s: request id %q, then %q: want one uuid", tc.name, id, decisionRequestID(r))
 		}
 	}
 }
