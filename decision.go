@@ -254,12 +254,7 @@ const caddyRequestIDVar = "uuid"
 // from another goroutine: a module that records decisions after the
 // upstream has started (response_redact) must not be the first to ask.
 func pinRequestID(r *http.Request) {
-	if _, ok := caddyhttp.GetVar(r.Context(), caddyRequestIDVar).(fmt.Stringer); ok {
-		return
-	}
-	if repl, ok := r.Context().Value(caddy.ReplacerCtxKey).(*caddy.Replacer); ok {
-		_, _ = repl.Get("http.request.uuid")
-	}
+	_ = decisionRequestID(r) // creates the id when it does not exist yet
 }
 
 // accessLogFields is the request's extra access-log fields, or nil when

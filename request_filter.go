@@ -137,11 +137,7 @@ func (h *RequestFilter) ServeHTTP(w http.ResponseWriter, r *http.Request, next c
 		return next.ServeHTTP(w, r)
 	}
 
-	repl, _ := r.Context().Value(caddy.ReplacerCtxKey).(*caddy.Replacer)
-	requestID := ""
-	if repl != nil {
-		requestID, _ = repl.GetString("http.request.uuid")
-	}
+	requestID := decisionRequestID(r)
 	if requestID == "" {
 		requestID = rfRandomID()
 	}
