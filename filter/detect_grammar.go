@@ -443,15 +443,20 @@ func detectSQLGrammar(e *emitter, v *value) {
 // busybox), batch FOR/IF syntax, process substitution, fork bombs, brace
 // expansion, globbed system paths, quote-split command names.
 var (
-	reCmdLine = regexp.MustCompile(`^(?:(?:sudo|nohup|time|strace|ltrace|env|exec|xargs|busybox|timeout \d+|nice|ionice|command|builtin|stdbuf -\w+|unbuffer) +)*(?:(?:/usr)?(?:/local)?/s?bin/[a-z][\w.+-]{1,30}(?: +[-/~.$"'a-z0-9]|$)|(?:sh|bash|zsh|ksh|dash|csh|tcsh|ash|busybox|python[23]?(?:\.\d+)?|perl|ruby|php|node|lua|pwsh|powershell) +-[a-z]{1,3} +\S|(?:curl|wget) +(?:-[a-z]+ +)*(?:https?|ftp|file)://\S|(?:nc|ncat|netcat|socat|telnet) +(?:-[a-z]+ +)*[\w.-]+ +\d{1,5}\b|(?:cat|head|tail|less|more|base64|xxd|od|strings|ls|ll|find|grep|tar|cp|mv|rm|chmod|chown|du|stat|zcat|zstdcat|bzcat|xzcat|lzcat|lz4cat|zless|zmore|zgrep|(?:gunzip|gzip|bunzip2|bzip2|unxz|xz|zstd|unzstd|lz4) +(?:-[a-z]+ +)*-[a-z]*[cd][a-z]*) +(?:-[a-z]+ +)*/(?:etc|proc|root|home|var|tmp|dev|sys)/|(?:ansible-[a-z]+|chef-[a-z]+|salt-[a-z]+)(?: +[\w./=:@*'"-]+){0,6} *$|cscli +(?:alerts|decisions|bouncers|collections|hub|machines|metrics|parsers|scenarios|lapi|capi|console|config)\b(?: +[\w./=:@*'"-]+){0,5} *$|(?:ansible|knife|visudo|sudoedit)(?: +[\w./=:@*'"-]+){0,3} +-{1,2}[a-z][\w=-]*(?: +[\w./=:@*'"-]+){0,4} *$|(?:ping|nslookup|dig|host|traceroute) +(?:-[a-z] +\d+ +)*[\w-]+(?:\.[\w-]+)+ *$|(?:whoami|ifconfig|ipconfig|uname -a|id -u|netstat -\w+|systeminfo|tasklist|hostname|printenv|visudo|chef-shell|ansible-console)\s*$)`)
+	reCmdLine = regexp.MustCompile(`^(?:(?:` + cmdRunPrefixes + `|env|exec|xargs|busybox|nice|command|builtin) +)*(?:(?:/usr)?(?:/local)?/s?bin/[a-z][\w.+-]{1,30}(?: +[-/~.$"'a-z0-9]|$)|(?:sh|bash|zsh|ksh|dash|csh|tcsh|ash|busybox|python[23]?(?:\.\d+)?|perl|ruby|php|node|lua|pwsh|powershell) +-[a-z]{1,3} +\S|(?:curl|wget) +(?:-[a-z]+ +)*(?:https?|ftp|file)://\S|(?:nc|ncat|netcat|socat|telnet) +(?:-[a-z]+ +)*[\w.-]+ +\d{1,5}\b|(?:cat|head|tail|less|more|base64|xxd|od|strings|ls|ll|find|grep|tar|cp|mv|rm|chmod|chown|du|stat|zcat|zstdcat|bzcat|xzcat|lzcat|lz4cat|zless|zmore|zgrep|(?:gunzip|gzip|bunzip2|bzip2|unxz|xz|zstd|unzstd|lz4) +(?:-[a-z]+ +)*-[a-z]*[cd][a-z]*) +(?:-[a-z]+ +)*/(?:etc|proc|root|home|var|tmp|dev|sys)/|(?:ansible-[a-z]+|chef-[a-z]+|salt-[a-z]+)(?: +[\w./=:@*'"-]+){0,6} *$|cscli +(?:alerts|decisions|bouncers|collections|hub|machines|metrics|parsers|scenarios|lapi|capi|console|config)\b(?: +[\w./=:@*'"-]+){0,5} *$|(?:ansible|knife|visudo|sudoedit)(?: +[\w./=:@*'"-]+){0,3} +-{1,2}[a-z][\w=-]*(?: +[\w./=:@*'"-]+){0,4} *$|(?:ping|nslookup|dig|host|traceroute) +(?:-[a-z] +\d+ +)*[\w-]+(?:\.[\w-]+)+ *$|(?:whoami|ifconfig|ipconfig|uname -a|id -u|netstat -\w+|systeminfo|tasklist|hostname|printenv|visudo|chef-shell|ansible-console)\s*$)`)
 )
+
+// cmdRunPrefixes are the commands that run the command after them (time
+// who, sudo ls): reCmdLine takes any number of them, and more (env, nice,
+// xargs …) that reRunPrefixed leaves out.
+const cmdRunPrefixes = `sudo|nohup|time|strace|ltrace|timeout \d+|ionice|stdbuf -\w+|unbuffer`
 
 // reRunPrefixed: an information, listing or network command behind a
 // prefix that runs it, as the whole value (time who, strace ls, nohup id,
 // time curl example.org): prose puts no command word after "strace" or
 // "nohup" and stops there. nice and env are not among the prefixes here
 // ("nice cat" is prose).
-var reRunPrefixed = regexp.MustCompile(`^(?:(?:sudo|nohup|time|strace|ltrace|timeout \d+|ionice|stdbuf -\w+|unbuffer) +)+(?:id|who|whoami|ls|ll|ps|pwd|uname|hostname|ifconfig|netstat|curl|wget|bsdtar|nc|ncat|bash|sh|python[23]?|perl)(?: +[-\w./:=@~]+){0,3} *$`)
+var reRunPrefixed = regexp.MustCompile(`^(?:(?:` + cmdRunPrefixes + `) +)+(?:id|who|whoami|ls|ll|ps|pwd|uname|hostname|ifconfig|netstat|curl|wget|bsdtar|nc|ncat|bash|sh|python[23]?|perl)(?: +[-\w./:=@~]+){0,3} *$`)
 
 // reCmdLineWin: cmd.exe and PowerShell command lines at the start of the
 // value.
