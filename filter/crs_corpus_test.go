@@ -279,16 +279,16 @@ func TestCRSReplay(t *testing.T) {
 			s.quiet[1], s.quiet[0], s.contested[1], s.contested[0])
 	}
 	// Floors at default settings, a little under the measured figures
-	// (2145 of 2331 level-1 attacks, 5 of 462 look-alikes, all five
-	// attacks CRS passes): a change that loses detection or gains false
+	// (2185 of 2331 level-1 attacks; 3 of 462 look-alikes, each an
+	// attack CRS lets through): a change that loses detection or gains false
 	// positives here shows at once.
 	if cfg.Paranoia > 1 {
 		return
 	}
-	if p := pct(atk.byPL[1][1], atk.byPL[1][0]); p < 91 {
-		t.Errorf("level-1 attacks blocked %.1f%% < 91%%", p)
+	if p := pct(atk.byPL[1][1], atk.byPL[1][0]); p < 93 {
+		t.Errorf("level-1 attacks blocked %.1f%% < 93%%", p)
 	}
-	if atk.benign[1] > 6 {
-		t.Errorf("%d benign look-alikes blocked, want at most 6", atk.benign[1])
+	if atk.benign[1] > 4 {
+		t.Errorf("%d benign look-alikes blocked, want at most 4", atk.benign[1])
 	}
 }

@@ -60,6 +60,15 @@ func TestGrammarShapes(t *testing.T) {
 		{"org.springframework.context.support.ClassPathXmlApplicationContext", true},
 		{`ApplicationContext ctx = new ClassPathXmlApplicationContext("beans.xml");`, false},
 		{"see org.springframework.context.support for the XML contexts", false},
+		// A PHP open tag counts with the code it opens; the bare tag
+		// runs nothing.
+		{"<?php system('id'); ?>", true},
+		{"<?php\n$a=1;", true},
+		{"<?=`id`?>", true},
+		{"<?phpinfo();?>", true},
+		{"<?php", false},
+		{"<?php ?>", false},
+		{"<?=", false},
 		// CSS escapes inside a style sheet's @import.
 		{"<STYLE>@\\import'http://evil.example/x.css';</STYLE>", true},
 		{"<style>@\\69mport url(//evil.example/x.css)</style>", true},
