@@ -113,6 +113,9 @@ type APIAuth struct {
 	metrics       *authMetrics
 	decisions     *decisionLog
 	challenge     string
+	// userClaimKeys are the placeholder names of UserClaims, built once:
+	// {http.auth.user.<claim>} would otherwise be concatenated per request.
+	userClaimKeys []string
 }
 
 // IssuerConfig is one trusted issuer.
@@ -228,6 +231,10 @@ func (a *APIAuth) Provision(ctx caddy.Context) error {
 		a.Realm = authDefaultRealm
 	}
 	a.challenge = `Bearer realm="` + a.Realm + `"`
+	a.userClaimKeys = make([]string, len(a.UserClaims))
+	for i, c := range a.UserClaims {
+		a.userClaimKeys[i] = "http.auth.user." + c
+	}
 
 	for _, s := range a.TokenSources {
 		a.sources = append(a.sources, authn.TokenSource{Kind: s.Kind, Name: s.Name})
@@ -508,11 +515,11 @@ func (a *APIAuth) ServeHTTP(w http.ResponseWriter, r *http.Request, next caddyht
 func (a *APIAuth) expose(r *http.Request, id *authz.Identity) {
 	if repl, ok := r.Context().Value(caddy.ReplacerCtxKey).(*caddy.Replacer); ok {
 		repl.Set("http.auth.user.id", id.ID)
-		for _, c := range a.UserClaims {
+		for i, c := range a.UserClaims {
 			// An absent claim is the empty string, never the literal
 			// placeholder in a respond body or header.
 			v, _ := authn.ClaimString(id.Claims, c)
-			repl.Set("http.auth.user."+c, v)
+			repl.Set(a.userClaimKeys[i], v)
 		}
 	}
 	caddyhttp.SetVar(r.Context(), identityVarKey, id)
@@ -530,8 +537,8 @@ func (a *APIAuth) expose(r *http.Request, id *authz.Identity) {
 // for an anonymous request, so none is left unreplaced.
 func (a *APIAuth) clearUserClaims(r *http.Request) {
 	if repl, ok := r.Context().Value(caddy.ReplacerCtxKey).(*caddy.Replacer); ok {
-		for _, c := range a.UserClaims {
-			repl.Set("http.auth.user."+c, "")
+		for _, k := range a.userClaimKeys {
+			repl.Set(k, "")
 		}
 	}
 }
