@@ -23,7 +23,7 @@ var (
 	// A script scheme, letters possibly split by whitespace (browsers strip
 	// tabs and newlines inside a URL scheme), then code.
 	reXSSJSURI = regexp.MustCompile(`(?:j ?a ?v ?a ?s ?c ?r ?i ?p ?t|v ?b ?s ?c ?r ?i ?p ?t|l ?i ?v ?e ?s ?c ?r ?i ?p ?t) ?:[^ ].*[()\x60=&\[]|data ?: ?(?:text/html|image/svg|application/(?:x-)?(?:java|ecma)script|text/(?:java|ecma)script)`)
-	reXSSSink  = regexp.MustCompile(`\b(?:alert|prompt|confirm)(?:\?\.)?(?:\(|\x60[^\x60\s])|\b(?:alert|prompt|confirm|eval)\.(?:call|apply|bind)\(|\((?:alert|prompt|confirm|eval)\)(?:\(|\x60)|\.\w+\( ?(?:alert|prompt|confirm|eval) ?\)|\bon[a-z]+ ?= ?(?:alert|prompt|confirm|eval)\b|\beval ?\( ?(?:atob|unescape|decodeuri\w*|string\.fromcharcode)|string\.fromcharcode ?\(|\bdocument ?\[ ?["'\x60]|\b(?:window|top|self|parent|frames|globalthis|this) ?\[ ?["'\x60](?:alert|eval|document|location|prompt|confirm|\w*["'\x60] ?\+? ?["'\x60])|\.constructor ?\( ?["'\x60]|\bset(?:timeout|interval) ?\( ?["'\x60]`)
+	reXSSSink  = regexp.MustCompile(`\b(?:alert|prompt|confirm)(?:\?\.)?(?:\(|\x60[^\x60\s])|\b(?:alert|prompt|confirm|eval)\.(?:call|apply|bind)\(|\((?:alert|prompt|confirm|eval)\)(?:\(|\x60)|\.\w+\( ?(?:alert|prompt|confirm|eval) ?\)|\bon[a-z]+ ?= ?(?:alert|prompt|confirm|eval)\b|\beval ?\( ?(?:atob|unescape|decodeuri\w*|string\.fromcharcode)|string\.fromcharcode ?\(|\bdocument ?\[ ?["'\x60]|\b(?:window|top|self|parent|frames|globalthis|this) ?\[ ?["'\x60](?:alert|eval|document|location|prompt|confirm|\w*["'\x60] ?\+? ?["'\x60])|\.constructor ?\( ?["'\x60]|\bset(?:timeout|interval) ?\( ?["'\x60]|\bimport ?\( ?["'\x60](?://|data:)`)
 	reXSSWeak  = regexp.MustCompile(`\bdocument ?\. ?(?:cookie|domain|write|location)\b|\bwindow\.location\b|(?:^|[^.\w])eval ?\(|\.constructor\b|\batob ?\(|\bsrcdoc ?=`)
 	reXSSTag   = regexp.MustCompile(`<(?:iframe|object|embed|svg|math|base|meta|frame|frameset|applet|isindex|xmp|noscript|template|portal|marquee|style|link)\b`)
 	// Elements and attributes that load or redirect without script:
@@ -309,7 +309,7 @@ func confirmXSS(v *value) bool {
 // Prefilters of reXSSSink, reXSSWeak and reXSSElement.
 var (
 	xssElementWords = []string{":script", ":vmlframe", ":iframe", ":frame", ":object", ":embed", "<base", "<link", "<style", "formaction", "srcdoc", "<meta", "expression", "-moz-binding", "behavior"}
-	sinkWords       = []string{"alert", "prompt", "confirm", "eval", "fromcharcode", "document", "window[", "window [", "top[", "self[", "parent[", "frames[", "globalthis[", "this[", "constructor", "settimeout", "setinterval"}
+	sinkWords       = []string{"alert", "prompt", "confirm", "eval", "fromcharcode", "document", "window[", "window [", "top[", "self[", "parent[", "frames[", "globalthis[", "this[", "constructor", "settimeout", "setinterval", "import"}
 	weakJSWords     = []string{"document", "window.", "eval", "constructor", "atob", "srcdoc"}
 )
 

