@@ -7,6 +7,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/google/uuid"
 	"github.com/prometheus/client_golang/prometheus"
 	"go.uber.org/zap"
 	"go.uber.org/zap/zapcore"
@@ -116,13 +117,44 @@ func (l *decisionLog) monitor(r *http.Request, own *bool) bool {
 }
 
 // beforeUpstream prepares r for decisions recorded once the upstream has
-// started (response_redact, api_contract): the request id must exist
-// before then (see pinRequestID), and is only made when a decision line can
-// be written at all.
+// started (response_redact, api_contract), when a request id may no longer
+// be created in the request's variables (see pinRequestID). With an access
+// log, Caddy's id is made now, so that the decision lines' request_id is
+// the access log's uuid. Without one, making it (a random UUID, a map
+// write and an access-log field nobody writes) would be paid on every
+// request for the few whose response is masked or refused: the request
+// gets a holder instead, and an id is made in it only when one is asked
+// for (lateRequestID).
 func (l *decisionLog) beforeUpstream(r *http.Request) {
-	if l.logger.Core().Enabled(zapcore.InfoLevel) {
+	if accessLogFields(r) != nil && l.logger.Core().Enabled(zapcore.InfoLevel) {
 		pinRequestID(r)
+		return
 	}
+	ctx := r.Context()
+	if _, ok := caddyhttp.GetVar(ctx, caddyRequestIDVar).(fmt.Stringer); ok {
+		return // made earlier (a request-phase decision, a placeholder)
+	}
+	if _, ok := caddyhttp.GetVar(ctx, lateRequestIDVar).(*lateRequestID); !ok {
+		caddyhttp.SetVar(ctx, lateRequestIDVar, new(lateRequestID))
+	}
+}
+
+// lateRequestID is the request id of a request that had none when its
+// upstream started: made on first use, by the handler's goroutine (where
+// response-phase decisions are recorded), in a holder set before the
+// upstream, so the request's variables are only read after it.
+type lateRequestID struct{ id string }
+
+// lateRequestIDVar is the request variable holding a *lateRequestID.
+const lateRequestIDVar = "gatehouse.request_id"
+
+func (h *lateRequestID) String() string {
+	if h.id == "" {
+		if id, err := uuid.NewRandom(); err == nil {
+			h.id = id.String()
+		}
+	}
+	return h.id
 }
 
 func newDecisionLogWith(module string, logger *zap.Logger, rate int, m *decisionMetrics) *decisionLog {
@@ -236,6 +268,9 @@ func decisionClientIP(r *http.Request) string {
 func decisionRequestID(r *http.Request) string {
 	if id, ok := caddyhttp.GetVar(r.Context(), caddyRequestIDVar).(fmt.Stringer); ok {
 		return id.String()
+	}
+	if id, ok := caddyhttp.GetVar(r.Context(), lateRequestIDVar).(*lateRequestID); ok {
+		return id.String() // the upstream has started: never create Caddy's now
 	}
 	if repl, ok := r.Context().Value(caddy.ReplacerCtxKey).(*caddy.Replacer); ok {
 		if id, ok := repl.GetString("http.request.uuid"); ok {

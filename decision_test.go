@@ -1,6 +1,7 @@
 package gatehouse
 
 import (
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"sort"
@@ -170,5 +171,46 @@ func TestAccessLogFields(t *testing.T) {
 		if len(id) != 36 || decisionRequestID(r) != id {
 			t.Errorf("%s: request id %q, then %q: want one uuid", tc.name, id, decisionRequestID(r))
 		}
+	}
+}
+
+// TestBeforeUpstreamRequestID: once the upstream may have started, the
+// request's variables are only read. With an access log Caddy's id is made
+// before the upstream (the decision lines' request_id is the access log's
+// uuid); without one no id is made until a decision asks for it, and then
+// the same id answers every later ask.
+func TestBeforeUpstreamRequestID(t *testing.T) {
+	l, _ := newTestDecisionLog(t, "response_redact", -1)
+	for _, tc := range []struct {
+		name      string
+		srv       *caddyhttp.Server
+		caddyMade bool // Caddy's id exists after beforeUpstream
+	}{
+		{"server without access log", &caddyhttp.Server{}, false},
+		{"server with access log", &caddyhttp.Server{Logs: &caddyhttp.ServerLogConfig{}}, true},
+	} {
+		r := httptest.NewRequest("GET", "/", nil)
+		r = caddyhttp.PrepareRequest(r, caddy.NewReplacer(), httptest.NewRecorder(), tc.srv)
+		l.beforeUpstream(r)
+		_, made := caddyhttp.GetVar(r.Context(), caddyRequestIDVar).(fmt.Stringer)
+		if made != tc.caddyMade {
+			t.Errorf("%s: Caddy's request id made before the upstream: %v, want %v", tc.name, made, tc.caddyMade)
+		}
+		id := decisionRequestID(r)
+		if len(id) != 36 || decisionRequestID(r) != id {
+			t.Errorf("%s: request id %q, then %q: want one uuid", tc.name, id, decisionRequestID(r))
+		}
+		if _, made = caddyhttp.GetVar(r.Context(), caddyRequestIDVar).(fmt.Stringer); made != tc.caddyMade {
+			t.Errorf("%s: Caddy's request id made after the upstream started", tc.name)
+		}
+	}
+
+	// An id made before (a request-phase decision) is the one kept.
+	r := httptest.NewRequest("GET", "/", nil)
+	r = caddyhttp.PrepareRequest(r, caddy.NewReplacer(), httptest.NewRecorder(), &caddyhttp.Server{})
+	before := decisionRequestID(r)
+	l.beforeUpstream(r)
+	if got := decisionRequestID(r); got != before {
+		t.Errorf("request id %q after the upstream, %q before", got, before)
 	}
 }

@@ -18,16 +18,15 @@ import (
 
 // Defaults of ResponseRedact.
 const (
-	defaultRedactMaxSize      = 16 << 20
-	defaultErrorPageMaxSize   = 64 << 10
-	defaultFlushDelay         = 50 * time.Millisecond
-	onLimitFail               = "fail"
-	onLimitPass               = "pass"
-	errorPagesDetect          = "detect"
-	errorPagesReplace         = "replace"
-	errorPagesOff             = "off"
-	upstreamAcceptEncoding    = "identity"
-	genericErrorRequestIDRepl = "{http.request.uuid}"
+	defaultRedactMaxSize    = 16 << 20
+	defaultErrorPageMaxSize = 64 << 10
+	defaultFlushDelay       = 50 * time.Millisecond
+	onLimitFail             = "fail"
+	onLimitPass             = "pass"
+	errorPagesDetect        = "detect"
+	errorPagesReplace       = "replace"
+	errorPagesOff           = "off"
+	upstreamAcceptEncoding  = "identity"
 )
 
 // ResponseRedact masks sensitive data in response bodies (through the

@@ -14,7 +14,6 @@ import (
 	"go.uber.org/zap"
 	"go.uber.org/zap/zapcore"
 
-	"github.com/caddyserver/caddy/v2"
 	"github.com/caddyserver/caddy/v2/modules/caddyhttp"
 
 	"github.com/gatehouse-dev/caddy-gatehouse/redact"
@@ -825,11 +824,7 @@ type genericError struct {
 }
 
 func (w *redactWriter) writeGenericError() error {
-	var id string
-	if repl, ok := w.req.Context().Value(caddy.ReplacerCtxKey).(*caddy.Replacer); ok {
-		id = repl.ReplaceAll(genericErrorRequestIDRepl, "")
-	}
-	body, err := json.Marshal(genericError{Status: w.status, Error: http.StatusText(w.status), RequestID: id})
+	body, err := json.Marshal(genericError{Status: w.status, Error: http.StatusText(w.status), RequestID: decisionRequestID(w.req)})
 	if err != nil {
 		return fmt.Errorf("encoding generic error: %w", err)
 	}
