@@ -164,7 +164,18 @@ func classifyHost(e *emitter, host string, urlish bool, raw string) {
 		e.hit(rSSRFLoopback)
 	case ip.IsPrivate() || ip.IsLinkLocalUnicast():
 		e.hit(rSSRFPrivate)
+	case ip.Is6() && !globalUnicast6(ip):
+		// No public host has such an address ([a::], [dead:beef::1],
+		// multicast): a URL naming one probes how the server's resolver
+		// and dialer treat what they cannot route.
+		e.hit(rSSRFObfuscatedIP)
 	}
+}
+
+// globalUnicast6 reports whether a (IPv6, no IPv4 inside) is in 2000::/3,
+// the only range from which public addresses are assigned.
+func globalUnicast6(a netip.Addr) bool {
+	return a.As16()[0]&0xe0 == 0x20
 }
 
 // parseHostIP parses an IP host, accepting the forms inet_aton and URL

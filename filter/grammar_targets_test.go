@@ -21,7 +21,9 @@ func targetAttacks() map[string][]string {
 	// bits, a special scheme without its slashes and an IP in an
 	// inet_aton spelling, a blank before the '@' of the user-info, a
 	// link-local zone.
-	m["ssrf"] = []string{"http://7147006462/", "http://0x41414141A9FEA9FE/", "http:2852039166", "http:/0xA9FEA9FE/latest/meta-data/", "http:0251.0376.0251.0376", "https:017700000001/admin", "http://example.com:80 &@10.0.0.5:6379/", "http://a.example\t@127.0.0.1/", "http://[fe80::1%eth0]/"}
+	m["ssrf"] = []string{"http://7147006462/", "http://0x41414141A9FEA9FE/", "http:2852039166", "http:/0xA9FEA9FE/latest/meta-data/", "http:0251.0376.0251.0376", "https:017700000001/admin", "http://example.com:80 &@10.0.0.5:6379/", "http://a.example\t@127.0.0.1/", "http://[fe80::1%eth0]/",
+		// IPv6 addresses from which no public host is numbered.
+		"http://[a::]", "http://[a::b]/", "http://[dead:beef:dead::beef:dead:beef:dead]", "http://[ff02::1]/"}
 	m["ldap"] = []string{"*()|&'", "(uid=*)", "x)(|(uid=*", "*)(&(objectClass=*)", "admin)(!(&(1=0", "x))(|(&(cn=*"}
 	return m
 }
@@ -38,7 +40,7 @@ var redirectTargets = cross("", []string{"//trusted.example@", "/%2e%2e//", "@",
 var redirectBenign = []string{"https://app.example.com/callback", "/dashboard", "//www.example.com/path", "@john", "/./settings"}
 var ssrfTargets = cross("", []string{"http://"}, []string{"127.0.0.1.nip.io", "db.local", "redis:6379", "[64:ff9b::127.0.0.1]", "evil.example#@127.0.0.1", "foo@127.0.0.1:80@evil.example"}, []string{"/"})
 var ssrfBenign = []string{"https://hooks.slack.com/services/T0/B0/X", "s3://bucket/key", "https://www.milan.example/", "https://192.0.2.10/",
-	"https://cdn.example.com/12345678901/img.png", "https://api.example.com/v1/items?id=12345678901", "https://example.com/search?q=a @b", "https://social.example/@alice", "http://[2001:db8::1]/"}
+	"https://cdn.example.com/12345678901/img.png", "https://api.example.com/v1/items?id=12345678901", "https://example.com/search?q=a @b", "https://social.example/@alice", "http://[2001:db8::1]/", "https://[2606:4700:4700::1111]/dns-query"}
 
 func TestGrammarTargetAttacks(t *testing.T) {
 	eng, err := New(Config{})
