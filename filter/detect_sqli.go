@@ -166,6 +166,18 @@ func quoteOperatorQuote(d string) bool {
 // detectSQLiLibinjection asks libinjection about values with something of
 // SQL in them: a quote, a keyword, a comment opener, or only symbols.
 func detectSQLiLibinjection(e *emitter, v *value) {
+	if v.cls&cHigh != 0 && v.cls&cQuote == 0 && strings.ContainsAny(v.dec, sqlQuoteLookalikes) && containsAny(v.dec, "--", "#", "/*") {
+		// Judged as well as an application that converts the value to a
+		// legacy code page before building its query reads it
+		// (’ OR ’1=1#): its look-alike quotes are apostrophes then, and
+		// prose keeps its prose rules (don’t, O’Brien). Only with a
+		// comment that cuts the rest of the query: typographic quotes
+		// around a word (logically ‘OR’) are how documents quote.
+		q := *v
+		q.dec, q.norm = asciiQuotes(v.dec), asciiQuotes(v.norm)
+		q.cls |= cQuote
+		detectSQLiLibinjection(e, &q)
+	}
 	quoted := v.cls&(cQuote|cBacktick) != 0
 	// A value without letters only injects with symbols: 1 || 1=1.
 	symbolic := v.cls&(cLower|cUpper) == 0 && v.cls&(cPipe|cAmp) != 0 && v.cls&cEq != 0

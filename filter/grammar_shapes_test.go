@@ -53,6 +53,14 @@ func TestGrammarShapes(t *testing.T) {
 		{"1\u2019 OR \u20191\u2019=\u2019x\u2019#;--()", true},
 		{"\u2018 OR \u20181\u2018=\u2018x\u2018--", true},
 		{"x\u02bc or \u02bca\u02bc=\u02bca", true},
+		// … also where only libinjection sees the injection: a breakout
+		// then a comment that cuts the rest of the query.
+		{"\u2019 OR \u20191=1#;--", true},
+		{"admin\u2019--", true},
+		{"1\u2019 AND SLEEP(5)#", true},
+		{"we\u2019re #1 -- aren\u2019t we", false},
+		{"Rock \u2019n\u2019 roll -- the best", false},
+		{"All settings are logically \u2018OR\u2019 of each other.", false},
 		{"It\u2019s the \u2018best\u2019 or the worst", false},
 		{"Don\u2019t pick \u2018a\u2019 or \u2018b\u2019 before 5 o\u2019clock", false},
 		// Spring's XML application contexts given a URL to load.

@@ -106,7 +106,7 @@ const (
 
 // ruleTable is immutable; Rules returns a copy.
 var ruleTable = [numRules]RuleInfo{
-	rSQLiLibinjection:     {"sqli-libinjection", CatSQLi, 5, 1, "libinjection tokenizer recognises an SQL injection fingerprint"},
+	rSQLiLibinjection:     {"sqli-libinjection", CatSQLi, 5, 1, "libinjection tokenizer recognises an SQL injection fingerprint; also with quotes a legacy code page maps to the apostrophe when a comment follows (’ OR ’1=1#)"},
 	rSQLiLibinjectionWeak: {"sqli-libinjection-weak", CatSQLi, 3, 1, "libinjection fingerprint made only of literals, operators and bare words (as code and prose also produce)"},
 	rSQLiUnion:            {"sqli-union-select", CatSQLi, 5, 1, "UNION [ALL|DISTINCT] SELECT, or UNION with a VALUES list or (after a literal) TABLE t"},
 	rSQLiFunction:         {"sqli-function", CatSQLi, 5, 1, "SQL functions and objects abused by injections (sleep(), benchmark(), information_schema, xp_cmdshell, load_file(), extractvalue(), pg_read_file(), lo_import(), COPY … FROM PROGRAM …)"},
