@@ -44,7 +44,7 @@
 //     layers, so %252527 → '): percent-encoding including %uXXXX; HTML
 //     character references (&lt;, &#60;, &#x3C;, zero-padded and without ";"
 //     as browsers accept them, &colon;, &lpar;, &Tab; …); JavaScript/JSON
-//     escapes (\u003c, \u{3c}, \x3c). Then look-alikes fold to ASCII:
+//     escapes (\u003c, \u{3c}, \x3c, legacy octal \74). Then look-alikes fold to ASCII:
 //     overlong UTF-8 (%c0%ae → .), full-width forms (＜ｓｃｒｉｐｔ＞), circled
 //     letters (Ⓖ) and digits (①, ⓪), slash and backslash look-alikes (∕, ⁄,
 //     ∖, ﹨), ideographic full stops (。, ｡), the ideographic space; NUL, BOM,

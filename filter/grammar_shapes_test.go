@@ -77,6 +77,11 @@ func TestGrammarShapes(t *testing.T) {
 		{"<?php", false},
 		{"<?php ?>", false},
 		{"<?=", false},
+		// JavaScript spelled in legacy octal escapes.
+		{`[]['\146\151\154\164\145\162']['\143\157\156\163\164\162\165\143\164\157\162']('\141\154\145\162\164\50\61\51')()`, true},
+		{`self['\141\154\145\162\164'](1)`, true},
+		{`C:\101\102\data and \123`, false},
+		{`s/(\w+) (\w+)/\2 \1/`, false},
 		// A dynamic import of a module from another origin or a data:
 		// URL runs that module's code; a playground's own chunks and CDN
 		// imports written in full pass.

@@ -200,9 +200,9 @@ func decodeOnce(dst []byte, s string) ([]byte, bool) {
 }
 
 // jsEscape decodes a JavaScript/JSON escape at the start of s: \uXXXX,
-// \u{X…}, \xHH. It returns the rune and the bytes consumed (0: none).
+// \u{X…}, \xHH, \ooo. It returns the rune and the bytes consumed (0: none).
 func jsEscape(s string) (rune, int) {
-	if len(s) < 4 {
+	if len(s) < 3 || len(s) < 4 && !isOctal(s[1]) {
 		return 0, 0
 	}
 	switch s[1] {
@@ -230,9 +230,28 @@ func jsEscape(s string) (rune, int) {
 		if hexdigit.Is(s[2]) && hexdigit.Is(s[3]) {
 			return rune(hexdigit.Val(s[2])<<4 | hexdigit.Val(s[3])), 4
 		}
+	case '0', '1', '2', '3', '4', '5', '6', '7':
+		// A legacy octal escape of a printable ASCII character, \40 to
+		// \176 (sloppy-mode JavaScript strings, PHP, Perl and shell
+		// $'…' read it) as code spelling letters writes it
+		// ('\141\154\145\162\164\50\61\51'): two or three digits (the
+		// third only after 0-3, as JavaScript reads them), never one, which
+		// is how regular expressions write back-references.
+		if !isOctal(s[2]) {
+			return 0, 0
+		}
+		r, n := rune(s[1]-'0')<<3|rune(s[2]-'0'), 3
+		if s[1] <= '3' && len(s) > 3 && isOctal(s[3]) {
+			r, n = r<<3|rune(s[3]-'0'), 4
+		}
+		if r >= 0o40 && r < 0o177 {
+			return r, n
+		}
 	}
 	return 0, 0
 }
+
+func isOctal(c byte) bool { return c >= '0' && c <= '7' }
 
 // namedEntities are the HTML5 named references that matter for detection:
 // markup and code punctuation. Unknown names are left alone.

@@ -23,6 +23,15 @@ func TestDecode(t *testing.T) {
 		{`\u003c`, "<"},
 		{`\x3c`, "<"},
 		{`\u{3c}`, "<"},
+		// Legacy octal escapes of printable characters: two or three
+		// digits, a third only after 0-3; one digit (a regexp's
+		// back-reference) and control characters stay.
+		{`\141\154\145\162\164\50\61\51`, "alert(1)"},
+		{`\74script\76`, "<script>"},
+		{`\400`, " 0"},
+		{`(a)\1`, `(a)\1`},
+		{`x\12y`, `x\12y`},
+		{`\377`, `\377`},
 		{"%c0%ae%c0%ae%c0%af", "../"},
 		{"%e0%80%ae", "."},
 		{"＜ｓｃｒｉｐｔ＞", "<script>"},
@@ -146,7 +155,7 @@ func TestParseHostIP(t *testing.T) {
 // Fuzz targets: every normaliser takes untrusted input.
 
 func FuzzDecode(f *testing.F) {
-	for _, s := range []string{"%2527", "&#x3C;", `\u003c`, "%c0%ae", "＜", "a\x00b", "%u", "&#", `\u{`, "%%%", "&#99999999999;", "\xc0", "\xe0\x80"} {
+	for _, s := range []string{"%2527", "&#x3C;", `\u003c`, `\141\50`, `\1`, "%c0%ae", "＜", "a\x00b", "%u", "&#", `\u{`, "%%%", "&#99999999999;", "\xc0", "\xe0\x80"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
