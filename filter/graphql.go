@@ -28,6 +28,11 @@ const (
 	graphqlMaxDirectives = 10    // on one field, spread or fragment
 	graphqlMaxDuplicates = 20    // the same response key in one selection set
 	graphqlMaxFields     = 10000 // selections once every fragment is expanded
+	// graphqlMaxGuesses: aliases of one credential or code check in one
+	// selection set (a1: login(…) a2: login(…) …). A client signs in or
+	// redeems a code once per request; a brute force packs its guesses
+	// in one document, past any per-request rate limit.
+	graphqlMaxGuesses = 4
 
 	graphqlMaxTokens    = 1 << 17
 	graphqlMaxNesting   = 64
@@ -148,6 +153,7 @@ type gqlArg struct{ name, value string }
 // gqlStats is what walkGraphQL found.
 type gqlStats struct {
 	ops, aliases, depth, directives, duplicates, fields int
+	guesses                                             int // most aliases of one guessable field in a selection set
 	introspection, cycle                                bool
 	args                                                []gqlArg
 }
@@ -155,7 +161,39 @@ type gqlStats struct {
 func (st *gqlStats) abuse() bool {
 	return st.ops > graphqlMaxBatch || st.aliases > graphqlMaxAliases || st.depth > graphqlMaxDepth ||
 		st.directives > graphqlMaxDirectives || st.duplicates > graphqlMaxDuplicates ||
-		st.fields > graphqlMaxFields || st.cycle
+		st.fields > graphqlMaxFields || st.guesses > graphqlMaxGuesses || st.cycle
+}
+
+// guessWords are what the name of a field that checks a secret or a code
+// contains (lower-cased, '_' and '-' dropped): sign-in, passwords and
+// one-time codes, and the codes that are worth money.
+var guessWords = []string{"login", "logon", "signin", "authenticat", "password", "passcode", "passphrase", "otp", "mfa", "2fa", "twofactor", "coupon", "voucher", "promo", "giftcard", "redeem", "verifycode", "confirmcode", "checkcode", "validatecode", "verifytoken"}
+
+// guessableField reports a field whose repetition under aliases guesses a
+// secret or a code.
+func guessableField(name string) bool {
+	var buf [64]byte
+	if len(name) > len(buf) {
+		return false
+	}
+	b := buf[:0]
+	for i := 0; i < len(name); i++ {
+		c := name[i]
+		switch {
+		case c == '_' || c == '-':
+			continue
+		case c >= 'A' && c <= 'Z':
+			c += 'a' - 'A'
+		}
+		b = append(b, c)
+	}
+	n := string(b)
+	for _, w := range guessWords {
+		if strings.Contains(n, w) {
+			return true
+		}
+	}
+	return false
 }
 
 type gqlKey struct {
@@ -182,7 +220,7 @@ func walkGraphQL(doc string, args bool) gqlStats {
 	dirs := 0
 	var prev byte
 	argName := ""
-	var dup map[gqlKey]int
+	var dup, guessed map[gqlKey]int
 	newDef := func(name string) {
 		if len(defs) < graphqlMaxDefs {
 			defs = append(defs, gqlDef{name: name})
@@ -288,6 +326,14 @@ func walkGraphQL(doc string, args bool) gqlStats {
 			case prev == ':':
 				// The field behind an alias.
 				st.introspection = st.introspection || text == "__schema" || text == "__type"
+				if guessableField(text) {
+					if guessed == nil {
+						guessed = make(map[gqlKey]int)
+					}
+					k := gqlKey{setIDs[sp-1], text}
+					guessed[k]++
+					st.guesses = max(st.guesses, guessed[k])
+				}
 			default:
 				st.introspection = st.introspection || text == "__schema" || text == "__type"
 				dirs = 0

@@ -83,6 +83,17 @@ func gqlAttacks() map[string][]string {
 		"mutation {" + repeatJoin(100, " ", func(i int) string {
 			return fmt.Sprintf(`a%d: login(user: "admin", password: "p%d") { token }`, i, i)
 		}) + "}",
+		// Guessing under fewer aliases than the document limit: a
+		// password, a one-time code, a coupon.
+		"mutation {" + repeatJoin(11, " ", func(i int) string {
+			return fmt.Sprintf(`a%d: login(email: "admin@example.com", password: "p%d") { token }`, i, i)
+		}) + "}",
+		"mutation {" + repeatJoin(5, " ", func(i int) string {
+			return fmt.Sprintf(`c%d: verify_otp(code: "%06d") { ok }`, i, i)
+		}) + "}",
+		"query {" + repeatJoin(8, " ", func(i int) string {
+			return fmt.Sprintf(`g%d: checkGiftCard(number: "6006-%04d") { balance }`, i, i)
+		}) + "}",
 		// Depth, directly and through fragments.
 		"{" + strings.Repeat("a{", 30) + "id" + strings.Repeat("}", 30) + "}",
 		"query { ...F0 } " + repeatJoin(20, " ", func(i int) string {
@@ -115,6 +126,9 @@ func gqlBenign() []string {
 		"{" + repeatJoin(10, " ", func(i int) string { return fmt.Sprintf(`p%d: product(sku: "SKU-%d") { id price }`, i, i) }) + "}",
 		"{" + strings.Repeat("a{", 9) + "id" + strings.Repeat("}", 9) + "}",
 		`{ me @include(if: $a) @skip(if: $b) { id name id } }`,
+		// Two coupons applied in one request; aliases of ordinary fields.
+		`mutation { a: applyCoupon(code: "SPRING") { total } b: applyCoupon(code: "FREESHIP") { total } }`,
+		"{" + repeatJoin(12, " ", func(i int) string { return fmt.Sprintf(`u%d: user(id: %d) { loginCount lastLogin }`, i, i) }) + "}",
 		// A dozen operations in one document.
 		repeatJoin(12, "\n", func(i int) string { return fmt.Sprintf("query Q%d { item(id: %d) { id } }", i, i) }),
 		// Arguments that are ordinary text, URLs and paths.
