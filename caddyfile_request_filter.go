@@ -36,6 +36,8 @@ import (
 //	    deny_ips           <ip|cidr> ...
 //	    deny_ips_file      <path>
 //
+//	    redirect_hosts     <host|*.domain> ...
+//
 //	    exclude {
 //	        rules   <rule-id|category|prefix*> ...
 //	        paths   <path|prefix*> ...
@@ -121,6 +123,15 @@ func (h *RequestFilter) UnmarshalCaddyfile(d *caddyfile.Dispenser) error {
 		case "deny_ips_file":
 			if !d.AllArgs(&c.DenyIPsFile) {
 				return d.ArgErr()
+			}
+		case "redirect_hosts":
+			first := len(c.RedirectHosts)
+			if err = rfList(d, &c.RedirectHosts); err == nil {
+				for _, rh := range c.RedirectHosts[first:] {
+					if verr := filter.ValidRedirectHost(rh); verr != nil {
+						return d.Errf("%v", verr)
+					}
+				}
 			}
 		case "exclude":
 			err = rfExclusion(d, c)

@@ -40,6 +40,8 @@ func TestRequestFilterUnmarshalCaddyfile(t *testing.T) {
 			allow_ips_file /etc/allow.txt
 			deny_ips 203.0.113.0/24
 			deny_ips_file {env.DENY_FILE}
+			redirect_hosts accounts.example.com
+			redirect_hosts *.partner.example
 			exclude {
 				rules xss
 				paths /cms/*
@@ -62,7 +64,8 @@ func TestRequestFilterUnmarshalCaddyfile(t *testing.T) {
 			MaxBodySize: 10_000_000, InspectBodyLimit: 65536, BodyOverLimit: "inspect_prefix", MaxJSONDepth: 32,
 			AllowIPs: []string{"10.0.0.0/8", "192.0.2.1"}, AllowIPsFile: "/etc/allow.txt",
 			DenyIPs: []string{"203.0.113.0/24"}, DenyIPsFile: "{env.DENY_FILE}",
-			Exclusions: []filter.Exclusion{{Rules: []string{"xss"}, Paths: []string{"/cms/*"}, Targets: []string{"body:content"}}},
+			RedirectHosts: []string{"accounts.example.com", "*.partner.example"},
+			Exclusions:    []filter.Exclusion{{Rules: []string{"xss"}, Paths: []string{"/cms/*"}, Targets: []string{"body:content"}}},
 			CustomRules: []filter.CustomRule{
 				{ID: "no-debug", Pattern: "^debug$", Targets: []string{"query_name"}, Score: 3},
 				{ID: "bad-agent", Pattern: "(?i)evilbot", Targets: []string{"header:user-agent"}, Block: true},
@@ -91,6 +94,9 @@ func TestRequestFilterUnmarshalCaddyfile(t *testing.T) {
 		{name: "empty list", input: `request_filter {
 			deny_ips
 		}`, err: "wrong argument count"},
+		{name: "redirect host with a scheme", input: `request_filter {
+			redirect_hosts https://accounts.example.com
+		}`, err: "want a host name"},
 		{name: "empty exclusion", input: `request_filter {
 			exclude {
 			}

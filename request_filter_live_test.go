@@ -29,6 +29,7 @@ http://localhost:9080 {
 	request_filter {
 		max_body_size 1KiB
 		rule evil EVIL
+		redirect_hosts accounts.example.com
 	}
 	reverse_proxy `+strings.TrimPrefix(backend.URL, "http://")+`
 }
@@ -65,6 +66,9 @@ http://localhost:9080 {
 		{"JSON body passed unchanged", "POST", "http://localhost:9080/api", "application/json", jsonBody, 200, "backend POST /api " + jsonBody},
 		{"attack in JSON body", "POST", "http://localhost:9080/api", "application/json", `{"user":{"name":"EVIL"}}`, 403, `{"error":"request blocked"`},
 		{"body over max_body_size", "POST", "http://localhost:9080/api", "text/plain", strings.Repeat("a", 2000), 413, "Request blocked."},
+		{"redirect to a listed host", "GET", "http://localhost:9080/login?next=https%3A%2F%2Faccounts.example.com%2Fx", "", "", 200, "backend GET /login?next=https%3A%2F%2Faccounts.example.com%2Fx"},
+		{"redirect to the site itself", "GET", "http://localhost:9080/login?next=http%3A%2F%2Flocalhost%3A9080%2Fhome", "", "", 200, "backend GET /login?next="},
+		{"redirect off-site", "GET", "http://localhost:9080/login?next=%2F%2Fevil.example%2F", "", "", 403, "Request blocked."},
 		{"method not allowed", "TRACE", "http://localhost:9080/", "", "", 403, "Request blocked."},
 	}
 	for _, tc := range tests {

@@ -109,6 +109,17 @@ type Config struct {
 	// one per line; "#" starts a comment. Default: none.
 	DenyIPsFile string `json:"deny_ips_file,omitempty"`
 
+	// RedirectHosts turns the redirect check into a positive list: a
+	// redirect-like query or body parameter (next, return_to, continue,
+	// redirect_uri, successUrl …) holding an absolute or protocol-relative
+	// URL may name only the request's own host or one of these hosts
+	// ("accounts.example.com"; "*.example.com" is example.com and every
+	// name under it); any other target is redirect-open. An OAuth
+	// authorization endpoint names its clients' hosts in redirect_uri: list
+	// them, or exclude redirect-open there. Default: none, and only evasive
+	// targets and hosts imitating the site's are judged.
+	RedirectHosts []string `json:"redirect_hosts,omitempty"`
+
 	// Exclusions switch rules off where they cause false positives.
 	// Default: none.
 	Exclusions []Exclusion `json:"exclusions,omitempty"`
@@ -220,6 +231,11 @@ func (c Config) Validate() error {
 	for _, m := range c.AllowedMethods {
 		if m == "" || strings.ToUpper(m) != m {
 			return fmt.Errorf("allowed_methods: %q: methods are upper-case tokens", m)
+		}
+	}
+	for _, h := range c.RedirectHosts {
+		if err := ValidRedirectHost(h); err != nil {
+			return err
 		}
 	}
 	for i, x := range c.Exclusions {

@@ -35,7 +35,10 @@ type Engine struct {
 	allow    *ipList
 	deny     *ipList
 	excl     []exclusion
-	custom   [numTargets][]*customRule
+	// redirectHosts, when set, are the only off-site hosts a redirect
+	// parameter may name (Config.RedirectHosts).
+	redirectHosts *redirectHosts
+	custom        [numTargets][]*customRule
 	// exclPaths is set when some exclusion names paths, so that the
 	// cleaned path is worth computing.
 	exclPaths bool
@@ -59,6 +62,7 @@ func New(cfg Config) (*Engine, error) {
 	for _, m := range cfg.AllowedMethods {
 		e.methods[m] = struct{}{}
 	}
+	e.redirectHosts = compileRedirectHosts(cfg.RedirectHosts)
 	if e.allow, err = loadIPList(cfg.AllowIPs, cfg.AllowIPsFile); err != nil {
 		return nil, fmt.Errorf("allow_ips: %w", err)
 	}

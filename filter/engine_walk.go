@@ -432,7 +432,7 @@ func siteHost(h string) string {
 // siteValue runs siteLookalike on a query or body value that may be a URL
 // (a cheap test of its first byte, inlined at the callers).
 func (w *walker) siteValue(t target, name, v string) {
-	if len(v) > 8 && urlLead[v[0]] {
+	if (len(v) > 8 || len(v) > 3 && w.e.redirectHosts != nil) && urlLead[v[0]] {
 		w.siteLookalike(t, name, v)
 	}
 }
@@ -448,7 +448,9 @@ var urlLead = byteSet("hH/ \t")
 // this runs here, after the value's own detectors. A country-code domain
 // of the same name (example.com.au for example.com) is another site of the
 // same owner more often than not and passes, and so does the site's own
-// name written as an absolute DNS name (app.example.com.).
+// name written as an absolute DNS name (app.example.com.). With
+// redirect_hosts, every host of a redirect target but the site's and
+// those listed is off-site.
 func (w *walker) siteLookalike(t target, name, v string) {
 	if w.host == "" || w.stop || w.e.walkOnly {
 		return
@@ -468,27 +470,18 @@ func (w *walker) siteLookalike(t target, name, v string) {
 		return
 	}
 	site := siteHost(w.host)
+	if rh := w.e.redirectHosts; rh != nil && redirectParam(name) {
+		// A positive list of targets: any other host is off-site.
+		if host := urlHost(s); !rh.allows(host, hostOnly(w.host)) {
+			r := &ruleTable[rRedirectOpen]
+			w.add(Match{Rule: r.ID, Category: r.Category, Score: r.Score, Location: w.location(t, name), Fragment: w.fragmentAt(t, name, v)})
+		}
+		return
+	}
 	if site == "" || len(s) <= len(site) || !hasPrefixFold(s, site) {
 		return
 	}
-	// The authority, its user-info and port dropped.
-	end := 0
-	for end < len(s) && s[end] != '/' && s[end] != '?' && s[end] != '#' && s[end] != '\\' {
-		end++
-	}
-	host := s[:end]
-	for j := len(host) - 1; j >= 0; j-- {
-		if host[j] == '@' {
-			host = host[j+1:]
-			break
-		}
-	}
-	for j := len(host) - 1; j >= 0; j-- {
-		if host[j] == ':' {
-			host = host[:j]
-			break
-		}
-	}
+	host := urlHost(s)
 	if len(host) <= len(site) || !hasPrefixFold(host, site) {
 		return
 	}

@@ -1,0 +1,64 @@
+package filter
+
+import (
+	"strings"
+	"testing"
+)
+
+// TestRedirectHosts: with redirect_hosts, a redirect parameter's absolute
+// or protocol-relative target must be the site or a listed host, in the
+// query, a form or JSON; without it, only evasive and site-imitating
+// targets are judged.
+func TestRedirectHosts(t *testing.T) {
+	strict := mustEngine(t, Config{RedirectHosts: []string{"accounts.example.com", "*.partner.example", "Sso.Example.NET."}})
+	open := mustEngine(t, Config{})
+	tests := []struct {
+		name, v        string
+		strict, legacy bool // blocked with and without redirect_hosts
+	}{
+		{"next", "https://evil.example/", true, false},
+		{"next", "//evil.example/x", true, false},
+		{"return_to", "HTTPS://EVIL.example", true, false},
+		{"successUrl", " https://evil.example/", true, true},
+		{"redirect_uri", "https://partner.example.evil/cb", true, false},
+		{"continue", "https://user@evil.example/", true, true},
+		{"next", "https://accounts.example.com.evil.example/", true, false},
+		{"next", "https://evil.io", true, false},
+		// The site, listed hosts and their names under a wildcard.
+		{"next", "https://app.example.com/orders", false, false},
+		{"next", "//APP.example.com./orders", false, false},
+		{"next", "https://app.example.com:8443/x", false, false},
+		{"next", "https://accounts.example.com/login?x=1", false, false},
+		{"next", "https://partner.example/", false, false},
+		{"redirect_uri", "https://a.b.partner.example/cb", false, false},
+		{"return", "https://sso.example.net/", false, false},
+		{"next", "/dashboard", false, false},
+		// Not a redirect parameter, or not a URL.
+		{"q", "https://evil.example/", false, false},
+		{"homepage", "https://evil.example/", false, false},
+		{"next", "orders", false, false},
+	}
+	for _, tc := range tests {
+		for _, place := range []string{"query", "form", "json"} {
+			expectBlocked(t, strict, place, tc.name, tc.v, tc.strict)
+			expectBlocked(t, open, place, tc.name, tc.v, tc.legacy)
+		}
+	}
+	if d, _ := strict.Inspect(sendIn("query", "next", "https://evil.example/")); len(d.Matches) == 0 || d.Matches[0].Rule != "redirect-open" || d.Matches[0].Location != "query:next" {
+		t.Errorf("off-site target reported as %v, want redirect-open at query:next", d.Matches)
+	}
+}
+
+func TestRedirectHostsValidate(t *testing.T) {
+	for _, h := range []string{"example.com", "*.example.com", "localhost", "xn--bcher-kva.example"} {
+		if err := (Config{RedirectHosts: []string{h}}).Validate(); err != nil {
+			t.Errorf("%q refused: %v", h, err)
+		}
+	}
+	for _, h := range []string{"", "*", "*.", "https://example.com", "example.com:443", "example.com/x", "a..b", ".example.com", "ex*ample.com", "[::1]"} {
+		err := (Config{RedirectHosts: []string{h}}).Validate()
+		if err == nil || !strings.Contains(err.Error(), "redirect_hosts") {
+			t.Errorf("%q: error %v, want one naming redirect_hosts", h, err)
+		}
+	}
+}
