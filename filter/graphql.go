@@ -176,18 +176,7 @@ func guessableField(name string) bool {
 	if len(name) > len(buf) {
 		return false
 	}
-	b := buf[:0]
-	for i := 0; i < len(name); i++ {
-		c := name[i]
-		switch {
-		case c == '_' || c == '-':
-			continue
-		case c >= 'A' && c <= 'Z':
-			c += 'a' - 'A'
-		}
-		b = append(b, c)
-	}
-	n := string(b)
+	n := string(squashName(buf[:0], name))
 	for _, w := range guessWords {
 		if strings.Contains(n, w) {
 			return true

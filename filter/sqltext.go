@@ -27,7 +27,16 @@ func sqlEditorName(name string) bool {
 		return false
 	}
 	var buf [16]byte
-	n := 0
+	switch string(squashName(buf[:0], name)) {
+	case "sql", "rawsql", "sqlquery", "sqltext", "sqlstatement", "query", "rawquery", "querytext", "querystring", "nativequery", "statement":
+		return true
+	}
+	return false
+}
+
+// squashName appends name to dst lower-cased, without '_' and '-'
+// (rawSql, raw_sql and raw-SQL alike).
+func squashName(dst []byte, name string) []byte {
 	for i := 0; i < len(name); i++ {
 		c := name[i]
 		switch {
@@ -36,14 +45,9 @@ func sqlEditorName(name string) bool {
 		case c >= 'A' && c <= 'Z':
 			c += 'a' - 'A'
 		}
-		buf[n] = c
-		n++
+		dst = append(dst, c)
 	}
-	switch string(buf[:n]) {
-	case "sql", "rawsql", "sqlquery", "sqltext", "sqlstatement", "query", "rawquery", "querytext", "querystring", "nativequery", "statement":
-		return true
-	}
-	return false
+	return dst
 }
 
 // sqlEditorValue: name is an SQL field and v a read-only statement (SELECT
