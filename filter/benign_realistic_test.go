@@ -583,6 +583,16 @@ func realisticBenign() []realReq {
 		body: "name=Alice O'Neil\r\nemail=alice@example.com\r\nsubject=Quote for 3 items & delivery\r\nmessage=Hello, I'd like a quote; we're in Zürich (8001). Thanks!\r\n"})
 	xmlrpc := `<?xml version="1.0"?><methodCall><methodName>wp.getPosts</methodName><params><param><value><int>1</int></value></param><param><value><string>editor</string></value></param><param><value><string>s3cr3t'pass</string></value></param><param><value><struct><member><name>post_type</name><value><string>post</string></value></member><member><name>number</name><value><int>10</int></value></member></struct></value></param></params></methodCall>`
 	add(realReq{name: "XML-RPC call", method: "POST", target: "/api/rpc", ctype: "text/xml", hdr: []string{"User-Agent", "WordPress/6.7; https://blog.example.com"}, body: xmlrpc})
+	// Markup without a prolog or namespace, sent as text: judged as the
+	// HTML a page would render.
+	add(realReq{name: "rich-text note as text/plain", method: "PUT", target: "/api/notes/17", ctype: "text/plain;charset=UTF-8", hdr: with(hdrXHR),
+		body: `<p>Hello <strong>team</strong>,</p><ul><li>Ship v2 on <em>Friday</em> &amp; tell O'Brien</li><li>Read <a href="https://example.com/plan">the plan</a></li></ul>`})
+	add(realReq{name: "HTML fragment saved by a page builder", method: "PUT", target: "/api/pages/home/blocks/3", ctype: "text/html", hdr: with(hdrXHR),
+		body: `<section class="hero"><h2>Spring sale -- 30% off</h2><form action="/subscribe" method="post"><input type="email" name="email" placeholder="you@example.com"><button type="submit">Join</button></form><img src="/img/hero.webp" alt="Shoes on a table"></section>`})
+	add(realReq{name: "XML without a prolog as text", method: "POST", target: "/api/import", ctype: "text/plain", hdr: with(hdrXHR),
+		body: `<kml><Document><Placemark><name>O'Hare</name><description>Terminal 5 -- arrivals</description><Point><coordinates>-87.9,41.9</coordinates></Point></Placemark></Document></kml>`})
+	add(realReq{name: "Vue single-file template as text", method: "POST", target: "/api/snippets", ctype: "text/plain", hdr: with(hdrXHR),
+		body: `<template><div :class="{ active: isActive }" @click="toggle">{{ message }}</div></template>`})
 	add(realReq{name: "WordPress XML-RPC call", left: "xmlrpc.php is a listed admin surface (exclusion in docs/detection-grammar.md)", method: "POST", target: "/xmlrpc.php", ctype: "text/xml", hdr: []string{"User-Agent", "WordPress/6.7; https://blog.example.com"}, body: xmlrpc})
 	return out
 }
@@ -636,6 +646,15 @@ func TestRealisticContextAttacks(t *testing.T) {
 		{name: "command in a text/plain form line", method: "POST", target: "/contact", ctype: "text/plain", body: "name=x\r\nmessage=;cat /etc/passwd\r\n"},
 		{name: "Java class in a text/plain form", method: "POST", target: "/api/import", ctype: "text/plain", body: "type=java.io.FileOutputStream"},
 		{name: "SQLi in a text/plain form", method: "POST", target: "/search", ctype: "text/plain;charset=UTF-8", body: "q=1' or '1'='1' -- \r\npage=2"},
+		// Markup sent as text that is no XML document is judged as HTML:
+		// its tags and handlers are the payload.
+		{name: "event handler in a text/plain body", method: "POST", target: "/api/comments", ctype: "text/plain", body: "<svg/onload=alert(1)>"},
+		{name: "unquoted handler in a text/html body", method: "POST", target: "/api/comments", ctype: "text/html", body: "<img src=x onerror=prompt(document.domain)>"},
+		{name: "javascript: form action as text", method: "POST", target: "/api/comments", ctype: "text/plain", body: "<form action=javascript:alert(1)><input type=submit>"},
+		{name: "base element in an untyped body", method: "POST", target: "/api/comments", body: "<base href=//evil.example/>"},
+		{name: "ERB expression as text", method: "POST", target: "/api/render", ctype: "text/plain", body: "<%= 7*7 %>"},
+		{name: "FreeMarker execute as text", method: "POST", target: "/api/render", ctype: "text/plain", body: `<#assign ex="freemarker.template.utility.Execute"?new()>${ex("id")}`},
+		{name: "malformed XML with a handler", method: "POST", target: "/api/import", ctype: "application/xml", body: "<x onclick=alert(1)>click"},
 		// SQL editor fields: only a read-only statement with plain quoted
 		// spans passes; injections in such fields do not.
 		{name: "breakout in a query field", method: "POST", target: "/api/dataset", ctype: "application/json", body: jsonBody("query", "' OR 1=1-- ")},

@@ -81,10 +81,13 @@
 //     CHAR(83)+CHAR(69) → 'SE'): SQL and JavaScript join literals before
 //     anything reads a keyword. The test is on class bits first, so a
 //     value without a quote or a parenthesis costs nothing.
-//   - Raw bodies (KindBodyRaw, inspector_raw.go): when the body looks like
-//     XML, document-level detectors (XXE, SSI, Log4Shell, OAST, metadata
-//     addresses) see the whole document and every text node, CDATA section
-//     and attribute value is then inspected on its own; a body that is valid
+//   - Raw bodies (KindBodyRaw, inspector_raw.go): when the body starts
+//     with markup, document-level detectors (XXE, SSI, Log4Shell, OAST,
+//     metadata addresses) see the whole document and every text node, CDATA
+//     section and attribute value is then inspected on its own; markup that
+//     is no XML document (no prolog or namespace, and not well-formed XML
+//     under a non-HTML root: an HTML fragment, <svg/onload=…>, a template)
+//     is inspected whole as well, since its tags are the payload; a body that is valid
 //     JSON (sent without a JSON content type, as GraphQL and some mobile
 //     clients do) is inspected key by key and string by string; other raw
 //     bodies are inspected as one text value. At most 4096 segments per body

@@ -1,6 +1,10 @@
 package filter
 
-import "strings"
+import (
+	"encoding/xml"
+	"io"
+	"strings"
+)
 
 // maxRawSegments bounds the number of text nodes, attribute values, keys
 // and strings of a raw body inspected one by one; past it the whole body is
@@ -50,8 +54,63 @@ func (in *Inspector) inspectRaw(e *emitter, sc *scratch, name, raw string) {
 		in.inspect(e, sc, KindBodyValue, name, seg, 0)
 		return true
 	})
-	if n > maxRawSegments {
+	if n > maxRawSegments || !xmlDocument(t) {
+		// Markup that is no XML document (no prolog, no namespace: an
+		// HTML fragment, a template) is what a page would render or a
+		// template engine run: its tags and attributes are the payload.
 		in.inspect(e, sc, KindBodyValue, name, raw, 0)
+	}
+}
+
+// xmlDocument tells an XML document (a prolog, a namespaced or
+// namespace-declaring root, or well-formed markup under a root that is no
+// HTML element: SOAP, Autodiscover, WFS, a KML or a style sheet of a
+// highlighter) from markup that a browser or a template engine would read:
+// a fragment that is not well-formed XML (unquoted or bare attributes,
+// <svg/onload=…>, unclosed tags, <%= … %>), or one whose root is an HTML
+// element (<img …/>, <a …>…</a>). t starts with '<'.
+func xmlDocument(t string) bool {
+	if strings.HasPrefix(t, "<?xml") || strings.HasPrefix(t, "<!--") {
+		return true
+	}
+	end := strings.IndexByte(t, '>')
+	if end < 0 {
+		return false
+	}
+	tag := t[1:end]
+	name := tag
+	if i := strings.IndexAny(tag, " \t\r\n/"); i >= 0 {
+		name = tag[:i]
+	}
+	if strings.IndexByte(name, ':') >= 0 || strings.Contains(tag, "xmlns") {
+		return true
+	}
+	return !htmlRoots[strings.ToLower(name)] && wellFormedXML(t)
+}
+
+// htmlRoots are the elements whose markup is a page's, whatever its
+// syntax: a document under one of them is judged as HTML.
+var htmlRoots = map[string]bool{
+	"html": true, "head": true, "body": true, "script": true, "iframe": true, "frame": true,
+	"frameset": true, "object": true, "embed": true, "img": true, "image": true, "svg": true,
+	"math": true, "form": true, "input": true, "button": true, "a": true, "base": true,
+	"meta": true, "link": true, "details": true, "video": true, "audio": true, "source": true,
+	"marquee": true, "textarea": true, "select": true, "template": true, "div": true,
+	"span": true, "p": true, "table": true, "isindex": true, "portal": true, "noscript": true,
+}
+
+// wellFormedXML: t parses as XML to its end, every element closed.
+func wellFormedXML(t string) bool {
+	d := xml.NewDecoder(strings.NewReader(t))
+	d.Strict = true
+	for {
+		_, err := d.Token()
+		if err == io.EOF {
+			return true
+		}
+		if err != nil {
+			return false
+		}
 	}
 }
 
