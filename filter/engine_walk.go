@@ -80,6 +80,7 @@ func (w *walker) walk(r *http.Request, uri string) {
 		// themselves); custom rules see it decoded once, as the
 		// application does.
 		w.detect(tPath, KindPath, "", rawPath)
+		w.pathSegments(rawPath)
 		if len(e.custom[tPath]) > 0 {
 			dec, _ := percentDecode(rawPath, false)
 			w.custom(tPath, "", dec)
@@ -95,6 +96,50 @@ func (w *walker) walk(r *http.Request, uri string) {
 	w.cookies(r)
 	w.headers(r)
 }
+
+// pathSegments inspects, as parameter values, the path segments that
+// carry more than a name: REST routes hand a segment to the application
+// as a parameter (/items/{id}), so "1 OR true--" or ";id" there reaches a
+// query or a shell like a query parameter does. The path as a whole is
+// inspected as a path (traversal, sensitive files); a segment of letters,
+// digits and punctuation of names costs one scan.
+func (w *walker) pathSegments(rawPath string) {
+	for rest := rawPath; rest != "" && !w.stop; {
+		seg, next, _ := strings.Cut(rest, "/")
+		rest = next
+		if seg == "" || plainSegment(seg) {
+			continue
+		}
+		dec, _ := percentDecode(seg, false)
+		if !plainSegment(dec) {
+			w.detect(tPath, KindQueryValue, "", dec)
+		}
+	}
+}
+
+// plainSegment: a path segment with nothing a parameter injection needs
+// (no space, quote, bracket, operator, separator or escape).
+func plainSegment(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if !segmentPlain[s[i]] {
+			return false
+		}
+	}
+	return true
+}
+
+var segmentPlain = func() (t [256]bool) {
+	for c := '0'; c <= '9'; c++ {
+		t[c] = true
+	}
+	for c := 'a'; c <= 'z'; c++ {
+		t[c], t[c-'a'+'A'] = true, true
+	}
+	for _, c := range "-._~,:@!+" {
+		t[c] = true
+	}
+	return t
+}()
 
 // framing flags request smuggling signs: Content-Length together with
 // Transfer-Encoding, conflicting Content-Length values, a transfer coding

@@ -127,3 +127,41 @@ func expectVerdict(t *testing.T, eng *Engine, r *http.Request, what string, want
 	}
 	return true
 }
+
+// TestPathSegmentParameters: a REST route hands a path segment to the
+// application as a parameter (/items/{id}), so what blocks in a query
+// value blocks there too, last segment or not; names with spaces,
+// brackets and apostrophes (file names, encyclopaedia titles) pass.
+func TestPathSegmentParameters(t *testing.T) {
+	eng, err := New(Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	inspect := func(uri string) Decision {
+		t.Helper()
+		r := httptest.NewRequest(http.MethodGet, "http://api.example.com/", nil)
+		r.RequestURI = uri
+		d, err := eng.Inspect(r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return d
+	}
+	for _, seg := range []string{"1%20OR%20true--", "1%20AND%201%3D1", "127.0.0.1%3Bid", "127.0.0.1%7Cwhoami", "%60id%60", "127.0.0.1%0Aid", "%2A%29%28objectClass%3D%2A", "%2A%29%28uid%3D%2A%29%29%28%7C%28uid%3D%2A"} {
+		for _, uri := range []string{"/api/items/" + seg, "/api/items/" + seg + "/details"} {
+			if d := inspect(uri); !d.Blocked {
+				t.Errorf("%s passed: score %d %v", uri, d.Score, d.Matches)
+			}
+		}
+	}
+	for _, uri := range []string{
+		"/files/Report%20(final)%20v2.pdf", "/wiki/C%2B%2B_(programming_language)", "/wiki/Tom_%26_Jerry",
+		"/wiki/Don't_Stop_Me_Now", "/search/Who's%20Afraid%20of%20Virginia%20Woolf%3F", "/wiki/M*A*S*H_(TV_series)",
+		"/search/Law%20%26%20Order%3A%20Special%20Victims%20Unit", "/users;jsessionid=0A1B2C3D4E5F/profile",
+		"/api/v1/orders/ord-00001234/lines/3", "/static/app.3f2a9c.js", "/search/1%20%2B%201%20%3D%202",
+	} {
+		if d := inspect(uri); d.Blocked {
+			t.Errorf("%s blocked: %v", uri, d.Matches)
+		}
+	}
+}
