@@ -1069,7 +1069,11 @@ var (
 			// console, Cisco ASA's portal, GPON routers.
 			"wls-wsat _async bea_wls_deployment_internal bea_wls_internal uddiexplorer console.portal loginform.jsp admin-console jkstatus jkmanager " +
 			"h2-console axis2-admin __debug__ _wdt __clockwork scripttext cscoe cscol cscou gponform " +
-			"myadmin mysqladmin dbadmin sqladmin")
+			"myadmin mysqladmin dbadmin sqladmin " +
+			// The administration APIs of datastores published through the
+			// gateway: Elasticsearch/OpenSearch cluster, node and snapshot
+			// APIs, CouchDB's database list.
+			"_cat _nodes _cluster _snapshot _all_dbs")
 	// sensitivePairs: a segment followed by one of the listed ones
 	// ("actuator/env"); "*" accepts any next segment.
 	sensitivePairs = map[string][]string{

@@ -67,9 +67,29 @@ func detectNoSQL(e *emitter, v *value) {
 	if v.kw&kwNoSQLJS != 0 && reNoSQLJS.MatchString(v.norm) {
 		e.hit(rNoSQLJS)
 	}
-	if v.cls&cEq != 0 && len(v.norm) <= maxJSTautology && jsTautology(v.norm) {
+	if v.cls&cEq != 0 && len(v.norm) <= maxJSTautology && (jsTautology(v.norm) || v.cls&cQuote != 0 && v.cls&(cPipe|cAmp) != 0 && jsBreakoutTautology(v.norm)) {
 		e.hit(rNoSQLJS)
 	}
+}
+
+// jsBreakoutTautology: a string broken out of, then || or && and a
+// tautology whose last literal the query's own closing quote ends
+// (a' || '1'=='1, x" && "a"==="a, ' || 1==1//): the $where form of
+// ' OR '1'='1.
+func jsBreakoutTautology(n string) bool {
+	for i := 0; i < len(n); i++ {
+		q := n[i]
+		if q != '\'' && q != '"' {
+			continue
+		}
+		r := strings.TrimLeft(n[i+1:], " ")
+		if !strings.HasPrefix(r, "||") && !strings.HasPrefix(r, "&&") {
+			continue
+		}
+		r = strings.TrimSpace(r[2:])
+		return jsTautology(r) || strings.HasPrefix(r, string(q)) && jsTautology(r+string(q))
+	}
+	return false
 }
 
 // maxJSTautology bounds the values jsTautology looks at: a probe is short.

@@ -2,6 +2,7 @@ package filter
 
 import (
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -149,6 +150,25 @@ func TestJSTautology(t *testing.T) {
 		if got := jsTautology(s); got != want {
 			t.Errorf("jsTautology(%q) = %v, want %v", s, got, want)
 		}
+	}
+}
+
+func TestJSBreakoutTautology(t *testing.T) {
+	for s, want := range map[string]bool{
+		"a' || '1'=='1": true, `x" && "a"==="a`: true, "' || 1==1//": true, "admin'||'a'=='a": true, "' && true==true": true,
+		"' || '1'=='2": false, "it's || 'a'=='b": false, "Tom's || Jerry's == best": false, "a' || b": false, "'1'=='1": false, "a' or '1'=='1": false,
+	} {
+		if got := jsBreakoutTautology(s); got != want {
+			t.Errorf("jsBreakoutTautology(%q) = %v, want %v", s, got, want)
+		}
+	}
+	in, err := NewInspector(InspectorOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	hits := in.InspectValue(nil, KindQueryValue, "q", "a' || '1'=='1")
+	if !slices.ContainsFunc(hits, func(h Hit) bool { return h.Rule == "nosql-js-injection" }) {
+		t.Errorf("a $where breakout tautology: %v", hits)
 	}
 }
 

@@ -104,6 +104,12 @@ func (w *walker) walk(r *http.Request, uri string) {
 // inspected as a path (traversal, sensitive files); a segment of letters,
 // digits and punctuation of names costs one scan.
 func (w *walker) pathSegments(rawPath string) {
+	if u := pathURL(rawPath); u != "" {
+		// /proxy/http://127.0.0.1:8080/, /fetch/https:/169.254.169.254/:
+		// image proxies, thumbnailers and open proxies fetch the URL the
+		// path ends with.
+		w.detect(tPath, KindQueryValue, "proxy", u)
+	}
 	for rest := rawPath; rest != "" && !w.stop; {
 		seg, next, _ := strings.Cut(rest, "/")
 		rest = next
@@ -115,6 +121,36 @@ func (w *walker) pathSegments(rawPath string) {
 			w.detect(tPath, KindQueryValue, "", dec)
 		}
 	}
+}
+
+// pathURL returns the URL a path ends with, decoded once, from its
+// scheme on: "http://127.0.0.1/x" of /proxy/http%3A%2F%2F127.0.0.1/x. A
+// scheme needs its colon and at least one slash after a segment boundary;
+// "" when there is none.
+func pathURL(rawPath string) string {
+	dec := rawPath
+	if strings.IndexByte(rawPath, '%') >= 0 {
+		dec, _ = percentDecode(rawPath, false)
+	}
+	for i := strings.Index(dec, ":/"); i > 0; {
+		j := i
+		for j > 0 && isSchemeByte(dec[j-1]) {
+			j--
+		}
+		if i-j >= 3 && i-j <= 10 && (j == 0 || dec[j-1] == '/') {
+			return dec[j:]
+		}
+		k := strings.Index(dec[i+2:], ":/")
+		if k < 0 {
+			break
+		}
+		i += 2 + k
+	}
+	return ""
+}
+
+func isSchemeByte(c byte) bool {
+	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z'
 }
 
 // plainSegment: a path segment with nothing a parameter injection needs

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 )
 
@@ -32,9 +33,9 @@ var targetBenign = []string{"{% set ns = namespace(found=false) %}", "{{ __('mes
 	// Rison, the URL state of Kibana and other apps: "!(" is an array.
 	"(columns:!(message),sort:!(!('@timestamp',desc)))", "(filters:!(),query:(language:kuery,query:'a and not b'))"}
 
-var targetPaths = cross("", []string{"/", "/app/"}, []string{"index.php.1", "config.php.txt", "actuator/beans", "WEB-INF./web.xml", "storage/logs/laravel.log", "example.com.zip", "phpinfo2.php", "wls-wsat/CoordinatorPortType", "vpn/../vpns/cfg/smb.conf"})
+var targetPaths = cross("", []string{"/", "/app/"}, []string{"index.php.1", "config.php.txt", "actuator/beans", "WEB-INF./web.xml", "storage/logs/laravel.log", "example.com.zip", "phpinfo2.php", "wls-wsat/CoordinatorPortType", "vpn/../vpns/cfg/smb.conf", "_cat/indices?v", "_cluster/settings", "_all_dbs"})
 
-var targetBenignPaths = []string{"/static/app.bak.js", "/actuator/health", "/sitemap.xml.gz", "/releases/v1.2.1", "/logs", "/api/env", "/downloads/data.zip", "/.well-known/security.txt"}
+var targetBenignPaths = []string{"/static/app.bak.js", "/actuator/health", "/sitemap.xml.gz", "/releases/v1.2.1", "/logs", "/api/env", "/downloads/data.zip", "/.well-known/security.txt", "/products/_search", "/api/cats/indices"}
 
 var redirectTargets = cross("", []string{"//trusted.example@", "/%2e%2e//", "@", "//evil%E3%80%82"}, []string{"evil.example"})
 var redirectBenign = []string{"https://app.example.com/callback", "/dashboard", "//www.example.com/path", "@john", "/./settings"}
@@ -154,7 +155,15 @@ func TestPathSegmentParameters(t *testing.T) {
 			}
 		}
 	}
+	// The URL a proxy path ends with is fetched: an internal one is SSRF.
+	for _, uri := range []string{"/proxy/http://127.0.0.1:8080/admin", "/proxy/http%3A%2F%2F169.254.169.254%2Flatest%2Fmeta-data%2F",
+		"/img/https:/169.254.169.254/latest/meta-data/", "/fetch/gopher://127.0.0.1:6379/_FLUSHALL", "/unsafe/300x200/http://10.0.0.5/secret.png"} {
+		if d := inspect(uri); !d.Blocked {
+			t.Errorf("%s passed: score %d %v", uri, d.Score, d.Matches)
+		}
+	}
 	for _, uri := range []string{
+		"/proxy/https://cdn.example.com/logo.png", "/unsafe/300x200/https://images.example.com/a.jpg", "/docs/http://www.w3.org/TR/", "/time/12:30/today",
 		"/files/Report%20(final)%20v2.pdf", "/wiki/C%2B%2B_(programming_language)", "/wiki/Tom_%26_Jerry",
 		"/wiki/Don't_Stop_Me_Now", "/search/Who's%20Afraid%20of%20Virginia%20Woolf%3F", "/wiki/M*A*S*H_(TV_series)",
 		"/search/Law%20%26%20Order%3A%20Special%20Victims%20Unit", "/users;jsessionid=0A1B2C3D4E5F/profile",
@@ -164,4 +173,39 @@ func TestPathSegmentParameters(t *testing.T) {
 			t.Errorf("%s blocked: %v", uri, d.Matches)
 		}
 	}
+}
+
+func TestPathURL(t *testing.T) {
+	for in, want := range map[string]string{
+		"/proxy/http://127.0.0.1/x":        "http://127.0.0.1/x",
+		"/p/http%3A%2F%2F10.0.0.1%2Fa":     "http://10.0.0.1/a",
+		"/http://localhost/":               "http://localhost/",
+		"/a/https:/169.254.169.254/":       "https:/169.254.169.254/",
+		"/time/12:30/today":                "",
+		"/wiki/Help:Contents/x":            "",
+		"/x/ab:/y":                         "",
+		"/a/xhttp:/b/c/gopher://127.0.0.1": "xhttp:/b/c/gopher://127.0.0.1",
+	} {
+		if got := pathURL(in); got != want {
+			t.Errorf("pathURL(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// FuzzPathURL: what pathURL finds is a tail of the decoded path that
+// starts with a scheme and ":/".
+func FuzzPathURL(f *testing.F) {
+	for _, s := range []string{"/proxy/http://127.0.0.1/x", "/p/http%3A%2F%2F10.0.0.1", "/time/12:30", "/:/", "/a:/b:/c"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, p string) {
+		u := pathURL(p)
+		if u == "" {
+			return
+		}
+		dec, _ := percentDecode(p, false)
+		if !strings.HasSuffix(dec, u) || !strings.Contains(u, ":/") || !isSchemeByte(u[0]) {
+			t.Fatalf("pathURL(%q) = %q", p, u)
+		}
+	})
 }

@@ -150,7 +150,7 @@ var ruleTable = [numRules]RuleInfo{
 	rSSTIExpr:             {"ssti-expression", CatSSTI, 5, 1, "template expression probe ({{7*7}}, ${7*7}, #{7*7}, <%= 7*7 %>)"},
 	rSSTIEngine:           {"ssti-engine", CatSSTI, 5, 1, "template engine internals (__class__, __globals__, freemarker Execute, T(java.lang.Runtime), #set($, Twig _self.env and filter('system') …)"},
 	rNoSQLOperator:        {"nosql-operator", CatNoSQL, 5, 1, "MongoDB query operator ($ne, $gt, $where, $regex …) in a name or as an object key"},
-	rNoSQLJS:              {"nosql-js-injection", CatNoSQL, 5, 1, "server-side JavaScript injection (db.x.y(…), db.getCollection(…), do{…}while(…), sleep(n) in a $where string; this.password.match(/.*/), function(){return true} or 1==1 as the value or after a broken-out string)"},
+	rNoSQLJS:              {"nosql-js-injection", CatNoSQL, 5, 1, "server-side JavaScript injection (db.x.y(…), db.getCollection(…), do{…}while(…), sleep(n) in a $where string; this.password.match(/.*/), function(){return true} or 1==1 as the value or after a broken-out string; a' || '1'=='1)"},
 	rLDAPFilter:           {"ldap-filter-injection", CatLDAP, 5, 1, "LDAP filter composition ((&(…)(…)), )(|(, x)(sn~=y, objectClass=*, extensible match :oid:=); one whole well-formed filter passes"},
 	rXXEEntity:            {"xxe-external-entity", CatXXE, 5, 1, "<!ENTITY … SYSTEM|PUBLIC> or a parameter entity"},
 	rXXEDoctype:           {"xxe-doctype", CatXXE, 5, 1, "DOCTYPE with an internal subset or an external identifier"},
