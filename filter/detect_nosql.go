@@ -56,7 +56,7 @@ func detectNoSQL(e *emitter, v *value) {
 				e.hit(rNoSQLOperator)
 			}
 		default:
-			if v.kw&kwNoSQLOp != 0 && (reNoSQLValue.MatchString(v.norm) || v.cls&cBracket != 0 && reNoSQLBracket.MatchString(v.norm)) {
+			if v.kw&kwNoSQLOp != 0 && (reNoSQLValue.MatchString(graphQLBody(v.norm)) || v.cls&cBracket != 0 && reNoSQLBracket.MatchString(v.norm)) {
 				e.hit(rNoSQLOperator)
 			}
 		}
@@ -90,6 +90,22 @@ func jsBreakoutTautology(n string) bool {
 		return jsTautology(r) || strings.HasPrefix(r, string(q)) && jsTautology(r+string(q))
 	}
 	return false
+}
+
+// graphQLBody drops the header of a GraphQL operation (query,
+// mutation or subscription, its name and variable definitions, up to the
+// first '{'), whose variables may bear an operator's name
+// (mutation Add($text: String!), query List($size: Int)); n otherwise.
+// A MongoDB filter has its operators inside braces.
+func graphQLBody(n string) string {
+	t := strings.TrimLeft(n, " \t\r\n")
+	if !strings.HasPrefix(t, "query") && !strings.HasPrefix(t, "mutation") && !strings.HasPrefix(t, "subscription") {
+		return n
+	}
+	if i := strings.IndexByte(t, '{'); i >= 0 {
+		return t[i:]
+	}
+	return n
 }
 
 // maxJSTautology bounds the values jsTautology looks at: a probe is short.

@@ -1,6 +1,8 @@
 package filter
 
 import (
+	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"slices"
 	"strings"
@@ -187,4 +189,35 @@ func FuzzJSTautology(f *testing.F) {
 			t.Fatalf("jsTautology(%q) = %v, but not with spaces around", s, got)
 		}
 	})
+}
+
+// TestGraphQLVariablesNotOperators: GraphQL variables may bear the name
+// of a MongoDB operator in the operation's header ($text, $size, $in);
+// an operator inside the selection's arguments still counts.
+func TestGraphQLVariablesNotOperators(t *testing.T) {
+	eng, err := New(Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	body := func(query string) string { return jsonOf(map[string]string{"query": query}) }
+	for _, c := range []struct {
+		query string
+		block bool
+	}{
+		{"mutation AddTodo($text: String!) { addTodo(text: $text) { id text done } }", false},
+		{"query List($size: Int, $in: [ID!], $all: Boolean, $not: String) { list(size: $size, ids: $in) { id } }", false},
+		{"subscription OnTag($type: String) { tagged(type: $type) { id } }", false},
+		{`query Q($f: F) { users(filter: {$ne: 1}) { id } }`, true},
+		{`query { users(where: "{\"$where\": \"sleep(5000)\"}") { id } }`, true},
+	} {
+		r := httptest.NewRequest(http.MethodPost, "http://api.example.com/graphql", strings.NewReader(body(c.query)))
+		r.Header.Set("Content-Type", "application/json")
+		d, err := eng.Inspect(r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if d.Blocked != c.block {
+			t.Errorf("%s: blocked %v, want %v (%v)", c.query, d.Blocked, c.block, d.Matches)
+		}
+	}
 }
