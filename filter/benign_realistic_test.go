@@ -591,6 +591,10 @@ func realisticBenign() []realReq {
 		body: `<section class="hero"><h2>Spring sale -- 30% off</h2><form action="/subscribe" method="post"><input type="email" name="email" placeholder="you@example.com"><button type="submit">Join</button></form><img src="/img/hero.webp" alt="Shoes on a table"></section>`})
 	add(realReq{name: "XML without a prolog as text", method: "POST", target: "/api/import", ctype: "text/plain", hdr: with(hdrXHR),
 		body: `<kml><Document><Placemark><name>O'Hare</name><description>Terminal 5 -- arrivals</description><Point><coordinates>-87.9,41.9</coordinates></Point></Placemark></Document></kml>`})
+	add(realReq{name: "SVG icon as text", method: "PUT", target: "/api/icons/home", ctype: "text/plain", hdr: with(hdrXHR),
+		body: `<?xml version="1.0" encoding="UTF-8"?><svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="24" height="24"><defs><linearGradient id="g"><stop offset="0" stop-color="#fff"/></linearGradient></defs><rect width="24" height="24" fill="url(#g)"/><use xlink:href="#g"/></svg>`})
+	add(realReq{name: "SOAP call as text", method: "POST", target: "/ws/prices", ctype: "text/plain", hdr: with(hdrXHR),
+		body: `<soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"><soap:Body><GetPrice><Item>Apples &amp; pears -- O'Hara's</Item></GetPrice></soap:Body></soap:Envelope>`})
 	add(realReq{name: "Vue single-file template as text", method: "POST", target: "/api/snippets", ctype: "text/plain", hdr: with(hdrXHR),
 		body: `<template><div :class="{ active: isActive }" @click="toggle">{{ message }}</div></template>`})
 	add(realReq{name: "WordPress XML-RPC call", left: "xmlrpc.php is a listed admin surface (exclusion in docs/detection-grammar.md)", method: "POST", target: "/xmlrpc.php", ctype: "text/xml", hdr: []string{"User-Agent", "WordPress/6.7; https://blog.example.com"}, body: xmlrpc})
@@ -655,6 +659,11 @@ func TestRealisticContextAttacks(t *testing.T) {
 		{name: "ERB expression as text", method: "POST", target: "/api/render", ctype: "text/plain", body: "<%= 7*7 %>"},
 		{name: "FreeMarker execute as text", method: "POST", target: "/api/render", ctype: "text/plain", body: `<#assign ex="freemarker.template.utility.Execute"?new()>${ex("id")}`},
 		{name: "malformed XML with a handler", method: "POST", target: "/api/import", ctype: "application/xml", body: "<x onclick=alert(1)>click"},
+		{name: "handler behind a namespace declaration", method: "POST", target: "/api/comments", ctype: "text/plain", body: `<img xmlns="x" src=x onerror=alert(1)>`},
+		{name: "handler behind an XML prolog", method: "POST", target: "/api/comments", ctype: "text/plain", body: `<?xml version="1.0"?><svg/onload=alert(1)>`},
+		{name: "handler behind a comment", method: "POST", target: "/api/comments", ctype: "text/plain", body: "<!-- hi --><svg/onload=alert(1)>"},
+		{name: "well-formed SVG with a handler as text", method: "POST", target: "/api/icons", ctype: "text/plain", body: `<svg xmlns="http://www.w3.org/2000/svg" onload="alert(document.domain)"><circle r="4"/></svg>`},
+		{name: "well-formed img with a handler as text", method: "POST", target: "/api/comments", ctype: "text/plain", body: `<img src="x" onerror="alert(1)"/>`},
 		// SQL editor fields: only a read-only statement with plain quoted
 		// spans passes; injections in such fields do not.
 		{name: "breakout in a query field", method: "POST", target: "/api/dataset", ctype: "application/json", body: jsonBody("query", "' OR 1=1-- ")},

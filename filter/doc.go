@@ -85,9 +85,10 @@
 //     with markup, document-level detectors (XXE, SSI, Log4Shell, OAST,
 //     metadata addresses) see the whole document and every text node, CDATA
 //     section and attribute value is then inspected on its own; markup that
-//     is no XML document (no prolog or namespace, and not well-formed XML
-//     under a non-HTML root: an HTML fragment, <svg/onload=…>, a template)
-//     is inspected whole as well, since its tags are the payload; a body that is valid
+//     is no XML document (not well-formed XML, or under an HTML root: an
+//     HTML fragment, <svg/onload=…>, a template, whatever prolog or
+//     namespace comes first) is inspected whole as well, since its tags are
+//     the payload; a body that is valid
 //     JSON (sent without a JSON content type, as GraphQL and some mobile
 //     clients do) is inspected key by key and string by string; other raw
 //     bodies are inspected as one text value. At most 4096 segments per body

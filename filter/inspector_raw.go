@@ -62,54 +62,52 @@ func (in *Inspector) inspectRaw(e *emitter, sc *scratch, name, raw string) {
 	}
 }
 
-// xmlDocument tells an XML document (a prolog, a namespaced or
-// namespace-declaring root, or well-formed markup under a root that is no
+// xmlDocument tells an XML document (well-formed, under a root that is no
 // HTML element: SOAP, Autodiscover, WFS, a KML or a style sheet of a
 // highlighter) from markup that a browser or a template engine would read:
-// a fragment that is not well-formed XML (unquoted or bare attributes,
-// <svg/onload=…>, unclosed tags, <%= … %>), or one whose root is an HTML
-// element (<img …/>, <a …>…</a>). t starts with '<'.
+// anything that is not well-formed XML (unquoted or bare attributes,
+// <svg/onload=…>, unclosed tags, <%= … %>), whatever prolog, comment or
+// namespace declaration comes first, and a document whose root is an HTML
+// element (<img …/>, <a …>…</a>) or an SVG image that runs script.
 func xmlDocument(t string) bool {
-	if strings.HasPrefix(t, "<?xml") || strings.HasPrefix(t, "<!--") {
-		return true
-	}
-	end := strings.IndexByte(t, '>')
-	if end < 0 {
+	root, ok := wellFormedXML(t)
+	if !ok {
 		return false
 	}
-	tag := t[1:end]
-	name := tag
-	if i := strings.IndexAny(tag, " \t\r\n/"); i >= 0 {
-		name = tag[:i]
+	root = strings.ToLower(root)
+	if root == "svg" {
+		// An image, unless it carries script: then it is a page.
+		return !svgScript(strings.ToLower(t))
 	}
-	if strings.IndexByte(name, ':') >= 0 || strings.Contains(tag, "xmlns") {
-		return true
-	}
-	return !htmlRoots[strings.ToLower(name)] && wellFormedXML(t)
+	return !htmlRoots[root]
 }
 
 // htmlRoots are the elements whose markup is a page's, whatever its
 // syntax: a document under one of them is judged as HTML.
 var htmlRoots = map[string]bool{
 	"html": true, "head": true, "body": true, "script": true, "iframe": true, "frame": true,
-	"frameset": true, "object": true, "embed": true, "img": true, "image": true, "svg": true,
+	"frameset": true, "object": true, "embed": true, "img": true, "image": true,
 	"math": true, "form": true, "input": true, "button": true, "a": true, "base": true,
 	"meta": true, "link": true, "details": true, "video": true, "audio": true, "source": true,
 	"marquee": true, "textarea": true, "select": true, "template": true, "div": true,
 	"span": true, "p": true, "table": true, "isindex": true, "portal": true, "noscript": true,
 }
 
-// wellFormedXML: t parses as XML to its end, every element closed.
-func wellFormedXML(t string) bool {
+// wellFormedXML reports whether t parses as XML to its end, every element
+// closed, and the local name of its first element.
+func wellFormedXML(t string) (root string, ok bool) {
 	d := xml.NewDecoder(strings.NewReader(t))
 	d.Strict = true
 	for {
-		_, err := d.Token()
+		tok, err := d.Token()
 		if err == io.EOF {
-			return true
+			return root, root != ""
 		}
 		if err != nil {
-			return false
+			return "", false
+		}
+		if se, isStart := tok.(xml.StartElement); isStart && root == "" {
+			root = se.Name.Local
 		}
 	}
 }
