@@ -70,6 +70,11 @@ http://localhost:9080 {
 		{"redirect to the site itself", "GET", "http://localhost:9080/login?next=http%3A%2F%2Flocalhost%3A9080%2Fhome", "", "", 200, "backend GET /login?next="},
 		{"redirect off-site", "GET", "http://localhost:9080/login?next=%2F%2Fevil.example%2F", "", "", 403, "Request blocked."},
 		{"method not allowed", "TRACE", "http://localhost:9080/", "", "", 403, "Request blocked."},
+		{"SQL in a path segment", "GET", "http://localhost:9080/api/items/1%20OR%20true--", "", "", 403, "Request blocked."},
+		{"plain path segments reach the backend", "GET", "http://localhost:9080/api/items/ord-42/lines/3", "", "", 200, "backend GET /api/items/ord-42/lines/3"},
+		{"internal URL at the end of a proxy path", "GET", "http://localhost:9080/proxy/http://169.254.169.254/latest/meta-data/", "", "", 403, "Request blocked."},
+		{"markup sent as text", "POST", "http://localhost:9080/api/comments", "text/plain", "<svg/onload=alert(1)>", 403, "Request blocked."},
+		{"rich text sent as text reaches the backend", "POST", "http://localhost:9080/api/notes", "text/plain", "<p>Hello <b>team</b></p>", 200, "backend POST /api/notes <p>Hello <b>team</b></p>"},
 	}
 	for _, tc := range tests {
 		status, body := do(tc.method, tc.url, tc.ctype, tc.body)
