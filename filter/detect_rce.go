@@ -591,7 +591,8 @@ func shellVarEnd(s string, i int) int {
 // newlinesAsSeparators: a line break is a command separator too, but norm
 // folds it into a space. Outside bodies (where multi-line text and code
 // blocks are ordinary) a value with a line break is checked again with the
-// line breaks kept (CR as LF), lower-cased.
+// line breaks kept (CR as LF), lower-cased, tabs read as the blanks they
+// are to a shell.
 func newlinesAsSeparators(v *value) string {
 	b := v.sc.aux[:0]
 	for i := 0; i < len(v.dec); i++ {
@@ -599,6 +600,9 @@ func newlinesAsSeparators(v *value) string {
 		switch {
 		case c == '\r':
 			c = '\n'
+		case c == '\t' || c == '\v' || c == '\f':
+			// Blanks to the shell, as spaces are.
+			c = ' '
 		case c >= 'A' && c <= 'Z':
 			c |= 0x20
 		}

@@ -80,6 +80,9 @@ var attackCases = []attackCase{
 	{KindQueryValue, "ip", "8.8.8.8;sleep 10;", "rce-unix-command"},
 	{KindQueryValue, "ip", "8.8.8.8%0aid", "rce-unix-command"},
 	{KindHeaderValue, "X-Host", "a.example\nwhoami", "rce-unix-command"},
+	// A tab is a blank to the shell, as a space is.
+	{KindQueryValue, "ip", "8.8.8.8\n\twhoami", "rce-unix-command"},
+	{KindQueryValue, "c", "x\nuname\t-a", "rce-unix-command"},
 	{KindQueryValue, "ip", "$(whoami)", "rce-subshell"},
 	{KindQueryValue, "ip", "x;c\\at${IFS}/e??/pas*", "rce-shell-evasion"},
 	{KindQueryValue, "ip", "x;{cat,/etc/passwd}", "rce-shell-evasion"},
