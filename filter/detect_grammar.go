@@ -696,14 +696,15 @@ func wholeQuoted(n string) bool {
 // Template expressions of the common engines that probe or reach the
 // engine without arithmetic: Jinja2/Twig objects ({{self}}, {{config}},
 // {{_self}}, Flask's globals alone: {{request}}, {{url_for}}, {{lipsum}},
-// request.environ), a method called on a string literal ({{'a'.upper()}}), Smarty ({$smarty.version}, {php}), Freemarker/Velocity/
+// request.environ, Django's request.META with every header and
+// environment variable), a method called on a string literal ({{'a'.upper()}}), Smarty ({$smarty.version}, {php}), Freemarker/Velocity/
 // Thymeleaf/Spring EL (${T(…)}, #{…}, *{…}, [[${…}]], $!{…}), ERB and JSP
 // (<%= … %>), the Handlebars helper of the known RCE chain ({{#with}}),
-// Razor (@(…)), ${{ followed by markup or a digit (the polyglot
+// Razor (@(…), a code block declaring a variable: @{ var x = …; }), ${{ followed by markup or a digit (the polyglot
 // ${{<%[%'"}}%\.; CI workflow expressions, ${{ secrets.TOKEN }},
 // ${{ !cancelled() }}, are content), and expressions with a space where a
 // form '+' was (${7 7} from ${7+7}).
-var reSSTIProbe = regexp.MustCompile(`\{\{[-~]? ?(?:self|_self|config|dump|debug)\b[^}]{0,80}\}\}|\{\{ ?(?:request|url_for|get_flashed_messages|lipsum|cycler|joiner) ?\}\}|\{\{ ?request ?\. ?(?:environ|application)\b|\{\{ ?['"][^'"{}]{0,20}['"] ?\. ?[a-z_]\w* ?\(|\{\{#(?:with|blockhelpermissing)\b|\{\$smarty\.|\{(?:php|fetch|math|eval)\b[^}]{0,80}\}|\{%[-+]? ?(?:debug|import|php)\b[^%]{0,120}%\}|[$#*@]\{ ?(?:\d+ +\d+|\d+ ?[*+/%-] ?\d+|[a-z_][\w.]*\.(?:getclass|class|forname|getruntime|exec|invoke|getenv|getproperty|version|product)\b|t ?\(|new |request\b|session\b|application\b|param\.|header\.|cookie\.|pagecontext\b|facescontext\b|\d+ ?\. ?\d+|"[^"]{0,40}"\.|'[^']{0,40}'\.)|\[\[ ?[$*#]\{|\$!\{|<%=? ?[^%]{1,120}%>|\{\{ ?['"]?\w*['"]? ?\* ?['"]\d+['"] ?\}\}|\$\{\{ ?[^a-z_ !('"]|#\{ ?[a-z_]\w*(?: ?\(|\.)|@\( ?\d+ ?[*+/-] ?\d+ ?\)|@\( ?\d+ \d+ ?\)|\{\{ ?(?:\d+ +\d+|[a-z_]\w* ?\|[ a-z_]+ ?\(?)\}\}`)
+var reSSTIProbe = regexp.MustCompile(`\{\{[-~]? ?(?:self|_self|config|dump|debug)\b[^}]{0,80}\}\}|\{\{ ?(?:request|url_for|get_flashed_messages|lipsum|cycler|joiner) ?\}\}|\{\{ ?request ?\. ?(?:environ|application|meta)\b|\{\{ ?['"][^'"{}]{0,20}['"] ?\. ?[a-z_]\w* ?\(|\{\{#(?:with|blockhelpermissing)\b|\{\$smarty\.|\{(?:php|fetch|math|eval)\b[^}]{0,80}\}|\{%[-+]? ?(?:debug|import|php)\b[^%]{0,120}%\}|[$#*@]\{ ?(?:\d+ +\d+|\d+ ?[*+/%-] ?\d+|[a-z_][\w.]*\.(?:getclass|class|forname|getruntime|exec|invoke|getenv|getproperty|version|product)\b|t ?\(|new |request\b|session\b|application\b|param\.|header\.|cookie\.|pagecontext\b|facescontext\b|\d+ ?\. ?\d+|"[^"]{0,40}"\.|'[^']{0,40}'\.)|\[\[ ?[$*#]\{|\$!\{|<%=? ?[^%]{1,120}%>|\{\{ ?['"]?\w*['"]? ?\* ?['"]\d+['"] ?\}\}|\$\{\{ ?[^a-z_ !('"]|#\{ ?[a-z_]\w*(?: ?\(|\.)|@\( ?\d+ ?[*+/-] ?\d+ ?\)|@\{ ?(?:var|string|int|dynamic|object) [a-z_]\w* ?=|@\( ?\d+ \d+ ?\)|\{\{ ?(?:\d+ +\d+|[a-z_]\w* ?\|[ a-z_]+ ?\(?)\}\}`)
 
 // sstiProbeWords gate reSSTIProbe.
 var sstiProbeWords = []string{"{{", "{$smarty", "{php", "{fetch", "{math", "{eval", "{%", "${", "#{", "*{", "@{", "[[", "$!{", "<%", "@("}

@@ -37,9 +37,10 @@ func TestRedteamGrammar(t *testing.T) {
 		{"path", []string{"/etc/passwd", "/etc/passwd-", "file:///etc/pass?d", "/etc/shadow", "../../etc/passwd.bak"}, true},
 		// Template probes on any receiver, Flask globals alone.
 		{"name", []string{"{{ {}.__class__ }}", "{{ [].__class__.__base__ }}", "{{request}}", "{{ url_for }}",
-			"{{ 'a'.upper() }}", "{{ request.environ }}", "${{<%[%'\"}}%\\."}, true},
+			"{{ 'a'.upper() }}", "{{ request.environ }}", "{{ request.META }}", "@{ var x = 7*7; }", "${{<%[%'\"}}%\\."}, true},
 		{"name", []string{"{{ request.user.username }}", "{{ user.name }}", "{{ $t('nav.home') }}", "{{$tc('cart.items', 3)}}",
-			"${{ secrets.GITHUB_TOKEN }}", "${{ matrix.os }}", "${{ !cancelled() }}", "${{ github.event.pull_request.head.sha }}"}, false},
+			"${{ secrets.GITHUB_TOKEN }}", "${{ matrix.os }}", "${{ !cancelled() }}", "${{ github.event.pull_request.head.sha }}",
+			".@{my-ruleset} { color: red }", "@{name}"}, false},
 		// Numeric hosts in redirect targets.
 		{"next", []string{"//3627734734", "//0x7f000001/", "//0177.0.0.1/"}, true},
 		{"next", []string{"//192.0.2.10/", "/123", "/2024/01/report"}, false},
