@@ -591,6 +591,10 @@ func realisticBenign() []realReq {
 		body: `<section class="hero"><h2>Spring sale -- 30% off</h2><form action="/subscribe" method="post"><input type="email" name="email" placeholder="you@example.com"><button type="submit">Join</button></form><img src="/img/hero.webp" alt="Shoes on a table"></section>`})
 	add(realReq{name: "XML without a prolog as text", method: "POST", target: "/api/import", ctype: "text/plain", hdr: with(hdrXHR),
 		body: `<kml><Document><Placemark><name>O'Hare</name><description>Terminal 5 -- arrivals</description><Point><coordinates>-87.9,41.9</coordinates></Point></Placemark></Document></kml>`})
+	add(realReq{name: "MDM check-in plist", method: "PUT", target: "/mdm/checkin", ctype: "application/x-apple-aspen-mdm-checkin", hdr: []string{"User-Agent", "MDM/1.0"},
+		body: `<?xml version="1.0" encoding="UTF-8"?><!DOCTYPE plist PUBLIC "-//Apple//DTD PLIST 1.0//EN" "http://www.apple.com/DTDs/PropertyList-1.0.dtd"><plist version="1.0"><dict><key>MessageType</key><string>Authenticate</string><key>Topic</key><string>com.apple.mgmt.External.3f2a</string><key>UDID</key><string>0000-1111-2222</string></dict></plist>`})
+	add(realReq{name: "plist as XML", method: "POST", target: "/api/devices/profile", ctype: "application/xml", hdr: with(hdrMobile),
+		body: `<?xml version="1.0" encoding="UTF-8"?><!DOCTYPE plist PUBLIC "-//Apple Computer//DTD PLIST 1.0//EN" "http://www.apple.com/DTDs/PropertyList-1.0.dtd"><plist version="1.0"><dict><key>Name</key><string>O'Brien's iPad</string></dict></plist>`})
 	add(realReq{name: "SVG icon as text", method: "PUT", target: "/api/icons/home", ctype: "text/plain", hdr: with(hdrXHR),
 		body: `<?xml version="1.0" encoding="UTF-8"?><svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="24" height="24"><defs><linearGradient id="g"><stop offset="0" stop-color="#fff"/></linearGradient></defs><rect width="24" height="24" fill="url(#g)"/><use xlink:href="#g"/></svg>`})
 	add(realReq{name: "SOAP call as text", method: "POST", target: "/ws/prices", ctype: "text/plain", hdr: with(hdrXHR),
@@ -659,6 +663,7 @@ func TestRealisticContextAttacks(t *testing.T) {
 		{name: "ERB expression as text", method: "POST", target: "/api/render", ctype: "text/plain", body: "<%= 7*7 %>"},
 		{name: "FreeMarker execute as text", method: "POST", target: "/api/render", ctype: "text/plain", body: `<#assign ex="freemarker.template.utility.Execute"?new()>${ex("id")}`},
 		{name: "malformed XML with a handler", method: "POST", target: "/api/import", ctype: "application/xml", body: "<x onclick=alert(1)>click"},
+		{name: "plist DOCTYPE naming another host", method: "POST", target: "/api/devices/profile", ctype: "application/xml", body: `<?xml version="1.0"?><!DOCTYPE plist PUBLIC "-//Apple//DTD PLIST 1.0//EN" "http://evil.example/x.dtd"><plist version="1.0"/>`},
 		{name: "handler behind a namespace declaration", method: "POST", target: "/api/comments", ctype: "text/plain", body: `<img xmlns="x" src=x onerror=alert(1)>`},
 		{name: "handler behind an XML prolog", method: "POST", target: "/api/comments", ctype: "text/plain", body: `<?xml version="1.0"?><svg/onload=alert(1)>`},
 		{name: "handler behind a comment", method: "POST", target: "/api/comments", ctype: "text/plain", body: "<!-- hi --><svg/onload=alert(1)>"},

@@ -8,9 +8,13 @@ import (
 var (
 	reXXEEntity  = regexp.MustCompile(`<!entity\s+(?:%\s*)?[\w.:-]+\s+(?:system|public)\b|<!entity\s+%`)
 	reXXEDoctype = regexp.MustCompile(`<!doctype\s+[\w:.-]+\s*(?:\[|system\b|public\b)`)
-	// The W3C public DOCTYPEs SVG and XHTML files carry: exempt only with
-	// the system id on www.w3.org (or none) and no internal subset.
-	reXXEW3C     = regexp.MustCompile(`<!doctype\s+[\w:.-]+\s+public\s+["']-//w3c//[^"']*["'](?:\s+["']https?://www\.w3\.org/[^"']*["'])?\s*>`)
+	// The W3C public DOCTYPEs SVG and XHTML files carry, and Apple's
+	// property-list DOCTYPE (iOS and macOS clients, MDM check-ins post
+	// plists): exempt only with the system id on www.w3.org or
+	// www.apple.com (or none) and no internal subset. (The literals joined,
+	// "…//EN" "http://…" reads as one: the view with the literals apart
+	// still judges the system id.)
+	reXXEW3C     = regexp.MustCompile(`<!doctype\s+[\w:.-]+\s+public\s+(?:["']-//w3c//[^"']*["'](?:\s+["']https?://www\.w3\.org/[^"']*["'])?|["']-//apple(?: computer)?//dtd plist 1\.0//en[^"']*["'](?:\s+["']https?://www\.apple\.com/dtds/propertylist-1\.0\.dtd["'])?)\s*>`)
 	reXXEInclude = regexp.MustCompile(`<(?:xi|xs|xsd):(?:include|import|redefine)\b|xmlns:xi\s*=\s*["']http://www\.w3\.org/2001/xinclude`)
 	reXXEUTF7    = regexp.MustCompile(`<\?xml[^>]*encoding\s*=\s*["']?utf-7`)
 	reXMLSchema  = regexp.MustCompile(`schemalocation\s*=\s*["']?[^"'>]*(?:https?|ftp|file)://`)
