@@ -118,6 +118,9 @@ func (w *walker) pathSegments(rawPath string) {
 		}
 		dec, _ := percentDecode(seg, false)
 		if !plainSegment(dec) {
+			// A parameter like any other: max_args bounds how many
+			// one request has inspected.
+			w.countArg()
 			w.detect(tPath, KindQueryValue, "", dec)
 		}
 	}

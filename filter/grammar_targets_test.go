@@ -155,6 +155,12 @@ func TestPathSegmentParameters(t *testing.T) {
 			}
 		}
 	}
+	// Padding segments do not hide the one that injects.
+	for _, tail := range []string{"1%20OR%20true--", "127.0.0.1%3Bid"} {
+		if uri := strings.Repeat("/a%20b", 40) + "/" + tail; !inspect(uri).Blocked {
+			t.Errorf("%s after 40 padding segments passed", tail)
+		}
+	}
 	// The URL a proxy path ends with is fetched: an internal one is SSRF.
 	for _, uri := range []string{"/proxy/http://127.0.0.1:8080/admin", "/proxy/http%3A%2F%2F169.254.169.254%2Flatest%2Fmeta-data%2F",
 		"/img/https:/169.254.169.254/latest/meta-data/", "/fetch/gopher://127.0.0.1:6379/_FLUSHALL", "/unsafe/300x200/http://10.0.0.5/secret.png"} {
