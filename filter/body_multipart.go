@@ -27,6 +27,7 @@ func (w *walker) multipart(s, boundary string, truncated bool) {
 		if err != nil {
 			if !truncated {
 				w.malformed("multipart", err)
+				w.lenientFileNames(s)
 			}
 			return
 		}
@@ -93,6 +94,42 @@ func rawFileName(cd, parsed string) string {
 	}
 	return strings.TrimSpace(v)
 }
+
+// lenientFileNames inspects the file names of a multipart body that did
+// not parse, as a lenient parser reads them: PHP and C code stop a name at
+// a NUL byte (shell.php%00.jpg is shell.php to them), which a strict
+// parser refuses as a malformed header, so the name would go unseen.
+func (w *walker) lenientFileNames(s string) {
+	lc := strings.ToLower(s)
+	for n, off := 0, 0; n < maxLenientNames && !w.stop; n++ {
+		i := strings.Index(lc[off:], "filename=")
+		if i < 0 {
+			return
+		}
+		i += off
+		off = i + len("filename=")
+		// Only in a part's Content-Disposition header, not in a file's
+		// content that happens to hold the word.
+		start := strings.LastIndexByte(lc[:i], '\n') + 1
+		if !strings.HasPrefix(lc[start:], "content-disposition:") {
+			continue
+		}
+		line := s[start:]
+		if j := strings.IndexAny(line, "\r\n"); j >= 0 {
+			line = line[:j]
+		}
+		name := rawFileName(line, "")
+		if k := strings.IndexByte(name, 0); k >= 0 {
+			name = name[:k]
+		}
+		if name != "" {
+			w.value(tFileName, KindFileName, "", name)
+		}
+	}
+}
+
+// maxLenientNames bounds the file names lenientFileNames reads.
+const maxLenientNames = 64
 
 // maxFileScan bounds how much of each uploaded file is searched for code.
 const maxFileScan = 64 << 10

@@ -215,3 +215,46 @@ func FuzzPathURL(f *testing.F) {
 		}
 	})
 }
+
+// TestMultipartLenientFileNames: a file name with a NUL byte makes the
+// part header malformed to a strict parser, and is the name before the NUL
+// to PHP or C code: that name is judged. The word in a file's content is
+// not a name.
+func TestMultipartLenientFileNames(t *testing.T) {
+	eng, err := New(Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	post := func(disposition, content string) Decision {
+		t.Helper()
+		bd := "----WebKitFormBoundaryX1"
+		body := "--" + bd + "\r\nContent-Disposition: " + disposition + "\r\nContent-Type: image/jpeg\r\n\r\n" + content + "\r\n--" + bd + "--\r\n"
+		r := httptest.NewRequest(http.MethodPost, "http://x/upload", strings.NewReader(body))
+		r.Header.Set("Content-Type", "multipart/form-data; boundary="+bd)
+		d, err := eng.Inspect(r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return d
+	}
+	if d := post("form-data; name=\"file\"; filename=\"shell.php\x00.jpg\"", "x"); !d.Blocked {
+		t.Errorf("NUL-truncated script name passed: %v", d.Matches)
+	}
+	if d := post("form-data; name=\"file\"; filename=\"photo\x00.jpg\"", "x"); d.Blocked {
+		t.Errorf("NUL in a harmless name blocked: %v", d.Matches)
+	}
+	// A malformed header elsewhere, and the word in content.
+	bd := "----B"
+	body := "--" + bd + "\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\nfilename=run.php\r\n--" + bd + "\r\nBad\x00Header: x\r\n\r\ny\r\n--" + bd + "--\r\n"
+	r := httptest.NewRequest(http.MethodPost, "http://x/upload", strings.NewReader(body))
+	r.Header.Set("Content-Type", "multipart/form-data; boundary="+bd)
+	d, err := eng.Inspect(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range d.Matches {
+		if m.Rule == "upload-script-file" {
+			t.Errorf("file name read from content: %v", d.Matches)
+		}
+	}
+}
