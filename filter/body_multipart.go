@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"mime/multipart"
+	"slices"
 	"strings"
 )
 
@@ -36,8 +37,13 @@ func (w *walker) multipart(s, boundary string, truncated bool) {
 		w.name(tBodyName, KindBodyName, field, plainToken(field))
 		if cd := part.Header.Get("Content-Disposition"); strings.Contains(strings.ToLower(cd), "filename") {
 			// FileName drops directories; the raw parameter is what a
-			// traversal would use.
-			w.value(tFileName, KindFileName, field, rawFileName(cd, part.FileName()))
+			// traversal would use. Every spelling a backend may read is
+			// judged: each filename and filename* parameter of each
+			// Content-Disposition line, and the name Go's parser makes of
+			// them (quoted-pairs undone).
+			for _, name := range fileNames(part.Header.Values("Content-Disposition"), part.FileName()) {
+				w.value(tFileName, KindFileName, field, name)
+			}
 			if ct := part.Header.Get("Content-Type"); ct != "" {
 				w.value(tFileType, KindHeaderValue, field, ct)
 			}
@@ -93,6 +99,54 @@ func rawFileName(cd, parsed string) string {
 		v = v[:j]
 	}
 	return strings.TrimSpace(v)
+}
+
+// fileNames returns the distinct file names a part's Content-Disposition
+// lines give (see multipart), at most maxLenientNames.
+func fileNames(cds []string, parsed string) []string {
+	var names []string
+	add := func(n string) {
+		if n != "" && !slices.Contains(names, n) && len(names) < maxLenientNames {
+			names = append(names, n)
+		}
+	}
+	for _, cd := range cds {
+		lc := strings.ToLower(cd)
+		for off := 0; ; {
+			i := strings.Index(lc[off:], "filename")
+			if i < 0 {
+				break
+			}
+			i += off
+			off = i + len("filename")
+			rest := cd[off:]
+			ext := strings.HasPrefix(rest, "*")
+			if ext {
+				rest = rest[1:]
+			}
+			rest = strings.TrimLeft(rest, " ")
+			if !strings.HasPrefix(rest, "=") {
+				continue
+			}
+			name := rawFileName("filename"+rest, "")
+			if ext {
+				// RFC 8187: charset'language'percent-encoded.
+				if j := strings.LastIndexByte(name, '\''); j >= 0 {
+					name = name[j+1:]
+				}
+				if d, ok := percentDecode(name, false); ok {
+					name = d
+				}
+			}
+			add(name)
+		}
+	}
+	// The parsed name is the last element of a raw one, unless the
+	// parser undid quoting (shell.p\hp): only then is it news.
+	if !slices.ContainsFunc(names, func(n string) bool { return strings.HasSuffix(n, parsed) }) {
+		add(parsed)
+	}
+	return names
 }
 
 // lenientFileNames inspects the file names of a multipart body that did

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -255,6 +256,56 @@ func TestMultipartLenientFileNames(t *testing.T) {
 	for _, m := range d.Matches {
 		if m.Rule == "upload-script-file" {
 			t.Errorf("file name read from content: %v", d.Matches)
+		}
+	}
+}
+
+// TestMultipartEveryFileName: every spelling of a part's file name that
+// some backend reads is judged: a filename* parameter (RFC 8187), a second
+// filename parameter, a second Content-Disposition line.
+func TestMultipartEveryFileName(t *testing.T) {
+	eng, err := New(Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		headers string
+		block   bool
+	}{
+		{"Content-Disposition: form-data; name=\"file\"; filename=\"a.jpg\"; filename*=UTF-8''a.php", true},
+		{"Content-Disposition: form-data; name=\"file\"; filename*=UTF-8''shell%2Ephp", true},
+		{"Content-Disposition: form-data; name=\"file\"; filename=\"a.jpg\"; filename=\"a.php\"", true},
+		{"Content-Disposition: form-data; name=\"file\"; filename=\"x.jpg\"\r\nContent-Disposition: form-data; name=\"file\"; filename=\"x.php\"", true},
+		{"Content-Disposition: form-data; name=\"file\"; filename=\"a.jpg\"; filename*=UTF-8''%C3%A9t%C3%A9.jpg", false},
+		{"Content-Disposition: form-data; name=\"file\"; filename=\"C:\\\\Users\\\\me\\\\holiday (1).jpg\"", false},
+	} {
+		bd := "----B1"
+		body := "--" + bd + "\r\n" + c.headers + "\r\nContent-Type: image/jpeg\r\n\r\nx\r\n--" + bd + "--\r\n"
+		r := httptest.NewRequest(http.MethodPost, "http://x/upload", strings.NewReader(body))
+		r.Header.Set("Content-Type", "multipart/form-data; boundary="+bd)
+		d, err := eng.Inspect(r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if d.Blocked != c.block {
+			t.Errorf("%q: blocked %v, want %v (%v)", c.headers, d.Blocked, c.block, d.Matches)
+		}
+	}
+}
+
+func TestFileNames(t *testing.T) {
+	for _, c := range []struct {
+		cds    []string
+		parsed string
+		want   []string
+	}{
+		{[]string{`form-data; name="f"; filename="../a.php"`}, "a.php", []string{"../a.php"}},
+		{[]string{`form-data; name="f"; filename="a.jpg"; filename*=UTF-8''b.php`}, "b.php", []string{"a.jpg", "b.php"}},
+		{[]string{`form-data; name="f"; FILENAME=a.jpg`}, "", []string{"a.jpg"}},
+		{[]string{`form-data; name="f"; filename="q\"uote.jpg"`}, `q"uote.jpg`, []string{`q\`, `q"uote.jpg`}},
+	} {
+		if got := fileNames(c.cds, c.parsed); !slices.Equal(got, c.want) {
+			t.Errorf("fileNames(%q, %q) = %q, want %q", c.cds, c.parsed, got, c.want)
 		}
 	}
 }
