@@ -522,7 +522,8 @@ var (
 // unionAsWords reports that every UNION SELECT in n is English, not SQL:
 // the words are followed by a word that cannot start a select list and
 // then nothing SQL-like ("union select committee", a search URL's
-// q=union+select+tutorial). A select list starts with a literal, NULL, *,
+// q=union+select+tutorial), or by nothing at all after other words ("a
+// guide to union select", "what is union select?"). A select list starts with a literal, NULL, *,
 // a variable, a parenthesis, a function call or a column list.
 func unionAsWords(n string) bool {
 	found := false
@@ -531,6 +532,7 @@ func unionAsWords(n string) bool {
 		if i < 0 {
 			return found
 		}
+		before := n[:len(n)-len(rest)+i]
 		rest = rest[i+len("union"):]
 		r := strings.TrimLeft(rest, " +")
 		for _, q := range []string{"all", "distinct", "distinctrow"} {
@@ -550,6 +552,15 @@ func unionAsWords(n string) bool {
 			k++
 		}
 		if k == 0 {
+			end := t == "" || t[0] == '?' || t[0] == '!' || t[0] == '/' && len(t) > 1 && t[1] >= 'a' && t[1] <= 'z'
+			if end && strings.ContainsAny(before, "abcdefghijklmnopqrstuvwxyz") {
+				// The end of a sentence about the keywords, or of a
+				// path segment: "a guide to union select"; with
+				// nothing to select it runs nothing. The bare words
+				// alone are how a prober tests the filter.
+				found = true
+				continue
+			}
 			return false // a digit, NULL-ish symbol, *, @, (, quote …
 		}
 		word, after := t[:k], strings.TrimLeft(t[k:], " +")

@@ -130,3 +130,16 @@ func checkProseSkip(t *testing.T, fast, asked *Inspector, s string) {
 		}
 	}
 }
+
+func TestUnionAsWords(t *testing.T) {
+	for n, want := range map[string]bool{
+		"guide to union select": true, "what is union select?": true, "the union select committee": true,
+		"/api/items/o'reilly's guide to union select/details": true, "q=union select tutorial": true,
+		"union select": false, "' union select 1": false, "x' union select password from users--": false,
+		"1 union select null,null": false, "a union select/**/1": false, "a union all select version()": false,
+	} {
+		if got := unionAsWords(n); got != want {
+			t.Errorf("unionAsWords(%q) = %v, want %v", n, got, want)
+		}
+	}
+}
