@@ -84,7 +84,7 @@ func jsonContainer(v string) bool {
 // header as sent (mime.ParseMediaType would accept it, multipart strips
 // its directory part); it falls back to parsed.
 func rawFileName(cd, parsed string) string {
-	i := strings.Index(strings.ToLower(cd), "filename=")
+	i := strings.Index(asciiLowerCopy(cd), "filename=")
 	if i < 0 {
 		return parsed
 	}
@@ -111,7 +111,7 @@ func fileNames(cds []string, parsed string) []string {
 		}
 	}
 	for _, cd := range cds {
-		lc := strings.ToLower(cd)
+		lc := asciiLowerCopy(cd)
 		for off := 0; ; {
 			i := strings.Index(lc[off:], "filename")
 			if i < 0 {
@@ -154,7 +154,9 @@ func fileNames(cds []string, parsed string) []string {
 // a NUL byte (shell.php%00.jpg is shell.php to them), which a strict
 // parser refuses as a malformed header, so the name would go unseen.
 func (w *walker) lenientFileNames(s string) {
-	lc := strings.ToLower(s)
+	// Lower-cased byte for byte, so that offsets in lc are offsets in s
+	// (strings.ToLower rewrites invalid UTF-8 at another length).
+	lc := asciiLowerCopy(s)
 	for n, off := 0, 0; n < maxLenientNames && !w.stop; n++ {
 		i := strings.Index(lc[off:], "filename=")
 		if i < 0 {
@@ -180,6 +182,17 @@ func (w *walker) lenientFileNames(s string) {
 			w.value(tFileName, KindFileName, "", name)
 		}
 	}
+}
+
+// asciiLowerCopy is s with A-Z lower-cased and every other byte kept.
+func asciiLowerCopy(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		if 'A' <= c && c <= 'Z' {
+			b[i] = c | 0x20
+		}
+	}
+	return string(b)
 }
 
 // maxLenientNames bounds the file names lenientFileNames reads.
