@@ -7,6 +7,7 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"strconv"
 	"strings"
 	"unsafe"
 )
@@ -110,6 +111,14 @@ func (w *walker) body(r *http.Request) error {
 		mediaType = strings.ToLower(strings.TrimSpace(strings.Split(r.Header.Get("Content-Type"), ";")[0]))
 	}
 	bt := classifyBody(mediaType)
+	if cs := params["charset"]; cs != "" && asciiIncompatibleCharset(cs) {
+		// IIS and ASP.NET decode a form or JSON body in the charset it
+		// declares: in EBCDIC or UTF-7 every byte the detectors read
+		// means something else to the backend. No browser or API
+		// client sends them.
+		w.add(Match{Rule: "protocol-charset", Category: CatProtocol, Score: ScoreCritical, Block: true, Location: "header:content-type", Fragment: fragment(cs)})
+		return nil
+	}
 	if bt == bodySkip || cfg.InspectBodyLimit < 0 {
 		return nil
 	}
@@ -322,3 +331,36 @@ func (w *walker) printableRuns(s string) {
 		}
 	}
 }
+
+// asciiIncompatibleCharset reports a body charset in which ASCII text is
+// not its own bytes: the EBCDIC code pages (IBM037, IBM500, IBM1047,
+// IBM01140 … under their ibm, cp, csIBM, windows-20xxx and x-EBCDIC names)
+// and UTF-7.
+func asciiIncompatibleCharset(cs string) bool {
+	cs = strings.ToLower(strings.TrimSpace(strings.Trim(cs, `"'`)))
+	if strings.Contains(cs, "ebcdic") || strings.Contains(cs, "utf-7") || strings.Contains(cs, "utf7") {
+		return true
+	}
+	for _, p := range [...]string{"csibm", "ibm-", "ibm", "cp-", "cp", "windows-", "x-cp"} {
+		if rest, ok := strings.CutPrefix(cs, p); ok {
+			n, err := strconv.Atoi(strings.TrimLeft(rest, "0"))
+			return err == nil && ebcdicPages[n]
+		}
+	}
+	return false
+}
+
+// ebcdicPages are the EBCDIC code page numbers (IBM's, and Windows' 20xxx
+// aliases of them).
+var ebcdicPages = func() map[int]bool {
+	m := map[int]bool{}
+	for _, n := range []int{37, 273, 277, 278, 280, 284, 285, 290, 297, 420, 423, 424, 500, 833, 836, 838, 870, 871, 875, 880, 905, 918, 924, 930, 933, 935, 937, 939,
+		1025, 1026, 1027, 1047, 1112, 1122, 1123, 1130, 1132, 1137, 1140, 1141, 1142, 1143, 1144, 1145, 1146, 1147, 1148, 1149, 1153, 1154, 1155, 1156, 1157, 1158, 1160, 1164, 1364, 1371, 1388, 1390, 1399} {
+		m[n] = true
+		if n < 1000 {
+			m[20000+n] = true
+		}
+	}
+	m[21025] = true
+	return m
+}()

@@ -309,3 +309,26 @@ func TestFileNames(t *testing.T) {
 		}
 	}
 }
+
+// TestBodyCharset: a body in a charset where ASCII is not its own bytes
+// (EBCDIC, UTF-7) is refused; the charsets real clients send pass.
+func TestBodyCharset(t *testing.T) {
+	eng, err := New(Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for cs, block := range map[string]bool{
+		"ibm037": true, "IBM500": true, "ibm01047": true, "cp1140": true, "csIBM037": true, "x-EBCDIC-KoreanExtended": true, "windows-20273": true, `"utf-7"`: true,
+		"utf-8": false, "UTF-8": false, "iso-8859-1": false, "windows-1252": false, "cp850": false, "ibm850": false, "shift_jis": false, "euc-kr": false, "gb18030": false, "utf-16": false, "koi8-r": false,
+	} {
+		r := httptest.NewRequest(http.MethodPost, "http://x/login", strings.NewReader("user=alice&pass=x"))
+		r.Header.Set("Content-Type", "application/x-www-form-urlencoded; charset="+cs)
+		d, err := eng.Inspect(r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if d.Blocked != block {
+			t.Errorf("charset %s: blocked %v, want %v (%v)", cs, d.Blocked, block, d.Matches)
+		}
+	}
+}
