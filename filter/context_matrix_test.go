@@ -2,6 +2,7 @@ package filter
 
 import (
 	"encoding/json"
+	"encoding/xml"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -75,7 +76,7 @@ func sendInContext(place, name, v string) *http.Request {
 		return newReq("POST", "http://app.example.com/api", "multipart/form-data; boundary=b1", body)
 	case "xml":
 		var esc strings.Builder
-		_ = xmlEscape(&esc, v)
+		_ = xml.EscapeText(&esc, []byte(v))
 		return newReq("POST", "http://app.example.com/api", "application/xml", "<r><"+name+">"+esc.String()+"</"+name+"></r>")
 	case "path":
 		return newReq("GET", "http://app.example.com/api/items/"+url.PathEscape(v)+"/details", "", "")
@@ -83,20 +84,4 @@ func sendInContext(place, name, v string) *http.Request {
 		return newReq("POST", "http://app.example.com/api", "text/plain", v)
 	}
 	return sendIn(place, name, v)
-}
-
-func xmlEscape(b *strings.Builder, s string) error {
-	for _, r := range s {
-		switch r {
-		case '<':
-			b.WriteString("&lt;")
-		case '>':
-			b.WriteString("&gt;")
-		case '&':
-			b.WriteString("&amp;")
-		default:
-			b.WriteRune(r)
-		}
-	}
-	return nil
 }
