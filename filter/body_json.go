@@ -1,6 +1,7 @@
 package filter
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"math/bits"
@@ -445,6 +446,12 @@ func (w *walker) json(s string, truncated bool) {
 		}
 		if isKey {
 			w.name(tBodyName, KindBodyName, v, plainToken(v))
+			if v == "prototype" && protoPath(path) && !w.stop {
+				// {"constructor":{"prototype":{…}}}: what a deep merge
+				// copies onto Object.prototype, each key a plain word.
+				rt := ruleTable[rXSSProto]
+				w.add(Match{Rule: rt.ID, Category: rt.Category, Score: rt.Score, Location: w.location(tBodyName, v), Fragment: "constructor.prototype"})
+			}
 		} else if v != "" {
 			w.value(tBody, KindBodyValue, name, v)
 			w.siteValue(tBody, name, v)
@@ -477,4 +484,17 @@ func fnv64(s string) uint64 {
 		h *= 1099511628211
 	}
 	return h
+}
+
+// constructorPrototype ends the JSON path of a prototype-pollution key.
+var constructorPrototype = []byte("constructor.prototype")
+
+// protoPath: the JSON member path ends with the members constructor and
+// prototype.
+func protoPath(path []byte) bool {
+	if !bytes.HasSuffix(path, constructorPrototype) {
+		return false
+	}
+	i := len(path) - len(constructorPrototype)
+	return i == 0 || path[i-1] == '.'
 }

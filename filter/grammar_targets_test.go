@@ -332,3 +332,31 @@ func TestBodyCharset(t *testing.T) {
 		}
 	}
 }
+
+// TestJSONPrototypePollution: constructor then prototype as nested JSON
+// members is what a deep merge copies onto Object.prototype; the same
+// words elsewhere are data.
+func TestJSONPrototypePollution(t *testing.T) {
+	eng, err := New(Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for body, block := range map[string]bool{
+		`{"constructor":{"prototype":{"isAdmin":true}}}`:           true,
+		`{"user":{"constructor":{"prototype":{"role":"admin"}}}}`:  true,
+		`{"__proto__":{"isAdmin":true}}`:                           true,
+		`{"constructor":"Ferrari","prototype":"SF-90"}`:            false,
+		`{"xconstructor":{"prototype":1}}`:                         false,
+		`{"car":{"constructor":{"name":"Ferrari"}},"prototype":2}`: false,
+	} {
+		r := httptest.NewRequest(http.MethodPost, "http://x/api", strings.NewReader(body))
+		r.Header.Set("Content-Type", "application/json")
+		d, err := eng.Inspect(r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if d.Blocked != block {
+			t.Errorf("%s: blocked %v, want %v (%v)", body, d.Blocked, block, d.Matches)
+		}
+	}
+}
