@@ -349,14 +349,17 @@ func TestJSONPrototypePollution(t *testing.T) {
 		`{"xconstructor":{"prototype":1}}`:                         false,
 		`{"car":{"constructor":{"name":"Ferrari"}},"prototype":2}`: false,
 	} {
-		r := httptest.NewRequest(http.MethodPost, "http://x/api", strings.NewReader(body))
-		r.Header.Set("Content-Type", "application/json")
-		d, err := eng.Inspect(r)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if d.Blocked != block {
-			t.Errorf("%s: blocked %v, want %v (%v)", body, d.Blocked, block, d.Matches)
+		// Typed JSON, and JSON sent as text (beacons, some SDKs).
+		for _, ctype := range []string{"application/json", "text/plain"} {
+			r := httptest.NewRequest(http.MethodPost, "http://x/api", strings.NewReader(body))
+			r.Header.Set("Content-Type", ctype)
+			d, err := eng.Inspect(r)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if d.Blocked != block {
+				t.Errorf("%s as %s: blocked %v, want %v (%v)", body, ctype, d.Blocked, block, d.Matches)
+			}
 		}
 	}
 }

@@ -193,13 +193,16 @@ func (in *Inspector) inspectRawJSON(e *emitter, sc *scratch, s string) bool {
 	he := new(emitter)
 	*he = *e
 	n := 0
-	_ = walkJSON(s, maxJSONDepthCap, func(isKey bool, _ []byte, name, v string) bool {
+	_ = walkJSON(s, maxJSONDepthCap, func(isKey bool, path []byte, name, v string) bool {
 		if n++; n > maxRawSegments {
 			in.inspect(he, sc, KindBodyValue, "", s, 0)
 			return false
 		}
 		if isKey {
 			in.inspect(he, sc, KindBodyName, "", v, 0)
+			if v == "prototype" && protoPath(path) {
+				he.hit(rXSSProto) // as in a typed JSON body (walker.json)
+			}
 		} else if v != "" {
 			in.inspect(he, sc, KindBodyValue, name, v, 0)
 		}
