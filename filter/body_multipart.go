@@ -80,15 +80,11 @@ func jsonContainer(v string) bool {
 	return walkJSON(t, maxJSONDepthCap, func(bool, []byte, string, string) bool { return true }) == nil
 }
 
-// rawFileName extracts the filename parameter of a Content-Disposition
-// header as sent (mime.ParseMediaType would accept it, multipart strips
-// its directory part); it falls back to parsed.
-func rawFileName(cd, parsed string) string {
-	i := strings.Index(asciiLowerCopy(cd), "filename=")
-	if i < 0 {
-		return parsed
-	}
-	v := cd[i+len("filename="):]
+// paramValue is the value of a header parameter as sent, from just after
+// its '=' (quotes dropped, not unescaped: the raw spelling is what a
+// traversal would use; mime.ParseMediaType would accept it, multipart
+// strips its directory part).
+func paramValue(v string) string {
 	if strings.HasPrefix(v, `"`) {
 		if j := strings.IndexByte(v[1:], '"'); j >= 0 {
 			return v[1 : 1+j]
@@ -128,7 +124,7 @@ func fileNames(cds []string, parsed string) []string {
 			if !strings.HasPrefix(rest, "=") {
 				continue
 			}
-			name := rawFileName("filename"+rest, "")
+			name := paramValue(rest[1:])
 			if ext {
 				// RFC 8187: charset'language'percent-encoded.
 				if j := strings.LastIndexByte(name, '\''); j >= 0 {
@@ -152,50 +148,50 @@ func fileNames(cds []string, parsed string) []string {
 // lenientFileNames inspects the file names of a multipart body that did
 // not parse, as a lenient parser reads them: PHP and C code stop a name at
 // a NUL byte (shell.php%00.jpg is shell.php to them), which a strict
-// parser refuses as a malformed header, so the name would go unseen.
+// parser refuses as a malformed header, so the name would go unseen. Only
+// Content-Disposition lines count, not a file's content that happens to
+// hold the word.
 func (w *walker) lenientFileNames(s string) {
-	// Lower-cased byte for byte, so that offsets in lc are offsets in s
-	// (strings.ToLower rewrites invalid UTF-8 at another length).
-	lc := asciiLowerCopy(s)
-	for n, off := 0, 0; n < maxLenientNames && !w.stop; n++ {
-		i := strings.Index(lc[off:], "filename=")
-		if i < 0 {
-			return
-		}
-		i += off
-		off = i + len("filename=")
-		// Only in a part's Content-Disposition header, not in a file's
-		// content that happens to hold the word.
-		start := strings.LastIndexByte(lc[:i], '\n') + 1
-		if !strings.HasPrefix(lc[start:], "content-disposition:") {
+	const header = "content-disposition:"
+	n := 0
+	for rest := s; rest != "" && n < maxLenientNames && !w.stop; {
+		line, next, _ := strings.Cut(rest, "\n")
+		rest = next
+		if !hasPrefixFold(line, header) {
 			continue
 		}
-		line := s[start:]
-		if j := strings.IndexAny(line, "\r\n"); j >= 0 {
-			line = line[:j]
-		}
-		name := rawFileName(line, "")
-		if k := strings.IndexByte(name, 0); k >= 0 {
-			name = name[:k]
-		}
-		if name != "" {
-			w.value(tFileName, KindFileName, "", name)
+		for _, name := range fileNames([]string{strings.TrimSuffix(line[len(header):], "\r")}, "") {
+			if k := strings.IndexByte(name, 0); k >= 0 {
+				name = name[:k]
+			}
+			if name != "" && n < maxLenientNames {
+				n++
+				w.value(tFileName, KindFileName, "", name)
+			}
 		}
 	}
 }
 
-// asciiLowerCopy is s with A-Z lower-cased and every other byte kept.
+// asciiLowerCopy is s with A-Z lower-cased and every other byte kept, so
+// that an offset in it is one in s (strings.ToLower rewrites invalid
+// UTF-8 at another length).
 func asciiLowerCopy(s string) string {
 	b := []byte(s)
+	lowerASCII(b)
+	return string(b)
+}
+
+// lowerASCII lower-cases A-Z in b in place.
+func lowerASCII(b []byte) {
 	for i, c := range b {
 		if 'A' <= c && c <= 'Z' {
 			b[i] = c | 0x20
 		}
 	}
-	return string(b)
 }
 
-// maxLenientNames bounds the file names lenientFileNames reads.
+// maxLenientNames bounds the file names one part, or lenientFileNames,
+// yields.
 const maxLenientNames = 64
 
 // maxFileScan bounds how much of each uploaded file is searched for code.
@@ -214,11 +210,7 @@ func (w *walker) fileContent(part *multipart.Part, field string, truncated bool)
 		return
 	}
 	b := buf.Bytes()
-	for i, c := range b {
-		if c >= 'A' && c <= 'Z' {
-			b[i] = c | 0x20
-		}
-	}
+	lowerASCII(b)
 	if webshellCode(bstr(b)) {
 		w.add(Match{Rule: "upload-webshell", Category: CatRCE, Score: ScoreCritical, Location: w.location(tFileName, field), Fragment: "[server-side code in uploaded file]"})
 	}
