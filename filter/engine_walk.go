@@ -131,6 +131,11 @@ func (w *walker) pathSegments(rawPath string) {
 // scheme needs its colon and at least one slash after a segment boundary;
 // "" when there is none.
 func pathURL(rawPath string) string {
+	if strings.IndexByte(rawPath, ':') < 0 && !containsFold(rawPath, "%3a") {
+		// No scheme, however encoded: spare the decoding of every
+		// path with an escape in it.
+		return ""
+	}
 	dec := rawPath
 	if strings.IndexByte(rawPath, '%') >= 0 {
 		dec, _ = percentDecode(rawPath, false)
