@@ -1591,7 +1591,7 @@ var fetchNames = []string{"url", "uri", "src", "source", "webhook", "hook", "end
 // link-preview, crawler, health-check and integration endpoints name them,
 // but only as the whole name: a profile's "website" or "homepage" is a
 // link people click, and may well be a router's address.
-var fetchExactNames = wordSet("link domain server page html reference")
+var fetchExactNames = wordSet("link domain server page html reference u")
 
 // fetchParam reports whether a parameter name says it holds a URL the
 // server fetches ("url", "image_url", "webhookUri", "feed-src").

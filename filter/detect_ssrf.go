@@ -144,7 +144,7 @@ func classifyHost(e *emitter, host string, urlish bool, raw string) {
 		obfuscated = ok
 	}
 	if !ok {
-		if urlish && (host == "localhost" || strings.HasSuffix(host, ".localhost")) {
+		if urlish && loopbackName(host) {
 			e.hit(rSSRFLoopback)
 		}
 		if !e.in.off[rSSRFWildcardDNS] && wildcardDNSHost(host) {
@@ -316,11 +316,14 @@ var wildcardDNS = []string{".nip.io", ".sslip.io", ".xip.io", ".traefik.me", ".l
 // whatever the name.
 func wildcardDNSHost(host string) bool {
 	for _, z := range wildcardDNS {
+		if host == z[1:] {
+			// The apex of a loopback zone answers loopback too.
+			return loopbackZone(z)
+		}
 		if !strings.HasSuffix(host, z) {
 			continue
 		}
-		switch z {
-		case ".localtest.me", ".lvh.me", ".vcap.me", ".lacolhost.com", ".rbndr.us", ".1u.ms":
+		if loopbackZone(z) {
 			return true
 		}
 		name := strings.TrimSuffix(host, z)
@@ -342,6 +345,16 @@ func wildcardDNSHost(host string) bool {
 		}
 		a, err := netip.ParseAddr(cand)
 		return err != nil || a.IsLoopback() || a.IsPrivate() || a.IsLinkLocalUnicast() || a.IsUnspecified()
+	}
+	return false
+}
+
+// loopbackZone reports a wildcardDNS zone that answers loopback (or an
+// attacker-chosen address) whatever the name.
+func loopbackZone(z string) bool {
+	switch z {
+	case ".localtest.me", ".lvh.me", ".vcap.me", ".lacolhost.com", ".rbndr.us", ".1u.ms":
+		return true
 	}
 	return false
 }

@@ -115,6 +115,11 @@ var attackCases = []attackCase{
 	{KindQueryValue, "url", "http://0177.0.0.1/admin", "ssrf-obfuscated-ip"},
 	{KindQueryValue, "url", "gopher://127.0.0.1:6379/_FLUSHALL", "ssrf-scheme"},
 	{KindBodyValue, "webhook", "dict://10.0.0.7:11211/stat", "ssrf-scheme"},
+	// "u" is the URL of link redirectors and image proxies (/l?u=…).
+	{KindQueryValue, "u", "http://127.0.0.1:8080/admin", "ssrf-internal-target"},
+	// The apex of a zone that answers loopback for every name.
+	{KindQueryValue, "url", "http://vcap.me/", "ssrf-internal-target"},
+	{KindQueryValue, "u", "http://localtest.me:8080/", "ssrf-internal-target"},
 	// SSTI.
 	{KindQueryValue, "name", "{{7*'7'}}", "ssti-expression"},
 	{KindQueryValue, "name", "${3*3}", "ssti-expression"},

@@ -2,6 +2,7 @@ package filter
 
 import (
 	"net/http"
+	"net/netip"
 	"regexp"
 	"strings"
 )
@@ -502,6 +503,26 @@ func lastLabels(h string, n int) string {
 	return h[i+1:]
 }
 
+// offSiteHost: target, a redirect target's host, names another site than
+// site, the request's host: a DNS name or address that is neither site
+// nor shares its last two labels. A single-label target (//path read as
+// a host) names no site at all.
+func offSiteHost(target, site string) bool {
+	target = strings.TrimSuffix(target, ".")
+	if target == "" || strings.IndexByte(target, '.') < 0 && strings.IndexByte(target, ':') < 0 {
+		return false
+	}
+	if target == site {
+		return false
+	}
+	if _, err := netip.ParseAddr(site); err == nil || strings.IndexByte(site, '.') < 0 {
+		// The site is an address or a single label (localhost): every
+		// DNS name is elsewhere.
+		return true
+	}
+	return !sameSite(target, strings.TrimSuffix(site, "."))
+}
+
 // siteHost is a Host header's host without its port; "" when it is an IP
 // literal or has no dot (nothing to imitate). Its case is left as sent:
 // siteLookalike compares without case.
@@ -544,6 +565,7 @@ func (w *walker) siteLookalike(t target, name, v string) {
 	if w.host == "" || w.stop || w.e.walkOnly {
 		return
 	}
+	protocolRelative := false
 	s := v
 	for s != "" && (s[0] == ' ' || s[0] == '\t') {
 		s = s[1:]
@@ -555,6 +577,7 @@ func (w *walker) siteLookalike(t target, name, v string) {
 		s = s[7:]
 	case strings.HasPrefix(s, "//"):
 		s = s[2:]
+		protocolRelative = true
 	default:
 		return
 	}
@@ -565,6 +588,14 @@ func (w *walker) siteLookalike(t target, name, v string) {
 			r := &ruleTable[rRedirectOpen]
 			w.add(Match{Rule: r.ID, Category: r.Category, Score: r.Score, Location: w.location(t, name), Fragment: w.fragmentAt(t, name, v)})
 		}
+		return
+	}
+	if protocolRelative && redirectParam(name) && offSiteHost(strings.ToLower(urlHost(s)), hostOnly(w.host)) {
+		// //evil.example passes a "starts with /" check, and browsers
+		// read it as another host: the classic open redirect. A flow
+		// that sends the browser to a partner writes its scheme.
+		r := &ruleTable[rRedirectOpen]
+		w.add(Match{Rule: r.ID, Category: r.Category, Score: r.Score, Location: w.location(t, name), Fragment: w.fragmentAt(t, name, v)})
 		return
 	}
 	if site == "" || len(s) <= len(site) || !hasPrefixFold(s, site) {

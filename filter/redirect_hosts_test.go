@@ -7,8 +7,8 @@ import (
 
 // TestRedirectHosts: with redirect_hosts, a redirect parameter's absolute
 // or protocol-relative target must be the site or a listed host, in the
-// query, a form or JSON; without it, only evasive and site-imitating
-// targets are judged.
+// query, a form or JSON; without it, only evasive, protocol-relative
+// off-site and site-imitating targets are judged.
 func TestRedirectHosts(t *testing.T) {
 	strict := mustEngine(t, Config{RedirectHosts: []string{"accounts.example.com", "*.partner.example", "Sso.Example.NET."}})
 	open := mustEngine(t, Config{})
@@ -17,7 +17,8 @@ func TestRedirectHosts(t *testing.T) {
 		strict, legacy bool // blocked with and without redirect_hosts
 	}{
 		{"next", "https://evil.example/", true, false},
-		{"next", "//evil.example/x", true, false},
+		{"next", "//evil.example/x", true, true},
+		{"next", "//203.0.113.9/x", true, true},
 		{"return_to", "HTTPS://EVIL.example", true, false},
 		{"successUrl", " https://evil.example/", true, true},
 		{"redirect_uri", "https://partner.example.evil/cb", true, false},
@@ -33,6 +34,8 @@ func TestRedirectHosts(t *testing.T) {
 		{"redirect_uri", "https://a.b.partner.example/cb", false, false},
 		{"return", "https://sso.example.net/", false, false},
 		{"next", "/dashboard", false, false},
+		{"next", "//www.example.com/x", true, false},
+		{"next", "//dashboard", true, false},
 		// Not a redirect parameter, or not a URL.
 		{"q", "https://evil.example/", false, false},
 		{"homepage", "https://evil.example/", false, false},

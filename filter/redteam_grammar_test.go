@@ -43,7 +43,7 @@ func TestRedteamGrammar(t *testing.T) {
 			".@{my-ruleset} { color: red }", "@{name}"}, false},
 		// Numeric hosts in redirect targets.
 		{"next", []string{"//3627734734", "//0x7f000001/", "//0177.0.0.1/"}, true},
-		{"next", []string{"//192.0.2.10/", "/123", "/2024/01/report"}, false},
+		{"next", []string{"//app.example.com/", "/123", "/2024/01/report", "https://192.0.2.10/"}, false},
 		// The scheme a parameter is named for; search groups.
 		{"ldap_url", []string{"ldaps://ldap.example.com:636/dc=example,dc=com", "ldap://directory.example.org/"}, false},
 		{"url", []string{"ldap://evil.example/a", "gopher://evil.example:70/_x"}, true},
