@@ -17,6 +17,9 @@ type benignValue struct {
 // values, chosen for what trips naive filters (SQL and shell words in prose,
 // apostrophes, markup in rich text, URLs, code-ish text, other scripts).
 var benignValues = []benignValue{
+	// A random number in code: not the seeded duplicate key of floor(rand(0)*2).
+	{KindBodyValue, "snippet", "dice = floor(rand() * 6) + 1"},
+	{KindQueryValue, "q", "brand (2) grand (4)"},
 	// Browser headers.
 	{KindUserAgent, "User-Agent", "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36"},
 	{KindUserAgent, "User-Agent", "Mozilla/5.0 (Macintosh; Intel Mac OS X 10.15; rv:121.0) Gecko/20100101 Firefox/121.0"},

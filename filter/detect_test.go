@@ -29,6 +29,9 @@ var attackCases = []attackCase{
 	{KindQueryValue, "q", "x' AND SLEEP(5)#", "sqli-function"},
 	{KindQueryValue, "q", "1;WAITFOR DELAY '0:0:10'--", "sqli-function"},
 	{KindBodyValue, "q", "1 and extractvalue(1,concat(0x7e,version()))", "sqli-function"},
+	// Error-based double query: the duplicate group key of floor(rand(0)*2).
+	{KindQueryValue, "id", "1 group by concat(version(),floor(rand(0)*2)) having min(0)", "sqli-function"},
+	{KindQueryValue, "id", "1 and (select 1 from (select count(*),floor(rand(0)*2)x from t group by x)a)", "sqli-function"},
 	{KindBodyValue, "q", "1' and (select count(*) from information_schema.tables)>0 -- ", "sqli-function"},
 	{KindBodyValue, "sort", "name; DROP TABLE customers", "sqli-stacked-query"},
 	{KindCookieValue, "uid", "7'; exec master..xp_cmdshell 'whoami'--", "sqli-libinjection"},

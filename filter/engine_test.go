@@ -703,3 +703,37 @@ func TestEngineOperatorQueryExclusion(t *testing.T) {
 		})
 	}
 }
+
+// TestPathOverrideHeader: a header that makes the backend serve another
+// path than the request's is an access-control bypass; the same path, as a
+// proxy in front sets it, passes.
+func TestPathOverrideHeader(t *testing.T) {
+	eng := mustEngine(t, Config{})
+	tests := []struct {
+		target, header, value string
+		blocked               bool
+	}{
+		{"/", "X-Original-URL", "/admin", true},
+		{"/public", "X-Rewrite-URL", "/admin/users?x=1", true},
+		{"/public", "X-Original-URL", "https://app.example.com/admin", true},
+		{"/public", "X-Override-URL", "/public/../admin", true},
+		{"/public?x=1", "X-Original-URL", "/public?x=1", false},
+		{"/a%20b", "X-Original-URI", "/a b", false},
+		{"/a/b", "X-Original-URL", "https://app.example.com/a/b?q=2", false},
+		{"/", "X-Original-URL", "/", false},
+		{"/", "X-Forwarded-Uri", "/admin", false},
+	}
+	for _, tc := range tests {
+		d, err := eng.Inspect(newReq("GET", "http://app.example.com"+tc.target, "", "", tc.header, tc.value))
+		if err != nil {
+			t.Fatal(err)
+		}
+		found := false
+		for _, m := range d.Matches {
+			found = found || m.Rule == "protocol-path-override"
+		}
+		if d.Blocked != tc.blocked || found != tc.blocked {
+			t.Errorf("%s with %s: %s: blocked %v (%v), want %v", tc.target, tc.header, tc.value, d.Blocked, d.Matches, tc.blocked)
+		}
+	}
+}

@@ -95,7 +95,7 @@ func (w *walker) walk(r *http.Request, uri string) {
 		w.sessionFixation(r, rawQuery)
 	}
 	w.cookies(r)
-	w.headers(r)
+	w.headers(r, rawPath)
 }
 
 // pathSegments inspects, as parameter values, the path segments that
@@ -237,7 +237,7 @@ func (w *walker) headerLimits(r *http.Request) {
 
 // headers inspects header names (those with more than letters, digits,
 // '_' and '-') and values, and the Host. Cookies are inspected apart, by name and value.
-func (w *walker) headers(r *http.Request) {
+func (w *walker) headers(r *http.Request, rawPath string) {
 	if r.Host != "" && r.Header.Get("Host") == "" {
 		w.value(tHeader, KindHeaderValue, "Host", r.Host)
 	}
@@ -255,7 +255,11 @@ func (w *walker) headers(r *http.Request) {
 			kind = KindUserAgent
 		}
 		negotiation := negotiationHeaders[name]
+		override := pathOverrideHeaders[name]
 		for _, v := range vs {
+			if override {
+				w.pathOverride(name, v, rawPath)
+			}
 			if sfClientHint(name) && w.clientHint(name, v) {
 				continue
 			}
@@ -268,6 +272,43 @@ func (w *walker) headers(r *http.Request) {
 			w.value(tHeader, kind, name, v)
 		}
 	}
+}
+
+// pathOverrideHeaders name the path the backend should serve instead of
+// the request's: IIS URL Rewrite, Symfony, Laravel and Zend read them
+// (X-Original-URL, X-Rewrite-URL), nginx's auth_request sets
+// X-Original-URI. A client that sends one with another path bypasses
+// every path rule of the gateway.
+var pathOverrideHeaders = map[string]bool{"X-Original-Url": true, "X-Rewrite-Url": true, "X-Original-Uri": true, "X-Override-Url": true}
+
+// pathOverride flags a path-override header naming another path than the
+// request's own (a proxy in front that sets it to the original URI
+// passes).
+func (w *walker) pathOverride(name, v, rawPath string) {
+	p := v
+	if i := strings.Index(p, "://"); i > 0 && i < 10 {
+		p = p[i+3:]
+		if j := strings.IndexByte(p, '/'); j >= 0 {
+			p = p[j:]
+		} else {
+			p = "/"
+		}
+	}
+	if i := strings.IndexAny(p, "?#"); i >= 0 {
+		p = p[:i]
+	}
+	if rawPath == "" {
+		rawPath = "/"
+	}
+	if p == rawPath || p == "" {
+		return
+	}
+	if dp, ok := percentDecode(p, false); ok {
+		if dr, ok := percentDecode(rawPath, false); ok && dp == dr {
+			return
+		}
+	}
+	w.add(Match{Rule: "protocol-path-override", Category: CatProtocol, Score: ScoreCritical, Location: "header:" + strings.ToLower(name), Fragment: w.fragmentAt(tHeader, name, v)})
 }
 
 // clientHint inspects the strings of a client hint list one by one (see
