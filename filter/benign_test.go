@@ -86,6 +86,8 @@ var benignValues = []benignValue{
 	{KindPath, "", "/products/union-station-tote-bag"},
 	{KindPath, "", "/files/report%202023%20(final).pdf"},
 	{KindPath, "", "/.well-known/openid-configuration"},
+	{KindPath, "", "/openapi/components/parameters.yaml"},
+	{KindPath, "", "/manage/orders"},
 	{KindPath, "", "/users/o%27brien/profile"},
 	// Query names and values: searches and tracking.
 	{KindQueryName, "", "utm_source"},

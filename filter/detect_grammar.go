@@ -1071,7 +1071,7 @@ var (
 			// console, Cisco ASA's portal, GPON routers.
 			"wls-wsat _async bea_wls_deployment_internal bea_wls_internal uddiexplorer console.portal loginform.jsp admin-console jkstatus jkmanager " +
 			"h2-console axis2-admin __debug__ _wdt __clockwork scripttext cscoe cscol cscou gponform " +
-			"myadmin mysqladmin dbadmin sqladmin " +
+			"myadmin mysqladmin dbadmin sqladmin hystrix.stream " +
 			// The administration APIs of datastores published through the
 			// gateway: Elasticsearch/OpenSearch cluster, node and snapshot
 			// APIs, CouchDB's database list.
@@ -1099,9 +1099,13 @@ var (
 		"webtools":     {"control"},
 		"cmdb":         {"*"},
 		"rails":        {"info"},
-		"manage":       {"script"},
-		"etc":          {"local.xml", "env.php"},
-		"default":      {"settings.php"},
+		"manage":       {"script", "env", "heapdump", "configprops"},
+		// Symfony 2-3 kept its database password and secret in
+		// app/config/parameters.yml (an OpenAPI spec's
+		// components/parameters.yaml is not under config/).
+		"config":  {"parameters.yml", "parameters.yaml"},
+		"etc":     {"local.xml", "env.php"},
+		"default": {"settings.php"},
 	}
 	// springRoot: the endpoints Spring Boot 1 served at the root, which
 	// count as the whole path only (/env, /configprops).
