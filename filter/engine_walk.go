@@ -275,11 +275,11 @@ func (w *walker) headers(r *http.Request, rawPath string) {
 }
 
 // pathOverrideHeaders name the path the backend should serve instead of
-// the request's: IIS URL Rewrite, Symfony, Laravel and Zend read them
-// (X-Original-URL, X-Rewrite-URL), nginx's auth_request sets
-// X-Original-URI. A client that sends one with another path bypasses
-// every path rule of the gateway.
-var pathOverrideHeaders = map[string]bool{"X-Original-Url": true, "X-Rewrite-Url": true, "X-Original-Uri": true, "X-Override-Url": true}
+// the request's: IIS URL Rewrite, Symfony, Laravel and Zend read them. A
+// client that sends one with another path bypasses every path rule of
+// the gateway. X-Original-URI is not here: ingress-nginx sets it on every
+// request, also when it rewrites the path, and no framework routes by it.
+var pathOverrideHeaders = map[string]bool{"X-Original-Url": true, "X-Rewrite-Url": true, "X-Override-Url": true}
 
 // pathOverride flags a path-override header naming another path than the
 // request's own (a proxy in front that sets it to the original URI
