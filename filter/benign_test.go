@@ -17,9 +17,6 @@ type benignValue struct {
 // values, chosen for what trips naive filters (SQL and shell words in prose,
 // apostrophes, markup in rich text, URLs, code-ish text, other scripts).
 var benignValues = []benignValue{
-	// A random number in code: not the seeded duplicate key of floor(rand(0)*2).
-	{KindBodyValue, "snippet", "dice = floor(rand() * 6) + 1"},
-	{KindQueryValue, "q", "brand (2) grand (4)"},
 	// Browser headers.
 	{KindUserAgent, "User-Agent", "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36"},
 	{KindUserAgent, "User-Agent", "Mozilla/5.0 (Macintosh; Intel Mac OS X 10.15; rv:121.0) Gecko/20100101 Firefox/121.0"},
@@ -86,6 +83,12 @@ var benignValues = []benignValue{
 	{KindPath, "", "/products/union-station-tote-bag"},
 	{KindPath, "", "/files/report%202023%20(final).pdf"},
 	{KindPath, "", "/.well-known/openid-configuration"},
+	// A random number in code: not the seeded duplicate key of floor(rand(0)*2).
+	{KindBodyValue, "snippet", "dice = floor(rand() * 6) + 1"},
+	{KindQueryValue, "q", "brand (2) grand (4)"},
+	// A line break then a hyphenated word in a form's text, not a header.
+	{KindBodyValue, "msg", "Thanks!\r\nFollow-up: next week"},
+	{KindQueryValue, "q", "unix pipes | http servers"},
 	{KindPath, "", "/openapi/components/parameters.yaml"},
 	{KindPath, "", "/manage/orders"},
 	{KindPath, "", "/users/o%27brien/profile"},

@@ -106,17 +106,25 @@ func (w *walker) body(r *http.Request) error {
 			r.Body = sizeGuard
 		}
 	}
-	mediaType, params, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	ct := r.Header.Get("Content-Type")
+	mediaType, params, err := mime.ParseMediaType(ct)
 	if err != nil {
-		mediaType = strings.ToLower(strings.TrimSpace(strings.Split(r.Header.Get("Content-Type"), ";")[0]))
+		mediaType = strings.ToLower(strings.TrimSpace(strings.Split(ct, ";")[0]))
 	}
 	bt := classifyBody(mediaType)
-	if cs := params["charset"]; cs != "" && asciiIncompatibleCharset(cs) {
+	if cs, bad := badCharset(ct); bad {
 		// IIS and ASP.NET decode a form or JSON body in the charset it
 		// declares: in EBCDIC or UTF-7 every byte the detectors read
 		// means something else to the backend. No browser or API
-		// client sends them.
+		// client sends them, nor two different charsets.
 		w.add(Match{Rule: "protocol-charset", Category: CatProtocol, Score: ScoreCritical, Block: true, Location: "header:content-type", Fragment: fragment(cs)})
+		return nil
+	}
+	if p := mediaTypeInParams(mediaType, params); p != "" {
+		// application/x-www-form-urlencoded;boundary="application/json":
+		// a backend that looks for "json" anywhere in the header parses
+		// the body as another type than the one inspected.
+		w.add(Match{Rule: "protocol-content-type", Category: CatProtocol, Score: ScoreCritical, Block: true, Location: "header:content-type", Fragment: fragment(p + "=" + params[p])})
 		return nil
 	}
 	if bt == bodySkip || cfg.InspectBodyLimit < 0 {
@@ -336,6 +344,72 @@ func (w *walker) printableRuns(s string) {
 // not its own bytes: the EBCDIC code pages (IBM037, IBM500, IBM1047,
 // IBM01140 … under their ibm, cp, csIBM, windows-20xxx and x-EBCDIC names)
 // and UTF-7.
+// badCharset judges every "charset=" a Content-Type holds, also inside
+// another parameter's quoted value or after a duplicate (charset=utf-8;
+// charset=utf-7; boundary="charset=utf-7"): parsers disagree on which one
+// counts, so one in which ASCII is not its own bytes, or two different
+// ones, is refused. It returns the charset to report.
+func badCharset(ct string) (string, bool) {
+	first := ""
+	for rest := ct; ; {
+		i := indexFold(rest, "charset=")
+		if i < 0 {
+			return "", false
+		}
+		rest = rest[i+len("charset="):]
+		end := 0
+		for end < len(rest) && rest[end] != ';' && rest[end] != ',' && rest[end] != ' ' && (rest[end] != '"' || end == 0) {
+			end++
+		}
+		cs := strings.ToLower(strings.Trim(rest[:end], `"'`))
+		if cs == "" {
+			continue
+		}
+		if asciiIncompatibleCharset(cs) {
+			return cs, true
+		}
+		if first == "" {
+			first = cs
+		} else if cs != first {
+			return first + " and " + cs, true
+		}
+	}
+}
+
+// mediaTypeInParams returns the name of a Content-Type parameter whose
+// value names a body type the filter parses (JSON, XML, a form). Only the
+// parameters that name a type on purpose may: multipart/related's type
+// and start-info, and profile; and a multipart boundary is any string its
+// client chose (form-data-boundary-42).
+func mediaTypeInParams(mediaType string, params map[string]string) string {
+	for k, v := range params {
+		switch {
+		case k == "type", k == "start-info", k == "profile",
+			k == "boundary" && strings.HasPrefix(mediaType, "multipart/"):
+			continue
+		}
+		if len(v) < 4 {
+			continue
+		}
+		l := strings.ToLower(v)
+		if strings.Contains(l, "json") || strings.Contains(l, "xml") || strings.Contains(l, "x-www-form-urlencoded") || strings.Contains(l, "form-data") {
+			return k
+		}
+	}
+	return ""
+}
+
+// indexFold is strings.Index for an ASCII lower-case needle, ignoring the
+// case of s.
+func indexFold(s, needle string) int {
+	for i := 0; i+len(needle) <= len(s); i++ {
+		if s[i]|0x20 == needle[0] && hasPrefixFold(s[i:], needle) {
+			return i
+		}
+	}
+	return -1
+}
+
 func asciiIncompatibleCharset(cs string) bool {
 	cs = strings.ToLower(strings.TrimSpace(strings.Trim(cs, `"'`)))
 	if strings.Contains(cs, "ebcdic") || strings.Contains(cs, "utf-7") || strings.Contains(cs, "utf7") {

@@ -79,7 +79,10 @@ func detectCRLF(e *emitter, v *value) {
 		ls := bstr(l)
 		if colon := strings.IndexByte(ls, ':'); colon > 0 && isHeaderName(ls[:colon]) {
 			name := ls[:colon]
-			if hasPrefixAny(name, strongHeaders) || strictPlace && hasPrefixAny(name, weakHeaders) {
+			// In a query, cookie or header, where a line break is itself
+			// rare, any hyphenated header name counts (Remote-Addr:,
+			// X-Real-IP:): prose writes "Note:", not "Note-To:".
+			if hasPrefixAny(name, strongHeaders) || strictPlace && (hasPrefixAny(name, weakHeaders) || strings.IndexByte(name, '-') > 0 && colon+1 < len(ls) && ls[colon+1] == ' ') {
 				e.hit(rCRLFHeader)
 			}
 		}

@@ -26,6 +26,9 @@ func detectSSRF(e *emitter, v *value) {
 	if v.cls&cColon == 0 || !strings.Contains(n, "//") {
 		return
 	}
+	if v.cls&cPipe != 0 && unixSocketURL(n) {
+		e.hit(rSSRFScheme)
+	}
 	// Loopback and private targets matter in a parameter that is a URL
 	// (url=, redirect=, webhook=), not in prose that mentions one.
 	urlish := (v.kind == KindQueryValue || v.kind == KindBodyValue || v.kind == KindCookieValue) && isURLValue(n)
@@ -304,6 +307,18 @@ func isV4Compatible(a netip.Addr) bool {
 		}
 	}
 	return b[12]|b[13] != 0
+}
+
+// unixSocketURL: Apache mod_proxy's "unix:/path|http://host/" form, a
+// Unix socket then the URL sent over it (CVE-2021-40438: a long socket
+// path makes mod_proxy connect to the URL's host instead).
+func unixSocketURL(n string) bool {
+	i := strings.Index(n, "unix:")
+	if i < 0 {
+		return false
+	}
+	j := strings.IndexByte(n[i:], '|')
+	return j > 0 && strings.Contains(n[i+j:], "://")
 }
 
 // wildcardDNS are public DNS zones that resolve a name embedding an IP to

@@ -152,6 +152,11 @@ var attackCases = []attackCase{
 	// CRLF.
 	{KindPath, "", "/redirect%0d%0aSet-Cookie:%20sid=attacker", "crlf-header-injection"},
 	{KindQueryValue, "next", "/home%0D%0ALocation:%20http://evil.example", "crlf-header-injection"},
+	// Where a line break is itself rare, any hyphenated header name.
+	{KindQueryValue, "v", "%0d%0aRemote-Addr:%20127.0.0.1", "crlf-header-injection"},
+	{KindCookieValue, "lang", "en%0d%0aX-Real-IP:%2010.0.0.1", "crlf-header-injection"},
+	// Apache mod_proxy's socket|URL form (CVE-2021-40438).
+	{KindQueryName, "", "unix:AAAAAAAAAAAAAAAAAAAA|http://backend.example/", "ssrf-scheme"},
 	{KindQueryValue, "lang", "en%0d%0aContent-Length:%200%0d%0a%0d%0aHTTP/1.1%20200%20OK", "crlf-header-injection"},
 	{KindPath, "", "/a%E5%98%8A%E5%98%8DSet-Cookie:x=1", "crlf-header-injection"},
 	{KindBodyValue, "email", "me@example.com\r\nBcc: everyone@example.com", "crlf-mail-command"},

@@ -198,6 +198,8 @@ type walker struct {
 	// reportSample).
 	report    bool
 	cleanPath string
+	// ctrlSeen: a NUL or a line break in a parameter was reported.
+	ctrlSeen bool
 	// counted is, per rule that matched, the score it added: a rule counts
 	// once per request, at its highest score, so that one weak signal
 	// repeated (two embedded videos in a CMS page) is still one weak

@@ -738,3 +738,55 @@ func TestPathOverrideHeader(t *testing.T) {
 		}
 	}
 }
+
+// TestProtocolHygiene: bytes and headers no browser or API client sends,
+// which parsers behind the gateway read differently: a NUL in a
+// parameter, a control escape in the path, a line break in a parameter's
+// name, several or hidden charsets, a Content-Type parameter naming
+// another body type.
+func TestProtocolHygiene(t *testing.T) {
+	eng := mustEngine(t, Config{})
+	form := "application/x-www-form-urlencoded"
+	tests := []struct {
+		name, method, target, ctype, body, cookie string
+		rule                                      string // "" for a request that passes
+	}{
+		{"NUL in a query value", "GET", "/?file=shell.php%00.jpg", "", "", "", "protocol-null-byte"},
+		{"NUL in a query name", "GET", "/?test%00=1", "", "", "", "protocol-null-byte"},
+		{"NUL in a form value", "POST", "/f", form, "a=b%00c", "", "protocol-null-byte"},
+		{"NUL in a cookie", "GET", "/", "", "", "lang=en%00", "protocol-null-byte"},
+		{"line feed in the path", "GET", "/index.php/PHP_VALUE%0Asession.auto_start=1", "", "", "", "protocol-path-control"},
+		{"NUL in the path", "GET", "/a.php%00.txt", "", "", "", "protocol-path-control"},
+		{"line break in a query name", "GET", "/get?parameter%0d%0a=test", "", "", "", "crlf-header-injection"},
+		{"two charsets", "POST", "/f", form + "; charset=utf-8; charset=utf-7", "a=b", "", "protocol-charset"},
+		{"charset hidden in a quoted parameter", "POST", "/f", form + `; charset=utf-8; boundary="charset=utf-7"`, "a=b", "", "protocol-charset"},
+		{"EBCDIC then UTF-8", "POST", "/f", form + ";charset=ibm037;charset=UTF-8", "a=b", "", "protocol-charset"},
+		{"a body type in a boundary", "POST", "/f", form + `;boundary="application/json"`, "a=b", "", "protocol-content-type"},
+		{"a body type in a charset", "POST", "/f", "text/plain; charset=\"text/xml\"", "a", "", "protocol-content-type"},
+		// Benign twins.
+		{"JSON with a NUL escape", "POST", "/api", "application/json", `{"a":"b\u0000c"}`, "", ""},
+		{"escaped percent in the path", "GET", "/a%2500b/%0Fx", "", "", "", ""},
+		{"line break in a query value", "GET", "/?q=a%0Ab", "", "", "", ""},
+		{"charset twice, the same", "POST", "/f", form + "; charset=UTF-8; charset=utf-8", "a=b", "", ""},
+		{"multipart/related type", "POST", "/f", `multipart/related; type="application/json"; boundary=xyz`, "--xyz--\r\n", "", ""},
+		{"SOAP action", "POST", "/f", `application/soap+xml; charset=utf-8; action="urn:GetQuote"`, "<a/>", "", ""},
+		{"multipart boundary of any text", "POST", "/f", "multipart/form-data; boundary=form-data-boundary-json", "--form-data-boundary-json--\r\n", "", ""},
+	}
+	for _, tc := range tests {
+		r := newReq(tc.method, "http://app.example.com"+tc.target, tc.ctype, tc.body)
+		if tc.cookie != "" {
+			r.Header.Set("Cookie", tc.cookie)
+		}
+		d, err := eng.Inspect(r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		found := false
+		for _, m := range d.Matches {
+			found = found || m.Rule == tc.rule
+		}
+		if tc.rule == "" && d.Blocked || tc.rule != "" && (!d.Blocked || !found) {
+			t.Errorf("%s: blocked %v %v, want rule %q", tc.name, d.Blocked, d.Matches, tc.rule)
+		}
+	}
+}

@@ -82,6 +82,7 @@ func (w *walker) walk(r *http.Request, uri string) {
 		// application does.
 		w.detect(tPath, KindPath, "", rawPath)
 		w.pathSegments(rawPath)
+		w.pathControl(rawPath)
 		if len(e.custom[tPath]) > 0 {
 			dec, _ := percentDecode(rawPath, false)
 			w.custom(tPath, "", dec)
@@ -343,6 +344,10 @@ func (w *walker) cookies(r *http.Request) {
 			}
 			name, val, _ := strings.Cut(part, "=")
 			name = strings.TrimSpace(name)
+			if !w.ctrlSeen && strings.Contains(part, "%00") {
+				// PHP and most frameworks percent-decode cookies.
+				w.controlInParam("cookie", name, part)
+			}
 			w.name(tCookieName, KindCookieName, name, plainToken(name))
 			if val != "" {
 				w.value(tCookie, KindCookieValue, name, val)
@@ -399,11 +404,50 @@ func (w *walker) pairs(s string, sep byte, tn, tv target, kn, kv Kind) {
 		if (!ok1 || !ok2) && !w.lenientEnc {
 			w.badEncoding(targetNames[tv]+":"+name, w.fragmentAt(tv, name, part))
 		}
+		if !w.ctrlSeen && (strings.IndexByte(name, 0) >= 0 || strings.IndexByte(val, 0) >= 0 || strings.IndexAny(name, "\r\n") >= 0) {
+			w.controlInParam(targetNames[tv], name, part)
+		}
 		w.name(tn, kn, name, plainToken(name))
 		if val != "" {
 			w.value(tv, kv, name, val)
 			w.siteValue(tv, name, val)
 		}
+	}
+}
+
+// controlInParam flags, once per request, a NUL in a query, form or
+// cookie parameter, or a line break in a parameter's name. A NUL ends the
+// string for C code and the PHP and Java file APIs (shell.php%00.jpg
+// passes an extension check and opens shell.php); a line break in a name
+// splits the header or log line the name is copied into. Neither is
+// ever in a form a browser or an API client fills in.
+func (w *walker) controlInParam(place, name, part string) {
+	w.ctrlSeen = true
+	rule, cat := "protocol-null-byte", CatProtocol
+	if strings.IndexByte(name, 0) < 0 && strings.IndexAny(name, "\r\n") >= 0 && !strings.Contains(part, "%00") {
+		rule, cat = "crlf-header-injection", CatCRLF
+	}
+	w.add(Match{Rule: rule, Category: cat, Score: ScoreCritical, Location: place + ":" + name, Fragment: fragment(RedactURI(part))})
+}
+
+// pathControl flags a NUL, CR or LF percent-encoded in the request path
+// (/index.php/PHP_VALUE%0Asession.auto_start=1, /a.php%00.txt): no
+// resource is named with one, and php-fpm, CGI and file APIs cut or split
+// the path there.
+func (w *walker) pathControl(rawPath string) {
+	for i := strings.IndexByte(rawPath, '%'); i >= 0 && i+2 < len(rawPath); {
+		if rawPath[i+1] == '0' {
+			switch rawPath[i+2] {
+			case '0', 'a', 'A', 'd', 'D':
+				w.add(Match{Rule: "protocol-path-control", Category: CatProtocol, Score: ScoreCritical, Location: "path", Fragment: fragment(rawPath)})
+				return
+			}
+		}
+		j := strings.IndexByte(rawPath[i+1:], '%')
+		if j < 0 {
+			return
+		}
+		i += 1 + j
 	}
 }
 
