@@ -214,3 +214,20 @@ func TestStrStops(t *testing.T) {
 		}
 	}
 }
+
+// FuzzBadCharset: any Content-Type header is judged without a panic, and a
+// header whose only charset is UTF-8 passes.
+func FuzzBadCharset(f *testing.F) {
+	for _, s := range []string{"application/x-www-form-urlencoded; charset=utf-8; charset=utf-7", `a/b; boundary="charset=`, "charset=", `charset="`, "CHARSET=ibm037", "text/plain;charset=\"utf-8\""} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, ct string) {
+		cs, bad := badCharset(ct)
+		if bad && cs == "" {
+			t.Fatalf("%q refused without a charset to report", ct)
+		}
+		if _, bad := badCharset(ct + "; charset=utf-8"); bad && !strings.Contains(strings.ToLower(ct), "charset=") {
+			t.Fatalf("%q; charset=utf-8 refused", ct)
+		}
+	})
+}
