@@ -74,12 +74,38 @@ http://localhost:9080 {
 		{"plain path segments reach the backend", "GET", "http://localhost:9080/api/items/ord-42/lines/3", "", "", 200, "backend GET /api/items/ord-42/lines/3"},
 		{"internal URL at the end of a proxy path", "GET", "http://localhost:9080/proxy/http://169.254.169.254/latest/meta-data/", "", "", 403, "Request blocked."},
 		{"markup sent as text", "POST", "http://localhost:9080/api/comments", "text/plain", "<svg/onload=alert(1)>", 403, "Request blocked."},
+		{"NUL in a query parameter", "GET", "http://localhost:9080/files?name=shell.php%00.jpg", "", "", 403, "Request blocked."},
+		{"line feed in the path", "GET", "http://localhost:9080/index.php/PHP_VALUE%0Asession.auto_start=1", "", "", 403, "Request blocked."},
+		{"a line break in a query value reaches the backend", "GET", "http://localhost:9080/notes?text=a%0Ab", "", "", 200, "backend GET /notes?text=a%0Ab"},
+		{"two charsets", "POST", "http://localhost:9080/api", "application/x-www-form-urlencoded; charset=utf-8; charset=utf-7", "a=b", 403, "Request blocked."},
+		{"a body type hidden in a boundary", "POST", "http://localhost:9080/api", `application/x-www-form-urlencoded;boundary="application/json"`, "a=b", 403, `{"error":"request blocked"`},
 		{"rich text sent as text reaches the backend", "POST", "http://localhost:9080/api/notes", "text/plain", "<p>Hello <b>team</b></p>", 200, "backend POST /api/notes <p>Hello <b>team</b></p>"},
 	}
 	for _, tc := range tests {
 		status, body := do(tc.method, tc.url, tc.ctype, tc.body)
 		if status != tc.status || !strings.HasPrefix(body, tc.want) {
 			t.Errorf("%s: %d %q, want %d %q…", tc.name, status, body, tc.status, tc.want)
+		}
+	}
+
+	// A path override header naming another path is refused; the same
+	// path, as a proxy in front sets it, reaches the backend.
+	for _, tc := range []struct {
+		value  string
+		status int
+	}{{"/admin", 403}, {"/public?x=1", 200}} {
+		req, err := http.NewRequest("GET", "http://localhost:9080/public?x=1", nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.Header.Set("X-Original-URL", tc.value)
+		resp, err := tester.Client.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != tc.status {
+			t.Errorf("X-Original-URL: %s: %d, want %d", tc.value, resp.StatusCode, tc.status)
 		}
 	}
 
