@@ -352,6 +352,9 @@ var benignValues = []benignValue{
 	{KindBodyValue, "arabic", "مرحبا، أريد إلغاء طلبي رقم 1234 من فضلك"},
 	{KindBodyName, "", "@context"},
 	{KindBodyName, "", "$$hashKey"},
+	// A developer's search naming the script tag among words.
+	{KindQueryValue, "q", "what is a <script> tag"},
+	{KindQueryValue, "q", "<script> defer vs async"},
 	{KindFileName, "", "C:\\fakepath\\photo.jpg"},
 	{KindFileName, "", "John's notes.txt"},
 	{KindFileName, "", "invoice#123.pdf"},
@@ -401,6 +404,8 @@ var benignWeak = map[string]bool{
 	"http://localhost:8080/callback":                        true, // ssrf-loopback (3)
 	"http://192.168.0.1/admin":                              true, // ssrf-private (2)
 	"Please add the entry to /etc/hosts and restart nginx.": true, // lfi-config-file (3)
+	"what is a <script> tag":                                true, // xss-dangerous-tag (3)
+	"<script> defer vs async":                               true, // xss-dangerous-tag (3)
 }
 
 // TestBenignRequests runs whole ordinary requests through the Engine.

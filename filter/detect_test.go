@@ -152,6 +152,10 @@ var attackCases = []attackCase{
 	// CRLF.
 	{KindPath, "", "/redirect%0d%0aSet-Cookie:%20sid=attacker", "crlf-header-injection"},
 	{KindQueryValue, "next", "/home%0D%0ALocation:%20http://evil.example", "crlf-header-injection"},
+	// A bare script tag stays a probe; with code after it, an attack.
+	{KindQueryValue, "q", "<script>", "xss-script-tag"},
+	{KindQueryValue, "q", "<script>document.cookie", "xss-script-tag"},
+	{KindQueryValue, "q", "hello <script>", "xss-script-tag"},
 	// Where a line break is itself rare, any hyphenated header name.
 	{KindQueryValue, "v", "%0d%0aRemote-Addr:%20127.0.0.1", "crlf-header-injection"},
 	{KindCookieValue, "lang", "en%0d%0aX-Real-IP:%2010.0.0.1", "crlf-header-injection"},

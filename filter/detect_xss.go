@@ -44,6 +44,13 @@ func detectXSS(e *emitter, v *value) {
 		// tag closed, nothing after it.
 		return
 	}
+	if v.cls&cLT != 0 && proseScriptTag(n) {
+		// "what is a <script> tag", "<script> defer vs async": a
+		// bare opening tag among words holds no code to run, like the
+		// other tags a question names ("why is my <iframe> blank").
+		e.hit(rXSSTag)
+		return
+	}
 	if v.cls&cLT != 0 {
 		if libinjection.IsXSS(v.dec) && confirmXSS(v) {
 			e.hit(rXSSLibinjection)
@@ -465,6 +472,34 @@ func typedTagPrefix(n string) bool {
 		}
 	}
 	return true
+}
+
+// proseScriptTag: n (normalised) names a bare <script> tag among words:
+// one "<script>", no other markup, and around it only letters, digits,
+// blanks and sentence punctuation, so no call, assignment, property access
+// or template (nothing JavaScript can run without). The tag alone is a
+// probe and stays an attack.
+func proseScriptTag(n string) bool {
+	i := strings.Index(n, "<script>")
+	if i < 0 || len(n) > 200 {
+		return false
+	}
+	rest := n[:i] + " " + n[i+len("<script>"):]
+	words := 0
+	for k := 0; k < len(rest); k++ {
+		c := rest[k]
+		switch {
+		case c >= 'a' && c <= 'z':
+			if k == 0 || rest[k-1] == ' ' {
+				words++
+			}
+		case c >= '0' && c <= '9', c == ' ', c == ',', c == '?', c == '!', c == '-', c == '\'':
+		case c == '.' && (k+1 == len(rest) || rest[k+1] == ' '):
+		default:
+			return false
+		}
+	}
+	return words >= 2
 }
 
 // reEmptyHandler is an event-handler attribute with an empty value.
