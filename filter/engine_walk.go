@@ -264,6 +264,9 @@ func (w *walker) headers(r *http.Request, rawPath string) {
 			if sfClientHint(name) && w.clientHint(name, v) {
 				continue
 			}
+			if name == "Referer" && w.referer(v) {
+				continue
+			}
 			if negotiation && negotiationClean(v) {
 				if len(w.e.custom[tHeader]) > 0 {
 					w.custom(tHeader, name, v)
@@ -274,6 +277,59 @@ func (w *walker) headers(r *http.Request, rawPath string) {
 		}
 	}
 }
+
+// referer inspects a Referer that is another site's page URL with a query
+// (a search engine's, a forum's) the way that site's server read the query: the URL before it, then each parameter
+// value decoded, so that a search engine's "q=<script> tag in html" or
+// "q=union select tutorial" is judged as the search it was, not as one
+// string of URL syntax and words. False when v is not such a URL (a
+// payload sent as the Referer itself is inspected whole by the caller).
+// A clean Referer is remembered whole: a page's visitors send the same one.
+func (w *walker) referer(v string) bool {
+	q := strings.IndexByte(v, '?')
+	if q < 0 || !hasPrefixFold(v, "http://") && !hasPrefixFold(v, "https://") || strings.IndexAny(v, refererRaw) >= 0 {
+		return false
+	}
+	if sameSite(urlHostOf(v), hostOnly(w.host)) {
+		// A page of the site: its query was judged when the page was
+		// requested, and an exclusion that let it through (a report
+		// builder's where=) must not block every request the page makes
+		// next. The URL is inspected whole, as any header.
+		return false
+	}
+	table := w.e.clean.table(KindHeaderValue, len(v))
+	var h1, h2 uint64
+	if table != nil {
+		if h1, h2 = w.e.clean.hashes(KindHeaderValue, "Referer", v); clean(table, h1, h2) {
+			return true
+		}
+	}
+	before := len(w.d.Matches)
+	w.detect(tHeader, KindHeaderValue, "Referer", v[:q])
+	for s := v[q+1:]; s != "" && !w.stop; {
+		var part string
+		part, s, _ = strings.Cut(s, "&")
+		_, raw, _ := strings.Cut(part, "=")
+		if raw == "" {
+			continue
+		}
+		if val, _ := percentDecode(raw, true); val != "" {
+			w.detect(tHeader, KindHeaderValue, "Referer", val)
+		}
+	}
+	if len(w.e.custom[tHeader]) > 0 {
+		w.custom(tHeader, "Referer", v)
+	}
+	if table != nil && len(w.d.Matches) == before && !w.d.Truncated {
+		remember(table, h1, h2)
+	}
+	return true
+}
+
+// refererRaw are bytes a browser percent-encodes in the URL it sends as a
+// Referer (and a fragment, which it drops): a Referer holding one was
+// written by hand.
+const refererRaw = " #<>\"`\\"
 
 // pathOverrideHeaders name the path the backend should serve instead of
 // the request's: IIS URL Rewrite, Symfony, Laravel and Zend read them. A
