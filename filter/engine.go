@@ -196,10 +196,10 @@ type walker struct {
 	lenientEnc bool
 	// report: the body is a browser's violation report (see
 	// reportSample).
-	report    bool
-	cleanPath string
+	report bool
 	// ctrlSeen: a NUL or a line break in a parameter was reported.
-	ctrlSeen bool
+	ctrlSeen  bool
+	cleanPath string
 	// counted is, per rule that matched, the score it added: a rule counts
 	// once per request, at its highest score, so that one weak signal
 	// repeated (two embedded videos in a CMS page) is still one weak

@@ -256,7 +256,7 @@ func (w *walker) headers(r *http.Request, rawPath string) {
 			kind = KindUserAgent
 		}
 		negotiation := negotiationHeaders[name]
-		override := pathOverrideHeaders[name]
+		override := pathOverrideHeader(name)
 		for _, v := range vs {
 			if override {
 				w.pathOverride(name, v, rawPath)
@@ -287,15 +287,20 @@ func (w *walker) headers(r *http.Request, rawPath string) {
 // A clean Referer is remembered whole: a page's visitors send the same one.
 func (w *walker) referer(v string) bool {
 	q := strings.IndexByte(v, '?')
-	if q < 0 || !hasPrefixFold(v, "http://") && !hasPrefixFold(v, "https://") || strings.IndexAny(v, refererRaw) >= 0 {
+	if q < 0 || !hasPrefixFold(v, "http://") && !hasPrefixFold(v, "https://") {
 		return false
 	}
-	if sameSite(urlHostOf(v), hostOnly(w.host)) {
+	if refererOfHost(v, w.host) || sameSite(urlHostOf(v), hostOnly(w.host)) {
 		// A page of the site: its query was judged when the page was
 		// requested, and an exclusion that let it through (a report
 		// builder's where=) must not block every request the page makes
 		// next. The URL is inspected whole, as any header.
 		return false
+	}
+	for i := 0; i < len(v); i++ {
+		if refererRaw[v[i]] {
+			return false
+		}
 	}
 	table := w.e.clean.table(KindHeaderValue, len(v))
 	var h1, h2 uint64
@@ -326,17 +331,35 @@ func (w *walker) referer(v string) bool {
 	return true
 }
 
+// refererOfHost: v, an http(s) URL, is on host (the request's Host, port
+// included): the common case, told without lower-casing either.
+func refererOfHost(v, host string) bool {
+	rest := v[len("http://"):]
+	if v[4] == 's' || v[4] == 'S' {
+		rest = v[len("https://"):]
+	}
+	if host == "" || len(rest) <= len(host) || !asciiEqualFold(rest[:len(host)], host) {
+		return false
+	}
+	c := rest[len(host)]
+	return c == '/' || c == '?' || c == ':' && strings.IndexByte(host, ':') < 0
+}
+
 // refererRaw are bytes a browser percent-encodes in the URL it sends as a
 // Referer (and a fragment, which it drops): a Referer holding one was
 // written by hand.
-const refererRaw = " #<>\"`\\"
+var refererRaw = byteSet(" #<>\"`\\")
 
-// pathOverrideHeaders name the path the backend should serve instead of
+// pathOverrideHeader: the header names the path the backend should serve instead of
 // the request's: IIS URL Rewrite, Symfony, Laravel and Zend read them. A
 // client that sends one with another path bypasses every path rule of
 // the gateway. X-Original-URI is not here: ingress-nginx sets it on every
 // request, also when it rewrites the path, and no framework routes by it.
-var pathOverrideHeaders = map[string]bool{"X-Original-Url": true, "X-Rewrite-Url": true, "X-Override-Url": true}
+func pathOverrideHeader(name string) bool {
+	// A test of the length and first byte spares most headers the
+	// string comparisons (this runs for every header of every request).
+	return len(name) >= 13 && len(name) <= 14 && name[0] == 'X' && (name == "X-Original-Url" || name == "X-Rewrite-Url" || name == "X-Override-Url")
+}
 
 // pathOverride flags a path-override header naming another path than the
 // request's own (a proxy in front that sets it to the original URI
@@ -460,10 +483,11 @@ func (w *walker) pairs(s string, sep byte, tn, tv target, kn, kv Kind) {
 		if (!ok1 || !ok2) && !w.lenientEnc {
 			w.badEncoding(targetNames[tv]+":"+name, w.fragmentAt(tv, name, part))
 		}
-		if !w.ctrlSeen && (strings.IndexByte(name, 0) >= 0 || strings.IndexByte(val, 0) >= 0 || strings.IndexAny(name, "\r\n") >= 0) {
+		plain := plainToken(name)
+		if !w.ctrlSeen && (!plain && controlName(name) || strings.IndexByte(val, 0) >= 0) {
 			w.controlInParam(targetNames[tv], name, part)
 		}
-		w.name(tn, kn, name, plainToken(name))
+		w.name(tn, kn, name, plain)
 		if val != "" {
 			w.value(tv, kv, name, val)
 			w.siteValue(tv, name, val)
@@ -480,10 +504,20 @@ func (w *walker) pairs(s string, sep byte, tn, tv target, kn, kv Kind) {
 func (w *walker) controlInParam(place, name, part string) {
 	w.ctrlSeen = true
 	rule, cat := "protocol-null-byte", CatProtocol
-	if strings.IndexByte(name, 0) < 0 && strings.IndexAny(name, "\r\n") >= 0 && !strings.Contains(part, "%00") {
+	if strings.IndexByte(name, 0) < 0 && controlName(name) && !strings.Contains(part, "%00") {
 		rule, cat = "crlf-header-injection", CatCRLF
 	}
 	w.add(Match{Rule: rule, Category: cat, Score: ScoreCritical, Location: place + ":" + name, Fragment: fragment(RedactURI(part))})
+}
+
+// controlName: a parameter name holds a NUL, CR or LF.
+func controlName(name string) bool {
+	for i := 0; i < len(name); i++ {
+		if c := name[i]; c == 0 || c == '\r' || c == '\n' {
+			return true
+		}
+	}
+	return false
 }
 
 // pathControl flags a NUL, CR or LF percent-encoded in the request path
