@@ -376,27 +376,34 @@ func badCharset(ct string) (string, bool) {
 	}
 }
 
-// mediaTypeInParams returns the name of a Content-Type parameter whose
-// value names a body type the filter parses (JSON, XML, a form). Only the
-// parameters that name a type on purpose may: multipart/related's type
-// and start-info, and profile; and a multipart boundary is any string its
-// client chose (form-data-boundary-42).
+// mediaTypeInParams returns the name of a Content-Type parameter that
+// parsers read to choose how to decode the body (charset, and boundary
+// outside multipart, where it means nothing) holding a media type itself
+// (application/x-www-form-urlencoded;boundary="application/json"). Other
+// parameters carry URIs and names freely (JSON:API's ext and profile,
+// SOAP's action, multipart/related's type).
 func mediaTypeInParams(mediaType string, params map[string]string) string {
-	for k, v := range params {
-		switch {
-		case k == "type", k == "start-info", k == "profile",
-			k == "boundary" && strings.HasPrefix(mediaType, "multipart/"):
+	for _, k := range [...]string{"charset", "boundary"} {
+		v, ok := params[k]
+		if !ok || k == "boundary" && strings.HasPrefix(mediaType, "multipart/") {
 			continue
 		}
-		if len(v) < 4 {
-			continue
-		}
-		l := strings.ToLower(v)
-		if strings.Contains(l, "json") || strings.Contains(l, "xml") || strings.Contains(l, "x-www-form-urlencoded") || strings.Contains(l, "form-data") {
+		if looksMediaType(v) {
 			return k
 		}
 	}
 	return ""
+}
+
+// looksMediaType: v starts like type/subtype of a body the filter parses.
+func looksMediaType(v string) bool {
+	l := strings.ToLower(v)
+	for _, t := range [...]string{"application/", "text/", "multipart/"} {
+		if strings.HasPrefix(l, t) && len(l) > len(t) {
+			return true
+		}
+	}
+	return false
 }
 
 // indexFold is strings.Index for an ASCII lower-case needle, ignoring the

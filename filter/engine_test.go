@@ -772,6 +772,8 @@ func TestProtocolHygiene(t *testing.T) {
 		{"multipart/related type", "POST", "/f", `multipart/related; type="application/json"; boundary=xyz`, "--xyz--\r\n", "", ""},
 		{"SOAP action", "POST", "/f", `application/soap+xml; charset=utf-8; action="urn:GetQuote"`, "<a/>", "", ""},
 		{"multipart boundary of any text", "POST", "/f", "multipart/form-data; boundary=form-data-boundary-json", "--form-data-boundary-json--\r\n", "", ""},
+		{"JSON:API extension URI", "POST", "/f", `application/vnd.api+json; ext="https://jsonapi.org/ext/atomic"`, `{"a":1}`, "", ""},
+		{"SOAP 1.2 action naming XML", "POST", "/f", `application/soap+xml; charset=utf-8; action="http://tempuri.org/IService/GetXml"`, "<a/>", "", ""},
 	}
 	for _, tc := range tests {
 		r := newReq(tc.method, "http://app.example.com"+tc.target, tc.ctype, tc.body)
