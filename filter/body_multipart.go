@@ -135,6 +135,11 @@ func fileNames(cds []string, parsed string) []string {
 				}
 			}
 			add(name)
+			if strings.IndexByte(name, '\\') >= 0 {
+				// A quoted-pair (shell.ph\p): Werkzeug, Python's email
+				// package and PHP drop the backslash; Go keeps it.
+				add(unquotePairs(name))
+			}
 		}
 	}
 	// The parsed name is the last element of a raw one, unless the
@@ -143,6 +148,19 @@ func fileNames(cds []string, parsed string) []string {
 		add(parsed)
 	}
 	return names
+}
+
+// unquotePairs drops the backslash of each quoted-pair in s.
+func unquotePairs(s string) string {
+	var b strings.Builder
+	b.Grow(len(s))
+	for i := 0; i < len(s); i++ {
+		if s[i] == '\\' && i+1 < len(s) {
+			i++
+		}
+		b.WriteByte(s[i])
+	}
+	return b.String()
 }
 
 // lenientFileNames inspects the file names of a multipart body that did

@@ -1441,8 +1441,9 @@ var scriptExtensions = []string{".php", ".php3", ".php4", ".php5", ".php7", ".ph
 
 // detectUploadName flags an uploaded file whose name makes it a server
 // script. Trailing dots, spaces and slashes are ignored (Windows and some
-// servers drop them), and so is what follows a NUL or a ';' (C string
-// APIs stop at the NUL, IIS reads "shell.asp;.jpg" as shell.asp).
+// servers drop them), and so is what follows a NUL, a ';' or an NTFS
+// stream's ':' (C string APIs stop at the NUL, IIS reads "shell.asp;.jpg"
+// as shell.asp, Windows writes shell.php for "shell.php::$DATA").
 func detectUploadName(e *emitter, v *value) {
 	n := strings.ReplaceAll(v.norm, " ", "")
 	if i := strings.IndexByte(n, 0); i >= 0 {
@@ -1454,6 +1455,12 @@ func detectUploadName(e *emitter, v *value) {
 		return
 	}
 	if i := strings.IndexByte(n, ';'); i > 0 && scriptName(strings.TrimRight(n[:i], "./")) {
+		e.hit(rUploadScript)
+		return
+	}
+	if i := strings.IndexByte(n, ':'); i > 1 && scriptName(strings.TrimRight(n[:i], "./")) {
+		// An NTFS stream name (shell.php::$DATA, shell.php:x.jpg):
+		// Windows writes the file named before the colon.
 		e.hit(rUploadScript)
 		return
 	}

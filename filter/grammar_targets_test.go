@@ -278,6 +278,11 @@ func TestMultipartEveryFileName(t *testing.T) {
 		{"Content-Disposition: form-data; name=\"file\"; filename=\"x.jpg\"\r\nContent-Disposition: form-data; name=\"file\"; filename=\"x.php\"", true},
 		{"Content-Disposition: form-data; name=\"file\"; filename=\"a.jpg\"; filename*=UTF-8''%C3%A9t%C3%A9.jpg", false},
 		{"Content-Disposition: form-data; name=\"file\"; filename=\"C:\\\\Users\\\\me\\\\holiday (1).jpg\"", false},
+		// A quoted-pair, as Werkzeug and PHP unquote it; NTFS streams.
+		{"Content-Disposition: form-data; name=\"file\"; filename=\"shell.ph\\p\"", true},
+		{"Content-Disposition: form-data; name=\"file\"; filename=\"shell.php::$DATA\"", true},
+		{"Content-Disposition: form-data; name=\"file\"; filename=\"shell.aspx:x.jpg\"", true},
+		{"Content-Disposition: form-data; name=\"file\"; filename=\"C:\\\\fakepath\\\\photo.jpg\"", false},
 	} {
 		bd := "----B1"
 		body := "--" + bd + "\r\n" + c.headers + "\r\nContent-Type: image/jpeg\r\n\r\nx\r\n--" + bd + "--\r\n"
@@ -303,6 +308,7 @@ func TestFileNames(t *testing.T) {
 		{[]string{`form-data; name="f"; filename="a.jpg"; filename*=UTF-8''b.php`}, "b.php", []string{"a.jpg", "b.php"}},
 		{[]string{`form-data; name="f"; FILENAME=a.jpg`}, "", []string{"a.jpg"}},
 		{[]string{`form-data; name="f"; filename="q\"uote.jpg"`}, `q"uote.jpg`, []string{`q\`, `q"uote.jpg`}},
+		{[]string{`form-data; name="f"; filename="a.ph\p"`}, `a.ph\p`, []string{`a.ph\p`, "a.php"}},
 	} {
 		if got := fileNames(c.cds, c.parsed); !slices.Equal(got, c.want) {
 			t.Errorf("fileNames(%q, %q) = %q, want %q", c.cds, c.parsed, got, c.want)
