@@ -309,6 +309,22 @@ func (w *walker) referer(v string) bool {
 			return true
 		}
 	}
+	// The whole URL first: the split may only clear what it flags (a
+	// search for "<script> tag"), never flag what it passes (a search
+	// for an SQL statement reads as one inside URL syntax).
+	if w.sc == nil {
+		w.sc = w.e.insp.getScratch()
+	}
+	w.hits = w.e.insp.inspectValue(w.sc, w.hits[:0], KindHeaderValue, "Referer", v)
+	score := 0
+	for _, h := range w.hits {
+		score += h.Score
+	}
+	if score < w.e.cfg.Threshold {
+		// Passed whole: judged whole, weak signals included.
+		w.value(tHeader, KindHeaderValue, "Referer", v)
+		return true
+	}
 	before := len(w.d.Matches)
 	w.detect(tHeader, KindHeaderValue, "Referer", v[:q])
 	for s := v[q+1:]; s != "" && !w.stop; {
