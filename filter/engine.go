@@ -234,19 +234,45 @@ func (w *walker) detect(t target, kind Kind, name, v string) {
 	if w.stop || w.e.walkOnly {
 		return
 	}
-	var h1, h2 uint64
-	table := w.e.clean.table(kind, len(v))
-	if table != nil {
-		if h1, h2 = w.e.clean.hashes(kind, name, v); clean(table, h1, h2) {
-			return
-		}
+	m, known := w.lookupClean(kind, name, v)
+	if known {
+		return
 	}
+	w.inspectHits(kind, name, v)
+	w.recordHits(t, name, v, m)
+}
+
+// cleanMemo is where a value's verdict goes in the clean-value cache
+// (table nil: values of its kind and length are not cached).
+type cleanMemo struct {
+	table  []cleanSlot
+	h1, h2 uint64
+}
+
+// lookupClean finds v's slot in the clean-value cache, and reports
+// whether v is known clean.
+func (w *walker) lookupClean(kind Kind, name, v string) (cleanMemo, bool) {
+	m := cleanMemo{table: w.e.clean.table(kind, len(v))}
+	if m.table == nil {
+		return m, false
+	}
+	m.h1, m.h2 = w.e.clean.hashes(kind, name, v)
+	return m, clean(m.table, m.h1, m.h2)
+}
+
+// inspectHits runs the detectors over v into w.hits.
+func (w *walker) inspectHits(kind Kind, name, v string) {
 	if w.sc == nil {
 		w.sc = w.e.insp.getScratch()
 	}
 	w.hits = w.e.insp.inspectValue(w.sc, w.hits[:0], kind, name, v)
-	if table != nil && len(w.hits) == 0 {
-		remember(table, h1, h2)
+}
+
+// recordHits remembers v as clean when w.hits is empty, and adds a match
+// per hit otherwise.
+func (w *walker) recordHits(t target, name, v string, m cleanMemo) {
+	if m.table != nil && len(w.hits) == 0 {
+		remember(m.table, m.h1, m.h2)
 	}
 	for i, h := range w.hits {
 		if dupHit(w.hits[:i], h.Rule) || w.report && reportSample(t, name, h.Rule) {

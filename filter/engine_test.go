@@ -827,3 +827,18 @@ func TestRefererQuery(t *testing.T) {
 		}
 	}
 }
+
+// TestRefererCustomRules: custom rules see another site's Referer as sent,
+// also once the detectors know it clean.
+func TestRefererCustomRules(t *testing.T) {
+	eng := mustEngine(t, Config{CustomRules: []CustomRule{{ID: "partner", Pattern: `partner\.example`, Score: 1}}})
+	for i := range 3 {
+		d, err := eng.Inspect(newReq("GET", "http://app.example.com/", "", "", "Referer", "https://www.partner.example/search?q=shoes"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(d.Matches) != 1 || d.Matches[0].Rule != "custom-partner" {
+			t.Errorf("request %d: %v, want one custom-partner match", i+1, d.Matches)
+		}
+	}
+}

@@ -302,28 +302,37 @@ func (w *walker) referer(v string) bool {
 			return false
 		}
 	}
-	table := w.e.clean.table(KindHeaderValue, len(v))
-	var h1, h2 uint64
-	if table != nil {
-		if h1, h2 = w.e.clean.hashes(KindHeaderValue, "Referer", v); clean(table, h1, h2) {
-			return true
-		}
+	w.detectReferer(v, q)
+	if len(w.e.custom[tHeader]) > 0 {
+		// Custom rules see the header as sent.
+		w.custom(tHeader, "Referer", v)
+	}
+	return true
+}
+
+// detectReferer runs the detectors for referer: over the whole URL, and
+// when that would block, over the URL before its query (at q) and each
+// query value. The whole is remembered clean when neither found anything.
+func (w *walker) detectReferer(v string, q int) {
+	if w.stop || w.e.walkOnly {
+		return
+	}
+	m, known := w.lookupClean(KindHeaderValue, "Referer", v)
+	if known {
+		return
 	}
 	// The whole URL first: the split may only clear what it flags (a
 	// search for "<script> tag"), never flag what it passes (a search
 	// for an SQL statement reads as one inside URL syntax).
-	if w.sc == nil {
-		w.sc = w.e.insp.getScratch()
-	}
-	w.hits = w.e.insp.inspectValue(w.sc, w.hits[:0], KindHeaderValue, "Referer", v)
+	w.inspectHits(KindHeaderValue, "Referer", v)
 	score := 0
 	for _, h := range w.hits {
 		score += h.Score
 	}
 	if score < w.e.cfg.Threshold {
 		// Passed whole: judged whole, weak signals included.
-		w.value(tHeader, KindHeaderValue, "Referer", v)
-		return true
+		w.recordHits(tHeader, "Referer", v, m)
+		return
 	}
 	before := len(w.d.Matches)
 	w.detect(tHeader, KindHeaderValue, "Referer", v[:q])
@@ -338,13 +347,9 @@ func (w *walker) referer(v string) bool {
 			w.detect(tHeader, KindHeaderValue, "Referer", val)
 		}
 	}
-	if len(w.e.custom[tHeader]) > 0 {
-		w.custom(tHeader, "Referer", v)
+	if m.table != nil && len(w.d.Matches) == before && !w.d.Truncated {
+		remember(m.table, m.h1, m.h2)
 	}
-	if table != nil && len(w.d.Matches) == before && !w.d.Truncated {
-		remember(table, h1, h2)
-	}
-	return true
 }
 
 // refererOfHost: v, an http(s) URL, is on host (the request's Host, port
@@ -441,7 +446,7 @@ func (w *walker) cookies(r *http.Request) {
 			name = strings.TrimSpace(name)
 			if !w.ctrlSeen && strings.Contains(part, "%00") {
 				// PHP and most frameworks percent-decode cookies.
-				w.controlInParam("cookie", name, part)
+				w.controlInParam("cookie", name, part, true)
 			}
 			w.name(tCookieName, KindCookieName, name, plainToken(name))
 			if val != "" {
@@ -501,7 +506,8 @@ func (w *walker) pairs(s string, sep byte, tn, tv target, kn, kv Kind) {
 		}
 		plain := plainToken(name)
 		if !w.ctrlSeen && (!plain && controlName(name) || strings.IndexByte(val, 0) >= 0) {
-			w.controlInParam(targetNames[tv], name, part)
+			nul := strings.IndexByte(name, 0) >= 0 || strings.IndexByte(val, 0) >= 0
+			w.controlInParam(targetNames[tv], name, part, nul)
 		}
 		w.name(tn, kn, name, plain)
 		if val != "" {
@@ -512,15 +518,15 @@ func (w *walker) pairs(s string, sep byte, tn, tv target, kn, kv Kind) {
 }
 
 // controlInParam flags, once per request, a NUL in a query, form or
-// cookie parameter, or a line break in a parameter's name. A NUL ends the
-// string for C code and the PHP and Java file APIs (shell.php%00.jpg
-// passes an extension check and opens shell.php); a line break in a name
-// splits the header or log line the name is copied into. Neither is
-// ever in a form a browser or an API client fills in.
-func (w *walker) controlInParam(place, name, part string) {
+// cookie parameter (nul), or else a line break in a parameter's name. A
+// NUL ends the string for C code and the PHP and Java file APIs
+// (shell.php%00.jpg passes an extension check and opens shell.php); a
+// line break in a name splits the header or log line the name is copied
+// into. Neither is ever in a form a browser or an API client fills in.
+func (w *walker) controlInParam(place, name, part string, nul bool) {
 	w.ctrlSeen = true
 	rule, cat := "protocol-null-byte", CatProtocol
-	if strings.IndexByte(name, 0) < 0 && controlName(name) && !strings.Contains(part, "%00") {
+	if !nul {
 		rule, cat = "crlf-header-injection", CatCRLF
 	}
 	w.add(Match{Rule: rule, Category: cat, Score: ScoreCritical, Location: place + ":" + name, Fragment: fragment(RedactURI(part))})
@@ -541,19 +547,17 @@ func controlName(name string) bool {
 // resource is named with one, and php-fpm, CGI and file APIs cut or split
 // the path there.
 func (w *walker) pathControl(rawPath string) {
-	for i := strings.IndexByte(rawPath, '%'); i >= 0 && i+2 < len(rawPath); {
-		if rawPath[i+1] == '0' {
-			switch rawPath[i+2] {
-			case '0', 'a', 'A', 'd', 'D':
-				w.add(Match{Rule: "protocol-path-control", Category: CatProtocol, Score: ScoreCritical, Location: "path", Fragment: fragment(rawPath)})
-				return
-			}
-		}
-		j := strings.IndexByte(rawPath[i+1:], '%')
-		if j < 0 {
+	for s := rawPath; ; {
+		i := strings.Index(s, "%0")
+		if i < 0 || i+2 >= len(s) {
 			return
 		}
-		i += 1 + j
+		switch s[i+2] {
+		case '0', 'a', 'A', 'd', 'D':
+			w.add(Match{Rule: "protocol-path-control", Category: CatProtocol, Score: ScoreCritical, Location: "path", Fragment: fragment(rawPath)})
+			return
+		}
+		s = s[i+2:]
 	}
 }
 
