@@ -2407,24 +2407,6 @@ func phpSuperglobal(name string) bool {
 	return false
 }
 
-// reRFIScript: a script or text file on a host given as an IP literal,
-// the shape of a remote file inclusion (http://203.0.113.5/shell.txt).
-var reRFIScript = regexp.MustCompile(`^(?:https?|ftps?)://(?:[^/@]*@)?(?:\d{1,3}(?:\.\d{1,3}){3}|\[[0-9a-f:.]+\]|[0-9a-f]{1,4}(?::[0-9a-f]{0,4}){2,7})(?::\d+)?/[^?#\s]*\.(?:php\d?|phtml|txt|sh|pl|py|jsp|asp|aspx|cgi|inc)(?:[?#].*)?$`)
-
-// rfiClasses: a scheme; a value with none of these classes gives
-// detectRFIScript nothing to find, and runDetectors does not call it.
-const rfiClasses = cColon
-
-// detectRFIScript flags remote scripts on IP-literal hosts.
-func detectRFIScript(e *emitter, v *value) {
-	if v.kind != KindQueryValue && v.kind != KindBodyValue && v.kind != KindCookieValue || v.cls&rfiClasses == 0 || v.cls&cDigit == 0 {
-		return
-	}
-	if strings.Contains(v.norm, "://") && reRFIScript.MatchString(v.norm) {
-		e.hit(rRFIScript)
-	}
-}
-
 // Java classes whose only use in a request is code execution or
 // deserialization: the process API, script engines, and the gadget
 // classes of the published Commons Collections, Spring, Groovy, XStream,

@@ -313,7 +313,7 @@ func runDetectors(e *emitter, v *value) {
 		detectPHPGrammar(e, v)
 	}
 	if v.cls&rfiClasses != 0 {
-		detectRFIScript(e, v)
+		detectRFIURL(e, v)
 	}
 	if v.cls&javaClassClasses != 0 {
 		detectJavaClass(e, v)

@@ -1,0 +1,198 @@
+package filter
+
+import (
+	"strings"
+)
+
+// Remote file inclusion. A PHP page that passes a parameter to include()
+// or require() (and JSP and ASP pages that do the same through their own
+// include calls) runs whatever the URL it is given serves. The attack
+// URL has a grammar of its own, read here by a small URL parser rather
+// than by strings:
+//
+//   - it names a file the including page runs: a script, or source text
+//     served raw by the attacker's server so that the server does not
+//     run it first (shell.txt, c99.inc, x.php.txt);
+//   - it is often cut off so that the page's own suffix (".php") lands in
+//     a query or fragment: a final '?', '#' or NUL, or a query that is only
+//     a file extension (shell.jpg?.php, inc?.txt);
+//   - it sits in a parameter named for what the page includes (include,
+//     file, module, template, path) or for the page it shows (page, view,
+//     lang).
+//
+// A URL on an IP-literal host naming a script, a cut-off script URL, or a
+// script URL in an include name blocks alone; in a page name, where
+// analytics send the URL of the page a visitor is on (page=https://
+// site/index.php), only raw source text or a cut-off URL does.
+
+// rfiClasses: a scheme or a protocol-relative URL; a value with none of
+// these classes gives detectRFIURL nothing to find, and runDetectors
+// does not call it.
+const rfiClasses = cColon | cSlash
+
+// rfiURL is a URL split for the RFI grammar.
+type rfiURL struct {
+	host     string // lower-cased, without userinfo and port
+	file     string // the last path segment
+	ext      string // the extension of file, or of a query that is only one
+	fakeExt  bool   // the query or fragment is only ".ext"
+	cutOff   bool   // the URL ends in '?', '#' or a NUL
+	dotDot   bool   // the path climbs with ".."
+	relative bool   // no scheme: "//host/…"
+}
+
+// parseRFIURL reads n (a normalised value: lower case, '\' as '/') as a
+// URL of a scheme that include() fetches. It reports false for anything
+// else, including a URL with spaces in it (prose that quotes one).
+func parseRFIURL(n string) (rfiURL, bool) {
+	var u rfiURL
+	n = strings.TrimSpace(n)
+	if strings.HasPrefix(n, "//") {
+		if len(n) < 3 || n[2] == '/' {
+			return u, false
+		}
+		n, u.relative = n[2:], true
+	} else {
+		scheme, rest, ok := strings.Cut(n, "://")
+		if !ok {
+			return u, false
+		}
+		switch scheme {
+		case "http", "https", "ftp", "ftps", "smb":
+			n = rest
+		default:
+			return u, false
+		}
+	}
+	if len(n) > 2048 || strings.IndexAny(n, " \t\r\n") >= 0 {
+		return u, false
+	}
+	i := strings.IndexAny(n, "/?#")
+	if i < 0 || n[i] != '/' {
+		return u, false
+	}
+	u.host = urlHost(n)
+	// An IPv6 host without brackets (http://2001:db8::9/s.php): parsers
+	// that split at the first ':' fail, those that try the whole
+	// authority as an address connect to it.
+	if auth := n[strings.LastIndexByte(n[:i], '@')+1 : i]; strings.Count(auth, ":") >= 2 && auth[0] != '[' {
+		u.host = auth
+	}
+	if u.host == "" {
+		return u, false
+	}
+	rest := n[i:]
+	// A cut-off: the suffix the page appends falls into a query, a
+	// fragment or after a NUL. Encoded forms left by double encoding
+	// (%00, %3f, %23 once more encoded) count as the byte they name.
+	for {
+		t := strings.TrimRight(rest, "?#\x00")
+		for _, enc := range [...]string{"%00", "%3f", "%23", "%2500", "%253f", "%2523", "%252500", "%25253f"} {
+			t = strings.TrimSuffix(t, enc)
+		}
+		if t == rest {
+			break
+		}
+		u.cutOff, rest = true, t
+	}
+	path, query := rest, ""
+	if j := strings.IndexAny(rest, "?#\x00"); j >= 0 {
+		path, query = rest[:j], rest[j+1:]
+	}
+	u.dotDot = strings.Contains(path, "/../") || strings.Contains(path, "/%2e%2e/")
+	u.file = path[strings.LastIndexByte(path, '/')+1:]
+	if dot := strings.LastIndexByte(u.file, '.'); dot >= 0 {
+		u.ext = u.file[dot+1:]
+	}
+	// shell.jpg?.php, inc?.txt, x.gif#.php: the query is the extension
+	// the page sees.
+	if len(query) > 1 && query[0] == '.' && rfiScriptExt(query[1:]) {
+		u.fakeExt, u.ext = true, query[1:]
+	}
+	return u, true
+}
+
+// rfiTextExt: source text that a server hands out unrun, the usual form
+// of an included payload.
+func rfiTextExt(ext string) bool {
+	switch ext {
+	case "txt", "inc", "sh", "pl", "py", "rb", "dat":
+		return true
+	}
+	return false
+}
+
+// rfiScriptExt: a file that an include runs, as text or as a script.
+func rfiScriptExt(ext string) bool {
+	switch ext {
+	case "php", "php3", "php4", "php5", "php7", "php8", "phtml", "phar", "pht", "jsp", "jspx", "asp", "aspx", "cgi":
+		return true
+	}
+	return rfiTextExt(ext)
+}
+
+// rfiNameRole reads a parameter name: 2 when it names what a page
+// includes, 1 when it names the page shown, 0 otherwise. The last part of
+// a nested name counts (params[file], config.template).
+func rfiNameRole(name string) int {
+	if name == "" || len(name) > 64 {
+		return 0
+	}
+	name = strings.TrimSuffix(name, "[]")
+	name = strings.TrimRight(name, "]")
+	if i := strings.LastIndexAny(name, ".[/"); i >= 0 {
+		name = name[i+1:]
+	}
+	if len(name) > 24 {
+		return 0
+	}
+	var buf [24]byte
+	switch bstr(foldParamName(buf[:0], name)) {
+	case "include", "inc", "include_file", "incfile", "require", "import", "file", "filename", "module", "mod", "template", "tpl", "tmpl",
+		"path", "dir", "folder", "root", "conf", "config", "cfg", "lib", "load", "plugin", "theme", "skin", "layout", "read":
+		return 2
+	case "page", "view", "lang", "language", "p", "pg", "show", "content", "doc", "document", "cat", "section", "main", "body", "home", "sub", "subpage", "pagina":
+		return 1
+	}
+	return 0
+}
+
+// detectRFIURL flags a value that is a remote file inclusion URL.
+func detectRFIURL(e *emitter, v *value) {
+	if v.kind != KindQueryValue && v.kind != KindBodyValue && v.kind != KindCookieValue {
+		return
+	}
+	n := v.norm
+	if len(n) < 10 || n[0] != 'h' && n[0] != 'f' && n[0] != 's' && n[0] != '/' && n[0] != ' ' && n[0] != '\t' {
+		return
+	}
+	u, ok := parseRFIURL(n)
+	if !ok {
+		return
+	}
+	script := rfiScriptExt(u.ext)
+	if !u.relative && (u.fakeExt || script && (u.cutOff || rfiIPHost(u.host))) {
+		e.hit(rRFIScript)
+		return
+	}
+	switch rfiNameRole(v.name) {
+	case 2:
+		if script || u.cutOff || u.fakeExt {
+			e.hit(rRFIScript)
+		}
+	case 1:
+		if rfiTextExt(u.ext) || u.fakeExt || u.cutOff && u.file != "" || u.dotDot && script {
+			e.hit(rRFIScript)
+		}
+	}
+}
+
+// rfiIPHost: a host written as an IP, in any of the forms URL parsers
+// read as one (203.0.113.9, 0xcb007109, 3405803785, [2001:db8::1]).
+func rfiIPHost(h string) bool {
+	if h == "" || !(h[0] >= '0' && h[0] <= '9' || strings.IndexByte(h, ':') >= 0) {
+		return false
+	}
+	_, _, ok := parseHostIP(h)
+	return ok
+}
