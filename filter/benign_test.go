@@ -17,6 +17,13 @@ type benignValue struct {
 // values, chosen for what trips naive filters (SQL and shell words in prose,
 // apostrophes, markup in rich text, URLs, code-ish text, other scripts).
 var benignValues = []benignValue{
+	// Line breaks that are text: a contact form's message after an
+	// address field, a multi-line note sent as a form, a date on a line.
+	{KindBodyValue, "message", "Hi,\nSubject: my order 1234\nThanks, Ann"},
+	{KindBodyValue, "notes", "Call back\n2026-12-07 10:00 meeting with the team"},
+	{KindBodyValue, "email", "ann@example.com"},
+	{KindQueryValue, "text", "Line one%0ALine two"},
+	{KindBodyValue, "comment", "See logs:\n127.0.0.1 - - [07/Dec/2026:10:00:01 +0000] \"GET / HTTP/1.1\" 200"},
 	// Browser headers.
 	{KindUserAgent, "User-Agent", "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36"},
 	{KindUserAgent, "User-Agent", "Mozilla/5.0 (Macintosh; Intel Mac OS X 10.15; rv:121.0) Gecko/20100101 Firefox/121.0"},

@@ -39,6 +39,10 @@ func detectCRLF(e *emitter, v *value) {
 		// to a short value.
 		return
 	}
+	// mailField: the value is (or is meant to be) one address, so a line
+	// break followed by a message header adds a header to the mail the
+	// application sends (x@y.z\nBcc: list@…).
+	mailField := mailParam(v.name) || singleAddress(d)
 	for i, hits := 0, 0; i < len(d) && hits < 64; {
 		c := d[i]
 		size := 1
@@ -58,6 +62,9 @@ func detectCRLF(e *emitter, v *value) {
 		for j < len(d) && (d[j] == '\r' || d[j] == '\n' || d[j] == ' ' || d[j] == '\t') {
 			j++
 		}
+		// A blank line ends a response's header block: what follows it is
+		// the body the split response serves.
+		blank := strings.Count(d[i-size:j], "\n") >= 2
 		line := d[j:]
 		if k := strings.IndexAny(line, "\r\n"); k >= 0 {
 			line = line[:k]
@@ -89,8 +96,16 @@ func detectCRLF(e *emitter, v *value) {
 		if strings.HasPrefix(ls, "http/") && reStatusLine.MatchString(ls) {
 			e.hit(rCRLFHeader)
 		}
-		if hasPrefixAny(ls, mailCommands) {
+		if hasPrefixAny(ls, mailCommands) || mailField && mailHeaderLine(ls) {
 			e.hit(rCRLFMail)
+		}
+		if strictPlace {
+			if blank && len(ls) > 1 && ls[0] == '<' && (ls[1] >= 'a' && ls[1] <= 'z' || ls[1] == '!') {
+				e.hit(rCRLFHeader)
+			}
+			if logRecordStart(ls) {
+				e.hit(rCRLFLog)
+			}
 		}
 		if len(ls) > 2 && ls[0] >= 'a' && ls[0] <= 'z' && ls[1] >= '0' && ls[1] <= '9' {
 			if sp := strings.IndexByte(ls, ' '); sp > 0 && hasPrefixAny(ls[sp:], imapCommands) {
@@ -151,4 +166,51 @@ func multiLineText(d string) bool {
 	}
 	head := d[:first]
 	return len(head) > 40 && strings.Count(head, " ") >= 2
+}
+
+// mailHeaders are the message headers an injection after an address adds
+// (lower case, with their colon).
+var mailHeaders = []string{"cc:", "bcc:", "to:", "from:", "subject:", "reply-to:", "sender:", "return-path:", "mime-version:", "content-transfer-encoding:"}
+
+// mailHeaderLine: ls (a lower-cased line) starts with a message header.
+func mailHeaderLine(ls string) bool {
+	return len(ls) > 3 && hasPrefixAny(ls, mailHeaders)
+}
+
+// mailParam: a parameter named for an address or a message header, whose
+// value an application puts in the headers of the mail it sends.
+func mailParam(name string) bool {
+	if name == "" || len(name) > 32 {
+		return false
+	}
+	var buf [32]byte
+	switch n := bstr(foldParamName(buf[:0], name)); n {
+	case "email", "mail", "e_mail", "to", "from", "cc", "bcc", "reply_to", "replyto", "sender", "recipient", "subject", "contact_email", "user_email", "email_address":
+		return true
+	default:
+		return strings.HasSuffix(n, "_email") || strings.HasSuffix(n, "email_address")
+	}
+}
+
+// singleAddress: the text before d's first line break is one e-mail
+// address, a field's whole expected value.
+func singleAddress(d string) bool {
+	k := strings.IndexAny(d, "\r\n")
+	if k <= 0 || k > 254 {
+		return false
+	}
+	head := d[:k]
+	at := strings.IndexByte(head, '@')
+	return at > 0 && at < len(head)-3 && strings.IndexByte(head[at+1:], '.') > 0 && strings.IndexAny(head, " \t<>,;\"") < 0
+}
+
+// reLogRecord: the start of a log record in the formats servers and
+// applications write: an address then the Common Log Format's identity
+// fields ("127.0.0.1 - admin"), an ISO 8601 or syslog timestamp.
+var reLogRecord = regexp.MustCompile(`^(?:\d{1,3}(?:\.\d{1,3}){3} (?:- |\[)|\[?\d{4}-\d\d-\d\d[ t]\d\d:\d\d|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec) [ \d]\d \d\d:\d\d:\d\d )`)
+
+// logRecordStart: ls (a lower-cased line after a break) forges a new log
+// record, so a log reader sees an entry the application never wrote.
+func logRecordStart(ls string) bool {
+	return len(ls) > 8 && (ls[0] >= '0' && ls[0] <= '9' || ls[0] == '[' || ls[0] >= 'a' && ls[0] <= 's') && reLogRecord.MatchString(ls)
 }

@@ -101,6 +101,7 @@ const (
 	rSQLiSplit
 	rXSSSplit
 	rLFISystemPath
+	rCRLFLog
 	numRules
 )
 
@@ -158,7 +159,7 @@ var ruleTable = [numRules]RuleInfo{
 	rXXEUTF7:              {"xxe-utf7", CatXXE, 5, 1, "XML declared as UTF-7 (an encoding only used to evade filters)"},
 	rXMLSchemaLocation:    {"xml-schema-location", CatXXE, 3, 2, "xsi:schemaLocation pointing at a remote URL"},
 	rCRLFHeader:           {"crlf-header-injection", CatCRLF, 5, 1, "line break followed by an HTTP header (Set-Cookie:, Location: …)"},
-	rCRLFMail:             {"crlf-mail-command", CatCRLF, 5, 1, "line break followed by an SMTP/IMAP/POP3 command"},
+	rCRLFMail:             {"crlf-mail-command", CatCRLF, 5, 1, "line break followed by an SMTP/IMAP/POP3 command; or by a message header (Cc:, Subject: …) in an address field or after an address"},
 	rScannerUA:            {"scanner-user-agent", CatScanner, 5, 1, "User-Agent of a vulnerability scanner or attack tool"},
 	rScannerOAST:          {"scanner-oast-domain", CatScanner, 5, 1, "out-of-band interaction domain (burpcollaborator.net, oast.*, interact.sh …)"},
 	rGraphQLIntrospection: {"graphql-introspection", CatScanner, 3, 1, "GraphQL introspection query (__schema, __type)"},
@@ -183,6 +184,7 @@ var ruleTable = [numRules]RuleInfo{
 	rSQLiSplit:                 {"sqli-split-keyword", CatSQLi, 5, 1, "an SQL keyword or injection function spelled in pieces that SQL joins: string literals concatenated with ||, + or CONCAT(…), adjacent literals, CHAR()/CHR() codes ('UNI'||'ON SELECT', 'sel'+'ect', CONCAT('DRO','P'), CHAR(83)+CHAR(69)+CHAR(76)…)"},
 	rXSSSplit:                  {"xss-split-name", CatXSS, 5, 1, "a JavaScript dialog, evaluator, DOM sink or global spelled in pieces that JavaScript joins: string literals concatenated with + or .concat(…) (\"al\"+\"ert\"(1), ['ev'+'al'], 'coo'.concat('kie'))"},
 	rLFISystemPath:             {"lfi-system-path", CatTraversal, 5, 1, "a parameter value that is only an absolute path (after at most file://, a drive letter, %SYSTEMROOT% or a traversal) into the system's configuration, log, database or process directories: /etc/…, /var/log/…, /var/lib/mysql/…, /proc/…, /usr/local/etc/…, C:/Windows/…, C:/inetpub/… (a file a traversal or an inclusion reads; user files and paths named inside text are not matched)"},
+	rCRLFLog:                   {"crlf-log-forging", CatCRLF, 5, 1, "a line break in a query, cookie or header value followed by the start of a log record (an address then \"- \" or \"[\", an ISO 8601 or syslog timestamp): a forged log entry"},
 	rUploadScript:              {"upload-script-file", CatRCE, 5, 1, "uploaded file name with a server-side script extension (.php, .phtml, .phar, .jsp, .jspx, .asp, .aspx, .ashx, .cfm, .shtml, .htaccess …), trailing dots and spaces ignored, or a PHP session file name (sess_<id>)"},
 }
 
