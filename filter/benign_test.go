@@ -17,6 +17,9 @@ type benignValue struct {
 // values, chosen for what trips naive filters (SQL and shell words in prose,
 // apostrophes, markup in rich text, URLs, code-ish text, other scripts).
 var benignValues = []benignValue{
+	// Go templates a notification editor saves.
+	{KindBodyValue, "template", "Dear {{ .Customer.Name }}, total {{ printf \"%.2f\" .Total }}"},
+	{KindBodyValue, "template", "{{range .Items}}{{.}}{{end}}"},
 	// Line breaks that are text: a contact form's message after an
 	// address field, a multi-line note sent as a form, a date on a line.
 	{KindBodyValue, "message", "Hi,\nSubject: my order 1234\nThanks, Ann"},

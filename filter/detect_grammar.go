@@ -1070,7 +1070,7 @@ var (
 			// toolbars of Django, Symfony and Laravel, Jenkins' script
 			// console, Cisco ASA's portal, GPON routers.
 			"wls-wsat _async bea_wls_deployment_internal bea_wls_internal uddiexplorer console.portal loginform.jsp admin-console jkstatus jkmanager " +
-			"h2-console axis2-admin __debug__ _wdt __clockwork scripttext cscoe cscol cscou gponform " +
+			"h2-console axis2-admin __debug__ _wdt __clockwork scripttext cscoe cscol cscou cscot gponform " +
 			"myadmin mysqladmin dbadmin sqladmin hystrix.stream " +
 			// The administration APIs of datastores published through the
 			// gateway: Elasticsearch/OpenSearch cluster, node and snapshot

@@ -335,10 +335,15 @@ func commandAfterSeparator(sh string) bool {
 	return false
 }
 
+// binDir: the directories of system binaries, optional before a command
+// name.
+const binDir = `(?:(?:/usr(?:/local)?)?/s?bin/)?`
+
 var (
 	// Command substitution. A backtick pair counts when it does not look
 	// like Markdown code: it follows a non-space character or fills the value.
-	reRCESubshell = regexp.MustCompile("\\$\\( ?(?:\\(|" + unixCmdStrong + "\\b)|(?:[=;|&]|[a-z0-9._-])`" + unixCmdStrong + "\\b[^`]*`|^` ?" + unixCmdStrong + "\\b[^`]*`$")
+	// The command may be named by its path (`/usr/bin/id`).
+	reRCESubshell = regexp.MustCompile("\\$\\( ?(?:\\(|" + binDir + unixCmdStrong + "\\b)|(?:[=;|&]|[a-z0-9._-])`" + binDir + unixCmdStrong + "\\b[^`]*`|^` ?" + binDir + unixCmdStrong + "\\b[^`]*`$")
 	// PowerShell web cmdlets count after a shell separator only: install
 	// instructions name them too (Invoke-WebRequest -Uri … -OutFile …).
 	reRCEWindows    = regexp.MustCompile(`\bcmd(?:\.exe)? +/[ckr]\b|%comspec%|\bpowershell(?:\.exe)? +(?:-|/)\w|\b(?:iex|invoke-expression|invoke-webrequest|downloadstring|downloadfile|start-process) ?\(|(?:^|[;|&\n]) ?(?:invoke-(?:webrequest|restmethod|expression|command|wmimethod)|start-bitstransfer|iwr|irm) +(?:-[a-z]|https?://|\S+\.ps1\b)|\bnew-object +(?:system\.)?net\.webclient|(?:^|[;|&\n]) ?(?:set +/[ap] |dir +[a-z]:|type +[a-z]:|net +(?:user|localgroup|view|share)\b|ping +-n +\d|copy +/b|del +/[fqs]|reg +(?:add|query|delete)\b|wmic +\w|certutil +-|bitsadmin +/)`)

@@ -84,7 +84,10 @@ func sstiSyntax(cls uint64, n string) bool {
 //   - Go templates and Hugo/Sprig (reSSTIGo): a print, printf, html, js or urlquery
 //     call of literals only ({{ printf "%d" 49 }}), printf of the whole
 //     context ({{printf "%s" .}}), environment and file functions
-//     ({{ env "HOME" }}, {{ readFile "/etc/passwd" }}).
+//     ({{ env "HOME" }}, {{ readFile "/etc/passwd" }}), printf of the
+//     environment, request or secrets ({{printf "%s" .Env}}), a call of a
+//     function the context holds ({{ call .Exec "id" }}), the request
+//     object ({{ .Request.Header }}).
 var reSSTILang = regexp.MustCompile(`\{[{%][^}]{0,80}?\d+['"]?(?: ?\| ?\w+)? ?\*\*? ?['"]?\d+|<#\w+[^>]{0,60}?\d+ ?\* ?\d+|` +
 	`\{\{[^}]{0,80}?(?:['"]__\w|\w__['"]|\| ?attr ?\(|\bsecret_key\b|\.(?:getclass|subclasses|forname|getruntime|getmethod|newinstance|getdeclaredmethod|getprotectiondomain)\b|\b(?:lipsum|cycler|joiner)\b ?[.|\[])|` +
 	`\{%[^%]{0,160}?__(?:class|mro|subclasses|globals|builtins|init|import|base|bases|dict)__|\{%-? ?(?:set \w+ ?= ?(?:cycler|joiner|lipsum|namespace|self|config|request|url_for|get_flashed_messages) ?(?:-?%|\.|\[|\|)|load log ?-?%\}|get_admin_log\b)|` +
@@ -99,7 +102,8 @@ var reSSTILang = regexp.MustCompile(`\{[{%][^}]{0,80}?\d+['"]?(?: ?\| ?\w+)? ?\*
 // values of one line: documentation of these functions is prose with
 // examples over several lines.
 var reSSTIGo = regexp.MustCompile(`\{\{-? ?(?:print|printf|println|html|js|urlquery)(?: (?:"[^"{}]*"|'[^'{}]*'|` + "`[^`{}]*`" + `|\d+))+ ?-?\}\}|` +
-	`\{\{-? ?printf? "[^"]*" \. ?-?\}\}|\{\{-? ?(?:os\.getenv|os\.readfile|os\.readdir|readfile|readdir|getenv|expandenv|env) ["'(]`)
+	`\{\{-? ?printf? "[^"]*" \.(?:(?:env|request|exec|os|cookies?|headers?|session|secrets?|config|context)\b[\w.]*)? ?-?\}\}|\{\{-? ?(?:os\.getenv|os\.readfile|os\.readdir|readfile|readdir|getenv|expandenv|env) ["'(]|` +
+	`\{\{-? ?call \.\w|\{\{-? ?\.request\.(?:header|cookies?|body|form|postform|url|remoteaddr|tls)\b`)
 
 // sstiEngineWords gate reSSTIEngine.
 var sstiEngineWords = []string{"#if", "#foreach", "#elseif", "#evaluate", "#parse", "#define", "#macro", "#include", "getclass", "root.process", "@system.", "@(system.", "@( system.", "_self.env", "registerundefined", "filter(", "map(", "reduce(", "sort(", "{{config", "{{ config", "{{self", "{{ self", "{{request", "{{ request", "<#", "freemarker", "?new", "java.", "#set", "$class", "__", "{php}", "constructor", "forname", "getruntime", "{%"}

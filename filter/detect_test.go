@@ -130,6 +130,10 @@ var attackCases = []attackCase{
 	{KindBodyValue, "tpl", "{{ ''.__class__.__mro__[1].__subclasses__() }}", "ssti-engine"},
 	{KindBodyValue, "tpl", "{{ self.__init__.__globals__.__builtins__ }}", "ssti-engine"},
 	{KindBodyValue, "tpl", "${T(java.lang.Runtime).getRuntime().exec('id')}", "ssti-engine"},
+	{KindBodyValue, "template", "{{.}}{{printf \"%s\" .Env}}", "ssti-engine"},
+	{KindBodyValue, "greeting", "{{ .Request.Header }}{{ call .Exec \"id\" }}", "ssti-engine"},
+	{KindQueryValue, "name", "{{call .X}}", "ssti-engine"},
+	{KindQueryValue, "name", "{{ printf \"%v\" .Secrets.DB }}", "ssti-engine"},
 	{KindBodyValue, "tpl", "#set($x = $class.inspect(\"java.lang.Runtime\"))", "ssti-engine"},
 	{KindBodyValue, "tpl", "{{ config }}", "ssti-engine"},
 	// NoSQL.

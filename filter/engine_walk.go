@@ -765,6 +765,7 @@ func (w *walker) siteLookalike(t target, name, v string) {
 	for s != "" && (s[0] == ' ' || s[0] == '\t') {
 		s = s[1:]
 	}
+	scheme := s[:min(len(s), 5)]
 	switch {
 	case hasPrefixFold(s, "https://"):
 		s = s[8:]
@@ -793,6 +794,15 @@ func (w *walker) siteLookalike(t target, name, v string) {
 		w.add(Match{Rule: r.ID, Category: r.Category, Score: r.Score, Location: w.location(t, name), Fragment: w.fragmentAt(t, name, v)})
 		return
 	}
+	if !protocolRelative && redirectParam(name) && offSiteHost(strings.ToLower(urlHost(s)), hostOnly(w.host)) && (mixedCase(strings.TrimRight(scheme, ":/")) || siteNamedAfterHost(s, hostOnly(w.host))) {
+		// HtTpS://evil.example slips past a case-sensitive check for
+		// "https://"; https://evil.example/?app.example.com past one that
+		// the target contains the site's name. No link a site writes
+		// looks like either.
+		r := &ruleTable[rRedirectOpen]
+		w.add(Match{Rule: r.ID, Category: r.Category, Score: r.Score, Location: w.location(t, name), Fragment: w.fragmentAt(t, name, v)})
+		return
+	}
 	if site == "" || len(s) <= len(site) || !hasPrefixFold(s, site) {
 		return
 	}
@@ -806,6 +816,37 @@ func (w *walker) siteLookalike(t target, name, v string) {
 	}
 	r := &ruleTable[rRedirectOpen]
 	w.add(Match{Rule: r.ID, Category: r.Category, Score: r.Score, Location: w.location(t, name), Fragment: w.fragmentAt(t, name, v)})
+}
+
+// mixedCase: s has both lower- and upper-case ASCII letters.
+func mixedCase(s string) bool {
+	lower, upper := false, false
+	for i := 0; i < len(s); i++ {
+		lower = lower || s[i] >= 'a' && s[i] <= 'z'
+		upper = upper || s[i] >= 'A' && s[i] <= 'Z'
+	}
+	return lower && upper
+}
+
+// siteNamedAfterHost: rest (a URL after its "//") names the site's host
+// after its own authority, as a bare name in its path, query or fragment.
+func siteNamedAfterHost(rest, site string) bool {
+	if len(site) < 4 || strings.IndexByte(site, '.') < 0 {
+		return false
+	}
+	end := 0
+	for end < len(rest) && !authorityEnd[rest[end]] {
+		end++
+	}
+	after := rest[end:]
+	i := indexFold(after, strings.ToLower(site))
+	if i < 0 {
+		return false
+	}
+	// A nested URL (…?return=https://app.example.com/, encoded or not)
+	// is a sign-in flow that brings the browser back: not a bypass.
+	before := strings.ToLower(after[:i])
+	return !strings.HasSuffix(before, "//") && !strings.HasSuffix(before, "%2f") && !strings.HasSuffix(before, "@") && !strings.HasSuffix(before, ".")
 }
 
 // reCountryDomain: the rest of a host after a site's name that makes it

@@ -34,7 +34,7 @@ var targetBenign = []string{"{% set ns = namespace(found=false) %}", "{{ __('mes
 	// Rison, the URL state of Kibana and other apps: "!(" is an array.
 	"(columns:!(message),sort:!(!('@timestamp',desc)))", "(filters:!(),query:(language:kuery,query:'a and not b'))"}
 
-var targetPaths = cross("", []string{"/", "/app/"}, []string{"index.php.1", "config.php.txt", "actuator/beans", "WEB-INF./web.xml", "storage/logs/laravel.log", "example.com.zip", "phpinfo2.php", "wls-wsat/CoordinatorPortType", "vpn/../vpns/cfg/smb.conf", "_cat/indices?v", "_cluster/settings", "_all_dbs", "config/parameters.yml", "hystrix.stream", "manage/env"})
+var targetPaths = cross("", []string{"/", "/app/"}, []string{"index.php.1", "config.php.txt", "actuator/beans", "WEB-INF./web.xml", "storage/logs/laravel.log", "example.com.zip", "phpinfo2.php", "wls-wsat/CoordinatorPortType", "vpn/../vpns/cfg/smb.conf", "_cat/indices?v", "_cluster/settings", "_all_dbs", "config/parameters.yml", "hystrix.stream", "manage/env", "+CSCOT+/translation-table"})
 
 var targetBenignPaths = []string{"/static/app.bak.js", "/actuator/health", "/sitemap.xml.gz", "/releases/v1.2.1", "/logs", "/api/env", "/downloads/data.zip", "/.well-known/security.txt", "/products/_search", "/api/cats/indices"}
 

@@ -95,6 +95,10 @@ func TestRedteamRequests(t *testing.T) {
 		{hoCase{place: "gqlupload", v: "mutation($file: Upload!) { upload(file: $file) { id } __schema { types { name } } }"}, true},
 		{hoCase{place: "query", name: "next", v: "https://app.example.com.evil.example/"}, true},
 		{hoCase{place: "query", name: "return_to", v: "//app.example.com-login.evil.example/x"}, true},
+		{hoCase{place: "query", name: "returnUrl", v: "https://evil.example?app.example.com"}, true},
+		{hoCase{place: "query", name: "next", v: "https://evil.example/app.example.com/login"}, true},
+		{hoCase{place: "query", name: "next", v: "https://evil.example/#app.example.com"}, true},
+		{hoCase{place: "query", name: "dest", v: "HtTpS://EvIl.ExAmPlE"}, true},
 		{hoCase{place: "json", name: "redirectUrl", v: "https://APP.example.com.evil.example"}, true},
 
 		{hoCase{place: "file", name: "icon.svg", v: "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 24 24\"><path d=\"M12 2L2 7z\"/></svg>"}, false},
@@ -107,6 +111,10 @@ func TestRedteamRequests(t *testing.T) {
 		{hoCase{place: "query", name: "next", v: "https://app.example.com./settings"}, false},
 		{hoCase{place: "query", name: "next", v: "https://app.example.com.co.uk/shop"}, false},
 		{hoCase{place: "query", name: "q", v: "https://app.example.com.evil.example/"}, false},
+		{hoCase{place: "query", name: "next", v: "https://sso.partner.example/login?return=https://app.example.com/home"}, false},
+		{hoCase{place: "query", name: "next", v: "https://sso.partner.example/login?return=https%3A%2F%2Fapp.example.com%2F"}, false},
+		{hoCase{place: "query", name: "next", v: "https://partner.example/"}, false},
+		{hoCase{place: "query", name: "next", v: "HTTPS://PARTNER.EXAMPLE/"}, false},
 	} {
 		r, info := c.request()
 		d, err := eng.InspectRequest(r, info)
