@@ -17,6 +17,9 @@ type benignValue struct {
 // values, chosen for what trips naive filters (SQL and shell words in prose,
 // apostrophes, markup in rich text, URLs, code-ish text, other scripts).
 var benignValues = []benignValue{
+	// Internal URLs that are not administration APIs.
+	{KindQueryValue, "q", "http://10.0.0.5:9200/products/_search"},
+	{KindQueryValue, "q", "http://127.0.0.1:8080/actuator/health"},
 	// Go templates a notification editor saves.
 	{KindBodyValue, "template", "Dear {{ .Customer.Name }}, total {{ printf \"%.2f\" .Total }}"},
 	{KindBodyValue, "template", "{{range .Items}}{{.}}{{end}}"},
@@ -413,6 +416,8 @@ func checkBenign(t *testing.T, in *Inspector, kind Kind, name, value string, wea
 var benignWeak = map[string]bool{
 	"http://localhost:8080/callback":                        true, // ssrf-loopback (3)
 	"http://192.168.0.1/admin":                              true, // ssrf-private (2)
+	"http://10.0.0.5:9200/products/_search":                 true, // ssrf-private (2)
+	"http://127.0.0.1:8080/actuator/health":                 true, // ssrf-loopback (3)
 	"Please add the entry to /etc/hosts and restart nginx.": true, // lfi-config-file (3)
 	"what is a <script> tag":                                true, // xss-dangerous-tag (3)
 	"<script> defer vs async":                               true, // xss-dangerous-tag (3)

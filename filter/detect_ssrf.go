@@ -64,7 +64,40 @@ func detectSSRF(e *emitter, v *value) {
 			continue
 		}
 		classifyHost(e, host, urlish, v.raw)
+		if urlish && internalHost(host) && adminPathAfter(rest) {
+			// http://10.0.0.5:9200/_cat/indices, http://127.0.0.1:8080/
+			// actuator/env: whatever the parameter is called, a URL to an
+			// internal host's administration API is a request to reach it.
+			e.hit(rSSRFInternal)
+		}
 	}
+}
+
+// adminPathAfter: rest (a URL after its "//") has a path segment that
+// names a sensitive file or an administration surface (sensitiveSegment).
+func adminPathAfter(rest string) bool {
+	i := strings.IndexByte(rest, '/')
+	if i < 0 {
+		return false
+	}
+	p := rest[i+1:]
+	if j := strings.IndexAny(p, "?#"); j >= 0 {
+		p = p[:j]
+	}
+	prev := ""
+	for k := 0; p != "" && k < 16; k++ {
+		seg, tail, _ := strings.Cut(p, "/")
+		if sensitiveSegment(seg) || prev == "actuator" && seg != "health" && seg != "info" && seg != "" {
+			return true
+		}
+		for _, next := range sensitivePairs[prev] {
+			if next == "*" || next == seg {
+				return true
+			}
+		}
+		prev, p = seg, tail
+	}
+	return false
 }
 
 // nameHasScheme reports whether a parameter name holds the scheme word
