@@ -188,9 +188,20 @@ func TestAPIAuthLiveRotationAndRefetchLimit(t *testing.T) {
 		`caddy_gatehouse_jwks_fetches_total{result="ok"} 2`,
 	} {
 		if !strings.Contains(metrics, want) {
-			t.Errorf("metrics lack %s", want)
+			t.Errorf("metrics lack %s; they have:\n%s", want, metricLines(metrics, want[:strings.IndexByte(want, '{')]))
 		}
 	}
+}
+
+// metricLines returns the lines of an exposition that name metric.
+func metricLines(exposition, metric string) string {
+	var out []string
+	for _, l := range strings.Split(exposition, "\n") {
+		if strings.HasPrefix(l, metric) {
+			out = append(out, l)
+		}
+	}
+	return strings.Join(out, "\n")
 }
 
 // TestAPIAuthLiveOutageServesCachedKeys: while the JWKS endpoint fails,
