@@ -154,7 +154,7 @@ func TestReloadUnderLoad(t *testing.T) {
 		if !valid {
 			rule = fmt.Sprintf("allow gen%d {\n\t\t\tclient_ip 10.0.0.%d00/8\n\t\t}", i, i+3)
 		}
-		resp, err := admin.Post("http://localhost:2999/load", "text/caddyfile", strings.NewReader(reliabilitySite(upstream, secret, rule)))
+		resp, err := postConfig(admin, reliabilitySite(upstream, secret, rule))
 		if err != nil {
 			t.Fatalf("config %d: %v", i, err)
 		}
@@ -368,4 +368,19 @@ type zeroReader struct{}
 func (zeroReader) Read(p []byte) (int, error) {
 	clear(p)
 	return len(p), nil
+}
+
+// postConfig loads a Caddyfile through the admin API. A connection the
+// old admin server resets while it is being replaced fails in the dial,
+// before the request is sent, so it is retried; any later error is not
+// (the config may have been applied).
+func postConfig(admin *http.Client, caddyfile string) (*http.Response, error) {
+	for try := 0; ; try++ {
+		resp, err := admin.Post("http://localhost:2999/load", "text/caddyfile", strings.NewReader(caddyfile))
+		var op *net.OpError
+		if err == nil || try == 20 || !errors.As(err, &op) || op.Op != "dial" {
+			return resp, err
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
 }
