@@ -238,24 +238,27 @@ func (w *walker) fileContent(part *multipart.Part, field string, truncated bool)
 	name := strings.ToLower(part.FileName())
 	ctype := strings.ToLower(part.Header.Get("Content-Type"))
 	at := w.location(tFileName, field)
+	flag := func(rule string, cat Category, frag string) {
+		w.add(Match{Rule: rule, Category: cat, Score: ScoreCritical, Location: at, Fragment: frag})
+	}
 	if webshellCode(lc) {
-		w.add(Match{Rule: "upload-webshell", Category: CatRCE, Score: ScoreCritical, Location: at, Fragment: "[server-side code in uploaded file]"})
+		flag("upload-webshell", CatRCE, "[server-side code in uploaded file]")
 	}
 	if cgiScriptFile(name, lc) {
-		w.add(Match{Rule: "upload-script-file", Category: CatRCE, Score: ScoreCritical, Location: at, Fragment: "[CGI program in uploaded file]"})
+		flag("upload-script-file", CatRCE, "[CGI program in uploaded file]")
 	}
 	if disguisedExecutable(name, ctype, lc) {
-		w.add(Match{Rule: "upload-disguised-executable", Category: CatRCE, Score: ScoreCritical, Location: at, Fragment: "[executable presented as a document]"})
+		flag("upload-disguised-executable", CatRCE, "[executable presented as a document]")
 	}
 	if c := b[0]; c != '<' && c > ' ' && c != 0xef {
 		return // not markup: the checks below all need a first tag
 	}
 	if svgScript(lc) {
-		w.add(Match{Rule: "upload-svg-script", Category: CatXSS, Score: ScoreCritical, Location: at, Fragment: "[SVG with script in uploaded file]"})
+		flag("upload-svg-script", CatXSS, "[SVG with script in uploaded file]")
 	} else if htmlScriptFile(name, ctype, lc) {
-		w.add(Match{Rule: "upload-html-script", Category: CatXSS, Score: ScoreCritical, Location: at, Fragment: "[HTML page with script in uploaded file]"})
+		flag("upload-html-script", CatXSS, "[HTML page with script in uploaded file]")
 	}
 	if xmlEntityFile(lc) {
-		w.add(Match{Rule: "xxe-external-entity", Category: CatXXE, Score: ScoreCritical, Location: at, Fragment: "[external entity in uploaded XML file]"})
+		flag("xxe-external-entity", CatXXE, "[external entity in uploaded XML file]")
 	}
 }

@@ -62,9 +62,6 @@ func detectCRLF(e *emitter, v *value) {
 		for j < len(d) && (d[j] == '\r' || d[j] == '\n' || d[j] == ' ' || d[j] == '\t') {
 			j++
 		}
-		// A blank line ends a response's header block: what follows it is
-		// the body the split response serves.
-		blank := strings.Count(d[i-size:j], "\n") >= 2
 		line := d[j:]
 		if k := strings.IndexAny(line, "\r\n"); k >= 0 {
 			line = line[:k]
@@ -100,7 +97,9 @@ func detectCRLF(e *emitter, v *value) {
 			e.hit(rCRLFMail)
 		}
 		if strictPlace {
-			if blank && len(ls) > 1 && ls[0] == '<' && (ls[1] >= 'a' && ls[1] <= 'z' || ls[1] == '!') {
+			// A blank line ends a response's header block: what follows
+			// it is the body the split response serves.
+			if len(ls) > 1 && ls[0] == '<' && (ls[1] >= 'a' && ls[1] <= 'z' || ls[1] == '!') && strings.Count(d[i-size:j], "\n") >= 2 {
 				e.hit(rCRLFHeader)
 			}
 			if logRecordStart(ls) {

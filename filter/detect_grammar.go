@@ -1217,19 +1217,10 @@ func detectSensitivePath(e *emitter, v *value) {
 			}
 			e.hit(rPathHidden)
 		}
-		if prev == "actuator" && seg != "health" && seg != "info" || (prev == "logs" || prev == "log") && strings.HasSuffix(seg, ".log") {
-			// Every Spring actuator endpoint but the two meant for load
-			// balancers; an application's log files.
+		if sensitiveAfter(prev, seg) || (prev == "logs" || prev == "log") && strings.HasSuffix(seg, ".log") {
+			// An application's log files too.
 			e.hit(rPathSensitive)
 			return
-		}
-		if prev != "" {
-			for _, next := range sensitivePairs[prev] {
-				if next == "*" || next == seg {
-					e.hit(rPathSensitive)
-					return
-				}
-			}
 		}
 		prev, base = seg, seg
 	}
@@ -1274,6 +1265,21 @@ func detectSensitivePath(e *emitter, v *value) {
 		// Any other hidden file: a weak signal.
 		e.hit(rPathHidden)
 	}
+}
+
+// sensitiveAfter: seg, after the segment prev, names a sensitive endpoint:
+// every Spring actuator endpoint but the two meant for load balancers, or
+// a pair of sensitivePairs.
+func sensitiveAfter(prev, seg string) bool {
+	if prev == "actuator" && seg != "" && seg != "health" && seg != "info" {
+		return true
+	}
+	for _, next := range sensitivePairs[prev] {
+		if next == "*" || next == seg {
+			return true
+		}
+	}
+	return false
 }
 
 // sensitivePrefix: a segment named for a family of admin and debug

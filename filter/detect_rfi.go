@@ -131,12 +131,18 @@ func rfiScriptExt(ext string) bool {
 	return rfiTextExt(ext)
 }
 
-// rfiNameRole reads a parameter name: 2 when it names what a page
-// includes, 1 when it names the page shown, 0 otherwise. The last part of
-// a nested name counts (params[file], config.template).
+// Roles of a parameter name for the RFI grammar.
+const (
+	rfiOtherName   = iota
+	rfiPageName    // names the page shown (page, view, lang)
+	rfiIncludeName // names what the page includes (file, module, template)
+)
+
+// rfiNameRole reads a parameter name's role. The last part of a nested
+// name counts (params[file], config.template).
 func rfiNameRole(name string) int {
 	if name == "" || len(name) > 64 {
-		return 0
+		return rfiOtherName
 	}
 	name = strings.TrimSuffix(name, "[]")
 	name = strings.TrimRight(name, "]")
@@ -144,17 +150,17 @@ func rfiNameRole(name string) int {
 		name = name[i+1:]
 	}
 	if len(name) > 24 {
-		return 0
+		return rfiOtherName
 	}
 	var buf [24]byte
 	switch bstr(foldParamName(buf[:0], name)) {
 	case "include", "inc", "include_file", "incfile", "require", "import", "file", "filename", "module", "mod", "template", "tpl", "tmpl",
 		"path", "dir", "folder", "root", "conf", "config", "cfg", "lib", "load", "plugin", "theme", "skin", "layout", "read":
-		return 2
+		return rfiIncludeName
 	case "page", "view", "lang", "language", "p", "pg", "show", "content", "doc", "document", "cat", "section", "main", "body", "home", "sub", "subpage", "pagina":
-		return 1
+		return rfiPageName
 	}
-	return 0
+	return rfiOtherName
 }
 
 // detectRFIURL flags a value that is a remote file inclusion URL.
@@ -176,11 +182,11 @@ func detectRFIURL(e *emitter, v *value) {
 		return
 	}
 	switch rfiNameRole(v.name) {
-	case 2:
+	case rfiIncludeName:
 		if script || u.cutOff || u.fakeExt {
 			e.hit(rRFIScript)
 		}
-	case 1:
+	case rfiPageName:
 		if rfiTextExt(u.ext) || u.fakeExt || u.cutOff && u.file != "" || u.dotDot && script {
 			e.hit(rRFIScript)
 		}
@@ -190,9 +196,6 @@ func detectRFIURL(e *emitter, v *value) {
 // rfiIPHost: a host written as an IP, in any of the forms URL parsers
 // read as one (203.0.113.9, 0xcb007109, 3405803785, [2001:db8::1]).
 func rfiIPHost(h string) bool {
-	if h == "" || !(h[0] >= '0' && h[0] <= '9' || strings.IndexByte(h, ':') >= 0) {
-		return false
-	}
 	_, _, ok := parseHostIP(h)
 	return ok
 }

@@ -74,7 +74,8 @@ func detectSSRF(e *emitter, v *value) {
 }
 
 // adminPathAfter: rest (a URL after its "//") has a path segment that
-// names a sensitive file or an administration surface (sensitiveSegment).
+// names a sensitive file or an administration surface (sensitiveSegment,
+// sensitiveAfter).
 func adminPathAfter(rest string) bool {
 	i := strings.IndexByte(rest, '/')
 	if i < 0 {
@@ -87,13 +88,8 @@ func adminPathAfter(rest string) bool {
 	prev := ""
 	for k := 0; p != "" && k < 16; k++ {
 		seg, tail, _ := strings.Cut(p, "/")
-		if sensitiveSegment(seg) || prev == "actuator" && seg != "health" && seg != "info" && seg != "" {
+		if sensitiveSegment(seg) || sensitiveAfter(prev, seg) {
 			return true
-		}
-		for _, next := range sensitivePairs[prev] {
-			if next == "*" || next == seg {
-				return true
-			}
 		}
 		prev, p = seg, tail
 	}

@@ -239,7 +239,7 @@ func (w *walker) detect(t target, kind Kind, name, v string) {
 		return
 	}
 	w.inspectHits(kind, name, v)
-	if kind == KindBodyValue && len(w.hits) > 0 && len(v) >= 16 {
+	if kind == KindBodyValue && len(w.hits) > 0 {
 		w.demoteFencedCode(kind, name, v)
 	}
 	w.recordHits(t, name, v, m)

@@ -765,55 +765,57 @@ func (w *walker) siteLookalike(t target, name, v string) {
 	for s != "" && (s[0] == ' ' || s[0] == '\t') {
 		s = s[1:]
 	}
-	scheme := s[:min(len(s), 5)]
+	scheme := ""
 	switch {
 	case hasPrefixFold(s, "https://"):
-		s = s[8:]
+		scheme, s = s[:5], s[8:]
 	case hasPrefixFold(s, "http://"):
-		s = s[7:]
+		scheme, s = s[:4], s[7:]
 	case strings.HasPrefix(s, "//"):
 		s = s[2:]
 		protocolRelative = true
 	default:
 		return
 	}
-	site := siteHost(w.host)
-	if rh := w.e.redirectHosts; rh != nil && redirectParam(name) {
-		// A positive list of targets: any other host is off-site.
-		if host := urlHost(s); !rh.allows(host, hostOnly(w.host)) {
-			r := &ruleTable[rRedirectOpen]
-			w.add(Match{Rule: r.ID, Category: r.Category, Score: r.Score, Location: w.location(t, name), Fragment: w.fragmentAt(t, name, v)})
-		}
-		return
-	}
-	if protocolRelative && redirectParam(name) && offSiteHost(strings.ToLower(urlHost(s)), hostOnly(w.host)) {
-		// //evil.example passes a "starts with /" check, and browsers
-		// read it as another host: the classic open redirect. A flow
-		// that sends the browser to a partner writes its scheme.
-		r := &ruleTable[rRedirectOpen]
-		w.add(Match{Rule: r.ID, Category: r.Category, Score: r.Score, Location: w.location(t, name), Fragment: w.fragmentAt(t, name, v)})
-		return
-	}
-	if !protocolRelative && redirectParam(name) && offSiteHost(strings.ToLower(urlHost(s)), hostOnly(w.host)) && (mixedCase(strings.TrimRight(scheme, ":/")) || siteNamedAfterHost(s, hostOnly(w.host))) {
-		// HtTpS://evil.example slips past a case-sensitive check for
-		// "https://"; https://evil.example/?app.example.com past one that
-		// the target contains the site's name. No link a site writes
-		// looks like either.
-		r := &ruleTable[rRedirectOpen]
-		w.add(Match{Rule: r.ID, Category: r.Category, Score: r.Score, Location: w.location(t, name), Fragment: w.fragmentAt(t, name, v)})
-		return
-	}
-	if site == "" || len(s) <= len(site) || !hasPrefixFold(s, site) {
+	if !redirectParam(name) {
 		return
 	}
 	host := urlHost(s)
+	if rh := w.e.redirectHosts; rh != nil {
+		// A positive list of targets: any other host is off-site.
+		if !rh.allows(host, hostOnly(w.host)) {
+			w.redirectOpen(t, name, v)
+		}
+		return
+	}
+	if offSiteHost(strings.ToLower(host), hostOnly(w.host)) && (protocolRelative || mixedCase(scheme) || siteNamedAfterHost(s, hostOnly(w.host))) {
+		// //evil.example passes a "starts with /" check, and browsers
+		// read it as another host: the classic open redirect (a flow
+		// that sends the browser to a partner writes its scheme).
+		// HtTpS://evil.example slips past a case-sensitive check for
+		// "https://", https://evil.example/?app.example.com past one
+		// that the target contains the site's name: no link a site
+		// writes looks like either.
+		w.redirectOpen(t, name, v)
+		return
+	}
+	site := siteHost(w.host)
+	if site == "" || len(s) <= len(site) || !hasPrefixFold(s, site) {
+		return
+	}
 	if len(host) <= len(site) || !hasPrefixFold(host, site) {
 		return
 	}
 	rest := strings.ToLower(host[len(site):])
-	if rest == "." || reCountryDomain.MatchString(rest) || !redirectParam(name) {
+	if rest == "." || reCountryDomain.MatchString(rest) {
 		return
 	}
+	w.redirectOpen(t, name, v)
+}
+
+// redirectOpen reports v, the value of redirect parameter name, as an
+// open redirect.
+func (w *walker) redirectOpen(t target, name, v string) {
 	r := &ruleTable[rRedirectOpen]
 	w.add(Match{Rule: r.ID, Category: r.Category, Score: r.Score, Location: w.location(t, name), Fragment: w.fragmentAt(t, name, v)})
 }

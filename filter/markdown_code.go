@@ -70,7 +70,7 @@ func (w *walker) demoteFencedCode(kind Kind, name, v string) {
 	}
 	hits := append([]Hit(nil), w.hits...)
 	proseHits := w.e.insp.inspectValue(w.sc, w.hits[:0], kind, name, prose)
-	kept := make([]Hit, 0, len(hits))
+	kept := hits[:0] // hits is this function's copy: filtered in place
 	demoted := false
 	for _, h := range hits {
 		if fencedCodeRule(h) && !dupHit(proseHits, h.Rule) {
