@@ -794,6 +794,43 @@ func TestProtocolHygiene(t *testing.T) {
 	}
 }
 
+// TestQueryAuthority: a query string that starts with an address and a
+// path, which a backend joining the request target to its own URL reads
+// as the authority (Exchange's ProxyShell), blocks; queries that start
+// with @ for another reason pass.
+func TestQueryAuthority(t *testing.T) {
+	eng := mustEngine(t, Config{})
+	tests := []struct {
+		target string
+		block  bool
+	}{
+		{"/autodiscover/autodiscover.json?@evil.example/owa/&Email=autodiscover/autodiscover.json%3f@evil.example", true},
+		{"/autodiscover/autodiscover.json?@evil.example/mapi/nspi/?&Email=autodiscover/autodiscover.json%3F@evil.example", true},
+		{"/autodiscover/autodiscover.json?%40evil.example%2fPowershell", true},
+		{"/x?@10.0.0.5:8080/admin", true},
+		{"/x?@EVIL.Example/", true},
+		// Benign twins.
+		{"/search?@alice", false},
+		{"/users?@me=1", false},
+		{"/share?q=@evil.example/x", false},
+		{"/feed?@handle/posts", false},
+		{"/x?a=1&@b.example/c", false},
+	}
+	for _, tc := range tests {
+		d, err := eng.Inspect(newReq("GET", "http://app.example.com"+tc.target, "", ""))
+		if err != nil {
+			t.Fatal(err)
+		}
+		found := false
+		for _, m := range d.Matches {
+			found = found || m.Rule == "ssrf-query-authority"
+		}
+		if d.Blocked != tc.block || found != tc.block {
+			t.Errorf("%s: blocked %v %v, want %v", tc.target, d.Blocked, d.Matches, tc.block)
+		}
+	}
+}
+
 // TestRefererQuery: another site's page URL sent as the Referer has its
 // query judged value by value, as that site read it; attacks inside it
 // and sent as the Referer itself still block, twice in a row (the second

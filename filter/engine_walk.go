@@ -91,12 +91,41 @@ func (w *walker) walk(r *http.Request, uri string) {
 	if !validEscapes(rawPath) {
 		w.badEncoding("path", fragment(rawPath))
 	}
+	if queryAuthority(rawQuery) {
+		r := &ruleTable[rSSRFQueryAuthority]
+		w.add(Match{Rule: r.ID, Category: r.Category, Score: r.Score, Location: "query", Fragment: fragment(rawQuery)})
+	}
 	w.pairs(rawQuery, '&', tQueryName, tQuery, KindQueryName, KindQueryValue)
 	if rawQuery != "" && !w.stop && sessionHint(rawQuery) {
 		w.sessionFixation(r, rawQuery)
 	}
 	w.cookies(r)
 	w.headers(r, rawPath)
+}
+
+// queryAuthority: the query string starts with "@host/" (the @ plain or
+// percent-encoded): a backend that builds a URL from the request target
+// (https://backend + path + "?" + query) and parses it again finds the
+// attacker's host after the "@", everything before it taken for
+// user-info. No form or API sends a query that starts with an address.
+func queryAuthority(q string) bool {
+	switch {
+	case strings.HasPrefix(q, "@"):
+		q = q[1:]
+	case hasPrefixFold(q, "%40"):
+		q = q[3:]
+	default:
+		return false
+	}
+	end := strings.IndexByte(q, '/')
+	if e := indexFold(q, "%2f"); e >= 0 && (end < 0 || e < end) {
+		end = e
+	}
+	if end <= 0 {
+		return false
+	}
+	host := strings.ToLower(q[:end])
+	return strings.IndexByte(host, '.') > 0 && hostLike(host)
 }
 
 // pathSegments inspects, as parameter values, the path segments that

@@ -102,6 +102,7 @@ const (
 	rXSSSplit
 	rLFISystemPath
 	rCRLFLog
+	rSSRFQueryAuthority
 	numRules
 )
 
@@ -185,6 +186,7 @@ var ruleTable = [numRules]RuleInfo{
 	rXSSSplit:                  {"xss-split-name", CatXSS, 5, 1, "a JavaScript dialog, evaluator, DOM sink or global spelled in pieces that JavaScript joins: string literals concatenated with + or .concat(…) (\"al\"+\"ert\"(1), ['ev'+'al'], 'coo'.concat('kie'))"},
 	rLFISystemPath:             {"lfi-system-path", CatTraversal, 5, 1, "a parameter value that is only an absolute path (after at most file://, a drive letter, %SYSTEMROOT% or a traversal) into the system's configuration, log, database or process directories: /etc/…, /var/log/…, /var/lib/mysql/…, /proc/…, /usr/local/etc/…, C:/Windows/…, C:/inetpub/… (a file a traversal or an inclusion reads; user files and paths named inside text are not matched)"},
 	rCRLFLog:                   {"crlf-log-forging", CatCRLF, 5, 1, "a line break in a query, cookie or header value followed by the start of a log record (an address then \"- \" or \"[\", an ISO 8601 or syslog timestamp): a forged log entry"},
+	rSSRFQueryAuthority:        {"ssrf-query-authority", CatSSRF, 5, 1, "a query string that starts with @host/ (or its encoded @): a request target that a backend joining it to a URL reads with the attacker's host as authority (Exchange's autodiscover.json?@host/owa/, ProxyShell, CVE-2021-34473)"},
 	rUploadScript:              {"upload-script-file", CatRCE, 5, 1, "uploaded file name with a server-side script extension (.php, .phtml, .phar, .jsp, .jspx, .asp, .aspx, .ashx, .cfm, .shtml, .htaccess …), trailing dots and spaces ignored, or a PHP session file name (sess_<id>)"},
 }
 
