@@ -103,7 +103,16 @@ func (p *jsonParser) value(name string) error {
 	case c == 'n':
 		return p.literal("null")
 	case c == '-' || c >= '0' && c <= '9':
-		return p.number()
+		start := p.i
+		if err := p.number(); err != nil {
+			return err
+		}
+		// Numbers are data, but for a MongoDB selector's type code
+		// ({"$type": 2}).
+		if name == "$type" && !p.visit(false, p.path, name, p.s[start:p.i]) {
+			return errJSONStop
+		}
+		return nil
 	}
 	return p.syntax(fmt.Sprintf("unexpected %q", p.s[p.i]))
 }

@@ -250,6 +250,15 @@ func (w *walker) fileContent(part *multipart.Part, field string, truncated bool)
 	if disguisedExecutable(name, ctype, lc) {
 		flag("upload-disguised-executable", CatRCE, "[executable presented as a document]")
 	}
+	if imageMarkupFile(name, lc) {
+		flag("upload-image-markup", CatXSS, "[script markup in uploaded image]")
+	}
+	if converterCommandFile(lc) {
+		flag("upload-converter-command", CatRCE, "[converter script with a command in uploaded file]")
+	}
+	if reverseShellFile(lc) {
+		flag("upload-reverse-shell", CatRCE, "[reverse shell in uploaded file]")
+	}
 	if c := b[0]; c != '<' && c > ' ' && c != 0xef {
 		return // not markup: the checks below all need a first tag
 	}

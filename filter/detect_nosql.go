@@ -2,6 +2,7 @@ package filter
 
 import (
 	"regexp"
+	"strconv"
 	"strings"
 )
 
@@ -21,8 +22,10 @@ const (
 )
 
 var (
-	// A MongoDB operator as a name: "user[$ne]", "$where", "filter.$regex".
-	reNoSQLName = regexp.MustCompile(`(?:^|\[|\.)\$(?:` + nosqlOps + `)\b`)
+	// A MongoDB operator as a name: "user[$ne]", "$where", "filter.$regex";
+	// $type in brackets, where no JSON.NET payload puts it
+	// (password[$type]=string).
+	reNoSQLName = regexp.MustCompile(`(?:^|\[|\.)\$(?:` + nosqlOps + `)\b|\[\$type\]`)
 	// An operator as an object key written inside a string value.
 	reNoSQLValue = regexp.MustCompile(`(?:^|[{,\[(\s'"])["']?\$(?:` + nosqlOps + `)["']? ?:`)
 	// A value that is a parameter name with a bracketed operator, or
@@ -61,7 +64,7 @@ func detectNoSQL(e *emitter, v *value) {
 			}
 		}
 	}
-	if v.ncls&cDollar != 0 && reNoSQLName.MatchString(strings.ToLower(v.name)) {
+	if v.ncls&cDollar != 0 && (reNoSQLName.MatchString(strings.ToLower(v.name)) || bsonTypeProbe(v.name, v.norm)) {
 		e.hit(rNoSQLOperator)
 	}
 	if v.kw&kwNoSQLJS != 0 && reNoSQLJS.MatchString(v.norm) {
@@ -70,6 +73,26 @@ func detectNoSQL(e *emitter, v *value) {
 	if v.cls&cEq != 0 && len(v.norm) <= maxJSTautology && (jsTautology(v.norm) || v.cls&cQuote != 0 && v.cls&(cPipe|cAmp) != 0 && jsBreakoutTautology(v.norm)) {
 		e.hit(rNoSQLJS)
 	}
+}
+
+// bsonTypeProbe: a "$type" member whose value is a BSON type, by number or
+// alias ({"password": {"$type": 2}}, {"$type": "string"}): a selector that
+// matches every document whose field has that type, the $ne of a field
+// known to be a string. JSON.NET's "$type" names a .NET class
+// ("Shop.Order, Shop"), JSON-LD's and design tokens' a vocabulary term
+// ("color", "number"); neither is a BSON alias below.
+func bsonTypeProbe(name, v string) bool {
+	if name != "$type" && !strings.HasSuffix(name, ".$type") && !strings.HasSuffix(name, "[$type]") {
+		return false
+	}
+	if n, err := strconv.Atoi(v); err == nil {
+		return n >= -1 && n <= 19 || n == 127
+	}
+	switch v {
+	case "string", "double", "object", "array", "binData", "objectId", "bool", "date", "null", "regex", "javaScript", "int", "timestamp", "long", "decimal", "minKey", "maxKey":
+		return true
+	}
+	return false
 }
 
 // jsBreakoutTautology: a string broken out of, then || or && and a

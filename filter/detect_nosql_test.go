@@ -126,7 +126,7 @@ func TestNoSQLGrammar(t *testing.T) {
 				t.Errorf("benign name %q in %s blocked: %v", n, place, m)
 			}
 		}
-		body := `{"` + n + `":"x","a":{"` + n + `":1}}`
+		body := `{"` + n + `":"x","a":{"` + n + `":"y"}}`
 		d, err := eng.Inspect(newReq("POST", "http://app.example.com/api", "application/json", body))
 		if err != nil {
 			t.Fatal(err)
@@ -218,6 +218,38 @@ func TestGraphQLVariablesNotOperators(t *testing.T) {
 		}
 		if d.Blocked != c.block {
 			t.Errorf("%s: blocked %v, want %v (%v)", c.query, d.Blocked, c.block, d.Matches)
+		}
+	}
+}
+
+// TestNoSQLTypeSelector: a $type selector by BSON type number or alias
+// matches every document whose field has that type; JSON.NET's and
+// JSON-LD's $type members name a class or a term.
+func TestNoSQLTypeSelector(t *testing.T) {
+	eng := mustEngine(t, Config{})
+	tests := []struct {
+		ctype, target, body string
+		block               bool
+	}{
+		{"application/json", "/login", `{"user":"admin","password":{"$type":2}}`, true},
+		{"application/json", "/login", `{"token": {"$type": 2}}`, true},
+		{"application/json", "/login", `{"password":{"$type":"string"}}`, true},
+		{"application/x-www-form-urlencoded", "/login", "user=admin&password%5B%24type%5D=string", true},
+		{"", "/login?user=admin&password[$type]=2", "", true},
+		// Benign twins.
+		{"application/json", "/api", `{"$type":"Shop.Order, Shop","id":7}`, false},
+		{"application/json", "/api", `{"color":{"$type":"color","$value":"#ff0000"},"size":{"$type":"number","$value":4}}`, false},
+		{"application/json", "/api", `{"@context":"https://schema.org","$type":"Person"}`, false},
+		{"application/json", "/api", `{"type":2,"kind":"string"}`, false},
+		{"application/json", "/api", `{"$type":2026}`, false},
+	}
+	for _, tc := range tests {
+		d, err := eng.Inspect(newReq(map[bool]string{true: "POST", false: "GET"}[tc.body != ""], "http://app.example.com"+tc.target, tc.ctype, tc.body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if d.Blocked != tc.block {
+			t.Errorf("%s %s: blocked %v %v, want %v", tc.target, tc.body, d.Blocked, d.Matches, tc.block)
 		}
 	}
 }

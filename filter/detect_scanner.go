@@ -13,6 +13,23 @@ var scannerAgents = []string{
 	"webinspect", "appscan", "bbqsql", "jbrofuzz", "dotdotpwn", "fimap", "pangolin", "webshag",
 	"sysscan", "jaeles", "xray/", "interactsh", "burp collaborator", "qualys was", "netlab360", "wapiti",
 	"vega/", "brutus", "sqlninja", "absinthe", "crowdstrike falcon", "joomscan", "droopescan", "cmsmap",
+	"mozilla/5.0 sf/", // skipfish
+}
+
+// scannerPathMarkers are what scanners put in the path of a request for
+// a file that cannot exist, to learn how the site answers one (lower
+// case).
+var scannerPathMarkers = []string{"nmaplowercheck", "nmapuppercheck", "acunetix-wvs-test", "appscan_fingerprint", "w00tw00t.at.", "nessus_is_probing_you", "nikto-test-"}
+
+// scannerHeader: a header field only a scanner sends (name canonical).
+func scannerHeader(name, v string) bool {
+	switch name {
+	case "X-Scan-Memo", "X-Wipp", "X-Requestmanager-Memo", "X-Request-Memo":
+		return true // HP/Micro Focus WebInspect
+	case "X-Scanner":
+		return containsAnyFold(strings.ToLower(v), scannerAgents)
+	}
+	return strings.HasPrefix(name, "Acunetix-")
 }
 
 // oastDomains are out-of-band interaction services used to confirm blind
@@ -23,6 +40,13 @@ var oastDomains = []string{"burpcollaborator.net", "oastify.com", ".oast.me", ".
 func detectScanner(e *emitter, v *value) {
 	if v.kw&kwScanner != 0 {
 		e.hit(rScannerUA)
+	}
+}
+
+// detectScannerPath flags a scanner's probe marker in the path.
+func detectScannerPath(e *emitter, v *value) {
+	if containsAnyFold(v.norm, scannerPathMarkers) {
+		e.hit(rScannerPath)
 	}
 }
 

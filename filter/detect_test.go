@@ -188,6 +188,13 @@ var attackCases = []attackCase{
 	{KindUserAgent, "User-Agent", "Fuzz Faster U Fool v2.1.0-dev", "scanner-user-agent"},
 	{KindUserAgent, "User-Agent", "gobuster/3.6", "scanner-user-agent"},
 	{KindUserAgent, "User-Agent", "Mozilla/5.0 (compatible; WPScan v3.8.25; https://wpscan.com/)", "scanner-user-agent"},
+	{KindUserAgent, "User-Agent", "Mozilla/5.0 SF/2.10b", "scanner-user-agent"},
+	{KindPath, "", "/nmaplowercheck1715000000", "scanner-probe-path"},
+	{KindPath, "", "/NmapUpperCheck1715000000", "scanner-probe-path"},
+	{KindPath, "", "/acunetix-wvs-test-for-some-inexistent-file", "scanner-probe-path"},
+	{KindPath, "", "/appscan_fingerprint/mac_address", "scanner-probe-path"},
+	{KindPath, "", "/w00tw00t.at.ISC.SANS.DFind:)", "scanner-probe-path"},
+	{KindPath, "", "/nessus_is_probing_you_", "scanner-probe-path"},
 	{KindQueryValue, "cb", "http://a1b2c3.oastify.com/x", "scanner-oast-domain"},
 	// Base64-wrapped payloads (decoded and inspected again).
 	{KindQueryValue, "data", base64.StdEncoding.EncodeToString([]byte("<script>alert(document.cookie)</script>")), "xss-script-tag"},

@@ -831,6 +831,85 @@ func TestQueryAuthority(t *testing.T) {
 	}
 }
 
+// TestScannerHeaders: the headers of WebInspect and Acunetix, and an
+// X-Scanner header naming a scanner, block; security headers a browser
+// or a CDN sends pass.
+func TestScannerHeaders(t *testing.T) {
+	eng := mustEngine(t, Config{})
+	tests := []struct {
+		name, value string
+		block       bool
+	}{
+		{"Acunetix-Product", "WVS/5.0 (Acunetix Web Vulnerability Scanner - NORMAL)", true},
+		{"Acunetix-Aspect", "enabled", true},
+		{"X-Scan-Memo", `Category="Audit"; Function="createStateRequestFromAttackDefinition"`, true},
+		{"X-WIPP", "AscVersion=22.1.0", true},
+		{"X-RequestManager-Memo", `sid="1"; smi="0"`, true},
+		{"X-Scanner", "Netsparker", true},
+		// Benign twins.
+		{"X-Scanner", "barcode-reader-2", false},
+		{"X-Content-Type-Options", "nosniff", false},
+		{"X-Request-Id", "c3c5b7de-8ac9-4f86-9c49-0b6dee85f7d8", false},
+		{"Sec-Fetch-Mode", "navigate", false},
+	}
+	for _, tc := range tests {
+		r := newReq("GET", "http://app.example.com/", "", "")
+		r.Header.Set(tc.name, tc.value)
+		d, err := eng.Inspect(r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		found := false
+		for _, m := range d.Matches {
+			found = found || m.Rule == "scanner-header"
+		}
+		if d.Blocked != tc.block || found != tc.block {
+			t.Errorf("%s: %s: blocked %v %v, want %v", tc.name, tc.value, d.Blocked, d.Matches, tc.block)
+		}
+	}
+}
+
+// TestScriptWrite: a PUT that writes a server script, and a WebDAV MOVE
+// or COPY whose Destination names one, block (on a site that allows
+// WebDAV's methods); writes of data files pass.
+func TestScriptWrite(t *testing.T) {
+	eng := mustEngine(t, Config{AllowedMethods: append([]string{"MOVE", "COPY"}, DefaultAllowedMethods...)})
+	tests := []struct {
+		method, target, dest string
+		block                bool
+	}{
+		{"PUT", "/uploads/shell.jsp/", "", true},
+		{"PUT", "/uploads/shell.jsp%20", "", true},
+		{"PUT", "/dav/cmd.aspx::$DATA", "", true},
+		{"PUT", "/dav/x.php", "", true},
+		{"MOVE", "/dav/shell.txt", "http://app.example.com/dav/shell.php", true},
+		{"COPY", "/dav/a.txt", "/dav/a.asp;.txt", true},
+		// Benign twins.
+		{"PUT", "/api/v1/users/42", "", false},
+		{"PUT", "/files/report.pdf", "", false},
+		{"PUT", "/api/docs/php-intro", "", false},
+		{"MOVE", "/dav/a.txt", "/dav/b.txt", false},
+		{"GET", "/index.php", "", false},
+	}
+	for _, tc := range tests {
+		r := newReq(tc.method, "http://app.example.com"+tc.target, "application/octet-stream", "data")
+		if tc.dest != "" {
+			r.Header.Set("Destination", tc.dest)
+		}
+		d, err := eng.Inspect(r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		found := false
+		for _, m := range d.Matches {
+			found = found || m.Rule == "upload-script-file"
+		}
+		if d.Blocked != tc.block || found != tc.block {
+			t.Errorf("%s %s (%s): blocked %v %v, want %v", tc.method, tc.target, tc.dest, d.Blocked, d.Matches, tc.block)
+		}
+	}
+}
+
 // TestRefererQuery: another site's page URL sent as the Referer has its
 // query judged value by value, as that site read it; attacks inside it
 // and sent as the Referer itself still block, twice in a row (the second

@@ -88,6 +88,9 @@ func (w *walker) walk(r *http.Request, uri string) {
 			w.custom(tPath, "", dec)
 		}
 	}
+	if r.Method == http.MethodPut || r.Method == "MOVE" || r.Method == "COPY" {
+		w.scriptWrite(r, rawPath)
+	}
 	if !validEscapes(rawPath) {
 		w.badEncoding("path", fragment(rawPath))
 	}
@@ -101,6 +104,49 @@ func (w *walker) walk(r *http.Request, uri string) {
 	}
 	w.cookies(r)
 	w.headers(r, rawPath)
+}
+
+// scriptWrite flags a PUT that writes a server script, and a WebDAV MOVE
+// or COPY whose Destination names one (upload-script-file): Tomcat with
+// writable DefaultServlet (CVE-2017-12615, "PUT /shell.jsp/"), IIS and
+// nginx WebDAV. The name is judged as an uploaded file's is, trailing
+// slashes, dots and NTFS streams ignored.
+func (w *walker) scriptWrite(r *http.Request, rawPath string) {
+	target := rawPath
+	if r.Method != http.MethodPut {
+		if target = urlPathOf(r.Header.Get("Destination")); target == "" {
+			return
+		}
+	}
+	dec, _ := percentDecode(target, false)
+	n := strings.ToLower(strings.ReplaceAll(dec, " ", ""))
+	n = strings.TrimRight(n, "./\\")
+	n = n[strings.LastIndexAny(n, "/\\")+1:]
+	if i := strings.IndexAny(n, ";:"); i > 0 {
+		n = strings.TrimRight(n[:i], ".")
+	}
+	if n == "" || !scriptName(n) {
+		return
+	}
+	rt := &ruleTable[rUploadScript]
+	w.add(Match{Rule: rt.ID, Category: rt.Category, Score: rt.Score, Location: "path", Fragment: fragment(n)})
+}
+
+// urlPathOf: the path of an absolute URL or of a path, "" when there is
+// none.
+func urlPathOf(u string) string {
+	if i := strings.Index(u, "://"); i >= 0 {
+		rest := u[i+3:]
+		j := strings.IndexByte(rest, '/')
+		if j < 0 {
+			return ""
+		}
+		u = rest[j:]
+	}
+	if i := strings.IndexAny(u, "?#"); i >= 0 {
+		u = u[:i]
+	}
+	return u
 }
 
 // queryAuthority: the query string starts with "@host/" (the @ plain or
@@ -289,6 +335,10 @@ func (w *walker) headers(r *http.Request, rawPath string) {
 		for _, v := range vs {
 			if override {
 				w.pathOverride(name, v, rawPath)
+			}
+			if scannerHeader(name, v) {
+				r := &ruleTable[rScannerHeader]
+				w.add(Match{Rule: r.ID, Category: r.Category, Score: r.Score, Location: "header:" + strings.ToLower(name), Fragment: fragment(name)})
 			}
 			if sfClientHint(name) && w.clientHint(name, v) {
 				continue

@@ -308,6 +308,7 @@ func runDetectors(e *emitter, v *value) {
 	}
 	if v.kind == KindPath {
 		detectSensitivePath(e, v)
+		detectScannerPath(e, v)
 	}
 	if v.cls&phpClasses != 0 {
 		detectPHPGrammar(e, v)

@@ -103,6 +103,8 @@ const (
 	rLFISystemPath
 	rCRLFLog
 	rSSRFQueryAuthority
+	rScannerHeader
+	rScannerPath
 	numRules
 )
 
@@ -187,6 +189,8 @@ var ruleTable = [numRules]RuleInfo{
 	rLFISystemPath:             {"lfi-system-path", CatTraversal, 5, 1, "a parameter value that is only an absolute path (after at most file://, a drive letter, %SYSTEMROOT% or a traversal) into the system's configuration, log, database or process directories: /etc/…, /var/log/…, /var/lib/mysql/…, /proc/…, /usr/local/etc/…, C:/Windows/…, C:/inetpub/… (a file a traversal or an inclusion reads; user files and paths named inside text are not matched)"},
 	rCRLFLog:                   {"crlf-log-forging", CatCRLF, 5, 1, "a line break in a query, cookie or header value followed by the start of a log record (an address then \"- \" or \"[\", an ISO 8601 or syslog timestamp): a forged log entry"},
 	rSSRFQueryAuthority:        {"ssrf-query-authority", CatSSRF, 5, 1, "a query string that starts with @host/ (or its encoded @): a request target that a backend joining it to a URL reads with the attacker's host as authority (Exchange's autodiscover.json?@host/owa/, ProxyShell, CVE-2021-34473)"},
+	rScannerHeader:             {"scanner-header", CatScanner, 5, 1, "a header only a vulnerability scanner sends: Acunetix's Acunetix-* headers, WebInspect's X-Scan-Memo, X-WIPP and X-RequestManager-Memo, or an X-Scanner header naming a scanner"},
+	rScannerPath:               {"scanner-probe-path", CatScanner, 5, 1, "a path with the marker of a scanner's probe for a file that does not exist (nmap's /nmaplowercheck…, Acunetix's acunetix-wvs-test-for-some-inexistent-file, AppScan's appscan_fingerprint, DFind's w00tw00t.at.…, Nessus's nessus_is_probing_you_, Nikto's nikto-test-)"},
 	rUploadScript:              {"upload-script-file", CatRCE, 5, 1, "uploaded file name with a server-side script extension (.php, .phtml, .phar, .jsp, .jspx, .asp, .aspx, .ashx, .cfm, .shtml, .htaccess …), trailing dots and spaces ignored, or a PHP session file name (sess_<id>)"},
 }
 

