@@ -17,6 +17,13 @@ type benignValue struct {
 // values, chosen for what trips naive filters (SQL and shell words in prose,
 // apostrophes, markup in rich text, URLs, code-ish text, other scripts).
 var benignValues = []benignValue{
+	// Error reports (Sentry envelopes and the like): a stack frame's
+	// script URL, the program that runs, a message quoting a page.
+	{KindBodyValue, "abs_path", "https://app.example.com/static/js/app.3f9a2c71.js"},
+	{KindBodyValue, "filename", "https://app.example.com/static/js/chunks/812.c0ffee12.js"},
+	{KindBodyValue, "sys.argv", "/usr/local/bin/gunicorn"},
+	{KindBodyValue, "interpreter", "/usr/bin/python3"},
+	{KindBodyValue, "value", "Unexpected token '<', \"<!DOCTYPE \"... is not valid JSON"},
 	// Internal URLs that are not administration APIs.
 	{KindQueryValue, "q", "http://10.0.0.5:9200/products/_search"},
 	{KindQueryValue, "q", "http://127.0.0.1:8080/actuator/health"},
@@ -414,13 +421,14 @@ func checkBenign(t *testing.T, in *Inspector, kind Kind, name, value string, wea
 // benignWeak are benign values that legitimately earn a weak (< threshold)
 // score.
 var benignWeak = map[string]bool{
-	"http://localhost:8080/callback":                        true, // ssrf-loopback (3)
-	"http://192.168.0.1/admin":                              true, // ssrf-private (2)
-	"http://10.0.0.5:9200/products/_search":                 true, // ssrf-private (2)
-	"http://127.0.0.1:8080/actuator/health":                 true, // ssrf-loopback (3)
-	"Please add the entry to /etc/hosts and restart nginx.": true, // lfi-config-file (3)
-	"what is a <script> tag":                                true, // xss-dangerous-tag (3)
-	"<script> defer vs async":                               true, // xss-dangerous-tag (3)
+	"http://localhost:8080/callback":                            true, // ssrf-loopback (3)
+	"http://192.168.0.1/admin":                                  true, // ssrf-private (2)
+	"http://10.0.0.5:9200/products/_search":                     true, // ssrf-private (2)
+	"http://127.0.0.1:8080/actuator/health":                     true, // ssrf-loopback (3)
+	"Please add the entry to /etc/hosts and restart nginx.":     true, // lfi-config-file (3)
+	"what is a <script> tag":                                    true, // xss-dangerous-tag (3)
+	"Unexpected token '<', \"<!DOCTYPE \"... is not valid JSON": true, // sqli-libinjection-weak (3)
+	"<script> defer vs async":                                   true, // xss-dangerous-tag (3)
 }
 
 // TestBenignRequests runs whole ordinary requests through the Engine.

@@ -522,6 +522,33 @@ func commandStart(line string) bool {
 	return true
 }
 
+// programPath: line is the path of a program and nothing else, a
+// program that prints nothing of the host on its own
+// (/usr/local/bin/gunicorn, /usr/bin/python3: what telemetry reports as
+// an executable and a CI job names as its interpreter). The commands that
+// do (/usr/bin/id, /bin/uname) stay command lines.
+func programPath(line string) bool {
+	if line[0] != '/' || strings.IndexByte(line, ' ') >= 0 {
+		return false
+	}
+	base := line[strings.LastIndexByte(line, '/')+1:]
+	return !aloneCmds[base] && !soloPrograms[base]
+}
+
+// commandParam: a parameter named for a command the application runs
+// (cmd, command, exec, run, shell), where a program's path alone is one.
+func commandParam(name string) bool {
+	switch strings.ToLower(name) {
+	case "cmd", "command", "exec", "execute", "run", "shell", "cmdline", "command_line", "program", "prog", "bin", "binary":
+		return true
+	}
+	return false
+}
+
+// soloPrograms print the host's state when run without arguments, like
+// aloneCmds.
+var soloPrograms = wordSet("printenv systeminfo tasklist hostname getent w last")
+
 // detectRCEGrammar flags command lines recognised by shell and batch
 // grammar.
 func detectRCEGrammar(e *emitter, v *value) {
@@ -536,7 +563,7 @@ func detectRCEGrammar(e *emitter, v *value) {
 	switch v.kind {
 	case KindQueryValue, KindBodyValue, KindCookieValue, KindHeaderValue:
 		line := strings.TrimLeft(sh, " ")
-		if commandStart(line) && (reCmdLine.MatchString(line) || reCmdLineWin.MatchString(line) || reRunPrefixed.MatchString(line)) && !(v.kind == KindHeaderValue && line[0] == '/') {
+		if commandStart(line) && (reCmdLine.MatchString(line) || reCmdLineWin.MatchString(line) || reRunPrefixed.MatchString(line)) && !(v.kind == KindHeaderValue && line[0] == '/') && (!programPath(line) || commandParam(v.name)) {
 			e.hit(rRCECommandLine)
 			return
 		}

@@ -514,9 +514,10 @@ var reTemplateIf = regexp.MustCompile(`\{%-? ?if [^%]{1,40}%\}[^{}]{0,40}\{%-? ?
 // include_path, base_dir …).
 var reRFIPathName = regexp.MustCompile(`(?:^|[_\[.])(?:absolute_path|abs_path|base_?path|root_?path|include_?path|inc_?path|lib_?path|class_?path|base_?dir|root_?dir|inc_?dir|lib_?dir|path|dir)\]?$`)
 
-// reStaticURL: a URL of an image, a style sheet or a document, which a
+// reStaticURL: a URL of an image, a style sheet, a script served to the
+// browser (and its source map) or a document, which a
 // path-like parameter may well hold.
-var reStaticURL = regexp.MustCompile(`\.(?:jpe?g|png|gif|svg|webp|ico|css|pdf|mp4|mp3|woff2?|html?)(?:[?#].*)?$`)
+var reStaticURL = regexp.MustCompile(`\.(?:jpe?g|png|gif|svg|webp|ico|css|pdf|mp4|mp3|woff2?|html?|m?js|map)(?:[?#].*)?$`)
 
 // pathVarSuffix: name ends, in any case, with "path" or "dir" (then at
 // most "]"): the cheap test before reRFIPathName.

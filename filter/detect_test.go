@@ -189,6 +189,10 @@ var attackCases = []attackCase{
 	{KindUserAgent, "User-Agent", "gobuster/3.6", "scanner-user-agent"},
 	{KindUserAgent, "User-Agent", "Mozilla/5.0 (compatible; WPScan v3.8.25; https://wpscan.com/)", "scanner-user-agent"},
 	{KindUserAgent, "User-Agent", "Mozilla/5.0 SF/2.10b", "scanner-user-agent"},
+	{KindQueryValue, "cmd", "/usr/bin/id", "rce-command-line"},
+	{KindQueryValue, "cmd", "/bin/uname", "rce-command-line"},
+	{KindQueryValue, "abs_path", "http://evil.example/shell/", "rfi-script-url"},
+
 	{KindPath, "", "/nmaplowercheck1715000000", "scanner-probe-path"},
 	{KindPath, "", "/NmapUpperCheck1715000000", "scanner-probe-path"},
 	{KindPath, "", "/acunetix-wvs-test-for-some-inexistent-file", "scanner-probe-path"},

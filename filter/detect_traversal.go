@@ -238,7 +238,7 @@ func detectTraversal(e *emitter, v *value) {
 			// reRFI needs a final '?' (a URL whose query is cut off),
 			// reRFIName a name of at most eight bytes: both tested first.
 			rfiURL := strings.HasSuffix(strings.TrimRight(n, " \t\n\f\r"), "?") && reRFI.MatchString(n)
-			if rfiURL || len(v.name) <= 8 && strings.HasPrefix(n, "http") && reRFIName.MatchString(strings.ToLower(v.name)) {
+			if rfiURL || len(v.name) <= 8 && strings.HasPrefix(n, "http") && reRFIName.MatchString(strings.ToLower(v.name)) && !reStaticURL.MatchString(n) {
 				e.hit(rRFIRemote)
 			}
 		}

@@ -228,8 +228,10 @@ var (
 	reEmbedTag  = regexp.MustCompile(`(?i)<(?:iframe|svg|object|embed|frame|math|video|audio|style|link|meta|base)\b`)
 	// reDoctype is a DOCTYPE declaration without an internal subset: SVG
 	// and XHTML documents sent as a JSON string start with one, and it
-	// runs nothing (XXE checks the ones with a subset).
-	reDoctype = regexp.MustCompile(`(?i)<!doctype\s[^>\[<]*>`)
+	// runs nothing (XXE checks the ones with a subset); so does one cut
+	// short, as an error message quotes a page it got instead of JSON
+	// ("Unexpected token '<', "<!DOCTYPE "... is not valid JSON").
+	reDoctype = regexp.MustCompile(`(?i)<!doctype(?:\s[^>\[<]*>|\s*["']|\s*$)`)
 	// reXMLDecl and reW3CNamespace: the XML declaration and namespace
 	// declarations (xmlns="http://www.w3.org/2000/svg", the Exchange
 	// Autodiscover and OGC WFS schemas) that XML documents sent as values
