@@ -394,6 +394,10 @@ func realisticBenign() []realReq {
 		}})})
 	add(realReq{name: "JSFiddle save form", left: "an HTML field with an event handler", method: "POST", target: "/_save/", ctype: "application/x-www-form-urlencoded", hdr: with(hdrFirefox, "Origin", "https://jsfiddle.example.com"),
 		body: url.Values{"html": {"<div id=\"out\"></div>\n<input id=\"q\" onkeyup=\"search(this.value)\">"}, "js": {"function search(v) {\n  document.getElementById('out').textContent = 'Searching ' + v;\n  fetch('/echo/json/?q=' + encodeURIComponent(v)).then(r => r.json()).then(console.log);\n}"}, "css": {"#out { color: #c00; }"}, "title": {"search demo"}, "wrap": {"l"}, "panel_js": {"0"}}.Encode()})
+	add(realReq{name: "Gist-like snippet with an SQL file", method: "POST", target: "/api/v1/snippets", ctype: "application/json", hdr: with(hdrXHR),
+		body: jsonOf(map[string]any{"title": "monthly-revenue.sql", "files": []any{map[string]any{"filename": "monthly-revenue.sql", "content": "-- revenue per month, excluding refunds\nSELECT date_trunc('month', o.created_at) AS month,\n       SUM(o.total) - COALESCE(SUM(r.amount), 0) AS net\nFROM orders o\nLEFT JOIN refunds r ON r.order_id = o.id\nWHERE o.status <> 'cancelled'\nGROUP BY 1\nORDER BY 1 DESC;\n"}}})})
+	add(realReq{name: "migration script saved as text", method: "PUT", target: "/api/v1/migrations/0042", ctype: "text/plain; charset=utf-8", hdr: with(hdrXHR),
+		body: "DROP TABLE IF EXISTS staging_orders CASCADE;\nCREATE TABLE staging_orders (LIKE orders INCLUDING ALL);\nINSERT INTO staging_orders SELECT * FROM orders WHERE status = 'paid';\n"})
 	add(realReq{name: "Metabase native query", method: "POST", target: "/api/dataset", ctype: "application/json", hdr: with(hdrXHR),
 		body: jsonOf(map[string]any{"database": 2, "type": "native", "native": map[string]any{"query": "SELECT category, sum(total) AS revenue\nFROM orders\nWHERE created_at >= {{start_date}} AND status <> 'refunded'\nGROUP BY category\nORDER BY revenue DESC\nLIMIT 20", "template-tags": map[string]any{"start_date": map[string]any{"id": "5f3e", "name": "start_date", "display-name": "Start date", "type": "date"}}}, "parameters": []any{}})})
 	add(realReq{name: "Redash query save", method: "POST", target: "/api/queries/77", ctype: "application/json", hdr: with(hdrXHR),
@@ -680,6 +684,11 @@ func TestRealisticContextAttacks(t *testing.T) {
 		{name: "escaped quote in a statement", method: "GET", target: "/query?query=" + url.QueryEscape(`SELECT * FROM t WHERE a = '\' OR 1=1 -- '`)},
 		{name: "executable comment in a statement", method: "POST", target: "/sql.php", ctype: "application/x-www-form-urlencoded", body: url.Values{"sql_query": {"SELECT /*!50000UNION*/ 1 FROM t WHERE a=' UNION SELECT 1'"}}.Encode()},
 		{name: "statement in a field of another name", method: "POST", target: "/api/search", ctype: "application/json", body: jsonBody("q", "select password from users where id=1 and sleep(5)")},
+		// SQL scripts of any field pass only from a statement's first
+		// word, with plain quoted spans, over three lines or more.
+		{name: "breakout before a script", method: "POST", target: "/api/snippets", ctype: "application/json", body: jsonBody("content", "' UNION SELECT password FROM users--\nSELECT 1\nSELECT 2")},
+		{name: "two-line subquery", method: "POST", target: "/api/orders", ctype: "application/json", body: jsonBody("ids", "SELECT id FROM admins\nWHERE sleep(5)")},
+		{name: "code in a script's quoted span", method: "POST", target: "/api/snippets", ctype: "application/json", body: jsonBody("content", "SELECT 1\nFROM t\nWHERE a = ' OR 1=1 OR '")},
 		// CSP reports: JavaScript in a sample is what it reports; markup
 		// there, or anything elsewhere in the report, still counts.
 		{name: "markup in a CSP sample", method: "POST", target: "/csp-report", ctype: "application/csp-report", body: `{"csp-report":{"document-uri":"https://app.example.com/","script-sample":"<script>alert(1)</script>"}}`},

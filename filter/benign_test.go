@@ -23,6 +23,9 @@ var benignValues = []benignValue{
 	{KindBodyValue, "filename", "https://app.example.com/static/js/chunks/812.c0ffee12.js"},
 	{KindBodyValue, "sys.argv", "/usr/local/bin/gunicorn"},
 	{KindBodyValue, "interpreter", "/usr/bin/python3"},
+	// A documentation search naming a DOM property.
+	{KindQueryValue, "q", "window.location.href redirect"},
+	{KindQueryValue, "q", "document.cookie samesite lax"},
 	{KindBodyValue, "value", "Unexpected token '<', \"<!DOCTYPE \"... is not valid JSON"},
 	// Internal URLs that are not administration APIs.
 	{KindQueryValue, "q", "http://10.0.0.5:9200/products/_search"},
@@ -460,8 +463,8 @@ type namedRequest struct {
 // browserHeaders are what Chrome sends on a navigation.
 func browserHeaders(r *http.Request) {
 	h := r.Header
-	h.Set("User-Agent", benignValues[0].value)
-	h.Set("Accept", benignValues[15].value)
+	h.Set("User-Agent", "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36")
+	h.Set("Accept", "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,image/apng,*/*;q=0.8,application/signed-exchange;v=b3;q=0.7")
 	h.Set("Accept-Language", "en-US,en;q=0.9,fr-FR;q=0.8")
 	h.Set("Accept-Encoding", "gzip, deflate, br, zstd")
 	h.Set("Sec-Ch-Ua", `"Not_A Brand";v="8", "Chromium";v="120", "Google Chrome";v="120"`)

@@ -489,6 +489,14 @@ var jsProbeFuncs = map[string]bool{
 // by a string in brackets ((document)["cookie"], self["\x24"]).
 var reDOMExpr = regexp.MustCompile(`^[(. ]*\(? ?(?:document|window|self|top|parent|globalthis) ?\)? ?(?:\[ ?["'\x60]|\.(?:cookie|domain|location|write|writeln)\b ?(?:$|[).;=(\[])|\.(?:cookie|domain|location|body|head|documentelement|createelement|queryselector(?:all)?|getelementbyid|getelementsby\w+|forms|images|scripts)\b[^;]{0,200}?(?:\.(?:innerhtml|outerhtml) ?= ?["'\x60][^"'\x60]{0,80}<|\.(?:src|href|action) ?=|\.(?:appendchild|insertadjacenthtml|insertbefore|replacewith|append|prepend|write|writeln) ?\(|\bcreateelement ?\(|\.cookie\b|\.domain\b))`)
 
+// domMention: a DOM expression then words, with no operator, call, index
+// or string anywhere ("window.location.href redirect", a search on a
+// documentation site): it reads and runs nothing.
+func domMention(n string) bool {
+	i := strings.IndexByte(n, ' ')
+	return i > 0 && strings.TrimSpace(n[i:]) != "" && strings.IndexAny(n, "=(+[]'\"`;,{}") < 0
+}
+
 // domStart: n starts (after parentheses, dots and spaces) with a DOM
 // global; the gate of reDOMExpr.
 func domStart(n string) bool {
@@ -548,7 +556,7 @@ func detectScriptProbes(e *emitter, v *value) {
 			return
 		}
 	}
-	if v.cls&cNL == 0 && len(n) <= 300 && v.cls&(cDot|cBracket) != 0 && strings.IndexByte("dwstpg(. ", n[0]) >= 0 && domStart(n) && reDOMExpr.MatchString(n) {
+	if v.cls&cNL == 0 && len(n) <= 300 && v.cls&(cDot|cBracket) != 0 && strings.IndexByte("dwstpg(. ", n[0]) >= 0 && domStart(n) && reDOMExpr.MatchString(n) && !domMention(n) {
 		e.hit(rXSSJSSink)
 		return
 	}

@@ -241,6 +241,12 @@ func strongFingerprint(fp string, v *value) bool {
 	if strings.IndexByte(fp, 'c') >= 0 && (strings.Contains(v.norm, "--") || strings.Contains(v.norm, "#") || strings.Contains(v.dec, "/*")) {
 		return true
 	}
+	if strings.HasPrefix(fp, "sE") && !strings.ContainsAny(fp, "&;Uc") && firstQuote(v.dec) == '"' {
+		// A double-quoted phrase then a statement (T-Shirt "SELECT *
+		// FROM coffee"): only T-SQL runs a statement right after a
+		// literal, and there double quotes delimit names, not strings.
+		return false
+	}
 	if strings.ContainsAny(fp, "EkfTBA") {
 		if strings.IndexByte(fp, 'T') >= 0 && !hasTSQLWord(v.norm) && !strings.ContainsAny(fp, "EkfBA") {
 			return false
@@ -248,6 +254,14 @@ func strongFingerprint(fp string, v *value) bool {
 		return v.cls&cQuote != 0
 	}
 	return false
+}
+
+// firstQuote: the first quote character of d, 0 without one.
+func firstQuote(d string) byte {
+	if i := strings.IndexAny(d, "'\"`"); i >= 0 {
+		return d[i]
+	}
+	return 0
 }
 
 // queryLanguage recognises the filter languages of ordinary applications

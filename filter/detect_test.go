@@ -190,6 +190,8 @@ var attackCases = []attackCase{
 	{KindUserAgent, "User-Agent", "Mozilla/5.0 (compatible; WPScan v3.8.25; https://wpscan.com/)", "scanner-user-agent"},
 	{KindUserAgent, "User-Agent", "Mozilla/5.0 SF/2.10b", "scanner-user-agent"},
 	{KindQueryValue, "cmd", "/usr/bin/id", "rce-command-line"},
+	{KindQueryValue, "q", "window.location.href='//evil.example/'", "xss-js-sink"},
+	{KindQueryValue, "q", "top.location", "xss-js-sink"},
 	{KindQueryValue, "cmd", "/bin/uname", "rce-command-line"},
 	{KindQueryValue, "abs_path", "http://evil.example/shell/", "rfi-script-url"},
 

@@ -240,7 +240,7 @@ func (w *walker) detect(t target, kind Kind, name, v string) {
 	}
 	w.inspectHits(kind, name, v)
 	if kind == KindBodyValue && len(w.hits) > 0 {
-		w.demoteFencedCode(kind, name, v)
+		w.demoteQuotedCode(kind, name, v)
 	}
 	w.recordHits(t, name, v, m)
 }

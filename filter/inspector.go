@@ -192,7 +192,7 @@ func (in *Inspector) inspect(e *emitter, sc *scratch, kind Kind, name, raw strin
 	}
 	v.kw = keywords.scan(v.norm)
 	outer := e.sqlText
-	e.sqlText = outer || (kind == KindBodyValue || kind == KindQueryValue) && sqlEditorValue(name, v.dec)
+	e.sqlText = outer || (kind == KindBodyValue || kind == KindQueryValue) && (sqlEditorValue(name, v.dec) || v.cls&cNL != 0 && sqlScript(v.dec))
 	runDetectors(e, &v)
 	e.sqlText = outer
 	// Documents travel in a query parameter, a JSON member or a raw body

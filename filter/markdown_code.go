@@ -2,79 +2,237 @@ package filter
 
 import (
 	"strings"
+	"unicode"
 )
 
-// Markdown documents with fenced code. A post, an issue or an answer that
-// quotes a shell script or a PHP file in a ``` block shows that code: the
-// application stores and renders it, escaped inside the block by every
-// Markdown renderer, and runs none of it. Code rules that fire only on
-// the fenced part of such a document (commands, server-side code,
-// template code, libinjection's XSS verdict, which reads a backtick as an
-// attribute quote) count together as one weak signal: with another
-// signal, or in the document's prose, they still block. The grammar rules for markup and
-// script (<script>, event handlers, javascript: URLs) keep their score, as
-// does SQL, which breaks out of a query wherever it sits in the text.
+// Code quoted in a document. A post, an answer, a comment or a rich-text
+// page that quotes a shell script, a query or a page's markup shows that
+// code: Markdown puts it in a fenced block (```, ~~~) or an inline span
+// (`…`), HTML in a <pre> or <code> element, and the application stores
+// and renders it escaped, running none of it. Code rules that fire only on
+// the quoted code of such a document (commands, server-side and template
+// code, markup and script, SQL) count together as one weak signal: with
+// another signal, or in the document's prose, they still block.
+//
+// Three shapes keep their score wherever they sit, because they are how a
+// payload leaves the quote rather than code it shows: SQL whose quoted
+// part does not start a statement (x' UNION SELECT … in a block: an
+// injection needs its first bytes to close the application's literal), and
+// SQL beside inline spans only, which are also how MySQL quotes an
+// identifier (DROP TABLE `users`); a
+// quote that closes its own element (</code><script>, </pre>, </textarea>);
+// and an inline span that is one command and nothing else (`id`,
+// `whoami`), which a shell runs as a substitution.
 
-// fencedProse returns d without its fenced code blocks, and whether d is
-// a Markdown document with at least one closed block and some prose
-// outside its blocks (three words).
-func fencedProse(d string) (string, bool) {
-	if len(d) < 16 || !strings.Contains(d, "```") {
-		return "", false
+// codeSegment is one piece of quoted code and how it was quoted.
+type codeSegment struct {
+	text   string
+	inline bool // a Markdown inline span
+}
+
+// codeProse returns d with its quoted code taken out, the code, and
+// whether d is a document that quotes code: at least one closed block,
+// span or element, and some prose outside them (three words).
+func codeProse(d string) (string, []codeSegment, bool) {
+	if len(d) < 16 || !strings.Contains(d, "`") && !strings.Contains(d, "~~~") && strings.IndexByte(d, '<') < 0 {
+		return "", nil, false
 	}
 	var prose strings.Builder
-	blocks := 0
-	inBlock := false
+	var segs []codeSegment
+	var block strings.Builder
+	fence := ""
 	for rest := d; rest != ""; {
 		line, tail, _ := strings.Cut(rest, "\n")
 		rest = tail
-		if strings.HasPrefix(strings.TrimLeft(line, " "), "```") {
-			if inBlock {
-				blocks++
+		t := strings.TrimLeft(line, " ")
+		if fence != "" {
+			if strings.HasPrefix(t, fence) {
+				segs = append(segs, codeSegment{text: block.String()})
+				block.Reset()
+				fence = ""
+				prose.WriteByte('\n')
+				continue
 			}
-			inBlock = !inBlock
+			block.WriteString(line)
+			block.WriteByte('\n')
+			continue
+		}
+		if strings.HasPrefix(t, "```") || strings.HasPrefix(t, "~~~") {
+			fence = t[:3]
 			prose.WriteByte('\n')
 			continue
 		}
-		if !inBlock {
-			prose.WriteString(line)
-			prose.WriteByte('\n')
-		}
+		segs = inlineSpans(&prose, line, segs)
+		prose.WriteByte('\n')
 	}
-	if inBlock || blocks == 0 {
-		return "", false
+	if fence != "" {
+		return "", nil, false // an unclosed fence quotes nothing
 	}
 	p := prose.String()
-	return p, len(strings.Fields(p)) >= 3
+	if strings.IndexByte(p, '<') >= 0 {
+		p, segs = htmlCodeElements(p, segs)
+	}
+	if len(segs) == 0 {
+		return "", nil, false
+	}
+	for _, s := range segs {
+		if !s.inline {
+			return p, segs, len(strings.Fields(p)) >= 3
+		}
+	}
+	// Backticks alone also quote MySQL identifiers (DROP TABLE `users`)
+	// and JavaScript template literals (top[`al`+`ert`]): inline spans
+	// make a document only among sentences.
+	return p, segs, proseWords(p) >= 5
 }
 
-// fencedCodeRule: a rule about code that a fenced block only shows.
-func fencedCodeRule(h Hit) bool {
-	return h.Category == CatRCE || h.Category == CatSSTI || h.Rule == "xss-libinjection"
+// proseWords counts the words of p made of letters, two or more, between
+// blanks and punctuation (CJK text, which has no blanks, counts by its
+// runs between punctuation).
+func proseWords(p string) int {
+	n := 0
+	for _, f := range strings.FieldsFunc(p, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsPunct(r) }) {
+		letters := 0
+		for _, r := range f {
+			if !unicode.IsLetter(r) {
+				letters = 0
+				break
+			}
+			letters++
+		}
+		if letters >= 2 {
+			n++
+		}
+	}
+	return n
 }
 
-// demoteFencedCode lowers to a weak signal the code hits of w.hits that
-// the prose of a fenced Markdown document (v, a body value) does not
-// produce on its own.
-func (w *walker) demoteFencedCode(kind Kind, name, v string) {
+// inlineSpans writes line to prose without its inline code spans (a run
+// of backticks, then text, then a run of the same length), which it
+// appends to segs.
+func inlineSpans(prose *strings.Builder, line string, segs []codeSegment) []codeSegment {
+	for {
+		i := strings.IndexByte(line, '`')
+		if i < 0 {
+			prose.WriteString(line)
+			return segs
+		}
+		n := i
+		for n < len(line) && line[n] == '`' {
+			n++
+		}
+		run := line[i:n]
+		j := strings.Index(line[n:], run)
+		// The closing run must be exactly as long as the opening one.
+		for j >= 0 && n+j+len(run) < len(line) && line[n+j+len(run)] == '`' {
+			k := strings.Index(line[n+j+len(run)+1:], run)
+			if k < 0 {
+				j = -1
+				break
+			}
+			j += len(run) + 1 + k
+		}
+		if j < 0 {
+			prose.WriteString(line)
+			return segs
+		}
+		prose.WriteString(line[:i])
+		prose.WriteByte(' ')
+		segs = append(segs, codeSegment{text: line[n : n+j], inline: true})
+		line = line[n+j+len(run):]
+	}
+}
+
+// htmlCodeElements takes the <pre> and <code> elements out of p, as
+// segments.
+func htmlCodeElements(p string, segs []codeSegment) (string, []codeSegment) {
+	lp := strings.ToLower(p)
+	var out strings.Builder
+	last := 0
+	for i := 0; i < len(lp); {
+		j := strings.IndexByte(lp[i:], '<')
+		if j < 0 {
+			break
+		}
+		i += j
+		var closer string
+		switch {
+		case strings.HasPrefix(lp[i:], "<pre") && tagEnd(lp, i+4):
+			closer = "</pre>"
+		case strings.HasPrefix(lp[i:], "<code") && tagEnd(lp, i+5):
+			closer = "</code>"
+		default:
+			i++
+			continue
+		}
+		open := strings.IndexByte(lp[i:], '>')
+		if open < 0 {
+			break
+		}
+		end := strings.Index(lp[i+open:], closer)
+		if end < 0 {
+			break
+		}
+		start, stop := i+open+1, i+open+end
+		out.WriteString(p[last:i])
+		out.WriteByte(' ')
+		code := p[start:stop]
+		if closer == "</pre>" {
+			// <pre><code class="language-sql">…</code></pre>
+			if t := strings.ToLower(code); strings.HasPrefix(t, "<code") && strings.HasSuffix(t, "</code>") {
+				if k := strings.IndexByte(code, '>'); k >= 0 {
+					code = code[k+1 : len(code)-len("</code>")]
+				}
+			}
+		}
+		segs = append(segs, codeSegment{text: code})
+		i = stop + len(closer)
+		last = i
+	}
+	if last == 0 {
+		return p, segs
+	}
+	out.WriteString(p[last:])
+	return out.String(), segs
+}
+
+// tagEnd: the tag name ends at s[i] (a blank, '>' or '/').
+func tagEnd(s string, i int) bool {
+	return i < len(s) && (s[i] == '>' || s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '/')
+}
+
+// quotedCodeRule: a rule about code that a quote only shows.
+func quotedCodeRule(h Hit) bool {
+	switch h.Category {
+	case CatRCE, CatSSTI, CatXSS, CatSQLi:
+		return true
+	}
+	return false
+}
+
+// demoteQuotedCode lowers to one weak signal the code hits of w.hits that
+// the prose of a document quoting code (v, a body value) does not produce
+// on its own, unless the quoted code breaks out of its quote.
+func (w *walker) demoteQuotedCode(kind Kind, name, v string) {
 	strong := false
 	for _, h := range w.hits {
-		strong = strong || h.Score >= ScoreCritical && fencedCodeRule(h)
+		strong = strong || h.Score >= ScoreCritical && quotedCodeRule(h)
 	}
 	if !strong {
 		return
 	}
-	prose, ok := fencedProse(v)
+	prose, segs, ok := codeProse(v)
 	if !ok {
 		return
 	}
 	hits := append([]Hit(nil), w.hits...)
+	keep := w.breakouts(kind, name, segs)
 	proseHits := w.e.insp.inspectValue(w.sc, w.hits[:0], kind, name, prose)
 	kept := hits[:0] // hits is this function's copy: filtered in place
 	demoted := false
 	for _, h := range hits {
-		if fencedCodeRule(h) && !dupHit(proseHits, h.Rule) {
-			// The fenced code counts once, as one weak signal, however
+		if quotedCodeRule(h) && !keep[h.Category] && !dupHit(proseHits, h.Rule) {
+			// The quoted code counts once, as one weak signal, however
 			// many code rules it trips.
 			if demoted {
 				continue
@@ -85,4 +243,38 @@ func (w *walker) demoteFencedCode(kind Kind, name, v string) {
 		kept = append(kept, h)
 	}
 	w.hits = append(w.hits[:0], kept...)
+}
+
+// breakouts says which categories of quoted code leave their quote: SQL
+// in a segment that does not start a statement, markup after a closing
+// tag of the quote, a command alone in an inline span.
+func (w *walker) breakouts(kind Kind, name string, segs []codeSegment) map[Category]bool {
+	// SQL quotes identifiers with backticks: spans alone do not quote it.
+	keep := map[Category]bool{CatSQLi: true}
+	for _, s := range segs {
+		if !s.inline {
+			keep[CatSQLi] = false
+			break
+		}
+	}
+	for _, s := range segs {
+		l := strings.ToLower(s.text)
+		if strings.Contains(l, "</code") || strings.Contains(l, "</pre") || strings.Contains(l, "</textarea") {
+			keep[CatXSS] = true
+		}
+		if s.inline {
+			if c := strings.TrimSpace(l); aloneCmds[c] || strongCmds[c] {
+				keep[CatRCE] = true
+			}
+		}
+		if keep[CatSQLi] || sqlStatement(s.text) {
+			continue
+		}
+		for _, h := range w.e.insp.inspectValue(w.sc, nil, kind, name, s.text) {
+			if h.Category == CatSQLi && h.Score >= ScoreCritical {
+				keep[CatSQLi] = true
+			}
+		}
+	}
+	return keep
 }

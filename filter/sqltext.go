@@ -81,6 +81,37 @@ func sqlEditorValue(name, v string) bool {
 	return plainQuoted(s, '\'') && plainQuoted(s, '"') && plainQuoted(s, '`')
 }
 
+// sqlScript: v is a multi-line SQL script, any field's value (a snippet's
+// file, a migration, a query saved with a report): a statement from its
+// first word, after comments, no quote escaped with a backslash, every
+// quoted span plain. Read and write statements alike, several of them:
+// placed in the application's literal the whole script stays text, and
+// where a number is expected its first word is a syntax error (but in an
+// IN list, where a subquery is one: injected payloads there are one line,
+// a script is three or more). A search box or a form field holds one line;
+// an injection needs no line break.
+func sqlScript(v string) bool {
+	return len(v) >= 24 && strings.Count(v, "\n") >= 2 && sqlStatement(v)
+}
+
+// sqlStatement: v starts an SQL statement from its first word (after
+// comments), escapes no quote with a backslash, and has only plain quoted
+// spans: SQL that reads as text inside a literal.
+func sqlStatement(v string) bool {
+	s := skipSQLComments(v)
+	i := strings.IndexAny(s, " \t\r\n(")
+	if i <= 0 || !sqlStatementWords[strings.ToLower(s[:i])] {
+		return false
+	}
+	if strings.Contains(s, `\'`) || strings.Contains(s, `\"`) || strings.Contains(s, "\\`") {
+		return false
+	}
+	return plainQuoted(s, '\'') && plainQuoted(s, '"') && plainQuoted(s, '`')
+}
+
+// sqlStatementWords start an SQL statement.
+var sqlStatementWords = wordSet("select with insert update delete merge upsert replace create drop alter truncate rename comment grant revoke explain analyze vacuum declare begin set show describe use call exec execute prepare copy")
+
 // writesFile: SELECT … INTO (OUTFILE, DUMPFILE, a new table) is no read.
 func writesFile(s string) bool {
 	for _, w := range strings.FieldsFunc(s, func(r rune) bool { return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z') }) {
