@@ -23,6 +23,18 @@ var benignValues = []benignValue{
 	{KindBodyValue, "filename", "https://app.example.com/static/js/chunks/812.c0ffee12.js"},
 	{KindBodyValue, "sys.argv", "/usr/local/bin/gunicorn"},
 	{KindBodyValue, "interpreter", "/usr/bin/python3"},
+	// A directory search with a name escaped as RFC 4515 asks, and a
+	// Windows path.
+	{KindQueryValue, "cn", "Smith \\28Sales\\29"},
+	{KindBodyValue, "path", "C:\\Users\\ann\\Documents\\report (2).docx"},
+	// Escaped line breaks and dated lines that are text: telemetry JSON
+	// quoting a response's headers, a note field.
+	{KindBodyValue, "message", "Request failed\\r\\nSet-Cookie: session=abc; HttpOnly"},
+	{KindBodyValue, "notes", "Call back\r\n[INFO] the customer asked for a refund"},
+	{KindQueryValue, "q", "how to escape \\n in json"},
+	// An internal service's own API in a webhook setting.
+	{KindBodyValue, "callback", "http://10.0.0.12/api/v1/notify"},
+	{KindHeaderValue, "X-Original-Url", "http://10.0.0.12/api/v1/orders"},
 	// A documentation search naming a DOM property.
 	{KindQueryValue, "q", "window.location.href redirect"},
 	{KindQueryValue, "q", "document.cookie samesite lax"},
@@ -427,6 +439,7 @@ var benignWeak = map[string]bool{
 	"http://localhost:8080/callback":                            true, // ssrf-loopback (3)
 	"http://192.168.0.1/admin":                                  true, // ssrf-private (2)
 	"http://10.0.0.5:9200/products/_search":                     true, // ssrf-private (2)
+	"http://10.0.0.12/api/v1/notify":                            true, // ssrf-private (2)
 	"http://127.0.0.1:8080/actuator/health":                     true, // ssrf-loopback (3)
 	"Please add the entry to /etc/hosts and restart nginx.":     true, // lfi-config-file (3)
 	"what is a <script> tag":                                    true, // xss-dangerous-tag (3)

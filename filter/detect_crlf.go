@@ -18,16 +18,22 @@ var (
 	aloneCommands = []string{"quit", "data", "stat", "noop", "logout"}
 )
 
-// crlfClasses: a line break, or a character that one encodes (U+560A …),
-// the classes detectCRLF's first test needs one of; runDetectors does not
-// call it for a value with neither.
-const crlfClasses = cNL | cHigh
+// crlfClasses: a line break, a character that one encodes (U+560A …), or
+// the backslash of its escape (\r\n): the classes detectCRLF's tests need
+// one of; runDetectors does not call it for a value with none.
+const crlfClasses = cNL | cHigh | cBackslash
 
 // detectCRLF flags a line break (also the U+560A/U+560D trick, whose low
 // byte is LF/CR once truncated to Latin-1) followed by an HTTP header or a
 // mail protocol command.
 func detectCRLF(e *emitter, v *value) {
 	d := v.dec
+	if v.cls&cBackslash != 0 && v.kind != KindBodyValue && v.kind != KindBodyRaw && escapedHeaderBreak(strings.ToLower(d)) {
+		// page=\r\nSet-Cookie:…: the escapes of a line break, which an
+		// unescaping layer (stripcslashes, a JSON or Java unescape)
+		// turns into one, then a response header.
+		e.hit(rCRLFHeader)
+	}
 	if v.cls&cNL == 0 && !(v.cls&cHigh != 0 && (strings.Contains(d, "\u560a") || strings.Contains(d, "\u560d") || strings.Contains(d, "\u010a") || strings.Contains(d, "\u010d"))) {
 		return
 	}
@@ -81,6 +87,11 @@ func detectCRLF(e *emitter, v *value) {
 			l[k] = c
 		}
 		ls := bstr(l)
+		if i-size > 0 && d[i-size-1] == '%' && (strings.HasPrefix(ls, "0a") || strings.HasPrefix(ls, "0d")) {
+			// %%0a0a: the break's own hex digits again, left for a
+			// decoder that reads the rest as %0a.
+			ls = ls[2:]
+		}
 		if colon := strings.IndexByte(ls, ':'); colon > 0 && isHeaderName(ls[:colon]) {
 			name := ls[:colon]
 			// In a query, cookie or header, where a line break is itself
@@ -102,9 +113,9 @@ func detectCRLF(e *emitter, v *value) {
 			if len(ls) > 1 && ls[0] == '<' && (ls[1] >= 'a' && ls[1] <= 'z' || ls[1] == '!') && strings.Count(d[i-size:j], "\n") >= 2 {
 				e.hit(rCRLFHeader)
 			}
-			if logRecordStart(ls) {
-				e.hit(rCRLFLog)
-			}
+		}
+		if (strictPlace || identityParam(v.name)) && logRecordStart(ls) {
+			e.hit(rCRLFLog)
 		}
 		if len(ls) > 2 && ls[0] >= 'a' && ls[0] <= 'z' && ls[1] >= '0' && ls[1] <= '9' {
 			if sp := strings.IndexByte(ls, ' '); sp > 0 && hasPrefixAny(ls[sp:], imapCommands) {
@@ -117,6 +128,36 @@ func detectCRLF(e *emitter, v *value) {
 			}
 		}
 	}
+}
+
+// escapedHeaderBreak: l (lower case) has the escape of a line break
+// (\n, \r\n) directly before a header that changes the response.
+func escapedHeaderBreak(l string) bool {
+	for i := 0; i < len(l) && i < 4096; {
+		k := strings.Index(l[i:], "\\n")
+		if k < 0 {
+			return false
+		}
+		rest := l[i+k+2:]
+		for strings.HasPrefix(rest, "\\r") || strings.HasPrefix(rest, "\\n") {
+			rest = rest[2:]
+		}
+		if c := strings.IndexByte(rest, ':'); c > 0 && hasPrefixAny(rest, strongHeaders) && isHeaderName(rest[:c]) {
+			return true
+		}
+		i += k + 2
+	}
+	return false
+}
+
+// identityParam: a field that holds one name or address (username,
+// login, email): a line break in it is never text.
+func identityParam(name string) bool {
+	switch strings.ToLower(name) {
+	case "user", "username", "user_name", "login", "email", "e-mail", "mail", "account", "uid", "userid", "user_id", "name":
+		return true
+	}
+	return false
 }
 
 func isHeaderName(s string) bool {
@@ -205,8 +246,9 @@ func singleAddress(d string) bool {
 
 // reLogRecord: the start of a log record in the formats servers and
 // applications write: an address then the Common Log Format's identity
-// fields ("127.0.0.1 - admin"), an ISO 8601 or syslog timestamp.
-var reLogRecord = regexp.MustCompile(`^(?:\d{1,3}(?:\.\d{1,3}){3} (?:- |\[)|\[?\d{4}-\d\d-\d\d[ t]\d\d:\d\d|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec) [ \d]\d \d\d:\d\d:\d\d )`)
+// fields ("127.0.0.1 - admin"), an ISO 8601 or syslog timestamp, a level
+// in brackets ("[INFO] ").
+var reLogRecord = regexp.MustCompile(`^(?:\d{1,3}(?:\.\d{1,3}){3} (?:- |\[)|\[?\d{4}-\d\d-\d\d[ t]\d\d:\d\d|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec) [ \d]\d \d\d:\d\d:\d\d |\[(?:info|warn|warning|error|debug|notice|crit|critical|alert|emerg|fatal|trace)\] )`)
 
 // logRecordStart: ls (a lower-cased line after a break) forges a new log
 // record, so a log reader sees an entry the application never wrote.

@@ -1116,7 +1116,7 @@ var (
 		"cgi-bin":      {"php", "php5", "php-cgi", "test-cgi", "test.cgi", "printenv"},
 		"vendor":       {"phpunit"},
 		"wp-admin":     {"install.php", "setup-config.php"},
-		"_ignition":    {"execute-solution"},
+		"_ignition":    {"execute-solution", "health-check", "scripts", "share-report"},
 		"invoker":      {"jmxinvokerservlet"},
 		"cvs":          {"entries", "root"},
 		"druid":        {"index.html", "login.html", "websession.html", "sql.html", "datasource.html", "weburi.html", "webapp.html", "spring.html", "basic.json"},
@@ -1637,6 +1637,18 @@ var fetchNames = []string{"url", "uri", "src", "source", "webhook", "hook", "end
 // link people click, and may well be a router's address.
 var fetchExactNames = wordSet("link domain server page html reference u")
 
+// proxyHeader: a header that proxies and load balancers set with the
+// URL they received (X-Original-Url, X-Rewrite-Url, X-Forwarded-*, X-Envoy-*),
+// internal hosts included.
+func proxyHeader(name string) bool {
+	for _, p := range [...]string{"X-Original-", "X-Rewrite-", "X-Forwarded-", "X-Real-", "X-Envoy-", "X-Amzn-", "X-Request-", "X-Proxy-"} {
+		if strings.HasPrefix(name, p) {
+			return true
+		}
+	}
+	return false
+}
+
 // fetchParam reports whether a parameter name says it holds a URL the
 // server fetches ("url", "image_url", "webhookUri", "feed-src").
 func fetchParam(name string) bool {
@@ -1697,7 +1709,18 @@ const ssrfTargetClasses = cColon | cSlash
 // in any parameter when the URL is written without the slashes after its
 // scheme.
 func detectSSRFTarget(e *emitter, v *value) {
-	if v.kind != KindQueryValue && v.kind != KindBodyValue && v.kind != KindCookieValue || v.cls&ssrfTargetClasses == 0 {
+	if v.cls&ssrfTargetClasses == 0 {
+		return
+	}
+	switch v.kind {
+	case KindQueryValue, KindBodyValue, KindCookieValue:
+	case KindHeaderValue:
+		// An application's own header named for a URL it fetches
+		// (X-Webhook-Url, X-Callback-Target): judged as that parameter.
+		if len(v.name) < 6 || !strings.HasPrefix(v.name, "X-") || proxyHeader(v.name) || !fetchParam(v.name[2:]) {
+			return
+		}
+	default:
 		return
 	}
 	n := v.norm

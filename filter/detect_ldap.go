@@ -3,6 +3,8 @@ package filter
 import (
 	"regexp"
 	"strings"
+
+	"github.com/gatehouse-dev/caddy-gatehouse/internal/hexdigit"
 )
 
 // reLDAP matches filter composition that closes the application's filter
@@ -17,14 +19,27 @@ var reLDAP = regexp.MustCompile(`\)[&|!]?\([a-z][\w-]*(?:;[\w-]+)*[~<>]?=(?:[^>=
 // ldapWords gate reLDAP.
 var ldapWords = []string{")(", ") (", "(&", "(|", "(!", "( &", "( |", "( !", ")&(", ")|(", ")!(", "objectclass", ":="}
 
-// ldapClasses: a filter's parentheses or an extensible match; a value with
-// none of these classes gives detectLDAP nothing to find, and runDetectors
-// does not call it.
-const ldapClasses = cParen | cColon
+// ldapClasses: a filter's parentheses or an extensible match, or the
+// backslash of an RFC 4515 escape; a value with none of these classes
+// gives detectLDAP nothing to find, and runDetectors does not call it.
+const ldapClasses = cParen | cColon | cBackslash
 
 // detectLDAP flags LDAP filter injection.
 func detectLDAP(e *emitter, v *value) {
-	if v.cls&ldapClasses == 0 || v.cls&(cAmp|cPipe|cBang|cStar|cColon|cEq) == 0 {
+	if v.cls&cBackslash != 0 && v.cls&cParen == 0 {
+		// A filter written in RFC 4515 escapes (admin\29\28|\28uid=\2a):
+		// an application that unescapes input before building its
+		// filter, or escapes it twice, runs the structure they spell.
+		if u, ok := ldapUnescape(strings.ToLower(v.dec)); ok {
+			w := *v
+			w.norm, w.dec = u, u
+			w.cls = classify(u)
+			w.kw = keywords.scan(u)
+			detectLDAP(e, &w)
+		}
+		return
+	}
+	if v.cls&(cParen|cColon) == 0 || v.cls&(cAmp|cPipe|cBang|cStar|cColon|cEq) == 0 {
 		return
 	}
 	if v.cls&cParen != 0 && v.cls&cStar != 0 && len(v.norm) <= 40 && ldapProbe(v) {
@@ -268,4 +283,26 @@ func ldapProbe(v *value) bool {
 		}
 	}
 	return true
+}
+
+// ldapUnescape undoes the RFC 4515 escapes of the filter's special
+// characters in n ((, ), *, \, NUL, and & | ! of the filter operators),
+// when it has two or more of them and one is a parenthesis.
+func ldapUnescape(n string) (string, bool) {
+	if strings.Count(n, "\\") < 2 || !strings.Contains(n, "\\28") && !strings.Contains(n, "\\29") {
+		return "", false
+	}
+	var b strings.Builder
+	for i := 0; i < len(n); i++ {
+		if n[i] == '\\' && i+2 < len(n) {
+			switch n[i+1 : i+3] {
+			case "28", "29", "2a", "5c", "00", "26", "7c", "21":
+				b.WriteByte(hexdigit.Val(n[i+1])<<4 | hexdigit.Val(n[i+2]))
+				i += 2
+				continue
+			}
+		}
+		b.WriteByte(n[i])
+	}
+	return b.String(), true
 }

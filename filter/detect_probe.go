@@ -527,6 +527,11 @@ var reRFIPathName = regexp.MustCompile(`(?:^|[_\[.])(?:absolute_path|abs_path|ba
 // path-like parameter may well hold.
 var reStaticURL = regexp.MustCompile(`\.(?:jpe?g|png|gif|svg|webp|ico|css|pdf|mp4|mp3|woff2?|html?|m?js|map)(?:[?#].*)?$`)
 
+// phpDispatchers are the PHP functions that call a function they are
+// given, or run code or a process: no form or API sends one of their
+// names as a value.
+var phpDispatchers = wordSet("call_user_func call_user_func_array create_function forward_static_call forward_static_call_array register_shutdown_function register_tick_function preg_replace_callback iterator_apply pcntl_exec shell_exec proc_open")
+
 // pathVarSuffix: name ends, in any case, with "path" or "dir" (then at
 // most "]"): the cheap test before reRFIPathName.
 func pathVarSuffix(name string) bool {

@@ -165,7 +165,17 @@ func rfiNameRole(name string) int {
 
 // detectRFIURL flags a value that is a remote file inclusion URL.
 func detectRFIURL(e *emitter, v *value) {
-	if v.kind != KindQueryValue && v.kind != KindBodyValue && v.kind != KindCookieValue {
+	name := v.name
+	switch v.kind {
+	case KindQueryValue, KindBodyValue, KindCookieValue:
+	case KindHeaderValue:
+		// An application's own header named for what a page includes
+		// (X-Template, X-Include-File): judged as that parameter.
+		if len(name) < 4 || !strings.HasPrefix(name, "X-") || rfiNameRole(name[2:]) != rfiIncludeName {
+			return
+		}
+		name = name[2:]
+	default:
 		return
 	}
 	n := v.norm
@@ -177,11 +187,14 @@ func detectRFIURL(e *emitter, v *value) {
 		return
 	}
 	script := rfiScriptExt(u.ext)
-	if !u.relative && (u.fakeExt || script && (u.cutOff || rfiIPHost(u.host))) {
+	// A server script fetched over FTP or SMB, which serve files as they
+	// are, not run them: its source is what the include gets.
+	sourceOverFile := script && !rfiTextExt(u.ext) && (strings.HasPrefix(n, "ftp") || strings.HasPrefix(n, "smb"))
+	if !u.relative && (u.fakeExt || script && (u.cutOff || rfiIPHost(u.host)) || sourceOverFile) {
 		e.hit(rRFIScript)
 		return
 	}
-	switch rfiNameRole(v.name) {
+	switch rfiNameRole(name) {
 	case rfiIncludeName:
 		if script || u.cutOff || u.fakeExt {
 			e.hit(rRFIScript)

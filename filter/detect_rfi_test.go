@@ -35,6 +35,14 @@ func TestRFIURLGrammar(t *testing.T) {
 		{KindQueryValue, "x", "https://evil.example/r57.php??", true},
 		{KindQueryValue, "path", "http://paste.example/raw/abc123?", true},
 		{KindQueryValue, "page", "http://paste.example/raw/abc123?", true},
+		// A server script over FTP or SMB, whatever the parameter; a
+		// header named for an include.
+		{KindBodyValue, "url", "ftp://anonymous:anonymous@evil.example/inc.php", true},
+		{KindQueryValue, "src", "smb://203.0.113.9/share/shell.asp", true},
+		{KindHeaderValue, "X-Template", "hTtP://evil.example/x.txt?", true},
+		{KindBodyValue, "url", "ftp://ftp.example.org/pub/readme.txt", false},
+		{KindHeaderValue, "X-Forwarded-Proto", "https", false},
+		{KindHeaderValue, "X-Original-Url", "https://app.example.com/page?", false},
 		// A query that is only the extension the page checks.
 		{KindCookieValue, "lang", "http://evil.example/shell.jpg?.php", true},
 		{KindQueryValue, "lang", "http://evil.example/inc?.txt", true},

@@ -88,10 +88,40 @@ func adminPathAfter(rest string) bool {
 	prev := ""
 	for k := 0; p != "" && k < 16; k++ {
 		seg, tail, _ := strings.Cut(p, "/")
-		if sensitiveSegment(seg) || sensitiveAfter(prev, seg) {
+		if sensitiveSegment(seg) || sensitiveAfter(prev, seg) || internalAPIAfter(prev, seg) {
 			return true
 		}
 		prev, p = seg, tail
+	}
+	return false
+}
+
+// internalAPIPairs are the administration APIs of the services a cluster
+// runs on internal addresses, by a segment and the one after it: Consul
+// and Vault (/v1/agent/self, /v1/kv/, /v1/sys/), the Docker Engine API
+// (/containers/json, /v1.41/containers/json), Kubernetes and the kubelet
+// (/api/v1/namespaces/…/secrets, /pods, /runningpods), etcd
+// (/v2/keys, /v3/kv/range). Only where a URL names an internal host.
+var internalAPIPairs = map[string][]string{
+	"v1":         {"agent", "kv", "catalog", "acl", "sys", "secret", "secrets", "namespaces", "pods", "nodes", "configmaps", "serviceaccounts"},
+	"containers": {"json", "create"},
+	"images":     {"json", "create"},
+	"":           {"pods", "runningpods", "containerlogs", "configz"},
+	"v2":         {"keys"},
+	"v3":         {"kv"},
+}
+
+// internalAPIAfter: seg, after prev ("" for the first segment), is an
+// internal service's administration API (internalAPIPairs); any
+// version of the Docker API (v1.41) counts as its root.
+func internalAPIAfter(prev, seg string) bool {
+	if strings.HasPrefix(prev, "v1.") {
+		prev = ""
+	}
+	for _, next := range internalAPIPairs[prev] {
+		if next == seg {
+			return true
+		}
 	}
 	return false
 }
@@ -178,6 +208,11 @@ func classifyHost(e *emitter, host string, urlish bool, raw string) {
 	if !ok {
 		if urlish && loopbackName(host) {
 			e.hit(rSSRFLoopback)
+			if !strings.Contains(raw, host) && hasNonASCII(raw, true) {
+				// ⓛⓞⓒⓐⓛⓗⓞⓢⓣ, ｌｏｃａｌｈｏｓｔ: a URL parser's IDNA
+				// mapping makes localhost of them, which no one types.
+				e.hit(rSSRFObfuscatedIP)
+			}
 		}
 		if !e.in.off[rSSRFWildcardDNS] && wildcardDNSHost(host) {
 			e.hit(rSSRFWildcardDNS)

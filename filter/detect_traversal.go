@@ -179,7 +179,7 @@ func detectTraversal(e *emitter, v *value) {
 	// A path and nothing else: the classes secretFileValue accepts ('_'
 	// has none), tested before the parameter's name.
 	const pathClasses = cLower | cUpper | cDigit | cDot | cSlash | cBackslash | cDash | cTilde | cColon
-	if v.cls&(cDot|cSlash) != 0 && v.cls&^pathClasses == 0 && (v.kind == KindQueryValue || v.kind == KindBodyValue || v.kind == KindCookieValue) && len(n) <= 256 && secretFileValue(n) && fileParam(v.name) {
+	if v.cls&(cDot|cSlash) != 0 && v.cls&^pathClasses == 0 && (v.kind == KindQueryValue || v.kind == KindBodyValue || v.kind == KindCookieValue) && len(n) <= 256 && secretFileValue(n) && (fileParam(v.name) || javaInternalPath(n)) {
 		e.hit(rLFIFile)
 	}
 	if v.cls&cSlash != 0 || v.cls&cBackslash != 0 {
@@ -445,6 +445,15 @@ func secretFileValue(n string) bool {
 		return false
 	}
 	return secretFiles[last]
+}
+
+// javaInternalPath: n starts in a Java web application's private
+// directories (WEB-INF/, META-INF/), which hold its configuration and
+// classes and which no link names: whatever the parameter is called, a
+// value naming them asks a resource servlet to read them.
+func javaInternalPath(n string) bool {
+	n = strings.TrimLeft(n, "/")
+	return strings.HasPrefix(n, "web-inf/") || strings.HasPrefix(n, "meta-inf/")
 }
 
 // secretDirs hold nothing but server internals and secrets; secretFiles

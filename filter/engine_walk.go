@@ -94,9 +94,13 @@ func (w *walker) walk(r *http.Request, uri string) {
 	if !validEscapes(rawPath) {
 		w.badEncoding("path", fragment(rawPath))
 	}
-	if queryAuthority(rawQuery) {
-		r := &ruleTable[rSSRFQueryAuthority]
-		w.add(Match{Rule: r.ID, Category: r.Category, Score: r.Score, Location: "query", Fragment: fragment(rawQuery)})
+	if rawQuery != "" {
+		for _, id := range [...]ruleID{rSSRFQueryAuthority, rPHPCGIArgument} {
+			if id == rSSRFQueryAuthority && queryAuthority(rawQuery) || id == rPHPCGIArgument && phpCGIArgument(rawQuery) {
+				r := &ruleTable[id]
+				w.add(Match{Rule: r.ID, Category: r.Category, Score: r.Score, Location: "query", Fragment: fragment(rawQuery)})
+			}
+		}
 	}
 	w.pairs(rawQuery, '&', tQueryName, tQuery, KindQueryName, KindQueryValue)
 	if rawQuery != "" && !w.stop && sessionHint(rawQuery) {
@@ -104,6 +108,31 @@ func (w *walker) walk(r *http.Request, uri string) {
 	}
 	w.cookies(r)
 	w.headers(r, rawPath)
+}
+
+// phpCGIArgument: the query string is a PHP command-line option. PHP-CGI
+// passes a query without '=' to the interpreter as its arguments, the
+// dash plain, encoded (%2D) or, on Windows code pages that map it to a
+// hyphen, the soft hyphen %AD: -s shows the source, -d sets php.ini
+// directives (allow_url_include=1 -d auto_prepend_file=php://input).
+func phpCGIArgument(q string) bool {
+	first, _, _ := strings.Cut(q, "&")
+	if strings.IndexByte(first, '=') >= 0 {
+		return false
+	}
+	switch {
+	case strings.HasPrefix(first, "-"):
+		first = first[1:]
+	case hasPrefixFold(first, "%2d"), hasPrefixFold(first, "%ad"):
+		first = first[3:]
+	default:
+		return false
+	}
+	if first == "" || strings.IndexByte("dsnhcfbiqvzaeHT", first[0]) < 0 {
+		return false
+	}
+	rest := first[1:]
+	return rest == "" || rest[0] == '+' || hasPrefixFold(rest, "%20")
 }
 
 // scriptWrite flags a PUT that writes a server script, and a WebDAV MOVE
@@ -187,13 +216,25 @@ func (w *walker) pathSegments(rawPath string) {
 		// path ends with.
 		w.detect(tPath, KindQueryValue, "proxy", u)
 	}
+	if strings.HasPrefix(rawPath, "//") && pathHostRedirect(rawPath[2:], w.host) {
+		w.redirectOpen(tPath, "", rawPath)
+	}
+	prev := ""
 	for rest := rawPath; rest != "" && !w.stop; {
 		seg, next, _ := strings.Cut(rest, "/")
 		rest = next
 		if seg == "" || plainSegment(seg) {
+			prev = seg
 			continue
 		}
 		dec, _ := percentDecode(seg, false)
+		if redirectParam(prev) && encodedURLSegment(seg, dec, w.host) {
+			// /redirect/%2F%2Fevil.example, /out/https:%2F%2Fevil.example:
+			// a route that redirects to its last segment, the target's
+			// slashes encoded so that routing leaves them in one segment.
+			w.redirectOpen(tPath, prev, dec)
+		}
+		prev = seg
 		if !plainSegment(dec) {
 			// A parameter like any other: max_args bounds how many
 			// one request has inspected.
@@ -201,6 +242,38 @@ func (w *walker) pathSegments(rawPath string) {
 			w.detect(tPath, KindQueryValue, "", dec)
 		}
 	}
+}
+
+// pathHostRedirect: a path that starts with "//" and a host name of
+// another site, then an encoded or dot segment (//evil.example/%2e%2e):
+// a server that redirects to the path it normalised (a trailing slash
+// added, dot segments removed) sends the browser to //evil.example/.
+func pathHostRedirect(p, site string) bool {
+	host, rest, ok := strings.Cut(p, "/")
+	if !ok || strings.IndexByte(host, '.') <= 0 || !hostLike(strings.ToLower(host)) || !offSiteHost(strings.ToLower(host), hostOnly(site)) {
+		return false
+	}
+	return containsFold(rest, "%2e") || containsFold(rest, "%2f") || containsFold(rest, "%5c") || strings.HasPrefix(rest, "..") || strings.Contains(rest, "/..")
+}
+
+// encodedURLSegment: a path segment that encodes a slash (%2F, %5C) and
+// decodes to a protocol-relative or absolute URL of another site.
+func encodedURLSegment(seg, dec, site string) bool {
+	if !containsFold(seg, "%2f") && !containsFold(seg, "%5c") {
+		return false
+	}
+	t := strings.ReplaceAll(strings.ToLower(dec), "\\", "/")
+	if i := strings.Index(t, "://"); i > 0 && i <= 10 {
+		t = t[i+1:]
+	}
+	if !strings.HasPrefix(t, "//") {
+		return false
+	}
+	h := strings.TrimLeft(t, "/")
+	if i := strings.IndexAny(h, "/?#"); i >= 0 {
+		h = h[:i]
+	}
+	return offSiteHost(hostOnly(h), hostOnly(site))
 }
 
 // pathURL returns the URL a path ends with, decoded once, from its

@@ -105,6 +105,7 @@ const (
 	rSSRFQueryAuthority
 	rScannerHeader
 	rScannerPath
+	rPHPCGIArgument
 	numRules
 )
 
@@ -191,6 +192,7 @@ var ruleTable = [numRules]RuleInfo{
 	rSSRFQueryAuthority:        {"ssrf-query-authority", CatSSRF, 5, 1, "a query string that starts with @host/ (or its encoded @): a request target that a backend joining it to a URL reads with the attacker's host as authority (Exchange's autodiscover.json?@host/owa/, ProxyShell, CVE-2021-34473)"},
 	rScannerHeader:             {"scanner-header", CatScanner, 5, 1, "a header only a vulnerability scanner sends: Acunetix's Acunetix-* headers, WebInspect's X-Scan-Memo, X-WIPP and X-RequestManager-Memo, or an X-Scanner header naming a scanner"},
 	rScannerPath:               {"scanner-probe-path", CatScanner, 5, 1, "a path with the marker of a scanner's probe for a file that does not exist (nmap's /nmaplowercheck…, Acunetix's acunetix-wvs-test-for-some-inexistent-file, AppScan's appscan_fingerprint, DFind's w00tw00t.at.…, Nessus's nessus_is_probing_you_, Nikto's nikto-test-)"},
+	rPHPCGIArgument:            {"rce-php-cgi-argument", CatRCE, 5, 1, "a query string that is a PHP command-line option (-s, -d allow_url_include=1 …, the dash also as %2D or the soft hyphen %AD): PHP-CGI reads a query without '=' as its arguments (CVE-2012-1823, CVE-2024-4577)"},
 	rUploadScript:              {"upload-script-file", CatRCE, 5, 1, "uploaded file name with a server-side script extension (.php, .phtml, .phar, .jsp, .jspx, .asp, .aspx, .ashx, .cfm, .shtml, .htaccess …), trailing dots and spaces ignored, or a PHP session file name (sess_<id>)"},
 }
 
