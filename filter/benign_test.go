@@ -32,6 +32,8 @@ var benignValues = []benignValue{
 	{KindBodyValue, "message", "Request failed\\r\\nSet-Cookie: session=abc; HttpOnly"},
 	{KindBodyValue, "notes", "Call back\r\n[INFO] the customer asked for a refund"},
 	{KindQueryValue, "q", "how to escape \\n in json"},
+	// A database privilege.
+	{KindBodyValue, "privilege", "CREATE_FUNCTION"},
 	// An internal service's own API in a webhook setting.
 	{KindBodyValue, "callback", "http://10.0.0.12/api/v1/notify"},
 	{KindHeaderValue, "X-Original-Url", "http://10.0.0.12/api/v1/orders"},

@@ -206,7 +206,7 @@ var attackCases = []attackCase{
 	{KindQueryValue, "resource", "/META-INF/MANIFEST.MF", "lfi-sensitive-file"},
 	{KindQueryValue, "user", "admin\\29\\28|\\28uid=\\2a", "ldap-filter-injection"},
 	{KindQueryValue, "user", "*\\29\\28objectClass=*", "ldap-filter-injection"},
-	{KindBodyValue, "callback", "Create_Function", "php-probe"},
+	{KindBodyValue, "callback", "create_function", "php-probe"},
 	{KindQueryValue, "q", "window.location.href='//evil.example/'", "xss-js-sink"},
 	{KindQueryValue, "q", "top.location", "xss-js-sink"},
 	{KindQueryValue, "cmd", "/bin/uname", "rce-command-line"},

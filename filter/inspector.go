@@ -310,10 +310,12 @@ func runDetectors(e *emitter, v *value) {
 		detectSensitivePath(e, v)
 		detectScannerPath(e, v)
 	}
-	if (v.kind == KindQueryValue || v.kind == KindBodyValue) && len(v.norm) >= 9 && len(v.norm) <= 28 && v.cls&^(cLower|cUpper) == 0 && phpDispatchers[v.norm] {
+	if (v.kind == KindQueryValue || v.kind == KindBodyValue) && len(v.norm) >= 9 && len(v.norm) <= 28 && v.cls&^cLower == 0 && phpDispatchers[v.norm] {
 		// function=call_user_func_array&vars[0]=system (ThinkPHP 5,
 		// CVE-2018-20062): a PHP function that calls the function it is
-		// given, named where the application takes a callable.
+		// given, named where the application takes a callable. In
+		// lower case, as PHP code writes them: CREATE_FUNCTION is a
+		// database privilege.
 		e.hit(rPHPCallProbe)
 	}
 	if v.cls&phpClasses != 0 {
