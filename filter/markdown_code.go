@@ -146,7 +146,7 @@ func inlineSpans(prose *strings.Builder, line string, segs []codeSegment) []code
 // htmlCodeElements takes the <pre> and <code> elements out of p, as
 // segments.
 func htmlCodeElements(p string, segs []codeSegment) (string, []codeSegment) {
-	lp := strings.ToLower(p)
+	lp := asciiLowerCopy(p) // an index into lp is one into p
 	var out strings.Builder
 	last := 0
 	for i := 0; i < len(lp); {
