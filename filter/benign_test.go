@@ -32,6 +32,8 @@ var benignValues = []benignValue{
 	{KindBodyValue, "message", "Request failed\\r\\nSet-Cookie: session=abc; HttpOnly"},
 	{KindBodyValue, "notes", "Call back\r\n[INFO] the customer asked for a refund"},
 	{KindQueryValue, "q", "how to escape \\n in json"},
+	// A support ticket naming a system file.
+	{KindBodyValue, "body", "I added 10.0.0.5 api.example.org to C:\\Windows\\System32\\drivers\\etc\\hosts for testing, but the client still resolves the public IP."},
 	// A database privilege.
 	{KindBodyValue, "privilege", "CREATE_FUNCTION"},
 	// An internal service's own API in a webhook setting.
@@ -438,10 +440,11 @@ func checkBenign(t *testing.T, in *Inspector, kind Kind, name, value string, wea
 // benignWeak are benign values that legitimately earn a weak (< threshold)
 // score.
 var benignWeak = map[string]bool{
-	"http://localhost:8080/callback":                            true, // ssrf-loopback (3)
-	"http://192.168.0.1/admin":                                  true, // ssrf-private (2)
-	"http://10.0.0.5:9200/products/_search":                     true, // ssrf-private (2)
-	"http://10.0.0.12/api/v1/notify":                            true, // ssrf-private (2)
+	"http://localhost:8080/callback":        true, // ssrf-loopback (3)
+	"http://192.168.0.1/admin":              true, // ssrf-private (2)
+	"http://10.0.0.5:9200/products/_search": true, // ssrf-private (2)
+	"http://10.0.0.12/api/v1/notify":        true, // ssrf-private (2)
+	"I added 10.0.0.5 api.example.org to C:\\Windows\\System32\\drivers\\etc\\hosts for testing, but the client still resolves the public IP.": true, // lfi-config-file (3)
 	"http://127.0.0.1:8080/actuator/health":                     true, // ssrf-loopback (3)
 	"Please add the entry to /etc/hosts and restart nginx.":     true, // lfi-config-file (3)
 	"what is a <script> tag":                                    true, // xss-dangerous-tag (3)

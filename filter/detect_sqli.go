@@ -204,7 +204,7 @@ func detectSQLiLibinjection(e *emitter, v *value) {
 		ok, fp = isSQLi(v.sc, plusAsSpace(v))
 	}
 	if ok && !phraseSearch(fp, judged) {
-		if strongFingerprint(fp, judged) {
+		if strongFingerprint(fp, judged) && !programText(v) {
 			e.hit(rSQLiLibinjection)
 		} else if judged == v {
 			// A weak fingerprint of prose (its apostrophes dropped) is
@@ -212,6 +212,13 @@ func detectSQLiLibinjection(e *emitter, v *value) {
 			e.hit(rSQLiLibinjectionWeak)
 		}
 	}
+}
+
+// programText: v is a whole source file of a program (sourceDocument), not
+// SQL: its arguments, arrow functions and template literals are what
+// libinjection reads as fingerprints; an injection is a fragment.
+func programText(v *value) bool {
+	return v.kind == KindBodyValue && v.cls&cNL != 0 && len(v.dec) >= 120 && sourceDocument(v) && !sqlScript(v.dec)
 }
 
 // strongFingerprint decides whether a libinjection fingerprint is sure

@@ -203,6 +203,7 @@ var attackCases = []attackCase{
 	{KindBodyValue, "target", "https://kubernetes.default.svc/api/v1/namespaces/kube-system/secrets", "ssrf-internal-target"},
 	{KindBodyValue, "q", "https://10.0.0.9:10250/pods", "ssrf-internal-target"},
 	{KindQueryValue, "name", "WEB-INF/web.xml", "lfi-sensitive-file"},
+	{KindBodyValue, "arg", "Something about the title. After something\ncat /etc/passwd;", "lfi-sensitive-file"},
 	{KindQueryValue, "resource", "/META-INF/MANIFEST.MF", "lfi-sensitive-file"},
 	{KindQueryValue, "user", "admin\\29\\28|\\28uid=\\2a", "ldap-filter-injection"},
 	{KindQueryValue, "user", "*\\29\\28objectClass=*", "ldap-filter-injection"},

@@ -199,7 +199,15 @@ func detectTraversal(e *emitter, v *value) {
 				e.hit(rLFISystemPath)
 			}
 			if reLFIFile.MatchString(target) || v.kind != KindPath && reLFIKernel.MatchString(whole) {
-				e.hit(rLFIFile)
+				if pathInProse(v) {
+					// "I added it to C:\Windows\System32\drivers\etc\hosts
+					// for testing": a file API gets a path as the whole
+					// value (or after a traversal, judged above), not a
+					// sentence that names one.
+					e.hit(rLFIConfig)
+				} else {
+					e.hit(rLFIFile)
+				}
 			} else if reLFIConfig.MatchString(target) {
 				if reFileRead.MatchString(whole) {
 					// The whole value is a command that prints the file.
@@ -446,6 +454,35 @@ func secretFileValue(n string) bool {
 	}
 	return secretFiles[last]
 }
+
+// pathInProse: v is a sentence of a body or query value that names a
+// path in its middle: five words or more, a first word that starts no
+// path, no traversal.
+func pathInProse(v *value) bool {
+	if v.kind != KindBodyValue && v.kind != KindQueryValue || v.cls&cSpace == 0 || strings.Contains(v.norm, "..") {
+		return false
+	}
+	t := strings.TrimLeft(v.dec, " \t\r\n")
+	if t == "" || strings.IndexByte("/\\.~%$", t[0]) >= 0 || len(t) > 1 && t[1] == ':' {
+		return false
+	}
+	first, _, _ := strings.Cut(t, " ")
+	if strings.ContainsAny(first, "/\\") {
+		return false
+	}
+	for _, line := range strings.Split(t, "\n") {
+		// A line that starts with a reader (…\ncat /etc/passwd;) is a
+		// command after the text.
+		w, _, _ := strings.Cut(strings.TrimLeft(line, " \t\r;|&"), " ")
+		if fileReaders[strings.ToLower(w)] {
+			return false
+		}
+	}
+	return proseWords(t) >= 5
+}
+
+// fileReaders print a file: a sentence that starts with one is a command.
+var fileReaders = wordSet("cat type more less head tail nl tac strings od xxd base64 grep get-content gc include require")
 
 // javaInternalPath: n starts in a Java web application's private
 // directories (WEB-INF/, META-INF/), which hold its configuration and
