@@ -34,6 +34,17 @@ var benignValues = []benignValue{
 	{KindQueryValue, "q", "how to escape \\n in json"},
 	// A support ticket naming a system file.
 	{KindBodyValue, "body", "I added 10.0.0.5 api.example.org to C:\\Windows\\System32\\drivers\\etc\\hosts for testing, but the client still resolves the public IP."},
+	// Serialized state that is data: a pickle of a dict, ASP.NET's
+	// ViewState of a page, a JSON.NET type name.
+	{KindCookieValue, "cart", "gASVHAAAAAAAAAB9lCiMAWGUSwGMBGNhcnSUXZQoSwFLAksDZXUu"},
+	{KindBodyValue, "__VIEWSTATE", "/wEPDwUKLTI3MjIwNzU5Mw9kFgJmD2QWAgIDD2QWAgIBDw8WAh4EVGV4dAUFSGVsbG9kZGQ="},
+	{KindBodyValue, "$type", "Shop.Orders.OrderLine, Shop"},
+	// An email template tests its data; a comment writes a handler's
+	// code as an ellipsis; a style loads an image.
+	{KindBodyValue, "template", "Hi {{ customer.first_name | default: 'there' }}! {% if customer.tags contains 'vip' %}VIP perks inside{% endif %}"},
+	{KindBodyValue, "body", "Typo in paragraph 3: \"<img src=x onerror=...>\" should be inside a code block, otherwise the CMS tries to render it."},
+	{KindBodyValue, "html", "<div class=\"hero\" style=\"background:url('/images/hero/summer-sale-2024.jpg') center/cover\"><h1>Summer Sale</h1><a href=\"/shop/sale\" class=\"btn\">Shop now</a></div>"},
+	{KindBodyValue, "src", "data:image/svg+xml;utf8,<svg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 10 10'><circle cx='5' cy='5' r='4' fill='%23e33'/></svg>"},
 	// A database privilege.
 	{KindBodyValue, "privilege", "CREATE_FUNCTION"},
 	// An internal service's own API in a webhook setting.
@@ -444,6 +455,8 @@ var benignWeak = map[string]bool{
 	"http://192.168.0.1/admin":              true, // ssrf-private (2)
 	"http://10.0.0.5:9200/products/_search": true, // ssrf-private (2)
 	"http://10.0.0.12/api/v1/notify":        true, // ssrf-private (2)
+	"Typo in paragraph 3: \"<img src=x onerror=...>\" should be inside a code block, otherwise the CMS tries to render it.":                    true, // xss-js-weak (3)
+	"data:image/svg+xml;utf8,<svg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 10 10'><circle cx='5' cy='5' r='4' fill='%23e33'/></svg>":    true, // xss-dangerous-tag (3)
 	"I added 10.0.0.5 api.example.org to C:\\Windows\\System32\\drivers\\etc\\hosts for testing, but the client still resolves the public IP.": true, // lfi-config-file (3)
 	"http://127.0.0.1:8080/actuator/health":                     true, // ssrf-loopback (3)
 	"Please add the entry to /etc/hosts and restart nginx.":     true, // lfi-config-file (3)

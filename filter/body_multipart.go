@@ -259,6 +259,9 @@ func (w *walker) fileContent(part *multipart.Part, field string, truncated bool)
 	if reverseShellFile(lc) {
 		flag("upload-reverse-shell", CatRCE, "[reverse shell in uploaded file]")
 	}
+	if yamlGadget(lc) {
+		flag(ruleTable[rDeserialize].ID, CatRCE, "[YAML class tag in uploaded file]")
+	}
 	if c := b[0]; c != '<' && c > ' ' && c != 0xef {
 		return // not markup: the checks below all need a first tag
 	}

@@ -142,6 +142,7 @@ func escapedHeaderBreak(l string) bool {
 		for strings.HasPrefix(rest, "\\r") || strings.HasPrefix(rest, "\\n") {
 			rest = rest[2:]
 		}
+		rest = strings.TrimLeft(rest, " \t")
 		if c := strings.IndexByte(rest, ':'); c > 0 && hasPrefixAny(rest, strongHeaders) && isHeaderName(rest[:c]) {
 			return true
 		}

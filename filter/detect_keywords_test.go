@@ -81,12 +81,12 @@ var sqlFunctionShapes = []string{
 	"1 and (select 1)", "( select count(*) from t)", "case when 1=1 then 1 else 0 end",
 }
 
-// TestSQLFunctionGate: every shape reSQLiFunction matches carries the
-// keyword bit that lets it run.
+// TestSQLFunctionGate: every shape reSQLiFunction (or reSQLiCaseWhen)
+// matches carries the keyword bit that lets it run.
 func TestSQLFunctionGate(t *testing.T) {
 	for _, s := range sqlFunctionShapes {
 		n := string(normalize(nil, s))
-		if !reSQLiFunction.MatchString(n) {
+		if !reSQLiFunction.MatchString(n) && !reSQLiCaseWhen.MatchString(n) {
 			t.Errorf("%q: reSQLiFunction does not match (the table is stale)", s)
 		}
 		if keywords.scan(n)&kwSQLFuncCall == 0 {
@@ -101,7 +101,7 @@ func FuzzSQLFunctionGate(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, s string) {
 		n := string(normalize(nil, s))
-		if reSQLiFunction.MatchString(n) && keywords.scan(n)&kwSQLFuncCall == 0 {
+		if (reSQLiFunction.MatchString(n) || reSQLiCaseWhen.MatchString(n)) && keywords.scan(n)&kwSQLFuncCall == 0 {
 			t.Fatalf("%q: matched by reSQLiFunction but gated out", n)
 		}
 	})

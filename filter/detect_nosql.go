@@ -56,7 +56,11 @@ func detectNoSQL(e *emitter, v *value) {
 		switch v.kind {
 		case KindQueryName, KindBodyName, KindCookieName, KindHeaderName:
 			if reNoSQLName.MatchString(v.norm) {
-				e.hit(rNoSQLOperator)
+				if filterBuilderName(v.norm) {
+					e.hit(rNoSQLFilterSyntax)
+				} else {
+					e.hit(rNoSQLOperator)
+				}
 			}
 		default:
 			if v.kw&kwNoSQLOp != 0 && (reNoSQLValue.MatchString(graphQLBody(v.norm)) || v.cls&cBracket != 0 && reNoSQLBracket.MatchString(v.norm)) {
@@ -64,8 +68,10 @@ func detectNoSQL(e *emitter, v *value) {
 			}
 		}
 	}
-	if v.ncls&cDollar != 0 && (reNoSQLName.MatchString(strings.ToLower(v.name)) || bsonTypeProbe(v.name, v.norm)) {
-		e.hit(rNoSQLOperator)
+	if v.ncls&cDollar != 0 {
+		if ln := strings.ToLower(v.name); reNoSQLName.MatchString(ln) && !filterBuilderName(ln) || bsonTypeProbe(v.name, v.norm) {
+			e.hit(rNoSQLOperator)
+		}
 	}
 	if v.kw&kwNoSQLJS != 0 && reNoSQLJS.MatchString(v.norm) {
 		e.hit(rNoSQLJS)
@@ -73,6 +79,53 @@ func detectNoSQL(e *emitter, v *value) {
 	if v.cls&cEq != 0 && len(v.norm) <= maxJSTautology && (jsTautology(v.norm) || v.cls&cQuote != 0 && v.cls&(cPipe|cAmp) != 0 && jsBreakoutTautology(v.norm)) {
 		e.hit(rNoSQLJS)
 	}
+}
+
+// filterBuilderName: n (a lower-cased query or form name) is the bracket
+// filter syntax of a query builder (Strapi's filters[price][$lt], Feathers'
+// and Parse's where[tags][$in], filter[…]): a comparison or logical
+// operator on a field that holds no credential. APIs take such filters by
+// design; the injection compares a password, a token or a role
+// (password[$ne]=, filters[role][$eq]=), or runs JavaScript ($where,
+// $expr, $function).
+func filterBuilderName(n string) bool {
+	if !strings.HasPrefix(n, "filters[") && !strings.HasPrefix(n, "filter[") && !strings.HasPrefix(n, "where[") {
+		return false
+	}
+	field := false
+	for rest := n; rest != ""; {
+		i := strings.IndexByte(rest, '[')
+		if i < 0 {
+			break
+		}
+		j := strings.IndexByte(rest[i:], ']')
+		if j < 0 {
+			return false
+		}
+		part := rest[i+1 : i+j]
+		rest = rest[i+j+1:]
+		if op, ok := strings.CutPrefix(part, "$"); ok {
+			if !filterOps[op] {
+				return false
+			}
+			continue
+		}
+		if guardedField(part) {
+			return false
+		}
+		field = field || part != "" && (part[0] < '0' || part[0] > '9')
+	}
+	return field // the filter names the field it compares
+}
+
+// filterOps are the comparison, set and logical operators of filters.
+var filterOps = wordSet("eq ne gt gte lt lte in nin notin and or not exists null notnull contains notcontains containsi startswith endswith between")
+
+// guardedField: a field that holds a credential (credentialField) or
+// names an account or a privilege, where a filter that matches every value
+// is a way in.
+func guardedField(f string) bool {
+	return credentialField(f) || containsAny(f, "pass", "role", "admin", "user", "email", "login", "auth", "perm")
 }
 
 // bsonTypeProbe: a "$type" member whose value is a BSON type, by number or

@@ -222,6 +222,34 @@ func TestGraphQLVariablesNotOperators(t *testing.T) {
 	}
 }
 
+// TestNoSQLFilterBuilders: the bracket filter syntax of Strapi, Feathers
+// and Parse on data fields is a weak signal; the same operators on a
+// credential, or a JavaScript operator, block.
+func TestNoSQLFilterBuilders(t *testing.T) {
+	eng := mustEngine(t, Config{})
+	tests := []struct {
+		query string
+		block bool
+	}{
+		{"filters[price][$lt]=20&filters[tags][$in][0]=gift&sort=-created_at", false},
+		{"where[price][$lt]=20&where[tags][$in]=gift,eco&limit=50", false},
+		{"filters[$or][0][title][$containsi]=mug&filters[$or][1][sku][$eq]=M-1", false},
+		{"where[password][$ne]=x&where[username]=admin", true},
+		{"filters[role][$eq]=admin", true},
+		{"filters[price][$where]=sleep(5000)", true},
+		{"user[$ne]=x&pass[$ne]=x", true},
+	}
+	for _, tc := range tests {
+		d, err := eng.Inspect(newReq("GET", "http://app.example.com/api/products?"+tc.query, "", ""))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if d.Blocked != tc.block {
+			t.Errorf("%s: blocked %v %v, want %v", tc.query, d.Blocked, d.Matches, tc.block)
+		}
+	}
+}
+
 // TestNoSQLTypeSelector: a $type selector by BSON type number or alias
 // matches every document whose field has that type; JSON.NET's and
 // JSON-LD's $type members name a class or a term.

@@ -517,6 +517,30 @@ var reCSSURLScript = regexp.MustCompile(`: ?url ?\( ?["']? ?(?:javascript|vbscri
 // evaluated the value.
 var reTemplateIf = regexp.MustCompile(`\{%-? ?if [^%]{1,40}%\}[^{}]{0,40}\{%-? ?endif ?-?%\}`)
 
+// templateOfData: every {% if %} of n tests a field of the template's
+// data ({% if customer.tags contains 'vip' %}): an email or page template
+// being saved or previewed. A probe's condition is a constant (1, 7*7==49,
+// 'a'=='a'), which no template needs.
+func templateOfData(n string) bool {
+	locs := reTemplateIf.FindAllStringIndex(n, 8)
+	if len(locs) == 0 {
+		return false
+	}
+	for _, l := range locs {
+		cond := n[l[0]:l[1]]
+		cond = cond[strings.Index(cond, "if ")+3:]
+		cond = cond[:strings.IndexByte(cond, '%')]
+		if !reDataPath.MatchString(cond) {
+			return false
+		}
+	}
+	return true
+}
+
+// reDataPath: a dotted path into the template's data (customer.tags,
+// order.total).
+var reDataPath = regexp.MustCompile(`\b[a-z_][a-z0-9_]*(?:\.[a-z_][a-z0-9_]*)+\b`)
+
 // reRFIPathName: PHP configuration variables that name a directory the
 // application includes from (mosConfig_absolute_path, _CONF[path],
 // include_path, base_dir …).
@@ -569,7 +593,7 @@ func detectScriptProbes(e *emitter, v *value) {
 		e.hit(rXSSElement)
 		return
 	}
-	if v.cls&cBrace != 0 && strings.Contains(n, "{%") && strings.Contains(n, "endif") && reTemplateIf.MatchString(n) {
+	if v.cls&cBrace != 0 && strings.Contains(n, "{%") && strings.Contains(n, "endif") && reTemplateIf.MatchString(n) && !templateOfData(n) {
 		e.hit(rSSTIProbe)
 		return
 	}

@@ -22,7 +22,10 @@ var (
 	// Functions and objects whose only common use in a request is an
 	// injection: timing, file access, catalog enumeration, error-based
 	// extraction, OS access from the database.
-	reSQLiFunction = regexp.MustCompile(`(?:^|[^.\w])sleep ?\( ?\d+ ?\)|\b(?:benchmark ?\( ?\d+ ?,|pg_sleep ?\(|waitfor (?:delay|time) ?'|information_schema\b|xp_cmdshell|sp_executesql|sp_oacreate|sp_makewebtask|load_file ?\(|(?:pg_read_file|pg_read_binary_file|pg_ls_dir|pg_stat_file|lo_import|lo_export|lo_get|lo_put|lo_from_bytea) ?\(|copy [^;]{1,80} (?:from|to) program ?'|into (?:out|dump)file\b|@@(?:version|datadir|hostname|basedir)\b|extractvalue ?\(|updatexml ?\(|group_concat ?\(|utl_(?:http|inaddr|file)\.|dbms_(?:pipe|lock|xmlgen|java)\.|sysobjects\b|syscolumns\b|sqlite_master\b|pg_shadow\b|mysql\.user\b|fn_varbintohexstr|master\.(?:dbo|sys)\.|master\.\.|randomblob ?\(|make_set ?\(|name_const ?\(|geometrycollection ?\(|exp ?\( ?~|procedure analyse|floor ?\( ?rand ?\( ?\d* ?\) ?\* ?2 ?\)|char ?\( ?\d+ ?(?:,|\)) ?(?:\+|\|\||,)|concat(?:_ws)? ?\([^)]*0x[0-9a-f]{2,})|\( ?select ?(?:\(|\d|@@|case\b|if ?\(|sleep|char|concat|count ?\(|null\b|\*|database|user|version)|\bcase when\b.*\bthen\b.*\belse\b`)
+	reSQLiFunction = regexp.MustCompile(`(?:^|[^.\w])sleep ?\( ?\d+ ?\)|\b(?:benchmark ?\( ?\d+ ?,|pg_sleep ?\(|waitfor (?:delay|time) ?'|information_schema\b|xp_cmdshell|sp_executesql|sp_oacreate|sp_makewebtask|load_file ?\(|(?:pg_read_file|pg_read_binary_file|pg_ls_dir|pg_stat_file|lo_import|lo_export|lo_get|lo_put|lo_from_bytea) ?\(|copy [^;]{1,80} (?:from|to) program ?'|into (?:out|dump)file\b|@@(?:version|datadir|hostname|basedir)\b|extractvalue ?\(|updatexml ?\(|group_concat ?\(|utl_(?:http|inaddr|file)\.|dbms_(?:pipe|lock|xmlgen|java)\.|sysobjects\b|syscolumns\b|sqlite_master\b|pg_shadow\b|mysql\.user\b|fn_varbintohexstr|master\.(?:dbo|sys)\.|master\.\.|randomblob ?\(|make_set ?\(|name_const ?\(|geometrycollection ?\(|exp ?\( ?~|procedure analyse|floor ?\( ?rand ?\( ?\d* ?\) ?\* ?2 ?\)|char ?\( ?\d+ ?(?:,|\)) ?(?:\+|\|\||,)|concat(?:_ws)? ?\([^)]*0x[0-9a-f]{2,})|\( ?select ?(?:\(|\d|@@|case\b|if ?\(|sleep|char|concat|count ?\(|null\b|\*|database|user|version)`)
+	// reSQLiCaseWhen: the conditional of boolean and time-based blind
+	// injections; in a query an SQL editor saves, a report's bucket.
+	reSQLiCaseWhen = regexp.MustCompile(`\bcase when\b.*\bthen\b.*\belse\b`)
 	reSQLiStacked  = regexp.MustCompile(`; ?(?:drop (?:table|database|schema|user)\b|declare @|exec(?:ute)? ?(?:master|xp_|sp_|\(|@)|shutdown\b|insert into\b|delete from\b|update \w+ set\b|select\b.*\bfrom\b|select[ (*]{1,2}(?:@@|\d|sleep|pg_sleep|benchmark|char|version|user|database)|create (?:table|user|database|function|procedure)\b|alter (?:table|user|database)\b|truncate table\b|grant all\b|waitfor\b)`)
 	// A comparison of two literals joined by a boolean operator: the shape
 	// of "' or 1=1", "and 12=12", "or 'a'='a'".
@@ -74,7 +77,7 @@ func detectSQLi(e *emitter, v *value) {
 	if sqlWords && strings.Contains(n, "union") && containsAny(n, "select", "values", "table") && reSQLiUnion.MatchString(n) && !unionAsWords(n) {
 		e.hit(rSQLiUnion)
 	}
-	if v.kw&kwSQLFuncCall != 0 && reSQLiFunction.MatchString(n) {
+	if v.kw&kwSQLFuncCall != 0 && (reSQLiFunction.MatchString(n) || !e.sqlText && reSQLiCaseWhen.MatchString(n)) {
 		e.hit(rSQLiFunction)
 	}
 	if v.cls&cSemi != 0 && stackedCandidate(n) && reSQLiStacked.MatchString(n) {

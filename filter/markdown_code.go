@@ -34,7 +34,7 @@ type codeSegment struct {
 // whether d is a document that quotes code: at least one closed block,
 // span or element, and some prose outside them (three words).
 func codeProse(d string) (string, []codeSegment, bool) {
-	if len(d) < 16 || !strings.Contains(d, "`") && !strings.Contains(d, "~~~") && strings.IndexByte(d, '<') < 0 {
+	if len(d) < 16 || !strings.Contains(d, "`") && !strings.Contains(d, "~~~") && strings.IndexByte(d, '<') < 0 && !strings.Contains(d, "code") {
 		return "", nil, false
 	}
 	var prose strings.Builder
@@ -71,6 +71,9 @@ func codeProse(d string) (string, []codeSegment, bool) {
 	p := prose.String()
 	if strings.IndexByte(p, '<') >= 0 {
 		p, segs = htmlCodeElements(p, segs)
+	}
+	if strings.Contains(p, "code") {
+		p, segs = markupCodeBlocks(p, segs)
 	}
 	if len(segs) == 0 {
 		return "", nil, false
@@ -156,12 +159,13 @@ func htmlCodeElements(p string, segs []codeSegment) (string, []codeSegment) {
 		}
 		i += j
 		var closer string
-		switch {
-		case strings.HasPrefix(lp[i:], "<pre") && tagEnd(lp, i+4):
-			closer = "</pre>"
-		case strings.HasPrefix(lp[i:], "<code") && tagEnd(lp, i+5):
-			closer = "</code>"
-		default:
+		for _, el := range codeElements {
+			if strings.HasPrefix(lp[i+1:], el) && tagEnd(lp, i+1+len(el)) {
+				closer = "</" + el + ">"
+				break
+			}
+		}
+		if closer == "" {
 			i++
 			continue
 		}
@@ -195,6 +199,61 @@ func htmlCodeElements(p string, segs []codeSegment) (string, []codeSegment) {
 	out.WriteString(p[last:])
 	return out.String(), segs
 }
+
+// markupCodeBlocks takes out of p the code blocks of wiki and forum
+// markup, as segments: Confluence's {code}…{code} ({code:sql} too) and
+// BBCode's [code]…[/code] ([code=php] too).
+func markupCodeBlocks(p string, segs []codeSegment) (string, []codeSegment) {
+	lp := asciiLowerCopy(p)
+	var out strings.Builder
+	last := 0
+	for i := 0; i < len(lp); {
+		j := indexCodeOpener(lp[i:])
+		if j < 0 {
+			break
+		}
+		i += j
+		closer, tagEnd := "{code}", byte('}')
+		if lp[i] == '[' {
+			closer, tagEnd = "[/code]", ']'
+		}
+		end := strings.IndexByte(lp[i:], tagEnd)
+		if end < 0 || end > 40 {
+			i += 5
+			continue
+		}
+		start := i + end + 1
+		stop := strings.Index(lp[start:], closer)
+		if stop < 0 {
+			break
+		}
+		out.WriteString(p[last:i])
+		out.WriteByte(' ')
+		segs = append(segs, codeSegment{text: p[start : start+stop]})
+		i = start + stop + len(closer)
+		last = i
+	}
+	if last == 0 {
+		return p, segs
+	}
+	out.WriteString(p[last:])
+	return out.String(), segs
+}
+
+// indexCodeOpener finds the next "{code" or "[code" of s (lower case)
+// that a block opener can be: "{code}", "{code:…}", "[code]", "[code=…]".
+func indexCodeOpener(s string) int {
+	for i := 0; i+5 < len(s); i++ {
+		if (s[i] == '{' || s[i] == '[') && s[i+1:i+5] == "code" && strings.IndexByte("}]:=", s[i+5]) >= 0 {
+			return i
+		}
+	}
+	return -1
+}
+
+// codeElements hold code in rich text: HTML's <pre> and <code>, the
+// MediaWiki <syntaxhighlight> and <source> extensions.
+var codeElements = [...]string{"pre", "code", "syntaxhighlight", "source"}
 
 // tagEnd: the tag name ends at s[i] (a blank, '>' or '/').
 func tagEnd(s string, i int) bool {

@@ -27,6 +27,10 @@ func TestFencedMarkdownCode(t *testing.T) {
 		{"<h2>Partitioning</h2><p>We moved to declarative partitioning.</p><pre><code class=\"language-sql\">CREATE TABLE events (id bigint, ts timestamptz NOT NULL)\n  PARTITION BY RANGE (ts);\nCREATE TABLE events_q2 PARTITION OF events\n  FOR VALUES FROM ('2024-04-01') TO ('2024-07-01');</code></pre><p>Old vs new.</p>", false},
 		{"<p>If a page echoes <code>&lt;script&gt;</code> tags from user input without escaping, the browser runs them.</p>", false},
 
+		{"== Database access ==\nTo get read-only access, file a ticket with the DBA team and include the schema:\n<syntaxhighlight lang=\"sql\">\nSELECT table_name FROM information_schema.tables WHERE table_schema = 'analytics';\n</syntaxhighlight>\n<syntaxhighlight lang=\"bash\">\npsql \"host=db-ro.internal dbname=portal\" -c 'select 1'\n</syntaxhighlight>", false},
+		{"h1. Deploy\nRun the migration first, then restart the workers:\n{code:bash}\ncd /srv/app && ./manage.py migrate; systemctl restart app-worker\n{code}\nThat is all.", false},
+		{"Here is what I ran on the box yesterday [code=bash]cat /etc/os-release; uname -a[/code] and it printed nothing useful.", false},
+
 		// What still blocks: code in the prose, SQL that breaks out of its
 		// quote or sits beside inline spans only, a closing tag of the
 		// quote, a lone command in a span, an unclosed fence, a fence and

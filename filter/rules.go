@@ -106,6 +106,8 @@ const (
 	rScannerHeader
 	rScannerPath
 	rPHPCGIArgument
+	rDeserialize
+	rNoSQLFilterSyntax
 	numRules
 )
 
@@ -193,6 +195,8 @@ var ruleTable = [numRules]RuleInfo{
 	rScannerHeader:             {"scanner-header", CatScanner, 5, 1, "a header only a vulnerability scanner sends: Acunetix's Acunetix-* headers, WebInspect's X-Scan-Memo, X-WIPP and X-RequestManager-Memo, or an X-Scanner header naming a scanner"},
 	rScannerPath:               {"scanner-probe-path", CatScanner, 5, 1, "a path with the marker of a scanner's probe for a file that does not exist (nmap's /nmaplowercheck…, Acunetix's acunetix-wvs-test-for-some-inexistent-file, AppScan's appscan_fingerprint, DFind's w00tw00t.at.…, Nessus's nessus_is_probing_you_, Nikto's nikto-test-)"},
 	rPHPCGIArgument:            {"rce-php-cgi-argument", CatRCE, 5, 1, "a query string that is a PHP command-line option (-s, -d allow_url_include=1 …, the dash also as %2D or the soft hyphen %AD): PHP-CGI reads a query without '=' as its arguments (CVE-2012-1823, CVE-2024-4577)"},
+	rDeserialize:               {"deserialization-object", CatRCE, 5, 1, "a serialized object whose decoder builds the classes it names: a Java object stream (base64 rO0AB…, hex aced0005), a pickle that imports os.system, subprocess or eval, a .NET ViewState or BinaryFormatter stream with a gadget class, a JSON.NET $type gadget (ObjectDataProvider, AssemblyInstaller …), an uploaded YAML file with a class tag (!!javax.script.ScriptEngineManager, !!python/object, !ruby/object:)"},
+	rNoSQLFilterSyntax:         {"nosql-filter-syntax", CatNoSQL, 3, 1, "a comparison or logical MongoDB operator in the bracket filter syntax of a query builder, on a field that holds no credential (filters[price][$lt]=20 of Strapi, where[tags][$in]= of Feathers and Parse): weak alone"},
 	rUploadScript:              {"upload-script-file", CatRCE, 5, 1, "uploaded file name with a server-side script extension (.php, .phtml, .phar, .jsp, .jspx, .asp, .aspx, .ashx, .cfm, .shtml, .htaccess …), trailing dots and spaces ignored, or a PHP session file name (sess_<id>)"},
 }
 

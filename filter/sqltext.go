@@ -54,7 +54,14 @@ func squashName(dst []byte, name string) []byte {
 // or WITH first, after comments, no INTO) whose quoted spans are plain and
 // with nothing after a ';'.
 func sqlEditorValue(name, v string) bool {
-	if len(v) < 12 || !sqlEditorName(name) {
+	return sqlEditorName(name) && sqlEditorStatement(v)
+}
+
+// sqlEditorStatement: v is a read-only statement (SELECT or WITH first,
+// after comments, no INTO) whose quoted spans are plain and with nothing
+// after a ';', as fields named for SQL hold.
+func sqlEditorStatement(v string) bool {
+	if len(v) < 12 {
 		return false
 	}
 	s := skipSQLComments(v)
@@ -122,13 +129,37 @@ func writesFile(s string) bool {
 	return false
 }
 
-// skipSQLComments drops leading white space and -- and /* */ comments
+// templatePlaceholder: s starts with {{ name }} (letters, digits, '_', '.'
+// and blanks inside); its length, or 0.
+func templatePlaceholder(s string) int {
+	if !strings.HasPrefix(s, "{{") {
+		return 0
+	}
+	end := strings.Index(s, "}}")
+	if end < 0 || end > 64 {
+		return 0
+	}
+	inner := strings.TrimSpace(s[2:end])
+	if inner == "" {
+		return 0
+	}
+	for i := 0; i < len(inner); i++ {
+		c := inner[i]
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '.') {
+			return 0
+		}
+	}
+	return end + 2
+}
+
+// skipSQLComments drops leading white space and --, # and /* */ comments
 // (not MySQL's executable /*! … */).
 func skipSQLComments(s string) string {
 	for {
 		s = strings.TrimLeft(s, " \t\r\n")
 		switch {
-		case strings.HasPrefix(s, "--"):
+		case strings.HasPrefix(s, "--"), strings.HasPrefix(s, "#"):
+			// -- in every dialect, # in MySQL and BigQuery.
 			i := strings.IndexByte(s, '\n')
 			if i < 0 {
 				return ""
@@ -174,7 +205,15 @@ func plainSQLSpan(s string) bool {
 	}
 	for i := 0; i < len(s); i++ {
 		c := s[i]
-		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == ' ' || c == '.' || c == ':' || c == '/' || c == '%' || c == '@' || c == '_' || c == '-' || c >= 0x80) {
+		if c == '{' {
+			// A BI tool's template placeholder ('{{ from_dttm }}',
+			// '{{start_date}}'): a name the tool substitutes.
+			if n := templatePlaceholder(s[i:]); n > 0 {
+				i += n - 1
+				continue
+			}
+		}
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == ' ' || c == '.' || c == ':' || c == '/' || c == '%' || c == '@' || c == '_' || c == '-' || c == '*' || c == ',' || c >= 0x80) {
 			return false
 		}
 	}

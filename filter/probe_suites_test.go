@@ -1,0 +1,87 @@
+package filter
+
+import (
+	"bufio"
+	"compress/gzip"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"sort"
+	"testing"
+)
+
+// TestProbeSuites replays the probe suites of testdata/probes (whole
+// requests written by reviewers who had not read the filter, see its
+// README) at default settings, reports what is blocked per class, and
+// fails when fewer attacks are blocked, or more benign requests, than the
+// suite's floor.
+func TestProbeSuites(t *testing.T) {
+	eng := mustEngine(t, Config{})
+	for _, s := range []struct {
+		suite             string
+		minAttacks, maxFP int
+	}{
+		{"probe-a", 537, 0},
+		{"probe-b", 748, 6},
+	} {
+		for _, attacks := range []bool{true, false} {
+			kind := map[bool]string{true: "attacks", false: "benign"}[attacks]
+			f, err := os.Open(filepath.Join("testdata", "probes", s.suite+"-"+kind+".jsonl.gz"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			zr, err := gzip.NewReader(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			total, blocked := map[string]int{}, map[string]int{}
+			sc := bufio.NewScanner(zr)
+			sc.Buffer(make([]byte, 1<<20), 4<<20)
+			for sc.Scan() {
+				var c struct{ Class, Ctx, Raw string }
+				if err := json.Unmarshal(sc.Bytes(), &c); err != nil {
+					t.Fatalf("%s: %v", s.suite, err)
+				}
+				r, err := ParseRawRequest([]byte(c.Raw))
+				if err != nil {
+					t.Fatalf("%s %s: %v", s.suite, c.Class, err)
+				}
+				d, err := eng.Inspect(r)
+				if err != nil {
+					t.Fatal(err)
+				}
+				total[c.Class]++
+				if d.Blocked {
+					blocked[c.Class]++
+				} else if attacks && testing.Verbose() {
+					t.Logf("%s: missed %s [%s]: %.160q", s.suite, c.Class, c.Ctx, c.Raw)
+				}
+				if !attacks && d.Blocked && testing.Verbose() {
+					t.Logf("%s: blocked benign %s [%s] %v: %.160q", s.suite, c.Class, c.Ctx, d.Matches, c.Raw)
+				}
+			}
+			if err := sc.Err(); err != nil {
+				t.Fatal(err)
+			}
+			f.Close()
+			classes := make([]string, 0, len(total))
+			n, b := 0, 0
+			for c := range total {
+				classes = append(classes, c)
+				n += total[c]
+				b += blocked[c]
+			}
+			sort.Strings(classes)
+			for _, c := range classes {
+				t.Logf("%s %s %-16s %d/%d blocked", s.suite, kind, c, blocked[c], total[c])
+			}
+			t.Logf("PROBE %s %s: %d/%d blocked", s.suite, kind, b, n)
+			if attacks && b < s.minAttacks {
+				t.Errorf("%s: %d of %d attacks blocked, floor %d", s.suite, b, n, s.minAttacks)
+			}
+			if !attacks && b > s.maxFP {
+				t.Errorf("%s: %d of %d benign requests blocked, ceiling %d", s.suite, b, n, s.maxFP)
+			}
+		}
+	}
+}
