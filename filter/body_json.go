@@ -439,8 +439,8 @@ func (w *walker) json(s string, truncated bool) {
 	// One struct: the callback escapes, and what it writes goes to the
 	// heap with it (one allocation, not one per counter).
 	var bc struct {
-		ops, same int
-		seen      map[uint64]int
+		ops, same, signIns int
+		seen               map[uint64]int
 	}
 	err := walkJSON(s, w.e.cfg.MaxJSONDepth, func(isKey bool, path []byte, name, v string) bool {
 		w.jsonPath = path
@@ -452,6 +452,9 @@ func (w *walker) json(s string, truncated bool) {
 			h := fnv64(v)
 			bc.seen[h]++
 			bc.same = max(bc.same, bc.seen[h])
+			if signInCall(asciiLowerCopy(v)) {
+				bc.signIns++
+			}
 		}
 		if isKey {
 			w.name(tBodyName, KindBodyName, v, plainToken(v))
@@ -469,8 +472,8 @@ func (w *walker) json(s string, truncated bool) {
 	})
 	w.useJSONPath = false
 	w.jsonPath = nil
-	if bc.ops > graphqlMaxBatch || bc.same > graphqlMaxSameBatch {
-		w.add(Match{Rule: ruleTable[rGraphQLAbuse].ID, Category: ruleTable[rGraphQLAbuse].Category, Score: ScoreCritical, Location: "body", Fragment: fmt.Sprintf("%d GraphQL operations in one batch, %d of one document", bc.ops, bc.same)})
+	if bc.ops > graphqlMaxBatch || bc.same > graphqlMaxSameBatch || bc.signIns > graphqlMaxSignInBatch {
+		w.add(Match{Rule: ruleTable[rGraphQLAbuse].ID, Category: ruleTable[rGraphQLAbuse].Category, Score: ScoreCritical, Location: "body", Fragment: fmt.Sprintf("%d GraphQL operations in one batch, %d of one document, %d signing in", bc.ops, bc.same, bc.signIns)})
 	}
 	_, syntax := err.(*jsonSyntaxError) // never wrapped (walkJSON)
 	switch {

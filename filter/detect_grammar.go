@@ -1117,6 +1117,9 @@ var (
 		"vendor":       {"phpunit"},
 		"wp-admin":     {"install.php", "setup-config.php"},
 		"_ignition":    {"execute-solution", "health-check", "scripts", "share-report"},
+		"mifs":         {"aad"},                       // Ivanti EPMM's unauthenticated API (CVE-2023-35078)
+		"pcidss":       {"report"},                    // Citrix ADC (CVE-2023-6548 chain)
+		"setup":        {"setupadministrator.action"}, // Confluence (CVE-2023-22515)
 		"invoker":      {"jmxinvokerservlet"},
 		"cvs":          {"entries", "root"},
 		"druid":        {"index.html", "login.html", "websession.html", "sql.html", "datasource.html", "weburi.html", "webapp.html", "spring.html", "basic.json"},

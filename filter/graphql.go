@@ -29,10 +29,13 @@ const (
 	graphqlMaxDuplicates = 20    // the same response key in one selection set
 	graphqlMaxFields     = 10000 // selections once every fragment is expanded
 	// graphqlMaxGuesses: aliases of one credential or code check in one
-	// selection set (a1: login(…) a2: login(…) …). A client signs in or
-	// redeems a code once per request; a brute force packs its guesses
-	// in one document, past any per-request rate limit.
+	// selection set (a1: login(…) a2: login(…) …), weighted by
+	// guessWeight: three sign-ins or five coupon redemptions are more. A
+	// client signs in once per request; a brute force packs its guesses in
+	// one document, past any per-request rate limit.
 	graphqlMaxGuesses = 4
+	// graphqlMaxSignInBatch: operations of a JSON batch that sign in.
+	graphqlMaxSignInBatch = 2
 
 	graphqlMaxTokens    = 1 << 17
 	graphqlMaxNesting   = 64
@@ -169,16 +172,36 @@ func (st *gqlStats) abuse() bool {
 // one-time codes, and the codes that are worth money.
 var guessWords = []string{"login", "logon", "signin", "authenticat", "password", "passcode", "passphrase", "otp", "mfa", "2fa", "twofactor", "coupon", "voucher", "promo", "giftcard", "redeem", "verifycode", "confirmcode", "checkcode", "validatecode", "verifytoken"}
 
-// guessableField reports a field whose repetition under aliases guesses a
-// secret or a code.
-func guessableField(name string) bool {
+// guessWeight is what one alias of a field adds to its guess count: 2
+// for a field that checks a credential (signInWords), 1 for a code worth
+// money, 0 for any other field. A client may stack two coupons in one
+// request, never three sign-ins.
+func guessWeight(name string) int {
 	var buf [64]byte
 	if len(name) > len(buf) {
-		return false
+		return 0
 	}
 	n := string(squashName(buf[:0], name))
+	for _, w := range signInWords {
+		if strings.Contains(n, w) {
+			return 2
+		}
+	}
 	for _, w := range guessWords {
 		if strings.Contains(n, w) {
+			return 1
+		}
+	}
+	return 0
+}
+
+// signInWords are the guessWords of fields that check a credential.
+var signInWords = []string{"login", "logon", "signin", "authenticat", "password", "passcode", "passphrase", "otp", "mfa", "2fa", "twofactor", "verifycode", "verifytoken"}
+
+// signInCall: a GraphQL document (lower case) that calls a sign-in field.
+func signInCall(q string) bool {
+	for _, w := range [...]string{"login(", "login (", "signin(", "signin (", "authenticate(", "authenticate (", "verifyotp(", "verifyotp ("} {
+		if strings.Contains(q, w) {
 			return true
 		}
 	}
@@ -315,12 +338,12 @@ func walkGraphQL(doc string, args bool) gqlStats {
 			case prev == ':':
 				// The field behind an alias.
 				st.introspection = st.introspection || text == "__schema" || text == "__type"
-				if guessableField(text) {
+				if w := guessWeight(text); w > 0 {
 					if guessed == nil {
 						guessed = make(map[gqlKey]int)
 					}
 					k := gqlKey{setIDs[sp-1], text}
-					guessed[k]++
+					guessed[k] += w
 					st.guesses = max(st.guesses, guessed[k])
 				}
 			default:

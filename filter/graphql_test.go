@@ -91,6 +91,7 @@ func gqlAttacks() map[string][]string {
 		"mutation {" + repeatJoin(5, " ", func(i int) string {
 			return fmt.Sprintf(`c%d: verify_otp(code: "%06d") { ok }`, i, i)
 		}) + "}",
+		`mutation ($u: String!, $p1: String!, $p2: String!, $p3: String!) { a: login(username: $u, password: $p1){token} b: login(username: $u, password: $p2){token} c: login(username: $u, password: $p3){token} }`,
 		"query {" + repeatJoin(8, " ", func(i int) string {
 			return fmt.Sprintf(`g%d: checkGiftCard(number: "6006-%04d") { balance }`, i, i)
 		}) + "}",
@@ -126,6 +127,8 @@ func gqlBenign() []string {
 		"{" + repeatJoin(10, " ", func(i int) string { return fmt.Sprintf(`p%d: product(sku: "SKU-%d") { id price }`, i, i) }) + "}",
 		"{" + strings.Repeat("a{", 9) + "id" + strings.Repeat("}", 9) + "}",
 		`{ me @include(if: $a) @skip(if: $b) { id name id } }`,
+		// One sign-in and a refresh under aliases.
+		`mutation { s: login(email: "ann@example.com", password: "x") { token } r: refreshSession { token } }`,
 		// Two coupons applied in one request; aliases of ordinary fields.
 		`mutation { a: applyCoupon(code: "SPRING") { total } b: applyCoupon(code: "FREESHIP") { total } }`,
 		"{" + repeatJoin(12, " ", func(i int) string { return fmt.Sprintf(`u%d: user(id: %d) { loginCount lastLogin }`, i, i) }) + "}",
@@ -264,4 +267,28 @@ func FuzzGraphQLUnescape(f *testing.F) {
 			t.Fatalf("gqlUnescape(%q) = %q, encoding/json reads %q", s, got, want)
 		}
 	})
+}
+
+// TestGraphQLSignInBatch: a JSON batch of three or more sign-ins is a
+// brute force; one sign-in among other operations is a client's start.
+func TestGraphQLSignInBatch(t *testing.T) {
+	eng := mustEngine(t, Config{})
+	login := func(p string) string {
+		return fmt.Sprintf(`{"query":"mutation{login(username:\"admin\",password:\"%s\"){token}}"}`, p)
+	}
+	for _, tc := range []struct {
+		body  string
+		block bool
+	}{
+		{"[" + login("123456") + "," + login("password") + "," + login("admin") + "]", true},
+		{"[" + login("x") + `,{"query":"{ me { id } }"},{"query":"{ cart { total } }"}]`, false},
+	} {
+		d, err := eng.Inspect(newReq("POST", "http://app.example.com/graphql", "application/json", tc.body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if d.Blocked != tc.block {
+			t.Errorf("%s: blocked %v %v, want %v", tc.body, d.Blocked, d.Matches, tc.block)
+		}
+	}
 }
