@@ -189,16 +189,18 @@ func urlPathOf(u string) string {
 // metadataHost: h (lower case, no port) is a cloud metadata service's
 // address or name.
 func metadataHost(h string) bool {
-	if h == "metadata" {
-		return true
-	}
-	for _, m := range metadataHosts {
-		if h == strings.Trim(m, "[]") {
-			return true
-		}
-	}
-	return false
+	return metadataHostSet[h]
 }
+
+// metadataHostSet is metadataHosts without IPv6 brackets, and the bare
+// name GCE resolves.
+var metadataHostSet = func() map[string]bool {
+	m := map[string]bool{"metadata": true}
+	for _, h := range metadataHosts {
+		m[strings.Trim(h, "[]")] = true
+	}
+	return m
+}()
 
 // queryAuthority: the query string starts with "@host/" (the @ plain or
 // percent-encoded): a backend that builds a URL from the request target
