@@ -796,6 +796,23 @@ func TestProtocolHygiene(t *testing.T) {
 	}
 }
 
+// expectRule inspects r and checks that it is blocked with rule among its
+// matches (want), or that it passes without rule (!want).
+func expectRule(t *testing.T, eng *Engine, r *http.Request, rule string, want bool, what string) {
+	t.Helper()
+	d, err := eng.Inspect(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, m := range d.Matches {
+		found = found || m.Rule == rule
+	}
+	if found != want || d.Blocked != want {
+		t.Errorf("%s: blocked %v %v, want %s: %v", what, d.Blocked, d.Matches, rule, want)
+	}
+}
+
 // TestQueryAuthority: a query string that starts with an address and a
 // path, which a backend joining the request target to its own URL reads
 // as the authority (Exchange's ProxyShell), blocks; queries that start
@@ -819,17 +836,7 @@ func TestQueryAuthority(t *testing.T) {
 		{"/x?a=1&@b.example/c", false},
 	}
 	for _, tc := range tests {
-		d, err := eng.Inspect(newReq("GET", "http://app.example.com"+tc.target, "", ""))
-		if err != nil {
-			t.Fatal(err)
-		}
-		found := false
-		for _, m := range d.Matches {
-			found = found || m.Rule == "ssrf-query-authority"
-		}
-		if d.Blocked != tc.block || found != tc.block {
-			t.Errorf("%s: blocked %v %v, want %v", tc.target, d.Blocked, d.Matches, tc.block)
-		}
+		expectRule(t, eng, newReq("GET", "http://app.example.com"+tc.target, "", ""), "ssrf-query-authority", tc.block, tc.target)
 	}
 }
 
@@ -853,17 +860,7 @@ func TestPHPCGIArgument(t *testing.T) {
 		{"/x?a=1&-s", false},
 	}
 	for _, tc := range tests {
-		d, err := eng.Inspect(newReq("GET", "http://app.example.com"+tc.target, "", ""))
-		if err != nil {
-			t.Fatal(err)
-		}
-		found := false
-		for _, m := range d.Matches {
-			found = found || m.Rule == "rce-php-cgi-argument"
-		}
-		if found != tc.block || tc.block && !d.Blocked {
-			t.Errorf("%s: blocked %v %v, want %v", tc.target, d.Blocked, d.Matches, tc.block)
-		}
+		expectRule(t, eng, newReq("GET", "http://app.example.com"+tc.target, "", ""), "rce-php-cgi-argument", tc.block, tc.target)
 	}
 }
 
@@ -890,17 +887,7 @@ func TestPathRedirect(t *testing.T) {
 		{"//app.example.com/%2e%2e", false},
 	}
 	for _, tc := range tests {
-		d, err := eng.Inspect(newReq("GET", "http://app.example.com"+tc.target, "", ""))
-		if err != nil {
-			t.Fatal(err)
-		}
-		found := false
-		for _, m := range d.Matches {
-			found = found || m.Rule == "redirect-open"
-		}
-		if found != tc.block || tc.block && !d.Blocked {
-			t.Errorf("%s: blocked %v %v, want %v", tc.target, d.Blocked, d.Matches, tc.block)
-		}
+		expectRule(t, eng, newReq("GET", "http://app.example.com"+tc.target, "", ""), "redirect-open", tc.block, tc.target)
 	}
 }
 
@@ -964,17 +951,7 @@ func TestScannerHeaders(t *testing.T) {
 	for _, tc := range tests {
 		r := newReq("GET", "http://app.example.com/", "", "")
 		r.Header.Set(tc.name, tc.value)
-		d, err := eng.Inspect(r)
-		if err != nil {
-			t.Fatal(err)
-		}
-		found := false
-		for _, m := range d.Matches {
-			found = found || m.Rule == "scanner-header"
-		}
-		if d.Blocked != tc.block || found != tc.block {
-			t.Errorf("%s: %s: blocked %v %v, want %v", tc.name, tc.value, d.Blocked, d.Matches, tc.block)
-		}
+		expectRule(t, eng, r, "scanner-header", tc.block, tc.name+": "+tc.value)
 	}
 }
 
@@ -1005,17 +982,7 @@ func TestScriptWrite(t *testing.T) {
 		if tc.dest != "" {
 			r.Header.Set("Destination", tc.dest)
 		}
-		d, err := eng.Inspect(r)
-		if err != nil {
-			t.Fatal(err)
-		}
-		found := false
-		for _, m := range d.Matches {
-			found = found || m.Rule == "upload-script-file"
-		}
-		if d.Blocked != tc.block || found != tc.block {
-			t.Errorf("%s %s (%s): blocked %v %v, want %v", tc.method, tc.target, tc.dest, d.Blocked, d.Matches, tc.block)
-		}
+		expectRule(t, eng, r, "upload-script-file", tc.block, tc.method+" "+tc.target+" "+tc.dest)
 	}
 }
 
