@@ -782,17 +782,7 @@ func TestProtocolHygiene(t *testing.T) {
 		if tc.cookie != "" {
 			r.Header.Set("Cookie", tc.cookie)
 		}
-		d, err := eng.Inspect(r)
-		if err != nil {
-			t.Fatal(err)
-		}
-		found := false
-		for _, m := range d.Matches {
-			found = found || m.Rule == tc.rule
-		}
-		if tc.rule == "" && d.Blocked || tc.rule != "" && (!d.Blocked || !found) {
-			t.Errorf("%s: blocked %v %v, want rule %q", tc.name, d.Blocked, d.Matches, tc.rule)
-		}
+		expectRule(t, eng, r, tc.rule, tc.rule != "", tc.name)
 	}
 }
 
@@ -883,17 +873,7 @@ func TestRequestLayerShapes(t *testing.T) {
 		if tc.cookie != "" {
 			r.Header.Set("Cookie", tc.cookie)
 		}
-		d, err := eng.Inspect(r)
-		if err != nil {
-			t.Fatal(err)
-		}
-		found := false
-		for _, m := range d.Matches {
-			found = found || m.Rule == tc.rule
-		}
-		if tc.rule == "" && d.Blocked || tc.rule != "" && (!d.Blocked || !found) {
-			t.Errorf("%s: blocked %v %v, want rule %q", tc.name, d.Blocked, d.Matches, tc.rule)
-		}
+		expectRule(t, eng, r, tc.rule, tc.rule != "", tc.name)
 	}
 }
 
