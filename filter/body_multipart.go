@@ -259,6 +259,9 @@ func (w *walker) fileContent(part *multipart.Part, field string, truncated bool)
 	if reverseShellFile(lc) {
 		flag("upload-reverse-shell", CatRCE, "[reverse shell in uploaded file]")
 	}
+	if csvFormulaFile(name, ctype, bstr(b)) {
+		flag(ruleTable[rFormulaInjection].ID, CatRCE, "[spreadsheet formula in uploaded CSV file]")
+	}
 	if yamlGadget(lc) {
 		flag(ruleTable[rDeserialize].ID, CatRCE, "[YAML class tag in uploaded file]")
 	}

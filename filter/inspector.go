@@ -326,6 +326,9 @@ func runDetectors(e *emitter, v *value) {
 	if v.kind != KindPath && v.kind != KindUserAgent && len(v.dec) >= 16 && strings.IndexByte("rgaA/\xac ", v.dec[0]) >= 0 && serializedObject(v.dec) {
 		e.hit(rDeserialize)
 	}
+	if v.kind != KindPath && v.kind != KindUserAgent && v.cls&(cEq|cPlus|cDash|cAt) != 0 && v.cls&(cPipe|cParen) != 0 && formulaInjection(v.dec) {
+		e.hit(rFormulaInjection)
+	}
 	if v.ncls&cDollar != 0 && jsonNETGadget(v.name, v.dec) {
 		e.hit(rDeserialize)
 	}

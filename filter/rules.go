@@ -108,6 +108,7 @@ const (
 	rPHPCGIArgument
 	rDeserialize
 	rNoSQLFilterSyntax
+	rFormulaInjection
 	numRules
 )
 
@@ -197,6 +198,7 @@ var ruleTable = [numRules]RuleInfo{
 	rPHPCGIArgument:            {"rce-php-cgi-argument", CatRCE, 5, 1, "a query string that is a PHP command-line option (-s, -d allow_url_include=1 …, the dash also as %2D or the soft hyphen %AD): PHP-CGI reads a query without '=' as its arguments (CVE-2012-1823, CVE-2024-4577)"},
 	rDeserialize:               {"deserialization-object", CatRCE, 5, 1, "a serialized object whose decoder builds the classes it names: a Java object stream (base64 rO0AB…, hex aced0005), a pickle that imports os.system, subprocess or eval, a .NET ViewState or BinaryFormatter stream with a gadget class, a JSON.NET $type gadget (ObjectDataProvider, AssemblyInstaller …), an uploaded YAML file with a class tag (!!javax.script.ScriptEngineManager, !!python/object, !ruby/object:)"},
 	rNoSQLFilterSyntax:         {"nosql-filter-syntax", CatNoSQL, 3, 1, "a comparison or logical MongoDB operator in the bracket filter syntax of a query builder, on a field that holds no credential (filters[price][$lt]=20 of Strapi, where[tags][$in]= of Feathers and Parse): weak alone"},
+	rFormulaInjection:          {"csv-formula-injection", CatRCE, 5, 1, "a value, or a cell of an uploaded CSV file, that a spreadsheet runs as a formula reaching outside the sheet: a DDE call (=cmd|' /C calc'!A0, @SUM(1+1)*cmd|…), HYPERLINK, IMPORTXML, IMPORTDATA, WEBSERVICE …"},
 	rUploadScript:              {"upload-script-file", CatRCE, 5, 1, "uploaded file name with a server-side script extension (.php, .phtml, .phar, .jsp, .jspx, .asp, .aspx, .ashx, .cfm, .shtml, .htaccess …), trailing dots and spaces ignored, or a PHP session file name (sess_<id>)"},
 }
 

