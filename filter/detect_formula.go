@@ -37,7 +37,7 @@ func formulaInjection(v string) bool {
 }
 
 // reDDE: a DDE call, a program, a pipe, a quoted argument and the "!" of
-// a cell reference (cmd|' /C calc'!A0, msexcel|'\..\..\windows\system32\cmd'!”).
+// a cell reference (cmd|' /C calc'!A0, msexcel|'\..\..\windows\system32\cmd'!A1).
 var reDDE = regexp.MustCompile(`[\w.\\-]{1,40}\s*\|\s*'[^']{0,200}'\s*!`)
 
 // formulaFetchers are the spreadsheet functions that reach outside the
