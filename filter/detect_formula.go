@@ -22,14 +22,17 @@ func formulaInjection(v string) bool {
 		return false
 	}
 	t = strings.TrimLeft(t, "=+-@ ")
-	l := asciiLowerCopy(t[:min(len(t), 512)])
+	l := t[:min(len(t), 512)] // searched without regard to case
 	// DDE: a program, a pipe, a quoted argument, then the "!" of a
 	// cell reference (cmd|' /C calc'!A0, msexcel|'…'!…).
 	if strings.IndexByte(l, '|') > 0 && reDDE.MatchString(l) {
 		return true
 	}
+	if strings.IndexByte(l, '(') < 0 && !containsFold(l, "ddeauto") {
+		return false
+	}
 	for _, f := range formulaFetchers {
-		if i := strings.Index(l, f); i >= 0 && (i == 0 || !isWordByte(l[i-1]) && l[i-1] != '.') {
+		if i := indexFold(l, f); i >= 0 && (i == 0 || !isWordByte(l[i-1]|0x20) && l[i-1] != '.') {
 			return true
 		}
 	}
