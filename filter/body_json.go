@@ -458,6 +458,12 @@ func (w *walker) json(s string, truncated bool) {
 		}
 		if isKey {
 			w.name(tBodyName, KindBodyName, v, plainToken(v))
+			if len(v) > 1 && v[0] == '$' && !w.stop && updateOnGuarded(path, v) {
+				// {"role": {"$set": "admin"}}: an update operator,
+				// which analytics APIs also send, on a privilege.
+				rt := ruleTable[rNoSQLOperator]
+				w.add(Match{Rule: rt.ID, Category: rt.Category, Score: rt.Score, Location: w.location(tBodyName, v), Fragment: fragment(string(path))})
+			}
 			if v == "prototype" && protoPath(path) && !w.stop {
 				// {"constructor":{"prototype":{…}}}: what a deep merge
 				// copies onto Object.prototype, each key a plain word.
@@ -486,6 +492,20 @@ func (w *walker) json(s string, truncated bool) {
 		w.malformed("json", err)
 		w.value(tBodyRaw, KindBodyRaw, "", s)
 	}
+}
+
+// updateOnGuarded: key (a member of path) is a MongoDB update operator
+// that the operator rule leaves out ($set, $unset), right under a field
+// that holds a credential or a privilege (profile.role.$set).
+func updateOnGuarded(path []byte, key string) bool {
+	if key != "$set" && key != "$unset" && key != "$setOnInsert" {
+		return false
+	}
+	p := string(path)
+	p = strings.TrimSuffix(p, key)
+	p = strings.TrimSuffix(p, ".")
+	parent := p[strings.LastIndexByte(p, '.')+1:]
+	return parent != "" && guardedField(strings.ToLower(parent))
 }
 
 // fnv64 is FNV-1a: a key for counting equal strings without keeping them.

@@ -275,5 +275,10 @@ func (w *walker) fileContent(part *multipart.Part, field string, truncated bool)
 	}
 	if xmlEntityFile(lc) {
 		flag("xxe-external-entity", CatXXE, "[external entity in uploaded XML file]")
+	} else if xmlExternalDTDFile(lc) {
+		flag(ruleTable[rXXEDoctype].ID, CatXXE, "[external DTD in uploaded XML file]")
+	}
+	if localReferenceFile(lc) {
+		flag("upload-local-reference", CatSSRF, "[local file or metadata URL in uploaded document]")
 	}
 }

@@ -48,7 +48,7 @@ func detectCRLF(e *emitter, v *value) {
 	// mailField: the value is (or is meant to be) one address, so a line
 	// break followed by a message header adds a header to the mail the
 	// application sends (x@y.z\nBcc: list@…).
-	mailField := mailParam(v.name) || singleAddress(d)
+	mailField := mailParam(v.name) || identityParam(v.name) || singleAddress(d)
 	for i, hits := 0, 0; i < len(d) && hits < 64; {
 		c := d[i]
 		size := 1

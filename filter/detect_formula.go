@@ -54,14 +54,52 @@ func csvFormulaFile(name, ctype, content string) bool {
 	if ext != "csv" && ext != "tsv" && !strings.HasPrefix(ctype, "text/csv") && !strings.HasPrefix(ctype, "text/tab-separated-values") {
 		return false
 	}
+	header, _, _ := strings.Cut(content, "\n")
+	sep := byte(',')
+	if strings.Count(header, ";") > strings.Count(header, ",") {
+		sep = ';'
+	}
+	if strings.Count(header, "\t") > strings.Count(header, string(sep)) {
+		sep = '\t'
+	}
 	for rest := content; rest != ""; {
 		line, tail, _ := strings.Cut(rest, "\n")
 		rest = tail
-		for _, cell := range strings.FieldsFunc(line, func(r rune) bool { return r == ',' || r == ';' || r == '\t' }) {
-			if formulaInjection(strings.ReplaceAll(cell, `""`, `"`)) {
+		for line != "" {
+			var cell string
+			cell, line = csvCell(line, sep)
+			if formulaInjection(cell) {
 				return true
 			}
 		}
 	}
 	return false
+}
+
+// csvCell splits the first cell off line (RFC 4180: a quoted cell may
+// hold the separator, "" is a quote) and returns it unquoted, and the
+// rest after its separator.
+func csvCell(line string, sep byte) (string, string) {
+	if line == "" || line[0] != '"' {
+		cell, rest, _ := strings.Cut(line, string(sep))
+		return cell, rest
+	}
+	var b strings.Builder
+	for i := 1; i < len(line); i++ {
+		if line[i] != '"' {
+			b.WriteByte(line[i])
+			continue
+		}
+		if i+1 < len(line) && line[i+1] == '"' {
+			b.WriteByte('"')
+			i++
+			continue
+		}
+		rest := line[i+1:]
+		if j := strings.IndexByte(rest, sep); j >= 0 {
+			return b.String(), rest[j+1:]
+		}
+		return b.String(), ""
+	}
+	return b.String(), ""
 }

