@@ -42,3 +42,13 @@ func TestFormulaInjection(t *testing.T) {
 		t.Error("CSV file with signs and a number blocked")
 	}
 }
+
+func FuzzCSVFormulaFile(f *testing.F) {
+	for _, s := range []string{"a,b\r\n\"=cmd|' /C calc'!A0\",1\r\n", "a;b\n\"x\"\"y\";=HYPERLINK(\"h\")", "\"", "a\tb\n=webservice(\"x\")\t1", "\"unterminated,x"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		csvFormulaFile("f.csv", "text/csv", s)
+		formulaInjection(s)
+	})
+}
