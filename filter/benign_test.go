@@ -45,6 +45,12 @@ var benignValues = []benignValue{
 	{KindBodyValue, "body", "Typo in paragraph 3: \"<img src=x onerror=...>\" should be inside a code block, otherwise the CMS tries to render it."},
 	{KindBodyValue, "html", "<div class=\"hero\" style=\"background:url('/images/hero/summer-sale-2024.jpg') center/cover\"><h1>Summer Sale</h1><a href=\"/shop/sale\" class=\"btn\">Shop now</a></div>"},
 	{KindBodyValue, "src", "data:image/svg+xml;utf8,<svg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 10 10'><circle cx='5' cy='5' r='4' fill='%23e33'/></svg>"},
+	// Back-office templates and rules: Liquid and Handlebars with data
+	// paths, filters and blocks, a discount rule written as an expression.
+	{KindBodyValue, "html", "{% assign first = customer.first_name | default: \"there\" %}\n<h1>Thanks for your order, {{ first | escape }}!</h1>"},
+	{KindBodyValue, "html", "<p>Hallo {{ customer.first_name }},</p><p>deine Bestellung {{ order.name }} wurde versendet. {% if fulfillment.tracking_company == \"DHL\" %}Sendungsverfolgung: <a href=\"https://www.dhl.de/x?piececode={{ fulfillment.tracking_number }}\">{{ fulfillment.tracking_number }}</a>{% endif %}</p>"},
+	{KindBodyValue, "template[body_html]", "{{#with product}}<h2>{{title}} is back!</h2><p>Only {{inventory}} left in size {{../size}}.</p>{{/with}}"},
+	{KindBodyValue, "condition", "sum(line.quantity for line in cart.lines if line.collection == 'summer-24') > 3"},
 	// A database privilege.
 	{KindBodyValue, "privilege", "CREATE_FUNCTION"},
 	// An internal service's own API in a webhook setting.

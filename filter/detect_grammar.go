@@ -593,7 +593,11 @@ func detectRCEGrammar(e *emitter, v *value) {
 		}
 	}
 	if v.kw&kwCmdBatch != 0 || v.cls&cPercent != 0 {
-		if anyAnchored(n, ^uint64(0), cmdBatch) {
+		shapes := cmdBatch
+		if strings.Contains(n, "if ") && !batchIfAtCommand(n) {
+			shapes = cmdBatchNoIf
+		}
+		if anyAnchored(n, ^uint64(0), shapes) {
 			e.hit(rRCECommandLine)
 			return
 		}
@@ -727,12 +731,13 @@ func wholeQuoted(n string) bool {
 // request.environ, Django's request.META with every header and
 // environment variable), a method called on a string literal ({{'a'.upper()}}), Smarty ({$smarty.version}, {php}), Freemarker/Velocity/
 // Thymeleaf/Spring EL (${T(…)}, #{…}, *{…}, [[${…}]], $!{…}), ERB and JSP
-// (<%= … %>), the Handlebars helper of the known RCE chain ({{#with}}),
+// (<%= … %>), the Handlebars helper of the known RCE chain ({{#with "s"}},
+// or {{#with}} then a constructor; {{#with product}} is a template),
 // Razor (@(…), a code block declaring a variable: @{ var x = …; }), ${{ followed by markup or a digit (the polyglot
 // ${{<%[%'"}}%\.; CI workflow expressions, ${{ secrets.TOKEN }},
 // ${{ !cancelled() }}, are content), and expressions with a space where a
 // form '+' was (${7 7} from ${7+7}).
-var reSSTIProbe = regexp.MustCompile(`\{\{[-~]? ?(?:self|_self|config|dump|debug)\b[^}]{0,80}\}\}|\{\{ ?(?:request|url_for|get_flashed_messages|lipsum|cycler|joiner) ?\}\}|\{\{ ?request ?\. ?(?:environ|application|meta)\b|\{\{ ?['"][^'"{}]{0,20}['"] ?\. ?[a-z_]\w* ?\(|\{\{#(?:with|blockhelpermissing)\b|\{\$smarty\.|\{(?:php|fetch|math|eval)\b[^}]{0,80}\}|\{%[-+]? ?(?:debug|import|php)\b[^%]{0,120}%\}|[$#*@]\{ ?(?:\d+ +\d+|\d+ ?[*+/%-] ?\d+|[a-z_][\w.]*\.(?:getclass|class|forname|getruntime|exec|invoke|getenv|getproperty|version|product)\b|t ?\(|new |request\b|session\b|application\b|param\.|header\.|cookie\.|pagecontext\b|facescontext\b|\d+ ?\. ?\d+|"[^"]{0,40}"\.|'[^']{0,40}'\.)|\[\[ ?[$*#]\{|\$!\{|<%=? ?[^%]{1,120}%>|\{\{ ?['"]?\w*['"]? ?\* ?['"]\d+['"] ?\}\}|\$\{\{ ?[^a-z_ !('"]|#\{ ?[a-z_]\w*(?: ?\(|\.)|@\( ?\d+ ?[*+/-] ?\d+ ?\)|@\{ ?(?:var|string|int|dynamic|object) [a-z_]\w* ?=|@\( ?\d+ \d+ ?\)|\{\{ ?(?:\d+ +\d+|[a-z_]\w* ?\|[ a-z_]+ ?\(?)\}\}`)
+var reSSTIProbe = regexp.MustCompile(`\{\{[-~]? ?(?:self|_self|config|dump|debug)\b[^}]{0,80}\}\}|\{\{ ?(?:request|url_for|get_flashed_messages|lipsum|cycler|joiner) ?\}\}|\{\{ ?request ?\. ?(?:environ|application|meta)\b|\{\{ ?['"][^'"{}]{0,20}['"] ?\. ?[a-z_]\w* ?\(|\{\{#with ["']|\{\{#blockhelpermissing\b|\{\{#with\b[^}]{0,80}\}\}.{0,200}constructor|\{\$smarty\.|\{(?:php|fetch|math|eval)\b[^}]{0,80}\}|\{%[-+]? ?(?:debug|import|php)\b[^%]{0,120}%\}|[$#*@]\{ ?(?:\d+ +\d+|\d+ ?[*+/%-] ?\d+|[a-z_][\w.]*\.(?:getclass|class|forname|getruntime|exec|invoke|getenv|getproperty|version|product)\b|t ?\(|new |request\b|session\b|application\b|param\.|header\.|cookie\.|pagecontext\b|facescontext\b|\d+ ?\. ?\d+|"[^"]{0,40}"\.|'[^']{0,40}'\.)|\[\[ ?[$*#]\{|\$!\{|<%=? ?[^%]{1,120}%>|\{\{ ?['"]?\w*['"]? ?\* ?['"]\d+['"] ?\}\}|\$\{\{ ?[^a-z_ !('"]|#\{ ?[a-z_]\w*(?: ?\(|\.)|@\( ?\d+ ?[*+/-] ?\d+ ?\)|@\{ ?(?:var|string|int|dynamic|object) [a-z_]\w* ?=|@\( ?\d+ \d+ ?\)|\{\{ ?\d+ +\d+ ?\}\}`)
 
 // sstiProbeWords gate reSSTIProbe.
 var sstiProbeWords = []string{"{{", "{$smarty", "{php", "{fetch", "{math", "{eval", "{%", "${", "#{", "*{", "@{", "[[", "$!{", "<%", "@("}
@@ -2245,6 +2250,36 @@ var cmdBatch = []anchored{
 	{"if ", reBatchIf, 100, true, nil, 0, ""},
 	{"if/i ", reBatchIf, 100, true, nil, 0, ""},
 	{"%", regexp.MustCompile(`^%[a-z_]\w*:~-?\d+(?:,-?\d+)?%`), 24, false, []string{":~"}, 0, ""},
+}
+
+// cmdBatchNoIf is cmdBatch without its IF forms.
+var cmdBatchNoIf = func() []anchored {
+	var out []anchored
+	for _, a := range cmdBatch {
+		if !strings.HasPrefix(a.kw, "if") {
+			out = append(out, a)
+		}
+	}
+	return out
+}()
+
+// batchIfAtCommand: an "if " of n starts a command, at the start of the
+// value or after &, |, (, @ or a line break, as cmd.exe reads one. A
+// template's {% if %}, a comprehension's "for x in y if z" and a ternary
+// put it after a word or a tag.
+func batchIfAtCommand(n string) bool {
+	for i := 0; ; {
+		j := strings.Index(n[i:], "if ")
+		if j < 0 {
+			return false
+		}
+		k := i + j
+		p := strings.TrimRight(n[:k], " \t")
+		if p == "" || strings.IndexByte("&|(@\n\r", p[len(p)-1]) >= 0 {
+			return true
+		}
+		i = k + 3
+	}
 }
 
 // cmdShapes: process substitution, command substitution of a word,

