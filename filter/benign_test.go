@@ -51,6 +51,8 @@ var benignValues = []benignValue{
 	{KindBodyValue, "html", "<p>Hallo {{ customer.first_name }},</p><p>deine Bestellung {{ order.name }} wurde versendet. {% if fulfillment.tracking_company == \"DHL\" %}Sendungsverfolgung: <a href=\"https://www.dhl.de/x?piececode={{ fulfillment.tracking_number }}\">{{ fulfillment.tracking_number }}</a>{% endif %}</p>"},
 	{KindBodyValue, "template[body_html]", "{{#with product}}<h2>{{title}} is back!</h2><p>Only {{inventory}} left in size {{../size}}.</p>{{/with}}"},
 	{KindBodyValue, "condition", "sum(line.quantity for line in cart.lines if line.collection == 'summer-24') > 3"},
+	// A sale banner searched, with a dash written as two hyphens.
+	{KindQueryValue, "q", "50% off -- today only!"},
 	// A database privilege.
 	{KindBodyValue, "privilege", "CREATE_FUNCTION"},
 	// An internal service's own API in a webhook setting.
@@ -461,6 +463,7 @@ var benignWeak = map[string]bool{
 	"http://192.168.0.1/admin":              true, // ssrf-private (2)
 	"http://10.0.0.5:9200/products/_search": true, // ssrf-private (2)
 	"http://10.0.0.12/api/v1/notify":        true, // ssrf-private (2)
+	"50% off -- today only!":                true, // sqli-libinjection-weak (3)
 	"Typo in paragraph 3: \"<img src=x onerror=...>\" should be inside a code block, otherwise the CMS tries to render it.":                    true, // xss-js-weak (3)
 	"data:image/svg+xml;utf8,<svg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 10 10'><circle cx='5' cy='5' r='4' fill='%23e33'/></svg>":    true, // xss-dangerous-tag (3)
 	"I added 10.0.0.5 api.example.org to C:\\Windows\\System32\\drivers\\etc\\hosts for testing, but the client still resolves the public IP.": true, // lfi-config-file (3)

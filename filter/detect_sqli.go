@@ -249,7 +249,10 @@ func strongFingerprint(fp string, v *value) bool {
 	// libinjection also reads an unbalanced backtick (Markdown code) as a
 	// comment: a 'c' counts when the value has a real comment opener.
 	if strings.IndexByte(fp, 'c') >= 0 && (strings.Contains(v.norm, "--") || strings.Contains(v.norm, "#") || strings.Contains(v.dec, "/*")) {
-		return true
+		// A dash written as "--" between words of prose ("50% off --
+		// today only!") is punctuation: what an injection's comment
+		// cuts off is the application's query, not a sentence.
+		return !(len(fp) <= 2 && proseDash(v.norm))
 	}
 	if strings.HasPrefix(fp, "sE") && !strings.ContainsAny(fp, "&;Uc") && firstQuote(v.dec) == '"' {
 		// A double-quoted phrase then a statement (T-Shirt "SELECT *
@@ -264,6 +267,16 @@ func strongFingerprint(fp string, v *value) bool {
 		return v.cls&cQuote != 0
 	}
 	return false
+}
+
+// proseDash: n has " -- " with two words of letters after it and a word
+// before it, and no quote: a sentence's dash.
+func proseDash(n string) bool {
+	i := strings.Index(n, " -- ")
+	if i <= 0 || strings.ContainsAny(n, "'\"`;") {
+		return false
+	}
+	return proseWords(n[i+4:]) >= 2 && proseWords(n[:i]) >= 1
 }
 
 // firstQuote: the first quote character of d, 0 without one.

@@ -25,7 +25,7 @@ func TestProbeSuites(t *testing.T) {
 	}{
 		{"probe-a", 537, 0},
 		{"probe-b", 748, 6},
-		{"probe-c", 594, 13},
+		{"probe-c", 594, 12},
 		{"probe-d", 614, 2},
 	} {
 		for _, attacks := range []bool{true, false} {
