@@ -99,6 +99,10 @@ func (w *walker) walk(r *http.Request, uri string) {
 	if r.Method == http.MethodPut || r.Method == "MOVE" || r.Method == "COPY" {
 		w.scriptWrite(r, rawPath)
 	}
+	if siteArchive(rawPath, w.host) {
+		rt := &ruleTable[rPathSensitive]
+		w.add(Match{Rule: rt.ID, Category: rt.Category, Score: rt.Score, Location: "path", Fragment: fragment(rawPath)})
+	}
 	if !validEscapes(rawPath) {
 		w.badEncoding("path", fragment(rawPath))
 	}
@@ -184,6 +188,28 @@ func urlPathOf(u string) string {
 		u = u[:i]
 	}
 	return u
+}
+
+// siteArchive: the path's last segment is an archive named after the
+// site's own host (/www.shopfront.example.tar.gz, /app.example.com.zip),
+// the name backup scripts give a copy of the document root; a host under
+// any top-level domain, which the value layer cannot know to be the site's.
+func siteArchive(rawPath, host string) bool {
+	h := hostOnly(host)
+	if len(h) < 4 || strings.IndexByte(h, '.') < 0 {
+		return false
+	}
+	base := strings.ToLower(rawPath[strings.LastIndexByte(rawPath, '/')+1:])
+	rest, ok := strings.CutPrefix(base, h)
+	if !ok {
+		return false
+	}
+	for _, s := range archiveSuffixes {
+		if rest == s {
+			return true
+		}
+	}
+	return false
 }
 
 // metadataHost: h (lower case, no port) is a cloud metadata service's
