@@ -8,21 +8,24 @@ import (
 // Code quoted in a document. A post, an answer, a comment or a rich-text
 // page that quotes a shell script, a query or a page's markup shows that
 // code: Markdown puts it in a fenced block (```, ~~~) or an inline span
-// (`…`), HTML in a <pre> or <code> element, and the application stores
-// and renders it escaped, running none of it. Code rules that fire only on
+// (`…`), HTML in a <pre> or <code> element, wikis and forums in
+// <syntaxhighlight>, {code} or [code], and the application stores and
+// renders it escaped, running none of it. Code rules that fire only on
 // the quoted code of such a document (commands, server-side and template
 // code, markup and script, SQL) count together as one weak signal: with
 // another signal, or in the document's prose, they still block.
 //
-// Three shapes keep their score wherever they sit, because they are how a
-// payload leaves the quote rather than code it shows: SQL whose quoted
-// part does not start a statement (x' UNION SELECT … in a block: an
-// injection needs its first bytes to close the application's literal), and
-// SQL beside inline spans only, which are also how MySQL quotes an
-// identifier (DROP TABLE `users`); a
-// quote that closes its own element (</code><script>, </pre>, </textarea>);
-// and an inline span that is one command and nothing else (`id`,
-// `whoami`), which a shell runs as a substitution.
+// Four shapes keep their score wherever they sit, because they are how a
+// payload leaves the quote rather than code it shows:
+//   - SQL whose quoted part does not start a statement (x' UNION SELECT …
+//     in a block: an injection needs its first bytes to close the
+//     application's literal);
+//   - SQL beside inline spans only, which are also how MySQL quotes an
+//     identifier (DROP TABLE `users`);
+//   - a quote that closes its own element (</code><script>, </pre>,
+//     </textarea>);
+//   - an inline span that is one command and nothing else (`id`,
+//     `whoami`), which a shell runs as a substitution.
 
 // codeSegment is one piece of quoted code and how it was quoted.
 type codeSegment struct {
