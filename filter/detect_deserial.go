@@ -72,12 +72,17 @@ func dotNetGadget(s string) bool {
 }
 
 // jsonNETGadget: the value of a JSON.NET "$type" member names a gadget
-// class ("System.Windows.Data.ObjectDataProvider, PresentationFramework").
+// class ("System.Windows.Data.ObjectDataProvider, PresentationFramework"),
+// or Ruby's "json_class" one of RubyGems' (Gem::Installer,
+// Gem::Requirement: the JSON.load chain).
 func jsonNETGadget(name, v string) bool {
-	if name != "$type" && !strings.HasSuffix(name, ".$type") {
-		return false
+	switch {
+	case name == "$type" || strings.HasSuffix(name, ".$type"):
+		return dotNetGadget(v)
+	case name == "json_class" || strings.HasSuffix(name, ".json_class"):
+		return strings.HasPrefix(v, "Gem::") || strings.HasPrefix(v, "ERB") || strings.HasPrefix(v, "Net::")
 	}
-	return dotNetGadget(v)
+	return false
 }
 
 // yamlGadget: a YAML document with a tag that makes its loader build a

@@ -329,7 +329,7 @@ func runDetectors(e *emitter, v *value) {
 	if v.kind != KindPath && v.kind != KindUserAgent && v.cls&(cEq|cPlus|cDash|cAt) != 0 && v.cls&(cPipe|cParen) != 0 && formulaInjection(v.dec) {
 		e.hit(rFormulaInjection)
 	}
-	if v.ncls&cDollar != 0 && jsonNETGadget(v.name, v.dec) {
+	if (v.ncls&cDollar != 0 || strings.HasSuffix(v.name, "json_class")) && jsonNETGadget(v.name, v.dec) {
 		e.hit(rDeserialize)
 	}
 	if (v.kind == KindQueryValue || v.kind == KindBodyValue) && len(v.norm) >= 9 && len(v.norm) <= 28 && v.cls&^cLower == 0 && phpDispatchers[v.norm] {
