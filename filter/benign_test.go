@@ -53,6 +53,8 @@ var benignValues = []benignValue{
 	{KindBodyValue, "condition", "sum(line.quantity for line in cart.lines if line.collection == 'summer-24') > 3"},
 	// A sale banner searched, with a dash written as two hyphens.
 	{KindQueryValue, "q", "50% off -- today only!"},
+	// A cookie signed the Rails way.
+	{KindCookieValue, "intercom-session-x8k2mz1q", "4-OWVWNTbZde2TSQ5ieEhAOqS3WPGc4G_kn2AH2Xir8gE2Gg5w2LsfahRmEtHWTY--a12303f695c38d64d1679b8e4b1f0711779eca7e"},
 	// A database privilege.
 	{KindBodyValue, "privilege", "CREATE_FUNCTION"},
 	// An internal service's own API in a webhook setting.

@@ -187,6 +187,11 @@ func detectSQLiLibinjection(e *emitter, v *value) {
 	if !quoted && !symbolic && v.kw&kwSQLGate == 0 && v.cls&cHash == 0 && !(v.cls&cStar != 0 && hasSQLComment(v.dec)) {
 		return
 	}
+	if signedToken(v.dec) {
+		// Rails' signed and encrypted cookies (payload--digest): their
+		// "--" joins two tokens, it comments nothing out.
+		return
+	}
 	d, judged := v.dec, v
 	if v.cls&cQuote != 0 && v.cls&cSpace != 0 && onlyApostrophes(d) {
 		// Prose: every quote is an apostrophe inside a word (it's,
@@ -267,6 +272,28 @@ func strongFingerprint(fp string, v *value) bool {
 		return v.cls&cQuote != 0
 	}
 	return false
+}
+
+// signedToken: v is a token of Base64 (either alphabet, padded or
+// percent-encoded) then "--" and a hex digest of 20 digits or more, the
+// form of Rails' MessageVerifier and of the cookies signed like it.
+func signedToken(v string) bool {
+	i := strings.LastIndex(v, "--")
+	if i < 8 || len(v)-i-2 < 20 {
+		return false
+	}
+	for j := 0; j < len(v); j++ {
+		c := v[j]
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_' || c == '+' || c == '/' || c == '=' || c == '%' || c == '.') {
+			return false
+		}
+	}
+	for _, c := range v[i+2:] {
+		if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f') {
+			return false
+		}
+	}
+	return true
 }
 
 // proseDash: n has " -- " with two words of letters after it and a word

@@ -195,6 +195,7 @@ var attackCases = []attackCase{
 	{KindUserAgent, "User-Agent", "Mozilla/5.0 SF/2.10b", "scanner-user-agent"},
 	{KindQueryValue, "cmd", "/usr/bin/id", "rce-command-line"},
 	{KindQueryValue, "function", "call_user_func_array", "php-probe"},
+	{KindQueryValue, "id", "1 or 1=1--a12303f695c38d64d1679b8e4b1f0711", "sqli-libinjection"},
 	{KindBodyValue, "state", `O:40:"Illuminate\Broadcasting\PendingBroadcast":2:{s:9:"\0*\0events";O:15:"Faker\Generator":1:{}}`, "rce-code-injection"},
 	{KindBodyValue, "username", "';return(true);var x='", "nosql-js-injection"},
 	{KindBodyValue, "json_class", "Gem::Installer", "deserialization-object"},

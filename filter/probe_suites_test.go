@@ -27,6 +27,7 @@ func TestProbeSuites(t *testing.T) {
 		{"probe-b", 748, 6},
 		{"probe-c", 594, 12},
 		{"probe-d", 615, 2},
+		{"probe-e", 430, 2},
 	} {
 		for _, attacks := range []bool{true, false} {
 			kind := map[bool]string{true: "attacks", false: "benign"}[attacks]
