@@ -25,7 +25,7 @@ func TestProbeSuites(t *testing.T) {
 	}{
 		{"probe-a", 537, 0},
 		{"probe-b", 748, 6},
-		{"probe-c", 594, 12},
+		{"probe-c", 595, 12},
 		{"probe-d", 615, 2},
 		{"probe-e", 430, 2},
 	} {
