@@ -152,49 +152,33 @@ func inlineSpans(prose *strings.Builder, line string, segs []codeSegment) []code
 // htmlCodeElements takes the <pre> and <code> elements out of p, as
 // segments.
 func htmlCodeElements(p string, segs []codeSegment) (string, []codeSegment) {
-	lp := asciiLowerCopy(p) // an index into lp is one into p
+	return spliceCode(p, segs, nextCodeElement)
+}
+
+// markupCodeBlocks takes out of p the code blocks of wiki and forum
+// markup, as segments: Confluence's {code}…{code} ({code:sql} too) and
+// BBCode's [code]…[/code] ([code=php] too).
+func markupCodeBlocks(p string, segs []codeSegment) (string, []codeSegment) {
+	return spliceCode(p, segs, nextMarkupBlock)
+}
+
+// spliceCode takes out of p, as segments, the quoted code that next finds.
+// next reads lp (p with ASCII case folded, so that its offsets are p's)
+// from i and returns the span of the next quote (from, to) and of the code
+// inside it (start, stop), or ok false when there is none.
+func spliceCode(p string, segs []codeSegment, next func(lp string, i int) (from, start, stop, to int, ok bool)) (string, []codeSegment) {
+	lp := asciiLowerCopy(p)
 	var out strings.Builder
 	last := 0
 	for i := 0; i < len(lp); {
-		j := strings.IndexByte(lp[i:], '<')
-		if j < 0 {
+		from, start, stop, to, ok := next(lp, i)
+		if !ok {
 			break
 		}
-		i += j
-		var closer string
-		for _, el := range codeElements {
-			if strings.HasPrefix(lp[i+1:], el) && tagEnd(lp, i+1+len(el)) {
-				closer = "</" + el + ">"
-				break
-			}
-		}
-		if closer == "" {
-			i++
-			continue
-		}
-		open := strings.IndexByte(lp[i:], '>')
-		if open < 0 {
-			break
-		}
-		end := strings.Index(lp[i+open:], closer)
-		if end < 0 {
-			break
-		}
-		start, stop := i+open+1, i+open+end
-		out.WriteString(p[last:i])
+		out.WriteString(p[last:from])
 		out.WriteByte(' ')
-		code := p[start:stop]
-		if closer == "</pre>" {
-			// <pre><code class="language-sql">…</code></pre>
-			if t := strings.ToLower(code); strings.HasPrefix(t, "<code") && strings.HasSuffix(t, "</code>") {
-				if k := strings.IndexByte(code, '>'); k >= 0 {
-					code = code[k+1 : len(code)-len("</code>")]
-				}
-			}
-		}
-		segs = append(segs, codeSegment{text: code})
-		i = stop + len(closer)
-		last = i
+		segs = append(segs, codeSegment{text: p[start:stop]})
+		i, last = to, to
 	}
 	if last == 0 {
 		return p, segs
@@ -203,17 +187,53 @@ func htmlCodeElements(p string, segs []codeSegment) (string, []codeSegment) {
 	return out.String(), segs
 }
 
-// markupCodeBlocks takes out of p the code blocks of wiki and forum
-// markup, as segments: Confluence's {code}…{code} ({code:sql} too) and
-// BBCode's [code]…[/code] ([code=php] too).
-func markupCodeBlocks(p string, segs []codeSegment) (string, []codeSegment) {
-	lp := asciiLowerCopy(p)
-	var out strings.Builder
-	last := 0
-	for i := 0; i < len(lp); {
+// nextCodeElement finds the next code element of lp from i; the code of
+// <pre><code class="language-sql">…</code></pre> is what the inner element
+// holds.
+func nextCodeElement(lp string, i int) (from, start, stop, to int, ok bool) {
+	for i < len(lp) {
+		j := strings.IndexByte(lp[i:], '<')
+		if j < 0 {
+			return 0, 0, 0, 0, false
+		}
+		i += j
+		el := ""
+		for _, name := range codeElements {
+			if strings.HasPrefix(lp[i+1:], name) && tagEnd(lp, i+1+len(name)) {
+				el = name
+				break
+			}
+		}
+		if el == "" {
+			i++
+			continue
+		}
+		open := strings.IndexByte(lp[i:], '>')
+		if open < 0 {
+			return 0, 0, 0, 0, false
+		}
+		closer := "</" + el + ">"
+		end := strings.Index(lp[i+open:], closer)
+		if end < 0 {
+			return 0, 0, 0, 0, false
+		}
+		start, stop = i+open+1, i+open+end
+		if inner := lp[start:stop]; el == "pre" && strings.HasPrefix(inner, "<code") && strings.HasSuffix(inner, "</code>") {
+			if k := strings.IndexByte(inner, '>'); k+1 <= len(inner)-len("</code>") {
+				start, stop = start+k+1, stop-len("</code>")
+			}
+		}
+		return i, start, stop, i + open + end + len(closer), true
+	}
+	return 0, 0, 0, 0, false
+}
+
+// nextMarkupBlock finds the next {code} or [code] block of lp from i.
+func nextMarkupBlock(lp string, i int) (from, start, stop, to int, ok bool) {
+	for i < len(lp) {
 		j := indexCodeOpener(lp[i:])
 		if j < 0 {
-			break
+			return 0, 0, 0, 0, false
 		}
 		i += j
 		closer, tagEnd := "{code}", byte('}')
@@ -225,22 +245,14 @@ func markupCodeBlocks(p string, segs []codeSegment) (string, []codeSegment) {
 			i += 5
 			continue
 		}
-		start := i + end + 1
-		stop := strings.Index(lp[start:], closer)
-		if stop < 0 {
-			break
+		start = i + end + 1
+		n := strings.Index(lp[start:], closer)
+		if n < 0 {
+			return 0, 0, 0, 0, false
 		}
-		out.WriteString(p[last:i])
-		out.WriteByte(' ')
-		segs = append(segs, codeSegment{text: p[start : start+stop]})
-		i = start + stop + len(closer)
-		last = i
+		return i, start, start + n, start + n + len(closer), true
 	}
-	if last == 0 {
-		return p, segs
-	}
-	out.WriteString(p[last:])
-	return out.String(), segs
+	return 0, 0, 0, 0, false
 }
 
 // indexCodeOpener finds the next "{code" or "[code" of s (lower case)

@@ -67,7 +67,7 @@ func jsonBody(markdown string) string {
 }
 
 func FuzzCodeProse(f *testing.F) {
-	for _, s := range []string{"a b c\n```\nx\n```\n", "```", "```\n```", "x\n  ```go\ny\n```", "use `a` and ``b`c`` here", "<p>x <code>y</code> z</p><pre>q", "~~~\nx\n~~~ a b c"} {
+	for _, s := range []string{"a b c\n```\nx\n```\n", "```", "```\n```", "x\n  ```go\ny\n```", "use `a` and ``b`c`` here", "<p>x <code>y</code> z</p><pre>q", "some prose words here <pre><code</code></pre> and more", "~~~\nx\n~~~ a b c"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
