@@ -1491,17 +1491,7 @@ func detectUploadName(e *emitter, v *value) {
 		n = n[:i]
 	}
 	n = strings.TrimRight(n, "./")
-	if scriptName(n) {
-		e.hit(rUploadScript)
-		return
-	}
-	if i := strings.IndexByte(n, ';'); i > 0 && scriptName(strings.TrimRight(n[:i], "./")) {
-		e.hit(rUploadScript)
-		return
-	}
-	if i := strings.IndexByte(n, ':'); i > 1 && scriptName(strings.TrimRight(n[:i], "./")) {
-		// An NTFS stream name (shell.php::$DATA, shell.php:x.jpg):
-		// Windows writes the file named before the colon.
+	if scriptWritten(n) {
 		e.hit(rUploadScript)
 		return
 	}
@@ -1514,6 +1504,22 @@ func detectUploadName(e *emitter, v *value) {
 	if base := n[strings.LastIndexByte(n, '/')+1:]; uploadTargetNames[base] {
 		e.hit(rPathSensitive)
 	}
+}
+
+// scriptWritten: a file name (lower case, without blanks, trailing dots
+// and slashes) that a server stores as a script: a script name, or one
+// before a ';' (IIS) or an NTFS stream's ':'.
+func scriptWritten(n string) bool {
+	if scriptName(n) {
+		return true
+	}
+	if i := strings.IndexByte(n, ';'); i > 0 && scriptName(strings.TrimRight(n[:i], "./")) {
+		return true
+	}
+	// An NTFS stream name (shell.php::$DATA, shell.php:x.jpg): Windows
+	// writes the file named before the colon.
+	i := strings.IndexByte(n, ':')
+	return i > 1 && scriptName(strings.TrimRight(n[:i], "./"))
 }
 
 // scriptName: a file name (lower case, trimmed) that ends in a script

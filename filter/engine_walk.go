@@ -155,7 +155,7 @@ func phpCGIArgument(q string) bool {
 func (w *walker) scriptWrite(r *http.Request, rawPath string) {
 	target := rawPath
 	if r.Method != http.MethodPut {
-		if target = urlPathOf(r.Header.Get("Destination")); target == "" {
+		if target, _ = splitURI(r.Header.Get("Destination")); target == "" {
 			return
 		}
 	}
@@ -163,31 +163,11 @@ func (w *walker) scriptWrite(r *http.Request, rawPath string) {
 	n := strings.ToLower(strings.ReplaceAll(dec, " ", ""))
 	n = strings.TrimRight(n, "./\\")
 	n = n[strings.LastIndexAny(n, "/\\")+1:]
-	if i := strings.IndexAny(n, ";:"); i > 0 {
-		n = strings.TrimRight(n[:i], ".")
-	}
-	if n == "" || !scriptName(n) {
+	if n == "" || !scriptWritten(n) {
 		return
 	}
 	rt := &ruleTable[rUploadScript]
 	w.add(Match{Rule: rt.ID, Category: rt.Category, Score: rt.Score, Location: "path", Fragment: fragment(n)})
-}
-
-// urlPathOf: the path of an absolute URL or of a path, "" when there is
-// none.
-func urlPathOf(u string) string {
-	if i := strings.Index(u, "://"); i >= 0 {
-		rest := u[i+3:]
-		j := strings.IndexByte(rest, '/')
-		if j < 0 {
-			return ""
-		}
-		u = rest[j:]
-	}
-	if i := strings.IndexAny(u, "?#"); i >= 0 {
-		u = u[:i]
-	}
-	return u
 }
 
 // siteArchive: the path's last segment is an archive named after the
