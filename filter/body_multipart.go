@@ -240,10 +240,12 @@ func (w *walker) fileContent(part *multipart.Part, field string, truncated bool)
 	if len(b) == 0 {
 		return
 	}
-	if jsonFile(part) && !truncated && jsonContainer(string(b)) {
+	if jsonFile(part) && !truncated {
 		// A JSON import (users.json, a settings export): the backend
 		// parses it as it parses a JSON body, members and all.
-		w.json(string(b), false)
+		if doc := string(b); jsonContainer(doc) {
+			w.json(doc, false)
+		}
 		if w.stop {
 			return
 		}

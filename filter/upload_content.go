@@ -160,9 +160,10 @@ var reMVGEscape = regexp.MustCompile(`url\(|\|\s*[a-z/]|\b(?:ephemeral|msl|text|
 
 // reverseShellFile: source code that connects a shell to a remote
 // host, in the idioms of every payload generator: bash's /dev/tcp
-// redirection, nc/ncat -e, a socket duplicated onto the standard streams
-// (Python, Perl, Ruby, PHP), Node's child_process with a shell, a
-// PowerShell TCP client streaming a command loop. Code that uses sockets
+// redirection, nc/ncat -e or socat with a shell (reverseShell, as in a
+// value), a socket duplicated onto the standard streams (Python, Perl,
+// Ruby, PHP), Node's child_process with a shell, a PowerShell TCP client
+// streaming a command loop. Code that uses sockets
 // or runs commands does not do both with a shell.
 func reverseShellFile(lc string) bool {
 	if strings.Contains(lc, "/dev/tcp/") || strings.Contains(lc, "/dev/udp/") {
@@ -170,8 +171,8 @@ func reverseShellFile(lc string) bool {
 	}
 	shell := strings.Contains(lc, "/bin/sh") || strings.Contains(lc, "/bin/bash") || strings.Contains(lc, "cmd.exe") || strings.Contains(lc, "powershell") || strings.Contains(lc, "sh -i") || strings.Contains(lc, "bash -i")
 	switch {
-	case shell && reNetcatExec.MatchString(lc):
-		return true
+	case reverseShell(lc):
+		return true // nc -e /bin/sh, socat … exec:sh: as in a value
 	case shell && strings.Contains(lc, "socket") && (strings.Contains(lc, "dup2(") || strings.Contains(lc, "pty.spawn(") || strings.Contains(lc, "open(stdin") || strings.Contains(lc, "fdopen(")):
 		return true
 	case shell && strings.Contains(lc, "child_process") && (strings.Contains(lc, "net.socket") || strings.Contains(lc, "-i")):
@@ -182,10 +183,7 @@ func reverseShellFile(lc string) bool {
 	return false
 }
 
-var (
-	reDevTCP     = regexp.MustCompile(`/dev/(?:tcp|udp)/[a-z0-9.\-\[\]:]+/\d+`)
-	reNetcatExec = regexp.MustCompile(`\bn(?:c|cat|etcat)(?:\.exe)?\s+(?:-[a-z]+\s+)*-[a-z]*[ec]\s`)
-)
+var reDevTCP = regexp.MustCompile(`/dev/(?:tcp|udp)/[a-z0-9.\-\[\]:]+/\d+`)
 
 // xmlExternalDTDFile: an uploaded XML document whose DOCTYPE names an
 // external DTD by URL (<!DOCTYPE a SYSTEM "http://attacker.example/a.dtd">)
@@ -213,10 +211,5 @@ func localReferenceFile(lc string) bool {
 			return true
 		}
 	}
-	for _, h := range metadataHosts {
-		if strings.Contains(lc, h) {
-			return true
-		}
-	}
-	return false
+	return containsAny(lc, metadataHosts...)
 }
