@@ -461,14 +461,12 @@ func (w *walker) json(s string, truncated bool) {
 			if len(v) > 1 && v[0] == '$' && !w.stop && updateOnGuarded(path, v) {
 				// {"role": {"$set": "admin"}}: an update operator,
 				// which analytics APIs also send, on a privilege.
-				rt := ruleTable[rNoSQLOperator]
-				w.add(Match{Rule: rt.ID, Category: rt.Category, Score: rt.Score, Location: w.location(tBodyName, v), Fragment: fragment(string(path))})
+				w.addRule(rNoSQLOperator, w.location(tBodyName, v), fragment(string(path)))
 			}
 			if v == "prototype" && protoPath(path) && !w.stop {
 				// {"constructor":{"prototype":{…}}}: what a deep merge
 				// copies onto Object.prototype, each key a plain word.
-				rt := ruleTable[rXSSProto]
-				w.add(Match{Rule: rt.ID, Category: rt.Category, Score: rt.Score, Location: w.location(tBodyName, v), Fragment: "constructor.prototype"})
+				w.addRule(rXSSProto, w.location(tBodyName, v), "constructor.prototype")
 			}
 		} else if v != "" {
 			w.value(tBody, KindBodyValue, name, v)

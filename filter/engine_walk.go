@@ -80,8 +80,7 @@ func (w *walker) walk(r *http.Request, uri string) {
 		// Host header naming the metadata service: a request for a
 		// forward proxy to fetch it (net/http takes the absolute form's
 		// host as the request's Host).
-		rt := &ruleTable[rSSRFMetadata]
-		w.add(Match{Rule: rt.ID, Category: rt.Category, Score: rt.Score, Location: "host", Fragment: fragment(r.Host)})
+		w.addRule(rSSRFMetadata, "host", fragment(r.Host))
 	}
 	rawPath, rawQuery := splitURI(uri)
 	if rawPath != "" && rawPath != "/" {
@@ -100,19 +99,16 @@ func (w *walker) walk(r *http.Request, uri string) {
 		w.scriptWrite(r, rawPath)
 	}
 	if siteArchive(rawPath, w.host) {
-		rt := &ruleTable[rPathSensitive]
-		w.add(Match{Rule: rt.ID, Category: rt.Category, Score: rt.Score, Location: "path", Fragment: fragment(rawPath)})
+		w.addRule(rPathSensitive, "path", fragment(rawPath))
 	}
 	if !validEscapes(rawPath) {
 		w.badEncoding("path", fragment(rawPath))
 	}
-	if rawQuery != "" {
-		for _, id := range [...]ruleID{rSSRFQueryAuthority, rPHPCGIArgument} {
-			if id == rSSRFQueryAuthority && queryAuthority(rawQuery) || id == rPHPCGIArgument && phpCGIArgument(rawQuery) {
-				r := &ruleTable[id]
-				w.add(Match{Rule: r.ID, Category: r.Category, Score: r.Score, Location: "query", Fragment: fragment(rawQuery)})
-			}
-		}
+	if queryAuthority(rawQuery) {
+		w.addRule(rSSRFQueryAuthority, "query", fragment(rawQuery))
+	}
+	if phpCGIArgument(rawQuery) {
+		w.addRule(rPHPCGIArgument, "query", fragment(rawQuery))
 	}
 	w.pairs(rawQuery, '&', tQueryName, tQuery, KindQueryName, KindQueryValue)
 	if rawQuery != "" && !w.stop && sessionHint(rawQuery) {
@@ -166,8 +162,7 @@ func (w *walker) scriptWrite(r *http.Request, rawPath string) {
 	if n == "" || !scriptWritten(n) {
 		return
 	}
-	rt := &ruleTable[rUploadScript]
-	w.add(Match{Rule: rt.ID, Category: rt.Category, Score: rt.Score, Location: "path", Fragment: fragment(n)})
+	w.addRule(rUploadScript, "path", fragment(n))
 }
 
 // siteArchive: the path's last segment is an archive named after the
@@ -440,8 +435,7 @@ func (w *walker) headers(r *http.Request, rawPath string) {
 				w.pathOverride(name, v, rawPath)
 			}
 			if scannerHeader(name, v) {
-				r := &ruleTable[rScannerHeader]
-				w.add(Match{Rule: r.ID, Category: r.Category, Score: r.Score, Location: "header:" + strings.ToLower(name), Fragment: fragment(name)})
+				w.addRule(rScannerHeader, "header:"+strings.ToLower(name), fragment(name))
 			}
 			if sfClientHint(name) && w.clientHint(name, v) {
 				continue
@@ -1005,8 +999,14 @@ func (w *walker) siteLookalike(t target, name, v string) {
 // redirectOpen reports v, the value of redirect parameter name, as an
 // open redirect.
 func (w *walker) redirectOpen(t target, name, v string) {
-	r := &ruleTable[rRedirectOpen]
-	w.add(Match{Rule: r.ID, Category: r.Category, Score: r.Score, Location: w.location(t, name), Fragment: w.fragmentAt(t, name, v)})
+	w.addRule(rRedirectOpen, w.location(t, name), w.fragmentAt(t, name, v))
+}
+
+// addRule adds a match of value-layer rule id, with its category and
+// score, that a request-layer check found at location.
+func (w *walker) addRule(id ruleID, location, frag string) {
+	r := &ruleTable[id]
+	w.add(Match{Rule: r.ID, Category: r.Category, Score: r.Score, Location: location, Fragment: frag})
 }
 
 // mixedCase: s has both lower- and upper-case ASCII letters.
