@@ -28,7 +28,7 @@ const crlfClasses = cNL | cHigh | cBackslash
 // mail protocol command.
 func detectCRLF(e *emitter, v *value) {
 	d := v.dec
-	if v.cls&cBackslash != 0 && v.kind != KindBodyValue && v.kind != KindBodyRaw && escapedHeaderBreak(strings.ToLower(d)) {
+	if v.cls&cBackslash != 0 && v.kind != KindBodyValue && v.kind != KindBodyRaw && (strings.Contains(d, `\n`) || strings.Contains(d, `\N`)) && escapedHeaderBreak(strings.ToLower(d)) {
 		// page=\r\nSet-Cookie:…: the escapes of a line break, which an
 		// unescaping layer (stripcslashes, a JSON or Java unescape)
 		// turns into one, then a response header.
@@ -48,7 +48,8 @@ func detectCRLF(e *emitter, v *value) {
 	// mailField: the value is (or is meant to be) one address, so a line
 	// break followed by a message header adds a header to the mail the
 	// application sends (x@y.z\nBcc: list@…).
-	mailField := mailParam(v.name) || identityParam(v.name) || singleAddress(d)
+	identity := identityParam(v.name)
+	mailField := mailParam(v.name) || identity || singleAddress(d)
 	for i, hits := 0, 0; i < len(d) && hits < 64; {
 		c := d[i]
 		size := 1
@@ -114,7 +115,7 @@ func detectCRLF(e *emitter, v *value) {
 				e.hit(rCRLFHeader)
 			}
 		}
-		if (strictPlace || identityParam(v.name)) && logRecordStart(ls) {
+		if (strictPlace || identity) && logRecordStart(ls) {
 			e.hit(rCRLFLog)
 		}
 		if len(ls) > 2 && ls[0] >= 'a' && ls[0] <= 'z' && ls[1] >= '0' && ls[1] <= '9' {
@@ -154,8 +155,12 @@ func escapedHeaderBreak(l string) bool {
 // identityParam: a field that holds one name or address (username,
 // login, email): a line break in it is never text.
 func identityParam(name string) bool {
-	switch strings.ToLower(name) {
-	case "user", "username", "user_name", "login", "email", "e-mail", "mail", "account", "uid", "userid", "user_id", "name":
+	if name == "" || len(name) > 32 {
+		return false
+	}
+	var buf [32]byte
+	switch bstr(foldParamName(buf[:0], name)) {
+	case "user", "username", "user_name", "login", "email", "e_mail", "mail", "account", "uid", "userid", "user_id", "name":
 		return true
 	}
 	return false
