@@ -45,7 +45,7 @@ var (
 	reNoSQLJS = regexp.MustCompile(`\bdb\.[a-z_][\w]*\.(?:insert|find|remove|drop|update|delete|aggregate|count|save|mapreduce)\w* ?\(|\bdb\.(?:getcollection|getsiblingdb|getmongo|runcommand|admincommand|eval|dropdatabase|createuser|getcollectionnames|currentop|killop|shutdownserver|fsynclock) ?\(|\bdo ?\{.*\} ?while ?\(|\bthis\.\w+ ?(?:==|!=|>|<)|` +
 		`(?:^|['"] ?(?:;|\|\||&&) ?)(?:return )?this\.\w+(?:\.\w+)*(?: ?(?:==|!=|>|<)|\[\d+\]|\.(?:match|test|search|startswith|endswith|includes|indexof|charat|charcodeat|substr|substring|slice) ?\()|` +
 		`(?:^|['"] ?(?:;|\|\||&&|,) ?)function ?\( ?\) ?\{ ?return (?:true|false|!0|!1|1|0|this\.)|` +
-		`\bsleep ?\( ?\d+ ?\)|\bwhile ?\( ?(?:true|1) ?\)|new date ?\( ?\) ?-|(?:['"]|^\d+) ?; ?return ?\( ?(?:true|false|1|0) ?\)|(?:['"]|^\d+) ?; ?return (?:true|false|1|0|this\b|[a-z_]+ ?(?:==|!=|>|<)|'[^']*' ?[=!]=|"[^"]*" ?[=!]=|\d+ ?(?:[=!]=|>|<))`)
+		`\bsleep ?\( ?\d+ ?\)|\bwhile ?\( ?(?:true|1) ?\)|new date ?\( ?\) ?-|(?:['"]|^\d+) ?; ?return(?: ?\( ?(?:true|false|1|0) ?\)| (?:true|false|1|0|this\b|[a-z_]+ ?(?:==|!=|>|<)|'[^']*' ?[=!]=|"[^"]*" ?[=!]=|\d+ ?(?:[=!]=|>|<)))`)
 )
 
 // detectNoSQL flags MongoDB operator injection and server-side JavaScript.
