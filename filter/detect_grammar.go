@@ -1309,7 +1309,13 @@ func sensitiveAfter(prev, seg string) bool {
 	if prev == "actuator" && seg != "" && seg != "health" && seg != "info" {
 		return true
 	}
-	for _, next := range sensitivePairs[prev] {
+	return pairFollows(sensitivePairs, prev, seg)
+}
+
+// pairFollows: seg is one of the segments pairs lists after prev ("*":
+// any).
+func pairFollows(pairs map[string][]string, prev, seg string) bool {
+	for _, next := range pairs[prev] {
 		if next == "*" || next == seg {
 			return true
 		}

@@ -118,12 +118,7 @@ func internalAPIAfter(prev, seg string) bool {
 	if strings.HasPrefix(prev, "v1.") {
 		prev = ""
 	}
-	for _, next := range internalAPIPairs[prev] {
-		if next == seg {
-			return true
-		}
-	}
-	return false
+	return pairFollows(internalAPIPairs, prev, seg)
 }
 
 // nameHasScheme reports whether a parameter name holds the scheme word
