@@ -452,7 +452,7 @@ func placeholderHandlers(n string) bool {
 // (data:image/svg+xml;utf8,<svg …><circle …/></svg> in an image's src),
 // and n has no javascript: or text/html URI.
 func inertSVGDataURIs(n string) bool {
-	if !strings.Contains(n, "image/svg") || containsAny(n, "javascript", "vbscript", "text/html", "/javascript", "/ecmascript") {
+	if !strings.Contains(n, "image/svg") || containsAny(n, "javascript", "vbscript", "text/html", "/ecmascript") {
 		return false
 	}
 	return !strings.Contains(n, "<script") && !reSVGActive.MatchString(n) && !strings.Contains(n, "href") && !strings.Contains(n, "base64")
