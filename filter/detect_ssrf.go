@@ -133,11 +133,8 @@ func detectSSRFLiterals(e *emitter, v *value) {
 	if v.kw&kwSSRFLiteral == 0 {
 		return
 	}
-	for _, h := range metadataHosts {
-		if strings.Contains(n, h) {
-			e.hit(rSSRFMetadata)
-			return
-		}
+	if containsAny(n, metadataHosts...) {
+		e.hit(rSSRFMetadata)
 	}
 }
 
