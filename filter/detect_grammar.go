@@ -781,6 +781,27 @@ var redirectNameSet = func() map[string]bool {
 	return m
 }()
 
+// navigationNames are the redirect parameters that name a page of the
+// site's own flow: where the browser goes after signing in or out, after
+// a form or a consent step. Parameters that hand the browser, or a
+// server, to another party by design are not among them: OAuth's
+// redirect_uri, CAS's service, WS-Federation's wreply, url, callback.
+var navigationNames = map[string]bool{
+	"next": true, "next_url": true, "nexturl": true, "return": true, "returnto": true, "return_to": true, "returnurl": true, "return_url": true,
+	"returnpath": true, "return_path": true, "redirect": true, "redirectto": true, "redirect_to": true, "redirecturl": true, "redirect_url": true,
+	"redir": true, "continue": true, "continue_url": true, "goto": true, "go_to": true, "dest": true, "destination": true, "relaystate": true,
+	"backurl": true, "back_url": true, "after_login": true, "afterlogin": true, "after_login_url": true, "login_redirect": true,
+}
+
+// navigationParam: name (any case, '-' or '_') is one of navigationNames.
+func navigationParam(name string) bool {
+	if name == "" || len(name) > 40 {
+		return false
+	}
+	var buf [40]byte
+	return navigationNames[bstr(foldParamName(buf[:0], name))]
+}
+
 // foldParamName appends name to dst in lower case with '-' as '_', the
 // form the parameter-name sets are written in (returnUrl, Return-URL and
 // return_url are one name).
@@ -828,6 +849,20 @@ func redirectParam(name string) bool {
 	return false
 }
 
+// redirectDotSegments: a redirect target whose path climbs out of the
+// directory it names (https://app.example.com/oauth/cb/../../out?url=…):
+// a check that the target starts with a registered callback passes, and
+// the browser resolves the dot segments to another page of the site,
+// often one that redirects again. No link a flow writes has them.
+func redirectDotSegments(d string) bool {
+	p := d
+	if i := strings.IndexAny(p, "?#"); i >= 0 {
+		p = p[:i]
+	}
+	return strings.Contains(p, "/../") || strings.HasSuffix(p, "/..") || strings.Contains(p, "/..\\") ||
+		containsFold(p, "/..%2f") || containsFold(p, "/%2e%2e") || containsFold(p, "/.%2e") || containsFold(p, "/%2e.")
+}
+
 // specialScheme: s (up to "//") starts with a scheme whose authority is a
 // host to connect to.
 func specialScheme(s string) bool {
@@ -854,6 +889,12 @@ func detectRedirect(e *emitter, v *value) {
 		return
 	}
 	d := v.dec
+	if redirectDotSegments(d) && (navigationParam(v.name) || containsFold(v.name, "redirect") || containsFold(v.name, "callback") || containsFold(v.name, "return")) {
+		// Not on a bare url=, which link previews and fetchers take as
+		// written (https://example.com/docs/../page).
+		e.hit(rRedirectOpen)
+		return
+	}
 	if v.raw != d && v.cls&cPercent == 0 {
 		// Still percent-encoded after the request layer decoded it once:
 		// the application decodes again (%2F%2Fevil, %5Cevil).

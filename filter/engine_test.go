@@ -848,6 +848,12 @@ func TestRequestTargetRules(t *testing.T) {
 		{"/files/a%2Fb.txt", "redirect-open", false},
 		{"//api/v1/users", "redirect-open", false},
 		{"//app.example.com/%2e%2e", "redirect-open", false},
+		{"/%5Cevil.example/", "redirect-open", true},
+		{"/%5c%5cevil.example", "redirect-open", true},
+		{"/\\evil.example/login", "redirect-open", true},
+		{"/%5Capp.example.com/login", "redirect-open", false},
+		{"/%5Cr%5Cn", "redirect-open", false},
+		{"/docs/%5Cevil.example", "redirect-open", false},
 	}
 	for _, tc := range tests {
 		expectRule(t, eng, newReq("GET", "http://app.example.com"+tc.target, "", ""), tc.rule, tc.block, tc.target)

@@ -241,7 +241,7 @@ func (w *walker) pathSegments(rawPath string) {
 		// path ends with.
 		w.detect(tPath, KindQueryValue, "proxy", u)
 	}
-	if strings.HasPrefix(rawPath, "//") && pathHostRedirect(rawPath[2:], w.host) {
+	if strings.HasPrefix(rawPath, "//") && pathHostRedirect(rawPath[2:], w.host) || pathBackslashHost(rawPath, w.host) {
 		w.redirectOpen(tPath, "", rawPath)
 	}
 	prev := ""
@@ -279,6 +279,37 @@ func pathHostRedirect(p, site string) bool {
 		return false
 	}
 	return containsFold(rest, "%2e") || containsFold(rest, "%2f") || containsFold(rest, "%5c") || strings.HasPrefix(rest, "..") || strings.Contains(rest, "/..")
+}
+
+// pathBackslashHost: a path that starts with a backslash, sent or
+// encoded, then the host name of another site (/%5Cevil.example/,
+// /\\evil.example): browsers read "/\\" as "//", so a server that
+// redirects to the path it was asked for (a trailing slash added, a
+// sign-in page that returns to it) sends the browser to that host.
+func pathBackslashHost(p, site string) bool {
+	if len(p) < 5 || p[0] != '/' || p[1] != '\\' && p[1] != '%' {
+		return false
+	}
+	s, slashes := p[1:], 0
+	for {
+		if strings.HasPrefix(s, "\\") || strings.HasPrefix(s, "/") {
+			s = s[1:]
+		} else if hasPrefixFold(s, "%5c") || hasPrefixFold(s, "%2f") {
+			s = s[3:]
+		} else {
+			break
+		}
+		slashes++
+	}
+	if slashes == 0 || slashes == len(p)-1 {
+		return false
+	}
+	end := strings.IndexAny(s, "/\\?#%")
+	if end < 0 {
+		end = len(s)
+	}
+	host := strings.ToLower(s[:end])
+	return strings.IndexByte(host, '.') > 0 && hostLike(host) && offSiteHost(host, hostOnly(site))
 }
 
 // encodedURLSegment: a path segment that encodes a slash (%2F, %5C) and
@@ -866,7 +897,33 @@ func sameSite(a, b string) bool {
 	if a == b {
 		return true
 	}
-	return lastLabels(a, 2) == lastLabels(b, 2) && strings.Count(a, ".") >= 1
+	n := 2
+	if countrySecondLevel(b) {
+		// shop.example.co.uk and evil.co.uk share only the suffix
+		// that the registry sells names under.
+		n = 3
+	}
+	return lastLabels(a, n) == lastLabels(b, n) && strings.Count(a, ".") >= n-1
+}
+
+// countrySecondLevel: host h ends in a country code's second-level
+// domain that registries sell names under (.co.uk, .com.au, .ne.jp), by
+// its shape: a two-letter top-level domain after a label of two or three
+// letters that is one of the usual ones.
+func countrySecondLevel(h string) bool {
+	tld := lastLabels(h, 1)
+	if len(tld) != 2 {
+		return false
+	}
+	sl := lastLabels(h, 2)
+	if len(sl) <= 3 {
+		return false
+	}
+	switch sl[:len(sl)-3] {
+	case "co", "com", "net", "org", "gov", "edu", "ac", "ne", "or", "go", "gob", "gv", "nic", "mil":
+		return true
+	}
+	return false
 }
 
 func lastLabels(h string, n int) string {
@@ -971,16 +1028,28 @@ func (w *walker) siteLookalike(t target, name, v string) {
 		}
 		return
 	}
-	if offSiteHost(strings.ToLower(host), hostOnly(w.host)) && (protocolRelative || mixedCase(scheme) || siteNamedAfterHost(s, hostOnly(w.host))) {
-		// //evil.example passes a "starts with /" check, and browsers
-		// read it as another host: the classic open redirect (a flow
-		// that sends the browser to a partner writes its scheme).
-		// HtTpS://evil.example slips past a case-sensitive check for
-		// "https://", https://evil.example/?app.example.com past one
-		// that the target contains the site's name: no link a site
-		// writes looks like either.
-		w.redirectOpen(t, name, v)
-		return
+	if offSiteHost(strings.ToLower(host), hostOnly(w.host)) {
+		if protocolRelative || mixedCase(scheme) || siteNamedAfterHost(s, hostOnly(w.host)) {
+			// //evil.example passes a "starts with /" check, and
+			// browsers read it as another host: the classic open
+			// redirect (a flow that sends the browser to a partner
+			// writes its scheme). HtTpS://evil.example slips past a
+			// case-sensitive check for "https://",
+			// https://evil.example/?app.example.com past one that the
+			// target contains the site's name: no link a site writes
+			// looks like either.
+			w.redirectOpen(t, name, v)
+			return
+		}
+		if site := siteHost(w.host); site != "" && navigationParam(name) && !ipLiteral(site) && !sameOwner(strings.ToLower(host), strings.ToLower(site)) && !returnsToSite(s, site) {
+			// next=https://evil.example on a sign-in page: where the
+			// browser lands after a step of the site's own flow is a
+			// page of the site. Flows that hand the browser to another
+			// site name it in parameters of their own (redirect_uri,
+			// service, wreply) or list it in redirect_hosts.
+			w.addRule(rRedirectOffsite, w.location(t, name), w.fragmentAt(t, name, v))
+			return
+		}
 	}
 	site := siteHost(w.host)
 	if site == "" || len(s) <= len(site) || !hasPrefixFold(s, site) {
@@ -1043,3 +1112,58 @@ func siteNamedAfterHost(rest, site string) bool {
 // reCountryDomain: the rest of a host after a site's name that makes it
 // the same name under a country code (.au, .co.uk, .com.br).
 var reCountryDomain = regexp.MustCompile(`^\.(?:(?:co|com|org|net)\.)?[a-z]{2}\.?$`)
+
+// sameOwner: target, an off-site host, is the site's own name under a
+// country code (app.example.com.au, example.de for app.example.com):
+// another storefront of the same owner more often than not.
+func sameOwner(target, site string) bool {
+	target = strings.TrimSuffix(target, ".")
+	if rest, ok := strings.CutPrefix(target, site); ok && reCountryDomain.MatchString(rest) {
+		return true
+	}
+	if len(lastLabels(target, 1)) != 2 {
+		return false
+	}
+	return brand(target) == brand(site)
+}
+
+// brand is the label a host's owner registered: "example" of
+// app.example.com and of shop.example.co.uk.
+func brand(h string) string {
+	n := 2
+	if countrySecondLevel(h) {
+		n = 3
+	}
+	r := lastLabels(h, n)
+	if i := strings.IndexByte(r, '.'); i >= 0 {
+		return r[:i]
+	}
+	return ""
+}
+
+// returnsToSite: rest (a URL after its "//") carries a URL of the site
+// itself, encoded or not (https://sso.partner.example/login?return=
+// https://app.example.com/): a sign-in through a partner that brings the
+// browser back.
+func returnsToSite(rest, site string) bool {
+	for _, p := range [...]string{"//", "%2f%2f", "%252f%252f"} {
+		for i := indexFold(rest, p); i >= 0; {
+			after := rest[i+len(p):]
+			if hasPrefixFold(after, site) {
+				return true
+			}
+			j := indexFold(after, p)
+			if j < 0 {
+				break
+			}
+			i += len(p) + j
+		}
+	}
+	return false
+}
+
+// ipLiteral: h is an IP address, not a DNS name.
+func ipLiteral(h string) bool {
+	_, err := netip.ParseAddr(h)
+	return err == nil
+}

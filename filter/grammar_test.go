@@ -210,6 +210,9 @@ func TestGrammarBenign(t *testing.T) {
 	}
 	for _, v := range grammarBenign {
 		for _, name := range []string{"q", "text", "next", "url"} {
+			if name == "next" && strings.HasPrefix(v, "https://") {
+				continue // a navigation target of another site: TestRedirectHosts
+			}
 			for _, place := range []string{"query", "form", "json"} {
 				d, err := eng.Inspect(sendIn(place, name, v))
 				if err != nil {

@@ -7,32 +7,44 @@ import (
 
 // TestRedirectHosts: with redirect_hosts, a redirect parameter's absolute
 // or protocol-relative target must be the site or a listed host, in the
-// query, a form or JSON; without it, only evasive, protocol-relative
-// off-site and site-imitating targets are judged.
+// query, a form or JSON; without it, a navigation parameter's target must
+// be of the site (or its owner's country domains, or carry the site back),
+// and other redirect parameters are judged on evasive, protocol-relative
+// off-site and site-imitating targets only.
 func TestRedirectHosts(t *testing.T) {
 	strict := mustEngine(t, Config{RedirectHosts: []string{"accounts.example.com", "*.partner.example", "Sso.Example.NET."}})
 	open := mustEngine(t, Config{})
 	tests := []struct {
 		name, v        string
-		strict, legacy bool // blocked with and without redirect_hosts
+		strict, dflt bool // blocked with and without redirect_hosts
 	}{
-		{"next", "https://evil.example/", true, false},
+		{"next", "https://evil.example/", true, true},
 		{"next", "//evil.example/x", true, true},
 		{"next", "//203.0.113.9/x", true, true},
-		{"return_to", "HTTPS://EVIL.example", true, false},
+		{"return_to", "HTTPS://EVIL.example", true, true},
 		{"successUrl", " https://evil.example/", true, true},
 		{"redirect_uri", "https://partner.example.evil/cb", true, false},
 		{"continue", "https://user@evil.example/", true, true},
-		{"next", "https://accounts.example.com.evil.example/", true, false},
-		{"next", "https://evil.io", true, false},
+		{"next", "https://accounts.example.com.evil.example/", true, true},
+		{"next", "https://evil.io", true, true},
+		{"RelayState", "https://evil.example/phish", true, true},
+		{"url", "https://evil.example/", true, false},
+		{"redirect_uri", "https://zapier.example/oauth/return", true, false},
+		{"redirect_uri", "https://app.example.com/oauth/cb/../../redirect?url=https://evil.example", true, true},
+		{"redirect_uri", "https://app.example.com/oauth/cb/%2e%2e/%2e%2e/out", true, true},
+		{"return_to", "/account/..%2f..%2fredirect", true, true},
+		{"redirect_uri", "https://app.example.com/oauth/cb?step=../x", false, false},
 		// The site, listed hosts and their names under a wildcard.
 		{"next", "https://app.example.com/orders", false, false},
 		{"next", "//APP.example.com./orders", false, false},
 		{"next", "https://app.example.com:8443/x", false, false},
 		{"next", "https://accounts.example.com/login?x=1", false, false},
-		{"next", "https://partner.example/", false, false},
+		{"next", "https://partner.example/", false, true},
 		{"redirect_uri", "https://a.b.partner.example/cb", false, false},
-		{"return", "https://sso.example.net/", false, false},
+		{"return", "https://sso.example.net/", false, true},
+		{"next", "https://shop.example.de/", true, false},
+		{"next", "https://sso.partner.example/login?return=https%3A%2F%2Fapp.example.com%2F", false, false},
+		{"next", "https://sso.other.example/login?return=https%3A%2F%2Fapp.example.com%2F", true, false},
 		{"next", "/dashboard", false, false},
 		{"next", "//www.example.com/x", true, false},
 		{"next", "//dashboard", true, false},
@@ -44,7 +56,7 @@ func TestRedirectHosts(t *testing.T) {
 	for _, tc := range tests {
 		for _, place := range []string{"query", "form", "json"} {
 			expectBlocked(t, strict, place, tc.name, tc.v, tc.strict)
-			expectBlocked(t, open, place, tc.name, tc.v, tc.legacy)
+			expectBlocked(t, open, place, tc.name, tc.v, tc.dflt)
 		}
 	}
 	if d, _ := strict.Inspect(sendIn("query", "next", "https://evil.example/")); len(d.Matches) == 0 || d.Matches[0].Rule != "redirect-open" || d.Matches[0].Location != "query:next" {

@@ -42,8 +42,9 @@ func TestRedteamGrammar(t *testing.T) {
 			"${{ secrets.GITHUB_TOKEN }}", "${{ matrix.os }}", "${{ !cancelled() }}", "${{ github.event.pull_request.head.sha }}",
 			".@{my-ruleset} { color: red }", "@{name}"}, false},
 		// Numeric hosts in redirect targets.
-		{"next", []string{"//3627734734", "//0x7f000001/", "//0177.0.0.1/"}, true},
-		{"next", []string{"//app.example.com/", "/123", "/2024/01/report", "https://192.0.2.10/"}, false},
+		{"next", []string{"//3627734734", "//0x7f000001/", "//0177.0.0.1/", "https://192.0.2.10/"}, true},
+		{"next", []string{"//app.example.com/", "/123", "/2024/01/report"}, false},
+		{"redirect_uri", []string{"https://192.0.2.10/cb"}, false},
 		// The scheme a parameter is named for; search groups.
 		{"ldap_url", []string{"ldaps://ldap.example.com:636/dc=example,dc=com", "ldap://directory.example.org/"}, false},
 		{"url", []string{"ldap://evil.example/a", "gopher://evil.example:70/_x"}, true},
@@ -113,8 +114,10 @@ func TestRedteamRequests(t *testing.T) {
 		{hoCase{place: "query", name: "q", v: "https://app.example.com.evil.example/"}, false},
 		{hoCase{place: "query", name: "next", v: "https://sso.partner.example/login?return=https://app.example.com/home"}, false},
 		{hoCase{place: "query", name: "next", v: "https://sso.partner.example/login?return=https%3A%2F%2Fapp.example.com%2F"}, false},
-		{hoCase{place: "query", name: "next", v: "https://partner.example/"}, false},
-		{hoCase{place: "query", name: "next", v: "HTTPS://PARTNER.EXAMPLE/"}, false},
+		{hoCase{place: "query", name: "next", v: "https://partner.example/"}, true},
+		{hoCase{place: "query", name: "next", v: "HTTPS://PARTNER.EXAMPLE/"}, true},
+		{hoCase{place: "query", name: "redirect_uri", v: "https://partner.example/"}, false},
+		{hoCase{place: "query", name: "url", v: "HTTPS://PARTNER.EXAMPLE/"}, false},
 	} {
 		r, info := c.request()
 		d, err := eng.InspectRequest(r, info)
