@@ -15,7 +15,7 @@ func TestRedirectHosts(t *testing.T) {
 	strict := mustEngine(t, Config{RedirectHosts: []string{"accounts.example.com", "*.partner.example", "Sso.Example.NET."}})
 	open := mustEngine(t, Config{})
 	tests := []struct {
-		name, v        string
+		name, v      string
 		strict, dflt bool // blocked with and without redirect_hosts
 	}{
 		{"next", "https://evil.example/", true, true},
