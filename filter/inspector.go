@@ -329,6 +329,9 @@ func runDetectors(e *emitter, v *value) {
 	if v.kind != KindPath && v.kind != KindUserAgent && v.cls&(cEq|cPlus|cDash|cAt) != 0 && v.cls&(cPipe|cParen) != 0 && formulaInjection(v.dec) {
 		e.hit(rFormulaInjection)
 	}
+	if len(v.dec) >= 20 && (v.dec[0] == 'e' || v.dec[0]|0x20 == 'b') && jwtForgery(v.dec) {
+		e.hit(rJWTForgery)
+	}
 	if (v.ncls&cDollar != 0 || strings.HasSuffix(v.name, "json_class")) && jsonNETGadget(v.name, v.dec) {
 		e.hit(rDeserialize)
 	}

@@ -110,6 +110,7 @@ const (
 	rDeserialize
 	rNoSQLFilterSyntax
 	rFormulaInjection
+	rJWTForgery
 	numRules
 )
 
@@ -201,6 +202,7 @@ var ruleTable = [numRules]RuleInfo{
 	rDeserialize:               {"deserialization-object", CatRCE, 5, 1, "a serialized object whose decoder builds the classes it names: a Java object stream (base64 rO0AB…, hex aced0005), a pickle that imports os.system, subprocess or eval, a .NET ViewState or BinaryFormatter stream with a gadget class, a JSON.NET $type gadget (ObjectDataProvider, AssemblyInstaller …), an uploaded YAML file with a class tag (!!javax.script.ScriptEngineManager, !!python/object, !ruby/object:)"},
 	rNoSQLFilterSyntax:         {"nosql-filter-syntax", CatNoSQL, 3, 1, "a comparison or logical MongoDB operator in the bracket filter syntax of a query builder, on a field that holds no credential (filters[price][$lt]=20 of Strapi, where[tags][$in]= of Feathers and Parse): weak alone"},
 	rFormulaInjection:          {"csv-formula-injection", CatRCE, 5, 1, "a value, or a cell of an uploaded CSV file, that a spreadsheet runs as a formula reaching outside the sheet: a DDE call (=cmd|' /C calc'!A0, @SUM(1+1)*cmd|…), HYPERLINK, IMPORTXML, IMPORTDATA, WEBSERVICE …"},
+	rJWTForgery:                {"jwt-header-forgery", CatProtocol, 5, 1, "a JSON Web Token (a bearer token, a token parameter or cookie) whose protected header no issuer writes: alg \"none\" in any case, a kid that is a file path, climbs directories or carries SQL or shell syntax (kid lookups read files and query databases), a jku or x5u key URL on an IP address, with user-info, over plain http or on an out-of-band service, or a public key embedded as jwk outside a DPoP proof; api_auth refuses such tokens where it runs, this rule stops them before backends that verify tokens themselves"},
 	rUploadScript:              {"upload-script-file", CatRCE, 5, 1, "uploaded file name with a server-side script extension (.php, .phtml, .phar, .jsp, .jspx, .asp, .aspx, .ashx, .cfm, .shtml, .htaccess …), trailing dots and spaces ignored, or a PHP session file name (sess_<id>)"},
 }
 
