@@ -316,10 +316,30 @@ var (
 	// A boolean operator and a comparison of literals at the start of the
 	// value or after a number, ending the value or followed by a comment.
 	reSQLFragBool = regexp.MustCompile(`^(?:-?\d+\)* ?|\) ?)?(?:and|or|xor|&&|\|\|) ?\(? ?(?:\d+|[a-z_]\w{0,30}|'[^']*'|"[^"]*") ?(?:=|<>|!=|<=?|>=?| like | between \d+ and | is (?:not )?null\b| in ?\() ?\(? ?(?:\d+|[a-z_]\w{0,30}|'[^']*'?|"[^"]*"?|null\b)? ?\)? ?(?:$|--|#|/\*|;)`)
+	// A scalar subquery where a field list or an expression goes on:
+	// fields=id,(SELECT password FROM users), 1+(select 1 from dual),
+	// at the start of the value or after a comma or an operator. The
+	// source is a name, not an article of a sentence in parentheses
+	// ("(select one from the list)").
+	reSQLSubquery = regexp.MustCompile(`(?:^|[,=+*/|-] ?|\d ?|\b(?:and|or|in) ?)\( ?select (?:[a-z_*@][\w.*@]*(?:\([\w.*, ]*\))?|\d+|'[^']*')(?: ?, ?(?:[a-z_*@][\w.*@]*(?:\([\w.*, ]*\))?|\d+|'[^']*'))* from ([a-z_][\w.$]*)`)
 	// ORDER BY / GROUP BY with a column number, closed by a comment or
 	// after a number or closing quote: column counting.
 	// Probing statements of every dialect.
 )
+
+// subquery: n holds a scalar subquery whose source is a name, not a
+// word of a sentence (reSQLSubquery).
+func subquery(n string) bool {
+	m := reSQLSubquery.FindStringSubmatch(n)
+	if m == nil {
+		return false
+	}
+	switch m[1] {
+	case "the", "a", "an", "this", "that", "our", "your", "my", "these", "those", "list", "menu", "below", "above", "here", "there", "each", "any", "all":
+		return false
+	}
+	return true
+}
 
 // boolFragmentStart: the value starts with a number, a closing parenthesis
 // or a boolean operator, as a fragment appended to a numeric parameter
@@ -410,6 +430,10 @@ func detectSQLGrammar(e *emitter, v *value) {
 		return
 	}
 	if len(n) <= 200 && boolFragmentStart(n) && (v.cls&(cEq|cLT|cGT|cParen) != 0 || strings.Contains(n, " like ") || strings.Contains(n, " between ") || strings.Contains(n, " is ")) && reSQLFragBool.MatchString(n) {
+		e.hit(rSQLiFragment)
+		return
+	}
+	if v.cls&cParen != 0 && strings.Contains(n, "select ") && subquery(n) {
 		e.hit(rSQLiFragment)
 		return
 	}
@@ -1439,21 +1463,22 @@ func detectGraphQLQuery(e *emitter, v *value) []gqlArg {
 	if v.cls&graphQLQueryClasses == 0 {
 		return nil
 	}
+	inURL := v.kind == KindQueryValue
 	if graphqlDocument(v.dec, v.name) {
-		return graphQLVerdict(e, walkGraphQL(v.dec, true))
+		return graphQLVerdict(e, walkGraphQL(v.dec, true), inURL)
 	}
-	if v.kind == KindQueryValue && strings.EqualFold(v.name, "query") && strings.Contains(v.dec, `"query"`) {
+	if inURL && strings.EqualFold(v.name, "query") && strings.Contains(v.dec, `"query"`) {
 		// The whole JSON request in the query parameter ({"query": "…"}),
 		// which some servers accept on GET: its documents are the
 		// "query" members.
-		return graphQLInJSON(e, v.dec)
+		return graphQLInJSON(e, v.dec, true)
 	}
 	return nil
 }
 
 // graphQLInJSON judges the "query" members of a JSON request and returns
 // their arguments.
-func graphQLInJSON(e *emitter, s string) []gqlArg {
+func graphQLInJSON(e *emitter, s string, inURL bool) []gqlArg {
 	// The walk's callback escapes to the heap; a copy of the emitter goes
 	// with it, so that e (on the caller's stack for every other value)
 	// does not.
@@ -1462,7 +1487,7 @@ func graphQLInJSON(e *emitter, s string) []gqlArg {
 	var args []gqlArg
 	visit := func(isKey bool, _ []byte, name, doc string) bool {
 		if !isKey && name == "query" && graphqlDocument(doc, name) {
-			args = append(args, graphQLVerdict(he, walkGraphQL(doc, true))...)
+			args = append(args, graphQLVerdict(he, walkGraphQL(doc, true), inURL)...)
 		}
 		return len(args) < graphqlMaxArgs
 	}
@@ -1474,10 +1499,16 @@ func graphQLInJSON(e *emitter, s string) []gqlArg {
 	return args
 }
 
-// graphQLVerdict reports what the walk of one document found.
-func graphQLVerdict(e *emitter, st gqlStats) []gqlArg {
+// graphQLVerdict reports what the walk of one document found; inURL says
+// it came in the URL's query, where GraphQL over HTTP allows queries only:
+// a mutation there is what a link or an image tag makes a signed-in
+// browser send (cross-site request forgery).
+func graphQLVerdict(e *emitter, st gqlStats, inURL bool) []gqlArg {
 	if st.introspection {
 		e.hit(rGraphQLIntrospectionQuery)
+	}
+	if inURL && st.mutation {
+		e.hit(rGraphQLURLMutation)
 	}
 	if st.abuse() {
 		e.hit(rGraphQLAbuse)

@@ -914,6 +914,28 @@ func TestScannerHeaders(t *testing.T) {
 	}
 }
 
+// TestH2CUpgrade: a request for cleartext HTTP/2 through the proxy
+// blocks; WebSocket upgrades pass.
+func TestH2CUpgrade(t *testing.T) {
+	eng := mustEngine(t, Config{})
+	for _, tc := range []struct {
+		upgrade string
+		block   bool
+	}{
+		{"h2c", true},
+		{"H2C", true},
+		{"websocket, h2c", true},
+		{"websocket", false},
+		{"h2c-ish", false},
+	} {
+		r := newReq("GET", "http://app.example.com/admin", "", "")
+		r.Header.Set("Upgrade", tc.upgrade)
+		r.Header.Set("Connection", "Upgrade, HTTP2-Settings")
+		r.Header.Set("HTTP2-Settings", "AAMAAABkAARAAAAAAAIAAAAA")
+		expectRule(t, eng, r, "protocol-h2c-upgrade", tc.block, tc.upgrade)
+	}
+}
+
 // TestScriptWrite: a PUT that writes a server script, and a WebDAV MOVE
 // or COPY whose Destination names one, block (on a site that allows
 // WebDAV's methods); writes of data files pass.

@@ -468,6 +468,13 @@ func (w *walker) headers(r *http.Request, rawPath string) {
 			if scannerHeader(name, v) {
 				w.addRule(rScannerHeader, "header:"+strings.ToLower(name), fragment(name))
 			}
+			if name == "Upgrade" && h2cUpgrade(v) {
+				// An upgrade to cleartext HTTP/2 asked of a proxy: a
+				// backend that accepts it holds a connection on which
+				// every later request skips the proxy's rules (h2c
+				// smuggling). Browsers never ask for it.
+				w.add(Match{Rule: "protocol-h2c-upgrade", Category: CatProtocol, Score: ScoreCritical, Location: "header:upgrade", Fragment: fragment(v)})
+			}
 			if sfClientHint(name) && w.clientHint(name, v) {
 				continue
 			}
@@ -1166,4 +1173,14 @@ func returnsToSite(rest, site string) bool {
 func ipLiteral(h string) bool {
 	_, err := netip.ParseAddr(h)
 	return err == nil
+}
+
+// h2cUpgrade: an Upgrade header value that lists h2c among its protocols.
+func h2cUpgrade(v string) bool {
+	for _, p := range strings.Split(v, ",") {
+		if strings.EqualFold(strings.TrimSpace(p), "h2c") {
+			return true
+		}
+	}
+	return false
 }

@@ -38,6 +38,9 @@ func cross(sep string, parts ...[]string) []string {
 // grammarAttacks are positives by class; placement names the parameter.
 func grammarAttacks() map[string][]string {
 	m := map[string][]string{}
+	// Scalar subqueries where a field list or an expression goes on.
+	m["sqli"] = append(m["sqli"], cross("", []string{"id,total,", "1+", "price=", "1 and id in ", "x|"},
+		[]string{"(SELECT password_hash FROM users WHERE id=1)", "(select max(price) from items)", "( select 1,2 from dual)", "(SELECT name FROM sqlite_master)"})...)
 	// XSS as JavaScript without markup.
 	for _, obj := range []string{"window", "self", "top", "parent", "this", "globalThis", "frames"} {
 		for _, name := range []string{`'al'+'ert'`, `"\x61lert"`, `/al/.source+/ert/.source`, "`ale`+`rt`", `atob('YWxlcnQ=')`} {
@@ -145,6 +148,7 @@ var grammarBenign = []string{
 	"https://www.google.com/search?q=union+select+tutorial", "/dashboard?tab=settings",
 	`<?xml version="1.0" encoding="utf-8"?><Autodiscover xmlns="http://schemas.microsoft.com/exchange/autodiscover/outlook/requestschema/2006"><Request><EMailAddress>a@example.com</EMailAddress></Request></Autodiscover>`,
 	"{{.}}", `{{printf "%s" .Name}}`, "{{range .Items}}{{.Title}}{{end}}", "{{ app.user.username }}", "{{ request.path }}",
+	"Pick a size (select one from the list)", "red,(select one from the menu)", "Colours (select any from below)", "a,(select all that apply)",
 	"price: $7 * 7 items", "{count, plural, one {# item} other {# items}}", "FOR SALE: bike, if interested call", "if not defined, the default is used",
 }
 

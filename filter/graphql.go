@@ -28,6 +28,15 @@ const (
 	graphqlMaxDirectives = 10    // on one field, spread or fragment
 	graphqlMaxDuplicates = 20    // the same response key in one selection set
 	graphqlMaxFields     = 10000 // selections once every fragment is expanded
+	// graphqlMaxSelfNest: a field's selection set inside more than this
+	// many selection sets of the same field (friends { friends { … } })
+	// walks a cycle of the schema; reply threads and category trees stop
+	// sooner.
+	graphqlMaxSelfNest = 5
+	// graphqlMaxPage: a connection's first/last (or limit, pageSize …)
+	// from this number up asks for every row at once; public APIs cap
+	// pages at a few hundred.
+	graphqlMaxPage = 1000000
 	// graphqlMaxGuesses: aliases of one credential or code check in one
 	// selection set (a1: login(…) a2: login(…) …), weighted by
 	// guessWeight: three sign-ins or five coupon redemptions are more. A
@@ -157,14 +166,28 @@ type gqlArg struct{ name, value string }
 type gqlStats struct {
 	ops, aliases, depth, directives, duplicates, fields int
 	guesses                                             int // most aliases of one guessable field in a selection set
-	introspection, cycle                                bool
+	selfNest                                            int // most selection sets of one field around a set of that field
+	introspection, cycle, hugePage, mutation            bool
 	args                                                []gqlArg
 }
 
 func (st *gqlStats) abuse() bool {
 	return st.ops > graphqlMaxBatch || st.aliases > graphqlMaxAliases || st.depth > graphqlMaxDepth ||
 		st.directives > graphqlMaxDirectives || st.duplicates > graphqlMaxDuplicates ||
-		st.fields > graphqlMaxFields || st.guesses > graphqlMaxGuesses || st.cycle
+		st.fields > graphqlMaxFields || st.guesses > graphqlMaxGuesses || st.cycle ||
+		st.selfNest > graphqlMaxSelfNest || st.hugePage
+}
+
+// pageArgs are the argument names of a page size.
+var pageArgs = map[string]bool{"first": true, "last": true, "limit": true, "pagesize": true, "page_size": true, "perpage": true, "per_page": true, "take": true, "top": true, "count": true}
+
+// hugeNumber: the integer literal n is graphqlMaxPage or more.
+func hugeNumber(n string) bool {
+	if strings.ContainsAny(n, ".eE") {
+		return false
+	}
+	n = strings.TrimLeft(strings.TrimPrefix(n, "-"), "0")
+	return len(n) > 7 || len(n) == 7 && n >= "1000000"
 }
 
 // guessWords are what the name of a field that checks a secret or a code
@@ -222,6 +245,8 @@ func walkGraphQL(doc string, args bool) gqlStats {
 	l := gqlLexer{s: doc}
 	var stack [graphqlMaxNesting]byte // 's' selection set, 'o' object value
 	var setIDs [graphqlMaxNesting]int
+	var owners [graphqlMaxNesting]string // the field whose selection set each level is
+	field := ""                          // the last field named in the current set
 	sp, paren, sel, nextSet := 0, 0, 0, 0
 	var defs []gqlDef
 	cur := -1
@@ -263,6 +288,17 @@ func walkGraphQL(doc string, args bool) gqlStats {
 				stack[sp] = 's'
 				nextSet++
 				setIDs[sp] = nextSet
+				owners[sp] = field
+				if field != "" {
+					same := 0
+					for i := 0; i < sp; i++ {
+						if stack[i] == 's' && owners[i] == field {
+							same++
+						}
+					}
+					st.selfNest = max(st.selfNest, same)
+				}
+				field = ""
 				sel++
 				if cur >= 0 {
 					defs[cur].depth = max(defs[cur].depth, sel)
@@ -272,6 +308,7 @@ func walkGraphQL(doc string, args bool) gqlStats {
 			afterDots, skipName = false, false
 			dirs = 0
 		case '}':
+			field = ""
 			if sp > 0 {
 				sp--
 				if stack[sp] == 's' {
@@ -300,6 +337,10 @@ func walkGraphQL(doc string, args bool) gqlStats {
 				afterDots = true
 				dirs = 0
 			}
+		case gqlNumber:
+			if paren > 0 && len(argName) <= 9 && pageArgs[strings.ToLower(argName)] && hugeNumber(text) {
+				st.hugePage = true
+			}
 		case gqlString:
 			if args && paren > 0 && len(st.args) < graphqlMaxArgs && text != "" {
 				st.args = append(st.args, gqlArg{argName, gqlUnescape(text, block)})
@@ -316,6 +357,7 @@ func walkGraphQL(doc string, args bool) gqlStats {
 						defs[cur].name = text
 					}
 				case text == "query" || text == "mutation" || text == "subscription":
+					st.mutation = st.mutation || text == "mutation"
 					if !pending {
 						st.ops++
 						newDef("")
@@ -337,6 +379,7 @@ func walkGraphQL(doc string, args bool) gqlStats {
 				}
 			case prev == ':':
 				// The field behind an alias.
+				field = text
 				st.introspection = st.introspection || text == "__schema" || text == "__type"
 				if w := guessWeight(text); w > 0 {
 					if guessed == nil {
@@ -347,6 +390,7 @@ func walkGraphQL(doc string, args bool) gqlStats {
 					st.guesses = max(st.guesses, guessed[k])
 				}
 			default:
+				field = text
 				st.introspection = st.introspection || text == "__schema" || text == "__type"
 				dirs = 0
 				if cur >= 0 {

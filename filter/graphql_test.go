@@ -107,6 +107,12 @@ func gqlAttacks() map[string][]string {
 		"query { ...F5 } fragment F0 on T { id } " + repeatJoin(5, " ", func(i int) string {
 			return fmt.Sprintf("fragment F%d on T { %s }", i+1, strings.Repeat(fmt.Sprintf("...F%d ", i), 10))
 		}),
+		// A cycle of the schema walked by nesting one field in itself,
+		// and a page of every row.
+		"query { me { " + strings.Repeat("friends { ", 12) + "id" + strings.Repeat(" }", 12) + " } }",
+		"query { a: user(id: 1) { " + strings.Repeat("posts { author { ", 7) + "id" + strings.Repeat(" } }", 7) + " } }",
+		`query { users(first: 99999999) { edges { node { id email } } } }`,
+		`query { orders(limit: 10000000) { id } }`,
 		// Directive overloading and field duplication.
 		"{ me " + strings.Repeat("@include(if: true) ", 300) + "{ id } }",
 		"{ me { " + strings.Repeat("id ", 1000) + "} }",
@@ -125,7 +131,7 @@ func gqlBenign() []string {
 		`query AppQuery($id: ID!) { node(id: $id) { ...Profile_user @arguments(count: 5) ...Avatar_user @defer(label: "avatar") } } fragment Profile_user on User @argumentDefinitions(count: {type: "Int", defaultValue: 3}) { friends(first: $count) @connection(key: "Profile_friends") { edges { node { id } } } } fragment Avatar_user on User { avatar { url } }`,
 		// Ten aliases, depth ten, a few directives, a repeated field.
 		"{" + repeatJoin(10, " ", func(i int) string { return fmt.Sprintf(`p%d: product(sku: "SKU-%d") { id price }`, i, i) }) + "}",
-		"{" + strings.Repeat("a{", 9) + "id" + strings.Repeat("}", 9) + "}",
+		"{" + repeatJoin(9, "", func(i int) string { return fmt.Sprintf("f%d{", i) }) + "id" + strings.Repeat("}", 9) + "}",
 		`{ me @include(if: $a) @skip(if: $b) { id name id } }`,
 		// One sign-in and a refresh under aliases.
 		`mutation { s: login(email: "ann@example.com", password: "x") { token } r: refreshSession { token } }`,
@@ -140,8 +146,17 @@ func gqlBenign() []string {
 		`{ search(q: "select the best option or two") { hits } }`,
 		"# GraphiQL default\n{ viewer { login } }",
 		`query Search { search(text: """multi-line "quoted" text""") { id } }`,
+		// Reply threads and category trees, pages of a few hundred.
+		"{ post(id: 1) { comments { " + strings.Repeat("replies { ", 5) + "id" + strings.Repeat(" }", 5) + " } } }",
+		"{ categories { " + strings.Repeat("children { name ", 6) + strings.Repeat("}", 6) + " } }",
+		`{ products(first: 250, after: "Y3Vyc29yOjI1MA==") { edges { node { id } } } }`,
+		`{ report(year: 2024, limit: 500000, offset: 1000000) { rows } }`,
 	}
 }
+
+// gqlMutations are the benign documents that change data: over GET they
+// are cross-site request forgery, see TestGraphQLMutationInURL.
+func gqlMutation(doc string) bool { return strings.HasPrefix(doc, "mutation") }
 
 func TestGraphQLAttacks(t *testing.T) {
 	eng := mustEngine(t, Config{})
@@ -176,6 +191,9 @@ func TestGraphQLBenign(t *testing.T) {
 	eng := mustEngine(t, Config{})
 	for _, doc := range gqlBenign() {
 		for _, tr := range gqlTransports {
+			if gqlMutation(doc) && strings.HasPrefix(tr, "get") {
+				continue
+			}
 			expectVerdict(t, eng, gqlSend(tr, doc, map[string]any{"first": 10, "after": "YXJyYXljb25uZWN0aW9uOjk="}), fmt.Sprintf("over %s: %.120q", tr, doc), false)
 		}
 	}
@@ -207,7 +225,9 @@ func TestWalkGraphQL(t *testing.T) {
 		{`{ f(a: {b: {c: "x"}}) { id } }`, gqlStats{ops: 1, depth: 2, duplicates: 1, fields: 2, args: []gqlArg{{"c", "x"}}}},
 		{"{ f(s: \"a\\\"b\\u0041\") # (s: \"no\")\n { id } }", gqlStats{ops: 1, depth: 2, duplicates: 1, fields: 2, args: []gqlArg{{"s", `a"bA`}}}},
 		{`{ __typename x: __type(name: "T") { name } }`, gqlStats{ops: 1, aliases: 1, depth: 2, duplicates: 1, fields: 3, introspection: true, args: []gqlArg{{"name", "T"}}}},
-		{`query { a } mutation { b } { c }`, gqlStats{ops: 3, depth: 1, duplicates: 1, fields: 1}},
+		{`query { a } mutation { b } { c }`, gqlStats{ops: 3, depth: 1, duplicates: 1, fields: 1, mutation: true}},
+		{"{ a { a { b { a { id } } } } }", gqlStats{ops: 1, depth: 5, duplicates: 1, fields: 5, selfNest: 2}},
+		{`{ f(first: 1000000) { id } g(first: 999999) { id } }`, gqlStats{ops: 1, depth: 2, duplicates: 1, fields: 4, hugePage: true}},
 	} {
 		got := walkGraphQL(c.doc, true)
 		if fmt.Sprint(got) != fmt.Sprint(c.want) {
@@ -290,5 +310,23 @@ func TestGraphQLSignInBatch(t *testing.T) {
 		if d.Blocked != tc.block {
 			t.Errorf("%s: blocked %v %v, want %v", tc.body, d.Blocked, d.Matches, tc.block)
 		}
+	}
+}
+
+// TestGraphQLMutationInURL: a mutation in the URL's query is refused, on
+// GET as the JSON request or the document; queries there pass, and so do
+// mutations in a body.
+func TestGraphQLMutationInURL(t *testing.T) {
+	eng := mustEngine(t, Config{})
+	for _, doc := range []string{`mutation{ changeEmail(email:"attacker@evil.example"){ id email } }`, "# c\nmutation M { deleteAccount { ok } }", `mutation { s: login(email: "ann@example.com", password: "x") { token } }`} {
+		for _, tr := range []string{"get", "getjson"} {
+			expectRule(t, eng, gqlSend(tr, doc, nil), "graphql-mutation-in-url", true, tr+" "+doc)
+		}
+		for _, tr := range []string{"json", "graphql", "batch"} {
+			expectRule(t, eng, gqlSend(tr, doc, nil), "graphql-mutation-in-url", false, tr+" "+doc)
+		}
+	}
+	for _, doc := range []string{`query { mutationLog { id } }`, `{ me { id } }`, `query Mutations { history(kind: "mutation") { id } }`} {
+		expectRule(t, eng, gqlSend("get", doc, nil), "graphql-mutation-in-url", false, doc)
 	}
 }
