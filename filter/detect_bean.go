@@ -14,15 +14,38 @@ import "strings"
 // class path segment followed by classLoader, module or protectionDomain
 // is the attack, in dotted or bracketed notation.
 func detectBeanPath(e *emitter, v *value) {
-	if !isParamName(v.kind) {
+	if !isParamName(v.kind) || len(v.norm) < 8 {
 		return
 	}
-	if len(v.norm) < 12 || !strings.Contains(v.norm, "class") {
+	if strings.IndexByte(v.norm, '#') >= 0 && renderCallbackName(v.norm) {
+		e.hit(rRenderCallback)
 		return
 	}
-	if beanClassLoaderPath(v.norm) {
+	if len(v.norm) < 12 {
+		return
+	}
+	if strings.Contains(v.norm, "class") && beanClassLoaderPath(v.norm) ||
+		strings.Contains(v.norm, "bootstrapstatusprovider.") || strings.Contains(v.norm, "applicationconfig.setupcomplete") {
+		// Confluence binds bootstrapStatusProvider.applicationConfig.*
+		// from any request through XWork (CVE-2023-22515): setting
+		// setupComplete=false reopens the setup wizard that creates an
+		// administrator.
 		e.hit(rJavaBeanPath)
 	}
+}
+
+// renderCallbackName: a (lower-cased) parameter name that sets a callback
+// property of a Drupal render array (mail[#post_render][]=exec,
+// timezone[a][#lazy_builder][]): Drupal renders form elements from the
+// request, and these keys name PHP functions it calls on the element
+// (Drupalgeddon 2, CVE-2018-7600). Forms never send '#' keys.
+func renderCallbackName(n string) bool {
+	for _, k := range [...]string{"#post_render", "#pre_render", "#lazy_builder", "#access_callback", "#value_callback", "#process", "#after_build", "#submit", "#validate", "#element_validate"} {
+		if i := strings.Index(n, k); i > 0 && (n[i-1] == '[' || n[i-1] == '.') {
+			return true
+		}
+	}
+	return false
 }
 
 // beanClassLoaderPath reports whether the (lower-cased) name holds a

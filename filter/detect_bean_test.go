@@ -71,3 +71,27 @@ func FuzzBeanPath(f *testing.F) {
 		}
 	})
 }
+
+// TestFrameworkBoundNames: names that set properties the framework acts
+// on, Drupal render callbacks and Confluence's setup state, block in the
+// query and in forms; names with '#' that are no such key pass.
+func TestFrameworkBoundNames(t *testing.T) {
+	eng := mustEngine(t, Config{})
+	for _, c := range []struct {
+		name, rule string
+		want       bool
+	}{
+		{"mail[#post_render][]", "php-render-callback", true},
+		{"timezone[a][#lazy_builder][]", "php-render-callback", true},
+		{"name[#pre_render][]", "php-render-callback", true},
+		{"element[#access_callback]", "php-render-callback", true},
+		{"bootstrapStatusProvider.applicationConfig.setupComplete", "java-classloader-path", true},
+		{"applicationConfig.setupComplete", "java-classloader-path", true},
+		{"tag[#red]", "php-render-callback", false},
+		{"color#post_render", "php-render-callback", false},
+		{"bootstrap_status", "java-classloader-path", false},
+	} {
+		expectRule(t, eng, newReq("GET", "/user/register?"+url.QueryEscape(c.name)+"=exec", "", ""), c.rule, c.want, "query "+c.name)
+		expectRule(t, eng, newReq("POST", "/user/register", "application/x-www-form-urlencoded", url.QueryEscape(c.name)+"=exec"), c.rule, c.want, "form "+c.name)
+	}
+}

@@ -41,6 +41,16 @@ func TestFormulaInjection(t *testing.T) {
 	if csvFormulaFile("products.csv", "text/csv", "sku,name,price\r\nSF-1,Mug,-1.00\r\nSF-2,+Plus size,=5\r\n") {
 		t.Error("CSV file with signs and a number blocked")
 	}
+	// The User-Agent lands in exported audit logs.
+	eng := mustEngine(t, Config{})
+	for ua, want := range map[string]bool{
+		`=HYPERLINK("http://evil.example","ua")`:                               true,
+		"Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML)": false,
+	} {
+		r := newReq("GET", "http://app.example.com/api/v3/audit/export", "", "")
+		r.Header.Set("User-Agent", ua)
+		expectRule(t, eng, r, "csv-formula-injection", want, ua)
+	}
 }
 
 func FuzzCSVFormulaFile(f *testing.F) {

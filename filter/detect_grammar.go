@@ -1188,6 +1188,7 @@ var (
 		"wp-admin":     {"install.php", "setup-config.php"},
 		"_ignition":    {"execute-solution", "health-check", "scripts", "share-report"},
 		"mifs":         {"aad"},                       // Ivanti EPMM's unauthenticated API (CVE-2023-35078)
+		"vmodlcontext": {"loadvmodlpackages"},         // vCenter's vSAN plug-in (CVE-2021-21985)
 		"pcidss":       {"report"},                    // Citrix ADC (CVE-2023-6548 chain)
 		"setup":        {"setupadministrator.action"}, // Confluence (CVE-2023-22515)
 		"invoker":      {"jmxinvokerservlet"},
@@ -1245,6 +1246,32 @@ func sensitiveSegment(seg string) bool {
 	}
 	if r, ok := strings.CutPrefix(seg, ".env"); ok && (r == "" || r[0] == '.' || r[0] == '_' || r[0] == '-') {
 		return true
+	}
+	return false
+}
+
+// staticSuffixParam: a segment of path n (lower case) that ends in a
+// path parameter named like a static file or a JSP: ";.jsp", ";.css"
+// (a parameter is dropped by the servlet container, not by the filter
+// that exempts such files).
+func staticSuffixParam(n string) bool {
+	if i := strings.IndexAny(n, "?#"); i >= 0 {
+		n = n[:i]
+	}
+	for i := strings.Index(n, ";."); i > 0; {
+		ext := n[i+2:]
+		if j := strings.IndexByte(ext, '/'); j >= 0 {
+			ext = ext[:j]
+		}
+		switch ext {
+		case "jsp", "jspx", "css", "js", "png", "jpg", "jpeg", "gif", "ico", "svg", "html", "htm", "woff", "woff2", "map", "txt":
+			return true
+		}
+		k := strings.Index(n[i+2:], ";.")
+		if k < 0 {
+			break
+		}
+		i += 2 + k
 	}
 	return false
 }

@@ -848,6 +848,12 @@ func TestRequestTargetRules(t *testing.T) {
 		{"/files/a%2Fb.txt", "redirect-open", false},
 		{"//api/v1/users", "redirect-open", false},
 		{"//app.example.com/%2e%2e", "redirect-open", false},
+		{"/app/rest/users;.jsp", "path-static-suffix", true},
+		{"/hax?jsp=/app/rest/users;.jsp", "path-static-suffix", true},
+		{"/admin;.css/settings", "path-static-suffix", true},
+		{"/api/items;v=2", "path-static-suffix", false},
+		{"/search?q=a;.css", "path-static-suffix", false},
+		{"/ui/h5-vsan/rest/proxy/service/vmodlContext/loadVmodlPackages", "path-sensitive-file", true},
 		{"/%5Cevil.example/", "redirect-open", true},
 		{"/%5c%5cevil.example", "redirect-open", true},
 		{"/\\evil.example/login", "redirect-open", true},
@@ -933,6 +939,28 @@ func TestH2CUpgrade(t *testing.T) {
 		r.Header.Set("Connection", "Upgrade, HTTP2-Settings")
 		r.Header.Set("HTTP2-Settings", "AAMAAABkAARAAAAAAAIAAAAA")
 		expectRule(t, eng, r, "protocol-h2c-upgrade", tc.block, tc.upgrade)
+	}
+}
+
+// TestClientIPOverflow: an address header element longer than any
+// address blocks; proxy chains of many addresses pass.
+func TestClientIPOverflow(t *testing.T) {
+	eng := mustEngine(t, Config{})
+	for _, tc := range []struct {
+		name, v string
+		block   bool
+	}{
+		{"X-Forwarded-For", strings.Repeat("1", 63) + "11", true},
+		{"X-Forwarded-For", "203.0.113.7, " + strings.Repeat("A", 200), true},
+		{"X-Real-Ip", strings.Repeat("9", 100), true},
+		{"X-Forwarded-For", "203.0.113.7, 198.51.100.2, 10.0.0.1, 10.0.0.2, 10.0.0.3, 10.0.0.4, 10.0.0.5", false},
+		{"X-Forwarded-For", "[2001:db8:85a3:8d3:1319:8a2e:370:7348%eth0]:8443, unknown", false},
+		{"X-Forwarded-For", strings.Repeat("1", 63), true},
+		{"X-Forwarded-For", "203.0.113.7:54321", false},
+	} {
+		r := newReq("GET", "http://app.example.com/dana-na/auth/url_default/welcome.cgi", "", "")
+		r.Header.Set(tc.name, tc.v)
+		expectRule(t, eng, r, "protocol-client-ip-overflow", tc.block, tc.name+": "+tc.v)
 	}
 }
 

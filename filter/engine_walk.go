@@ -468,6 +468,14 @@ func (w *walker) headers(r *http.Request, rawPath string) {
 			if scannerHeader(name, v) {
 				w.addRule(rScannerHeader, "header:"+strings.ToLower(name), fragment(name))
 			}
+			if clientIPHeaders[name] && overlongAddress(v) {
+				// X-Forwarded-For: 1111…1 (63 digits): Ivanti Connect
+				// Secure copied it into a fixed buffer (CVE-2025-22457).
+				// Proxies write addresses, ports, "unknown" or short
+				// obfuscated names; nothing longer than an IPv6 address
+				// with a zone and a port.
+				w.add(Match{Rule: "protocol-client-ip-overflow", Category: CatProtocol, Score: ScoreCritical, Location: "header:" + strings.ToLower(name), Fragment: fragment(v)})
+			}
 			if name == "Upgrade" && h2cUpgrade(v) {
 				// An upgrade to cleartext HTTP/2 asked of a proxy: a
 				// backend that accepts it holds a connection on which
@@ -1179,6 +1187,29 @@ func ipLiteral(h string) bool {
 func h2cUpgrade(v string) bool {
 	for _, p := range strings.Split(v, ",") {
 		if strings.EqualFold(strings.TrimSpace(p), "h2c") {
+			return true
+		}
+	}
+	return false
+}
+
+// clientIPHeaders carry the addresses of clients and proxies.
+var clientIPHeaders = map[string]bool{"X-Forwarded-For": true, "X-Real-Ip": true, "X-Client-Ip": true, "True-Client-Ip": true, "X-Originating-Ip": true, "X-Remote-Ip": true, "X-Remote-Addr": true, "Cf-Connecting-Ip": true, "Fastly-Client-Ip": true, "X-Cluster-Client-Ip": true}
+
+// overlongAddress: an element of a comma-separated address list longer
+// than any address a proxy writes: an IPv6 address with a zone and a
+// port in brackets fits in 64 bytes, anything without a colon (IPv4 with
+// a port, "unknown") in 45.
+func overlongAddress(v string) bool {
+	for len(v) > 45 {
+		el := v
+		if i := strings.IndexByte(v, ','); i >= 0 {
+			el, v = v[:i], v[i+1:]
+		} else {
+			v = ""
+		}
+		el = strings.TrimSpace(el)
+		if len(el) > 64 || len(el) > 45 && strings.IndexByte(el, ':') < 0 {
 			return true
 		}
 	}

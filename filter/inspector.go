@@ -326,8 +326,13 @@ func runDetectors(e *emitter, v *value) {
 	if v.kind != KindPath && v.kind != KindUserAgent && len(v.dec) >= 16 && strings.IndexByte("rgaA/\xac ", v.dec[0]) >= 0 && serializedObject(v.dec) {
 		e.hit(rDeserialize)
 	}
-	if v.kind != KindPath && v.kind != KindUserAgent && v.cls&(cEq|cPlus|cDash|cAt) != 0 && v.cls&(cPipe|cParen) != 0 && formulaInjection(v.dec) {
+	if v.kind != KindPath && v.cls&(cEq|cPlus|cDash|cAt) != 0 && v.cls&(cPipe|cParen) != 0 && formulaInjection(v.dec) {
+		// The User-Agent too: audit logs and sign-in histories are
+		// exported to spreadsheets with it.
 		e.hit(rFormulaInjection)
+	}
+	if v.cls&cSemi != 0 && (v.kind == KindPath || v.kind == KindQueryValue && strings.HasPrefix(v.norm, "/")) && staticSuffixParam(v.norm) {
+		e.hit(rPathStaticSuffix)
 	}
 	if len(v.dec) >= 20 && (v.dec[0] == 'e' || v.dec[0]|0x20 == 'b') && jwtForgery(v.dec) {
 		e.hit(rJWTForgery)
