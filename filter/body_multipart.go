@@ -250,6 +250,9 @@ func (w *walker) fileContent(part *multipart.Part, field string, truncated bool)
 			return
 		}
 	}
+	// A serialized object, Java, pickle or .NET, as the decoder that
+	// imports the file reads it: before the case folding below.
+	serialized := len(b) >= 16 && strings.IndexByte("rgaA/\xac\x80", b[0]) >= 0 && serializedFile(b)
 	lowerASCII(b)
 	lc := bstr(b)
 	name := strings.ToLower(part.FileName())
@@ -288,6 +291,8 @@ func (w *walker) fileContent(part *multipart.Part, field string, truncated bool)
 	}
 	if yamlGadget(lc) {
 		flag(ruleTable[rDeserialize].ID, CatRCE, "[YAML class tag in uploaded file]")
+	} else if serialized {
+		flag(ruleTable[rDeserialize].ID, CatRCE, "[serialized object in uploaded file]")
 	}
 	if c := b[0]; c != '<' && c > ' ' && c != 0xef {
 		return // not markup: the checks below all need a first tag

@@ -1,6 +1,7 @@
 package filter
 
 import (
+	"bytes"
 	"encoding/base64"
 	"strings"
 )
@@ -36,6 +37,32 @@ func serializedObject(v string) bool {
 		return dotNetGadget(string(decodeBase64Prefix(t)))
 	}
 	return false
+}
+
+// serializedFile: an uploaded file's content b is a serialized object:
+// a Java stream (binary, or Base64 of it, not text that starts with the
+// letters), a pickle that runs code (binary or Base64), a .NET stream
+// with a gadget.
+func serializedFile(b []byte) bool {
+	if bytes.HasPrefix(b, []byte("rO0AB")) {
+		for _, c := range b[:min(len(b), 64)] {
+			if !isBase64Byte(c) && c != '\r' && c != '\n' {
+				return false
+			}
+		}
+		return true
+	}
+	return rawPickleRunsCode(b) || serializedObject(bstr(b[:min(len(b), maxSerialScan*2)]))
+}
+
+func isBase64Byte(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '+' || c == '/' || c == '=' || c == '-' || c == '_'
+}
+
+// rawPickleRunsCode: b is a binary pickle (protocol 2 to 5, as a .pkl
+// file holds it) that imports a function running code.
+func rawPickleRunsCode(b []byte) bool {
+	return len(b) > 2 && b[0] == 0x80 && b[1] >= 2 && b[1] <= 5 && pickleRunsCode(b)
 }
 
 // decodeBase64Prefix decodes up to maxSerialScan bytes of t, standard or

@@ -383,6 +383,11 @@ var evasionWords = []string{"/??", "/?/", "bin/", "${path:", "${home:", "${shell
 // runDetectors does not call it.
 const rceClasses = cSemi | cPipe | cAmp | cBacktick | cDollar | cNL | cParen | cLT | cPercent | cColon | cBang | cBrace
 
+// reANSICQuote: a bash ANSI-C quoted string of two escapes or more
+// (hex, octal or Unicode), the whole word escaped: $'\x69\x64',
+// $'\151\144'.
+var reANSICQuote = regexp.MustCompile(`\$'(?:\\(?:x[0-9a-fA-F]{1,2}|[0-7]{1,3}|u[0-9a-fA-F]{4})){2,}'`)
+
 // detectRCE covers Unix and Windows OS command injection, Shellshock, SSI
 // and code injection. Quotes and backslashes inside words are dropped first
 // ("c'a't /e\tc/pa”sswd"), as the shell drops them.
@@ -413,6 +418,12 @@ func detectRCE(e *emitter, v *value) {
 		e.hit(rRCEEvasion)
 	}
 	if v.cls&(cDollar|cBrace) == cDollar|cBrace && strings.Contains(n, "${") && reShellParamOp.MatchString(n) {
+		e.hit(rRCEEvasion)
+	}
+	if v.cls&cDollar != 0 && strings.Contains(v.raw, "$'\\") && reANSICQuote.MatchString(v.raw) {
+		// $'\x69\x64' is "id" to bash, zsh and ksh: a command name
+		// spelled in escapes, so that no word of it shows. On raw: the
+		// decoded form has the escapes undone.
 		e.hit(rRCEEvasion)
 	}
 	shkw := v.kw

