@@ -613,7 +613,7 @@ func realisticBenign() []realReq {
 		body: `<soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"><soap:Body><GetPrice><Item>Apples &amp; pears -- O'Hara's</Item></GetPrice></soap:Body></soap:Envelope>`})
 	add(realReq{name: "Vue single-file template as text", method: "POST", target: "/api/snippets", ctype: "text/plain", hdr: with(hdrXHR),
 		body: `<template><div :class="{ active: isActive }" @click="toggle">{{ message }}</div></template>`})
-	add(realReq{name: "WordPress XML-RPC call", left: "xmlrpc.php is a listed admin surface (exclusion in docs/detection-grammar.md)", method: "POST", target: "/xmlrpc.php", ctype: "text/xml", hdr: []string{"User-Agent", "WordPress/6.7; https://blog.example.com"}, body: xmlrpc})
+	add(realReq{name: "WordPress XML-RPC call", method: "POST", target: "/xmlrpc.php", ctype: "text/xml", hdr: []string{"User-Agent", "WordPress/6.7; https://blog.example.com"}, body: xmlrpc})
 	return out
 }
 

@@ -31,6 +31,45 @@ type jsonSyntaxError struct {
 
 func (e *jsonSyntaxError) Error() string { return fmt.Sprintf("json: %s at offset %d", e.msg, e.off) }
 
+// demoteDataFilter lowers an operator finding on a member of a JSON body
+// to the weak filter-syntax signal when its path is a filter on data
+// ({"filter": {"status": {"$in": […]}}}, dataFilterPath): the member's
+// own name ("$in") does not say which field it compares; its path does.
+func (w *walker) demoteDataFilter() {
+	var buf [128]byte
+	if !w.filterDoc || len(w.jsonPath) > len(buf) || !dataFilterPath(bstr(lowerInto(buf[:0], w.jsonPath))) {
+		return
+	}
+	in := w.e.insp
+	weak := &ruleTable[rNoSQLFilterSyntax]
+	score := weak.Score
+	if in.paranoia >= 2 {
+		score = min(score+weakBoost, weakBoostCap)
+	}
+	kept := w.hits[:0]
+	for _, h := range w.hits {
+		if h.Rule == ruleTable[rNoSQLOperator].ID {
+			if in.off[rNoSQLFilterSyntax] || dupHit(kept, weak.ID) {
+				continue
+			}
+			h = Hit{Rule: weak.ID, Category: weak.Category, Score: score}
+		}
+		kept = append(kept, h)
+	}
+	w.hits = kept
+}
+
+// lowerInto appends b in ASCII lower case to dst.
+func lowerInto(dst, b []byte) []byte {
+	for _, c := range b {
+		if c >= 'A' && c <= 'Z' {
+			c |= 0x20
+		}
+		dst = append(dst, c)
+	}
+	return dst
+}
+
 // jsonVisit receives a member name (isKey) or a string value. path is the
 // dotted member path ("user.address.city"; array levels add nothing), only
 // valid during the call; name is the innermost member name ("" at the top
@@ -432,6 +471,10 @@ func hex4(s string, j int) (rune, escapeStatus) {
 // json inspects a JSON body: every member name and string value.
 func (w *walker) json(s string, truncated bool) {
 	w.useJSONPath = true
+	// A document of filters on data, without a match-all operand, has
+	// its operators judged as filter syntax (demoteDataFilter). Read
+	// once, before the walk, and only when it has an operator at all.
+	w.filterDoc = strings.Contains(s, `"$`) && dataFilterDocument(s)
 	// A top-level array of GraphQL operations is a batch: count them, and
 	// how often one document repeats (the same login mutation with other
 	// variables is brute force; a batching link sends different queries).
@@ -474,7 +517,7 @@ func (w *walker) json(s string, truncated bool) {
 		}
 		return !w.stop
 	})
-	w.useJSONPath = false
+	w.useJSONPath, w.filterDoc = false, false
 	w.jsonPath = nil
 	if bc.ops > graphqlMaxBatch || bc.same > graphqlMaxSameBatch || bc.signIns > graphqlMaxSignInBatch {
 		w.add(Match{Rule: ruleTable[rGraphQLAbuse].ID, Category: ruleTable[rGraphQLAbuse].Category, Score: ScoreCritical, Location: "body", Fragment: fmt.Sprintf("%d GraphQL operations in one batch, %d of one document, %d signing in", bc.ops, bc.same, bc.signIns)})

@@ -1162,7 +1162,7 @@ var (
 			"web-inf meta-inf " +
 			// Debugging and administration surfaces.
 			"server-status server-info phpinfo.php info.php jolokia heapdump jmx-console web-console phpmyadmin pma adminer.php adminer " +
-			"elmah.axd trace.axd _profiler app_dev.php _debugbar eval-stdin.php xmlrpc.php hnap1 boaform goform setup.cgi " +
+			"elmah.axd trace.axd _profiler app_dev.php _debugbar eval-stdin.php hnap1 boaform goform setup.cgi " +
 			// WebLogic, JBoss, Tomcat connectors, H2, Axis2, the debug
 			// toolbars of Django, Symfony and Laravel, Jenkins' script
 			// console, Cisco ASA's portal, GPON routers.

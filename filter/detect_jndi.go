@@ -53,7 +53,11 @@ func detectJNDI(e *emitter, v *value) {
 	if !strings.Contains(d, "${") {
 		return
 	}
-	if v.kw&kwJNDI != 0 && reJNDIObf.MatchString(d) {
+	if v.kw&kwJNDI != 0 && reJNDIObf.MatchString(d) && !(v.kind == KindBodyValue && v.cls&cNL != 0 && !strings.Contains(d, "${${") && !strings.Contains(d, "ndi")) {
+		// A multi-line document saved through an API (a log4j2.xml, a
+		// Spring or Compose file) writes ${env:LOG_LEVEL:-info} and
+		// ${sys:user.home} as its configuration language; a lookup
+		// nested in a lookup, or one near "jndi", is still judged.
 		e.hit(rJNDIObfuscated)
 	}
 	// "jndi" spelled through lookups may leave no "ndi" and no "${${"

@@ -64,7 +64,11 @@ func detectNoSQL(e *emitter, v *value) {
 			}
 		default:
 			if v.kw&kwNoSQLOp != 0 && (reNoSQLValue.MatchString(graphQLBody(v.norm)) || v.cls&cBracket != 0 && reNoSQLBracket.MatchString(v.norm)) {
-				e.hit(rNoSQLOperator)
+				if v.cls&cBrace != 0 && dataFilterDocument(v.norm) {
+					e.hit(rNoSQLFilterSyntax)
+				} else {
+					e.hit(rNoSQLOperator)
+				}
 			}
 		}
 	}
@@ -116,6 +120,87 @@ func filterBuilderName(n string) bool {
 		field = field || part != "" && (part[0] < '0' || part[0] > '9')
 	}
 	return field // the filter names the field it compares
+}
+
+// dataFilterPath: p, the dotted path of a JSON member (lower case,
+// "filter.status.$in"), is a query builder's filter on data: its
+// operators are comparisons, sets, logic or a pattern, and no field on
+// the way holds a credential or a privilege. Parse's where, Mongo-style
+// admin APIs and saved filters send these; the injection compares a
+// password, a user or a role ({"password": {"$ne": null}}) or runs code.
+func dataFilterPath(p string) bool {
+	if strings.HasPrefix(p, "variables.") {
+		// GraphQL variables: a resolver that hands an operator object
+		// to the database was given it as a typed argument.
+		return false
+	}
+	op := false
+	prev := ""
+	for _, part := range strings.FieldsFunc(p, func(r rune) bool { return r == '.' || r == '[' || r == ']' }) {
+		if o, ok := strings.CutPrefix(part, "$"); ok {
+			// The operator compares the field it is under; under the
+			// filter itself (or an array of stages) it compares nothing
+			// and matches everything ({"pipeline": [{"$ne": {}}]}).
+			if !comparisonOps[o] || prev == "" || filterContainers[prev] || prev[0] >= '0' && prev[0] <= '9' {
+				return false
+			}
+			op = true
+			continue
+		}
+		if guardedField(part) || ownershipField(part) {
+			return false
+		}
+		prev = part
+	}
+	return op
+}
+
+// reMatchAll: an operator whose operand makes it match every document
+// ($ne: null, $gt: "", $regex: ".*"): the tautology of an injection, not
+// a criterion anyone filters by.
+var reMatchAll = regexp.MustCompile(`(?i)"\$(?:ne|gt|gte|lt|lte|nin|eq)"\s*:\s*(?:null|""|\{\s*\}|\[\s*\]|true|false)|"\$regex"\s*:\s*"(?:\^?\.[*+]?|\^|)"`)
+
+// filterContainers name the filter document itself, not a field of it.
+var filterContainers = wordSet("pipeline query filter filters where criteria q match selector conditions condition find search and or")
+
+// comparisonOps compare a field with a value or a pattern; on a field of
+// data they select rows. Logical and element operators ($or, $exists,
+// $elemMatch) are how a filter is made to match every document.
+var comparisonOps = wordSet("eq ne gt gte lt lte in nin regex options")
+
+// ownershipField: a field that scopes rows to their owner, tenant or
+// customer, or holds a code that is worth something (an identifier,
+// *Id, owner, tenant, coupon code, PIN): comparing it with an operator
+// reads other owners' rows.
+func ownershipField(f string) bool {
+	switch f {
+	case "pin", "code", "org", "otp":
+		return true
+	}
+	return strings.HasSuffix(f, "id") || containsAny(f, "owner", "tenant", "customer", "vendor", "account", "member", "coupon", "voucher", "promo", "gift", "secret")
+}
+
+// dataFilterDocument: d, a value that is a JSON document (a where= of
+// Parse's REST API, a saved filter), has operators on data fields only
+// (dataFilterPath for each). False when it does not parse.
+func dataFilterDocument(d string) bool {
+	t := strings.TrimSpace(d)
+	if !strings.HasPrefix(t, "{") || reMatchAll.MatchString(t) {
+		return false
+	}
+	ok, any := true, false
+	err := walkJSON(t, 32, func(isKey bool, path []byte, name, _ string) bool {
+		if isKey && strings.HasPrefix(name, "$") {
+			any = true
+			p := string(path)
+			if !strings.HasSuffix(p, name) {
+				p += "." + name
+			}
+			ok = dataFilterPath(strings.ToLower(p))
+		}
+		return ok
+	})
+	return err == nil && ok && any
 }
 
 // filterOps are the comparison, set and logical operators of filters.

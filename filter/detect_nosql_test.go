@@ -283,3 +283,41 @@ func TestNoSQLTypeSelector(t *testing.T) {
 		}
 	}
 }
+
+// TestNoSQLDataFilters: operator documents that filter data (Parse's
+// where, a Mongo-style search API) are a weak signal; the same operators
+// on a credential, an owner or a tenant, under the filter itself, in
+// GraphQL variables, or with a match-all operand block.
+func TestNoSQLDataFilters(t *testing.T) {
+	eng := mustEngine(t, Config{})
+	for _, c := range []struct {
+		body  string
+		block bool
+	}{
+		{`{"filter":{"status":{"$in":["paid","shipped"]},"total":{"$gt":50},"shipping.country":{"$ne":"DE"}},"sort":{"created_at":-1}}`, false},
+		{`{"price":{"$gte":10,"$lte":50},"name":{"$regex":"^Rock","$options":"i"}}`, false},
+		{`{"username":"admin","password":{"$ne":null}}`, true},
+		{`{"email":{"$regex":"^a"}}`, true},
+		{`{"filters":{"price":{"$gt":0},"owner":{"$ne":"u1"}}}`, true},
+		{`{"criteria":{"customerId":{"$ne":"me"}}}`, true},
+		{`{"q":{"tenantId":{"$nin":["123"]}}}`, true},
+		{`{"code":{"$regex":"SPRING"}}`, true},
+		{`{"filter":{"age":{"$gt":""},"role":"admin"}}`, true},
+		{`{"name":{"$regex":".*"}}`, true},
+		{`{"pipeline":[{"$ne":{"a":1}}]}`, true},
+		{`{"filter":{"$or":[{"price":{"$lt":5}},{"tags":{"$in":["x"]}}]}}`, true},
+		{`{"variables":{"filter":{"price":{"$gt":5}}},"query":"query($filter: F){ items(filter: $filter){ id } }"}`, true},
+	} {
+		expectVerdict(t, eng, newReq("POST", "http://app.example.com/api/v1/orders/search", "application/json", c.body), c.body, c.block)
+	}
+	for _, c := range []struct {
+		where string
+		block bool
+	}{
+		{`{"price":{"$gte":10,"$lte":50},"category":{"$in":["apparel","jewelry"]}}`, false},
+		{`{"username":{"$ne":null}}`, true},
+		{`{"$where":"this.a==1"}`, true},
+	} {
+		expectBlocked(t, eng, "query", "where", c.where, c.block)
+	}
+}

@@ -211,6 +211,9 @@ type walker struct {
 	// allocating until a match needs it.
 	jsonPath    []byte
 	useJSONPath bool
+	// filterDoc: the JSON document being walked is filters on data
+	// (dataFilterDocument).
+	filterDoc bool
 
 	// sc is the inspector's scratch, taken at the first value inspected
 	// and given back when the request is decided.
@@ -241,6 +244,9 @@ func (w *walker) detect(t target, kind Kind, name, v string) {
 	w.inspectHits(kind, name, v)
 	if kind == KindBodyValue && len(w.hits) > 0 {
 		w.demoteQuotedCode(kind, name, v)
+	}
+	if len(w.hits) > 0 && len(name) > 1 && name[0] == '$' && w.jsonPath != nil && (kind == KindBodyName || kind == KindBodyValue) {
+		w.demoteDataFilter()
 	}
 	w.recordHits(t, name, v, m)
 }

@@ -848,6 +848,8 @@ func TestRequestTargetRules(t *testing.T) {
 		{"/files/a%2Fb.txt", "redirect-open", false},
 		{"//api/v1/users", "redirect-open", false},
 		{"//app.example.com/%2e%2e", "redirect-open", false},
+		{"/xmlrpc.php", "path-sensitive-file", true},
+		{"/blog/xmlrpc.php?rsd", "path-sensitive-file", true},
 		{"/app/rest/users;.jsp", "path-static-suffix", true},
 		{"/hax?jsp=/app/rest/users;.jsp", "path-static-suffix", true},
 		{"/admin;.css/settings", "path-static-suffix", true},

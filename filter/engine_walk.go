@@ -98,6 +98,12 @@ func (w *walker) walk(r *http.Request, uri string) {
 	if r.Method == http.MethodPut || r.Method == "MOVE" || r.Method == "COPY" {
 		w.scriptWrite(r, rawPath)
 	}
+	if (r.Method == http.MethodGet || r.Method == http.MethodHead) && strings.EqualFold(pathBase(rawPath), "xmlrpc.php") {
+		// XML-RPC answers POSTed method calls (pingbacks, the mobile
+		// apps); a GET is a scanner looking for the endpoint it brute
+		// forces passwords through (system.multicall).
+		w.addRule(rPathSensitive, "path", fragment(rawPath))
+	}
 	if siteArchive(rawPath, w.host) {
 		w.addRule(rPathSensitive, "path", fragment(rawPath))
 	}
@@ -1214,4 +1220,13 @@ func overlongAddress(v string) bool {
 		}
 	}
 	return false
+}
+
+// pathBase is the last segment of a raw path (before any path parameter).
+func pathBase(p string) string {
+	p = p[strings.LastIndexByte(p, '/')+1:]
+	if i := strings.IndexByte(p, ';'); i >= 0 {
+		p = p[:i]
+	}
+	return p
 }

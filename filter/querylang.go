@@ -39,9 +39,16 @@ func queryLanguageValue(name, v string) bool {
 		return true
 	case strings.IndexByte(v, '\n') >= 0 && strings.Count(v, "\n") >= 4 && pipelineConfig(v):
 		return true
+	case strings.HasPrefix(v, "*[") && reGROQFilter.MatchString(v):
+		return true
 	}
 	return false
 }
+
+// reGROQFilter: a GROQ query (Sanity's content lake), which starts with
+// the document set and a filter on a document attribute:
+// *[_type == "product" && …], *[_id in path("drafts.**")].
+var reGROQFilter = regexp.MustCompile(`^\*\[\s*(?:!?\(?\s*)?(?:_type|_id|_rev|defined\(|references\(|[a-zA-Z_][\w.]*\s*(?:==|!=|in\b|match\b|>|<))`)
 
 // rePromQLSelector: a PromQL or LogQL series selector, a metric or stream
 // name then label matchers in braces (up{job="api"}, {app=~"web.*"}).

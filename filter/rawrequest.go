@@ -85,9 +85,11 @@ func ParseRawRequest(data []byte) (*http.Request, error) {
 		r.Header[last] = append(r.Header[last], string(bytes.TrimSpace(value)))
 	}
 
+	// As net/http reads it (RFC 9112 3.2.2): an absolute-form target's
+	// authority is the request's host, whatever the Host header says.
 	r.Host = r.Header.Get("Host")
 	delete(r.Header, "Host")
-	if r.Host == "" && u.Host != "" {
+	if u.Host != "" {
 		r.Host = u.Host
 	}
 

@@ -24,6 +24,8 @@ func TestParseRawRequest(t *testing.T) {
 			method: "GET", uri: "/", hdrs: "X-A=one two"},
 		{name: "absolute form", raw: "GET http://h.example/p?q HTTP/1.1\n\n",
 			method: "GET", uri: "http://h.example/p?q", host: "h.example"},
+		{name: "absolute form wins over Host", raw: "GET http://169.254.169.254/latest/ HTTP/1.1\nHost: app.example.com\n\n",
+			method: "GET", uri: "http://169.254.169.254/latest/", host: "169.254.169.254"},
 		{name: "bad request line", raw: "GET\n\n", err: true},
 		{name: "bad version", raw: "GET / HTTP/x\n\n", err: true},
 		{name: "bad header", raw: "GET / HTTP/1.1\nno colon\n\n", err: true},
