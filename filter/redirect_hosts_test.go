@@ -1,6 +1,7 @@
 package filter
 
 import (
+	"net/url"
 	"strings"
 	"testing"
 )
@@ -58,6 +59,17 @@ func TestRedirectHosts(t *testing.T) {
 			expectBlocked(t, strict, place, tc.name, tc.v, tc.strict)
 			expectBlocked(t, open, place, tc.name, tc.v, tc.dflt)
 		}
+	}
+	// An identity provider gets the service provider's RelayState with
+	// its SAMLRequest and hands it back untouched; the service provider
+	// gets it with the response (or alone) and goes there.
+	idp := newReq("GET", "http://login.idp.example/adfs/ls/?SAMLRequest=fZFNa4MwGMe%2F&RelayState="+url.QueryEscape("https://admin.app.example.com/console"), "", "")
+	if d, _ := open.Inspect(idp); d.Blocked {
+		t.Errorf("RelayState of a SAMLRequest blocked: %v", d.Matches)
+	}
+	sp := newReq("GET", "http://app.example.com/sso/saml/login?RelayState="+url.QueryEscape("https://evil.example/phish"), "", "")
+	if d, _ := open.Inspect(sp); !d.Blocked {
+		t.Errorf("RelayState to another site passed: %v", d.Matches)
 	}
 	if d, _ := strict.Inspect(sendIn("query", "next", "https://evil.example/")); len(d.Matches) == 0 || d.Matches[0].Rule != "redirect-open" || d.Matches[0].Location != "query:next" {
 		t.Errorf("off-site target reported as %v, want redirect-open at query:next", d.Matches)
