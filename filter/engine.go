@@ -291,9 +291,17 @@ func (w *walker) recordHits(t target, name, v string, m cleanMemo) {
 		if dupHit(w.hits[:i], h.Rule) || w.report && reportSample(t, name, h.Rule) {
 			continue
 		}
-		w.add(Match{Rule: h.Rule, Category: h.Category, Score: h.Score, Location: w.location(t, name), Fragment: w.fragmentAt(t, name, v)})
+		m := Match{Rule: h.Rule, Category: h.Category, Score: h.Score, Location: w.location(t, name), Fragment: w.fragmentAt(t, name, v)}
+		if h.quoted {
+			w.addAs(m, quotedCodeKey)
+		} else {
+			w.add(m)
+		}
 	}
 }
+
+// quotedCodeKey counts the demoted hits of quoted code (demoteQuotedCode).
+const quotedCodeKey = "\x00quoted-code"
 
 // reportSample: a JavaScript-only finding in the script sample of a CSP
 // violation report. The browser puts there the first 40 characters of the
@@ -357,7 +365,12 @@ func (w *walker) location(t target, name string) string {
 }
 
 // add records a match unless a disabled rule or an exclusion drops it.
-func (w *walker) add(m Match) {
+func (w *walker) add(m Match) { w.addAs(m, m.Rule) }
+
+// addAs is add with the match's score counted under key: the weak
+// signals of code quoted in documents count as one, whichever code rule
+// each tripped and in however many fields.
+func (w *walker) addAs(m Match, key string) {
 	if w.e.disabled.has(m.Rule) {
 		return
 	}
@@ -369,7 +382,7 @@ func (w *walker) add(m Match) {
 	} else {
 		w.d.Truncated = true
 	}
-	add := w.count(m.Rule, m.Score)
+	add := w.count(key, m.Score)
 	w.d.Score += add
 	if sizeRule(m.Rule) {
 		w.tooLarge = true

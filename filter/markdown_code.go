@@ -334,6 +334,7 @@ func (w *walker) demoteQuotedCode(kind Kind, name, v string) {
 			}
 			demoted = true
 			h.Score = min(h.Score, ScoreWarning)
+			h.quoted = true
 		}
 		kept = append(kept, h)
 	}

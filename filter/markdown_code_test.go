@@ -88,3 +88,17 @@ func FuzzCodeProse(f *testing.F) {
 		}
 	})
 }
+
+// TestQuotedCodeAcrossFields: an article saved with its excerpt (body and
+// SEO description) quotes code twice, tripping different code rules in
+// each: the quoted code is still one weak signal. A second, unquoted
+// signal blocks.
+func TestQuotedCodeAcrossFields(t *testing.T) {
+	eng := mustEngine(t, Config{})
+	body := "Every Linux user should know these:\n\n```bash\ncat /etc/os-release\ngrep -i error /var/log/syslog | tail -n 50\n```\n\nThe file `/etc/passwd` lists accounts, and the passwords live elsewhere."
+	desc := "Every Linux user should know these:\n\n```bash\ncat /etc/os-release\nsudo systemctl restart nginx && curl -I http://localhost/\n```\nmore"
+	doc := map[string]any{"data": map[string]any{"title": "Linux basics", "body": body, "seo": map[string]any{"metaDescription": desc}}}
+	expectVerdict(t, eng, newReq("PUT", "http://cms.example.com/api/articles/475", "application/json", jsonOf(doc)), "article with excerpt", false)
+	doc["data"].(map[string]any)["title"] = "x' OR '1'='1"
+	expectVerdict(t, eng, newReq("PUT", "http://cms.example.com/api/articles/475", "application/json", jsonOf(doc)), "article with an injected title", true)
+}

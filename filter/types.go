@@ -65,6 +65,8 @@ type Hit struct {
 	Category Category
 	// Score is the rule's contribution to the request's anomaly score.
 	Score int
+
+	quoted bool // a code rule on code a document quotes, demoted to weak
 }
 
 // Action is what the engine decided for a request; it is the label of the
