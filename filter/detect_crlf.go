@@ -38,6 +38,13 @@ func detectCRLF(e *emitter, v *value) {
 		return
 	}
 	strictPlace := v.kind != KindBodyValue && v.kind != KindBodyRaw
+	if !strictPlace && reLoggedHTTPStart.MatchString(d) {
+		// "HTTP/1.1 504 Gateway Timeout\r\nContent-Type: …": a
+		// response or request head that telemetry or a support tool
+		// logged, header block and all; an injection adds its header
+		// after a value, not after a status line.
+		return
+	}
 	if !strictPlace && multiLineText(d) {
 		// A body string that is a document (a stack trace, a logged
 		// HTTP exchange, an e-mail in telemetry JSON) has line breaks and
@@ -151,6 +158,10 @@ func escapedHeaderBreak(l string) bool {
 	}
 	return false
 }
+
+// reLoggedHTTPStart: a value that starts with an HTTP status line or
+// request line, then a line break.
+var reLoggedHTTPStart = regexp.MustCompile(`^(?:HTTP/\d(?:\.\d)? \d{3}\b[^\r\n]*|[A-Z]{3,7} \S+ HTTP/\d(?:\.\d)?)\r?\n`)
 
 // identityParam: a field that holds one name or address (username,
 // login, email): a line break in it is never text.

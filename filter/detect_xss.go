@@ -254,6 +254,10 @@ var (
 // (a weak signal). DOCTYPEs without a subset, the XML declaration and W3C
 // namespace declarations are blanked too: SVG and XHTML documents sent as
 // a JSON string start with them.
+// reRasterDataURI: a data: URI of a raster image type, which browsers
+// only ever decode as pixels.
+var reRasterDataURI = regexp.MustCompile(`(?i)data:image/(?:png|jpe?g|gif|webp|avif|bmp|x-icon|vnd\.microsoft\.icon)[;,]`)
+
 func confirmXSS(v *value) bool {
 	d := v.dec
 	hasStyle := strings.Contains(v.norm, "style")
@@ -261,10 +265,20 @@ func confirmXSS(v *value) bool {
 	hasDoctype := strings.Contains(v.norm, "<!doctype") || strings.Contains(v.norm, "<?xml") || strings.Contains(v.norm, "xmlns")
 	hasJSURI := strings.Contains(v.norm, "javascript:") && onlyInertJSURIs(v.norm)
 	hasEmptyHandler := strings.Contains(v.norm, "on") && reEmptyHandler.MatchString(d)
-	if !hasStyle && !hasEmbed && !hasDoctype && !hasJSURI && !hasEmptyHandler {
+	hasRasterData := strings.Contains(v.norm, "data:image/") && reRasterDataURI.MatchString(d)
+	if !hasStyle && !hasEmbed && !hasDoctype && !hasJSURI && !hasEmptyHandler && !hasRasterData {
 		return true
 	}
 	b := append(v.sc.aux[:0], d...)
+	if hasRasterData {
+		// <img src="data:image/png;base64,…">: an image inlined by an
+		// editor or an e-mail builder; a raster image runs no script.
+		for _, loc := range reRasterDataURI.FindAllStringIndex(d, 64) {
+			for i := loc[0]; i < loc[0]+len("data:"); i++ {
+				b[i] = 'x'
+			}
+		}
+	}
 	if hasEmptyHandler {
 		// onclick="": a handler that runs nothing.
 		for _, loc := range reEmptyHandler.FindAllStringIndex(d, 64) {
@@ -458,6 +472,15 @@ func inertSVGDataURIs(n string) bool {
 	return !strings.Contains(n, "<script") && !reSVGActive.MatchString(n) && !strings.Contains(n, "href") && !strings.Contains(n, "base64")
 }
 
+// balancedURI drops the closing parentheses that end u without opening
+// in it: "(javascript:void(0))" quotes the URI in prose.
+func balancedURI(u string) string {
+	for strings.HasSuffix(u, ")") && strings.Count(u, ")") > strings.Count(u, "(") {
+		u = u[:len(u)-1]
+	}
+	return u
+}
+
 func onlyInertJSURIs(n string) bool {
 	if strings.Contains(n, "vbscript") || strings.Contains(n, "livescript") || strings.Contains(n, "data") {
 		return false
@@ -470,7 +493,11 @@ func onlyInertJSURIs(n string) bool {
 		}
 		u := rest[i:]
 		if j := strings.IndexAny(u, "\"'> \x60"); j >= 0 {
-			if u[j] == ' ' {
+			if u[j] == ' ' && inertJSURI(balancedURI(u[:j])) {
+				// "javascript:void(0) link does nothing": the URI
+				// ends before the prose.
+				j = len(balancedURI(u[:j]))
+			} else if u[j] == ' ' {
 				// "javascript: void(0)", "javascript:void 0"
 				if k := strings.IndexAny(u[j+1:], "\"'>\x60"); k >= 0 {
 					j += 1 + k
@@ -480,7 +507,7 @@ func onlyInertJSURIs(n string) bool {
 			}
 			u = u[:j]
 		}
-		if !inertJSURI(u) {
+		if !inertJSURI(balancedURI(u)) {
 			return false
 		}
 		found = true
@@ -525,7 +552,9 @@ func proseScriptTag(n string) bool {
 				words++
 			}
 		case c >= '0' && c <= '9', c == ' ', c == ',', c == '?', c == '!', c == '-', c == '\'':
-		case c == '.' && (k+1 == len(rest) || rest[k+1] == ' '):
+		case (c == '.' || c == ';' || c == ':') && (k+1 == len(rest) || rest[k+1] == ' '):
+			// Sentence punctuation: ". " "; " ": " (no statement of
+			// JavaScript runs without a call or an assignment).
 		default:
 			return false
 		}

@@ -102,3 +102,23 @@ func TestQuotedCodeAcrossFields(t *testing.T) {
 	doc["data"].(map[string]any)["title"] = "x' OR '1'='1"
 	expectVerdict(t, eng, newReq("PUT", "http://cms.example.com/api/articles/475", "application/json", jsonOf(doc)), "article with an injected title", true)
 }
+
+// TestLoggedHTTPMessage: a response or request head logged in a body
+// field (telemetry, a support tool) is no header injection; the same
+// lines after a value, or in the query, are.
+func TestLoggedHTTPMessage(t *testing.T) {
+	eng := mustEngine(t, Config{})
+	logged := "HTTP/1.1 504 Gateway Timeout\r\nContent-Type: text/html\r\nX-Request-Id: df0400f6\r\n"
+	req := "GET /v1/payments HTTP/1.1\r\nHost: api.example.com\r\nAccept: */*\r\n"
+	for _, c := range []struct {
+		place, v string
+		block    bool
+	}{
+		{"json", logged, false},
+		{"json", req, false},
+		{"json", "x.pdf\r\nSet-Cookie: sid=attacker", true},
+		{"query", logged, true},
+	} {
+		expectBlocked(t, eng, c.place, "response_headers", c.v, c.block)
+	}
+}
