@@ -475,6 +475,7 @@ func (w *walker) json(s string, truncated bool) {
 	// its operators judged as filter syntax (demoteDataFilter). Read
 	// once, before the walk, and only when it has an operator at all.
 	w.filterDoc = strings.Contains(s, `"$`) && dataFilterDocument(s)
+	w.snippetDoc = len(s) < 1<<20 && reSnippetLanguage.MatchString(s)
 	// A top-level array of GraphQL operations is a batch: count them, and
 	// how often one document repeats (the same login mutation with other
 	// variables is brute force; a batching link sends different queries).
@@ -517,7 +518,7 @@ func (w *walker) json(s string, truncated bool) {
 		}
 		return !w.stop
 	})
-	w.useJSONPath, w.filterDoc = false, false
+	w.useJSONPath, w.filterDoc, w.snippetDoc = false, false, false
 	w.jsonPath = nil
 	if bc.ops > graphqlMaxBatch || bc.same > graphqlMaxSameBatch || bc.signIns > graphqlMaxSignInBatch {
 		w.add(Match{Rule: ruleTable[rGraphQLAbuse].ID, Category: ruleTable[rGraphQLAbuse].Category, Score: ScoreCritical, Location: "body", Fragment: fmt.Sprintf("%d GraphQL operations in one batch, %d of one document, %d signing in", bc.ops, bc.same, bc.signIns)})

@@ -214,6 +214,9 @@ type walker struct {
 	// filterDoc: the JSON document being walked is filters on data
 	// (dataFilterDocument).
 	filterDoc bool
+	// snippetDoc: the JSON document being walked names the programming
+	// language of its code (snippetDocument).
+	snippetDoc bool
 	// samlRequest: the query carries a SAMLRequest, so the request is
 	// a service provider's to an identity provider, whose RelayState is
 	// the provider's own state, returned to it untouched.
@@ -247,7 +250,11 @@ func (w *walker) detect(t target, kind Kind, name, v string) {
 	}
 	w.inspectHits(kind, name, v)
 	if kind == KindBodyValue && len(w.hits) > 0 {
-		w.demoteQuotedCode(kind, name, v)
+		if w.snippetDoc && codeFieldNames[name] {
+			w.demoteSnippet()
+		} else {
+			w.demoteQuotedCode(kind, name, v)
+		}
 	}
 	if len(w.hits) > 0 && len(name) > 1 && name[0] == '$' && w.jsonPath != nil && (kind == KindBodyName || kind == KindBodyValue) {
 		w.demoteDataFilter()

