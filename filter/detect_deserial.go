@@ -91,7 +91,7 @@ func pickleRunsCode(b []byte) bool {
 
 // dotNetGadgets are the classes of the published BinaryFormatter,
 // LosFormatter and JSON.NET gadget chains.
-var dotNetGadgets = []string{"TextFormattingRunProperties", "ObjectDataProvider", "TypeConfuseDelegate", "ActivitySurrogateSelector", "System.Diagnostics.Process", "AssemblyInstaller", "WindowsIdentity", "ClaimsIdentity", "SessionSecurityToken", "PSObject", "RolePrincipal", "ResourceSet", "System.Windows.Forms.AxHost", "DataSet", "ToolboxItemContainer", "System.Management.Automation"}
+var dotNetGadgets = []string{"TextFormattingRunProperties", "ObjectDataProvider", "TypeConfuseDelegate", "ActivitySurrogateSelector", "System.Diagnostics.Process", "AssemblyInstaller", "WindowsIdentity", "ClaimsIdentity", "SessionSecurityToken", "PSObject", "RolePrincipal", "ResourceSet", "System.Windows.Forms.AxHost", "XamlReader", "ExpandedWrapper", "DataSet", "ToolboxItemContainer", "System.Management.Automation"}
 
 // dotNetGadget: s names a gadget class.
 func dotNetGadget(s string) bool {
@@ -104,10 +104,26 @@ func dotNetGadget(s string) bool {
 // Gem::Requirement: the JSON.load chain).
 func jsonNETGadget(name, v string) bool {
 	switch {
-	case name == "$type" || strings.HasSuffix(name, ".$type"):
+	case name == "$type" || strings.HasSuffix(name, ".$type") || name == "__type" || strings.HasSuffix(name, ".__type"):
+		// __type: ASP.NET AJAX's JavaScriptSerializer with a type
+		// resolver, the same gadgets.
 		return dotNetGadget(v)
+	case strings.HasPrefix(name, "py/") || strings.Contains(name, ".py/"):
+		// jsonpickle: {"py/reduce": [{"py/function": "os.system"}, …]}.
+		return pickleCallable(v)
 	case name == "json_class" || strings.HasSuffix(name, ".json_class"):
 		return strings.HasPrefix(v, "Gem::") || strings.HasPrefix(v, "ERB") || strings.HasPrefix(v, "Net::")
+	}
+	return false
+}
+
+// pickleCallable: a module.function that runs code when a pickle (or
+// jsonpickle) reduces it.
+func pickleCallable(v string) bool {
+	switch strings.TrimSpace(v) {
+	case "os.system", "os.popen", "os.execv", "os.execve", "os.spawnv", "posix.system", "nt.system", "subprocess.Popen", "subprocess.call", "subprocess.check_output", "subprocess.run",
+		"builtins.eval", "builtins.exec", "__builtin__.eval", "__builtin__.exec", "builtins.__import__", "pty.spawn", "commands.getoutput":
+		return true
 	}
 	return false
 }
@@ -116,5 +132,7 @@ func jsonNETGadget(name, v string) bool {
 // class: SnakeYAML's !!javax.script.ScriptEngineManager, PyYAML's
 // !!python/object, Ruby's !ruby/object:Gem::Installer.
 func yamlGadget(lc string) bool {
-	return strings.Contains(lc, "!!javax.") || strings.Contains(lc, "!!java.") || strings.Contains(lc, "!!python/") || strings.Contains(lc, "!ruby/object:") || strings.Contains(lc, "!ruby/hash:")
+	return strings.Contains(lc, "!!javax.") || strings.Contains(lc, "!!java.") || strings.Contains(lc, "!!python/") || strings.Contains(lc, "!ruby/object:") || strings.Contains(lc, "!ruby/hash:") ||
+		// The verbose form of the same tags: !<tag:yaml.org,2002:python/object/apply:os.system>.
+		strings.Contains(lc, "!<tag:yaml.org,2002:") && (strings.Contains(lc, ":python/") || strings.Contains(lc, ":javax.") || strings.Contains(lc, ":java.") || strings.Contains(lc, ":ruby/"))
 }

@@ -25,6 +25,14 @@ var javaPackages = []string{
 	"javax.script.", "javax.naming.", "javax.management.", "javax.el.", "javax.xml.transform.",
 	"jdk.internal.", "jdk.jshell.", "jdk.nashorn.", "sun.misc.", "sun.reflect.", "sun.rmi.", "sun.net.", "sun.nio.", "sun.security.", "sun.tools.", "sun.print.", "com.sun.", "org.omg.", "org.apache.commons.", "org.apache.xalan.", "org.apache.xbean.",
 	"org.codehaus.groovy.", "groovy.lang.", "bsh.", "org.springframework.context.support.",
+	// The gadgets of polymorphic JSON binders (Jackson default typing,
+	// Fastjson autoType): connection pools and JNDI lookups that a
+	// class name alone makes the binder build
+	// (["ch.qos.logback.core.db.DriverManagerConnectionSource", {…}]).
+	"ch.qos.logback.core.db.", "com.zaxxer.hikari.", "com.mchange.v2.c3p0.", "org.apache.ibatis.datasource.", "org.apache.tomcat.dbcp.",
+	"org.apache.shiro.jndi.", "org.apache.shiro.realm.jndi", "org.apache.openjpa.ee.", "org.apache.cxf.jaxrs.", "org.apache.aries.transaction.",
+	"org.apache.log4j.receivers.", "org.hibernate.jmx.", "oracle.jdbc.connector.", "oracle.jdbc.rowset.", "br.com.anteros.", "net.sf.ehcache.transaction.",
+	"org.jboss.util.", "weblogic.jms.", "com.caucho.config.",
 }
 
 // javaClassName reports a value that is only a fully qualified Java class
@@ -44,7 +52,7 @@ func javaClassName(n string) bool {
 		return false
 	}
 	switch n[:3] {
-	case "jav", "jdk", "sun", "com", "org", "gro", "bsh":
+	case "jav", "jdk", "sun", "com", "org", "gro", "bsh", "ch.", "br.", "ora", "net", "web":
 	default:
 		return false
 	}
@@ -138,7 +146,7 @@ func detectJavaName(e *emitter, v *value) {
 	case KindPath, KindUserAgent, KindFileName, KindBodyRaw:
 		return
 	}
-	if c := v.norm[0]; c != 'j' && c != 's' && c != 'c' && c != 'o' && c != 'g' && c != 'b' && c != 'l' && c != ' ' {
+	if c := v.norm[0]; c != 'j' && c != 's' && c != 'c' && c != 'o' && c != 'g' && c != 'b' && c != 'l' && c != 'n' && c != 'w' && c != ' ' {
 		return
 	}
 	if javaClassName(v.norm) || javaExecAlias(v.norm) {

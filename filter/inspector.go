@@ -335,13 +335,29 @@ func runDetectors(e *emitter, v *value) {
 		// exported to spreadsheets with it.
 		e.hit(rFormulaInjection)
 	}
+	if (v.kind == KindQueryValue || v.kind == KindBodyValue) && len(v.norm) > 3 && (v.norm[0] == '-' || v.norm[0] == 'e' && strings.HasPrefix(v.norm, "ext::")) && reArgumentInjection.MatchString(v.norm) {
+		e.hit(rRCEArgument)
+	}
+	if (v.kind == KindQueryValue || v.kind == KindBodyValue) && v.cls&cAt != 0 && v.cls&cDash != 0 && reSendmailOption.MatchString(v.norm) {
+		e.hit(rRCEArgument)
+	}
 	if v.cls&cSemi != 0 && (v.kind == KindPath || v.kind == KindQueryValue && strings.HasPrefix(v.norm, "/")) && staticSuffixParam(v.norm) {
 		e.hit(rPathStaticSuffix)
 	}
 	if len(v.dec) >= 20 && (v.dec[0] == 'e' || v.dec[0]|0x20 == 'b') && jwtForgery(v.dec) {
 		e.hit(rJWTForgery)
 	}
-	if (v.ncls&cDollar != 0 || strings.HasSuffix(v.name, "json_class")) && jsonNETGadget(v.name, v.dec) {
+	if (v.ncls&cDollar != 0 || strings.HasSuffix(v.name, "json_class") || strings.HasSuffix(v.name, "__type") || strings.Contains(v.name, "py/")) && jsonNETGadget(v.name, v.dec) {
+		e.hit(rDeserialize)
+	}
+	if v.cls&cBang != 0 && strings.Contains(v.norm, "!<tag:yaml.org,2002:") && yamlGadget(v.norm) {
+		// A YAML class tag in its verbose form (the short !!python/
+		// form is rce-code-injection), as a config import sends it.
+		e.hit(rDeserialize)
+	}
+	if v.kind != KindPath && v.cls&cComma != 0 && strings.Contains(v.dec, "PublicKeyToken=") && dotNetGadget(v.dec) {
+		// An assembly-qualified gadget type in any value or attribute
+		// (<root type="…ExpandedWrapper`2[[System.Windows.Markup.XamlReader, …">).
 		e.hit(rDeserialize)
 	}
 	if (v.kind == KindQueryValue || v.kind == KindBodyValue) && len(v.norm) >= 9 && len(v.norm) <= 28 && v.cls&^cLower == 0 && phpDispatchers[v.norm] {
