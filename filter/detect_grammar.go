@@ -901,7 +901,7 @@ func specialScheme(s string) bool {
 // redirectClasses: a URL, a path or a user part; a value with none of these
 // classes gives detectRedirect nothing to find, and runDetectors does not
 // call it.
-const redirectClasses = cSlash | cBackslash | cColon | cAt
+const redirectClasses = cSlash | cBackslash | cColon | cAt | cHigh // cHigh: fullwidth solidi
 
 // detectRedirect flags evasive redirect targets in redirect-like
 // parameters.
@@ -944,6 +944,12 @@ func detectRedirect(e *emitter, v *value) {
 				return
 			}
 		}
+	}
+	if r := strings.TrimLeft(v.raw, " \t"); strings.HasPrefix(r, "／") || strings.HasPrefix(r, "＼") {
+		// ／／evil.example: fullwidth solidi, which NFKC folds to "//"
+		// after a check for "/" has passed them.
+		e.hit(rRedirectOpen)
+		return
 	}
 	// Whitespace and controls that browsers strip before a URL.
 	t := strings.TrimLeft(d, " \t\r\n\x00\x0b\x0c")
@@ -1118,7 +1124,7 @@ func redirectShape(d string) bool {
 	case '/', '\\', 'h', 'j', 'd', 'v', '@' | 0x20:
 		return true
 	}
-	return t[0] == '\\'
+	return t[0] == '\\' || t[0] == 0xef // 0xef: fullwidth forms (／)
 }
 
 // cutScheme splits "http:" or "https:" off a URL.
@@ -1246,6 +1252,34 @@ func sensitiveSegment(seg string) bool {
 	}
 	if r, ok := strings.CutPrefix(seg, ".env"); ok && (r == "" || r[0] == '.' || r[0] == '_' || r[0] == '-') {
 		return true
+	}
+	return false
+}
+
+// uploadDirs name directories of uploaded files.
+var uploadDirs = wordSet("uploads upload userfiles user_uploads useruploads attachments avatars")
+
+// uploadScriptPath: n (a decoded, lower-case path) requests a server
+// script below a directory of uploaded files.
+func uploadScriptPath(n string) bool {
+	if i := strings.IndexAny(n, "?#"); i >= 0 {
+		n = n[:i]
+	}
+	base := n[strings.LastIndexByte(n, '/')+1:]
+	if j := strings.IndexByte(base, ';'); j >= 0 {
+		base = base[:j]
+	}
+	dot := strings.LastIndexByte(base, '.')
+	if dot <= 0 || !slices.Contains(scriptExtensions, base[dot:]) || base[dot:] == ".htaccess" {
+		return false
+	}
+	dir := n[:len(n)-len(base)]
+	for rest := dir; rest != ""; {
+		seg, tail, _ := strings.Cut(rest, "/")
+		rest = tail
+		if uploadDirs[seg] {
+			return true
+		}
 	}
 	return false
 }

@@ -217,6 +217,8 @@ type walker struct {
 	// snippetDoc: the JSON document being walked names the programming
 	// language of its code (snippetDocument).
 	snippetDoc bool
+	// redirects are the redirect parameters' targets seen so far.
+	redirects []redirectTarget
 	// samlRequest: the query carries a SAMLRequest, so the request is
 	// a service provider's to an identity provider, whose RelayState is
 	// the provider's own state, returned to it untouched.

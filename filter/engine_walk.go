@@ -1043,6 +1043,19 @@ func (w *walker) siteLookalike(t target, name, v string) {
 		return
 	}
 	host := urlHost(s)
+	if t == tQuery && w.repeatedRedirect(name, strings.ToLower(host)) {
+		// next=/account&next=https://evil.example: one parser takes the
+		// first, another the last; a flow sends its target once.
+		w.redirectOpen(t, name, v)
+		return
+	}
+	if reg := registrable(hostOnly(w.host)); reg != "" && imitatesSite(strings.ToLower(host), reg) {
+		// https://portal.example.com.evil.example/: the site's own
+		// domain inside another one, past a check that the target
+		// contains it.
+		w.redirectOpen(t, name, v)
+		return
+	}
 	if rh := w.e.redirectHosts; rh != nil {
 		// A positive list of targets: any other host is off-site.
 		if !rh.allows(host, hostOnly(w.host)) {
@@ -1231,4 +1244,68 @@ func pathBase(p string) string {
 		p = p[:i]
 	}
 	return p
+}
+
+// repeatedRedirect records the host of redirect parameter name's target
+// and reports whether an earlier value of the same parameter named
+// another host.
+func (w *walker) repeatedRedirect(name, host string) bool {
+	if host == "" {
+		return false
+	}
+	for _, r := range w.redirects {
+		if strings.EqualFold(r.name, name) && r.host != host {
+			return true
+		}
+	}
+	if len(w.redirects) < 8 {
+		w.redirects = append(w.redirects, redirectTarget{name, host})
+	}
+	return false
+}
+
+// redirectTarget is a redirect parameter's absolute target host.
+type redirectTarget struct{ name, host string }
+
+// registrable is the registrable domain of host h (its last two labels,
+// three under a country's second-level domain); "" for an address or a
+// single label.
+func registrable(h string) string {
+	h = strings.TrimSuffix(strings.ToLower(h), ".")
+	if h == "" || strings.IndexByte(h, '.') < 0 || ipLiteral(h) {
+		return ""
+	}
+	n := 2
+	if countrySecondLevel(h) {
+		n = 3
+	}
+	if strings.Count(h, ".") < n-1 {
+		return ""
+	}
+	return lastLabels(h, n)
+}
+
+// imitatesSite: target, another host, holds the site's registrable
+// domain reg as whole labels before labels of its own
+// (app.example.com.evil.example for example.com); the same name under a
+// country code (example.com.au) is the owner's.
+func imitatesSite(target, reg string) bool {
+	target = strings.TrimSuffix(target, ".")
+	if target == reg || strings.HasSuffix(target, "."+reg) {
+		return false
+	}
+	i := strings.Index(target, reg+".")
+	for i >= 0 {
+		if i == 0 || target[i-1] == '.' {
+			if !reCountryDomain.MatchString(target[i+len(reg):]) {
+				return true
+			}
+		}
+		j := strings.Index(target[i+1:], reg+".")
+		if j < 0 {
+			break
+		}
+		i += 1 + j
+	}
+	return false
 }

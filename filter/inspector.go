@@ -326,6 +326,14 @@ func runDetectors(e *emitter, v *value) {
 	if v.kind == KindPath {
 		detectSensitivePath(e, v)
 		detectScannerPath(e, v)
+		if v.cls&cDot != 0 && uploadScriptPath(v.norm) {
+			e.hit(rPathUploadScript)
+		}
+	}
+	if v.cls&cStar != 0 && (v.kind == KindQueryValue || v.kind == KindBodyValue) && strings.TrimSpace(v.dec) == "*" && (identityParam(v.name) || credentialField(strings.ToLower(v.name))) {
+		// username=*&password=*: an LDAP bind or search filter built
+		// from the field matches every entry; nobody is called "*".
+		e.hit(rLDAPFilter)
 	}
 	if v.kind != KindPath && v.kind != KindUserAgent && len(v.dec) >= 16 && strings.IndexByte("rgaA/\xac ", v.dec[0]) >= 0 && serializedObject(v.dec) {
 		e.hit(rDeserialize)

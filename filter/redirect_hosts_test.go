@@ -71,6 +71,21 @@ func TestRedirectHosts(t *testing.T) {
 	if d, _ := open.Inspect(sp); !d.Blocked {
 		t.Errorf("RelayState to another site passed: %v", d.Matches)
 	}
+	// Parameter pollution, the site's domain inside another, fullwidth
+	// solidi.
+	for _, c := range []struct {
+		target string
+		block  bool
+	}{
+		{"/oidc/authorize?redirect_uri=" + url.QueryEscape("https://app.example.com/cb") + "&redirect_uri=" + url.QueryEscape("https://attacker.example/cb"), true},
+		{"/oidc/authorize?redirect_uri=" + url.QueryEscape("https://portal.example.com.attacker.example/cb"), true},
+		{"/login?next=" + url.QueryEscape("／／attacker.example"), true},
+		{"/oidc/authorize?redirect_uri=" + url.QueryEscape("https://app.example.com/cb") + "&redirect_uri=" + url.QueryEscape("https://app.example.com/cb"), false},
+		{"/oidc/authorize?redirect_uri=" + url.QueryEscape("https://shop.example.com.au/cb"), false},
+		{"/oidc/authorize?redirect_uri=" + url.QueryEscape("https://example.community/cb"), false},
+	} {
+		expectVerdict(t, open, newReq("GET", "http://app.example.com"+c.target, "", ""), c.target, c.block)
+	}
 	if d, _ := strict.Inspect(sendIn("query", "next", "https://evil.example/")); len(d.Matches) == 0 || d.Matches[0].Rule != "redirect-open" || d.Matches[0].Location != "query:next" {
 		t.Errorf("off-site target reported as %v, want redirect-open at query:next", d.Matches)
 	}
