@@ -1256,6 +1256,10 @@ func sensitiveSegment(seg string) bool {
 	return false
 }
 
+// phpMagicMethods are PHP's magic methods, which no HTTP method override
+// names.
+var phpMagicMethods = wordSet("__construct __destruct __call __callstatic __get __set __invoke __tostring __wakeup __unserialize __set_state __clone")
+
 // uploadDirs name directories of uploaded files.
 var uploadDirs = wordSet("uploads upload userfiles user_uploads useruploads attachments avatars")
 

@@ -131,6 +131,15 @@ func rfiScriptExt(ext string) bool {
 	return rfiTextExt(ext)
 }
 
+// rfiTemplateExt: the extension of a template that an engine runs.
+func rfiTemplateExt(ext string) bool {
+	switch ext {
+	case "tpl", "twig", "ftl", "vm", "erb", "jinja", "jinja2", "j2", "smarty", "blade", "latte":
+		return true
+	}
+	return false
+}
+
 // Roles of a parameter name for the RFI grammar.
 const (
 	rfiOtherName   = iota
@@ -153,12 +162,20 @@ func rfiNameRole(name string) int {
 		return rfiOtherName
 	}
 	var buf [24]byte
-	switch bstr(foldParamName(buf[:0], name)) {
+	n := bstr(foldParamName(buf[:0], name))
+	switch n {
 	case "include", "inc", "include_file", "incfile", "require", "import", "file", "filename", "module", "mod", "template", "tpl", "tmpl",
 		"path", "dir", "folder", "root", "conf", "config", "cfg", "lib", "load", "plugin", "theme", "skin", "layout", "read":
 		return rfiIncludeName
 	case "page", "view", "lang", "language", "p", "pg", "show", "content", "doc", "document", "cat", "section", "main", "body", "home", "sub", "subpage", "pagina":
 		return rfiPageName
+	}
+	// document_root, mosConfig_absolute_path, include_dir, templateUrl: the prefix a
+	// page puts before the file it includes, or the template it loads.
+	for _, suf := range [...]string{"_root", "absolute_path", "include_path", "include_dir", "templateurl", "template_url", "templatepath", "includepath"} {
+		if strings.HasSuffix(n, suf) {
+			return rfiIncludeName
+		}
 	}
 	return rfiOtherName
 }
@@ -196,7 +213,10 @@ func detectRFIURL(e *emitter, v *value) {
 	}
 	switch rfiNameRole(name) {
 	case rfiIncludeName:
-		if script || u.cutOff || u.fakeExt {
+		if script || u.cutOff || u.fakeExt || rfiTemplateExt(u.ext) || strings.HasPrefix(n, "ftp") && rfiIPHost(u.host) {
+			// A template fetched for a template parameter runs in its
+			// engine; a directory on an FTP address is the prefix of
+			// the file the page includes (document_root=ftp://…/pub/).
 			e.hit(rRFIScript)
 		}
 	case rfiPageName:

@@ -25,6 +25,13 @@ func TestRFIURLGrammar(t *testing.T) {
 		{KindBodyValue, "view", "//evil.example/shell.txt", true},
 		{KindBodyValue, "view", "https://evil.example/%2e%2e/shell.txt", true},
 		{KindQueryValue, "template", "https://evil.example/../x/shell.php", true},
+		// A template for a template parameter; an include prefix on an
+		// FTP address.
+		{KindQueryValue, "template", "https://attacker.example/evil.tpl", true},
+		{KindBodyValue, "templateUrl", "https://attacker.example/x.twig", true},
+		{KindQueryValue, "document_root", "ftp://203.0.113.50/pub/", true},
+		{KindQueryValue, "mosConfig_absolute_path", "http://evil.example/shell.txt?", true},
+		{KindQueryValue, "template", "https://cdn.example.com/themes/light.css", false},
 		// Cut off so that the page's own suffix lands in a query, a
 		// fragment or after a NUL.
 		{KindQueryValue, "include", "http://evil.example/payload.txt#", true},

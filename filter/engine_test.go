@@ -854,6 +854,7 @@ func TestRequestTargetRules(t *testing.T) {
 		{"/wp-content/uploads/2024/05/photo.jpg", "path-upload-script", false},
 		{"/upload.php", "path-upload-script", false},
 		{"/api/files/index.php", "path-upload-script", false},
+		{"/autodiscover/autodiscover.json?@zdi/Powershell?serializationLevel=Full", "ssrf-query-authority", true},
 		{"/xmlrpc.php", "path-sensitive-file", true},
 		{"/blog/xmlrpc.php?rsd", "path-sensitive-file", true},
 		{"/app/rest/users;.jsp", "path-static-suffix", true},

@@ -110,7 +110,10 @@ func (w *walker) walk(r *http.Request, uri string) {
 	if !validEscapes(rawPath) {
 		w.badEncoding("path", fragment(rawPath))
 	}
-	if queryAuthority(rawQuery) {
+	if queryAuthority(rawQuery) || (strings.HasPrefix(rawQuery, "@") || hasPrefixFold(rawQuery, "%40")) && strings.HasSuffix(strings.ToLower(rawPath), "/autodiscover.json") {
+		// Exchange's autodiscover.json takes the rest of a query that
+		// starts with "@" as the backend path (ProxyShell): any name
+		// after the "@" will do (?@zdi/PowerShell).
 		w.addRule(rSSRFQueryAuthority, "query", fragment(rawQuery))
 	}
 	if phpCGIArgument(rawQuery) {

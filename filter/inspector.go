@@ -368,6 +368,11 @@ func runDetectors(e *emitter, v *value) {
 		// (<root type="…ExpandedWrapper`2[[System.Windows.Markup.XamlReader, …">).
 		e.hit(rDeserialize)
 	}
+	if (v.kind == KindQueryValue || v.kind == KindBodyValue) && strings.HasPrefix(v.norm, "__") && strings.EqualFold(v.name, "_method") && phpMagicMethods[v.norm] {
+		// _method=__construct (ThinkPHP 5, CVE-2019-9082): the method
+		// override names a constructor that the request then feeds.
+		e.hit(rPHPCallProbe)
+	}
 	if (v.kind == KindQueryValue || v.kind == KindBodyValue) && len(v.norm) >= 9 && len(v.norm) <= 28 && v.cls&^cLower == 0 && phpDispatchers[v.norm] {
 		// function=call_user_func_array&vars[0]=system (ThinkPHP 5,
 		// CVE-2018-20062): a PHP function that calls the function it is
