@@ -474,8 +474,8 @@ func (w *walker) json(s string, truncated bool) {
 	// A document of filters on data, without a match-all operand, has
 	// its operators judged as filter syntax (demoteDataFilter). Read
 	// once, before the walk, and only when it has an operator at all.
-	w.filterDoc = strings.Contains(s, `"$`) && dataFilterDocument(s)
-	w.snippetDoc = len(s) < 1<<20 && reSnippetLanguage.MatchString(s)
+	w.filterDoc = strings.IndexByte(s, '$') >= 0 && strings.Contains(s, `"$`) && dataFilterDocument(s)
+	w.jsonDoc, w.snippetDoc = s, snippetUnknown
 	// A top-level array of GraphQL operations is a batch: count them, and
 	// how often one document repeats (the same login mutation with other
 	// variables is brute force; a batching link sends different queries).
@@ -518,7 +518,7 @@ func (w *walker) json(s string, truncated bool) {
 		}
 		return !w.stop
 	})
-	w.useJSONPath, w.filterDoc, w.snippetDoc = false, false, false
+	w.useJSONPath, w.filterDoc, w.snippetDoc, w.jsonDoc = false, false, snippetNo, ""
 	w.jsonPath = nil
 	if bc.ops > graphqlMaxBatch || bc.same > graphqlMaxSameBatch || bc.signIns > graphqlMaxSignInBatch {
 		w.add(Match{Rule: ruleTable[rGraphQLAbuse].ID, Category: ruleTable[rGraphQLAbuse].Category, Score: ScoreCritical, Location: "body", Fragment: fmt.Sprintf("%d GraphQL operations in one batch, %d of one document, %d signing in", bc.ops, bc.same, bc.signIns)})

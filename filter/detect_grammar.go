@@ -321,7 +321,7 @@ var (
 	// at the start of the value or after a comma or an operator. The
 	// source is a name, not an article of a sentence in parentheses
 	// ("(select one from the list)").
-	reSQLSubquery = regexp.MustCompile(`(?:^|[,=+*/|-] ?|\d ?|\b(?:and|or|in) ?)\( ?select (?:[a-z_*@][\w.*@]*(?:\([\w.*, ]*\))?|\d+|'[^']*')(?: ?, ?(?:[a-z_*@][\w.*@]*(?:\([\w.*, ]*\))?|\d+|'[^']*'))* from ([a-z_][\w.$]*)`)
+	reSQLSubquery = regexp.MustCompile(`^\( ?select (?:[a-z_*@][\w.*@]*(?:\([\w.*, ]*\))?|\d+|'[^']*')(?: ?, ?(?:[a-z_*@][\w.*@]*(?:\([\w.*, ]*\))?|\d+|'[^']*'))* from ([a-z_][\w.$]*)`)
 	// ORDER BY / GROUP BY with a column number, closed by a comment or
 	// after a number or closing quote: column counting.
 	// Probing statements of every dialect.
@@ -330,15 +330,42 @@ var (
 // subquery: n holds a scalar subquery whose source is a name, not a
 // word of a sentence (reSQLSubquery).
 func subquery(n string) bool {
-	m := reSQLSubquery.FindStringSubmatch(n)
-	if m == nil {
-		return false
+	for off := 0; off < len(n); {
+		k := strings.IndexByte(n[off:], '(')
+		if k < 0 {
+			return false
+		}
+		i := off + k
+		off = i + 1
+		if !subqueryLead(n[:i]) {
+			continue
+		}
+		m := reSQLSubquery.FindStringSubmatch(n[i:])
+		if m == nil {
+			continue
+		}
+		switch m[1] {
+		case "the", "a", "an", "this", "that", "our", "your", "my", "these", "those", "list", "menu", "below", "above", "here", "there", "each", "any", "all":
+			continue
+		}
+		return true
 	}
-	switch m[1] {
-	case "the", "a", "an", "this", "that", "our", "your", "my", "these", "those", "list", "menu", "below", "above", "here", "there", "each", "any", "all":
-		return false
+	return false
+}
+
+// subqueryLead: before, the text ahead of a parenthesis, ends where an
+// expression or a field list takes a value: nothing, a comma, an
+// operator, a number, or and/or/in.
+func subqueryLead(before string) bool {
+	b := strings.TrimRight(before, " ")
+	if b == "" {
+		return true
 	}
-	return true
+	switch c := b[len(b)-1]; {
+	case c == ',' || c == '=' || c == '+' || c == '*' || c == '/' || c == '|' || c == '-', c >= '0' && c <= '9':
+		return true
+	}
+	return strings.HasSuffix(b, " and") || strings.HasSuffix(b, " or") || strings.HasSuffix(b, " in") || b == "and" || b == "or" || b == "in"
 }
 
 // boolFragmentStart: the value starts with a number, a closing parenthesis
@@ -433,7 +460,7 @@ func detectSQLGrammar(e *emitter, v *value) {
 		e.hit(rSQLiFragment)
 		return
 	}
-	if v.cls&cParen != 0 && strings.Contains(n, "select ") && subquery(n) {
+	if v.cls&cParen != 0 && v.kw&kwSQLGate != 0 && strings.Contains(n, "select ") && subquery(n) {
 		e.hit(rSQLiFragment)
 		return
 	}

@@ -193,7 +193,7 @@ func detectSQLiLibinjection(e *emitter, v *value) {
 		// "--" joins two tokens, it comments nothing out.
 		return
 	}
-	if v.cls&cUpper != 0 && (v.kind == KindQueryValue || v.kind == KindBodyValue) && booleanSearch(v.dec) {
+	if v.cls&cUpper != 0 && (v.kw&kwBool != 0 || strings.Contains(v.norm, "not ")) && (v.kind == KindQueryValue || v.kind == KindBodyValue) && booleanSearch(v.dec) {
 		// "knee pain" AND (physio OR physiotherapy) NOT surgery: the
 		// syntax of search boxes, whose phrases the tokenizer reads as
 		// string literals and whose operators as SQL's.

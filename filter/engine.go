@@ -214,9 +214,11 @@ type walker struct {
 	// filterDoc: the JSON document being walked is filters on data
 	// (dataFilterDocument).
 	filterDoc bool
-	// snippetDoc: the JSON document being walked names the programming
-	// language of its code (snippetDocument).
-	snippetDoc bool
+	// snippetDoc: whether the JSON document being walked (jsonDoc)
+	// names the programming language of its code (snippetDocument),
+	// read the first time a code field has a hit.
+	snippetDoc uint8
+	jsonDoc    string
 	// redirects are the redirect parameters' targets seen so far.
 	redirects []redirectTarget
 	// samlRequest: the query carries a SAMLRequest, so the request is
@@ -252,7 +254,7 @@ func (w *walker) detect(t target, kind Kind, name, v string) {
 	}
 	w.inspectHits(kind, name, v)
 	if kind == KindBodyValue && len(w.hits) > 0 {
-		if w.snippetDoc && codeFieldNames[name] {
+		if codeFieldNames[name] && w.inSnippet() {
 			w.demoteSnippet()
 		} else {
 			w.demoteQuotedCode(kind, name, v)

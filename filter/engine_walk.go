@@ -478,7 +478,7 @@ func (w *walker) headers(r *http.Request, rawPath string) {
 			if scannerHeader(name, v) {
 				w.addRule(rScannerHeader, "header:"+strings.ToLower(name), fragment(name))
 			}
-			if clientIPHeaders[name] && overlongAddress(v) {
+			if len(v) > 45 && clientIPHeader(name) && overlongAddress(v) {
 				// X-Forwarded-For: 1111…1 (63 digits): Ivanti Connect
 				// Secure copied it into a fixed buffer (CVE-2025-22457).
 				// Proxies write addresses, ports, "unknown" or short
@@ -1217,8 +1217,15 @@ func h2cUpgrade(v string) bool {
 	return false
 }
 
-// clientIPHeaders carry the addresses of clients and proxies.
-var clientIPHeaders = map[string]bool{"X-Forwarded-For": true, "X-Real-Ip": true, "X-Client-Ip": true, "True-Client-Ip": true, "X-Originating-Ip": true, "X-Remote-Ip": true, "X-Remote-Addr": true, "Cf-Connecting-Ip": true, "Fastly-Client-Ip": true, "X-Cluster-Client-Ip": true}
+// clientIPHeader: header name (canonical) carries the addresses of
+// clients and proxies.
+func clientIPHeader(name string) bool {
+	switch name {
+	case "X-Forwarded-For", "X-Real-Ip", "X-Client-Ip", "True-Client-Ip", "X-Originating-Ip", "X-Remote-Ip", "X-Remote-Addr", "Cf-Connecting-Ip", "Fastly-Client-Ip", "X-Cluster-Client-Ip":
+		return true
+	}
+	return false
+}
 
 // overlongAddress: an element of a comma-separated address list longer
 // than any address a proxy writes: an IPv6 address with a zone and a

@@ -355,7 +355,7 @@ func runDetectors(e *emitter, v *value) {
 	if len(v.dec) >= 20 && (v.dec[0] == 'e' || v.dec[0]|0x20 == 'b') && jwtForgery(v.dec) {
 		e.hit(rJWTForgery)
 	}
-	if (v.ncls&cDollar != 0 || strings.HasSuffix(v.name, "json_class") || strings.HasSuffix(v.name, "__type") || strings.Contains(v.name, "py/")) && jsonNETGadget(v.name, v.dec) {
+	if (v.ncls&cDollar != 0 || strings.HasSuffix(v.name, "json_class") || strings.HasSuffix(v.name, "__type") || v.ncls&cSlash != 0 && strings.Contains(v.name, "py/")) && jsonNETGadget(v.name, v.dec) {
 		e.hit(rDeserialize)
 	}
 	if v.cls&cBang != 0 && strings.Contains(v.norm, "!<tag:yaml.org,2002:") && yamlGadget(v.norm) {

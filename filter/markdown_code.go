@@ -349,10 +349,50 @@ func (w *walker) demoteQuotedCode(kind Kind, name, v string) {
 var (
 	// reSnippetLanguage: a member naming a programming or markup
 	// language, as snippet and gist APIs write it.
-	reSnippetLanguage = regexp.MustCompile(`(?i)"(?:language|lang|syntax|filetype)"\s*:\s*"(?:bash|sh|shell|zsh|powershell|javascript|js|jsx|typescript|ts|tsx|python|py|ruby|rb|php|go|golang|java|kotlin|swift|rust|c|cpp|c\+\+|csharp|c#|html|css|scss|sql|json|yaml|yml|xml|nginx|apache|dockerfile|makefile|markdown|md|vue|svelte|perl|lua|r|scala|elixir|graphql|toml|ini|hcl|terraform)"`)
+	reSnippetLanguage = regexp.MustCompile(`(?i)^"(?:language|lang|syntax|filetype)"\s*:\s*"(?:bash|sh|shell|zsh|powershell|javascript|js|jsx|typescript|ts|tsx|python|py|ruby|rb|php|go|golang|java|kotlin|swift|rust|c|cpp|c\+\+|csharp|c#|html|css|scss|sql|json|yaml|yml|xml|nginx|apache|dockerfile|makefile|markdown|md|vue|svelte|perl|lua|r|scala|elixir|graphql|toml|ini|hcl|terraform)"`)
 	// codeFieldNames hold the snippet's code.
 	codeFieldNames = map[string]bool{"code": true, "content": true, "source": true, "snippet": true, "body": true, "script": true, "text": true, "src": true}
 )
+
+// snippetDocument: the JSON document s has a member naming the language
+// of its code. The members are found by substring, and only the text
+// after each is matched: the regexp over every body would cost more than
+// the walk.
+func snippetDocument(s string) bool {
+	for _, k := range [...]string{`"lang`, `"Lang`, `"syntax"`, `"filetype"`} {
+		for rest := s; ; {
+			i := strings.Index(rest, k)
+			if i < 0 {
+				break
+			}
+			rest = rest[i:]
+			if reSnippetLanguage.MatchString(rest[:min(len(rest), 48)]) {
+				return true
+			}
+			rest = rest[len(k):]
+		}
+	}
+	return false
+}
+
+// States of walker.snippetDoc.
+const (
+	snippetNo uint8 = iota
+	snippetUnknown
+	snippetYes
+)
+
+// inSnippet reports whether the JSON document being walked is a snippet
+// (snippetDocument), reading it once per document.
+func (w *walker) inSnippet() bool {
+	if w.snippetDoc == snippetUnknown {
+		w.snippetDoc = snippetNo
+		if snippetDocument(w.jsonDoc) {
+			w.snippetDoc = snippetYes
+		}
+	}
+	return w.snippetDoc == snippetYes
+}
 
 // demoteSnippet lowers the code hits of a snippet's code field to one
 // weak signal, counted with quoted code; other hits keep their scores.
