@@ -137,6 +137,12 @@ func dataFilterPath(p string) bool {
 	op := false
 	prev := ""
 	for _, part := range strings.FieldsFunc(p, func(r rune) bool { return r == '.' || r == '[' || r == ']' }) {
+		if part == "$and" {
+			// A conjunction of criteria matches less, never more: its
+			// members are judged on their own paths.
+			op = true
+			continue
+		}
 		if o, ok := strings.CutPrefix(part, "$"); ok {
 			// The operator compares the field it is under; under the
 			// filter itself (or an array of stages) it compares nothing

@@ -306,6 +306,8 @@ func TestNoSQLDataFilters(t *testing.T) {
 		{`{"name":{"$regex":".*"}}`, true},
 		{`{"pipeline":[{"$ne":{"a":1}}]}`, true},
 		{`{"filter":{"$or":[{"price":{"$lt":5}},{"tags":{"$in":["x"]}}]}}`, true},
+		{`{"query":{"$and":[{"price":{"$gte":10}},{"tags":{"$in":["gift"]}}]},"sort":{"created_at":-1}}`, false},
+		{`{"query":{"$and":[{"price":{"$gte":10}},{"owner":{"$ne":"u1"}}]}}`, true},
 		{`{"variables":{"filter":{"price":{"$gt":5}}},"query":"query($filter: F){ items(filter: $filter){ id } }"}`, true},
 	} {
 		expectVerdict(t, eng, newReq("POST", "http://app.example.com/api/v1/orders/search", "application/json", c.body), c.body, c.block)
