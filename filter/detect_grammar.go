@@ -1596,7 +1596,7 @@ func graphQLInJSON(e *emitter, s string, inURL bool) []gqlArg {
 // a mutation there is what a link or an image tag makes a signed-in
 // browser send (cross-site request forgery).
 func graphQLVerdict(e *emitter, st gqlStats, inURL bool) []gqlArg {
-	if st.introspection {
+	if st.introspection || st.fingerprint {
 		e.hit(rGraphQLIntrospectionQuery)
 	}
 	if inURL && st.mutation {

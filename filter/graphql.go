@@ -168,6 +168,7 @@ type gqlStats struct {
 	guesses                                             int // most aliases of one guessable field in a selection set
 	selfNest                                            int // most selection sets of one field around a set of that field
 	introspection, cycle, hugePage, mutation            bool
+	fingerprint                                         bool // a schema directive or a bare @skip in an operation
 	args                                                []gqlArg
 }
 
@@ -255,6 +256,7 @@ func walkGraphQL(doc string, args bool) gqlStats {
 	afterDots := false // the next token follows "..."
 	skipName := false  // the next name is a type condition or directive name
 	dirs := 0
+	condDirective := false // the last token named @skip or @include
 	var prev byte
 	argName := ""
 	var dup, guessed map[gqlKey]int
@@ -270,6 +272,21 @@ func walkGraphQL(doc string, args bool) gqlStats {
 			break
 		}
 		inSel := sp > 0 && stack[sp-1] == 's' && paren == 0
+		if condDirective && kind != '(' {
+			st.fingerprint = true // @skip or @include without its if:
+		}
+		condDirective = false
+		if prev == '@' && kind == gqlName && paren == 0 {
+			switch text {
+			case "deprecated", "specifiedBy", "oneOf":
+				// A directive of the type system in an operation: how
+				// engine fingerprinting (graphw00f) tells servers apart
+				// by the error each one returns.
+				st.fingerprint = true
+			case "skip", "include":
+				condDirective = true
+			}
+		}
 		switch kind {
 		case '{':
 			if sp == graphqlMaxNesting {

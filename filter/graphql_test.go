@@ -113,6 +113,12 @@ func gqlAttacks() map[string][]string {
 		"query { a: user(id: 1) { " + strings.Repeat("posts { author { ", 7) + "id" + strings.Repeat(" } }", 7) + " } }",
 		`query { users(first: 99999999) { edges { node { id email } } } }`,
 		`query { orders(limit: 10000000) { id } }`,
+		// Engine fingerprinting: directives of the type system, a
+		// condition directive without its condition.
+		`query @deprecated { __typename }`,
+		`query { __typename @deprecated }`,
+		`query @skip { __typename }`,
+		`query { a: __typename @specifiedBy(url: "x") }`,
 		// Directive overloading and field duplication.
 		"{ me " + strings.Repeat("@include(if: true) ", 300) + "{ id } }",
 		"{ me { " + strings.Repeat("id ", 1000) + "} }",

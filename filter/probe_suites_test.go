@@ -29,7 +29,7 @@ func TestProbeSuites(t *testing.T) {
 		{"probe-d", 622, 2},
 		{"probe-e", 445, 2},
 		{"probe-f", 508, 6},
-		{"probe-g", 517, 5},
+		{"probe-g", 521, 5},
 	} {
 		for _, attacks := range []bool{true, false} {
 			kind := map[bool]string{true: "attacks", false: "benign"}[attacks]
