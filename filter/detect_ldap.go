@@ -306,3 +306,14 @@ func ldapUnescape(n string) (string, bool) {
 	}
 	return b.String(), true
 }
+
+// passwordField: name is a password's field (password, passwd, pwd,
+// pass, passphrase, with a prefix: user_password, newPassword).
+func passwordField(name string) bool {
+	if len(name) > 32 {
+		return false
+	}
+	var buf [32]byte
+	n := bstr(foldParamName(buf[:0], name))
+	return strings.HasSuffix(n, "password") || strings.HasSuffix(n, "passwd") || n == "pwd" || n == "pass" || strings.HasSuffix(n, "passphrase")
+}

