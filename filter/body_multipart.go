@@ -276,6 +276,9 @@ func (w *walker) fileContent(part *multipart.Part, field string, truncated bool)
 	if converterCommandFile(lc) {
 		flag("upload-converter-command", CatRCE, "[converter script with a command in uploaded file]")
 	}
+	if pdfScriptFile(lc) {
+		flag("upload-pdf-script", CatXSS, "[PDF with a JavaScript action in uploaded file]")
+	}
 	if reverseShellFile(lc) {
 		flag("upload-reverse-shell", CatRCE, "[reverse shell in uploaded file]")
 	}

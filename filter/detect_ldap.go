@@ -317,3 +317,12 @@ func passwordField(name string) bool {
 	n := bstr(foldParamName(buf[:0], name))
 	return strings.HasSuffix(n, "password") || strings.HasSuffix(n, "passwd") || n == "pwd" || n == "pass" || strings.HasSuffix(n, "passphrase")
 }
+
+// directoryAttrs: name is the attribute list of a directory search.
+func directoryAttrs(name string) bool {
+	switch strings.ToLower(name) {
+	case "attrs", "attributes", "attr", "attributelist", "attribute_list", "ldap_attrs", "returnattributes":
+		return true
+	}
+	return false
+}

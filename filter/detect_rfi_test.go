@@ -32,6 +32,10 @@ func TestRFIURLGrammar(t *testing.T) {
 		{KindQueryValue, "document_root", "ftp://203.0.113.50/pub/", true},
 		{KindQueryValue, "mosConfig_absolute_path", "http://evil.example/shell.txt?", true},
 		{KindQueryValue, "template", "https://cdn.example.com/themes/light.css", false},
+		{KindQueryValue, "src", "http://attacker.example/shell.php", true},
+		{KindBodyValue, "avatar_url", "https://evil.example/x.jsp", true},
+		{KindQueryValue, "src", "https://cdn.example.com/img/hero.jpg", false},
+		{KindQueryValue, "src", "https://shop.example.com/image.php?id=42", false},
 		// Cut off so that the page's own suffix lands in a query, a
 		// fragment or after a NUL.
 		{KindQueryValue, "include", "http://evil.example/payload.txt#", true},

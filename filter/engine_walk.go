@@ -1,6 +1,7 @@
 package filter
 
 import (
+	"encoding/base64"
 	"net/http"
 	"net/netip"
 	"regexp"
@@ -477,6 +478,9 @@ func (w *walker) headers(r *http.Request, rawPath string) {
 			}
 			if scannerHeader(name, v) {
 				w.addRule(rScannerHeader, "header:"+strings.ToLower(name), fragment(name))
+			}
+			if name == "Authorization" && len(v) > 10 && hasPrefixFold(v, "basic ") {
+				w.basicCredentials(v)
 			}
 			if len(v) > 45 && clientIPHeader(name) && overlongAddress(v) {
 				// X-Forwarded-For: 1111…1 (63 digits): Ivanti Connect
@@ -1318,4 +1322,44 @@ func imitatesSite(target, reg string) bool {
 		i += 1 + j
 	}
 	return false
+}
+
+// basicCredentials inspects the user name and password of a Basic
+// Authorization header (v), which backends log, look up in SQL or pass to
+// a directory: ${jndi:…} or ' OR '1'='1 there is an attack like any
+// other. Matches name the header, never the credentials; a header seen
+// clean before is not decoded again.
+func (w *walker) basicCredentials(v string) {
+	if w.stop || w.e.walkOnly || len(v) > 4096 {
+		return
+	}
+	m, known := w.lookupClean(KindHeaderValue, "\x00basic", v)
+	if known {
+		return
+	}
+	raw, err := base64.StdEncoding.DecodeString(strings.TrimSpace(v[6:]))
+	if err != nil || !printableText(raw) {
+		return
+	}
+	user, pass, _ := strings.Cut(string(raw), ":")
+	if w.sc == nil {
+		w.sc = w.e.insp.getScratch()
+	}
+	w.hits = w.hits[:0]
+	for _, part := range [...]string{user, pass} {
+		if part != "" {
+			w.hits = w.e.insp.inspectValue(w.sc, w.hits, KindHeaderValue, "Authorization", part)
+		}
+	}
+	if len(w.hits) == 0 {
+		if m.table != nil {
+			remember(m.table, m.h1, m.h2)
+		}
+		return
+	}
+	for i, h := range w.hits {
+		if !dupHit(w.hits[:i], h.Rule) {
+			w.add(Match{Rule: h.Rule, Category: h.Category, Score: h.Score, Location: "header:authorization", Fragment: "[Basic credentials]"})
+		}
+	}
 }

@@ -236,6 +236,17 @@ func (in *Inspector) inspect(e *emitter, sc *scratch, kind Kind, name, raw strin
 			sc.b64 = b
 			// The nested call reuses dec/tmp/norm: v is no longer used.
 			in.inspect(e, sc, kind, name, bstr(b), viewBase64)
+		} else if strings.HasPrefix(v.dec, "H4sI") {
+			// Base64 of gzip (a state cookie, a compressed parameter):
+			// inflated, a serialized object is judged as one and text
+			// as a value of its own.
+			if b, ok := gunzipBase64(v.dec); ok {
+				if serializedFile(b) {
+					e.hit(rDeserialize)
+				} else if printableText(b) {
+					in.inspect(e, sc, kind, name, string(b), viewBase64)
+				}
+			}
 		} else if samlParam(name) {
 			if doc, ok := inflateSAML(v.dec); ok {
 				in.inspect(e, sc, kind, name, doc, viewBase64)
@@ -329,6 +340,11 @@ func runDetectors(e *emitter, v *value) {
 		if v.cls&cDot != 0 && uploadScriptPath(v.norm) {
 			e.hit(rPathUploadScript)
 		}
+	}
+	if (v.kind == KindQueryValue || v.kind == KindBodyValue) && len(v.norm) >= 10 && directoryAttrs(v.name) && containsAny(v.norm, "userpassword", "unicodepwd", "sambantpassword", "ntpassword", "lmpassword") {
+		// attrs=userPassword,unicodePwd: a directory search asked for
+		// the password attributes, which no directory UI shows.
+		e.hit(rLDAPFilter)
 	}
 	if v.cls&cStar != 0 && (v.kind == KindQueryValue || v.kind == KindBodyValue) && strings.TrimSpace(v.dec) == "*" && passwordField(v.name) {
 		// password=*: an LDAP bind or search filter built from the

@@ -3,6 +3,7 @@ package filter
 import (
 	"bytes"
 	"compress/flate"
+	"compress/gzip"
 	"encoding/base64"
 	"io"
 	"strings"
@@ -43,4 +44,31 @@ func inflateSAML(v string) (string, bool) {
 		return "", false
 	}
 	return out.String(), true
+}
+
+// gunzipBase64 decodes v, Base64 (standard or URL alphabet, padded or
+// not) of a gzip stream, and inflates it up to maxSAMLInflate bytes.
+func gunzipBase64(v string) ([]byte, bool) {
+	s := strings.TrimRight(strings.ReplaceAll(v, " ", "+"), "=")
+	if len(s) < 16 || len(s) > 1<<20 {
+		return nil, false
+	}
+	enc := base64.RawStdEncoding
+	if strings.ContainsAny(s, "-_") {
+		enc = base64.RawURLEncoding
+	}
+	raw, err := enc.DecodeString(s)
+	if err != nil {
+		return nil, false
+	}
+	zr, err := gzip.NewReader(bytes.NewReader(raw))
+	if err != nil {
+		return nil, false
+	}
+	defer zr.Close()
+	var out bytes.Buffer
+	if _, err := io.Copy(&out, io.LimitReader(zr, maxSAMLInflate)); err != nil && out.Len() == 0 {
+		return nil, false
+	}
+	return out.Bytes(), out.Len() > 0
 }

