@@ -119,3 +119,28 @@ func TestCompressedAndCredentialViews(t *testing.T) {
 		}
 	}
 }
+
+// FuzzContextReaders runs this stop's small readers of untrusted text on
+// any input: none may panic, and none may read past its bounds.
+func FuzzContextReaders(f *testing.F) {
+	for _, s := range []string{`"knee pain" AND (physio OR physiotherapy)`, `") OR ("1`, `id,(select a from b)`, `{"language":"bash","code":"x"}`,
+		`{"filter":{"status":{"$in":["a"]}}}`, "/%5C%5Cevil.example/", "portal.example.com.evil.example", "H4sIAAAAAAAA", `"lang`} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		booleanSearch(s)
+		subquery(strings.ToLower(s))
+		snippetDocument(s)
+		dataFilterDocument(s)
+		dataFilterPath(strings.ToLower(s))
+		imitatesSite(strings.ToLower(s), "example.com")
+		registrable(s)
+		pathBackslashHost("/"+s, "app.example.com")
+		gunzipBase64(s)
+		staticSuffixParam(s)
+		uploadScriptPath(strings.ToLower(s))
+		fenceInfo(s)
+		returnsToSite(s, "app.example.com")
+		jwtForgery(s)
+	})
+}
