@@ -320,9 +320,13 @@ func passwordField(name string) bool {
 
 // directoryAttrs: name is the attribute list of a directory search.
 func directoryAttrs(name string) bool {
-	switch strings.ToLower(name) {
-	case "attrs", "attributes", "attr", "attributelist", "attribute_list", "ldap_attrs", "returnattributes":
-		return true
+	if len(name) < 4 || len(name) > 16 || name[0]|0x20 != 'a' && name[0]|0x20 != 'l' && name[0]|0x20 != 'r' {
+		return false
+	}
+	for _, n := range [...]string{"attrs", "attributes", "attr", "attributelist", "attribute_list", "ldap_attrs", "returnattributes"} {
+		if strings.EqualFold(name, n) {
+			return true
+		}
 	}
 	return false
 }

@@ -341,7 +341,7 @@ func runDetectors(e *emitter, v *value) {
 			e.hit(rPathUploadScript)
 		}
 	}
-	if (v.kind == KindQueryValue || v.kind == KindBodyValue) && len(v.norm) >= 10 && directoryAttrs(v.name) && containsAny(v.norm, "userpassword", "unicodepwd", "sambantpassword", "ntpassword", "lmpassword") {
+	if (v.kind == KindQueryValue || v.kind == KindBodyValue) && len(v.norm) >= 10 && directoryAttrs(v.name) && containsAny(v.norm, "password", "unicodepwd") {
 		// attrs=userPassword,unicodePwd: a directory search asked for
 		// the password attributes, which no directory UI shows.
 		e.hit(rLDAPFilter)
