@@ -17,7 +17,9 @@ import (
 // formulaInjection reports a cell value (v, decoded) that is such a
 // formula.
 func formulaInjection(v string) bool {
-	t := strings.TrimLeft(v, " \t\r\n\"'")
+	// Leading separators too (;=cmd|…): a value that ends the cell
+	// before it starts the formula, in a semicolon or tab dialect.
+	t := strings.TrimLeft(v, " \t\r\n\"';,|")
 	if t == "" || strings.IndexByte("=+-@", t[0]) < 0 {
 		return false
 	}

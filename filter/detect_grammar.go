@@ -321,7 +321,7 @@ var (
 	// at the start of the value or after a comma or an operator. The
 	// source is a name, not an article of a sentence in parentheses
 	// ("(select one from the list)").
-	reSQLSubquery = regexp.MustCompile(`^\( ?select (?:[a-z_*@][\w.*@]*(?:\([\w.*, ]*\))?|\d+|'[^']*')(?: ?, ?(?:[a-z_*@][\w.*@]*(?:\([\w.*, ]*\))?|\d+|'[^']*'))* from ([a-z_][\w.$]*)`)
+	reSQLSubquery = regexp.MustCompile(`^\( ?select (?:top \d+ |distinct |all )?(?:[a-z_*@][\w.*@]*(?:\([\w.*, ]*\))?|\d+|'[^']*')(?: ?, ?(?:[a-z_*@][\w.*@]*(?:\([\w.*, ]*\))?|\d+|'[^']*'))* from ([a-z_][\w.$]*)`)
 	// ORDER BY / GROUP BY with a column number, closed by a comment or
 	// after a number or closing quote: column counting.
 	// Probing statements of every dialect.
@@ -1192,7 +1192,7 @@ var (
 			".cursor .cursorrules .cursorignore .aider .aider.conf.yml .roo .roomodes .cline .clinerules .kiro .windsurf .windsurfrules .junie " +
 			".plandex .rovodev .continue .codeium .claude .gemini .aiignore mcp.json .mcp.json .history " +
 			// Java archive internals: deployment descriptors and classes.
-			"web-inf meta-inf " +
+			"web-inf meta-inf app_data " +
 			// Debugging and administration surfaces.
 			"server-status server-info phpinfo.php info.php jolokia heapdump jmx-console web-console phpmyadmin pma adminer.php adminer " +
 			"elmah.axd trace.axd _profiler app_dev.php _debugbar eval-stdin.php hnap1 boaform goform setup.cgi " +
@@ -1255,7 +1255,7 @@ var (
 		".gitignore .dockerignore .editorconfig phpunit.xml")
 	// At the end of the path: backup and dump extensions, editor swap
 	// files.
-	backupSuffixes = []string{".bak", ".backup", ".old", ".orig", ".save", ".swp", ".swo", ".tmp", "~", ".sql", ".sql.gz", ".sql.bz2", ".sql.zip", ".sql.tar.gz", ".dump", ".mdb", ".sqlite", ".sqlite3", ".db", ".kdbx", ".pem", ".key", ".p12", ".pfx", ".jks", ".keystore", ".log", ".rdb", ".tfvars", ".ovpn", ".ppk"}
+	backupSuffixes = []string{".bak", ".backup", ".old", ".orig", ".save", ".swp", ".swo", ".tmp", "~", ".sql", ".sql.gz", ".sql.bz2", ".sql.zip", ".sql.tar.gz", ".dump", ".mdb", ".sqlite", ".sqlite3", ".db", ".mdf", ".ldf", ".kdbx", ".pem", ".key", ".p12", ".pfx", ".jks", ".keystore", ".log", ".rdb", ".tfvars", ".ovpn", ".ppk"}
 	// Archives count when their base name says backup or site copy.
 	archiveSuffixes = []string{".zip", ".tar", ".tar.gz", ".tgz", ".gz", ".rar", ".7z", ".tar.bz2", ".bz2", ".war", ".jar"}
 	archiveBases    = []string{"backup", "backups", "bak", "db", "database", "dump", "site", "www", "wwwroot", "htdocs", "public_html", "webroot", "sql", "mysql", "old", "archive", "web", "src", "source", "sources", "code", "html", "public", "webapp", "website", "wordpress", "httpdocs", "inetpub"}
@@ -1373,6 +1373,11 @@ func detectSensitivePath(e *emitter, v *value) {
 	}
 	if i := strings.IndexAny(p, "?#"); i >= 0 {
 		p = p[:i]
+	}
+	if strings.HasPrefix(p, "/bin/") && (strings.HasSuffix(p, ".dll") || strings.HasSuffix(p, ".pdb")) {
+		// An ASP.NET application's compiled code and its symbols.
+		e.hit(rPathSensitive)
+		return
 	}
 	// Walk the segments; "." segments are skipped, as servers do.
 	prev := ""

@@ -56,7 +56,9 @@ func detectNoSQL(e *emitter, v *value) {
 		switch v.kind {
 		case KindQueryName, KindBodyName, KindCookieName, KindHeaderName:
 			if reNoSQLName.MatchString(v.norm) {
-				if filterBuilderName(v.norm) {
+				if v.kind == KindQueryName && soqlClause(v.norm) {
+					// The clause's value says what it is.
+				} else if filterBuilderName(v.norm) {
 					e.hit(rNoSQLFilterSyntax)
 				} else {
 					e.hit(rNoSQLOperator)
@@ -73,7 +75,7 @@ func detectNoSQL(e *emitter, v *value) {
 		}
 	}
 	if v.ncls&cDollar != 0 {
-		if ln := strings.ToLower(v.name); reNoSQLName.MatchString(ln) && !filterBuilderName(ln) || bsonTypeProbe(v.name, v.norm) {
+		if ln := strings.ToLower(v.name); reNoSQLName.MatchString(ln) && !filterBuilderName(ln) && !(soqlClause(ln) && (v.kind == KindQueryName || v.kind == KindQueryValue && soqlExpression(v.norm))) || bsonTypeProbe(v.name, v.norm) {
 			e.hit(rNoSQLOperator)
 		}
 	}
@@ -207,6 +209,29 @@ func dataFilterDocument(d string) bool {
 		return ok
 	})
 	return err == nil && ok && any
+}
+
+// soqlClause: n is a whole query parameter named as a clause of Socrata's
+// SoQL ($where=amount > 1000, $select, $order): open-data APIs take SQL-
+// like expressions there. A $where that runs JavaScript is judged by its
+// value (nosql-js-injection).
+func soqlClause(n string) bool {
+	switch n {
+	case "$where", "$select", "$order", "$group", "$having", "$limit", "$offset", "$q", "$query":
+		return true
+	}
+	return false
+}
+
+// soqlExpression: n (lower case), the value of a SoQL clause, is an SQL-
+// like expression over fields (amount > 1000 and department = 'health',
+// starts_with(name, 'a'), count(*)) and has nothing of JavaScript
+// (this., function, ==, return, a statement separator or a block).
+func soqlExpression(n string) bool {
+	if containsAny(n, "this.", "function", "==", "return", ";", "{", "sleep(", "while", "--", "/*", "#", "union ", "select ", "benchmark(", "waitfor", "1=1", "'='", "or 1", "or '") {
+		return false
+	}
+	return strings.ContainsAny(n, "=<>") || containsAny(n, " like ", " between ", " in(", " in (", "starts_with(", "count(", " is null", " asc", " desc") || strings.Contains(n, ",")
 }
 
 // filterOps are the comparison, set and logical operators of filters.

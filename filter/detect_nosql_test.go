@@ -323,3 +323,25 @@ func TestNoSQLDataFilters(t *testing.T) {
 		expectBlocked(t, eng, "query", "where", c.where, c.block)
 	}
 }
+
+// TestSoQLClauses: Socrata's $where, $select and $order take SQL-like
+// expressions; a $where that runs JavaScript, matches everything, or
+// breaks out of SQL blocks.
+func TestSoQLClauses(t *testing.T) {
+	eng := mustEngine(t, Config{})
+	for _, c := range []struct {
+		where string
+		block bool
+	}{
+		{"amount > 1000 AND department = 'Health'", false},
+		{"title like '%union%' OR title like '%drop-in%'", false},
+		{"signed_on between '2024-01-01T00:00:00' and '2024-03-31T23:59:59'", false},
+		{"sleep(5000)", true},
+		{"this.password.length>0", true},
+		{"x' or 1=1--", true},
+		{"1", true},
+		{".*", true},
+	} {
+		expectVerdict(t, eng, newReq("GET", "http://data.example.com/resource/b7x2.json?$where="+url.QueryEscape(c.where)+"&$order=amount%20DESC", "", ""), c.where, c.block)
+	}
+}

@@ -372,6 +372,11 @@ var reGTFOOption = regexp.MustCompile(`--(?:checkpoint-action ?= ?exec|use-compr
 // file or send one (lower case, at the start of the value).
 var reArgumentInjection = regexp.MustCompile(`^(?:--upload-pack ?[= ]|--receive-pack ?[= ]|-u +\S*(?:sh|touch|curl|wget|nc)\b|--config ?= ?core\.(?:sshcommand|gitproxy|pager|editor|fsmonitor)|-c +core\.(?:sshcommand|gitproxy|fsmonitor) ?=|ext::\S|-o +/|--output[= ]+/|-k +\S|--config[= ]+/|-t +/|--upload-file[= ]|--post-file ?=|-e +[a-z_]+ ?=|--execute ?=|-exec(?:dir)? +\S|-e +(?:sh|bash|/bin/)|--rsh ?=|--checkpoint(?:-action)?[= ]|--to-command ?=|--use-compress-program ?=|-o ?proxycommand ?=)`)
 
+// reArgumentAnywhere: the same dangerous options anywhere in a value
+// that starts as an option list (--header-html x --post-file
+// /etc/passwd: wkhtmltopdf and curl options after harmless ones).
+var reArgumentAnywhere = regexp.MustCompile(`(?:^| )(?:--post-file ?[= ]|--upload-pack ?[= ]|--checkpoint-action ?=|--to-command ?=|--rsh ?=|-o ?proxycommand ?=|--(?:header|footer)-html ?[= ] ?(?:https?|file)://|--enable-local-file-access|--run-script|-exec(?:dir)? +\S)`)
+
 // reSendmailOption: sendmail options smuggled into an address that the
 // mailer passes on the command line (-X writes a log file, as a
 // webshell; -OQueueDirectory moves the queue).

@@ -202,6 +202,10 @@ func detectRFIURL(e *emitter, v *value) {
 		return
 	}
 	n := v.norm
+	if strings.HasPrefix(v.dec, `\\`) {
+		// \\host\share\file: a UNC path, which Windows opens over SMB.
+		n = strings.ToLower(strings.ReplaceAll(v.dec, `\`, "/"))
+	}
 	if len(n) < 10 || n[0] != 'h' && n[0] != 'f' && n[0] != 's' && n[0] != '/' && n[0] != ' ' && n[0] != '\t' {
 		return
 	}
@@ -217,7 +221,16 @@ func detectRFIURL(e *emitter, v *value) {
 		e.hit(rRFIScript)
 		return
 	}
-	switch rfiNameRole(name) {
+	role := rfiNameRole(name)
+	if (role == rfiIncludeName || role == rfiPageName) && (u.relative && strings.IndexByte(u.host, '.') > 0 || mixedCaseScheme(v.dec)) {
+		// page=//attacker.example/inc, page=\\attacker.example\share\x
+		// (a UNC path, which PHP on Windows opens over SMB),
+		// page=hTTpS://…: another host's file for the page to include,
+		// written past a check for "http://".
+		e.hit(rRFIScript)
+		return
+	}
+	switch role {
 	case rfiIncludeName:
 		if script || u.cutOff || u.fakeExt || rfiTemplateExt(u.ext) || strings.HasPrefix(n, "ftp") && rfiIPHost(u.host) {
 			// A template fetched for a template parameter runs in its
@@ -245,4 +258,19 @@ func detectRFIURL(e *emitter, v *value) {
 func rfiIPHost(h string) bool {
 	_, _, ok := parseHostIP(h)
 	return ok
+}
+
+// mixedCaseScheme: d starts with an http, https or ftp scheme written in
+// mixed case (hTTpS://).
+func mixedCaseScheme(d string) bool {
+	i := strings.Index(d, "://")
+	if i < 3 || i > 5 {
+		return false
+	}
+	s := d[:i]
+	switch strings.ToLower(s) {
+	case "http", "https", "ftp", "ftps":
+		return s != strings.ToLower(s) && s != strings.ToUpper(s)
+	}
+	return false
 }

@@ -157,6 +157,7 @@ var grammarBenign = []string{
 	`<p>We moved!</p><p><img src="data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==" alt="" width="1" height="1"></p>`,
 	"Fix <script> example in widget docs; escape ' in O'Brien sample",
 	"-kXyz3LpQ0dVbA9fZrT", "-oops", "--force-with-lease", "-price", "-5", "--", "-e is the flag for an expression", "my-ext::thing",
+	"Seán O'Brien", "Müller & Söhne GmbH", "l'été sélectionné", "5' 11\"", "Status eq 'open' or Status eq 'closed'", "ﾃｽﾄ ｶﾀｶﾅ", "Ｔｏｋｙｏ　Ｓｔａｔｉｏｎ",
 	`"knee pain" AND (physio OR physiotherapy) NOT surgery`, `title:report* AND author:smith OR "annual review"`,
 	`printf $'a\tb'`, `name: $'\n' is a newline in bash`, "It costs $'5' or so",
 	"Pick a size (select one from the list)", "red,(select one from the menu)", "Colours (select any from below)", "a,(select all that apply)",

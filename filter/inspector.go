@@ -1,6 +1,7 @@
 package filter
 
 import (
+	"regexp"
 	"fmt"
 	"strings"
 	"sync"
@@ -181,6 +182,7 @@ func (in *Inspector) inspectValue(sc *scratch, dst []Hit, kind Kind, name, value
 const (
 	viewBase64 uint8 = 1 << iota // a Base64 decoding
 	viewJoined                   // literal joints removed (joinLiterals)
+	viewFolded                   // compatibility forms and accents folded (foldCompat)
 )
 
 // inspect runs the detectors over one value; views is 0 for a value as
@@ -251,6 +253,14 @@ func (in *Inspector) inspect(e *emitter, sc *scratch, kind Kind, name, raw strin
 			if doc, ok := inflateSAML(v.dec); ok {
 				in.inspect(e, sc, kind, name, doc, viewBase64)
 			}
+		}
+	}
+	if views&viewFolded == 0 && v.cls&cHigh != 0 {
+		if f, ok := foldCompat(v.dec, v.kw); ok {
+			// ｓｅｌｅｃｔ, ǔnion sëlect, x；id: what a normalising
+			// application (NFKC, accent folding) or database collation
+			// reads. The nested call reuses the buffers: v is done.
+			in.inspect(e, sc, kind, name, f, views|viewFolded)
 		}
 	}
 	in.inspectGraphQLArgs(e, sc, kind, gqlArgs)
@@ -346,6 +356,41 @@ func runDetectors(e *emitter, v *value) {
 		// the password attributes, which no directory UI shows.
 		e.hit(rLDAPFilter)
 	}
+	if v.cls&cAt != 0 && (strings.Contains(v.norm, "@{") || strings.Contains(v.norm, "@(")) && containsAny(v.norm, "system.diagnostics.process", "system.io.file", "system.reflection.", "system.net.webclient") {
+		// @{ System.Diagnostics.Process.Start("cmd.exe", …); }: Razor
+		// code that a template engine compiles and runs.
+		e.hit(rSSTIEngine)
+	}
+	if v.cls&cEq != 0 && strings.Contains(v.norm, "=?") && reEncodedWordBreak.MatchString(v.norm) {
+		// =?UTF-8?Q?x=0D=0ABcc:_list@attacker.example?=: a MIME encoded
+		// word that decodes to a line break and a header.
+		e.hit(rCRLFMail)
+	}
+	if v.cls&cNL != 0 && (strings.Contains(v.dec, "\n.\r\n") || strings.Contains(v.dec, "\n.\n")) && containsFold(v.dec, "mail from:") {
+		// A lone "." ends the message, and what follows is a new SMTP
+		// transaction (SMTP smuggling).
+		e.hit(rCRLFMail)
+	}
+	if v.cls&cQuote != 0 && v.cls&(cParen|cPipe) != 0 && reXPathInjection.MatchString(strings.ToLower(v.dec)) {
+		// On dec: normalising drops what follows "/*", as SQL would.
+		e.hit(rXPathInjection)
+	}
+	if v.cls&cQuote != 0 && v.kw&kwBool != 0 && (strings.Contains(v.norm, " eq ") || strings.Contains(v.norm, " ne ")) && odataTautology(v.norm) {
+		// Vendor eq 'acme' or 'a' eq 'a': OData's comparison words, a
+		// literal compared with itself after the breakout.
+		e.hit(rSQLiBreakout)
+	}
+	if v.cls&(cQuote|cBacktick) != 0 && v.kind == KindQueryValue && len(v.dec) <= 24 && reNumberQuote.MatchString(v.dec) && identifierParam(v.name) {
+		// id=1042': the quote that probes for an SQL error, after the
+		// number an identifier holds.
+		e.hit(rSQLiBreakout)
+	}
+	if v.cls&cColon != 0 && len(v.norm) >= 16 && reInternalServicePort.MatchString(v.norm) {
+		// http://localhost:6379/: a cache, database or mail server on
+		// an internal host, which speaks no HTTP of its own: a request
+		// smuggled into its protocol.
+		e.hit(rSSRFInternal)
+	}
 	if v.cls&cStar != 0 && (v.kind == KindQueryValue || v.kind == KindBodyValue) && strings.TrimSpace(v.dec) == "*" && passwordField(v.name) {
 		// password=*: an LDAP bind or search filter built from the
 		// field matches every entry. (A user name of "*" is also a
@@ -360,7 +405,7 @@ func runDetectors(e *emitter, v *value) {
 		// exported to spreadsheets with it.
 		e.hit(rFormulaInjection)
 	}
-	if (v.kind == KindQueryValue || v.kind == KindBodyValue) && len(v.norm) > 3 && (v.norm[0] == '-' || v.norm[0] == 'e' && strings.HasPrefix(v.norm, "ext::")) && reArgumentInjection.MatchString(v.norm) {
+	if (v.kind == KindQueryValue || v.kind == KindBodyValue) && len(v.norm) > 3 && (v.norm[0] == '-' || v.norm[0] == 'e' && strings.HasPrefix(v.norm, "ext::")) && (reArgumentInjection.MatchString(v.norm) || v.norm[0] == '-' && reArgumentAnywhere.MatchString(v.norm)) {
 		e.hit(rRCEArgument)
 	}
 	if (v.kind == KindQueryValue || v.kind == KindBodyValue) && v.cls&cAt != 0 && v.cls&cDash != 0 && reSendmailOption.MatchString(v.norm) {
@@ -401,7 +446,7 @@ func runDetectors(e *emitter, v *value) {
 	if v.cls&phpClasses != 0 {
 		detectPHPGrammar(e, v)
 	}
-	if v.cls&rfiClasses != 0 {
+	if (v.cls&rfiClasses != 0 || v.cls&cBackslash != 0) {
 		detectRFIURL(e, v)
 	}
 	if v.cls&javaClassClasses != 0 {
@@ -444,6 +489,43 @@ func runDetectors(e *emitter, v *value) {
 func containsAny(s string, subs ...string) bool {
 	for _, sub := range subs {
 		if strings.Contains(s, sub) {
+			return true
+		}
+	}
+	return false
+}
+
+var (
+	// reXPathInjection: a closing quote, then a node-set union or a
+	// boolean operator and an XPath function (lower case).
+	reXPathInjection = regexp.MustCompile(`['"][ +]?[\])]?[ +]?\|[ +]?//|['"][ +]?(?:or|and)[ +](?:count|name|local-name|string-length|substring|contains|starts-with|doc|document|normalize-space|translate|string|number|not)[ +]?\(`)
+	// reEncodedWordBreak: an RFC 2047 Q-encoded word with an encoded line
+	// break before a header name (lower case).
+	reEncodedWordBreak = regexp.MustCompile(`=\?[\w-]+\?q\?[^?]*=0[ad](?:=0[ad])?[a-z-]{2,30}:`)
+	// reNumberQuote: digits then one or two quotes or a closing
+	// parenthesis, nothing else.
+	reNumberQuote = regexp.MustCompile(`^\d{1,18}['"\x60]{1,2}\)?$`)
+	// reInternalServicePort: a URL to a loopback or private host on the
+	// port of a service that is not HTTP (Redis, Memcached, SMTP, SSH,
+	// MySQL, PostgreSQL, MongoDB, ZooKeeper, Cassandra, MSSQL, Oracle).
+	reInternalServicePort = regexp.MustCompile(`^(?:https?|gopher|dict|ftp)://(?:localhost|127(?:\.\d{1,3}){3}|\[::1?\]|0\.0\.0\.0|0|10(?:\.\d{1,3}){3}|192\.168(?:\.\d{1,3}){2}|172\.(?:1[6-9]|2\d|3[01])(?:\.\d{1,3}){2}):(?:6379|6380|11211|25|22|3306|5432|27017|2181|9042|1433|1521)(?:/|$)`)
+)
+
+// identifierParam: name holds an identifier (id, *_id, *Id, ref, no).
+func identifierParam(name string) bool {
+	n := strings.ToLower(name)
+	return n == "id" || n == "ref" || n == "no" || n == "num" || strings.HasSuffix(n, "id") || strings.HasSuffix(n, "_no") || strings.HasSuffix(n, "number")
+}
+
+// reODataCompare: a closing quote, or/and, then two literals compared
+// with eq (OData's =).
+var reODataCompare = regexp.MustCompile(`' (?:or|and) ('[^']*'|\d+) eq ('[^']*'|\d+)`)
+
+// odataTautology: n (lower case) breaks out of an OData literal into a
+// comparison of a literal with itself.
+func odataTautology(n string) bool {
+	for _, m := range reODataCompare.FindAllStringSubmatch(n, 4) {
+		if m[1] == m[2] {
 			return true
 		}
 	}

@@ -24,6 +24,10 @@ func queryLanguageValue(name, v string) bool {
 	if len(v) < 8 {
 		return false
 	}
+	if len(name) > 1 && name[0] == '$' && len(name) <= 8 && soqlClause(strings.ToLower(name)) && soqlExpression(strings.ToLower(v)) {
+		// A SoQL clause of an open-data API ($where=amount > 1000).
+		return true
+	}
 	if n := len(name); n >= 3 && n <= 16 && (name[n-1]|0x20 == 'l' || name[n-1]|0x20 == 'e') {
 		// Every name below ends in "l" or "e" (lucene): the test
 		// spares the others a fold and a lookup.

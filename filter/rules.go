@@ -116,6 +116,7 @@ const (
 	rPathStaticSuffix
 	rRCEArgument
 	rPathUploadScript
+	rXPathInjection
 	numRules
 )
 
@@ -213,6 +214,7 @@ var ruleTable = [numRules]RuleInfo{
 	rPathStaticSuffix:          {"path-static-suffix", CatProtocol, 5, 1, "a path, or a parameter that is one, whose segment ends in a path parameter that looks like a static file or a JSP (/app/rest/users;.jsp, /admin;.css, /api;.png): Tomcat, Jetty and Spring drop the parameter and serve the segment, while an authentication filter that exempts static files or JSPs lets it through (TeamCity CVE-2023-42793 and CVE-2024-27198)"},
 	rRCEArgument:               {"rce-argument-injection", CatRCE, 5, 1, "a value that is an option of the program an application runs with it (argument injection): git's --upload-pack=, -u, --config=core.sshCommand and the ext:: transport; curl's -o/--output, -K/--config, -T and @file uploads; wget's --post-file=, -O, -e; find's -exec; rsync's -e/--rsh; tar's --checkpoint-action=exec= and --to-command=; ssh's -oProxyCommand=; sendmail's -X and -OQueueDirectory= in an address (PHPMailer, CVE-2016-10033)"},
 	rPathUploadScript:          {"path-upload-script", CatRCE, 5, 1, "a request for a server script (.php, .jsp, .aspx, .asp, .cgi …) inside a directory of uploaded files (uploads/, upload/, userfiles/, attachments/, avatars/, wp-content/uploads/): a webshell being called; upload directories serve what users sent, never code"},
+	rXPathInjection:            {"xpath-injection", CatSQLi, 5, 1, "XPath injection, the query language of XML stores and SOAP lookups: a quote that closes the application's literal, then a node-set union (']|//*|//*[') or a boolean operator and an XPath function (' or count(/*)=1 or ', ' or doc('http://…')/a or ', string-length(, name(, substring()"},
 	rUploadScript:              {"upload-script-file", CatRCE, 5, 1, "uploaded file name with a server-side script extension (.php, .phtml, .phar, .jsp, .jspx, .asp, .aspx, .ashx, .cfm, .shtml, .htaccess …), trailing dots and spaces ignored, or a PHP session file name (sess_<id>)"},
 }
 
