@@ -1,8 +1,8 @@
 package filter
 
 import (
-	"regexp"
 	"fmt"
+	"regexp"
 	"strings"
 	"sync"
 )
@@ -446,7 +446,7 @@ func runDetectors(e *emitter, v *value) {
 	if v.cls&phpClasses != 0 {
 		detectPHPGrammar(e, v)
 	}
-	if (v.cls&rfiClasses != 0 || v.cls&cBackslash != 0) {
+	if v.cls&rfiClasses != 0 || v.cls&cBackslash != 0 {
 		detectRFIURL(e, v)
 	}
 	if v.cls&javaClassClasses != 0 {
