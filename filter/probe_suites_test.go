@@ -24,12 +24,13 @@ func TestProbeSuites(t *testing.T) {
 		minAttacks, maxFP int
 	}{
 		{"probe-a", 538, 0},
-		{"probe-b", 752, 5},
+		{"probe-b", 753, 5},
 		{"probe-c", 624, 11},
 		{"probe-d", 622, 2},
 		{"probe-e", 445, 2},
 		{"probe-f", 513, 6},
 		{"probe-g", 522, 5},
+		{"probe-i", 516, 2},
 	} {
 		for _, attacks := range []bool{true, false} {
 			kind := map[bool]string{true: "attacks", false: "benign"}[attacks]
