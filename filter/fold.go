@@ -2,59 +2,75 @@ package filter
 
 import (
 	"strings"
-	"unicode"
 	"unicode/utf8"
-
-	"golang.org/x/text/unicode/norm"
 )
 
 // maxFoldLen bounds the values folded: longer ones are documents, whose
 // accents are language.
 const maxFoldLen = 4096
 
-// foldCompat returns s with its compatibility forms folded (fullwidth
-// ＜ｓｃｒｉｐｔ＞, ；, ｜ to ASCII: NFKD) and the accents of Latin letters
-// dropped (ǔnion sëlect → union select), when that makes a difference a
-// detector can see: fullwidth or other compatibility punctuation folded
-// to ASCII, or keywords (kw, those of s) that s did not have. Names and
-// prose with accents (Seán, Müller, l'été) fold to nothing new and are
-// not inspected twice.
+// latinBase maps U+00C0 to U+024F to the ASCII letter its canonical
+// decomposition starts with ('.' where there is none: Æ, ß, ø …), as
+// Unicode's NFKD then dropping combining marks would: ë → e, ǔ → u.
+// Generated from Python's unicodedata (NFKD of each code point).
+const latinBase = "AAAAAA.CEEEEIIII.NOOOOO..UUUUY..aaaaaa.ceeeeiiii.nooooo..uuuuy.y" +
+	"AaAaAaCcCcCcCcDd..EeEeEeEeEeGgGgGgGgHh..IiIiIiIiI.IiJjKk.LlLlLlL" +
+	"l..NnNnNn...OoOoOo..RrRrRrSsSsSsSsTtTt..UuUuUuUuUuUuWwYyYZzZzZzs" +
+	"................................Oo.............Uu..............." +
+	"....DDdLLlNNnAaIiOoUuUuUuUuUu.AaAa....GgKkOoOo..jDDdGg..NnAa...." +
+	"AaAaEeEeIiIiOoOoRrRrUuUuSsTt..Hh......AaEeOoOoOoOoYy............" +
+	"................"
+
+// foldCompat returns s with its fullwidth and halfwidth forms folded to
+// ASCII (＜ｓｃｒｉｐｔ＞, ；, ｜: what NFKC makes of them) and the accents
+// of Latin letters dropped (ǔnion sëlect → union select: what accent-
+// insensitive collations and "unaccent" steps read), when that makes a
+// difference a detector can see: punctuation from fullwidth forms, or
+// keywords (kw, those of s) that s did not have. Names and prose with
+// accents (Seán, Müller, l'été) fold to nothing new and are not
+// inspected twice.
 func foldCompat(s string, kw uint64) (string, bool) {
-	if len(s) > maxFoldLen || norm.NFKD.IsNormalString(s) && !hasCompatForms(s) {
+	if len(s) > maxFoldLen {
 		return "", false
 	}
 	var b strings.Builder
-	b.Grow(len(s))
-	punct := false
-	for _, r := range norm.NFKD.String(s) {
-		if unicode.Is(unicode.Mn, r) {
-			continue
+	changed, punct := false, false
+	for i := 0; i < len(s); {
+		r, n := utf8.DecodeRuneInString(s[i:])
+		f := r
+		switch {
+		case r >= 0xc0 && r <= 0x24f && latinBase[r-0xc0] != '.':
+			f = rune(latinBase[r-0xc0])
+		case r >= 0xff01 && r <= 0xff5e:
+			f = r - 0xfee0 // the fullwidth forms of ASCII ! to ~
+			if !isASCIILetterOrDigit(byte(f)) {
+				punct = true
+			}
+		case r == 0x3000:
+			f = ' '
 		}
-		if r < utf8.RuneSelf && r > ' ' && !unicode.IsLetter(r) && !unicode.IsDigit(r) {
-			punct = true
+		if f != r {
+			if !changed {
+				b.Grow(len(s))
+				b.WriteString(s[:i])
+				changed = true
+			}
+			b.WriteRune(f)
+		} else if changed {
+			b.WriteString(s[i : i+n])
 		}
-		b.WriteRune(r)
+		i += n
 	}
-	f := b.String()
-	if f == s {
+	if !changed {
 		return "", false
 	}
-	if hasCompatForms(s) && punct {
-		return f, true
-	}
-	if keywords.scan(strings.ToLower(f))&^kw != 0 {
+	f := b.String()
+	if punct || keywords.scan(strings.ToLower(f))&^kw != 0 {
 		return f, true
 	}
 	return "", false
 }
 
-// hasCompatForms: s has a halfwidth or fullwidth form (U+FF01–U+FFEE),
-// which NFKD folds to ASCII punctuation and letters.
-func hasCompatForms(s string) bool {
-	for i := 0; i+2 < len(s); i++ {
-		if s[i] == 0xef && (s[i+1] == 0xbc || s[i+1] == 0xbd || s[i+1] == 0xbe || s[i+1] == 0xbf) {
-			return true
-		}
-	}
-	return false
+func isASCIILetterOrDigit(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
 }

@@ -385,7 +385,7 @@ func runDetectors(e *emitter, v *value) {
 		// number an identifier holds.
 		e.hit(rSQLiBreakout)
 	}
-	if v.cls&cColon != 0 && len(v.norm) >= 16 && reInternalServicePort.MatchString(v.norm) {
+	if v.cls&cColon != 0 && len(v.norm) >= 16 && internalHostPrefix(v.norm) && reInternalServicePort.MatchString(v.norm) {
 		// http://localhost:6379/: a cache, database or mail server on
 		// an internal host, which speaks no HTTP of its own: a request
 		// smuggled into its protocol.
@@ -530,4 +530,17 @@ func odataTautology(n string) bool {
 		}
 	}
 	return false
+}
+
+// internalHostPrefix: n (lower case) starts with a scheme and an
+// internal host's first characters, the test that spares every other
+// URL the regexp.
+func internalHostPrefix(n string) bool {
+	i := strings.Index(n, "://")
+	if i < 3 || i > 6 {
+		return false
+	}
+	h := n[i+3:]
+	return strings.HasPrefix(h, "localhost") || strings.HasPrefix(h, "127.") || strings.HasPrefix(h, "[::") || strings.HasPrefix(h, "0") ||
+		strings.HasPrefix(h, "10.") || strings.HasPrefix(h, "192.168.") || strings.HasPrefix(h, "172.")
 }
