@@ -1,6 +1,7 @@
 package filter
 
 import (
+	"regexp"
 	"bytes"
 	"encoding/base64"
 	"strings"
@@ -35,6 +36,11 @@ func serializedObject(v string) bool {
 		return len(b) > 2 && b[0] == 0x80 && b[1] >= 2 && b[1] <= 5 && pickleRunsCode(b)
 	case strings.HasPrefix(t, "/wE"), strings.HasPrefix(t, "AAEAAAD/////"):
 		return dotNetGadget(string(decodeBase64Prefix(t)))
+	case strings.HasPrefix(t, "BAh"):
+		// Ruby Marshal (\x04\x08): Rails sessions hold data in it;
+		// a gadget class is the attack (ActiveSupport::Deprecation's
+		// DeprecatedInstanceVariableProxy, Gem::Requirement, ERB).
+		return containsAny(string(decodeBase64Prefix(t)), "ActiveSupport::Deprecation", "DeprecatedInstanceVariableProxy", "Gem::Requirement", "Gem::Installer", "Gem::StubSpecification", "Gem::Source::Git", ":ERB", "Net::WriteAdapter", "ActionView::Template")
 	}
 	return false
 }
@@ -136,3 +142,7 @@ func yamlGadget(lc string) bool {
 		// The verbose form of the same tags: !<tag:yaml.org,2002:python/object/apply:os.system>.
 		strings.Contains(lc, "!<tag:yaml.org,2002:") && (strings.Contains(lc, ":python/") || strings.Contains(lc, ":javax.") || strings.Contains(lc, ":java.") || strings.Contains(lc, ":ruby/"))
 }
+
+// rePickleText: a protocol-0 pickle (text) that imports a function
+// running code (cposix\nsystem\n, cos\nsystem\n, c__builtin__\neval\n).
+var rePickleText = regexp.MustCompile(`(?:^|\n)c(?:posix|os|nt|subprocess|__builtin__|builtins|commands|pty)\n(?:system|popen|eval|exec|execv|getoutput|check_output|call|Popen|run|spawn)\n`)

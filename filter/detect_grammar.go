@@ -321,7 +321,7 @@ var (
 	// at the start of the value or after a comma or an operator. The
 	// source is a name, not an article of a sentence in parentheses
 	// ("(select one from the list)").
-	reSQLSubquery = regexp.MustCompile(`^\( ?select (?:top \d+ |distinct |all )?(?:[a-z_*@][\w.*@]*(?:\([\w.*, ]*\))?|\d+|'[^']*')(?: ?, ?(?:[a-z_*@][\w.*@]*(?:\([\w.*, ]*\))?|\d+|'[^']*'))* from ([a-z_][\w.$]*)`)
+	reSQLSubquery = regexp.MustCompile(`^\( ?select (?:top \d+ |distinct |all )?(?:[a-z_*@][\w.*@]*(?:\((?:[\w.*, ]|\([\w.*, ]*\))*\))?|\d+|'[^']*')(?: ?, ?(?:[a-z_*@][\w.*@]*(?:\((?:[\w.*, ]|\([\w.*, ]*\))*\))?|\d+|'[^']*'))* from ([a-z_][\w.$]*)`)
 	// ORDER BY / GROUP BY with a column number, closed by a comment or
 	// after a number or closing quote: column counting.
 	// Probing statements of every dialect.
@@ -1192,7 +1192,7 @@ var (
 			".cursor .cursorrules .cursorignore .aider .aider.conf.yml .roo .roomodes .cline .clinerules .kiro .windsurf .windsurfrules .junie " +
 			".plandex .rovodev .continue .codeium .claude .gemini .aiignore mcp.json .mcp.json .history " +
 			// Java archive internals: deployment descriptors and classes.
-			"web-inf meta-inf app_data " +
+			"web-inf meta-inf app_data sidekiq " +
 			// Debugging and administration surfaces.
 			"server-status server-info phpinfo.php info.php jolokia heapdump jmx-console web-console phpmyadmin pma adminer.php adminer " +
 			"elmah.axd trace.axd _profiler app_dev.php _debugbar eval-stdin.php hnap1 boaform goform setup.cgi " +

@@ -116,7 +116,7 @@ func filterBuilderName(n string) bool {
 			}
 			continue
 		}
-		if guardedField(part) {
+		if guardedField(part) || ownershipField(part) {
 			return false
 		}
 		field = field || part != "" && (part[0] < '0' || part[0] > '9')

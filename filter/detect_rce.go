@@ -370,7 +370,7 @@ var reGTFOOption = regexp.MustCompile(`--(?:checkpoint-action ?= ?exec|use-compr
 // reArgumentInjection: options that make a program the application runs
 // with the value (git, curl, wget, find, rsync) run a command, write a
 // file or send one (lower case, at the start of the value).
-var reArgumentInjection = regexp.MustCompile(`^(?:--upload-pack ?[= ]|--receive-pack ?[= ]|-u +\S*(?:sh|touch|curl|wget|nc)\b|--config ?= ?core\.(?:sshcommand|gitproxy|pager|editor|fsmonitor)|-c +core\.(?:sshcommand|gitproxy|fsmonitor) ?=|ext::\S|-o +/|--output[= ]+/|-k +\S|--config[= ]+/|-t +/|--upload-file[= ]|--post-file ?=|-e +[a-z_]+ ?=|--execute ?=|-exec(?:dir)? +\S|-e +(?:sh|bash|/bin/)|--rsh ?=|--checkpoint(?:-action)?[= ]|--to-command ?=|--use-compress-program ?=|-o ?proxycommand ?=)`)
+var reArgumentInjection = regexp.MustCompile(`^(?:--upload-pack ?[= ]|--open-files-in-pager ?=|-o ?[a-z]*(?:sh|touch|curl|wget)\b|--receive-pack ?[= ]|-u +\S*(?:sh|touch|curl|wget|nc)\b|--config ?= ?core\.(?:sshcommand|gitproxy|pager|editor|fsmonitor)|-c +core\.(?:sshcommand|gitproxy|fsmonitor) ?=|ext::\S|-o +/|--output[= ]+/|-k +\S|--config[= ]+/|-t +/|--upload-file[= ]|--post-file ?=|-e +[a-z_]+ ?=|--execute ?=|-exec(?:dir)? +\S|-e +(?:sh|bash|/bin/)|--rsh ?=|--checkpoint(?:-action)?[= ]|--to-command ?=|--use-compress-program ?=|-o ?proxycommand ?=)`)
 
 // reArgumentAnywhere: the same dangerous options anywhere in a value
 // that starts as an option list (--header-html x --post-file

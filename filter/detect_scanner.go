@@ -28,6 +28,10 @@ func scannerHeader(name, v string) bool {
 		return true // HP/Micro Focus WebInspect
 	case "X-Scanner":
 		return containsAnyFold(strings.ToLower(v), scannerAgents)
+	case "Pragma":
+		// Akamai's debug pragmas, which make the edge reveal its cache
+		// keys: how cache-poisoning research maps a site.
+		return containsFold(v, "akamai-x-get-cache-key") || containsFold(v, "akamai-x-get-true-cache-key")
 	}
 	return strings.HasPrefix(name, "Acunetix-")
 }

@@ -856,6 +856,10 @@ func TestRequestTargetRules(t *testing.T) {
 		{"/api/files/index.php", "path-upload-script", false},
 		{"/autodiscover/autodiscover.json?@zdi/Powershell?serializationLevel=Full", "ssrf-query-authority", true},
 		{"/xmlrpc.php", "path-sensitive-file", true},
+		{"/-/user_settings/profile%23.css", "path-static-suffix", true},
+		{"/account/settings%3F.js", "path-static-suffix", true},
+		{"/docs/c%23.html", "path-static-suffix", false},
+		{"/admin/sidekiq", "path-sensitive-file", true},
 		{"/blog/xmlrpc.php?rsd", "path-sensitive-file", true},
 		{"/app/rest/users;.jsp", "path-static-suffix", true},
 		{"/hax?jsp=/app/rest/users;.jsp", "path-static-suffix", true},
@@ -926,6 +930,37 @@ func TestScannerHeaders(t *testing.T) {
 		r := newReq("GET", "http://app.example.com/", "", "")
 		r.Header.Set(tc.name, tc.value)
 		expectRule(t, eng, r, "scanner-header", tc.block, tc.name+": "+tc.value)
+	}
+}
+
+// TestHostHeaders: a Host with a user-info or a path, a forwarded host
+// that imitates the site, and a client that claims a loopback address
+// block; a CDN's public name and a local proxy pass.
+func TestHostHeaders(t *testing.T) {
+	eng := mustEngine(t, Config{})
+	for _, c := range []struct {
+		host, header, value, remote, rule string
+		block                             bool
+	}{
+		{"app.example.com:443@evil.example", "", "", "203.0.113.7:5000", "protocol-host-invalid", true},
+		{"app.example.com", "X-Forwarded-Host", "app.example.com.evil.example", "203.0.113.7:5000", "protocol-host-override", true},
+		{"app.example.com", "Forwarded", "for=203.0.113.9;host=app.example.com.evil.example;proto=https", "203.0.113.7:5000", "protocol-host-override", true},
+		{"origin.internal", "X-Forwarded-Host", "www.example.com", "203.0.113.7:5000", "protocol-host-override", false},
+		{"app.example.com", "X-Forwarded-Host", "app.example.com", "203.0.113.7:5000", "protocol-host-override", false},
+		{"app.example.com", "X-Real-Ip", "127.0.0.1", "203.0.113.7:5000", "protocol-client-ip-spoof", true},
+		{"app.example.com", "X-Originating-Ip", "::1", "203.0.113.7:5000", "protocol-client-ip-spoof", true},
+		{"app.example.com", "X-Real-Ip", "127.0.0.1", "127.0.0.1:5000", "protocol-client-ip-spoof", false},
+		{"app.example.com", "X-Real-Ip", "198.51.100.4", "203.0.113.7:5000", "protocol-client-ip-spoof", false},
+		{"app.example.com", "Pragma", "akamai-x-get-cache-key, akamai-x-cache-on", "203.0.113.7:5000", "scanner-header", true},
+		{"app.example.com", "Pragma", "no-cache", "203.0.113.7:5000", "scanner-header", false},
+	} {
+		r := newReq("GET", "http://app.example.com/users/password", "", "")
+		r.Host = c.host
+		r.RemoteAddr = c.remote
+		if c.header != "" {
+			r.Header.Set(c.header, c.value)
+		}
+		expectRule(t, eng, r, c.rule, c.block, c.host+" "+c.header+": "+c.value)
 	}
 }
 

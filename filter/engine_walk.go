@@ -2,6 +2,7 @@ package filter
 
 import (
 	"encoding/base64"
+	"net"
 	"net/http"
 	"net/netip"
 	"regexp"
@@ -457,6 +458,12 @@ func (w *walker) headers(r *http.Request, rawPath string) {
 	if r.Host != "" && r.Header.Get("Host") == "" {
 		w.value(tHeader, KindHeaderValue, "Host", r.Host)
 	}
+	if strings.ContainsAny(r.Host, "@/\\ \t") {
+		// Host: app.example.com:443@evil.example: no host name has a
+		// user-info or a path; applications that build links from the
+		// Host (password-reset mails) send them to the host after it.
+		w.add(Match{Rule: "protocol-host-invalid", Category: CatProtocol, Score: ScoreCritical, Location: "host", Fragment: fragment(r.Host)})
+	}
 	for name, vs := range r.Header {
 		if w.stop {
 			return
@@ -482,6 +489,13 @@ func (w *walker) headers(r *http.Request, rawPath string) {
 			if name == "Authorization" && len(v) > 10 && hasPrefixFold(v, "basic ") {
 				w.basicCredentials(v)
 			}
+			if name != "X-Forwarded-For" && clientIPHeader(name) && loopbackClaim(v) && !loopbackPeer(r.RemoteAddr) {
+				// X-Real-IP: 127.0.0.1 from a client on the network: a
+				// claim to be the server itself, past rules that trust
+				// local callers. A proxy on the same machine writes its
+				// client's address, not its own.
+				w.add(Match{Rule: "protocol-client-ip-spoof", Category: CatProtocol, Score: ScoreCritical, Location: "header:" + strings.ToLower(name), Fragment: fragment(v)})
+			}
 			if len(v) > 45 && clientIPHeader(name) && overlongAddress(v) {
 				// X-Forwarded-For: 1111…1 (63 digits): Ivanti Connect
 				// Secure copied it into a fixed buffer (CVE-2025-22457).
@@ -489,6 +503,9 @@ func (w *walker) headers(r *http.Request, rawPath string) {
 				// obfuscated names; nothing longer than an IPv6 address
 				// with a zone and a port.
 				w.add(Match{Rule: "protocol-client-ip-overflow", Category: CatProtocol, Score: ScoreCritical, Location: "header:" + strings.ToLower(name), Fragment: fragment(v)})
+			}
+			if forwardedHostHeader(name) && w.forwardedHostImitation(name, v, r.Host) {
+				continue
 			}
 			if name == "Upgrade" && h2cUpgrade(v) {
 				// An upgrade to cleartext HTTP/2 asked of a proxy: a
@@ -1362,4 +1379,69 @@ func (w *walker) basicCredentials(v string) {
 			w.add(Match{Rule: h.Rule, Category: h.Category, Score: h.Score, Location: "header:authorization", Fragment: "[Basic credentials]"})
 		}
 	}
+}
+
+// forwardedHostHeader: a header that names the host a proxy was asked
+// for, which applications take for their own name when they build links.
+func forwardedHostHeader(name string) bool {
+	switch name {
+	case "X-Forwarded-Host", "X-Host", "X-Original-Host", "X-Forwarded-Server", "Forwarded":
+		return true
+	}
+	return false
+}
+
+// forwardedHostImitation adds a match when header name names a host that
+// holds the site's registrable domain before labels of its own
+// (X-Forwarded-Host: app.example.com.evil.example): the host a password-
+// reset mail or a cached page would link to. CDNs that set the header to
+// the site's public name pass, whatever the Host.
+func (w *walker) forwardedHostImitation(name, v, site string) bool {
+	h := v
+	if name == "Forwarded" {
+		i := indexFold(v, "host=")
+		if i < 0 {
+			return false
+		}
+		h = strings.Trim(v[i+5:], "\"")
+		if j := strings.IndexAny(h, ";,"); j >= 0 {
+			h = strings.Trim(h[:j], "\"")
+		}
+	} else if j := strings.IndexByte(h, ','); j >= 0 {
+		h = h[:j]
+	}
+	h = strings.ToLower(hostOnly(strings.TrimSpace(h)))
+	reg := registrable(hostOnly(site))
+	if reg == "" || !imitatesSite(h, reg) {
+		return false
+	}
+	w.add(Match{Rule: "protocol-host-override", Category: CatProtocol, Score: ScoreCritical, Location: "header:" + strings.ToLower(name), Fragment: fragment(v)})
+	return true
+}
+
+// loopbackClaim: v is a loopback address (127.0.0.0/8, ::1) or
+// "localhost", a port allowed.
+func loopbackClaim(v string) bool {
+	h := strings.ToLower(strings.TrimSpace(v))
+	if h == "localhost" {
+		return true
+	}
+	if a, err := netip.ParseAddr(hostOnly(h)); err == nil {
+		return a.IsLoopback()
+	}
+	if a, err := netip.ParseAddr(h); err == nil {
+		return a.IsLoopback()
+	}
+	return false
+}
+
+// loopbackPeer: the connection's remote address is a loopback one (a
+// proxy on the same machine, a test).
+func loopbackPeer(remote string) bool {
+	host := remote
+	if h, _, err := net.SplitHostPort(remote); err == nil {
+		host = h
+	}
+	a, err := netip.ParseAddr(host)
+	return err == nil && a.IsLoopback() || remote == ""
 }

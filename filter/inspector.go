@@ -397,7 +397,7 @@ func runDetectors(e *emitter, v *value) {
 		// policy's wildcard: {"user": "*", "action": "read"}.)
 		e.hit(rLDAPFilter)
 	}
-	if v.kind != KindPath && v.kind != KindUserAgent && len(v.dec) >= 16 && strings.IndexByte("rgaA/\xac ", v.dec[0]) >= 0 && serializedObject(v.dec) {
+	if v.kind != KindPath && v.kind != KindUserAgent && len(v.dec) >= 16 && strings.IndexByte("rgaAB/\xac ", v.dec[0]) >= 0 && serializedObject(v.dec) {
 		e.hit(rDeserialize)
 	}
 	if v.kind != KindPath && v.cls&(cEq|cPlus|cDash|cAt) != 0 && v.cls&(cPipe|cParen) != 0 && formulaInjection(v.dec) {
@@ -411,6 +411,12 @@ func runDetectors(e *emitter, v *value) {
 	if (v.kind == KindQueryValue || v.kind == KindBodyValue) && v.cls&cAt != 0 && v.cls&cDash != 0 && reSendmailOption.MatchString(v.norm) {
 		e.hit(rRCEArgument)
 	}
+	if v.kind == KindPath && strings.IndexByte(v.raw, '%') >= 0 && reEncodedStaticSuffix.MatchString(v.raw) {
+		// /profile%23.css, /settings%3F.js: a dynamic page the
+		// application serves for a name a cache stores as a static
+		// file (web cache deception).
+		e.hit(rPathStaticSuffix)
+	}
 	if v.cls&cSemi != 0 && (v.kind == KindPath || v.kind == KindQueryValue && strings.HasPrefix(v.norm, "/")) && staticSuffixParam(v.norm) {
 		e.hit(rPathStaticSuffix)
 	}
@@ -419,6 +425,23 @@ func runDetectors(e *emitter, v *value) {
 	}
 	if (v.ncls&cDollar != 0 || strings.HasSuffix(v.name, "json_class") || strings.HasSuffix(v.name, "__type") || v.ncls&cSlash != 0 && strings.Contains(v.name, "py/")) && jsonNETGadget(v.name, v.dec) {
 		e.hit(rDeserialize)
+	}
+	if v.cls&cNL != 0 && strings.IndexByte(v.dec, 'c') >= 0 && rePickleText.MatchString(v.dec) {
+		// A protocol-0 pickle, which is text, as a body or a value.
+		e.hit(rDeserialize)
+	}
+	if v.kind == KindQueryName || v.kind == KindBodyName || v.kind == KindQueryValue || v.kind == KindBodyValue {
+		if envInjectionName(v.name) && v.dec != "" {
+			// variables[LD_PRELOAD]=/builds/x/evil.so: an environment
+			// variable that makes the next program load the caller's
+			// code (CI variables, job definitions).
+			e.hit(rRCEArgument)
+		}
+	}
+	if v.kind == KindFileName && (strings.IndexByte(v.dec, '`') >= 0 || strings.Contains(v.dec, "$(")) && reRCESubshell.MatchString(v.norm) {
+		// filename="`id`.pdf": a name that a shell command built from
+		// it runs.
+		e.hit(rRCESubshell)
 	}
 	if v.cls&cBang != 0 && strings.Contains(v.norm, "!<tag:yaml.org,2002:") && yamlGadget(v.norm) {
 		// A YAML class tag in its verbose form (the short !!python/
@@ -502,6 +525,9 @@ var (
 	// reEncodedWordBreak: an RFC 2047 Q-encoded word with an encoded line
 	// break before a header name (lower case).
 	reEncodedWordBreak = regexp.MustCompile(`=\?[\w-]+\?q\?[^?]*=0[ad](?:=0[ad])?[a-z-]{2,30}:`)
+	// reEncodedStaticSuffix: an encoded '#', '?' or ';' then a static
+	// file's extension at the end of a path.
+	reEncodedStaticSuffix = regexp.MustCompile(`(?i)%(?:23|3f|3b|25(?:23|3f))[\w-]*\.(?:css|js|png|jpe?g|gif|ico|svg|woff2?|txt|map)$`)
 	// reNumberQuote: digits then one or two quotes or a closing
 	// parenthesis, nothing else.
 	reNumberQuote = regexp.MustCompile(`^\d{1,18}['"\x60]{1,2}\)?$`)
@@ -543,4 +569,23 @@ func internalHostPrefix(n string) bool {
 	h := n[i+3:]
 	return strings.HasPrefix(h, "localhost") || strings.HasPrefix(h, "127.") || strings.HasPrefix(h, "[::") || strings.HasPrefix(h, "0") ||
 		strings.HasPrefix(h, "10.") || strings.HasPrefix(h, "192.168.") || strings.HasPrefix(h, "172.")
+}
+
+// envInjectionName: a parameter name that sets an environment variable
+// which makes programs load code: LD_PRELOAD, LD_AUDIT, NODE_OPTIONS,
+// BASH_ENV, ENV, PYTHONSTARTUP, PERL5OPT, GIT_SSH_COMMAND … (as the whole
+// name or a bracketed key: variables[NODE_OPTIONS]).
+func envInjectionName(name string) bool {
+	if len(name) < 6 || len(name) > 64 {
+		return false
+	}
+	n := strings.ToUpper(name)
+	if i := strings.LastIndexByte(n, '['); i >= 0 {
+		n = strings.TrimSuffix(n[i+1:], "]")
+	}
+	switch n {
+	case "LD_PRELOAD", "LD_AUDIT", "LD_LIBRARY_PATH", "NODE_OPTIONS", "BASH_ENV", "PYTHONSTARTUP", "PYTHONPATH", "PERL5OPT", "PERL5LIB", "RUBYOPT", "GIT_SSH_COMMAND", "GIT_EXTERNAL_DIFF", "GIT_CONFIG_PARAMETERS", "JAVA_TOOL_OPTIONS", "_JAVA_OPTIONS", "DYLD_INSERT_LIBRARIES":
+		return true
+	}
+	return false
 }
