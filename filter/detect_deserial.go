@@ -1,9 +1,9 @@
 package filter
 
 import (
-	"regexp"
 	"bytes"
 	"encoding/base64"
+	"regexp"
 	"strings"
 )
 
