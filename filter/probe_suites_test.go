@@ -26,10 +26,11 @@ func TestProbeSuites(t *testing.T) {
 		{"probe-a", 538, 0},
 		{"probe-b", 753, 5},
 		{"probe-c", 624, 11},
-		{"probe-d", 622, 2},
+		{"probe-d", 623, 2},
 		{"probe-e", 445, 2},
 		{"probe-f", 513, 6},
 		{"probe-g", 522, 5},
+		{"probe-h", 471, 26},
 		{"probe-i", 516, 2},
 	} {
 		for _, attacks := range []bool{true, false} {
