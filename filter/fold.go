@@ -65,7 +65,20 @@ func foldCompat(s string, kw uint64) (string, bool) {
 		return "", false
 	}
 	f := b.String()
-	if punct || keywords.scan(strings.ToLower(f))&^kw != 0 {
+	if punct {
+		return f, true
+	}
+	var buf [512]byte
+	if len(f) <= len(buf) {
+		l := buf[:len(f)]
+		copy(l, f)
+		lowerASCII(l)
+		if keywords.scan(bstr(l))&^kw != 0 {
+			return f, true
+		}
+		return "", false
+	}
+	if keywords.scan(strings.ToLower(f))&^kw != 0 {
 		return f, true
 	}
 	return "", false

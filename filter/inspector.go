@@ -539,8 +539,12 @@ var (
 
 // identifierParam: name holds an identifier (id, *_id, *Id, ref, no).
 func identifierParam(name string) bool {
-	n := strings.ToLower(name)
-	return n == "id" || n == "ref" || n == "no" || n == "num" || strings.HasSuffix(n, "id") || strings.HasSuffix(n, "_no") || strings.HasSuffix(n, "number")
+	return strings.EqualFold(name, "ref") || strings.EqualFold(name, "no") || strings.EqualFold(name, "num") || hasSuffixFold(name, "id") || hasSuffixFold(name, "_no") || hasSuffixFold(name, "number")
+}
+
+// hasSuffixFold: s ends with suffix (ASCII, any case).
+func hasSuffixFold(s, suffix string) bool {
+	return len(s) >= len(suffix) && strings.EqualFold(s[len(s)-len(suffix):], suffix)
 }
 
 // reODataCompare: a closing quote, or/and, then two literals compared
@@ -579,13 +583,17 @@ func envInjectionName(name string) bool {
 	if len(name) < 6 || len(name) > 64 {
 		return false
 	}
-	n := strings.ToUpper(name)
+	n := name
 	if i := strings.LastIndexByte(n, '['); i >= 0 {
 		n = strings.TrimSuffix(n[i+1:], "]")
 	}
-	switch n {
-	case "LD_PRELOAD", "LD_AUDIT", "LD_LIBRARY_PATH", "NODE_OPTIONS", "BASH_ENV", "PYTHONSTARTUP", "PYTHONPATH", "PERL5OPT", "PERL5LIB", "RUBYOPT", "GIT_SSH_COMMAND", "GIT_EXTERNAL_DIFF", "GIT_CONFIG_PARAMETERS", "JAVA_TOOL_OPTIONS", "_JAVA_OPTIONS", "DYLD_INSERT_LIBRARIES":
-		return true
+	if len(n) < 6 || strings.IndexByte("LlNnBbPpRrGgJj_Dd", n[0]) < 0 || strings.IndexByte(n, '_') < 0 && !hasPrefixFold(n, "perl") && !hasPrefixFold(n, "python") && !hasPrefixFold(n, "rubyopt") {
+		return false
+	}
+	for _, e := range [...]string{"LD_PRELOAD", "LD_AUDIT", "LD_LIBRARY_PATH", "NODE_OPTIONS", "BASH_ENV", "PYTHONSTARTUP", "PYTHONPATH", "PERL5OPT", "PERL5LIB", "RUBYOPT", "GIT_SSH_COMMAND", "GIT_EXTERNAL_DIFF", "GIT_CONFIG_PARAMETERS", "JAVA_TOOL_OPTIONS", "_JAVA_OPTIONS", "DYLD_INSERT_LIBRARIES"} {
+		if strings.EqualFold(n, e) {
+			return true
+		}
 	}
 	return false
 }
