@@ -324,21 +324,8 @@ func (w *walker) demoteQuotedCode(kind Kind, name, v string) {
 	hits := append([]Hit(nil), w.hits...)
 	keep := w.breakouts(kind, name, segs)
 	proseHits := w.e.insp.inspectValue(w.sc, w.hits[:0], kind, name, prose)
-	kept := hits[:0] // hits is this function's copy: filtered in place
-	demoted := false
-	for _, h := range hits {
-		if quotedCodeRule(h) && !keep[h.Category] && !dupHit(proseHits, h.Rule) {
-			// The quoted code counts once, as one weak signal, however
-			// many code rules it trips.
-			if demoted {
-				continue
-			}
-			demoted = true
-			h.Score = min(h.Score, ScoreWarning)
-			h.quoted = true
-		}
-		kept = append(kept, h)
-	}
+	// hits is this function's copy: filtered in place.
+	kept := demoteCode(hits, func(h Hit) bool { return !keep[h.Category] && !dupHit(proseHits, h.Rule) })
 	w.hits = append(w.hits[:0], kept...)
 }
 
@@ -427,10 +414,16 @@ func (w *walker) inSnippet() bool {
 // demoteSnippet lowers the code hits of a snippet's code field to one
 // weak signal, counted with quoted code; other hits keep their scores.
 func (w *walker) demoteSnippet() {
+	w.hits = demoteCode(w.hits, func(Hit) bool { return true })
+}
+
+// demoteCode filters hits in place: the code rules that also pass quoted
+// count once, as one weak signal of quoted code, however many trip.
+func demoteCode(hits []Hit, quoted func(Hit) bool) []Hit {
 	demoted := false
-	kept := w.hits[:0]
-	for _, h := range w.hits {
-		if quotedCodeRule(h) {
+	kept := hits[:0]
+	for _, h := range hits {
+		if quotedCodeRule(h) && quoted(h) {
 			if demoted {
 				continue
 			}
@@ -440,7 +433,7 @@ func (w *walker) demoteSnippet() {
 		}
 		kept = append(kept, h)
 	}
-	w.hits = kept
+	return kept
 }
 
 // breakouts says which categories of quoted code leave their quote: SQL
