@@ -37,15 +37,17 @@ func (e *jsonSyntaxError) Error() string { return fmt.Sprintf("json: %s at offse
 // own name ("$in") does not say which field it compares; its path does.
 func (w *walker) demoteDataFilter() {
 	var buf [128]byte
-	if !w.filterDoc || len(w.jsonPath) > len(buf) || !dataFilterPath(bstr(lowerInto(buf[:0], w.jsonPath))) {
+	if !w.filterDoc || len(w.jsonPath) > len(buf) {
+		return
+	}
+	p := append(buf[:0], w.jsonPath...)
+	lowerASCII(p)
+	if !dataFilterPath(bstr(p)) {
 		return
 	}
 	in := w.e.insp
 	weak := &ruleTable[rNoSQLFilterSyntax]
-	score := weak.Score
-	if in.paranoia >= 2 {
-		score = min(score+weakBoost, weakBoostCap)
-	}
+	score := in.boost(weak.Score)
 	kept := w.hits[:0]
 	for _, h := range w.hits {
 		if h.Rule == ruleTable[rNoSQLOperator].ID {
@@ -57,17 +59,6 @@ func (w *walker) demoteDataFilter() {
 		kept = append(kept, h)
 	}
 	w.hits = kept
-}
-
-// lowerInto appends b in ASCII lower case to dst.
-func lowerInto(dst, b []byte) []byte {
-	for _, c := range b {
-		if c >= 'A' && c <= 'Z' {
-			c |= 0x20
-		}
-		dst = append(dst, c)
-	}
-	return dst
 }
 
 // jsonVisit receives a member name (isKey) or a string value. path is the

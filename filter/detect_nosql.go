@@ -116,7 +116,7 @@ func filterBuilderName(n string) bool {
 			}
 			continue
 		}
-		if guardedField(part) || ownershipField(part) {
+		if filterGuarded(part) {
 			return false
 		}
 		field = field || part != "" && (part[0] < '0' || part[0] > '9')
@@ -155,7 +155,7 @@ func dataFilterPath(p string) bool {
 			op = true
 			continue
 		}
-		if guardedField(part) || ownershipField(part) {
+		if filterGuarded(part) {
 			return false
 		}
 		prev = part
@@ -175,6 +175,11 @@ var filterContainers = wordSet("pipeline query filter filters where criteria q m
 // data they select rows. Logical and element operators ($or, $exists,
 // $elemMatch) are how a filter is made to match every document.
 var comparisonOps = wordSet("eq ne gt gte lt lte in nin regex options")
+
+// filterGuarded: a filter on field f reads what it must not: a
+// credential, an account or privilege (guardedField), or another owner's
+// rows (ownershipField).
+func filterGuarded(f string) bool { return guardedField(f) || ownershipField(f) }
 
 // ownershipField: a field that scopes rows to their owner, tenant or
 // customer, or holds a code that is worth something (an identifier,

@@ -270,7 +270,7 @@ func mixedCaseScheme(d string) bool {
 	s := d[:i]
 	switch strings.ToLower(s) {
 	case "http", "https", "ftp", "ftps":
-		return s != strings.ToLower(s) && s != strings.ToUpper(s)
+		return mixedCase(s)
 	}
 	return false
 }

@@ -944,13 +944,19 @@ func sameSite(a, b string) bool {
 	if a == b {
 		return true
 	}
-	n := 2
-	if countrySecondLevel(b) {
-		// shop.example.co.uk and evil.co.uk share only the suffix
-		// that the registry sells names under.
-		n = 3
-	}
+	// shop.example.co.uk and evil.co.uk share only the suffix that the
+	// registry sells names under.
+	n := registrableLabels(b)
 	return lastLabels(a, n) == lastLabels(b, n) && strings.Count(a, ".") >= n-1
+}
+
+// registrableLabels is how many labels of host h its owner registered:
+// three under a country's second-level domain (example.co.uk), else two.
+func registrableLabels(h string) int {
+	if countrySecondLevel(h) {
+		return 3
+	}
+	return 2
 }
 
 // countrySecondLevel: host h ends in a country code's second-level
@@ -1191,11 +1197,7 @@ func sameOwner(target, site string) bool {
 // brand is the label a host's owner registered: "example" of
 // app.example.com and of shop.example.co.uk.
 func brand(h string) string {
-	n := 2
-	if countrySecondLevel(h) {
-		n = 3
-	}
-	r := lastLabels(h, n)
+	r := lastLabels(h, registrableLabels(h))
 	if i := strings.IndexByte(r, '.'); i >= 0 {
 		return r[:i]
 	}
@@ -1307,10 +1309,7 @@ func registrable(h string) string {
 	if h == "" || strings.IndexByte(h, '.') < 0 || ipLiteral(h) {
 		return ""
 	}
-	n := 2
-	if countrySecondLevel(h) {
-		n = 3
-	}
+	n := registrableLabels(h)
 	if strings.Count(h, ".") < n-1 {
 		return ""
 	}

@@ -43,7 +43,7 @@ func foldCompat(s string, kw uint64) (string, bool) {
 			f = rune(latinBase[r-0xc0])
 		case r >= 0xff01 && r <= 0xff5e:
 			f = r - 0xfee0 // the fullwidth forms of ASCII ! to ~
-			if !isASCIILetterOrDigit(byte(f)) {
+			if !isAlnumByte(byte(f)) {
 				punct = true
 			}
 		case r == 0x3000:
@@ -82,8 +82,4 @@ func foldCompat(s string, kw uint64) (string, bool) {
 		return f, true
 	}
 	return "", false
-}
-
-func isASCIILetterOrDigit(c byte) bool {
-	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
 }

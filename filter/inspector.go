@@ -97,11 +97,16 @@ func (e *emitter) hit(r ruleID) {
 		e.queryHit = true
 		score = min(score, ScoreWarning)
 	}
-	if e.in.paranoia >= 2 && score < weakBoostCap {
-		// Stricter levels trust weak signals more: 3 → 5, 2 → 4.
-		score = min(score+weakBoost, weakBoostCap)
+	e.dst = append(e.dst, Hit{Rule: ri.ID, Category: ri.Category, Score: e.in.boost(score)})
+}
+
+// boost is score at the inspector's paranoia: stricter levels trust weak
+// signals more (3 → 5, 2 → 4).
+func (in *Inspector) boost(score int) int {
+	if in.paranoia >= 2 && score < weakBoostCap {
+		return min(score+weakBoost, weakBoostCap)
 	}
-	e.dst = append(e.dst, Hit{Rule: ri.ID, Category: ri.Category, Score: score})
+	return score
 }
 
 // At paranoia 2 and above, weak rules score weakBoost more, up to

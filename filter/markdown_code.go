@@ -346,31 +346,31 @@ var (
 // after each is matched: the regexp over every body would cost more than
 // the walk.
 func snippetDocument(s string) bool {
-	for _, k := range [...]string{`"lang`, `"Lang`, `"syntax"`, `"filetype"`} {
+	return memberMatches(s, []string{`"lang`, `"Lang`, `"syntax"`, `"filetype"`}, true, reSnippetLanguage, 48) ||
+		// A file written through an API (a commit's actions, a
+		// snippet's files): its content is a source file of the type
+		// its path names.
+		memberMatches(s, []string{`"file_path"`, `"filePath"`, `"filename"`, `"file_name"`, `"path"`}, false, reSourceFilePath, 256)
+}
+
+// memberMatches: at some occurrence of one of keys in s, re matches the
+// window of the next n bytes, from the key itself (withKey) or from
+// just after it.
+func memberMatches(s string, keys []string, withKey bool, re *regexp.Regexp, n int) bool {
+	for _, k := range keys {
 		for rest := s; ; {
 			i := strings.Index(rest, k)
 			if i < 0 {
 				break
 			}
-			rest = rest[i:]
-			if reSnippetLanguage.MatchString(rest[:min(len(rest), 48)]) {
+			at := rest[i:]
+			if !withKey {
+				at = at[len(k):]
+			}
+			if re.MatchString(at[:min(len(at), n)]) {
 				return true
-			}
-			rest = rest[len(k):]
-		}
-	}
-	// A file written through an API (a commit's actions, a snippet's
-	// files): its content is a source file of the type its path names.
-	for _, k := range [...]string{`"file_path"`, `"filePath"`, `"filename"`, `"file_name"`, `"path"`} {
-		for rest := s; ; {
-			i := strings.Index(rest, k)
-			if i < 0 {
-				break
 			}
 			rest = rest[i+len(k):]
-			if reSourceFilePath.MatchString(rest[:min(len(rest), 256)]) {
-				return true
-			}
 		}
 	}
 	return false

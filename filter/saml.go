@@ -33,17 +33,23 @@ func inflateSAML(v string) (string, bool) {
 	if err != nil {
 		return "", false
 	}
-	var out bytes.Buffer
 	r := flate.NewReader(bytes.NewReader(raw))
 	defer r.Close()
-	if _, err := io.Copy(&out, io.LimitReader(r, maxSAMLInflate)); err != nil && out.Len() == 0 {
+	b, ok := readInflated(r)
+	if !ok || len(b) < 6 || !printableText(b) || bytes.IndexByte(b, '<') < 0 {
 		return "", false
 	}
-	b := out.Bytes()
-	if len(b) < 6 || !printableText(b) || bytes.IndexByte(b, '<') < 0 {
-		return "", false
-	}
-	return out.String(), true
+	return string(b), true
+}
+
+// readInflated reads a decompressing reader up to maxSAMLInflate bytes
+// (a bomb stops there). A stream that breaks off still yields what it
+// inflated; one that yields nothing is false.
+func readInflated(r io.Reader) ([]byte, bool) {
+	var out bytes.Buffer
+	// An error only ends the stream: what inflated before it is judged.
+	_, _ = io.Copy(&out, io.LimitReader(r, maxSAMLInflate))
+	return out.Bytes(), out.Len() > 0
 }
 
 // gunzipBase64 decodes v, Base64 (standard or URL alphabet, padded or
@@ -66,9 +72,5 @@ func gunzipBase64(v string) ([]byte, bool) {
 		return nil, false
 	}
 	defer zr.Close()
-	var out bytes.Buffer
-	if _, err := io.Copy(&out, io.LimitReader(zr, maxSAMLInflate)); err != nil && out.Len() == 0 {
-		return nil, false
-	}
-	return out.Bytes(), out.Len() > 0
+	return readInflated(zr)
 }
