@@ -376,8 +376,9 @@ func runDetectors(e *emitter, v *value) {
 		// transaction (SMTP smuggling).
 		e.hit(rCRLFMail)
 	}
-	if v.cls&cQuote != 0 && v.cls&(cParen|cPipe) != 0 && reXPathInjection.MatchString(strings.ToLower(v.dec)) {
-		// On dec: normalising drops what follows "/*", as SQL would.
+	if v.cls&cQuote != 0 && v.cls&(cParen|cPipe) != 0 && reXPathInjection.MatchString(v.dec) {
+		// On dec (without case: no lower-cased copy per value):
+		// normalising drops what follows "/*", as SQL would.
 		e.hit(rXPathInjection)
 	}
 	if v.cls&cQuote != 0 && v.kw&kwBool != 0 && (strings.Contains(v.norm, " eq ") || strings.Contains(v.norm, " ne ")) && odataTautology(v.norm) {
@@ -525,8 +526,8 @@ func containsAny(s string, subs ...string) bool {
 
 var (
 	// reXPathInjection: a closing quote, then a node-set union or a
-	// boolean operator and an XPath function (lower case).
-	reXPathInjection = regexp.MustCompile(`['"][ +]?[\])]?[ +]?\|[ +]?//|['"][ +]?(?:or|and)[ +](?:count|name|local-name|string-length|substring|contains|starts-with|doc|document|normalize-space|translate|string|number|not)[ +]?\(`)
+	// boolean operator and an XPath function, in any case.
+	reXPathInjection = regexp.MustCompile(`(?i)['"][ +]?[\])]?[ +]?\|[ +]?//|['"][ +]?(?:or|and)[ +](?:count|name|local-name|string-length|substring|contains|starts-with|doc|document|normalize-space|translate|string|number|not)[ +]?\(`)
 	// reEncodedWordBreak: an RFC 2047 Q-encoded word with an encoded line
 	// break before a header name (lower case).
 	reEncodedWordBreak = regexp.MustCompile(`=\?[\w-]+\?q\?[^?]*=0[ad](?:=0[ad])?[a-z-]{2,30}:`)
